@@ -1,0 +1,92 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Label
+
+
+class KlachtInvoerSerializer(serializers.ModelSerializer):
+    """A complaint from another system; validated by the same model rules as the forms."""
+
+    label = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Label.objects.all(),
+        required=False,
+        help_text=_("Slug van het label; zonder: het standaardlabel."),
+    )
+    afdeling = serializers.SlugRelatedField(
+        slug_field="code", queryset=Afdeling.objects.all(), required=False
+    )
+    categorie = serializers.SlugRelatedField(
+        slug_field="code", queryset=Categorie.objects.filter(actief=True)
+    )
+    kanaal = serializers.ChoiceField(choices=Kanaal.choices)
+    ontvangen_op = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = Klacht
+        fields = [
+            "label",
+            "kanaal",
+            "ontvangen_op",
+            "klant_naam",
+            "klant_email",
+            "klant_telefoon",
+            "polisnummer",
+            "afdeling",
+            "categorie",
+            "urgentie",
+            "omschrijving",
+            "gewenste_oplossing",
+            "direct_opgelost",
+            "oplossing",
+        ]
+
+    def validate(self, attrs):
+        if "label" not in attrs:
+            label = Label.objects.filter(is_standaard=True).first() or Label.objects.first()
+            if label is None:
+                raise serializers.ValidationError({"label": [_("Er is geen label ingericht.")]})
+            attrs["label"] = label
+        klacht = Klacht(**{k: v for k, v in attrs.items() if k != "afdeling"})
+        klacht.afdeling = attrs.get("afdeling") or attrs["categorie"].afdeling
+        try:
+            klacht.full_clean(exclude=["dossiernummer", "status_token"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs
+
+
+class KlachtSerializer(serializers.ModelSerializer):
+    label = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    afdeling = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    categorie = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    behandelaar = serializers.StringRelatedField(read_only=True)
+    status_omschrijving = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Klacht
+        fields = [
+            "dossiernummer",
+            "label",
+            "status",
+            "status_omschrijving",
+            "kanaal",
+            "ontvangen_op",
+            "klant_naam",
+            "klant_email",
+            "klant_telefoon",
+            "polisnummer",
+            "afdeling",
+            "categorie",
+            "urgentie",
+            "omschrijving",
+            "gewenste_oplossing",
+            "behandelaar",
+            "direct_opgelost",
+            "oplossing",
+            "ontvangstbevestiging_uiterlijk_datum",
+            "ontvangst_bevestigd_op",
+            "afgesloten_op",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,16 @@
+from klachten import rollen
+
+
+def medewerker(request):
+    """Who is logged in, their role(s) and afdeling(en), for the staff header."""
+    gebruiker = getattr(request, "user", None)
+    if gebruiker is None or not gebruiker.is_authenticated:
+        return {}
+
+    def rollen_tekst():
+        return ", ".join(str(rollen.ROLLEN.get(r, r)) for r in sorted(rollen.rollen_van(gebruiker)))
+
+    def afdelingen_tekst():
+        return ", ".join(a.naam for a in gebruiker.afdelingen.all())
+
+    return {"medewerker_rollen": rollen_tekst, "medewerker_afdelingen": afdelingen_tekst}

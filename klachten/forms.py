@@ -1,0 +1,190 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from klachten.models import OMSCHRIJVING_MAX, Afdeling, Categorie, Kanaal, Klacht, Label
+from klachten.uploads import TOEGESTAAN_TEKST, bijlagen_controleren
+
+
+class MeerdereBestandenInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class BijlagenField(forms.FileField):
+    """Zero or more files in one input; the checks live in klachten.uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MeerdereBestandenInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        bestanden = data if isinstance(data, list | tuple) else ([data] if data else [])
+        bestanden = [super(BijlagenField, self).clean(b, initial) for b in bestanden]
+        return bijlagen_controleren([b for b in bestanden if b])
+
+
+def fouten_toevoegen(form: forms.BaseForm, fout: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(fout, "error_dict"):
+        for veld, fouten in fout.error_dict.items():
+            form.add_error(veld if veld in form.fields else None, fouten)
+    else:
+        form.add_error(None, fout)
+
+
+class BijlagenFormMixin:
+    """Forms with attachments: when the form has errors, files must be chosen again (browsers
+    never refill a file input), so the form says so."""
+
+    @property
+    def bijlagen_opnieuw_kiezen(self) -> bool:
+        return self.is_bound and bool(self.errors) and bool(self.files)
+
+
+BIJLAGEN_HELP = _("Ten hoogste 5 bestanden van elk ten hoogste 10 MB: %(typen)s.") % {
+    "typen": TOEGESTAAN_TEKST
+}
+
+
+class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
+    """The public complaint form (DESIGN.md section 11): no anonymous complaints."""
+
+    bijlagen = BijlagenField(label=_("Bijlagen"), help_text=BIJLAGEN_HELP)
+    privacy_akkoord = forms.BooleanField(
+        label=_("Ik ga akkoord met de privacyverklaring."),
+        error_messages={"required": _("U moet akkoord gaan met de privacyverklaring.")},
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
+
+    class Meta:
+        model = Klacht
+        fields = [
+            "klant_naam",
+            "klant_email",
+            "klant_telefoon",
+            "polisnummer",
+            "categorie",
+            "omschrijving",
+            "gewenste_oplossing",
+        ]
+        labels = {
+            "klant_naam": _("Uw naam"),
+            "klant_email": _("Uw e-mailadres"),
+            "klant_telefoon": _("Uw telefoonnummer (niet verplicht)"),
+            "polisnummer": _("Polis- of lidnummer (niet verplicht)"),
+            "categorie": _("Waar gaat uw klacht over?"),
+            "omschrijving": _("Wat is er gebeurd?"),
+            "gewenste_oplossing": _("Wat wilt u bereiken?"),
+        }
+        help_texts = {
+            "klant_email": _("Hierop ontvangt u de bevestiging en onze berichten."),
+            "polisnummer": _("Staat op uw polis of zorgpas. Zo vinden we uw gegevens sneller."),
+            "omschrijving": _("Ten hoogste %(max)d tekens.") % {"max": OMSCHRIJVING_MAX},
+            "gewenste_oplossing": _("Bijvoorbeeld: een uitleg, een correctie of een vergoeding."),
+        }
+        error_messages = {
+            "klant_naam": {"required": _("Vul uw naam in. Anonieme klachten behandelen we niet.")},
+            "klant_email": {
+                "required": _("Vul uw e-mailadres in, zodat we u kunnen antwoorden."),
+                "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+            },
+            "categorie": {"required": _("Kies waar uw klacht over gaat.")},
+            "omschrijving": {"required": _("Beschrijf uw klacht.")},
+        }
+        widgets = {
+            "klant_naam": forms.TextInput(attrs={"autocomplete": "name"}),
+            "klant_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "klant_telefoon": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "omschrijving": forms.Textarea(attrs={"rows": 8, "maxlength": OMSCHRIJVING_MAX}),
+            "gewenste_oplossing": forms.Textarea(attrs={"rows": 3, "maxlength": OMSCHRIJVING_MAX}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].queryset = Categorie.objects.filter(actief=True)
+        self.fields["categorie"].empty_label = _("Maak een keuze")
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
+    """Staff intake of a complaint from another channel; "direct opgelost" closes it at once."""
+
+    ontvangen_op = forms.DateTimeField(
+        label=_("Ontvangen op"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+        help_text=_("Mag in het verleden liggen, bijvoorbeeld bij een brief."),
+    )
+    bijlagen = BijlagenField(label=_("Bijlagen"), help_text=BIJLAGEN_HELP)
+
+    class Meta:
+        model = Klacht
+        fields = [
+            "kanaal",
+            "ontvangen_op",
+            "label",
+            "klant_naam",
+            "klant_email",
+            "klant_telefoon",
+            "polisnummer",
+            "afdeling",
+            "categorie",
+            "urgentie",
+            "omschrijving",
+            "gewenste_oplossing",
+            "direct_opgelost",
+            "oplossing",
+        ]
+        labels = {
+            "klant_naam": _("Naam klant"),
+            "klant_email": _("E-mailadres klant"),
+            "klant_telefoon": _("Telefoonnummer klant"),
+            "direct_opgelost": _("Direct opgelost (bij eerste contact)"),
+            "oplossing": _("Wat is er gedaan?"),
+        }
+        help_texts = {
+            "direct_opgelost": _("De klacht wordt geregistreerd én afgesloten in één stap."),
+        }
+        widgets = {
+            "omschrijving": forms.Textarea(attrs={"rows": 5, "maxlength": OMSCHRIJVING_MAX}),
+            "gewenste_oplossing": forms.Textarea(attrs={"rows": 2, "maxlength": OMSCHRIJVING_MAX}),
+            "oplossing": forms.Textarea(attrs={"rows": 2, "maxlength": OMSCHRIJVING_MAX}),
+        }
+
+    def __init__(self, *args, gebruiker=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kanaal"].choices = [
+            (k, v) for k, v in Kanaal.choices if k != Kanaal.WEBFORMULIER
+        ]
+        self.fields["categorie"].queryset = Categorie.objects.filter(actief=True)
+        self.fields["label"].queryset = Label.objects.all()
+        standaard = Label.objects.filter(is_standaard=True).first()
+        self.fields["ontvangen_op"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if standaard:
+            self.fields["label"].initial = standaard.pk
+        if gebruiker is not None:
+            eigen = list(gebruiker.afdelingen.all())
+            if len(eigen) == 1:
+                self.fields["afdeling"].initial = eigen[0].pk
+        self.fields["afdeling"].queryset = Afdeling.objects.all()
+
+    def clean_kanaal(self):
+        kanaal = self.cleaned_data["kanaal"]
+        if kanaal == Kanaal.WEBFORMULIER:
+            raise ValidationError(_("Het webformulier vult de klant zelf in."))
+        return kanaal
+
+
+class OntvangstbevestigingFormulier(forms.Form):
+    """The message editor, pre-filled from the template; the handler may edit before sending."""
+
+    onderwerp = forms.CharField(label=_("Onderwerp"), max_length=255)
+    tekst = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 14}))

@@ -1,0 +1,33 @@
+"""Staff roles are Django groups; these are their names (DESIGN.md section 2)."""
+
+from django.utils.translation import gettext_lazy as _
+
+KLACHTBEHANDELAAR = "klachtbehandelaar"
+TEAMLEIDER = "teamleider"
+DIRECTIE = "directie"
+BEHEERDER = "beheerder"
+SYSTEEMKOPPELING = "systeemkoppeling"
+
+ROLLEN = {
+    KLACHTBEHANDELAAR: _("Klachtbehandelaar"),
+    TEAMLEIDER: _("Teamleider"),
+    DIRECTIE: _("Directie"),
+    BEHEERDER: _("Beheerder"),
+    SYSTEEMKOPPELING: _("Systeemkoppeling"),
+}
+
+# Roles that see every complaint, whatever their afdeling.
+ALLES_ZIEN = frozenset({DIRECTIE, BEHEERDER})
+
+
+def rollen_van(gebruiker) -> set[str]:
+    """The role names of a user, cached on the user object for the request."""
+    if not gebruiker.is_authenticated:
+        return set()
+    if not hasattr(gebruiker, "_rollen_cache"):
+        gebruiker._rollen_cache = set(gebruiker.groups.values_list("name", flat=True))
+    return gebruiker._rollen_cache
+
+
+def ziet_alle_klachten(gebruiker) -> bool:
+    return gebruiker.is_superuser or bool(rollen_van(gebruiker) & ALLES_ZIEN)

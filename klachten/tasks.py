@@ -1,0 +1,31 @@
+"""Celery tasks: thin callers of services; they take ids and read the rest from the database."""
+
+from celery import shared_task
+
+from klachten import selectors, services
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=8,
+)
+def bericht_afleveren(self, bericht_id: int) -> bool:
+    """Send one message from the outbox; retried with back-off when the mail server fails."""
+    return services.bericht_afleveren(bericht_id=bericht_id)
+
+
+@shared_task
+def openstaande_berichten_verzenden() -> int:
+    """The sweep: send what is still pending (broker was down, retries ran out)."""
+    verzonden = 0
+    for bericht_id in selectors.openstaande_bericht_ids():
+        try:
+            verzonden += services.bericht_afleveren(bericht_id=bericht_id)
+        except Exception:
+            continue
+    return verzonden

@@ -1,0 +1,82 @@
+"""Attachment checks: at most 10 MB, and PDF, JPG, PNG or DOCX as read from the content.
+
+The name and the browser's content type are not trusted: the first bytes decide (the `filetype`
+library reads the magic numbers, and for DOCX the parts inside the ZIP container).
+"""
+
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Bestandstype:
+    extensie: str
+    mime: str
+
+
+TOEGESTAAN = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+TOEGESTAAN_TEKST = "PDF, JPG, PNG, DOCX"
+# Enough bytes for the ZIP-based checks of DOCX.
+KOP_BYTES = 8192
+
+
+def bijlage_type_bepalen(upload: UploadedFile) -> Bestandstype:
+    """Check size and content of an upload; raise ValidationError with a message for the customer."""
+    if upload.size > settings.BIJLAGE_MAX_BYTES:
+        raise ValidationError(
+            _("%(naam)s is te groot (%(grootte)s); het maximum is %(max)s per bestand.")
+            % {
+                "naam": upload.name,
+                "grootte": filesizeformat(upload.size),
+                "max": filesizeformat(settings.BIJLAGE_MAX_BYTES),
+            },
+            code="te_groot",
+        )
+    upload.seek(0)
+    kop = upload.read(KOP_BYTES)
+    upload.seek(0)
+    soort = filetype.guess(kop)
+    if (soort is None or soort.extension == "zip") and kop.startswith(b"PK"):
+        # A DOCX is a ZIP container: its parts may lie beyond the first bytes.
+        soort = filetype.guess(upload.read())
+        upload.seek(0)
+    if soort is None or soort.extension not in TOEGESTAAN:
+        raise ValidationError(
+            _(
+                "%(naam)s is geen toegestaan bestandstype. U kunt %(typen)s toevoegen; "
+                "het type wordt bepaald aan de inhoud, niet aan de naam."
+            )
+            % {"naam": upload.name, "typen": TOEGESTAAN_TEKST},
+            code="type",
+        )
+    return Bestandstype(extensie=soort.extension, mime=TOEGESTAAN[soort.extension])
+
+
+def bijlagen_controleren(uploads: list[UploadedFile]) -> list[UploadedFile]:
+    """Check a list of uploads: the number and each file; collect every error."""
+    if len(uploads) > settings.BIJLAGEN_MAX_AANTAL:
+        raise ValidationError(
+            _("U kunt ten hoogste %(max)d bijlagen toevoegen.")
+            % {"max": settings.BIJLAGEN_MAX_AANTAL},
+            code="te_veel",
+        )
+    errors = []
+    for upload in uploads:
+        try:
+            bijlage_type_bepalen(upload)
+        except ValidationError as exc:
+            errors.extend(exc.error_list)
+    if errors:
+        raise ValidationError(errors)
+    return uploads
