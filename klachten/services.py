@@ -194,7 +194,7 @@ def bericht_versturen(
         klacht=klacht,
         soort=soort,
         aan=klacht.klant_email,
-        onderwerp=onderwerp,
+        onderwerp=" ".join(onderwerp.split()),  # one line: no header injection
         tekst=tekst,
         verstuurd_door=door,
     )

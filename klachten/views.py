@@ -28,8 +28,9 @@ def formulier_limiet(group, request) -> str:
     return settings.KLACHT_FORMULIER_LIMIET
 
 
-def te_veel_verzoeken(request, exception=None):
-    return render(request, "klachten/te_veel_verzoeken.html", status=429)
+def te_veel_verzoeken(request, label):
+    """The friendly page when an address sent the form too often (per-IP rate limit)."""
+    return render(request, "klachten/te_veel_verzoeken.html", {"label": label}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,7 +40,7 @@ def klacht_indienen(request, label_slug=None):
     label = selectors.label_voor_verzoek(request, label_slug)
     if request.method == "POST":
         if getattr(request, "limited", False):
-            return te_veel_verzoeken(request)
+            return te_veel_verzoeken(request, label)
         form = KlachtFormulier(request.POST, request.FILES)
         if form.is_valid():
             if form.is_spam():

@@ -165,7 +165,6 @@ SPECTACULAR_SETTINGS = {
 
 # Public complaint form: per-IP rate limit (django-ratelimit syntax, e.g. "10/h").
 KLACHT_FORMULIER_LIMIET = env("KLACHT_FORMULIER_LIMIET", default="10/h")
-RATELIMIT_VIEW = "klachten.views.te_veel_verzoeken"
 # Behind a proxy, set this to the header that carries the client's address.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 # Attachments on a complaint.
