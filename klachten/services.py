@@ -222,7 +222,10 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
     fout = None
     with transaction.atomic():
         bericht = (
-            Bericht.objects.select_for_update(skip_locked=True)
+            # of=("self",): lock only the message. Without it the joined klacht and label rows
+            # are locked too, and as every message of a label shares that row, a worker would
+            # skip a message whenever another message of the same label is being delivered.
+            Bericht.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("klacht__label")
             .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
             .first()

@@ -31,16 +31,18 @@ TOEGESTAAN_TEKST = "PDF, JPG, PNG, DOCX"
 KOP_BYTES = 8192
 
 
+def leesbare_grootte(aantal_bytes: int) -> str:
+    """10485760 -> "10 MB": whole megabytes without decimals, else Django's filesizeformat."""
+    mb, rest = divmod(aantal_bytes, 1024 * 1024)
+    return f"{mb} MB" if mb and not rest else filesizeformat(aantal_bytes)
+
+
 def bijlage_type_bepalen(upload: UploadedFile) -> Bestandstype:
     """Check size and content of an upload; raise ValidationError with a message for the customer."""
     if upload.size > settings.BIJLAGE_MAX_BYTES:
         raise ValidationError(
-            _("%(naam)s is te groot (%(grootte)s); het maximum is %(max)s per bestand.")
-            % {
-                "naam": upload.name,
-                "grootte": filesizeformat(upload.size),
-                "max": filesizeformat(settings.BIJLAGE_MAX_BYTES),
-            },
+            _("%(naam)s is te groot: een bestand mag ten hoogste %(max)s zijn.")
+            % {"naam": upload.name, "max": leesbare_grootte(settings.BIJLAGE_MAX_BYTES)},
             code="te_groot",
         )
     upload.seek(0)

@@ -1,8 +1,18 @@
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Label
+
+
+def api_fout(fout: DjangoValidationError) -> serializers.ValidationError:
+    """A model or service ValidationError as DRF field errors (non-field ones under DRF's key)."""
+    detail = serializers.as_serializer_error(fout)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return serializers.ValidationError(detail)
 
 
 class KlachtInvoerSerializer(serializers.ModelSerializer):
@@ -51,9 +61,11 @@ class KlachtInvoerSerializer(serializers.ModelSerializer):
         klacht = Klacht(**{k: v for k, v in attrs.items() if k != "afdeling"})
         klacht.afdeling = attrs.get("afdeling") or attrs["categorie"].afdeling
         try:
-            klacht.full_clean(exclude=["dossiernummer", "status_token"])
+            # The status is the workflow's to set (services.klacht_registreren), as in the forms;
+            # validating the default status would refuse every "direct opgelost" complaint.
+            klacht.full_clean(exclude=["dossiernummer", "status_token", "status"])
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+            raise api_fout(exc) from exc
         return attrs
 
 

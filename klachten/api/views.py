@@ -1,10 +1,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.response import Response
 
 from klachten import selectors, services
-from klachten.api.serializers import KlachtInvoerSerializer, KlachtSerializer
+from klachten.api.serializers import KlachtInvoerSerializer, KlachtSerializer, api_fout
 from klachten.workflow import WorkflowFout
 
 
@@ -40,7 +40,7 @@ class KlachtViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets
                 ingediend_door=request.user, **invoer.validated_data
             )
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+            raise api_fout(exc) from exc
         except WorkflowFout as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         return Response(KlachtSerializer(klacht).data, status=201)

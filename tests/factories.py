@@ -1,0 +1,162 @@
+"""Test data: factory_boy factories for the klachten models, and real minimal files to upload."""
+
+import io
+import struct
+import zipfile
+import zlib
+
+import factory
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from factory.django import DjangoModelFactory, Password
+
+from klachten import services
+from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Label, Medewerker
+
+
+class LabelFactory(DjangoModelFactory):
+    class Meta:
+        model = Label
+
+    naam = factory.Sequence(lambda n: f"Zorgverzekeraar {n}")
+    slug = factory.Sequence(lambda n: f"label-{n}")
+    telefoon = "088 555 01 00"
+    email = factory.LazyAttribute(lambda o: f"klachten@{o.slug}.example")
+
+
+def standaardlabel() -> Label:
+    """The default label (/klacht/); there can only be one."""
+    return Label.objects.filter(is_standaard=True).first() or LabelFactory(
+        naam="Zorgverzekeraar Zuid", slug="zuid", is_standaard=True
+    )
+
+
+class AfdelingFactory(DjangoModelFactory):
+    class Meta:
+        model = Afdeling
+
+    naam = factory.Sequence(lambda n: f"Afdeling {n}")
+    code = factory.Sequence(lambda n: f"afdeling-{n}")
+
+
+class CategorieFactory(DjangoModelFactory):
+    class Meta:
+        model = Categorie
+
+    naam = factory.Sequence(lambda n: f"Categorie {n}")
+    code = factory.Sequence(lambda n: f"categorie-{n}")
+    afdeling = factory.SubFactory(AfdelingFactory)
+
+
+class MedewerkerFactory(DjangoModelFactory):
+    """A staff user. `rollen` are group names from klachten.rollen; `afdelingen` a list."""
+
+    class Meta:
+        model = Medewerker
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"medewerker{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@verzekeraar.example")
+    password = Password("een-lang-testwachtwoord")
+
+    @factory.post_generation
+    def rollen(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        groepen = list(Group.objects.filter(name__in=extracted))
+        onbekend = set(extracted) - {g.name for g in groepen}
+        if onbekend:
+            raise ValueError(f"Onbekende rol(len): {sorted(onbekend)}")
+        self.groups.add(*groepen)
+
+    @factory.post_generation
+    def afdelingen(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.afdelingen.add(*extracted)
+
+
+class KlachtFactory(DjangoModelFactory):
+    """A complaint built the way the application builds one: through services.klacht_registreren,
+    so it has a real dossiernummer, deadlines and history."""
+
+    class Meta:
+        model = Klacht
+
+    label = factory.LazyFunction(standaardlabel)
+    kanaal = Kanaal.TELEFOON
+    klant_naam = factory.Faker("name", locale="nl_NL")
+    klant_email = factory.Sequence(lambda n: f"klant{n}@example.nl")
+    categorie = factory.SubFactory(CategorieFactory)
+    afdeling = factory.LazyAttribute(lambda o: o.categorie.afdeling)
+    omschrijving = factory.Faker("paragraph", locale="nl_NL")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.klacht_registreren(**kwargs)
+
+
+# Real minimal files, recognised by their content like any upload.
+
+
+def pdf_bestand(naam: str = "brief.pdf") -> SimpleUploadedFile:
+    inhoud = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return SimpleUploadedFile(naam, inhoud, content_type="application/pdf")
+
+
+def png_bestand(naam: str = "foto.png") -> SimpleUploadedFile:
+    def chunk(soort: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + soort
+            + data
+            + struct.pack(">I", zlib.crc32(soort + data))
+        )
+
+    inhoud = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+    return SimpleUploadedFile(naam, inhoud, content_type="image/png")
+
+
+def jpg_bestand(naam: str = "scan.jpg") -> SimpleUploadedFile:
+    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    inhoud = b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0 + b"\xff\xd9"
+    return SimpleUploadedFile(naam, inhoud, content_type="image/jpeg")
+
+
+def docx_bestand(naam: str = "toelichting.docx") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        docx.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>Toelichting</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return SimpleUploadedFile(
+        naam,
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+def exe_als_pdf(naam: str = "factuur.pdf") -> SimpleUploadedFile:
+    """A Windows program renamed to .pdf, claiming to be a PDF."""
+    inhoud = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+    inhoud += b"PE\x00\x00" + b"\x00" * 200
+    return SimpleUploadedFile(naam, inhoud, content_type="application/pdf")
