@@ -1,0 +1,131 @@
+"""Acceptance 2 (issue 2): a customer files a complaint through the public form in a real browser,
+gets a dossiernummer, and the acknowledgement is in the outbox with that number. Also the error
+summary of the form, and a handler registering a phone complaint as "direct opgelost"."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from klachten.models import Bericht, Kanaal, Klacht
+from klachten.workflow import BerichtSoort, Status
+from tests.e2e.conftest import E2E_WACHTWOORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DOSSIERNUMMER = re.compile(r"^KL-(\d{4})-\d{6}$")
+
+
+def test_klacht_indienen_geeft_dossiernummer_en_ontvangstbevestiging(
+    page: Page, live_server, e2e_label, e2e_categorie
+):
+    page.goto(f"{live_server.url}/klacht/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Een klacht indienen")
+
+    page.get_by_label("Uw naam").fill("Johanna van der Meer")
+    page.get_by_label("Uw e-mailadres").fill("johanna@example.nl")
+    page.get_by_label("Waar gaat uw klacht over?").select_option(label="Declaratie")
+    page.get_by_label("Wat is er gebeurd?").fill(
+        "Mijn declaratie van de fysiotherapeut is na zes weken nog steeds niet betaald."
+    )
+    page.get_by_label("Wat wilt u bereiken?").fill("Dat de declaratie wordt betaald.")
+    page.get_by_label("Ik ga akkoord met de privacyverklaring.").check()
+    page.get_by_role("button", name="Klacht versturen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Bedankt, we hebben uw klacht ontvangen"
+    )
+    nummer_veld = page.locator("#dossiernummer")
+    expect(nummer_veld).to_have_text(DOSSIERNUMMER)
+    nummer = nummer_veld.inner_text().strip()
+    assert DOSSIERNUMMER.match(nummer).group(1) == str(timezone.localdate().year)
+
+    klacht = Klacht.objects.get(dossiernummer=nummer)
+    assert klacht.kanaal == Kanaal.WEBFORMULIER
+    assert klacht.label == e2e_label
+    assert klacht.klant_email == "johanna@example.nl"
+    bericht = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    assert bericht.aan == "johanna@example.nl"
+    assert nummer in bericht.onderwerp
+    assert nummer in bericht.tekst
+
+
+def test_leeg_formulier_toont_foutsamenvatting_en_bewaart_invoer(
+    page: Page, live_server, e2e_label, e2e_categorie
+):
+    page.goto(f"{live_server.url}/klacht/")
+    page.get_by_role("button", name="Klacht versturen").click()
+
+    samenvatting = page.locator("#foutsamenvatting")
+    expect(samenvatting).to_be_visible()
+    expect(samenvatting.get_by_role("heading")).to_have_text("Controleer het formulier")
+    formulier = page.locator("form.formulier")
+    assert samenvatting.bounding_box()["y"] < formulier.bounding_box()["y"], "summary on top"
+    for veld_id in (
+        "id_klant_naam",
+        "id_klant_email",
+        "id_categorie",
+        "id_omschrijving",
+        "id_privacy_akkoord",
+    ):
+        link = samenvatting.locator(f'a[href="#{veld_id}"]')
+        expect(link).to_have_count(1)
+        expect(page.locator(f"#{veld_id}")).to_have_count(1)
+    expect(samenvatting).to_contain_text("Vul uw naam in")
+
+    # Fix some fields, get one wrong: what was typed stays, only the remaining errors show.
+    page.get_by_label("Uw naam").fill("Piet Jansen")
+    page.get_by_label("Uw e-mailadres").fill("piet@")
+    page.get_by_label("Wat is er gebeurd?").fill("Niemand belt mij terug.")
+    page.get_by_role("button", name="Klacht versturen").click()
+
+    expect(samenvatting).to_be_visible()
+    expect(samenvatting.locator('a[href="#id_klant_naam"]')).to_have_count(0)
+    expect(samenvatting.locator('a[href="#id_klant_email"]')).to_contain_text(
+        "Vul een geldig e-mailadres in"
+    )
+    expect(page.get_by_label("Uw naam")).to_have_value("Piet Jansen")
+    expect(page.get_by_label("Uw e-mailadres")).to_have_value("piet@")
+    expect(page.get_by_label("Wat is er gebeurd?")).to_have_value("Niemand belt mij terug.")
+
+    samenvatting.locator('a[href="#id_categorie"]').click()
+    expect(page).to_have_url(re.compile(r"#id_categorie$"))
+    assert not Klacht.objects.exists()
+
+
+def test_behandelaar_registreert_telefonische_klacht_als_direct_opgelost(
+    page: Page, live_server, e2e_label, e2e_categorie, e2e_behandelaar
+):
+    page.goto(f"{live_server.url}/account/login/")
+    page.locator("#id_username").fill("sanne")
+    page.locator("#id_password").fill(E2E_WACHTWOORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.locator(".gebruiker-naam")).to_have_text("Sanne de Vries")
+
+    page.get_by_role("navigation").get_by_role("link", name="Klacht registreren").click()
+    page.locator("#id_kanaal").select_option(value=Kanaal.TELEFOON)
+    page.locator("#id_klant_naam").fill("Kees Bakker")
+    page.locator("#id_klant_email").fill("kees@example.nl")
+    page.locator("#id_categorie").select_option(label="Declaratie")
+    page.locator("#id_omschrijving").fill("Klant belde: eigen risico is onterecht afgeschreven.")
+    page.locator("#id_direct_opgelost").check()
+    page.locator("#id_oplossing").fill("Eigen risico gecorrigeerd en aan de klant uitgelegd.")
+    page.get_by_role("button", name="Registreren").click()
+
+    expect(page.locator(".melding-success")).to_contain_text(
+        "is geregistreerd en afgesloten als direct opgelost"
+    )
+    nummer = page.get_by_role("heading", level=1).inner_text().strip()
+    assert DOSSIERNUMMER.match(nummer)
+    expect(page.locator(".dossierkop .status")).to_have_text("Afgesloten")
+    expect(page.locator(".dossier-hoofd")).to_contain_text(
+        "Eigen risico gecorrigeerd en aan de klant uitgelegd."
+    )
+
+    klacht = Klacht.objects.get(dossiernummer=nummer)
+    assert klacht.status == Status.AFGESLOTEN
+    assert klacht.direct_opgelost
+    assert klacht.kanaal == Kanaal.TELEFOON
+    assert klacht.afgesloten_op is not None
+    assert klacht.ingediend_door == e2e_behandelaar
