@@ -6,12 +6,17 @@ from simple_history.admin import SimpleHistoryAdmin
 from klachten.models import (
     Afdeling,
     Bericht,
+    Berichtsjabloon,
     Bijlage,
     Categorie,
     DossiernummerReeks,
+    ExterneInstantie,
+    ExterneProcedure,
     Klacht,
     Label,
+    Leermoment,
     Medewerker,
+    Verbeterpunt,
 )
 
 
@@ -87,9 +92,23 @@ class KlachtAdmin(SimpleHistoryAdmin):
     search_fields = ["dossiernummer", "klant_naam", "klant_email"]
     date_hierarchy = "ontvangen_op"
     list_select_related = ["label", "afdeling"]
+    # Workflow fields change only through the dossier's actions (klachten.services), so the table
+    # of allowed transitions holds in the admin too.
     readonly_fields = [
         "dossiernummer",
         "status",
+        "is_ontvankelijk",
+        "oordeel",
+        "beantwoord_op",
+        "definitief_standpunt_op",
+        "heroverweging_gevraagd_op",
+        "heroverweging_behandelaar",
+        "laatste_klantcontact_op",
+        "antwoord_uiterlijk_datum",
+        "statusupdate_uiterlijk_datum",
+        "heroverweging_uiterlijk_datum",
+        "volgende_termijn_datum",
+        "versie",
         "ontvangstbevestiging_uiterlijk_datum",
         "ontvangst_bevestigd_op",
         "afgesloten_op",
@@ -129,6 +148,45 @@ class DossiernummerReeksAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Berichtsjabloon)
+class BerichtsjabloonAdmin(admin.ModelAdmin):
+    list_display = ["soort", "taal", "eenvoudige_taal", "onderwerp", "updated_at"]
+    list_filter = ["soort", "taal", "eenvoudige_taal"]
+    search_fields = ["onderwerp", "tekst"]
+
+
+@admin.register(ExterneInstantie)
+class ExterneInstantieAdmin(admin.ModelAdmin):
+    list_display = ["naam", "code", "maanden_na_standpunt", "maanden_na_klacht"]
+    prepopulated_fields = {"code": ["naam"]}
+
+
+@admin.register(ExterneProcedure)
+class ExterneProcedureAdmin(admin.ModelAdmin):
+    list_display = ["klacht", "instantie", "ingediend_datum", "uitkomst", "beslist_datum"]
+    list_filter = ["instantie", "uitkomst"]
+    search_fields = ["klacht__dossiernummer"]
+    list_select_related = ["klacht", "instantie"]
+    raw_id_fields = ["klacht"]
+
+
+@admin.register(Leermoment)
+class LeermomentAdmin(admin.ModelAdmin):
+    list_display = ["klacht", "omschrijving", "door", "created_at"]
+    search_fields = ["klacht__dossiernummer", "omschrijving"]
+    list_select_related = ["klacht", "door"]
+    raw_id_fields = ["klacht"]
+
+
+@admin.register(Verbeterpunt)
+class VerbeterpuntAdmin(SimpleHistoryAdmin):
+    list_display = ["omschrijving", "klacht", "eigenaar", "streefdatum", "status"]
+    list_filter = ["status"]
+    search_fields = ["omschrijving", "klacht__dossiernummer"]
+    list_select_related = ["klacht", "eigenaar"]
+    raw_id_fields = ["klacht"]
 
 
 admin.site.site_header = _("Klachtenafhandeling - beheer")

@@ -12,6 +12,9 @@ class KlachtenConfig(AppConfig):
 
 
 def rollen_inrichten_na_migratie(sender, **kwargs):
+    from klachten.berichten import berichtsjablonen_inrichten
     from klachten.services import rollen_inrichten
 
-    rollen_inrichten(using=kwargs.get("using", "default"))
+    using = kwargs.get("using", "default")
+    rollen_inrichten(using=using)
+    berichtsjablonen_inrichten(using=using)

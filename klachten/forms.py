@@ -3,8 +3,21 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klachten.models import OMSCHRIJVING_MAX, Afdeling, Categorie, Kanaal, Klacht, Label
+from klachten import rollen
+from klachten.models import (
+    OMSCHRIJVING_MAX,
+    Afdeling,
+    Categorie,
+    ExterneInstantie,
+    Kanaal,
+    Klacht,
+    Label,
+    Medewerker,
+    Uitkomst,
+    VerbeterpuntStatus,
+)
 from klachten.uploads import TOEGESTAAN_TEKST, bijlagen_controleren
+from klachten.workflow import Oordeel
 
 
 class MeerdereBestandenInput(forms.ClearableFileInput):
@@ -183,8 +196,165 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         return kanaal
 
 
-class OntvangstbevestigingFormulier(forms.Form):
+class ActieFormulier(forms.Form):
+    """Base of the dossier's action forms: carries the version the user saw (optimistic locking)."""
+
+    versie = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TekstFormulier(ActieFormulier):
+    tekst = forms.CharField(
+        label=_("Tekst"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=OMSCHRIJVING_MAX,
+    )
+
+
+class BerichtFormulier(ActieFormulier):
     """The message editor, pre-filled from the template; the handler may edit before sending."""
 
     onderwerp = forms.CharField(label=_("Onderwerp"), max_length=255)
-    tekst = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 14}))
+    tekst = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 18}))
+
+
+class ToewijzenFormulier(ActieFormulier):
+    afdeling = forms.ModelChoiceField(label=_("Afdeling"), queryset=Afdeling.objects.all())
+    behandelaar = forms.ModelChoiceField(
+        label=_("Behandelaar"),
+        queryset=Medewerker.objects.none(),
+        required=False,
+        help_text=_(
+            "Medewerkers van de gekozen afdeling. Niet de medewerker over wie de klacht gaat."
+        ),
+    )
+
+    def __init__(self, *args, klacht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["behandelaar"].queryset = (
+            Medewerker.objects.filter(
+                is_active=True,
+                groups__name__in=[rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER],
+            )
+            .exclude(pk=getattr(klacht, "betreft_medewerker_id", None))
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+
+class OntvankelijkFormulier(ActieFormulier):
+    toelichting = forms.CharField(
+        label=_("Toelichting (intern, niet verplicht)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class KlantberichtFormulier(BijlagenFormMixin, ActieFormulier):
+    tekst = forms.CharField(
+        label=_("Wat heeft de klant laten weten?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=OMSCHRIJVING_MAX,
+    )
+    bijlagen = BijlagenField(label=_("Bijlagen"), help_text=BIJLAGEN_HELP)
+
+
+class TermijnFormulier(BerichtFormulier):
+    nieuwe_datum = forms.DateField(
+        label=_("Nieuwe datum voor het antwoord"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reden = forms.CharField(
+        label=_("Reden (de klant leest die)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    field_order = ["nieuwe_datum", "reden", "onderwerp", "tekst"]
+
+
+class AntwoordFormulier(BerichtFormulier):
+    oordeel = forms.ChoiceField(label=_("Oordeel"), choices=Oordeel.choices)
+    definitief_standpunt = forms.BooleanField(
+        label=_("Dit is ons definitieve standpunt"),
+        required=False,
+        help_text=_(
+            "Het antwoord krijgt dan de paragraaf over de externe instantie met de uiterste datum."
+        ),
+    )
+    field_order = ["oordeel", "definitief_standpunt", "onderwerp", "tekst"]
+
+
+class HeroverwegingAntwoordFormulier(BerichtFormulier):
+    oordeel = forms.ChoiceField(label=_("Oordeel na heroverweging"), choices=Oordeel.choices)
+    field_order = ["oordeel", "onderwerp", "tekst"]
+
+
+class RedenFormulier(ActieFormulier):
+    reden = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ExterneProcedureFormulier(ActieFormulier):
+    instantie = forms.ModelChoiceField(
+        label=_("Instantie"), queryset=ExterneInstantie.objects.all()
+    )
+    ingediend_datum = forms.DateField(
+        label=_("Ingediend op"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    uitkomst = forms.ChoiceField(label=_("Uitkomst"), choices=Uitkomst.choices)
+    beslist_datum = forms.DateField(
+        label=_("Beslist op"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class LeermomentFormulier(ActieFormulier):
+    omschrijving = forms.CharField(
+        label=_("Wat leren we van deze klacht?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class VerbeterpuntFormulier(forms.Form):
+    omschrijving = forms.CharField(
+        label=_("Verbeterpunt"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    eigenaar = forms.ModelChoiceField(
+        label=_("Eigenaar"),
+        queryset=Medewerker.objects.filter(is_active=True).order_by("first_name", "last_name"),
+    )
+    streefdatum = forms.DateField(
+        label=_("Streefdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class VerbeterpuntActieFormulier(ActieFormulier, VerbeterpuntFormulier):
+    pass
+
+
+class VerbeterpuntStatusFormulier(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=VerbeterpuntStatus.choices)
+
+
+class KlantInformatieFormulier(BijlagenFormMixin, forms.Form):
+    """The customer adds information on the status page."""
+
+    tekst = forms.CharField(
+        label=_("Uw aanvulling"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": OMSCHRIJVING_MAX}),
+        max_length=OMSCHRIJVING_MAX,
+    )
+    bijlagen = BijlagenField(label=_("Bijlagen"), help_text=BIJLAGEN_HELP)
+
+
+class HeroverwegingVragenFormulier(forms.Form):
+    reden = forms.CharField(
+        label=_("Waarom bent u het niet eens met ons antwoord?"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": OMSCHRIJVING_MAX}),
+        max_length=OMSCHRIJVING_MAX,
+    )
+
+
+class LinkKwijtFormulier(forms.Form):
+    dossiernummer = forms.CharField(
+        label=_("Dossiernummer"),
+        max_length=20,
+        help_text=_("Bijvoorbeeld KL-2026-000123. U vindt het in onze e-mail."),
+    )
+    email = forms.EmailField(label=_("Uw e-mailadres"))

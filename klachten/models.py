@@ -11,9 +11,42 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from klachten.workflow import BerichtSoort, Status
+from klachten.workflow import BerichtSoort, Oordeel, Status
 
 OMSCHRIJVING_MAX = 5000
+
+
+class ExterneInstantie(models.Model):
+    """An external body the customer can turn to after the insurer's final position.
+
+    Its last date is the latest of: the definitief standpunt + `maanden_na_standpunt` and the
+    complaint + `maanden_na_klacht` (Kifid: 3 months after the final position or 1 year after the
+    complaint, whichever is later; SKGZ: 1 year after the final position).
+    """
+
+    naam = models.CharField(_("naam"), max_length=150, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    maanden_na_standpunt = models.PositiveSmallIntegerField(
+        _("maanden na definitief standpunt"), null=True, blank=True
+    )
+    maanden_na_klacht = models.PositiveSmallIntegerField(
+        _("maanden na de klacht"), null=True, blank=True
+    )
+    escalatie_tekst = models.TextField(
+        _("escalatieparagraaf"),
+        help_text=_(
+            "Komt in het antwoord. Beschikbaar: {{ instantie }}, {{ website }}, {{ uiterste_datum }}."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("externe instantie")
+        verbose_name_plural = _("externe instanties")
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
 
 
 class Label(models.Model):
@@ -43,6 +76,14 @@ class Label(models.Model):
     website = models.URLField(_("website"), blank=True)
     postadres = models.TextField(_("postadres"), blank=True)
     privacyverklaring_url = models.URLField(_("privacyverklaring (URL)"), blank=True)
+    externe_instantie = models.ForeignKey(
+        ExterneInstantie,
+        verbose_name=_("externe instantie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Waar klanten van dit label na het definitieve standpunt terechtkunnen."),
+    )
 
     class Meta:
         verbose_name = _("label")
@@ -207,7 +248,47 @@ class Klacht(models.Model):
     ontvangst_bevestigd_op = models.DateTimeField(
         _("ontvangst bevestigd op"), null=True, blank=True
     )
+    betreft_medewerker = models.ForeignKey(
+        Medewerker,
+        verbose_name=_("klacht gaat over medewerker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Deze medewerker mag de klacht niet behandelen."),
+    )
+    is_ontvankelijk = models.BooleanField(_("ontvankelijk"), null=True, blank=True)
+    oordeel = models.CharField(_("oordeel"), max_length=30, choices=Oordeel.choices, blank=True)
+    beantwoord_op = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    definitief_standpunt_op = models.DateTimeField(
+        _("definitief standpunt op"), null=True, blank=True
+    )
+    heroverweging_gevraagd_op = models.DateTimeField(
+        _("heroverweging gevraagd op"), null=True, blank=True
+    )
+    heroverweging_behandelaar = models.ForeignKey(
+        Medewerker,
+        verbose_name=_("behandelaar heroverweging"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="heroverwegingen",
+    )
+    laatste_klantcontact_op = models.DateTimeField(
+        _("laatste bericht aan de klant op"), null=True, blank=True
+    )
+    antwoord_uiterlijk_datum = models.DateField(_("antwoord uiterlijk"), null=True, blank=True)
+    statusupdate_uiterlijk_datum = models.DateField(
+        _("statusupdate uiterlijk"), null=True, blank=True
+    )
+    heroverweging_uiterlijk_datum = models.DateField(
+        _("heroverweging uiterlijk"), null=True, blank=True
+    )
+    volgende_termijn_datum = models.DateField(
+        _("eerstvolgende termijn"), null=True, blank=True, db_index=True
+    )
     afgesloten_op = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    versie = models.PositiveIntegerField(_("versie"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -233,6 +314,8 @@ class Klacht(models.Model):
         indexes = [
             models.Index(fields=["afdeling", "status"]),
             models.Index(fields=["klant_email"]),
+            models.Index(fields=["behandelaar", "volgende_termijn_datum"]),
+            models.Index(fields=["afdeling", "volgende_termijn_datum"]),
         ]
 
     def __str__(self):
@@ -256,8 +339,52 @@ def bijlage_pad(instance: "Bijlage", filename: str) -> str:
     return f"bijlagen/{instance.klacht.ontvangen_op:%Y/%m}/{uuid.uuid4().hex}"
 
 
+class GebeurtenisSoort(models.TextChoices):
+    ONTVANGEN = "ontvangen", _("Ontvangen")
+    STATUS = "status", _("Statuswijziging")
+    BERICHT = "bericht", _("Bericht aan de klant")
+    KLANTBERICHT = "klantbericht", _("Bericht van de klant")
+    NOTITIE = "notitie", _("Interne notitie")
+    TELEFOON = "telefoon", _("Telefooncontact")
+    TOEWIJZING = "toewijzing", _("Toewijzing")
+    TERMIJN = "termijn", _("Termijnwijziging")
+    EXTERNE_PROCEDURE = "externe_procedure", _("Externe procedure")
+    LEERMOMENT = "leermoment", _("Leermoment")
+    VERBETERPUNT = "verbeterpunt", _("Verbeterpunt")
+
+
+class Gebeurtenis(models.Model):
+    """One item on the dossier's timeline; written by the services, never edited."""
+
+    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="gebeurtenissen")
+    soort = models.CharField(_("soort"), max_length=30, choices=GebeurtenisSoort.choices)
+    tekst = models.TextField(_("tekst"), blank=True)
+    van_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    naar_status = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    door = models.ForeignKey(
+        Medewerker, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    door_klant = models.BooleanField(_("door de klant"), default=False)
+    bericht = models.ForeignKey(
+        "Bericht", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    op = models.DateTimeField(_("op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gebeurtenis")
+        verbose_name_plural = _("gebeurtenissen")
+        ordering = ["-op", "-id"]
+        indexes = [models.Index(fields=["klacht", "-op"])]
+
+    def __str__(self):
+        return f"{self.klacht_id} {self.get_soort_display()}"
+
+
 class Bijlage(models.Model):
     klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="bijlagen")
+    gebeurtenis = models.ForeignKey(
+        Gebeurtenis, on_delete=models.SET_NULL, null=True, blank=True, related_name="bijlagen"
+    )
     bestand = models.FileField(_("bestand"), upload_to=bijlage_pad, max_length=255)
     oorspronkelijke_naam = models.CharField(_("bestandsnaam"), max_length=255)
     mime_type = models.CharField(_("type"), max_length=100)
@@ -317,3 +444,167 @@ class Bericht(models.Model):
 
     def __str__(self):
         return f"{self.klacht} - {self.get_soort_display()}"
+
+
+class Berichtsjabloon(models.Model):
+    """The standard text of a kind of message, per language; editable by the beheerder.
+
+    Django template syntax, filled with the complaint's data: {{ klacht.dossiernummer }},
+    {{ klacht.klant_naam }}, {{ label.naam }}, {{ status_url }}, {{ antwoord_uiterlijk }}, and per
+    kind {{ nieuwe_datum }}, {{ reden }}, {{ oordeel }}, {{ escalatie }}.
+    """
+
+    soort = models.CharField(_("soort"), max_length=40, choices=BerichtSoort.choices)
+    taal = models.CharField(_("taal"), max_length=10, default="nl")
+    onderwerp = models.CharField(_("onderwerp"), max_length=255)
+    tekst = models.TextField(_("tekst"))
+    eenvoudige_taal = models.BooleanField(
+        _("eenvoudige taal"),
+        default=False,
+        help_text=_("Een versie in eenvoudige woorden (B1), voorgesteld bij kwetsbare klanten."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("berichtsjabloon")
+        verbose_name_plural = _("berichtsjablonen")
+        ordering = ["soort", "taal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["soort", "taal", "eenvoudige_taal"], name="berichtsjabloon_uniek"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} ({self.taal})"
+
+
+class TermijnwijzigingSoort(models.TextChoices):
+    OPSCHORTING = "opschorting", _("Opschorting")
+    VERLENGING = "verlenging", _("Verlenging")
+
+
+class Termijnwijziging(models.Model):
+    """A suspension or extension of the answer term, with its reason (DESIGN.md section 4)."""
+
+    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="termijnwijzigingen")
+    soort = models.CharField(_("soort"), max_length=20, choices=TermijnwijzigingSoort.choices)
+    reden = models.TextField(_("reden"))
+    oude_datum = models.DateField(_("oude datum"), null=True)
+    nieuwe_datum = models.DateField(_("nieuwe datum"))
+    door = models.ForeignKey(Medewerker, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("termijnwijziging")
+        verbose_name_plural = _("termijnwijzigingen")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.klacht} {self.get_soort_display()} {self.nieuwe_datum}"
+
+
+class Uitkomst(models.TextChoices):
+    LOPEND = "lopend", _("Loopt nog")
+    GEGROND = "gegrond", _("Gegrond")
+    DEELS_GEGROND = "deels_gegrond", _("Deels gegrond")
+    ONGEGROND = "ongegrond", _("Ongegrond")
+    SCHIKKING = "schikking", _("Schikking")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    NIET_ONTVANKELIJK = "niet_ontvankelijk", _("Niet ontvankelijk")
+
+
+class ExterneProcedure(models.Model):
+    """The case at an external body or court: filed on, outcome, decided on."""
+
+    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="externe_procedures")
+    instantie = models.ForeignKey(
+        ExterneInstantie, verbose_name=_("instantie"), on_delete=models.PROTECT
+    )
+    ingediend_datum = models.DateField(_("ingediend op"))
+    uitkomst = models.CharField(
+        _("uitkomst"), max_length=20, choices=Uitkomst.choices, default=Uitkomst.LOPEND
+    )
+    beslist_datum = models.DateField(_("beslist op"), null=True, blank=True)
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("externe procedure")
+        verbose_name_plural = _("externe procedures")
+        ordering = ["ingediend_datum"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uitkomst="lopend") | Q(beslist_datum__isnull=False),
+                name="externe_procedure_beslist_met_datum",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.klacht} - {self.instantie}"
+
+
+class Leermoment(models.Model):
+    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="leermomenten")
+    omschrijving = models.TextField(_("omschrijving"))
+    door = models.ForeignKey(Medewerker, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("leermoment")
+        verbose_name_plural = _("leermomenten")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.omschrijving[:60]
+
+
+class VerbeterpuntStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_UITVOERING = "in_uitvoering", _("In uitvoering")
+    GEREED = "gereed", _("Gereed")
+    VERVALLEN = "vervallen", _("Vervallen")
+
+
+class Verbeterpunt(models.Model):
+    """An improvement action, followed up until done (DESIGN.md section 4, step 8)."""
+
+    klacht = models.ForeignKey(
+        Klacht,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verbeterpunten",
+        verbose_name=_("klacht"),
+    )
+    omschrijving = models.TextField(_("omschrijving"))
+    eigenaar = models.ForeignKey(
+        Medewerker, verbose_name=_("eigenaar"), on_delete=models.PROTECT, related_name="+"
+    )
+    streefdatum = models.DateField(_("streefdatum"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=VerbeterpuntStatus.choices,
+        default=VerbeterpuntStatus.OPEN,
+    )
+    gereed_op = models.DateTimeField(_("gereed op"), null=True, blank=True)
+    aangemaakt_door = models.ForeignKey(Medewerker, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("verbeterpunt")
+        verbose_name_plural = _("verbeterpunten")
+        ordering = ["streefdatum", "id"]
+        indexes = [models.Index(fields=["status", "streefdatum"])]
+
+    def __str__(self):
+        return self.omschrijving[:60]
+
+    @property
+    def is_over_datum(self) -> bool:
+        """Still to do and past its due date."""
+        open_ = self.status in (VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING)
+        return open_ and self.streefdatum < timezone.localdate()

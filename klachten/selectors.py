@@ -1,13 +1,27 @@
 """Reads: which complaints a user may see, which label a request is for, what the outbox holds."""
 
 import datetime as dt
+import itertools
+from dataclasses import asdict, dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from klachten import rollen
-from klachten.models import Bericht, BerichtStatus, Klacht, Label
+from klachten import rollen, termijnen
+from klachten.models import (
+    Bericht,
+    BerichtStatus,
+    Categorie,
+    GebeurtenisSoort,
+    Klacht,
+    Label,
+    Medewerker,
+    Verbeterpunt,
+    VerbeterpuntStatus,
+)
+from klachten.workflow import Status
 
 
 def klachten_voor(gebruiker) -> QuerySet[Klacht]:
@@ -51,4 +65,224 @@ def openstaande_bericht_ids(*, ouder_dan: dt.timedelta = dt.timedelta(seconds=30
         Bericht.objects.filter(status=BerichtStatus.WACHTEND, created_at__lte=grens)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
+    )
+
+
+def werkvoorraad(gebruiker) -> QuerySet[Klacht]:
+    """The work queue: what this user may see, their own complaints first, then by the nearest
+    deadline (none last), then the oldest first (DESIGN.md section 11)."""
+    eigen = Q(behandelaar=gebruiker) | Q(heroverweging_behandelaar=gebruiker)
+    return (
+        klachten_voor(gebruiker)
+        .select_related("afdeling", "categorie", "behandelaar", "label")
+        .annotate(is_eigen=Case(When(eigen, then=Value(0)), default=Value(1)))
+        .order_by(
+            "is_eigen",
+            F("volgende_termijn_datum").asc(nulls_last=True),
+            "ontvangen_op",
+            "pk",
+        )
+    )
+
+
+def aantallen_per_status(klachten: QuerySet[Klacht]) -> dict[str, int]:
+    """How many complaints of the (filtered) queue are in each state: one query."""
+    rijen = klachten.order_by().values("status").annotate(aantal=Count("pk"))
+    aantallen = dict.fromkeys(Status.values, 0)
+    for rij in rijen:
+        aantallen[rij["status"]] = rij["aantal"]
+    return aantallen
+
+
+@dataclass(frozen=True)
+class TermijnBadge:
+    naam: str
+    datum: dt.date
+    dagen: int
+
+    @property
+    def dagen_te_laat(self) -> int:
+        return max(0, -self.dagen)
+
+    @property
+    def kleur(self) -> str:
+        """Green more than 2 days left, amber 2 or fewer, red overdue (DESIGN.md section 11)."""
+        if self.dagen < 0:
+            return "rood"
+        return "oranje" if self.dagen <= 2 else "groen"
+
+
+def termijn_badges(klacht: Klacht, vandaag: dt.date | None = None) -> list[TermijnBadge]:
+    """The deadlines that run now, with days left; the same rules the tasks use."""
+    vandaag = vandaag or timezone.localdate()
+    geldend = termijnen.termijnen_van(klacht)
+    namen = {
+        "ontvangstbevestiging": _("Ontvangstbevestiging"),
+        "statusupdate": _("Statusupdate"),
+        "antwoord": _("Antwoord"),
+        "heroverweging": _("Heroverweging"),
+    }
+    badges = [
+        TermijnBadge(naam=namen[veld], datum=datum, dagen=(datum - vandaag).days)
+        for veld, datum in asdict(geldend).items()
+        if datum is not None
+    ]
+    return sorted(badges, key=lambda b: b.datum)
+
+
+def antwoord_belofte(klacht: Klacht) -> dt.date | None:
+    """The date by which the customer was promised an answer, while one is due."""
+    geldend = termijnen.termijnen_van(klacht)
+    return geldend.antwoord or geldend.heroverweging
+
+
+def volgende_termijn_badge(klacht: Klacht, vandaag: dt.date | None = None) -> TermijnBadge | None:
+    """The badge of the work queue: the nearest running deadline (from the indexed column)."""
+    if klacht.volgende_termijn_datum is None:
+        return None
+    vandaag = vandaag or timezone.localdate()
+    return TermijnBadge(
+        naam=_("Termijn"),
+        datum=klacht.volgende_termijn_datum,
+        dagen=(klacht.volgende_termijn_datum - vandaag).days,
+    )
+
+
+# Fields whose changes the timeline shows from the history (the others have their own events).
+HISTORIE_VELDEN = [
+    "klant_naam",
+    "klant_email",
+    "klant_telefoon",
+    "polisnummer",
+    "categorie",
+    "urgentie",
+    "omschrijving",
+    "gewenste_oplossing",
+    "betreft_medewerker",
+    "label",
+]
+
+
+@dataclass
+class TijdlijnItem:
+    op: dt.datetime
+    soort: str
+    titel: str
+    tekst: str = ""
+    door: str = ""
+    bericht: Bericht | None = None
+    bijlagen: list = field(default_factory=list)
+    wijzigingen: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def tijdlijn(klacht: Klacht, *, voor_klant: bool = False) -> list[TijdlijnItem]:
+    """One timeline of the dossier, newest first: events (received, messages in and out, status
+    changes, notes, phone contacts, attachments) and field changes from the history.
+
+    For the customer: only the messages to and from them and the received moment.
+    """
+    gebeurtenissen = (
+        klacht.gebeurtenissen.select_related("door", "bericht")
+        .prefetch_related("bijlagen")
+        .order_by("-op", "-pk")
+    )
+    if voor_klant:
+        gebeurtenissen = gebeurtenissen.filter(
+            soort__in=[
+                GebeurtenisSoort.ONTVANGEN,
+                GebeurtenisSoort.BERICHT,
+                GebeurtenisSoort.KLANTBERICHT,
+            ]
+        )
+    items = []
+    for g in gebeurtenissen:
+        titel = g.get_soort_display()
+        if g.soort == GebeurtenisSoort.STATUS:
+            titel = _("Status: %(van)s → %(naar)s") % {
+                "van": Status(g.van_status).label if g.van_status else "-",
+                "naar": Status(g.naar_status).label,
+            }
+        elif g.bericht is not None:
+            titel = g.bericht.onderwerp
+        door = str(g.door) if g.door else (_("klant") if g.door_klant else _("systeem"))
+        items.append(
+            TijdlijnItem(
+                op=g.op,
+                soort=g.soort,
+                titel=titel,
+                tekst=g.bericht.tekst if g.bericht is not None else g.tekst,
+                door=door,
+                bericht=g.bericht,
+                bijlagen=list(g.bijlagen.all()),
+            )
+        )
+    if not voor_klant:
+        items.extend(_veldwijzigingen(klacht))
+    items.sort(key=lambda i: i.op, reverse=True)
+    return items
+
+
+def _veldwijzigingen(klacht: Klacht) -> list[TijdlijnItem]:
+    versies = list(klacht.history.select_related("history_user").order_by("history_date", "pk"))
+    wijzigingen_per_versie = []
+    fk_ids: dict[str, set] = {"categorie": set(), "label": set(), "betreft_medewerker": set()}
+    for vorige, versie in itertools.pairwise(versies):
+        delta = versie.diff_against(vorige, included_fields=HISTORIE_VELDEN)
+        if delta.changes:
+            wijzigingen_per_versie.append((versie, delta.changes))
+            for change in delta.changes:
+                if change.field in fk_ids:
+                    fk_ids[change.field].update({change.old, change.new})
+    if not wijzigingen_per_versie:
+        return []
+    namen = {
+        "categorie": dict(
+            Categorie.objects.filter(pk__in=fk_ids["categorie"]).values_list("pk", "naam")
+        ),
+        "label": dict(Label.objects.filter(pk__in=fk_ids["label"]).values_list("pk", "naam")),
+        "betreft_medewerker": {
+            m.pk: str(m) for m in Medewerker.objects.filter(pk__in=fk_ids["betreft_medewerker"])
+        },
+    }
+    items = []
+    for versie, changes in wijzigingen_per_versie:
+        regels = []
+        for change in changes:
+            veld = Klacht._meta.get_field(change.field)
+            oud, nieuw = change.old, change.new
+            if change.field in namen:
+                oud, nieuw = (
+                    namen[change.field].get(oud, oud),
+                    namen[change.field].get(nieuw, nieuw),
+                )
+            regels.append((str(veld.verbose_name), str(oud or "-"), str(nieuw or "-")))
+        items.append(
+            TijdlijnItem(
+                op=versie.history_date,
+                soort="wijziging",
+                titel=_("Gegevens gewijzigd"),
+                door=str(versie.history_user or _("systeem")),
+                wijzigingen=regels,
+            )
+        )
+    return items
+
+
+def verbeterpunten_voor(gebruiker) -> QuerySet[Verbeterpunt]:
+    """Improvement actions this user may see: those of visible complaints, those without a
+    complaint, and their own; directie and beheerder see all."""
+    punten = Verbeterpunt.objects.select_related("klacht", "eigenaar").order_by(
+        Case(
+            When(status__in=[VerbeterpuntStatus.GEREED, VerbeterpuntStatus.VERVALLEN], then=1),
+            default=0,
+        ),
+        "streefdatum",
+        "pk",
+    )
+    if rollen.ziet_alle_klachten(gebruiker):
+        return punten
+    return punten.filter(
+        Q(klacht__in=klachten_voor(gebruiker).values("pk"))
+        | Q(klacht__isnull=True)
+        | Q(eigenaar=gebruiker)
     )

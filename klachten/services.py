@@ -1,37 +1,63 @@
-"""Writes to complaints. Every change goes through a function here (HackSoft style services)."""
+"""Writes to complaints. Every change goes through a function here (HackSoft style services).
+
+Each workflow action locks the complaint, checks the optimistic version and the workflow table
+(`klachten.workflow`), changes the fields, recomputes the deadlines, writes the timeline, queues the
+message and announces the change after commit. Actors are staff users, `workflow.KLANT` (public
+pages) or `workflow.SYSTEEM` (tasks).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.template import Context, Template
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
-from klachten import rollen, termijnen
+from klachten import berichten, rollen, signals, termijnen
 from klachten.models import (
     Afdeling,
-    Bericht,
-    BerichtStatus,
     Bijlage,
     Categorie,
+    ExterneInstantie,
+    ExterneProcedure,
+    Gebeurtenis,
+    GebeurtenisSoort,
     Kanaal,
     Klacht,
     Label,
+    Leermoment,
     Medewerker,
+    Termijnwijziging,
+    TermijnwijzigingSoort,
+    Uitkomst,
     Urgentie,
+    Verbeterpunt,
+    VerbeterpuntStatus,
 )
 from klachten.uploads import bijlage_type_bepalen
-from klachten.workflow import BerichtSoort, transitie_controleren
+from klachten.workflow import (
+    ACTIES,
+    KLANT,
+    SYSTEEM,
+    Actie,
+    BerichtSoort,
+    GewijzigdIntussen,
+    Oordeel,
+    Status,
+    WorkflowFout,
+    actie_controleren,
+    mag,
+)
 
-logger = logging.getLogger(__name__)
+
+def _medewerker(actor) -> Medewerker | None:
+    return actor if isinstance(actor, Medewerker) else None
 
 
 def dossiernummer_uitgeven(*, jaar: int) -> str:
@@ -50,6 +76,13 @@ def dossiernummer_uitgeven(*, jaar: int) -> str:
         )
         (nummer,) = cursor.fetchone()
     return f"KL-{jaar:04d}-{nummer:06d}"
+
+
+def termijnen_bijwerken(klacht: Klacht) -> None:
+    """Store the deadlines that run now in the indexed columns (DESIGN.md section 5)."""
+    geldend = termijnen.termijnen_van(klacht)
+    klacht.statusupdate_uiterlijk_datum = geldend.statusupdate
+    klacht.volgende_termijn_datum = geldend.eerstvolgende
 
 
 @transaction.atomic
@@ -72,6 +105,7 @@ def klacht_registreren(
     direct_opgelost: bool = False,
     oplossing: str = "",
     privacy_akkoord: bool = False,
+    betreft_medewerker: Medewerker | None = None,
 ) -> Klacht:
     """Register a complaint: step 1 (ontvangst) and 2 (registratie) of DESIGN.md section 4.
 
@@ -79,9 +113,8 @@ def klacht_registreren(
     (the message goes out after commit); a complaint registered by staff gets an acknowledgement
     deadline of received + 8 days. "Direct opgelost" goes from step 1 to 7 in one step.
     """
-    transitie = transitie_controleren(
-        "direct_oplossen" if direct_opgelost else "registreren", None, ingediend_door
-    )
+    actor = ingediend_door if ingediend_door is not None else KLANT
+    actie = actie_controleren("direct_oplossen" if direct_opgelost else "registreren", None, actor)
     nu = timezone.now()
     ontvangen_op = ontvangen_op or nu
     klacht = Klacht(
@@ -101,8 +134,9 @@ def klacht_registreren(
         ingediend_door=ingediend_door,
         direct_opgelost=direct_opgelost,
         oplossing=oplossing.strip(),
-        status=transitie.naar,
+        status=actie.naar,
         privacy_akkoord_op=nu if privacy_akkoord else None,
+        betreft_medewerker=betreft_medewerker,
     )
     klacht.full_clean(exclude=["dossiernummer", "status_token"])
     if direct_opgelost:
@@ -111,24 +145,40 @@ def klacht_registreren(
         klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
             ontvangen_op
         )
+        klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(ontvangen_op)
+    termijnen_bijwerken(klacht)
     klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)
     if ingediend_door is not None:
         klacht._history_user = ingediend_door
     klacht.save()
 
+    gebeurtenis = Gebeurtenis.objects.create(
+        klacht=klacht,
+        soort=GebeurtenisSoort.ONTVANGEN,
+        tekst=_("Via %(kanaal)s") % {"kanaal": klacht.get_kanaal_display()},
+        door=ingediend_door,
+        door_klant=ingediend_door is None,
+        naar_status=klacht.status,
+        op=ontvangen_op,
+    )
     for upload in bijlagen:
-        bijlage_opslaan(klacht=klacht, upload=upload)
+        bijlage_opslaan(klacht=klacht, upload=upload, gebeurtenis=gebeurtenis)
 
-    if kanaal == Kanaal.WEBFORMULIER:
-        ontvangst_bevestigen(klacht=klacht, door=None)
+    if direct_opgelost:
+        _aankondigen(signals.klacht_afgesloten, klacht)
+    elif kanaal == Kanaal.WEBFORMULIER:
+        klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
     return klacht
 
 
-def bijlage_opslaan(*, klacht: Klacht, upload: UploadedFile) -> Bijlage:
+def bijlage_opslaan(
+    *, klacht: Klacht, upload: UploadedFile, gebeurtenis: Gebeurtenis | None = None
+) -> Bijlage:
     """Store an attachment whose type was checked from its content (klachten.uploads)."""
     bestandstype = bijlage_type_bepalen(upload)
     bijlage = Bijlage(
         klacht=klacht,
+        gebeurtenis=gebeurtenis,
         oorspronkelijke_naam=upload.name[:255],
         mime_type=bestandstype.mime,
         grootte=upload.size,
@@ -138,124 +188,539 @@ def bijlage_opslaan(*, klacht: Klacht, upload: UploadedFile) -> Bijlage:
     return bijlage
 
 
-@transaction.atomic
-def ontvangst_bevestigen(
-    *, klacht: Klacht, door: Medewerker | None, onderwerp: str = "", tekst: str = ""
-) -> Bericht:
-    """Send the ontvangstbevestiging (step 2): within 8 days of receipt, with the dossiernummer."""
-    klacht = Klacht.objects.select_for_update().get(pk=klacht.pk)
-    transitie = transitie_controleren("ontvangst_bevestigen", klacht.status, door)
-    standaard_onderwerp, standaard_tekst = bericht_opstellen(klacht=klacht, soort=transitie.bericht)
-    bericht = bericht_versturen(
-        klacht=klacht,
-        soort=transitie.bericht,
-        onderwerp=onderwerp or standaard_onderwerp,
-        tekst=tekst or standaard_tekst,
-        door=door,
-    )
-    klacht.status = transitie.naar
-    klacht.ontvangst_bevestigd_op = timezone.now()
-    if door is not None:
-        klacht._history_user = door
-    klacht.save(update_fields=["status", "ontvangst_bevestigd_op", "updated_at"])
-    return bericht
+def _aankondigen(signaal, klacht: Klacht) -> None:
+    klacht_id = klacht.pk
+    transaction.on_commit(lambda: signaal.send(sender=Klacht, klacht_id=klacht_id))
 
 
-def bericht_opstellen(*, klacht: Klacht, soort: BerichtSoort) -> tuple[str, str]:
-    """Subject and text of a standard message, in the customer's language."""
-    context = {
-        "klacht": klacht,
-        "label": klacht.label,
-        "termijnen": {
-            "ontvangstbevestiging": termijnen.ONTVANGSTBEVESTIGING_DAGEN,
-            "statusupdate": termijnen.STATUSUPDATE_DAGEN,
-            "antwoord_weken": termijnen.ANTWOORD_DAGEN // 7,
-        },
-        "antwoord_uiterlijk": termijnen.antwoord_uiterlijk(klacht.ontvangen_op),
-        "status_url": klacht_status_url(klacht),
-    }
-    with translation.override(klacht.taal):
-        onderwerp = render_to_string(f"klachten/berichten/{soort}_onderwerp.txt", context)
-        tekst = render_to_string(f"klachten/berichten/{soort}.txt", context)
-    return " ".join(onderwerp.split()), tekst.strip() + "\n"
+@contextmanager
+def _actie(
+    *, klacht: Klacht, naam: str, door, versie: int | None = None
+) -> Iterator[tuple[Klacht, Actie]]:
+    """Apply one action of the workflow table to a locked, current copy of the complaint.
 
-
-def klacht_status_url(klacht: Klacht) -> str:
-    """The customer's secret link to the status page, as it goes into e-mails."""
-    basis = settings.SITE_URL.rstrip("/")
-    return basis + reverse("klachten:status", kwargs={"token": klacht.status_token})
-
-
-def bericht_versturen(
-    *, klacht: Klacht, soort: BerichtSoort, onderwerp: str, tekst: str, door: Medewerker | None
-) -> Bericht:
-    """Write the message to the outbox and queue its delivery once the transaction commits."""
-    bericht = Bericht.objects.create(
-        klacht=klacht,
-        soort=soort,
-        aan=klacht.klant_email,
-        onderwerp=" ".join(onderwerp.split()),  # one line: no header injection
-        tekst=tekst,
-        verstuurd_door=door,
-    )
-    transaction.on_commit(lambda: bericht_in_wachtrij(bericht_id=bericht.pk))
-    return bericht
-
-
-def bericht_in_wachtrij(*, bericht_id: int) -> None:
-    """Queue delivery; when the broker is down the message stays pending for the sweep."""
-    from klachten.tasks import bericht_afleveren
-
-    try:
-        bericht_afleveren.delay(bericht_id)
-    except Exception:
-        logger.warning("Broker onbereikbaar; bericht %s wacht op de sweep.", bericht_id)
-
-
-def bericht_afleveren(*, bericht_id: int) -> bool:
-    """Send one pending message. Returns False when there was nothing (left) to send.
-
-    The row is claimed with SKIP LOCKED so two workers never send the same message. A failure keeps
-    it pending with the error and the attempt counted, and is raised again for the task's retry; an
-    address the mail server refuses outright marks it failed (a person must correct it).
+    The body changes fields; afterwards the state moves as the table says, the version goes up,
+    the deadlines are recomputed, and a state change lands on the timeline. `versie`, when given,
+    must be the version the user saw: otherwise someone changed the dossier meanwhile.
     """
-    fout = None
     with transaction.atomic():
-        bericht = (
-            # of=("self",): lock only the message. Without it the joined klacht and label rows
-            # are locked too, and as every message of a label shares that row, a worker would
-            # skip a message whenever another message of the same label is being delivered.
-            Bericht.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("klacht__label")
-            .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
-            .first()
+        huidig = (
+            Klacht.objects.select_for_update(of=("self",))
+            .select_related("label__externe_instantie", "categorie", "behandelaar")
+            .get(pk=klacht.pk)
         )
-        if bericht is None:
-            return False
-        label = bericht.klacht.label
-        mail = EmailMessage(
-            subject=bericht.onderwerp,
-            body=bericht.tekst,
-            to=[bericht.aan],
-            reply_to=[label.email] if label.email else None,
+        if versie is not None and huidig.versie != versie:
+            raise GewijzigdIntussen(
+                _(
+                    "Dit dossier is intussen gewijzigd door iemand anders. Laad de pagina "
+                    "opnieuw, bekijk de wijziging en voer uw actie dan opnieuw uit."
+                )
+            )
+        actie = actie_controleren(naam, huidig, door)
+        van = huidig.status
+        yield huidig, actie
+        if actie.naar is not None:
+            huidig.status = actie.naar
+        huidig.versie += 1
+        termijnen_bijwerken(huidig)
+        if _medewerker(door) is not None:
+            huidig._history_user = door
+        huidig.save()
+        if huidig.status != van:
+            Gebeurtenis.objects.create(
+                klacht=huidig,
+                soort=GebeurtenisSoort.STATUS,
+                van_status=van,
+                naar_status=huidig.status,
+                door=_medewerker(door),
+                door_klant=door == KLANT,
+            )
+
+
+def _bericht(
+    klacht: Klacht, actie: Actie, door, onderwerp: str = "", tekst: str = "", **extra
+) -> None:
+    """Send the action's message: the handler's edited text, or the template's."""
+    if not (onderwerp and tekst):
+        standaard_onderwerp, standaard_tekst = berichten.bericht_opstellen(
+            klacht=klacht, soort=actie.bericht, **extra
         )
-        bericht.pogingen += 1
-        try:
-            mail.send()
-        except smtplib.SMTPRecipientsRefused as exc:
-            bericht.status = BerichtStatus.MISLUKT
-            bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
-        except Exception as exc:
-            fout = exc
-            bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
+        onderwerp, tekst = onderwerp or standaard_onderwerp, tekst or standaard_tekst
+    berichten.bericht_versturen(
+        klacht=klacht, soort=actie.bericht, onderwerp=onderwerp, tekst=tekst, door=_medewerker(door)
+    )
+    klacht.laatste_klantcontact_op = timezone.now()
+
+
+def _notitie(klacht: Klacht, soort: GebeurtenisSoort, tekst: str, door) -> Gebeurtenis:
+    return Gebeurtenis.objects.create(
+        klacht=klacht, soort=soort, tekst=tekst, door=_medewerker(door), door_klant=door == KLANT
+    )
+
+
+def datum_tekst(datum: dt.date, taal: str) -> str:
+    with translation.override(taal):
+        return formats.date_format(datum, "j F Y")
+
+
+def ontvangst_bevestigen(
+    *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
+) -> Klacht:
+    """Send the ontvangstbevestiging (step 2): within 8 days of receipt, with the dossiernummer."""
+    with _actie(klacht=klacht, naam="ontvangst_bevestigen", door=door, versie=versie) as (k, actie):
+        _bericht(k, actie, door, onderwerp, tekst)
+        k.ontvangst_bevestigd_op = timezone.now()
+    return k
+
+
+def toewijzen(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    afdeling: Afdeling,
+    behandelaar: Medewerker | None,
+    versie: int | None = None,
+) -> Klacht:
+    """Assign afdeling and behandelaar; during a heroverweging, the second-line handler.
+
+    The behandelaar may not be the employee the complaint is about, must work in the afdeling,
+    and in the second line may not be the first-line handler (DESIGN.md section 4).
+    """
+    with _actie(klacht=klacht, naam="toewijzen", door=door, versie=versie) as (k, _a):
+        if behandelaar is not None:
+            if k.betreft_medewerker_id == behandelaar.pk:
+                raise ValidationError(
+                    {"behandelaar": _("De klacht gaat over deze medewerker: kies een ander.")}
+                )
+            if not behandelaar.afdelingen.filter(pk=afdeling.pk).exists():
+                raise ValidationError(
+                    {"behandelaar": _("Deze medewerker werkt niet bij de gekozen afdeling.")}
+                )
+        if k.status == Status.IN_HEROVERWEGING and behandelaar is not None:
+            if behandelaar.pk == k.behandelaar_id:
+                raise ValidationError(
+                    {
+                        "behandelaar": _(
+                            "De heroverweging doet een andere behandelaar dan de eerste."
+                        )
+                    }
+                )
+            k.heroverweging_behandelaar = behandelaar
         else:
-            bericht.status = BerichtStatus.VERZONDEN
-            bericht.verzonden_op = timezone.now()
-            bericht.laatste_fout = ""
-        bericht.save(update_fields=["status", "verzonden_op", "pogingen", "laatste_fout"])
-    if fout is not None:
-        raise fout
-    return bericht.status == BerichtStatus.VERZONDEN
+            k.behandelaar = behandelaar
+        k.afdeling = afdeling
+        _notitie(
+            k,
+            GebeurtenisSoort.TOEWIJZING,
+            _("Afdeling %(afdeling)s, behandelaar %(behandelaar)s")
+            % {"afdeling": afdeling, "behandelaar": behandelaar or "-"},
+            door,
+        )
+    if behandelaar is not None and behandelaar != door:
+        with transaction.atomic():
+            berichten.behandelaar_melden(klacht=k, melding=_("Deze klacht is aan u toegewezen."))
+    return k
+
+
+def ontvankelijk_verklaren(
+    *, klacht: Klacht, door: Medewerker, toelichting: str = "", versie: int | None = None
+) -> Klacht:
+    """Step 3: the complaint is admissible; the investigation (step 4) starts."""
+    with _actie(klacht=klacht, naam="ontvankelijk_verklaren", door=door, versie=versie) as (k, _a):
+        k.is_ontvankelijk = True
+        if toelichting.strip():
+            _notitie(k, GebeurtenisSoort.NOTITIE, toelichting.strip(), door)
+    return k
+
+
+def niet_ontvankelijk_verklaren(
+    *, klacht: Klacht, door: Medewerker, onderwerp: str, tekst: str, versie: int | None = None
+) -> Klacht:
+    """Step 3: not admissible — a written, reasoned answer, then closed."""
+    with _actie(klacht=klacht, naam="niet_ontvankelijk_verklaren", door=door, versie=versie) as (
+        k,
+        actie,
+    ):
+        k.is_ontvankelijk = False
+        _bericht(k, actie, door, onderwerp, tekst)
+        k.afgesloten_op = timezone.now()
+    _aankondigen(signals.klacht_afgesloten, k)
+    return k
+
+
+def notitie_toevoegen(*, klacht: Klacht, door: Medewerker, tekst: str) -> Gebeurtenis:
+    """An internal note on the timeline (never shown to the customer)."""
+    with transaction.atomic():
+        k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
+        actie_controleren("notitie_toevoegen", k, door)
+        return _notitie(k, GebeurtenisSoort.NOTITIE, tekst.strip(), door)
+
+
+def telefooncontact_vastleggen(*, klacht: Klacht, door: Medewerker, tekst: str) -> Gebeurtenis:
+    """A phone call with the customer, summarised on the timeline."""
+    with transaction.atomic():
+        k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
+        actie_controleren("telefooncontact_vastleggen", k, door)
+        return _notitie(k, GebeurtenisSoort.TELEFOON, tekst.strip(), door)
+
+
+def klantbericht_toevoegen(
+    *, klacht: Klacht, door, tekst: str, bijlagen: Iterable[UploadedFile] = ()
+) -> Gebeurtenis:
+    """Information from the customer (status page, API, or an e-mail registered by staff).
+
+    Recorded on the timeline with its attachments; the behandelaar is notified.
+    """
+    with transaction.atomic():
+        k = (
+            Klacht.objects.select_for_update(of=("self",))
+            .select_related("label", "behandelaar", "heroverweging_behandelaar")
+            .get(pk=klacht.pk)
+        )
+        actie_controleren("klantbericht_toevoegen", k, door)
+        gebeurtenis = Gebeurtenis.objects.create(
+            klacht=k,
+            soort=GebeurtenisSoort.KLANTBERICHT,
+            tekst=tekst.strip(),
+            door=_medewerker(door),
+            door_klant=door == KLANT,
+        )
+        for upload in bijlagen:
+            bijlage_opslaan(klacht=k, upload=upload, gebeurtenis=gebeurtenis)
+        if door == KLANT:
+            berichten.behandelaar_melden(
+                klacht=k, melding=_("De klant heeft informatie toegevoegd aan het dossier.")
+            )
+    return gebeurtenis
+
+
+def statusupdate_sturen(
+    *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
+) -> Klacht:
+    """Step 4: tell the customer how things stand, at least every 3 weeks."""
+    with _actie(klacht=klacht, naam="statusupdate_sturen", door=door, versie=versie) as (k, actie):
+        _bericht(k, actie, door, onderwerp, tekst)
+    return k
+
+
+def termijn_wijzigen(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    soort: TermijnwijzigingSoort | str,
+    nieuwe_datum: dt.date,
+    reden: str,
+    onderwerp: str = "",
+    tekst: str = "",
+    versie: int | None = None,
+) -> Klacht:
+    """Suspend (opschorten) or extend (verlengen) the running answer term, with a reason; the
+    customer gets a vertragingsbericht that names the new date (DESIGN.md section 4)."""
+    naam = "opschorten" if soort == TermijnwijzigingSoort.OPSCHORTING else "verlengen"
+    with _actie(klacht=klacht, naam=naam, door=door, versie=versie) as (k, actie):
+        veld = (
+            "heroverweging_uiterlijk_datum"
+            if k.status == Status.IN_HEROVERWEGING
+            else "antwoord_uiterlijk_datum"
+        )
+        oude_datum = getattr(k, veld)
+        if oude_datum is not None and nieuwe_datum <= oude_datum:
+            raise ValidationError(
+                {
+                    "nieuwe_datum": _("Kies een datum na de huidige termijn (%(datum)s).")
+                    % {"datum": datum_tekst(oude_datum, translation.get_language() or "nl")}
+                }
+            )
+        if not reden.strip():
+            raise ValidationError({"reden": _("Geef de reden; de klant leest die.")})
+        setattr(k, veld, nieuwe_datum)
+        Termijnwijziging.objects.create(
+            klacht=k,
+            soort=soort,
+            reden=reden.strip(),
+            oude_datum=oude_datum,
+            nieuwe_datum=nieuwe_datum,
+            door=door,
+        )
+        _notitie(
+            k,
+            GebeurtenisSoort.TERMIJN,
+            f"{TermijnwijzigingSoort(soort).label}: {reden.strip()}",
+            door,
+        )
+        datum = datum_tekst(nieuwe_datum, k.taal)
+        if tekst and datum not in tekst:
+            # The customer must be told the new date, whatever the handler wrote.
+            with translation.override(k.taal):
+                tekst += "\n" + _("U krijgt uiterlijk op %(datum)s ons antwoord.") % {
+                    "datum": datum
+                }
+        _bericht(k, actie, door, onderwerp, tekst, nieuwe_datum=nieuwe_datum, reden=reden)
+    return k
+
+
+def escalatie_tekst(klacht: Klacht, standpunt_op: dt.datetime) -> str:
+    """The escalation paragraph of the label's externe instantie, with the customer's last date."""
+    instantie = klacht.label.externe_instantie
+    if instantie is None:
+        return ""
+    uiterste = termijnen.externe_uiterste_datum(
+        maanden_na_standpunt=instantie.maanden_na_standpunt,
+        maanden_na_klacht=instantie.maanden_na_klacht,
+        standpunt_op=standpunt_op,
+        ontvangen_op=klacht.ontvangen_op,
+    )
+    with translation.override(klacht.taal):
+        return (
+            Template(instantie.escalatie_tekst)
+            .render(
+                Context(
+                    {
+                        "instantie": instantie.naam,
+                        "website": instantie.website,
+                        "uiterste_datum": datum_tekst(uiterste, klacht.taal) if uiterste else "",
+                    },
+                    autoescape=False,
+                )
+            )
+            .strip()
+        )
+
+
+def externe_uiterste_datum(klacht: Klacht) -> dt.date | None:
+    """Until when the customer can go to the external body (after the definitief standpunt)."""
+    instantie = klacht.label.externe_instantie
+    if instantie is None or klacht.definitief_standpunt_op is None:
+        return None
+    return termijnen.externe_uiterste_datum(
+        maanden_na_standpunt=instantie.maanden_na_standpunt,
+        maanden_na_klacht=instantie.maanden_na_klacht,
+        standpunt_op=klacht.definitief_standpunt_op,
+        ontvangen_op=klacht.ontvangen_op,
+    )
+
+
+def _met_escalatie(tekst: str, escalatie: str) -> str:
+    """A definitief standpunt must carry the escalation clause: add it when the text lacks it."""
+    if tekst and escalatie and escalatie not in tekst:
+        return tekst.rstrip() + "\n\n" + escalatie + "\n"
+    return tekst
+
+
+def antwoord_sturen(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    oordeel: Oordeel | str,
+    definitief_standpunt: bool = False,
+    onderwerp: str = "",
+    tekst: str = "",
+    versie: int | None = None,
+) -> Klacht:
+    """Step 5: the gemotiveerd antwoord with oordeel and advice; as definitief standpunt it
+    carries the externe instantie's paragraph with the customer's last date."""
+    with _actie(klacht=klacht, naam="antwoord_sturen", door=door, versie=versie) as (k, actie):
+        nu = timezone.now()
+        k.oordeel = oordeel
+        k.beantwoord_op = nu
+        escalatie = ""
+        if definitief_standpunt:
+            k.definitief_standpunt_op = nu
+            escalatie = escalatie_tekst(k, nu)
+            tekst = _met_escalatie(tekst, escalatie)
+        _bericht(
+            k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie
+        )
+    _aankondigen(signals.klacht_beantwoord, k)
+    return k
+
+
+def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None = None) -> Klacht:
+    """Step 6: the customer disagrees and asks for internal reconsideration (second line)."""
+    if not reden.strip():
+        raise ValidationError({"reden": _("Vertel waarom u het niet eens bent met het antwoord.")})
+    with _actie(klacht=klacht, naam="heroverweging_vragen", door=door, versie=versie) as (k, _a):
+        nu = timezone.now()
+        k.heroverweging_gevraagd_op = nu
+        k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(nu)
+        k.afgesloten_op = None
+        _notitie(k, GebeurtenisSoort.KLANTBERICHT, reden.strip(), door)
+        berichten.behandelaar_melden(
+            klacht=k,
+            melding=_("De klant vraagt om heroverweging. Wijs een tweedelijnsbehandelaar toe."),
+        )
+    return k
+
+
+def heroverweging_beantwoorden(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    oordeel: Oordeel | str,
+    onderwerp: str = "",
+    tekst: str = "",
+    versie: int | None = None,
+) -> Klacht:
+    """Step 6: the second-line answer; it is the definitief standpunt, with the escalation clause."""
+    with _actie(klacht=klacht, naam="heroverweging_beantwoorden", door=door, versie=versie) as (
+        k,
+        actie,
+    ):
+        nu = timezone.now()
+        k.oordeel = oordeel
+        k.beantwoord_op = nu
+        k.definitief_standpunt_op = nu
+        escalatie = escalatie_tekst(k, nu)
+        tekst = _met_escalatie(tekst, escalatie)
+        _bericht(
+            k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie
+        )
+    _aankondigen(signals.klacht_beantwoord, k)
+    return k
+
+
+def externe_procedure_vastleggen(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    instantie: ExterneInstantie,
+    ingediend_datum: dt.date,
+    uitkomst: Uitkomst | str = Uitkomst.LOPEND,
+    beslist_datum: dt.date | None = None,
+    toelichting: str = "",
+    procedure: ExterneProcedure | None = None,
+) -> ExterneProcedure:
+    """Step 6: the case at Kifid, SKGZ, an ombudsman or the court; its outcome is fed back."""
+    if uitkomst != Uitkomst.LOPEND and beslist_datum is None:
+        raise ValidationError({"beslist_datum": _("Vul in wanneer de uitspraak is gedaan.")})
+    if beslist_datum is not None and beslist_datum < ingediend_datum:
+        raise ValidationError(
+            {"beslist_datum": _("De uitspraak kan niet voor de indiening liggen.")}
+        )
+    with transaction.atomic():
+        k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
+        actie_controleren("externe_procedure_vastleggen", k, door)
+        procedure = procedure or ExterneProcedure(klacht=k)
+        procedure.instantie = instantie
+        procedure.ingediend_datum = ingediend_datum
+        procedure.uitkomst = uitkomst
+        procedure.beslist_datum = beslist_datum
+        procedure.toelichting = toelichting.strip()
+        procedure.save()
+        _notitie(
+            k,
+            GebeurtenisSoort.EXTERNE_PROCEDURE,
+            f"{instantie}: {procedure.get_uitkomst_display()}",
+            door,
+        )
+    return procedure
+
+
+def afsluiten(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    onderwerp: str = "",
+    tekst: str = "",
+    versie: int | None = None,
+) -> Klacht:
+    """Step 7: close the answered complaint; the customer gets the closing message."""
+    with _actie(klacht=klacht, naam="afsluiten", door=door, versie=versie) as (k, actie):
+        k.afgesloten_op = timezone.now()
+        _bericht(k, actie, door, onderwerp, tekst)
+    _aankondigen(signals.klacht_afgesloten, k)
+    return k
+
+
+def heropenen(*, klacht: Klacht, door: Medewerker, reden: str, versie: int | None = None) -> Klacht:
+    """Reopen a closed complaint with a reason; it keeps its dossiernummer and history, and gets a
+    new answer term from today."""
+    if not reden.strip():
+        raise ValidationError({"reden": _("Geef de reden voor het heropenen.")})
+    with _actie(klacht=klacht, naam="heropenen", door=door, versie=versie) as (k, _a):
+        k.afgesloten_op = None
+        k.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(timezone.now())
+        _notitie(k, GebeurtenisSoort.NOTITIE, _("Heropend: %(reden)s") % {"reden": reden}, door)
+    return k
+
+
+def leermoment_toevoegen(*, klacht: Klacht, door: Medewerker, omschrijving: str) -> Leermoment:
+    """Step 8: a lesson learned from this complaint."""
+    with transaction.atomic():
+        k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
+        actie_controleren("leermoment_toevoegen", k, door)
+        leermoment = Leermoment.objects.create(
+            klacht=k, omschrijving=omschrijving.strip(), door=door
+        )
+        _notitie(k, GebeurtenisSoort.LEERMOMENT, leermoment.omschrijving, door)
+    return leermoment
+
+
+def verbeterpunt_toevoegen(
+    *,
+    door: Medewerker,
+    omschrijving: str,
+    eigenaar: Medewerker,
+    streefdatum: dt.date,
+    klacht: Klacht | None = None,
+) -> Verbeterpunt:
+    """Step 8: an improvement action with owner and due date, from a complaint or on its own."""
+    with transaction.atomic():
+        if klacht is not None:
+            klacht = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
+            actie_controleren("verbeterpunt_toevoegen", klacht, door)
+        elif not mag(door, ACTIES["verbeterpunt_toevoegen"]):
+            raise WorkflowFout(_("U mag geen verbeterpunten vastleggen."))
+        punt = Verbeterpunt.objects.create(
+            klacht=klacht,
+            omschrijving=omschrijving.strip(),
+            eigenaar=eigenaar,
+            streefdatum=streefdatum,
+            aangemaakt_door=door,
+        )
+        if klacht is not None:
+            _notitie(klacht, GebeurtenisSoort.VERBETERPUNT, punt.omschrijving, door)
+    return punt
+
+
+def verbeterpunt_bijwerken(
+    *,
+    verbeterpunt: Verbeterpunt,
+    door: Medewerker,
+    status: VerbeterpuntStatus | str,
+    streefdatum: dt.date | None = None,
+) -> Verbeterpunt:
+    """Follow up an improvement action: its status (and due date); done is stamped."""
+    with transaction.atomic():
+        punt = Verbeterpunt.objects.select_for_update().get(pk=verbeterpunt.pk)
+        punt.status = status
+        if streefdatum is not None:
+            punt.streefdatum = streefdatum
+        punt.gereed_op = timezone.now() if status == VerbeterpuntStatus.GEREED else None
+        punt._history_user = door
+        punt.save()
+    return punt
+
+
+def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
+    """ "Link kwijt?": send the status link again when number and e-mail match. The caller shows
+    the same answer either way, so this reveals nothing about which complaints exist."""
+    klacht = (
+        Klacht.objects.select_related("label")
+        .filter(dossiernummer=dossiernummer.strip().upper(), klant_email__iexact=email.strip())
+        .first()
+    )
+    if klacht is None:
+        return
+    with transaction.atomic():
+        onderwerp, tekst = berichten.bericht_opstellen(klacht=klacht, soort=BerichtSoort.STATUSLINK)
+        berichten.bericht_versturen(
+            klacht=klacht,
+            soort=BerichtSoort.STATUSLINK,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
+        )
 
 
 # What each role may do in the admin and the API, on top of what klachten.selectors lets it see.
@@ -274,6 +739,11 @@ ROL_PERMISSIES = {
             "klacht",
             "bijlage",
             "bericht",
+            "berichtsjabloon",
+            "externeinstantie",
+            "externeprocedure",
+            "verbeterpunt",
+            "leermoment",
         )
         for actie in ("view", "add", "change", "delete")
     ]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from klachten import selectors, services
+from klachten import berichten, selectors
 
 
 @shared_task(
@@ -16,7 +16,7 @@ from klachten import selectors, services
 )
 def bericht_afleveren(self, bericht_id: int) -> bool:
     """Send one message from the outbox; retried with back-off when the mail server fails."""
-    return services.bericht_afleveren(bericht_id=bericht_id)
+    return berichten.bericht_afleveren(bericht_id=bericht_id)
 
 
 @shared_task
@@ -25,7 +25,7 @@ def openstaande_berichten_verzenden() -> int:
     verzonden = 0
     for bericht_id in selectors.openstaande_bericht_ids():
         try:
-            verzonden += services.bericht_afleveren(bericht_id=bericht_id)
+            verzonden += berichten.bericht_afleveren(bericht_id=bericht_id)
         except Exception:
             continue
     return verzonden

@@ -1,18 +1,25 @@
 """The complaint workflow as one table (DESIGN.md section 4).
 
-Each transition names the states it may start from, the state it leads to, the roles that may make it
-and the message it sends to the customer. `klachten.services` applies a transition through
-`transitie_controleren`; views and templates ask `toegestane_transities` what to offer.
+Every action on a complaint is a row of `ACTIES`: the states it may start from, the state it leads to
+(`None`: the state stays), the roles that may take it, the message it sends to the customer, and an
+extra condition where the procedure has one. `klachten.services` applies an action only through
+`actie_controleren`; pages, API and admin ask `toegestane_acties` what to offer. Nothing else
+decides what may happen to a complaint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from klachten import rollen
+
+if TYPE_CHECKING:
+    from klachten.models import Klacht
 
 
 class Status(models.TextChoices):
@@ -26,77 +33,250 @@ class Status(models.TextChoices):
 
 class BerichtSoort(models.TextChoices):
     ONTVANGSTBEVESTIGING = "ontvangstbevestiging", _("Ontvangstbevestiging")
+    NIET_ONTVANKELIJK = "niet_ontvankelijk", _("Niet-ontvankelijkheid")
+    STATUSUPDATE = "statusupdate", _("Statusupdate")
+    VERTRAGING = "vertraging", _("Vertragingsbericht")
+    ANTWOORD = "antwoord", _("Gemotiveerd antwoord")
+    HEROVERWEGING_ANTWOORD = "heroverweging_antwoord", _("Antwoord op heroverweging")
+    AFSLUITING = "afsluiting", _("Afsluiting")
+    STATUSLINK = "statuslink", _("Statuslink opnieuw")
+    MELDING_BEHANDELAAR = "melding_behandelaar", _("Melding aan behandelaar")
+
+
+# Messages that go to staff, not to the customer: never shown on the customer's status page.
+INTERNE_BERICHTEN = frozenset({BerichtSoort.MELDING_BEHANDELAAR})
+
+
+class Oordeel(models.TextChoices):
+    GEGROND = "gegrond", _("Gegrond")
+    DEELS_GEGROND = "deels_gegrond", _("Deels gegrond")
+    ONGEGROND = "ongegrond", _("Ongegrond")
+    NIET_TE_BEOORDELEN = "niet_te_beoordelen", _("Niet te beoordelen")
 
 
 class WorkflowFout(Exception):
-    """A transition that the workflow does not allow now, or not for this user."""
+    """An action that the workflow does not allow now, or not for this actor."""
 
 
-BEHANDELENDE_ROLLEN = frozenset(
-    {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER, rollen.BEHEERDER, rollen.SYSTEEMKOPPELING}
-)
+class GewijzigdIntussen(WorkflowFout):
+    """Someone else changed the dossier since the page was loaded (optimistic locking)."""
+
+
+# Actors besides staff users: the customer (status page, public form) and the system (tasks).
+KLANT = "klant"
+SYSTEEM = "systeem"
+
+BEHANDELAARS = frozenset({rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER, rollen.BEHEERDER})
+ALLE = frozenset(Status)
+OPEN = ALLE - {Status.AFGESLOTEN}
+IN_BEHANDELING = frozenset({Status.IN_ONDERZOEK, Status.IN_HEROVERWEGING})
+
+
+def _niet_de_eerste_behandelaar(klacht: Klacht, actor) -> str | None:
+    if actor not in (KLANT, SYSTEEM) and klacht.behandelaar_id == getattr(actor, "pk", None):
+        return _("De heroverweging doet een andere behandelaar dan de eerste (tweede lijn).")
+    return None
+
+
+def _nog_geen_heroverweging(klacht: Klacht, actor) -> str | None:
+    if klacht.heroverweging_gevraagd_op is not None:
+        return _(
+            "Er is al om heroverweging gevraagd; daarna staat de weg naar de externe instantie open."
+        )
+    if klacht.beantwoord_op is None:
+        return _("Heroverweging kan pas na het antwoord.")
+    return None
 
 
 @dataclass(frozen=True)
-class Transitie:
+class Actie:
     naam: str
     label: str
     van: frozenset[Status]
-    naar: Status
+    naar: Status | None
     rollen: frozenset[str]
     bericht: BerichtSoort | None = None
+    voorwaarde: Callable[[Klacht, object], str | None] | None = None
+
+    @property
+    def slug(self) -> str:
+        """The action in URLs: /medewerker/klachten/<nr>/<slug>/."""
+        return self.naam.replace("_", "-")
 
 
-# A transition whose `van` is empty creates the complaint (step 1).
-TRANSITIES: dict[str, Transitie] = {
-    t.naam: t
-    for t in (
-        Transitie(
-            naam="registreren",
-            label=_("Klacht registreren"),
-            van=frozenset(),
-            naar=Status.ONTVANGEN,
-            rollen=BEHANDELENDE_ROLLEN,
-        ),
-        Transitie(
-            naam="direct_oplossen",
-            label=_("Registreren als direct opgelost"),
-            van=frozenset(),
-            naar=Status.AFGESLOTEN,
-            rollen=BEHANDELENDE_ROLLEN,
-        ),
-        Transitie(
-            naam="ontvangst_bevestigen",
-            label=_("Ontvangst bevestigen"),
-            van=frozenset({Status.ONTVANGEN}),
-            naar=Status.ONTVANGST_BEVESTIGD,
-            rollen=BEHANDELENDE_ROLLEN,
-            bericht=BerichtSoort.ONTVANGSTBEVESTIGING,
-        ),
-    )
-}
+def _acties(*acties: Actie) -> dict[str, Actie]:
+    return {a.naam: a for a in acties}
 
 
-def mag(gebruiker, transitie: Transitie) -> bool:
-    """Whether this user's role allows the transition; `None` stands for the system itself."""
-    if gebruiker is None or gebruiker.is_superuser:
+# The procedure, step by step (DESIGN.md section 4). `van` empty: the action creates the complaint.
+ACTIES: dict[str, Actie] = _acties(
+    # 1. Ontvangst, 7. direct opgelost
+    Actie(
+        "registreren",
+        _("Klacht registreren"),
+        frozenset(),
+        Status.ONTVANGEN,
+        BEHANDELAARS | {rollen.SYSTEEMKOPPELING, KLANT},
+    ),
+    Actie(
+        "direct_oplossen",
+        _("Registreren als direct opgelost"),
+        frozenset(),
+        Status.AFGESLOTEN,
+        BEHANDELAARS | {rollen.SYSTEEMKOPPELING},
+    ),
+    # 2. Registratie + ontvangstbevestiging
+    Actie(
+        "ontvangst_bevestigen",
+        _("Ontvangst bevestigen"),
+        frozenset({Status.ONTVANGEN}),
+        Status.ONTVANGST_BEVESTIGD,
+        BEHANDELAARS | {SYSTEEM},
+        BerichtSoort.ONTVANGSTBEVESTIGING,
+    ),
+    Actie("toewijzen", _("Toewijzen"), OPEN, None, BEHANDELAARS),
+    # 3. Ontvankelijkheid
+    Actie(
+        "ontvankelijk_verklaren",
+        _("Ontvankelijk verklaren"),
+        frozenset({Status.ONTVANGST_BEVESTIGD}),
+        Status.IN_ONDERZOEK,
+        BEHANDELAARS,
+    ),
+    Actie(
+        "niet_ontvankelijk_verklaren",
+        _("Niet ontvankelijk verklaren"),
+        frozenset({Status.ONTVANGEN, Status.ONTVANGST_BEVESTIGD}),
+        Status.AFGESLOTEN,
+        BEHANDELAARS,
+        BerichtSoort.NIET_ONTVANKELIJK,
+    ),
+    # 4. Onderzoek
+    Actie("telefooncontact_vastleggen", _("Telefooncontact vastleggen"), ALLE, None, BEHANDELAARS),
+    Actie("notitie_toevoegen", _("Interne notitie"), ALLE, None, BEHANDELAARS),
+    Actie(
+        "klantbericht_toevoegen",
+        _("Bericht van de klant vastleggen"),
+        OPEN,
+        None,
+        BEHANDELAARS | {rollen.SYSTEEMKOPPELING, KLANT},
+    ),
+    Actie(
+        "statusupdate_sturen",
+        _("Statusupdate sturen"),
+        IN_BEHANDELING,
+        None,
+        BEHANDELAARS | {SYSTEEM},
+        BerichtSoort.STATUSUPDATE,
+    ),
+    Actie(
+        "opschorten",
+        _("Termijn opschorten"),
+        IN_BEHANDELING,
+        None,
+        BEHANDELAARS,
+        BerichtSoort.VERTRAGING,
+    ),
+    Actie(
+        "verlengen",
+        _("Termijn verlengen"),
+        IN_BEHANDELING,
+        None,
+        BEHANDELAARS,
+        BerichtSoort.VERTRAGING,
+    ),
+    # 5. Gemotiveerd antwoord
+    Actie(
+        "antwoord_sturen",
+        _("Gemotiveerd antwoord sturen"),
+        frozenset({Status.IN_ONDERZOEK}),
+        Status.BEANTWOORD,
+        BEHANDELAARS,
+        BerichtSoort.ANTWOORD,
+    ),
+    # 6. Heroverweging / escalatie
+    Actie(
+        "heroverweging_vragen",
+        _("Heroverweging vastleggen"),
+        frozenset({Status.BEANTWOORD, Status.AFGESLOTEN}),
+        Status.IN_HEROVERWEGING,
+        BEHANDELAARS | {KLANT},
+        voorwaarde=_nog_geen_heroverweging,
+    ),
+    Actie(
+        "heroverweging_beantwoorden",
+        _("Heroverweging beantwoorden"),
+        frozenset({Status.IN_HEROVERWEGING}),
+        Status.BEANTWOORD,
+        BEHANDELAARS,
+        BerichtSoort.HEROVERWEGING_ANTWOORD,
+        voorwaarde=_niet_de_eerste_behandelaar,
+    ),
+    Actie(
+        "externe_procedure_vastleggen",
+        _("Externe procedure vastleggen"),
+        frozenset({Status.BEANTWOORD, Status.IN_HEROVERWEGING, Status.AFGESLOTEN}),
+        None,
+        BEHANDELAARS,
+    ),
+    # 7. Afsluiting
+    Actie(
+        "afsluiten",
+        _("Afsluiten"),
+        frozenset({Status.BEANTWOORD}),
+        Status.AFGESLOTEN,
+        BEHANDELAARS,
+        BerichtSoort.AFSLUITING,
+    ),
+    Actie(
+        "heropenen",
+        _("Heropenen"),
+        frozenset({Status.AFGESLOTEN}),
+        Status.IN_ONDERZOEK,
+        BEHANDELAARS,
+    ),
+    # 8. Verbetering
+    Actie("leermoment_toevoegen", _("Leermoment toevoegen"), ALLE, None, BEHANDELAARS),
+    Actie("verbeterpunt_toevoegen", _("Verbeterpunt toevoegen"), ALLE, None, BEHANDELAARS),
+)
+
+
+def mag(actor, actie: Actie) -> bool:
+    """Whether the actor's role allows the action (the system may do what the table lets it)."""
+    if actor in (KLANT, SYSTEEM):
+        return actor in actie.rollen
+    if actor is None:
+        return False
+    if actor.is_superuser:
         return True
-    return bool(rollen.rollen_van(gebruiker) & transitie.rollen)
+    return bool(rollen.rollen_van(actor) & actie.rollen)
 
 
-def toegestane_transities(status: Status | str, gebruiker) -> list[Transitie]:
-    return [t for t in TRANSITIES.values() if status in t.van and mag(gebruiker, t)]
+def weigering(naam: str, klacht: Klacht | None, actor) -> str | None:
+    """Why the action is refused now (a message for the user), or None when it is allowed."""
+    actie = ACTIES[naam]
+    status = klacht.status if klacht is not None else None
+    toegestaan = not actie.van if status is None else status in actie.van
+    if not toegestaan:
+        return _("'%(actie)s' is niet mogelijk bij status '%(status)s'.") % {
+            "actie": actie.label,
+            "status": Status(status).label if status else "-",
+        }
+    if not mag(actor, actie):
+        return _("U mag '%(actie)s' niet uitvoeren.") % {"actie": actie.label}
+    if actie.voorwaarde is not None and klacht is not None:
+        return actie.voorwaarde(klacht, actor)
+    return None
 
 
-def transitie_controleren(naam: str, status: Status | str | None, gebruiker) -> Transitie:
-    """Return the transition if it is allowed from `status` for `gebruiker`, else raise."""
-    transitie = TRANSITIES[naam]
-    allowed_state = not transitie.van if status is None else status in transitie.van
-    if not allowed_state:
-        raise WorkflowFout(
-            _("'%(actie)s' is niet mogelijk bij status '%(status)s'.")
-            % {"actie": transitie.label, "status": Status(status).label if status else "-"}
-        )
-    if not mag(gebruiker, transitie):
-        raise WorkflowFout(_("U mag '%(actie)s' niet uitvoeren.") % {"actie": transitie.label})
-    return transitie
+def actie_controleren(naam: str, klacht: Klacht | None, actor) -> Actie:
+    """Return the action if the workflow allows it for this complaint and actor, else raise."""
+    reden = weigering(naam, klacht, actor)
+    if reden is not None:
+        raise WorkflowFout(reden)
+    return ACTIES[naam]
+
+
+def toegestane_acties(klacht: Klacht, actor) -> list[Actie]:
+    """The actions to offer on the dossier page, in the order of the procedure."""
+    return [a for a in ACTIES.values() if a.van and weigering(a.naam, klacht, actor) is None]

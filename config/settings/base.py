@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -82,7 +83,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "klachten:medewerker-overzicht"
+LOGIN_REDIRECT_URL = "klachten:werkvoorraad"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "nl"

@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.urls import reverse
 
-from klachten import services
+from klachten import berichten
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht
 from klachten.tasks import openstaande_berichten_verzenden
 from klachten.termijnen import AMSTERDAM
@@ -60,7 +60,7 @@ def test_bericht_staat_klaar_in_de_outbox_tot_het_verzonden_is(bericht, mailoutb
 
 @pytest.mark.django_db
 def test_bericht_afleveren_verstuurt_en_markeert_als_verzonden(bericht, mailoutbox):
-    assert services.bericht_afleveren(bericht_id=bericht.pk) is True
+    assert berichten.bericht_afleveren(bericht_id=bericht.pk) is True
 
     bericht.refresh_from_db()
     assert bericht.status == BerichtStatus.VERZONDEN
@@ -75,9 +75,9 @@ def test_bericht_afleveren_verstuurt_en_markeert_als_verzonden(bericht, mailoutb
 
 @pytest.mark.django_db
 def test_bericht_twee_keer_afleveren_verstuurt_een_mail(bericht, mailoutbox):
-    services.bericht_afleveren(bericht_id=bericht.pk)
+    berichten.bericht_afleveren(bericht_id=bericht.pk)
 
-    assert services.bericht_afleveren(bericht_id=bericht.pk) is False
+    assert berichten.bericht_afleveren(bericht_id=bericht.pk) is False
 
     assert len(mailoutbox) == 1
     bericht.refresh_from_db()
@@ -89,9 +89,9 @@ def test_onbereikbare_mailserver_laat_het_bericht_wachten_met_de_fout(
     bericht, kapotte_mailserver, mailoutbox
 ):
     with pytest.raises(ConnectionRefusedError):
-        services.bericht_afleveren(bericht_id=bericht.pk)
+        berichten.bericht_afleveren(bericht_id=bericht.pk)
     with pytest.raises(ConnectionRefusedError):
-        services.bericht_afleveren(bericht_id=bericht.pk)
+        berichten.bericht_afleveren(bericht_id=bericht.pk)
 
     bericht.refresh_from_db()
     assert bericht.status == BerichtStatus.WACHTEND
@@ -105,13 +105,13 @@ def test_onbereikbare_mailserver_laat_het_bericht_wachten_met_de_fout(
 def test_geweigerd_adres_markeert_het_bericht_als_mislukt(bericht, settings, mailoutbox):
     settings.EMAIL_BACKEND = f"{__name__}.WeigerendeMailBackend"
 
-    assert services.bericht_afleveren(bericht_id=bericht.pk) is False
+    assert berichten.bericht_afleveren(bericht_id=bericht.pk) is False
 
     bericht.refresh_from_db()
     assert bericht.status == BerichtStatus.MISLUKT
     assert "SMTPRecipientsRefused" in bericht.laatste_fout
     # A failed message is left for a person; the sweep does not keep hammering it.
-    assert services.bericht_afleveren(bericht_id=bericht.pk) is False
+    assert berichten.bericht_afleveren(bericht_id=bericht.pk) is False
     assert bericht.pogingen == 1
 
 
@@ -215,7 +215,7 @@ def test_twee_berichten_van_hetzelfde_label_worden_tegelijk_verstuurd(settings, 
 
     def traag_afleveren():
         try:
-            services.bericht_afleveren(bericht_id=traag.pk)
+            berichten.bericht_afleveren(bericht_id=traag.pk)
         finally:
             connection.close()
 
@@ -223,7 +223,7 @@ def test_twee_berichten_van_hetzelfde_label_worden_tegelijk_verstuurd(settings, 
     draad.start()
     try:
         assert TraagBijEenAdres.bezig.wait(timeout=30)
-        verzonden = services.bericht_afleveren(bericht_id=snel.pk)
+        verzonden = berichten.bericht_afleveren(bericht_id=snel.pk)
     finally:
         TraagBijEenAdres.doorgaan.set()
         draad.join()

@@ -79,7 +79,7 @@ def test_dossier_toont_de_termijn_van_de_ontvangstbevestiging(behandelaar_client
     assert response.status_code == 200
     inhoud = response.content.decode()
     assert "KL-2026-000001" in inhoud
-    assert "ontvangstbevestiging uiterlijk 15 mrt 2026" in inhoud.lower()
+    assert "ontvangstbevestiging</span> 15 mrt 2026" in inhoud.lower()
     assert "is geregistreerd" in inhoud
 
 
@@ -147,7 +147,7 @@ def test_ontvangst_bevestigen_toont_de_voorgestelde_tekst(
     klacht = KlachtFactory(categorie=categorie, ingediend_door=behandelaar)
 
     response = behandelaar_client.get(
-        reverse("klachten:ontvangst-bevestigen", args=[klacht.dossiernummer])
+        reverse("klachten:actie", args=[klacht.dossiernummer, "ontvangst-bevestigen"])
     )
 
     assert response.status_code == 200
@@ -163,12 +163,16 @@ def test_ontvangst_bevestigen_verstuurt_het_bericht_en_zet_de_status(
     behandelaar_client, behandelaar, categorie, mailoutbox, django_capture_on_commit_callbacks
 ):
     klacht = KlachtFactory(categorie=categorie, ingediend_door=behandelaar)
-    url = reverse("klachten:ontvangst-bevestigen", args=[klacht.dossiernummer])
+    url = reverse("klachten:actie", args=[klacht.dossiernummer, "ontvangst-bevestigen"])
 
     with django_capture_on_commit_callbacks(execute=True):
         response = behandelaar_client.post(
             url,
-            {"onderwerp": f"Uw klacht {klacht.dossiernummer}", "tekst": "Aangepaste tekst."},
+            {
+                "onderwerp": f"Uw klacht {klacht.dossiernummer}",
+                "tekst": "Aangepaste tekst.",
+                "versie": klacht.versie,
+            },
         )
 
     assert response.status_code == 302
@@ -190,12 +194,18 @@ def test_ontvangst_bevestigen_verstuurt_het_bericht_en_zet_de_status(
 
 def test_ontvangst_kan_maar_een_keer_bevestigd_worden(behandelaar_client, behandelaar, categorie):
     klacht = KlachtFactory(categorie=categorie, ingediend_door=behandelaar)
-    url = reverse("klachten:ontvangst-bevestigen", args=[klacht.dossiernummer])
+    url = reverse("klachten:actie", args=[klacht.dossiernummer, "ontvangst-bevestigen"])
     gegevens = {"onderwerp": "Ontvangen", "tekst": "We hebben uw klacht ontvangen."}
-    behandelaar_client.post(url, gegevens)
+    behandelaar_client.post(url, {**gegevens, "versie": klacht.versie})
 
-    response = behandelaar_client.post(url, gegevens)
+    # The same form sent twice: the dossier changed meanwhile.
+    response = behandelaar_client.post(url, {**gegevens, "versie": klacht.versie})
+    assert response.status_code == 409
+    assert "intussen gewijzigd" in response.content.decode()
 
+    # Reloaded: the workflow no longer allows it.
+    klacht.refresh_from_db()
+    response = behandelaar_client.post(url, {**gegevens, "versie": klacht.versie})
     assert response.status_code == 302
     meldingen = [str(m) for m in get_messages(response.wsgi_request)]
     assert any("niet mogelijk" in m for m in meldingen)
@@ -208,8 +218,8 @@ def test_ontvangst_bevestigen_zonder_tekst_geeft_een_veldfout(
     klacht = KlachtFactory(categorie=categorie, ingediend_door=behandelaar)
 
     response = behandelaar_client.post(
-        reverse("klachten:ontvangst-bevestigen", args=[klacht.dossiernummer]),
-        {"onderwerp": "", "tekst": ""},
+        reverse("klachten:actie", args=[klacht.dossiernummer, "ontvangst-bevestigen"]),
+        {"onderwerp": "", "tekst": "", "versie": klacht.versie},
     )
 
     assert response.status_code == 200

@@ -29,7 +29,7 @@ def dossier(klacht):
 
 
 def bevestigen(klacht):
-    return reverse("klachten:ontvangst-bevestigen", args=[klacht.dossiernummer])
+    return reverse("klachten:actie", args=[klacht.dossiernummer, "ontvangst-bevestigen"])
 
 
 def bijlage(klacht):
@@ -81,7 +81,7 @@ def test_api_geeft_404_voor_een_klacht_van_een_andere_afdeling(
 def test_overzicht_toont_alleen_klachten_van_de_eigen_afdeling(
     behandelaar_client, klacht_a, klacht_b
 ):
-    response = behandelaar_client.get(reverse("klachten:medewerker-overzicht"))
+    response = behandelaar_client.get(reverse("klachten:werkvoorraad"))
 
     inhoud = response.content.decode()
     assert response.status_code == 200
@@ -117,14 +117,14 @@ def test_directie_en_beheerder_zien_alles(client, klacht_a, klacht_b, rol):
     for klacht in (klacht_a, klacht_b):
         assert client.get(dossier(klacht)).status_code == 200
         assert client.get(bijlage(klacht)).status_code == 200
-    inhoud = client.get(reverse("klachten:medewerker-overzicht")).content.decode()
+    inhoud = client.get(reverse("klachten:werkvoorraad")).content.decode()
     assert klacht_a.dossiernummer in inhoud
     assert klacht_b.dossiernummer in inhoud
 
 
 def test_anonieme_bezoeker_wordt_naar_inloggen_gestuurd(client, klacht_a):
     urls = [
-        reverse("klachten:medewerker-overzicht"),
+        reverse("klachten:werkvoorraad"),
         reverse("klachten:registreren"),
         dossier(klacht_a),
         bevestigen(klacht_a),
@@ -140,7 +140,7 @@ def test_ingelogde_gebruiker_zonder_rol_krijgt_403(client, afdeling_a, klacht_a)
     client.force_login(MedewerkerFactory(afdelingen=[afdeling_a]))
 
     for url in [
-        reverse("klachten:medewerker-overzicht"),
+        reverse("klachten:werkvoorraad"),
         reverse("klachten:registreren"),
         dossier(klacht_a),
         bevestigen(klacht_a),
@@ -178,4 +178,4 @@ def test_startpagina_stuurt_klant_naar_het_formulier_en_medewerker_naar_het_over
 ):
     assert client.get("/").url == reverse("klachten:indienen")
     client.force_login(behandelaar)
-    assert client.get("/").url == reverse("klachten:medewerker-overzicht")
+    assert client.get("/").url == reverse("klachten:werkvoorraad")

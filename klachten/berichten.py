@@ -1,0 +1,220 @@
+"""Messages to customers (and notices to staff): composing them from the templates, the outbox.
+
+Every message is a `Bericht` row written in the transaction of the change that causes it; a Celery
+task sends it after commit, with retries, and a periodic sweep sends what is still pending
+(DESIGN.md section 5, "mail that is never lost").
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from klachten import termijnen
+from klachten.models import (
+    Bericht,
+    Berichtsjabloon,
+    BerichtStatus,
+    Gebeurtenis,
+    GebeurtenisSoort,
+    Klacht,
+    Medewerker,
+)
+from klachten.workflow import INTERNE_BERICHTEN, BerichtSoort
+
+logger = logging.getLogger(__name__)
+
+STANDAARDJABLONEN = Path(__file__).parent / "berichtsjablonen"
+
+
+def klacht_status_url(klacht: Klacht) -> str:
+    """The customer's secret link to the status page, as it goes into e-mails."""
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "klachten:status", kwargs={"token": klacht.status_token}
+    )
+
+
+def dossier_url(klacht: Klacht) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "klachten:dossier", kwargs={"dossiernummer": klacht.dossiernummer}
+    )
+
+
+def _jabloon(soort: str, taal: str, eenvoudig: bool) -> Berichtsjabloon:
+    kandidaten = Berichtsjabloon.objects.filter(soort=soort, taal__in=[taal, "nl"])
+    beste = sorted(kandidaten, key=lambda j: (j.taal != taal, j.eenvoudige_taal != eenvoudig))
+    if not beste:
+        raise Berichtsjabloon.DoesNotExist(f"Geen berichtsjabloon voor {soort}.")
+    return beste[0]
+
+
+def bericht_opstellen(
+    *, klacht: Klacht, soort: BerichtSoort | str, eenvoudig: bool = False, **extra
+) -> tuple[str, str]:
+    """Subject and text of a message from the beheerder's template, in the customer's language,
+    filled with the complaint's data and followed by the label's signature."""
+    jabloon = _jabloon(soort, klacht.taal, eenvoudig)
+    context = {
+        "klacht": klacht,
+        "label": klacht.label,
+        "status_url": klacht_status_url(klacht),
+        "antwoord_uiterlijk": klacht.antwoord_uiterlijk_datum,
+        "termijnen": {
+            "ontvangstbevestiging": termijnen.ONTVANGSTBEVESTIGING_DAGEN,
+            "statusupdate": termijnen.STATUSUPDATE_DAGEN,
+        },
+        **extra,
+    }
+    with translation.override(klacht.taal):
+        context_obj = Context(context, autoescape=False)
+        onderwerp = Template(jabloon.onderwerp).render(context_obj)
+        tekst = Template(jabloon.tekst).render(context_obj)
+        if soort not in INTERNE_BERICHTEN:
+            tekst = (
+                tekst.strip()
+                + "\n\n"
+                + render_to_string("klachten/berichten/_ondertekening.txt", {"label": klacht.label})
+            )
+    return " ".join(onderwerp.split()), _opgeschoond(tekst)
+
+
+def _opgeschoond(tekst: str) -> str:
+    """At most one empty line in a row (template tags leave blank lines behind)."""
+    regels, leeg = [], 0
+    for regel in tekst.strip().splitlines():
+        leeg = leeg + 1 if not regel.strip() else 0
+        if leeg < 2:
+            regels.append(regel.rstrip())
+    return "\n".join(regels) + "\n"
+
+
+def bericht_versturen(
+    *,
+    klacht: Klacht,
+    soort: BerichtSoort | str,
+    onderwerp: str,
+    tekst: str,
+    door: Medewerker | None,
+    aan: str | None = None,
+) -> Bericht:
+    """Write the message to the outbox and the timeline; deliver it once the transaction commits."""
+    bericht = Bericht.objects.create(
+        klacht=klacht,
+        soort=soort,
+        aan=aan or klacht.klant_email,
+        onderwerp=" ".join(onderwerp.split()),  # one line: no header injection
+        tekst=tekst,
+        verstuurd_door=door,
+    )
+    if soort not in INTERNE_BERICHTEN:
+        Gebeurtenis.objects.create(
+            klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
+        )
+    transaction.on_commit(lambda: bericht_in_wachtrij(bericht_id=bericht.pk))
+    return bericht
+
+
+def behandelaar_melden(*, klacht: Klacht, melding: str) -> Bericht | None:
+    """Tell the behandelaar (or, without one, nobody yet: the queue shows it) about an event."""
+    ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
+    if ontvanger is None or not ontvanger.email:
+        return None
+    onderwerp, tekst = bericht_opstellen(
+        klacht=klacht,
+        soort=BerichtSoort.MELDING_BEHANDELAAR,
+        melding=melding,
+        dossier_url=dossier_url(klacht),
+    )
+    return bericht_versturen(
+        klacht=klacht,
+        soort=BerichtSoort.MELDING_BEHANDELAAR,
+        onderwerp=onderwerp,
+        tekst=tekst,
+        door=None,
+        aan=ontvanger.email,
+    )
+
+
+def bericht_in_wachtrij(*, bericht_id: int) -> None:
+    """Queue delivery; when the broker is down the message stays pending for the sweep."""
+    from klachten.tasks import bericht_afleveren
+
+    try:
+        bericht_afleveren.delay(bericht_id)
+    except Exception:
+        logger.warning("Broker onbereikbaar; bericht %s wacht op de sweep.", bericht_id)
+
+
+def bericht_afleveren(*, bericht_id: int) -> bool:
+    """Send one pending message. Returns False when there was nothing (left) to send.
+
+    The row is claimed with SKIP LOCKED so two workers never send the same message. A failure keeps
+    it pending with the error and the attempt counted, and is raised again for the task's retry; an
+    address the mail server refuses outright marks it failed (a person must correct it).
+    """
+    fout = None
+    with transaction.atomic():
+        bericht = (
+            # of=("self",): lock only the message. Without it the joined klacht and label rows
+            # are locked too, and as every message of a label shares that row, a worker would
+            # skip a message whenever another message of the same label is being delivered.
+            Bericht.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("klacht__label")
+            .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
+            .first()
+        )
+        if bericht is None:
+            return False
+        label = bericht.klacht.label
+        mail = EmailMessage(
+            subject=bericht.onderwerp,
+            body=bericht.tekst,
+            to=[bericht.aan],
+            reply_to=[label.email] if label.email else None,
+        )
+        bericht.pogingen += 1
+        try:
+            mail.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            bericht.status = BerichtStatus.MISLUKT
+            bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
+        except Exception as exc:
+            fout = exc
+            bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
+        else:
+            bericht.status = BerichtStatus.VERZONDEN
+            bericht.verzonden_op = timezone.now()
+            bericht.laatste_fout = ""
+        bericht.save(update_fields=["status", "verzonden_op", "pogingen", "laatste_fout"])
+    if fout is not None:
+        raise fout
+    return bericht.status == BerichtStatus.VERZONDEN
+
+
+def berichtsjablonen_inrichten(*, using: str = "default") -> int:
+    """Create the standard templates that are missing (idempotent; never overwrites edits).
+
+    The defaults live in klachten/berichtsjablonen/<taal>/<soort>.txt: the first line is the
+    subject, the rest (after one empty line) the text.
+    """
+    aangemaakt = 0
+    for bestand in sorted(STANDAARDJABLONEN.glob("*/*.txt")):
+        taal, soort = bestand.parent.name, bestand.stem
+        onderwerp, _, tekst = bestand.read_text(encoding="utf-8").partition("\n")
+        _jabloon_obj, nieuw = Berichtsjabloon.objects.using(using).get_or_create(
+            soort=soort,
+            taal=taal,
+            eenvoudige_taal=False,
+            defaults={"onderwerp": onderwerp.strip(), "tekst": tekst.strip() + "\n"},
+        )
+        aangemaakt += nieuw
+    return aangemaakt

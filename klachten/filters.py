@@ -1,0 +1,67 @@
+"""Filters of the work queue (django-filter): status, afdeling, categorie, kanaal, behandelaar,
+urgentie, "over termijn", and a search on dossiernummer, customer name and e-mail."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Medewerker, Urgentie
+from klachten.workflow import Status
+
+
+class WerkvoorraadFilter(django_filters.FilterSet):
+    zoek = django_filters.CharFilter(
+        label=_("Zoeken"),
+        method="filter_zoek",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Dossiernummer, naam of e-mail")}
+        ),
+    )
+    eigen = django_filters.BooleanFilter(
+        label=_("Alleen mijn klachten"),
+        method="filter_eigen",
+        widget=forms.CheckboxInput,
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    afdeling = django_filters.ModelChoiceFilter(
+        label=_("Afdeling"), queryset=Afdeling.objects.all()
+    )
+    categorie = django_filters.ModelChoiceFilter(
+        label=_("Categorie"), queryset=Categorie.objects.all()
+    )
+    kanaal = django_filters.ChoiceFilter(label=_("Kanaal"), choices=Kanaal.choices)
+    behandelaar = django_filters.ModelChoiceFilter(
+        label=_("Behandelaar"),
+        queryset=Medewerker.objects.filter(klachten_in_behandeling__isnull=False).distinct(),
+    )
+    urgentie = django_filters.ChoiceFilter(label=_("Urgentie"), choices=Urgentie.choices)
+    over_termijn = django_filters.BooleanFilter(
+        label=_("Over termijn"), method="filter_over_termijn", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Klacht
+        fields = ["status", "afdeling", "categorie", "kanaal", "behandelaar", "urgentie"]
+
+    def filter_zoek(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(dossiernummer__iexact=value)
+            | Q(klant_naam__icontains=value)
+            | Q(klant_email__iexact=value)
+        )
+
+    def filter_eigen(self, queryset, name, value):
+        if not value:
+            return queryset
+        gebruiker = self.request.user
+        return queryset.filter(Q(behandelaar=gebruiker) | Q(heroverweging_behandelaar=gebruiker))
+
+    def filter_over_termijn(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(volgende_termijn_datum__lt=timezone.localdate())

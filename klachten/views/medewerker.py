@@ -1,0 +1,417 @@
+"""Staff pages: the work queue, intake, the dossier with its actions, improvement actions."""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from klachten import berichten, rollen, selectors, services
+from klachten.filters import WerkvoorraadFilter
+from klachten.forms import (
+    AntwoordFormulier,
+    BerichtFormulier,
+    ExterneProcedureFormulier,
+    HeroverwegingAntwoordFormulier,
+    KlachtRegistratieFormulier,
+    KlantberichtFormulier,
+    LeermomentFormulier,
+    OntvankelijkFormulier,
+    RedenFormulier,
+    TekstFormulier,
+    TermijnFormulier,
+    ToewijzenFormulier,
+    VerbeterpuntActieFormulier,
+    VerbeterpuntFormulier,
+    VerbeterpuntStatusFormulier,
+    fouten_toevoegen,
+)
+from klachten.models import Bijlage, Klacht, TermijnwijzigingSoort
+from klachten.workflow import (
+    ACTIES,
+    GewijzigdIntussen,
+    Status,
+    WorkflowFout,
+    toegestane_acties,
+    weigering,
+)
+
+
+def medewerker_vereist(view):
+    """Logged in, and holding a staff role: customers and role-less accounts get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_superuser or rollen.rollen_van(request.user)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _klacht_van(request, dossiernummer: str) -> Klacht:
+    """A complaint the user may see; others do not exist for them (404, not 403)."""
+    return get_object_or_404(
+        selectors.klachten_voor(request.user).select_related(
+            "label__externe_instantie",
+            "afdeling",
+            "categorie",
+            "behandelaar",
+            "heroverweging_behandelaar",
+            "betreft_medewerker",
+            "ingediend_door",
+        ),
+        dossiernummer=dossiernummer,
+    )
+
+
+@medewerker_vereist
+def werkvoorraad(request):
+    """The work queue: own complaints first, then by nearest deadline; filters, search, counts."""
+    basis = selectors.werkvoorraad(request.user)
+    filter_ = WerkvoorraadFilter(request.GET or None, queryset=basis, request=request)
+    klachten = filter_.qs if filter_.is_bound and filter_.is_valid() else basis
+    zonder_status = {k: v for k, v in request.GET.items() if k not in ("status", "pagina")}
+    aantallen_filter = WerkvoorraadFilter(zonder_status or None, queryset=basis, request=request)
+    aantallen_qs = (
+        aantallen_filter.qs if aantallen_filter.is_bound and aantallen_filter.is_valid() else basis
+    )
+    aantallen = selectors.aantallen_per_status(aantallen_qs)
+    pagina = Paginator(klachten, 25).get_page(request.GET.get("pagina"))
+    vandaag = timezone.localdate()
+    for klacht in pagina:
+        klacht.termijn_badge = selectors.volgende_termijn_badge(klacht, vandaag)
+    query_zonder_pagina = request.GET.copy()
+    query_zonder_pagina.pop("pagina", None)
+    query_zonder_status = query_zonder_pagina.copy()
+    query_zonder_status.pop("status", None)
+    return render(
+        request,
+        "klachten/werkvoorraad.html",
+        {
+            "filter": filter_,
+            "pagina": pagina,
+            "tabs": [(code, naam, aantallen[code]) for code, naam in Status.choices],
+            "query": query_zonder_pagina.urlencode(),
+            "query_zonder_status": query_zonder_status.urlencode(),
+            "huidige_status": request.GET.get("status", ""),
+        },
+    )
+
+
+@medewerker_vereist
+@require_http_methods(["GET", "POST"])
+def klacht_registreren(request):
+    """Staff intake of a complaint by phone, e-mail, letter, social media, KTO or a colleague."""
+    if request.method == "POST":
+        form = KlachtRegistratieFormulier(request.POST, request.FILES, gebruiker=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                klacht = services.klacht_registreren(
+                    ingediend_door=request.user, bijlagen=data.pop("bijlagen"), **data
+                )
+            except ValidationError as exc:
+                fouten_toevoegen(form, exc)
+            except WorkflowFout as exc:
+                fouten_toevoegen(form, ValidationError(str(exc)))
+            else:
+                if klacht.direct_opgelost:
+                    messages.success(
+                        request,
+                        _("Klacht %(nummer)s is geregistreerd en afgesloten als direct opgelost.")
+                        % {"nummer": klacht.dossiernummer},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Klacht %(nummer)s is geregistreerd.") % {"nummer": klacht.dossiernummer},
+                    )
+                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+    else:
+        form = KlachtRegistratieFormulier(gebruiker=request.user)
+    return render(request, "klachten/klacht_registreren.html", {"form": form})
+
+
+@medewerker_vereist
+def klacht_dossier(request, dossiernummer):
+    """The dossier: one timeline, the deadlines that run now, and the allowed actions."""
+    klacht = _klacht_van(request, dossiernummer)
+    return render(
+        request,
+        "klachten/klacht_dossier.html",
+        {
+            "klacht": klacht,
+            "tijdlijn": selectors.tijdlijn(klacht),
+            "termijnen": selectors.termijn_badges(klacht),
+            "acties": toegestane_acties(klacht, request.user),
+            "externe_procedures": klacht.externe_procedures.select_related("instantie"),
+            "leermomenten": klacht.leermomenten.select_related("door"),
+            "verbeterpunten": klacht.verbeterpunten.select_related("eigenaar"),
+            "externe_uiterste_datum": services.externe_uiterste_datum(klacht),
+            "status_url": berichten.klacht_status_url(klacht),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ActieScherm:
+    """How the dossier offers one action of the workflow table: its form and its service."""
+
+    formulier: type[forms.Form]
+    uitvoeren: object  # callable(klacht, gebruiker, data) -> None
+    melding: str  # lazily translated
+
+
+def _zonder_versie(data: dict) -> dict:
+    return {k: v for k, v in data.items() if k != "versie"}
+
+
+def _met_versie(service):
+    def uitvoeren(klacht, gebruiker, data):
+        service(klacht=klacht, door=gebruiker, **data)
+
+    return uitvoeren
+
+
+def _zonder(service):
+    """For actions without a version check (notes and the like never conflict)."""
+
+    def uitvoeren(klacht, gebruiker, data):
+        service(klacht=klacht, door=gebruiker, **_zonder_versie(data))
+
+    return uitvoeren
+
+
+def _termijn(soort):
+    def uitvoeren(klacht, gebruiker, data):
+        services.termijn_wijzigen(klacht=klacht, door=gebruiker, soort=soort, **data)
+
+    return uitvoeren
+
+
+SCHERMEN: dict[str, ActieScherm] = {
+    "ontvangst_bevestigen": ActieScherm(
+        BerichtFormulier,
+        _met_versie(services.ontvangst_bevestigen),
+        gettext_lazy("De ontvangstbevestiging is verstuurd."),
+    ),
+    "toewijzen": ActieScherm(
+        ToewijzenFormulier,
+        _met_versie(services.toewijzen),
+        gettext_lazy("De klacht is toegewezen."),
+    ),
+    "ontvankelijk_verklaren": ActieScherm(
+        OntvankelijkFormulier,
+        _met_versie(services.ontvankelijk_verklaren),
+        gettext_lazy("De klacht is ontvankelijk verklaard; het onderzoek loopt."),
+    ),
+    "niet_ontvankelijk_verklaren": ActieScherm(
+        BerichtFormulier,
+        _met_versie(services.niet_ontvankelijk_verklaren),
+        gettext_lazy(
+            "De klacht is niet ontvankelijk verklaard en afgesloten; de brief is verstuurd."
+        ),
+    ),
+    "telefooncontact_vastleggen": ActieScherm(
+        TekstFormulier,
+        _zonder(services.telefooncontact_vastleggen),
+        gettext_lazy("Het telefooncontact is vastgelegd."),
+    ),
+    "notitie_toevoegen": ActieScherm(
+        TekstFormulier,
+        _zonder(services.notitie_toevoegen),
+        gettext_lazy("De notitie is toegevoegd."),
+    ),
+    "klantbericht_toevoegen": ActieScherm(
+        KlantberichtFormulier,
+        _zonder(services.klantbericht_toevoegen),
+        gettext_lazy("Het bericht van de klant is vastgelegd."),
+    ),
+    "statusupdate_sturen": ActieScherm(
+        BerichtFormulier,
+        _met_versie(services.statusupdate_sturen),
+        gettext_lazy("De statusupdate is verstuurd."),
+    ),
+    "opschorten": ActieScherm(
+        TermijnFormulier,
+        _termijn(TermijnwijzigingSoort.OPSCHORTING),
+        gettext_lazy("De termijn is opgeschort; de klant is geïnformeerd."),
+    ),
+    "verlengen": ActieScherm(
+        TermijnFormulier,
+        _termijn(TermijnwijzigingSoort.VERLENGING),
+        gettext_lazy("De termijn is verlengd; de klant is geïnformeerd."),
+    ),
+    "antwoord_sturen": ActieScherm(
+        AntwoordFormulier,
+        _met_versie(services.antwoord_sturen),
+        gettext_lazy("Het antwoord is verstuurd."),
+    ),
+    "heroverweging_vragen": ActieScherm(
+        RedenFormulier,
+        _met_versie(services.heroverweging_vragen),
+        gettext_lazy("Het verzoek om heroverweging is vastgelegd."),
+    ),
+    "heroverweging_beantwoorden": ActieScherm(
+        HeroverwegingAntwoordFormulier,
+        _met_versie(services.heroverweging_beantwoorden),
+        gettext_lazy("Het antwoord op de heroverweging is verstuurd."),
+    ),
+    "externe_procedure_vastleggen": ActieScherm(
+        ExterneProcedureFormulier,
+        _zonder(services.externe_procedure_vastleggen),
+        gettext_lazy("De externe procedure is vastgelegd."),
+    ),
+    "afsluiten": ActieScherm(
+        BerichtFormulier, _met_versie(services.afsluiten), gettext_lazy("De klacht is afgesloten.")
+    ),
+    "heropenen": ActieScherm(
+        RedenFormulier, _met_versie(services.heropenen), gettext_lazy("De klacht is heropend.")
+    ),
+    "leermoment_toevoegen": ActieScherm(
+        LeermomentFormulier,
+        _zonder(services.leermoment_toevoegen),
+        gettext_lazy("Het leermoment is vastgelegd."),
+    ),
+    "verbeterpunt_toevoegen": ActieScherm(
+        VerbeterpuntActieFormulier,
+        _zonder(services.verbeterpunt_toevoegen),
+        gettext_lazy("Het verbeterpunt is vastgelegd."),
+    ),
+}
+
+
+def _begintekst(klacht: Klacht, naam: str) -> dict:
+    """The form's initial values: the version, and for a message the template's text."""
+    initial = {"versie": klacht.versie}
+    actie = ACTIES[naam]
+    if actie.bericht is not None:
+        extra = {}
+        if naam in ("antwoord_sturen", "heroverweging_beantwoorden"):
+            escalatie = services.escalatie_tekst(klacht, timezone.now())
+            extra["escalatie"] = escalatie if naam == "heroverweging_beantwoorden" else ""
+        onderwerp, tekst = berichten.bericht_opstellen(klacht=klacht, soort=actie.bericht, **extra)
+        initial.update(onderwerp=onderwerp, tekst=tekst)
+    if naam == "toewijzen":
+        initial.update(afdeling=klacht.afdeling_id, behandelaar=klacht.behandelaar_id)
+    return initial
+
+
+def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Form:
+    if scherm.formulier is ToewijzenFormulier:
+        kwargs["klacht"] = klacht
+    return scherm.formulier(*args, **kwargs)
+
+
+@medewerker_vereist
+@require_http_methods(["GET", "POST"])
+def klacht_actie(request, dossiernummer, actie):
+    """One action of the workflow on a focused page; only what the table allows is offered."""
+    actie = actie.replace("-", "_")
+    if actie not in SCHERMEN:
+        raise Http404
+    klacht = _klacht_van(request, dossiernummer)
+    scherm = SCHERMEN[actie]
+    status = 200
+    if request.method == "POST":
+        form = _formulier(scherm, klacht, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                scherm.uitvoeren(klacht, request.user, dict(form.cleaned_data))
+            except GewijzigdIntussen as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except WorkflowFout as exc:
+                messages.error(request, str(exc))
+                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+            except ValidationError as exc:
+                fouten_toevoegen(form, exc)
+            else:
+                messages.success(request, scherm.melding)
+                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+    else:
+        reden = weigering(actie, klacht, request.user)
+        if reden is not None:
+            messages.error(request, reden)
+            return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+        form = _formulier(scherm, klacht, initial=_begintekst(klacht, actie))
+    return render(
+        request,
+        "klachten/klacht_actie.html",
+        {"klacht": klacht, "form": form, "actie": ACTIES[actie]},
+        status=status,
+    )
+
+
+@medewerker_vereist
+def bijlage_downloaden(request, pk):
+    """Attachments only through this permission-checked view, always as a download."""
+    bijlage = get_object_or_404(Bijlage.objects.select_related("klacht"), pk=pk)
+    if not selectors.klachten_voor(request.user).filter(pk=bijlage.klacht_id).exists():
+        raise Http404
+    response = FileResponse(
+        bijlage.bestand.open("rb"),
+        as_attachment=True,
+        filename=bijlage.oorspronkelijke_naam,
+        content_type=bijlage.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@medewerker_vereist
+@require_http_methods(["GET", "POST"])
+def verbeterpunten(request):
+    """All improvement actions, with a form to add one that belongs to no single complaint."""
+    if request.method == "POST":
+        form = VerbeterpuntFormulier(request.POST)
+        if form.is_valid():
+            try:
+                services.verbeterpunt_toevoegen(door=request.user, **form.cleaned_data)
+            except WorkflowFout as exc:
+                raise PermissionDenied(str(exc)) from exc
+            messages.success(request, _("Het verbeterpunt is vastgelegd."))
+            return redirect("klachten:verbeterpunten")
+    else:
+        form = VerbeterpuntFormulier()
+    punten = selectors.verbeterpunten_voor(request.user)
+    pagina = Paginator(punten, 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "klachten/verbeterpunt_lijst.html",
+        {
+            "form": form,
+            "pagina": pagina,
+            "status_form": VerbeterpuntStatusFormulier(),
+        },
+    )
+
+
+@medewerker_vereist
+@require_POST
+def verbeterpunt_bijwerken(request, pk):
+    punt = get_object_or_404(selectors.verbeterpunten_voor(request.user), pk=pk)
+    form = VerbeterpuntStatusFormulier(request.POST)
+    if form.is_valid():
+        services.verbeterpunt_bijwerken(
+            verbeterpunt=punt, door=request.user, status=form.cleaned_data["status"]
+        )
+        messages.success(request, _("De status van het verbeterpunt is bijgewerkt."))
+    return redirect("klachten:verbeterpunten")
+
+
+def startpagina(request):
+    if request.user.is_authenticated:
+        return redirect("klachten:werkvoorraad")
+    return redirect("klachten:indienen")

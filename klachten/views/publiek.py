@@ -1,0 +1,225 @@
+"""Public pages for customers: the complaint form, the confirmation, the status page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from klachten import berichten, selectors, services, termijnen
+from klachten.forms import (
+    HeroverwegingVragenFormulier,
+    KlachtFormulier,
+    KlantInformatieFormulier,
+    LinkKwijtFormulier,
+    fouten_toevoegen,
+)
+from klachten.models import Kanaal, Klacht
+from klachten.workflow import KLANT, Status, WorkflowFout, weigering
+
+SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
+
+
+def formulier_limiet(group, request) -> str:
+    return settings.KLACHT_FORMULIER_LIMIET
+
+
+def te_veel_verzoeken(request, label):
+    """The friendly page when an address sent the form too often (per-IP rate limit)."""
+    return render(request, "klachten/te_veel_verzoeken.html", {"label": label}, status=429)
+
+
+def _termijnen_context() -> dict:
+    return {
+        "ontvangstbevestiging": termijnen.ONTVANGSTBEVESTIGING_DAGEN,
+        "statusupdate_weken": termijnen.STATUSUPDATE_DAGEN // 7,
+        "antwoord_weken": termijnen.ANTWOORD_DAGEN // 7,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=formulier_limiet, method="POST", block=False)
+def klacht_indienen(request, label_slug=None):
+    """The public complaint form (/klacht/ or /<label>/klacht/)."""
+    label = selectors.label_voor_verzoek(request, label_slug)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return te_veel_verzoeken(request, label)
+        form = KlachtFormulier(request.POST, request.FILES)
+        if form.is_valid():
+            if form.is_spam():
+                return redirect("klachten:ontvangen")
+            try:
+                klacht = services.klacht_registreren(
+                    label=label,
+                    kanaal=Kanaal.WEBFORMULIER,
+                    klant_naam=form.cleaned_data["klant_naam"],
+                    klant_email=form.cleaned_data["klant_email"],
+                    klant_telefoon=form.cleaned_data["klant_telefoon"],
+                    polisnummer=form.cleaned_data["polisnummer"],
+                    categorie=form.cleaned_data["categorie"],
+                    omschrijving=form.cleaned_data["omschrijving"],
+                    gewenste_oplossing=form.cleaned_data["gewenste_oplossing"],
+                    bijlagen=form.cleaned_data["bijlagen"],
+                    privacy_akkoord=True,
+                )
+            except ValidationError as exc:
+                fouten_toevoegen(form, exc)
+            else:
+                request.session[SESSIE_INGEDIENDE_KLACHT] = klacht.pk
+                return redirect("klachten:ontvangen")
+    else:
+        form = KlachtFormulier()
+    return render(
+        request,
+        "klachten/klacht_formulier.html",
+        {"form": form, "label": label, "termijnen": _termijnen_context()},
+    )
+
+
+def klacht_ontvangen(request):
+    """Confirmation page: the dossiernummer, what happens next and when, and the status link."""
+    klacht = None
+    pk = request.session.get(SESSIE_INGEDIENDE_KLACHT)
+    if pk is not None:
+        klacht = Klacht.objects.select_related("label").filter(pk=pk).first()
+    label = klacht.label if klacht else selectors.label_voor_verzoek(request)
+    context = {"klacht": klacht, "label": label, "termijnen": _termijnen_context()}
+    if klacht is not None:
+        context.update(
+            status_url=berichten.klacht_status_url(klacht),
+            antwoord_uiterlijk=klacht.antwoord_uiterlijk_datum,
+        )
+    return render(request, "klachten/klacht_ontvangen.html", context)
+
+
+def _klacht_met_token(token: str) -> Klacht:
+    """A complaint by its secret link; a wrong token is a plain 404 that reveals nothing."""
+    klacht = (
+        Klacht.objects.select_related("label__externe_instantie", "categorie")
+        .filter(status_token=token)
+        .first()
+    )
+    if klacht is None:
+        raise Http404
+    return klacht
+
+
+STAPPEN = [
+    (Status.ONTVANGEN, gettext_lazy("Ontvangen")),
+    (Status.ONTVANGST_BEVESTIGD, gettext_lazy("Bevestigd")),
+    (Status.IN_ONDERZOEK, gettext_lazy("In onderzoek")),
+    (Status.BEANTWOORD, gettext_lazy("Beantwoord")),
+    (Status.AFGESLOTEN, gettext_lazy("Afgesloten")),
+]
+
+
+def _stappen(klacht: Klacht) -> list[dict]:
+    """The progress line of the status page; a reconsideration shows as investigated again."""
+    status = Status.IN_ONDERZOEK if klacht.status == Status.IN_HEROVERWEGING else klacht.status
+    huidige = [s for s, _naam in STAPPEN].index(status)
+    return [
+        {"naam": naam, "gedaan": i < huidige, "huidig": i == huidige}
+        for i, (_status, naam) in enumerate(STAPPEN)
+    ]
+
+
+def _status_context(klacht: Klacht, **extra) -> dict:
+    mag_aanvullen = weigering("klantbericht_toevoegen", klacht, KLANT) is None
+    mag_heroverweging = weigering("heroverweging_vragen", klacht, KLANT) is None
+    return {
+        "klacht": klacht,
+        "label": klacht.label,
+        "stappen": _stappen(klacht),
+        "tijdlijn": selectors.tijdlijn(klacht, voor_klant=True),
+        "antwoord_uiterlijk": selectors.antwoord_belofte(klacht),
+        "externe_uiterste_datum": services.externe_uiterste_datum(klacht),
+        "aanvul_form": KlantInformatieFormulier() if mag_aanvullen else None,
+        "heroverweging_form": HeroverwegingVragenFormulier() if mag_heroverweging else None,
+        **extra,
+    }
+
+
+def klacht_status(request, token):
+    """The customer's status page, reached through the secret link in every e-mail."""
+    klacht = _klacht_met_token(token)
+    return render(request, "klachten/klacht_status.html", _status_context(klacht))
+
+
+@require_POST
+@ratelimit(key="ip", rate=formulier_limiet, method="POST", block=False)
+def klacht_aanvullen(request, token):
+    """The customer adds information or attachments; recorded on the timeline."""
+    klacht = _klacht_met_token(token)
+    if getattr(request, "limited", False):
+        return te_veel_verzoeken(request, klacht.label)
+    form = KlantInformatieFormulier(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.klantbericht_toevoegen(
+                klacht=klacht,
+                door=KLANT,
+                tekst=form.cleaned_data["tekst"],
+                bijlagen=form.cleaned_data["bijlagen"],
+            )
+        except WorkflowFout as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            fouten_toevoegen(form, exc)
+        else:
+            messages.success(request, _("Bedankt. Uw aanvulling is toegevoegd aan uw dossier."))
+            return redirect("klachten:status", token=token)
+    return render(request, "klachten/klacht_status.html", _status_context(klacht, aanvul_form=form))
+
+
+@require_POST
+def klacht_heroverweging_vragen(request, token):
+    """After the answer the customer may ask for reconsideration by another handler."""
+    klacht = _klacht_met_token(token)
+    form = HeroverwegingVragenFormulier(request.POST)
+    if form.is_valid():
+        try:
+            services.heroverweging_vragen(
+                klacht=klacht, door=KLANT, reden=form.cleaned_data["reden"]
+            )
+        except WorkflowFout as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            fouten_toevoegen(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Uw verzoek om heroverweging is ontvangen. Een andere medewerker bekijkt uw klacht opnieuw."
+                ),
+            )
+            return redirect("klachten:status", token=token)
+    return render(
+        request,
+        "klachten/klacht_status.html",
+        _status_context(klacht, heroverweging_form=form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=formulier_limiet, method="POST", block=False)
+def link_kwijt(request):
+    """ "Link kwijt?": the same answer whether or not number and e-mail matched."""
+    label = selectors.label_voor_verzoek(request)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return te_veel_verzoeken(request, label)
+        form = LinkKwijtFormulier(request.POST)
+        if form.is_valid():
+            services.statuslink_opnieuw_sturen(
+                dossiernummer=form.cleaned_data["dossiernummer"],
+                email=form.cleaned_data["email"],
+            )
+            return render(request, "klachten/link_kwijt_verstuurd.html", {"label": label})
+    else:
+        form = LinkKwijtFormulier()
+    return render(request, "klachten/link_kwijt.html", {"form": form, "label": label})
