@@ -387,7 +387,7 @@ def klantbericht_toevoegen(
         )
         for upload in bijlagen:
             bijlage_opslaan(klacht=k, upload=upload, gebeurtenis=gebeurtenis)
-        if door == KLANT:
+        if door not in (k.behandelaar, k.heroverweging_behandelaar):
             berichten.behandelaar_melden(
                 klacht=k, melding=_("De klant heeft informatie toegevoegd aan het dossier.")
             )

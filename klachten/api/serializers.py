@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Label
+from klachten.models import OMSCHRIJVING_MAX, Afdeling, Categorie, Kanaal, Klacht, Label
 
 
 def api_fout(fout: DjangoValidationError) -> serializers.ValidationError:
@@ -102,3 +102,37 @@ class KlachtSerializer(serializers.ModelSerializer):
             "afgesloten_op",
         ]
         read_only_fields = fields
+
+
+class BijlageSerializer(serializers.Serializer):
+    bestandsnaam = serializers.CharField(source="oorspronkelijke_naam")
+    type = serializers.CharField(source="mime_type")
+    grootte = serializers.IntegerField()
+
+
+class WijzigingSerializer(serializers.Serializer):
+    veld = serializers.CharField()
+    oud = serializers.CharField()
+    nieuw = serializers.CharField()
+
+    def to_representation(self, instance):
+        veld, oud, nieuw = instance
+        return {"veld": veld, "oud": oud, "nieuw": nieuw}
+
+
+class TijdlijnItemSerializer(serializers.Serializer):
+    """One item of the dossier's timeline (klachten.selectors.tijdlijn), newest first."""
+
+    op = serializers.DateTimeField()
+    soort = serializers.CharField()
+    titel = serializers.CharField()
+    tekst = serializers.CharField()
+    door = serializers.CharField()
+    bijlagen = BijlageSerializer(many=True)
+    wijzigingen = WijzigingSerializer(many=True)
+
+
+class KlantberichtSerializer(serializers.Serializer):
+    """Information from the customer that reached another system (e.g. an e-mail or a call)."""
+
+    tekst = serializers.CharField(max_length=OMSCHRIJVING_MAX, trim_whitespace=True)

@@ -1,10 +1,17 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from klachten import selectors, services
-from klachten.api.serializers import KlachtInvoerSerializer, KlachtSerializer, api_fout
+from klachten.api.serializers import (
+    KlachtInvoerSerializer,
+    KlachtSerializer,
+    KlantberichtSerializer,
+    TijdlijnItemSerializer,
+    api_fout,
+)
 from klachten.workflow import WorkflowFout
 
 
@@ -16,6 +23,12 @@ class KlachtPermissie(permissions.DjangoModelPermissions):
         **permissions.DjangoModelPermissions.perms_map,
         "GET": ["%(app_label)s.view_klacht"],
     }
+
+    def has_permission(self, request, view):
+        # Workflow actions on an existing complaint are checked by the workflow table itself.
+        if getattr(view, "action", None) == "klantberichten":
+            return request.user.has_perm("klachten.view_klacht")
+        return super().has_permission(request, view)
 
 
 class KlachtViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -29,7 +42,11 @@ class KlachtViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets
         )
 
     def get_serializer_class(self):
-        return KlachtInvoerSerializer if self.action == "create" else KlachtSerializer
+        return {
+            "create": KlachtInvoerSerializer,
+            "tijdlijn": TijdlijnItemSerializer,
+            "klantberichten": KlantberichtSerializer,
+        }.get(self.action, KlachtSerializer)
 
     @extend_schema(request=KlachtInvoerSerializer, responses={201: KlachtSerializer})
     def create(self, request, *args, **kwargs):
@@ -44,3 +61,28 @@ class KlachtViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets
         except WorkflowFout as exc:
             raise exceptions.PermissionDenied(str(exc)) from exc
         return Response(KlachtSerializer(klacht).data, status=201)
+
+    @extend_schema(responses={200: TijdlijnItemSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def tijdlijn(self, request, dossiernummer=None):
+        """The dossier's timeline, newest first: received, messages in and out, status changes,
+        notes, phone contacts, attachments and field changes."""
+        klacht = self.get_object()
+        return Response(TijdlijnItemSerializer(selectors.tijdlijn(klacht), many=True).data)
+
+    @extend_schema(request=KlantberichtSerializer, responses={201: TijdlijnItemSerializer})
+    @action(detail=True, methods=["post"])
+    def klantberichten(self, request, dossiernummer=None):
+        """Record information from the customer on the timeline (the behandelaar sees it); the
+        workflow decides whether that is possible now (not on a closed complaint)."""
+        klacht = self.get_object()
+        invoer = KlantberichtSerializer(data=request.data)
+        invoer.is_valid(raise_exception=True)
+        try:
+            services.klantbericht_toevoegen(
+                klacht=klacht, door=request.user, tekst=invoer.validated_data["tekst"]
+            )
+        except WorkflowFout as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        nieuwste = selectors.tijdlijn(klacht)[0]
+        return Response(TijdlijnItemSerializer(nieuwste).data, status=201)
