@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Medewerker, Urgentie
 from klachten.workflow import Status
 
+# The side panel's selects start at "all" rather than Django's "---------".
+ALLE = _("Alle")
+
 
 class WerkvoorraadFilter(django_filters.FilterSet):
     zoek = django_filters.CharFilter(
@@ -26,17 +29,22 @@ class WerkvoorraadFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     afdeling = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"), queryset=Afdeling.objects.all()
+        label=_("Afdeling"), queryset=Afdeling.objects.all(), empty_label=ALLE
     )
     categorie = django_filters.ModelChoiceFilter(
-        label=_("Categorie"), queryset=Categorie.objects.all()
+        label=_("Categorie"), queryset=Categorie.objects.all(), empty_label=ALLE
     )
-    kanaal = django_filters.ChoiceFilter(label=_("Kanaal"), choices=Kanaal.choices)
+    kanaal = django_filters.ChoiceFilter(
+        label=_("Kanaal"), choices=Kanaal.choices, empty_label=ALLE
+    )
     behandelaar = django_filters.ModelChoiceFilter(
         label=_("Behandelaar"),
         queryset=Medewerker.objects.filter(klachten_in_behandeling__isnull=False).distinct(),
+        empty_label=ALLE,
     )
-    urgentie = django_filters.ChoiceFilter(label=_("Urgentie"), choices=Urgentie.choices)
+    urgentie = django_filters.ChoiceFilter(
+        label=_("Urgentie"), choices=Urgentie.choices, empty_label=ALLE
+    )
     over_termijn = django_filters.BooleanFilter(
         label=_("Over termijn"), method="filter_over_termijn", widget=forms.CheckboxInput
     )

@@ -153,10 +153,12 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
             "urgentie",
             "omschrijving",
             "gewenste_oplossing",
+            "betreft_medewerker",
             "direct_opgelost",
             "oplossing",
         ]
         labels = {
+            "betreft_medewerker": _("Gaat de klacht over een medewerker? (niet verplicht)"),
             "klant_naam": _("Naam klant"),
             "klant_email": _("E-mailadres klant"),
             "klant_telefoon": _("Telefoonnummer klant"),
@@ -188,6 +190,9 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
             if len(eigen) == 1:
                 self.fields["afdeling"].initial = eigen[0].pk
         self.fields["afdeling"].queryset = Afdeling.objects.all()
+        self.fields["betreft_medewerker"].queryset = Medewerker.objects.filter(
+            is_active=True
+        ).order_by("first_name", "last_name")
 
     def clean_kanaal(self):
         kanaal = self.cleaned_data["kanaal"]

@@ -296,8 +296,10 @@ def toewijzen(
                 raise ValidationError(
                     {"behandelaar": _("Deze medewerker werkt niet bij de gekozen afdeling.")}
                 )
-        if k.status == Status.IN_HEROVERWEGING and behandelaar is not None:
-            if behandelaar.pk == k.behandelaar_id:
+        if k.status == Status.IN_HEROVERWEGING:
+            # The first-line behandelaar stays on record: it is who may not answer the
+            # heroverweging. Leaving the field empty clears only the second line.
+            if behandelaar is not None and behandelaar.pk == k.behandelaar_id:
                 raise ValidationError(
                     {
                         "behandelaar": _(
@@ -690,13 +692,22 @@ def verbeterpunt_bijwerken(
     status: VerbeterpuntStatus | str,
     streefdatum: dt.date | None = None,
 ) -> Verbeterpunt:
-    """Follow up an improvement action: its status (and due date); done is stamped."""
+    """Follow up an improvement action: its status (and due date); done is stamped once.
+
+    Those who may record improvement actions may follow them up, and so may the owner.
+    """
     with transaction.atomic():
         punt = Verbeterpunt.objects.select_for_update().get(pk=verbeterpunt.pk)
+        if not (mag(door, ACTIES["verbeterpunt_toevoegen"]) or punt.eigenaar_id == door.pk):
+            raise WorkflowFout(_("U mag dit verbeterpunt niet bijwerken."))
+        was_gereed = punt.status == VerbeterpuntStatus.GEREED
         punt.status = status
         if streefdatum is not None:
             punt.streefdatum = streefdatum
-        punt.gereed_op = timezone.now() if status == VerbeterpuntStatus.GEREED else None
+        if status != VerbeterpuntStatus.GEREED:
+            punt.gereed_op = None
+        elif not was_gereed:
+            punt.gereed_op = timezone.now()
         punt._history_user = door
         punt.save()
     return punt

@@ -1,9 +1,32 @@
-"""Shared fixtures: the organisation (label, afdelingen, categorieën), staff per role, and clients."""
+"""Shared fixtures: the organisation (label, afdelingen, categorieën), staff per role, clients, and
+`werkplek`: workflow actions run through the services or through the pages."""
+
+import datetime as dt
+from functools import partial
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
 
-from klachten import rollen
+from klachten import rollen, services, signals
+from klachten.models import (
+    Bericht,
+    Categorie,
+    ExterneInstantie,
+    ExterneProcedure,
+    Gebeurtenis,
+    Kanaal,
+    Klacht,
+    Leermoment,
+    Termijnwijziging,
+    TermijnwijzigingSoort,
+    Uitkomst,
+    Verbeterpunt,
+)
+from klachten.workflow import ACTIES, KLANT, Oordeel, WorkflowFout
 from tests.factories import AfdelingFactory, CategorieFactory, MedewerkerFactory, standaardlabel
 
 
@@ -61,8 +84,67 @@ def behandelaar(afdeling_a):
 
 
 @pytest.fixture
+def collega(afdeling_a):
+    """A second klachtbehandelaar of afdeling A: the second line of a heroverweging."""
+    return MedewerkerFactory(
+        username="collega", rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling_a]
+    )
+
+
+@pytest.fixture
+def teamleider(afdeling_a):
+    return MedewerkerFactory(
+        username="teamleider", rollen=[rollen.TEAMLEIDER], afdelingen=[afdeling_a]
+    )
+
+
+@pytest.fixture
+def beheerder(db):
+    return MedewerkerFactory(username="beheerder", rollen=[rollen.BEHEERDER])
+
+
+@pytest.fixture
+def behandelaar_b(afdeling_b):
+    """A klachtbehandelaar of afdeling B only."""
+    return MedewerkerFactory(
+        username="behandelaar-b", rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling_b]
+    )
+
+
+@pytest.fixture
+def systeemkoppeling(db):
+    return MedewerkerFactory(username="koppeling", rollen=[rollen.SYSTEEMKOPPELING])
+
+
+@pytest.fixture
 def directie(db):
     return MedewerkerFactory(username="directie", rollen=[rollen.DIRECTIE])
+
+
+@pytest.fixture
+def kifid(label):
+    """Kifid (from the data migration) as the label's externe instantie."""
+    instantie = ExterneInstantie.objects.get(code="kifid")
+    label.externe_instantie = instantie
+    label.save(update_fields=["externe_instantie"])
+    return instantie
+
+
+@pytest.fixture
+def aangekondigd():
+    """What klachten announced through its signals: (signal name, klacht_id) in order."""
+    ontvangen = []
+    ontvangers = {}
+    for naam in ("klacht_beantwoord", "klacht_afgesloten"):
+
+        def ontvanger(sender, klacht_id, naam=naam, **kwargs):
+            ontvangen.append((naam, klacht_id))
+
+        ontvangers[naam] = ontvanger
+        getattr(signals, naam).connect(ontvanger)
+    yield ontvangen
+    for naam, ontvanger in ontvangers.items():
+        getattr(signals, naam).disconnect(ontvanger)
 
 
 @pytest.fixture
@@ -85,3 +167,233 @@ def klacht_formulier_data(label, categorie):
         "privacy_akkoord": "on",
         "website": "",
     }
+
+
+# Workflow actions through the services or through the pages -----------------------------------
+
+SERVICES = {
+    "opschorten": partial(services.termijn_wijzigen, soort=TermijnwijzigingSoort.OPSCHORTING),
+    "verlengen": partial(services.termijn_wijzigen, soort=TermijnwijzigingSoort.VERLENGING),
+}
+
+
+def service_van(naam: str):
+    """The service that performs the workflow action `naam`."""
+    return SERVICES.get(naam) or getattr(services, naam)
+
+
+def formuliergegevens(data: dict) -> dict:
+    """Python values as a browser posts them."""
+    uit = {}
+    for veld, waarde in data.items():
+        if isinstance(waarde, bool):
+            if waarde:
+                uit[veld] = "on"
+        elif waarde is None:
+            uit[veld] = ""
+        elif isinstance(waarde, models.Model):
+            uit[veld] = waarde.pk
+        elif isinstance(waarde, dt.date):
+            uit[veld] = waarde.isoformat()
+        else:
+            uit[veld] = waarde
+    return uit
+
+
+def meldingen(response, niveau: str) -> list[str]:
+    """The flash messages of a request at one level ("success", "error")."""
+    return [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == niveau]
+
+
+def formulierfouten(response) -> list[str]:
+    form = (response.context or {}).get("form") if response.context else None
+    if form is None:
+        return []
+    return [str(f) for fouten in form.errors.values() for f in fouten]
+
+
+def actie_url(klacht: Klacht, naam: str) -> str:
+    return reverse("klachten:actie", args=[klacht.dossiernummer, ACTIES[naam].slug])
+
+
+def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
+    """Input that the action's form accepts: a refusal can only come from the workflow."""
+    bericht = {"onderwerp": "Onderwerp", "tekst": "Een tekst van de behandelaar."}
+    return {
+        "ontvangst_bevestigen": bericht,
+        "toewijzen": {"afdeling": klacht.afdeling, "behandelaar": behandelaar},
+        "ontvankelijk_verklaren": {"toelichting": ""},
+        "niet_ontvankelijk_verklaren": bericht,
+        "telefooncontact_vastleggen": {"tekst": "Klant gebeld."},
+        "notitie_toevoegen": {"tekst": "Notitie."},
+        "klantbericht_toevoegen": {"tekst": "De klant mailde een aanvulling."},
+        "statusupdate_sturen": bericht,
+        "opschorten": {
+            "nieuwe_datum": dt.date(2030, 1, 1),
+            "reden": "Wachten op de klant.",
+            **bericht,
+        },
+        "verlengen": {"nieuwe_datum": dt.date(2030, 1, 1), "reden": "Meer tijd nodig.", **bericht},
+        "antwoord_sturen": {"oordeel": Oordeel.GEGROND, "definitief_standpunt": False, **bericht},
+        "heroverweging_vragen": {"reden": "Niet eens met het antwoord."},
+        "heroverweging_beantwoorden": {"oordeel": Oordeel.ONGEGROND, **bericht},
+        "externe_procedure_vastleggen": {
+            "instantie": ExterneInstantie.objects.get(code="kifid"),
+            "ingediend_datum": dt.date(2026, 1, 1),
+            "uitkomst": Uitkomst.LOPEND,
+            "beslist_datum": None,
+            "toelichting": "",
+        },
+        "afsluiten": bericht,
+        "heropenen": {"reden": "Klant belde opnieuw."},
+        "leermoment_toevoegen": {"omschrijving": "Eerder bellen."},
+        "verbeterpunt_toevoegen": {
+            "omschrijving": "Brief herschrijven.",
+            "eigenaar": behandelaar,
+            "streefdatum": dt.date(2030, 1, 1),
+        },
+    }[naam]
+
+
+def stand(klacht: Klacht) -> dict:
+    """Everything an action could change."""
+    klacht = Klacht.objects.get(pk=klacht.pk)
+    return {
+        "status": klacht.status,
+        "versie": klacht.versie,
+        "updated_at": klacht.updated_at,
+        "historie": klacht.history.count(),
+        "berichten": Bericht.objects.count(),
+        "gebeurtenissen": Gebeurtenis.objects.count(),
+        "termijnwijzigingen": Termijnwijziging.objects.count(),
+        "externe_procedures": ExterneProcedure.objects.count(),
+        "leermomenten": Leermoment.objects.count(),
+        "verbeterpunten": Verbeterpunt.objects.count(),
+        "termijnen": (
+            klacht.antwoord_uiterlijk_datum,
+            klacht.statusupdate_uiterlijk_datum,
+            klacht.volgende_termijn_datum,
+        ),
+    }
+
+
+class Werkplek:
+    """Performs workflow actions the way a user does: through the services (`weg="service"`) or
+    through the pages (`weg="pagina"`: the generic action page with the hidden versie, and the
+    customer's status page for the customer's actions). Messages and signals go out as after a
+    commit."""
+
+    def __init__(self, weg: str, client, capture):
+        self.weg = weg
+        self.client = client
+        self.capture = capture
+
+    def klacht_indienen(self, gegevens: dict) -> Klacht:
+        """The customer sends the public complaint form (`klacht_formulier_data`)."""
+        with self.capture(execute=True):
+            if self.weg == "service":
+                klacht = services.klacht_registreren(
+                    label=standaardlabel(),
+                    kanaal=Kanaal.WEBFORMULIER,
+                    klant_naam=gegevens["klant_naam"],
+                    klant_email=gegevens["klant_email"],
+                    klant_telefoon=gegevens["klant_telefoon"],
+                    polisnummer=gegevens["polisnummer"],
+                    categorie=Categorie.objects.get(pk=gegevens["categorie"]),
+                    omschrijving=gegevens["omschrijving"],
+                    gewenste_oplossing=gegevens["gewenste_oplossing"],
+                    privacy_akkoord=True,
+                )
+            else:
+                self.client.logout()
+                response = self.client.post(reverse("klachten:indienen"), gegevens)
+                assert response.status_code == 302, formulierfouten(response)
+                klacht = Klacht.objects.order_by("-pk").first()
+        return Klacht.objects.get(pk=klacht.pk)
+
+    def doe(self, naam: str, klacht: Klacht, door, **data) -> Klacht:
+        """Perform the action; it must succeed. Returns the complaint as it is now stored."""
+        with self.capture(execute=True):
+            if self.weg == "service":
+                service_van(naam)(klacht=klacht, door=door, **data)
+            else:
+                response = self._post(naam, klacht, door, data)
+                assert response.status_code == 302, (
+                    response.status_code,
+                    formulierfouten(response),
+                    meldingen(response, "error"),
+                )
+                assert meldingen(response, "error") == []
+                if door == KLANT:
+                    assert response.url == reverse("klachten:status", args=[klacht.status_token])
+                else:
+                    assert response.url == reverse("klachten:dossier", args=[klacht.dossiernummer])
+                    assert meldingen(response, "success")
+        return Klacht.objects.get(pk=klacht.pk)
+
+    def weiger(self, naam: str, klacht: Klacht, door, **data) -> str:
+        """Perform the action; it must be refused. Returns what the user is told."""
+        with self.capture(execute=True):
+            if self.weg == "service":
+                try:
+                    service_van(naam)(klacht=klacht, door=door, **data)
+                except WorkflowFout as exc:
+                    return str(exc)
+                except ValidationError as exc:
+                    return " ".join(exc.messages)
+                raise AssertionError(f"{naam} werd niet geweigerd")
+            response = self._post(naam, klacht, door, data)
+        if response.status_code == 302:
+            terug = "klachten:status" if door == KLANT else "klachten:dossier"
+            sleutel = klacht.status_token if door == KLANT else klacht.dossiernummer
+            assert response.url == reverse(terug, args=[sleutel])
+            assert meldingen(response, "success") == []
+            fouten = meldingen(response, "error")
+        else:
+            assert response.status_code in (200, 409), response.status_code
+            fouten = meldingen(response, "error") + formulierfouten(response)
+        assert fouten, f"{naam}: geweigerd zonder melding"
+        return " ".join(fouten)
+
+    def _post(self, naam: str, klacht: Klacht, door, data: dict):
+        # Forget the messages of earlier requests whose redirect was not followed.
+        self.client.cookies.pop("messages", None)
+        if door == KLANT:
+            self.client.logout()
+            url = {
+                "heroverweging_vragen": "klachten:heroverweging-vragen",
+                "klantbericht_toevoegen": "klachten:aanvullen",
+            }[naam]
+            return self.client.post(reverse(url, args=[klacht.status_token]), data)
+        self.client.force_login(door)
+        data = {"versie": Klacht.objects.get(pk=klacht.pk).versie, **data}
+        if ACTIES[naam].bericht is not None and "tekst" not in data:
+            # As the handler does: send the text the form offers.
+            formulier = self.client.get(actie_url(klacht, naam))
+            if formulier.status_code == 200:
+                form = formulier.context["form"]
+                data = {
+                    "onderwerp": form.initial["onderwerp"],
+                    "tekst": form.initial["tekst"],
+                    **data,
+                }
+            else:
+                data = {"onderwerp": "Onderwerp", "tekst": "Tekst", **data}
+            self.client.cookies.pop("messages", None)
+        return self.client.post(actie_url(klacht, naam), formuliergegevens(data))
+
+
+@pytest.fixture(params=["service", "pagina"])
+def werkplek(request, client, django_capture_on_commit_callbacks):
+    """Each test that uses it runs twice: through the services and through the pages."""
+    return Werkplek(request.param, client, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def via_pagina(client, django_capture_on_commit_callbacks):
+    return Werkplek("pagina", client, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def via_service(client, django_capture_on_commit_callbacks):
+    return Werkplek("service", client, django_capture_on_commit_callbacks)

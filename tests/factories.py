@@ -12,6 +12,7 @@ from factory.django import DjangoModelFactory, Password
 
 from klachten import services
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Label, Medewerker
+from klachten.workflow import KLANT, Oordeel, Status
 
 
 class LabelFactory(DjangoModelFactory):
@@ -95,6 +96,41 @@ class KlachtFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.klacht_registreren(**kwargs)
+
+
+def klacht_in_status(status: Status | str, *, door: Medewerker, **kwargs) -> Klacht:
+    """A complaint driven to `status` through the services, the way the workflow gets there.
+
+    Registered by phone (no automatic acknowledgement), acknowledged, declared admissible and
+    answered by `door`; "afgesloten" is an answered complaint that was closed, "in heroverweging"
+    an answered one whose customer asked for reconsideration. `kwargs` go to KlachtFactory.
+    """
+    klacht = KlachtFactory(**kwargs)
+    stappen = [
+        (Status.ONTVANGST_BEVESTIGD, lambda k: services.ontvangst_bevestigen(klacht=k, door=door)),
+        (Status.IN_ONDERZOEK, lambda k: services.ontvankelijk_verklaren(klacht=k, door=door)),
+        (
+            Status.BEANTWOORD,
+            lambda k: services.antwoord_sturen(klacht=k, door=door, oordeel=Oordeel.GEGROND),
+        ),
+    ]
+    if status == Status.AFGESLOTEN:
+        stappen.append((Status.AFGESLOTEN, lambda k: services.afsluiten(klacht=k, door=door)))
+    elif status == Status.IN_HEROVERWEGING:
+        stappen.append(
+            (
+                Status.IN_HEROVERWEGING,
+                lambda k: services.heroverweging_vragen(
+                    klacht=k, door=KLANT, reden="Ik ben het niet eens met het antwoord."
+                ),
+            )
+        )
+    for _naar, stap in stappen:
+        if klacht.status == status:
+            break
+        klacht = stap(klacht)
+    assert klacht.status == status, f"{klacht.status} != {status}"
+    return klacht
 
 
 # Real minimal files, recognised by their content like any upload.

@@ -78,7 +78,8 @@ def _klacht_van(request, dossiernummer: str) -> Klacht:
 @medewerker_vereist
 def werkvoorraad(request):
     """The work queue: own complaints first, then by nearest deadline; filters, search, counts."""
-    basis = selectors.werkvoorraad(request.user)
+    # The queue shows the second-line handler too (presentation only: one join, no extra query).
+    basis = selectors.werkvoorraad(request.user).select_related("heroverweging_behandelaar")
     filter_ = WerkvoorraadFilter(request.GET or None, queryset=basis, request=request)
     klachten = filter_.qs if filter_.is_bound and filter_.is_valid() else basis
     zonder_status = {k: v for k, v in request.GET.items() if k not in ("status", "pagina")}
@@ -95,6 +96,7 @@ def werkvoorraad(request):
     query_zonder_pagina.pop("pagina", None)
     query_zonder_status = query_zonder_pagina.copy()
     query_zonder_status.pop("status", None)
+    paneel_filters = ("afdeling", "categorie", "kanaal", "behandelaar", "urgentie")
     return render(
         request,
         "klachten/werkvoorraad.html",
@@ -102,6 +104,8 @@ def werkvoorraad(request):
             "filter": filter_,
             "pagina": pagina,
             "tabs": [(code, naam, aantallen[code]) for code, naam in Status.choices],
+            "totaal": sum(aantallen.values()),
+            "paneel_filters_actief": sum(1 for f in paneel_filters if request.GET.get(f)),
             "query": query_zonder_pagina.urlencode(),
             "query_zonder_status": query_zonder_status.urlencode(),
             "huidige_status": request.GET.get("status", ""),
@@ -147,6 +151,7 @@ def klacht_registreren(request):
 def klacht_dossier(request, dossiernummer):
     """The dossier: one timeline, the deadlines that run now, and the allowed actions."""
     klacht = _klacht_van(request, dossiernummer)
+    acties = toegestane_acties(klacht, request.user)
     return render(
         request,
         "klachten/klacht_dossier.html",
@@ -154,7 +159,11 @@ def klacht_dossier(request, dossiernummer):
             "klacht": klacht,
             "tijdlijn": selectors.tijdlijn(klacht),
             "termijnen": selectors.termijn_badges(klacht),
-            "acties": toegestane_acties(klacht, request.user),
+            "acties": acties,
+            # The buttons in two rows: steps of the procedure (a state change or a message to
+            # the customer) and things to record on the dossier.
+            "acties_procedure": [a for a in acties if a.naar or a.bericht],
+            "acties_vastleggen": [a for a in acties if not (a.naar or a.bericht)],
             "externe_procedures": klacht.externe_procedures.select_related("instantie"),
             "leermomenten": klacht.leermomenten.select_related("door"),
             "verbeterpunten": klacht.verbeterpunten.select_related("eigenaar"),
@@ -304,7 +313,13 @@ def _begintekst(klacht: Klacht, naam: str) -> dict:
         onderwerp, tekst = berichten.bericht_opstellen(klacht=klacht, soort=actie.bericht, **extra)
         initial.update(onderwerp=onderwerp, tekst=tekst)
     if naam == "toewijzen":
-        initial.update(afdeling=klacht.afdeling_id, behandelaar=klacht.behandelaar_id)
+        # During a heroverweging the form assigns the second line, not the refused first one.
+        behandelaar = (
+            klacht.heroverweging_behandelaar_id
+            if klacht.status == Status.IN_HEROVERWEGING
+            else klacht.behandelaar_id
+        )
+        initial.update(afdeling=klacht.afdeling_id, behandelaar=behandelaar)
     return initial
 
 
@@ -404,9 +419,12 @@ def verbeterpunt_bijwerken(request, pk):
     punt = get_object_or_404(selectors.verbeterpunten_voor(request.user), pk=pk)
     form = VerbeterpuntStatusFormulier(request.POST)
     if form.is_valid():
-        services.verbeterpunt_bijwerken(
-            verbeterpunt=punt, door=request.user, status=form.cleaned_data["status"]
-        )
+        try:
+            services.verbeterpunt_bijwerken(
+                verbeterpunt=punt, door=request.user, status=form.cleaned_data["status"]
+            )
+        except WorkflowFout as exc:
+            raise PermissionDenied(str(exc)) from exc
         messages.success(request, _("De status van het verbeterpunt is bijgewerkt."))
     return redirect("klachten:verbeterpunten")
 

@@ -18,7 +18,7 @@ from klachten.forms import (
     LinkKwijtFormulier,
     fouten_toevoegen,
 )
-from klachten.models import Kanaal, Klacht
+from klachten.models import GebeurtenisSoort, Kanaal, Klacht
 from klachten.workflow import KLANT, Status, WorkflowFout, weigering
 
 SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
@@ -119,25 +119,111 @@ STAPPEN = [
 
 
 def _stappen(klacht: Klacht) -> list[dict]:
-    """The progress line of the status page; a reconsideration shows as investigated again."""
-    status = Status.IN_ONDERZOEK if klacht.status == Status.IN_HEROVERWEGING else klacht.status
+    """The progress line of the status page, each step reached with its date; a reconsideration
+    shows as the investigation step again, named as such."""
+    heroverweging = klacht.status == Status.IN_HEROVERWEGING
+    status = Status.IN_ONDERZOEK if heroverweging else klacht.status
     huidige = [s for s, _naam in STAPPEN].index(status)
-    return [
-        {"naam": naam, "gedaan": i < huidige, "huidig": i == huidige}
-        for i, (_status, naam) in enumerate(STAPPEN)
-    ]
+    onderzoek_op = (
+        klacht.gebeurtenissen.filter(soort=GebeurtenisSoort.STATUS, naar_status=Status.IN_ONDERZOEK)
+        .order_by("-op")
+        .values_list("op", flat=True)
+        .first()
+        if huidige >= 2
+        else None
+    )
+    datums = {
+        Status.ONTVANGEN: klacht.ontvangen_op,
+        Status.ONTVANGST_BEVESTIGD: klacht.ontvangst_bevestigd_op,
+        Status.IN_ONDERZOEK: klacht.heroverweging_gevraagd_op if heroverweging else onderzoek_op,
+        Status.BEANTWOORD: klacht.beantwoord_op,
+        Status.AFGESLOTEN: klacht.afgesloten_op,
+    }
+    stappen = []
+    for i, (stap, naam) in enumerate(STAPPEN):
+        if heroverweging and stap == Status.IN_ONDERZOEK:
+            naam = gettext_lazy("Heroverweging")
+        stappen.append(
+            {
+                "naam": naam,
+                "gedaan": i < huidige,
+                "huidig": i == huidige,
+                "datum": datums[stap] if i <= huidige else None,
+            }
+        )
+    return stappen
+
+
+def _status_uitleg(klacht: Klacht, mag_heroverweging: bool) -> tuple[str, str]:
+    """The state in plain words (B1) for the customer: a heading and one or two sentences."""
+    weken = termijnen.STATUSUPDATE_DAGEN // 7
+    uitleg = {
+        Status.ONTVANGEN: (
+            _("We hebben uw klacht ontvangen"),
+            _(
+                "Binnen %(dagen)s dagen bevestigen we dat we uw klacht hebben ontvangen. Daarna "
+                "gaat een klachtbehandelaar ermee aan de slag."
+            )
+            % {"dagen": termijnen.ONTVANGSTBEVESTIGING_DAGEN},
+        ),
+        Status.ONTVANGST_BEVESTIGD: (
+            _("Uw klacht is geregistreerd"),
+            _("Een klachtbehandelaar bekijkt uw klacht en zoekt uit wat er is gebeurd."),
+        ),
+        Status.IN_ONDERZOEK: (
+            _("We onderzoeken uw klacht"),
+            _("Zolang we uw klacht onderzoeken, hoort u minstens elke %(weken)s weken van ons.")
+            % {"weken": weken},
+        ),
+        Status.BEANTWOORD: (
+            _("We hebben uw klacht beantwoord"),
+            _(
+                "Lees ons antwoord hieronder. Bent u het er niet mee eens? Dan kunt u ons vragen "
+                "uw klacht opnieuw te bekijken."
+            )
+            if mag_heroverweging
+            else _("Lees ons antwoord hieronder."),
+        ),
+        Status.IN_HEROVERWEGING: (
+            _("We bekijken uw klacht opnieuw"),
+            _("Een andere medewerker dan de eerste behandelaar bekijkt uw klacht opnieuw."),
+        ),
+        Status.AFGESLOTEN: (
+            _("Uw klacht is afgesloten"),
+            _("We hebben uw klacht afgehandeld. De berichten hieronder kunt u blijven lezen."),
+        ),
+    }
+    return uitleg[Status(klacht.status)]
 
 
 def _status_context(klacht: Klacht, **extra) -> dict:
     mag_aanvullen = weigering("klantbericht_toevoegen", klacht, KLANT) is None
     mag_heroverweging = weigering("heroverweging_vragen", klacht, KLANT) is None
+    externe_uiterste_datum = services.externe_uiterste_datum(klacht)
+    # One clear action at a time: the first that applies leads, the others fold away.
+    klant_acties = [
+        naam
+        for naam, mogelijk in (
+            ("heroverweging", mag_heroverweging),
+            ("extern", externe_uiterste_datum is not None),
+            ("aanvullen", mag_aanvullen),
+        )
+        if mogelijk
+    ]
+    titel, uitleg = _status_uitleg(klacht, mag_heroverweging)
+    tijdlijn = selectors.tijdlijn(klacht, voor_klant=True)
     return {
         "klacht": klacht,
         "label": klacht.label,
         "stappen": _stappen(klacht),
-        "tijdlijn": selectors.tijdlijn(klacht, voor_klant=True),
+        "status_titel": titel,
+        "status_uitleg": uitleg,
+        "tijdlijn": tijdlijn,
+        # The newest message from us is open; older ones fold away under their subject.
+        "open_bericht": next((item.bericht.pk for item in tijdlijn if item.bericht), None),
         "antwoord_uiterlijk": selectors.antwoord_belofte(klacht),
-        "externe_uiterste_datum": services.externe_uiterste_datum(klacht),
+        "externe_uiterste_datum": externe_uiterste_datum,
+        "klant_acties": klant_acties,
         "aanvul_form": KlantInformatieFormulier() if mag_aanvullen else None,
         "heroverweging_form": HeroverwegingVragenFormulier() if mag_heroverweging else None,
         **extra,
@@ -167,7 +253,10 @@ def klacht_aanvullen(request, token):
                 bijlagen=form.cleaned_data["bijlagen"],
             )
         except WorkflowFout as exc:
+            # Refused now (e.g. already asked, or closed meanwhile): back to the status page,
+            # which offers only what is allowed, with the reason.
             messages.error(request, str(exc))
+            return redirect("klachten:status", token=token)
         except ValidationError as exc:
             fouten_toevoegen(form, exc)
         else:
@@ -187,7 +276,10 @@ def klacht_heroverweging_vragen(request, token):
                 klacht=klacht, door=KLANT, reden=form.cleaned_data["reden"]
             )
         except WorkflowFout as exc:
+            # Refused now (e.g. already asked, or closed meanwhile): back to the status page,
+            # which offers only what is allowed, with the reason.
             messages.error(request, str(exc))
+            return redirect("klachten:status", token=token)
         except ValidationError as exc:
             fouten_toevoegen(form, exc)
         else:

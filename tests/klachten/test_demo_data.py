@@ -1,0 +1,248 @@
+"""The demo data: the whole procedure, through the services, moved back over the past months."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F
+from django.test import override_settings
+from django.utils import timezone
+
+from klachten import services, termijnen
+from klachten.models import (
+    Bericht,
+    BerichtStatus,
+    ExterneProcedure,
+    Gebeurtenis,
+    GebeurtenisSoort,
+    Klacht,
+    Label,
+    Leermoment,
+    Medewerker,
+    Termijnwijziging,
+    TermijnwijzigingSoort,
+    Uitkomst,
+    Verbeterpunt,
+    VerbeterpuntStatus,
+)
+from klachten.workflow import BerichtSoort, Status
+
+pytestmark = pytest.mark.django_db
+
+# Enough for the fixed dossiers (every state, every deadline colour) and a few drawn at random.
+AANTAL = 30
+
+
+def demo_data(**opties) -> str:
+    uitvoer = StringIO()
+    call_command("demo_data", stdout=uitvoer, **opties)
+    return uitvoer.getvalue()
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data, loaded once for the tests of a class (the moment before, and what it
+    printed), and rolled back after them."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media)),
+        transaction.atomic(),
+    ):
+        voor = timezone.now()
+        uitvoer = demo_data(aantal=AANTAL)
+        yield voor, uitvoer
+        transaction.set_rollback(True)
+
+
+class TestDemoData:
+    """One load of the demo data, looked at from every side."""
+
+    def test_elke_status_en_elke_stap_van_de_procedure_komt_voor(self, demo):
+        assert Klacht.objects.count() == AANTAL
+        assert set(Klacht.objects.values_list("status", flat=True)) == set(Status.values)
+
+        # Not admissible, solved at first contact, answered with every kind of oordeel.
+        assert Klacht.objects.filter(is_ontvankelijk=False, status=Status.AFGESLOTEN).exists()
+        assert Klacht.objects.filter(direct_opgelost=True).exists()
+        assert {"gegrond", "deels_gegrond", "ongegrond"} <= set(
+            Klacht.objects.values_list("oordeel", flat=True)
+        )
+        assert Klacht.objects.filter(definitief_standpunt_op__isnull=False).exists()
+        # Assigned, with notes, phone calls and messages from the customer on the timeline.
+        assert Klacht.objects.filter(behandelaar__isnull=False).count() >= AANTAL // 2
+        soorten = set(Gebeurtenis.objects.values_list("soort", flat=True))
+        assert {
+            GebeurtenisSoort.TOEWIJZING,
+            GebeurtenisSoort.NOTITIE,
+            GebeurtenisSoort.TELEFOON,
+            GebeurtenisSoort.TERMIJN,
+            GebeurtenisSoort.EXTERNE_PROCEDURE,
+            GebeurtenisSoort.LEERMOMENT,
+            GebeurtenisSoort.VERBETERPUNT,
+        } <= soorten
+        assert Gebeurtenis.objects.filter(
+            soort=GebeurtenisSoort.KLANTBERICHT, door_klant=True
+        ).exists()
+        assert Gebeurtenis.objects.filter(bijlagen__isnull=False).exists()
+        # Suspended and extended terms.
+        assert set(Termijnwijziging.objects.values_list("soort", flat=True)) == set(
+            TermijnwijzigingSoort.values
+        )
+        # Every kind of message to the customer went out.
+        assert set(BerichtSoort.values) - {BerichtSoort.STATUSLINK} <= set(
+            Bericht.objects.values_list("soort", flat=True)
+        )
+        # One reopened: closed, then back in investigation.
+        assert Gebeurtenis.objects.filter(
+            soort=GebeurtenisSoort.STATUS,
+            van_status=Status.AFGESLOTEN,
+            naar_status=Status.IN_ONDERZOEK,
+        ).exists()
+
+    def test_heroverweging_door_een_tweede_behandelaar_en_externe_procedures(self, demo):
+        heroverwogen = Klacht.objects.filter(heroverweging_behandelaar__isnull=False)
+        assert heroverwogen.exists()
+        assert not heroverwogen.filter(heroverweging_behandelaar=F("behandelaar")).exists()
+        # The second-line answer is the definitief standpunt, sent by the second-line handler.
+        for klacht in heroverwogen.exclude(status=Status.IN_HEROVERWEGING):
+            antwoord = klacht.berichten.get(soort=BerichtSoort.HEROVERWEGING_ANTWOORD)
+            assert antwoord.verstuurd_door == klacht.heroverweging_behandelaar
+            # With the customer's last day at the externe instantie, counted from the moved-back
+            # standpoint (Kifid: 3 months after it or a year after the complaint).
+            uiterste = services.externe_uiterste_datum(klacht)
+            assert uiterste > termijnen.lokale_datum(klacht.definitief_standpunt_op)
+            assert services.datum_tekst(uiterste, klacht.taal) in antwoord.tekst
+        # A reconsideration just asked, waiting for its second-line handler.
+        assert Klacht.objects.filter(
+            status=Status.IN_HEROVERWEGING, heroverweging_behandelaar__isnull=True
+        ).exists()
+
+        assert Label.objects.get(slug="zorgzaam").externe_instantie.code == "skgz"
+        assert Label.objects.get(slug="rechtsbijstand").externe_instantie.code == "kifid"
+        procedures = ExterneProcedure.objects.select_related("instantie", "klacht__label")
+        assert {p.instantie.code for p in procedures} == {"kifid", "skgz"}
+        assert (
+            procedures.exclude(uitkomst=Uitkomst.LOPEND)
+            .filter(beslist_datum__isnull=False)
+            .exists()
+        )
+        assert procedures.filter(uitkomst=Uitkomst.LOPEND).exists()
+        for procedure in procedures:
+            assert procedure.instantie == procedure.klacht.label.externe_instantie
+            assert procedure.klacht.definitief_standpunt_op is not None
+            assert procedure.ingediend_datum > termijnen.lokale_datum(
+                procedure.klacht.definitief_standpunt_op
+            )
+
+    def test_verbetering_leermomenten_en_verbeterpunten_gereed_en_over_datum(self, demo):
+        assert Leermoment.objects.exists()
+        punten = list(Verbeterpunt.objects.all())
+        assert any(p.status == VerbeterpuntStatus.GEREED and p.gereed_op for p in punten)
+        assert any(p.is_over_datum for p in punten)
+        assert Verbeterpunt.objects.filter(klacht__isnull=True).exists()
+
+    def test_open_termijnen_groen_oranje_en_rood_en_consistent(self, demo):
+        vandaag = timezone.localdate()
+        dagen = [
+            (datum - vandaag).days
+            for datum in Klacht.objects.exclude(volgende_termijn_datum=None).values_list(
+                "volgende_termijn_datum", flat=True
+            )
+        ]
+        assert any(d < 0 for d in dagen), "over termijn (rood)"
+        assert any(0 <= d <= 2 for d in dagen), "binnen twee dagen (oranje)"
+        assert any(d > 2 for d in dagen), "later (groen)"
+        # The deadline columns are those the rules give for the moved-back dates.
+        gewijzigd = set(Termijnwijziging.objects.values_list("klacht_id", flat=True))
+        heropend = dict(
+            Gebeurtenis.objects.filter(
+                soort=GebeurtenisSoort.STATUS,
+                van_status=Status.AFGESLOTEN,
+                naar_status=Status.IN_ONDERZOEK,
+            ).values_list("klacht_id", "op")
+        )
+        for klacht in Klacht.objects.filter(direct_opgelost=False):
+            geldend = termijnen.termijnen_van(klacht)
+            assert klacht.volgende_termijn_datum == geldend.eerstvolgende, klacht
+            assert klacht.statusupdate_uiterlijk_datum == geldend.statusupdate, klacht
+            if klacht.pk in heropend:
+                vanaf = heropend[klacht.pk]
+            elif klacht.pk not in gewijzigd:
+                vanaf = klacht.ontvangen_op
+            else:
+                continue  # suspended or extended: the new date the customer was told
+            assert klacht.antwoord_uiterlijk_datum == termijnen.antwoord_uiterlijk(vanaf), klacht
+            if klacht.heroverweging_gevraagd_op:
+                assert klacht.heroverweging_uiterlijk_datum == termijnen.heroverweging_uiterlijk(
+                    klacht.heroverweging_gevraagd_op
+                )
+
+    def test_alles_is_teruggedateerd_over_de_afgelopen_maanden(self, demo):
+        voor, _uitvoer = demo
+        ontvangen = list(
+            Klacht.objects.order_by("ontvangen_op").values_list("ontvangen_op", flat=True)
+        )
+        assert ontvangen[-1] - ontvangen[0] > dt.timedelta(days=365)
+        assert ontvangen[0] > voor - dt.timedelta(days=18 * 31)
+
+        # Nothing lies in the future, nothing before its complaint was received.
+        assert not Gebeurtenis.objects.filter(op__gt=voor).exists()
+        assert not Gebeurtenis.objects.filter(op__lt=F("klacht__ontvangen_op")).exists()
+        assert not Bericht.objects.filter(created_at__gt=voor).exists()
+        assert not Klacht.history.filter(history_date__gt=voor).exists()
+        assert not Klacht.objects.filter(created_at__lt=F("ontvangen_op")).exists()
+        for veld in ["ontvangst_bevestigd_op", "beantwoord_op", "afgesloten_op"]:
+            assert not Klacht.objects.filter(**{f"{veld}__gt": voor}).exists(), veld
+            assert not Klacht.objects.filter(**{f"{veld}__lt": F("ontvangen_op")}).exists(), veld
+        assert not Verbeterpunt.objects.filter(gereed_op__gt=voor).exists()
+
+        # Every dossier's timeline runs forward in the order it was written.
+        for klacht in Klacht.objects.all():
+            momenten = list(klacht.gebeurtenissen.order_by("pk").values_list("op", flat=True))
+            assert momenten == sorted(momenten), klacht
+            historie = list(
+                klacht.history.order_by("history_id").values_list("history_date", flat=True)
+            )
+            assert historie == sorted(historie), klacht
+        # The old messages were sent when written; only the last two days' wait in the outbox.
+        verzonden = Bericht.objects.filter(status=BerichtStatus.VERZONDEN)
+        assert verzonden.count() > Bericht.objects.count() // 2
+        assert not verzonden.filter(verzonden_op__lt=F("created_at")).exists()
+        assert not Bericht.objects.filter(
+            status=BerichtStatus.WACHTEND, created_at__lt=voor - dt.timedelta(days=2)
+        ).exists()
+
+    def test_een_tweede_keer_voegt_niets_toe_en_toont_de_logins(self, demo):
+        _voor, eerste = demo
+        tellingen = [Klacht.objects.count(), Bericht.objects.count(), Medewerker.objects.count()]
+
+        tweede = demo_data()
+
+        nu = [Klacht.objects.count(), Bericht.objects.count(), Medewerker.objects.count()]
+        assert nu == tellingen
+        assert "er is niets toegevoegd" in tweede
+        for uitvoer in (eerste, tweede):
+            assert "behandelaar3" in uitvoer
+            assert "API-token" in uitvoer
+            assert "/account/login/" in uitvoer
+        assert "Per status:" in eerste
+
+
+def test_dezelfde_seed_geeft_dezelfde_klachten():
+    def laden() -> list[tuple]:
+        with transaction.atomic():
+            demo_data(aantal=12, seed=7)
+            klachten = list(
+                Klacht.objects.order_by("dossiernummer").values_list(
+                    "dossiernummer", "klant_naam", "categorie__code", "kanaal", "status", "oordeel"
+                )
+            )
+            transaction.set_rollback(True)
+        return klachten
+
+    eerste, tweede = laden(), laden()
+    assert len(eerste) == 12
+    assert eerste == tweede

@@ -1,0 +1,436 @@
+"""The work queue: filters, search, counts per status, own complaints first then the nearest
+deadline, deadline badges, pagination; and the queue and the dossier page keep a fixed number of
+queries whatever the data (issue 3, acceptance 5; DESIGN.md section 11)."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from klachten import rollen, services
+from klachten.models import (
+    ExterneInstantie,
+    Kanaal,
+    Klacht,
+    Urgentie,
+    VerbeterpuntStatus,
+)
+from klachten.selectors import TermijnBadge, volgende_termijn_badge
+from klachten.termijnen import AMSTERDAM
+from klachten.workflow import KLANT, Oordeel, Status
+from tests.factories import (
+    AfdelingFactory,
+    CategorieFactory,
+    KlachtFactory,
+    LabelFactory,
+    MedewerkerFactory,
+    klacht_in_status,
+    pdf_bestand,
+)
+
+pytestmark = pytest.mark.django_db
+
+NU = dt.datetime(2026, 3, 10, 10, 0, tzinfo=AMSTERDAM)
+VANDAAG = NU.date()
+WERKVOORRAAD = reverse("klachten:werkvoorraad")
+
+
+@pytest.fixture(autouse=True)
+def _bevroren_tijd(time_machine):
+    time_machine.move_to(NU, tick=False)
+
+
+@pytest.fixture
+def kijker(afdeling_a, afdeling_b):
+    """A handler of both afdelingen: sees every complaint of this test."""
+    return MedewerkerFactory(
+        username="kijker", rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling_a, afdeling_b]
+    )
+
+
+def dagen_geleden(dagen: int) -> dt.datetime:
+    return NU - dt.timedelta(days=dagen)
+
+
+@pytest.fixture
+def voorraad(kijker, behandelaar, categorie, categorie_b, afdeling_a):
+    """Complaints that differ in one thing each (ages chosen for the acknowledgement term of 8
+    days, so the next deadline is received + 8)."""
+    web = KlachtFactory(
+        categorie=categorie,
+        kanaal=Kanaal.WEBFORMULIER,
+        klant_naam="Anna de Vries",
+        klant_email="anna@example.nl",
+        ontvangen_op=dagen_geleden(1),
+    )  # acknowledged at once: next deadline the answer, received + 42
+    telefoon_b = KlachtFactory(
+        categorie=categorie_b,
+        klant_naam="Piet Jansen",
+        klant_email="piet@example.nl",
+        urgentie=Urgentie.HOOG,
+        ontvangen_op=dagen_geleden(5),
+    )  # deadline in 3 days: green
+    bijna = KlachtFactory(
+        categorie=categorie, klant_naam="Karin Bos", ontvangen_op=dagen_geleden(6)
+    )  # deadline in 2 days: amber
+    te_laat = KlachtFactory(
+        categorie=categorie, klant_naam="Sanne Visser", ontvangen_op=dagen_geleden(9)
+    )  # deadline yesterday: red
+    eigen = KlachtFactory(
+        categorie=categorie, klant_naam="Eigen Klant", ontvangen_op=dagen_geleden(1)
+    )
+    eigen = services.toewijzen(
+        klacht=eigen, door=behandelaar, afdeling=afdeling_a, behandelaar=kijker
+    )
+    afgesloten = klacht_in_status(
+        Status.AFGESLOTEN, door=behandelaar, categorie=categorie, klant_naam="Oud Dossier"
+    )
+    return {
+        "web": web,
+        "telefoon_b": telefoon_b,
+        "bijna": bijna,
+        "te_laat": te_laat,
+        "eigen": eigen,
+        "afgesloten": afgesloten,
+    }
+
+
+def namen(response, voorraad) -> list[str]:
+    per_pk = {k.pk: naam for naam, k in voorraad.items()}
+    return [per_pk[k.pk] for k in response.context["pagina"]]
+
+
+def test_eigen_klachten_eerst_dan_de_eerstvolgende_termijn_zonder_termijn_achteraan(
+    client, kijker, voorraad
+):
+    client.force_login(kijker)
+
+    response = client.get(WERKVOORRAAD)
+
+    assert namen(response, voorraad) == [
+        "eigen",  # own, though its deadline is weeks away
+        "te_laat",  # 9 March
+        "bijna",  # 12 March
+        "telefoon_b",  # 13 March
+        "web",  # answer term: 21 April
+        "afgesloten",  # no running deadline
+    ]
+    assert voorraad["afgesloten"].volgende_termijn_datum is None
+
+
+@pytest.mark.parametrize(
+    ("query", "verwacht"),
+    [
+        ("status=ontvangen", {"telefoon_b", "bijna", "te_laat", "eigen"}),
+        ("status=afgesloten", {"afgesloten"}),
+        ("kanaal=webformulier", {"web"}),
+        ("urgentie=hoog", {"telefoon_b"}),
+        ("over_termijn=on", {"te_laat"}),
+        ("eigen=on", {"eigen"}),
+        ("zoek=jansen", {"telefoon_b"}),
+        ("zoek=ANNA@example.nl", {"web"}),
+        ("zoek=example.nl", set()),  # e-mail matches whole, not in part
+        ("zoek=Bos", {"bijna"}),
+        ("status=ontvangen&urgentie=hoog", {"telefoon_b"}),
+        ("zoek=onbekend", set()),
+    ],
+)
+def test_filters_en_zoeken(client, kijker, voorraad, query, verwacht):
+    client.force_login(kijker)
+
+    response = client.get(f"{WERKVOORRAAD}?{query}")
+
+    assert response.status_code == 200
+    assert set(namen(response, voorraad)) == verwacht
+
+
+def test_filter_op_afdeling_categorie_en_behandelaar(
+    client, kijker, voorraad, afdeling_b, categorie_b
+):
+    client.force_login(kijker)
+
+    op_afdeling = client.get(f"{WERKVOORRAAD}?afdeling={afdeling_b.pk}")
+    op_categorie = client.get(f"{WERKVOORRAAD}?categorie={categorie_b.pk}")
+    op_behandelaar = client.get(f"{WERKVOORRAAD}?behandelaar={kijker.pk}")
+
+    assert namen(op_afdeling, voorraad) == ["telefoon_b"]
+    assert namen(op_categorie, voorraad) == ["telefoon_b"]
+    assert namen(op_behandelaar, voorraad) == ["eigen"]
+
+
+def test_zoeken_op_dossiernummer_vindt_precies_dat_dossier(client, kijker, voorraad):
+    client.force_login(kijker)
+    nummer = voorraad["bijna"].dossiernummer
+
+    assert namen(client.get(f"{WERKVOORRAAD}?zoek={nummer}"), voorraad) == ["bijna"]
+    assert namen(client.get(f"{WERKVOORRAAD}?zoek={nummer.lower()}"), voorraad) == ["bijna"]
+    assert namen(client.get(f"{WERKVOORRAAD}?zoek=%20{nummer}%20"), voorraad) == ["bijna"]
+
+
+def test_aantallen_per_status_tellen_de_overige_filters_mee_maar_niet_de_status(
+    client, kijker, voorraad, afdeling_a
+):
+    client.force_login(kijker)
+
+    alles = client.get(f"{WERKVOORRAAD}?status=afgesloten")
+    afdeling_a_alleen = client.get(f"{WERKVOORRAAD}?afdeling={afdeling_a.pk}")
+
+    assert {code: aantal for code, _naam, aantal in alles.context["tabs"]} == {
+        Status.ONTVANGEN: 4,
+        Status.ONTVANGST_BEVESTIGD: 1,
+        Status.IN_ONDERZOEK: 0,
+        Status.BEANTWOORD: 0,
+        Status.IN_HEROVERWEGING: 0,
+        Status.AFGESLOTEN: 1,
+    }
+    assert namen(alles, voorraad) == ["afgesloten"]
+    tabs = {code: aantal for code, _naam, aantal in afdeling_a_alleen.context["tabs"]}
+    assert tabs[Status.ONTVANGEN] == 3  # not the complaint of afdeling B
+    assert [naam for _code, naam, _aantal in alles.context["tabs"]] == [
+        "Ontvangen",
+        "Ontvangst bevestigd",
+        "In onderzoek",
+        "Beantwoord",
+        "In heroverweging",
+        "Afgesloten",
+    ]
+
+
+def test_termijnbadge_rood_over_termijn_oranje_binnen_2_dagen_groen_daarna(
+    client, kijker, voorraad
+):
+    client.force_login(kijker)
+
+    response = client.get(WERKVOORRAAD)
+
+    kleuren = {
+        naam: (
+            k.termijn_badge.kleur if k.termijn_badge else None,
+            getattr(k.termijn_badge, "dagen", None),
+        )
+        for naam, k in zip(namen(response, voorraad), response.context["pagina"], strict=True)
+    }
+    assert kleuren == {
+        "eigen": ("groen", 7),
+        "te_laat": ("rood", -1),
+        "bijna": ("oranje", 2),
+        "telefoon_b": ("groen", 3),
+        "web": ("groen", 41),
+        "afgesloten": (None, None),
+    }
+    inhoud = response.content.decode()
+    assert inhoud.count("termijn-rood") == 1
+    assert inhoud.count("rij-over-termijn") == 1
+    assert "1 dag te laat" in inhoud
+    assert inhoud.count("termijn-oranje") == 1
+
+
+@pytest.mark.parametrize(
+    ("dagen", "kleur"), [(-3, "rood"), (-1, "rood"), (0, "oranje"), (2, "oranje"), (3, "groen")]
+)
+def test_badgekleur_per_aantal_dagen(dagen, kleur):
+    badge = TermijnBadge(naam="Termijn", datum=VANDAAG + dt.timedelta(days=dagen), dagen=dagen)
+
+    assert badge.kleur == kleur
+    assert badge.dagen_te_laat == max(0, -dagen)
+
+
+def test_werkvoorraadbadge_volgt_de_eerstvolgende_termijn(categorie):
+    klacht = KlachtFactory(categorie=categorie, ontvangen_op=dagen_geleden(9))
+
+    badge = volgende_termijn_badge(klacht, VANDAAG)
+
+    assert (badge.datum, badge.dagen, badge.kleur) == (dt.date(2026, 3, 9), -1, "rood")
+
+
+def test_paginering_houdt_de_filters_vast(client, kijker, categorie, categorie_b):
+    KlachtFactory.create_batch(30, categorie=categorie)
+    KlachtFactory.create_batch(3, categorie=categorie_b)
+    client.force_login(kijker)
+
+    pagina_1 = client.get(f"{WERKVOORRAAD}?categorie={categorie.pk}")
+    pagina_2 = client.get(f"{WERKVOORRAAD}?categorie={categorie.pk}&pagina=2")
+
+    assert len(pagina_1.context["pagina"]) == 25
+    assert len(pagina_2.context["pagina"]) == 5
+    assert {k.categorie_id for k in pagina_2.context["pagina"]} == {categorie.pk}
+    assert f"categorie={categorie.pk}&amp;pagina=2" in pagina_1.content.decode()
+    eerste = {k.pk for k in pagina_1.context["pagina"]}
+    assert eerste.isdisjoint({k.pk for k in pagina_2.context["pagina"]})
+    assert client.get(f"{WERKVOORRAAD}?pagina=999").status_code == 200  # last page
+
+
+# A fixed number of queries, whatever the data (STYLE.md, Tests).
+
+
+def klachten_in_bulk(aantal: int, *, begin: int, label, afdelingen, categorieen, behandelaars):
+    """`aantal` complaints in one INSERT, each combination of afdeling, categorie and behandelaar
+    different, so an N+1 on any of them would show."""
+    statussen = itertools.cycle(Status.values)
+    Klacht.objects.bulk_create(
+        Klacht(
+            dossiernummer=f"KL-2025-{begin + i:06d}",
+            label=label,
+            status=next(statussen),
+            kanaal=Kanaal.TELEFOON,
+            ontvangen_op=NU - dt.timedelta(hours=i),
+            klant_naam=f"Klant {begin + i}",
+            klant_email=f"klant{begin + i}@example.nl",
+            afdeling=afdelingen[i % len(afdelingen)],
+            categorie=categorieen[i % len(categorieen)],
+            behandelaar=behandelaars[i % len(behandelaars)],
+            omschrijving="Een klacht.",
+            volgende_termijn_datum=(VANDAAG + dt.timedelta(days=i % 60 - 20) if i % 7 else None),
+            urgentie=Urgentie.HOOG if i % 4 == 0 else Urgentie.NORMAAL,
+        )
+        for i in range(aantal)
+    )
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as vastgelegd:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(vastgelegd)
+
+
+WERKVOORRAAD_URLS = [
+    WERKVOORRAAD,
+    f"{WERKVOORRAAD}?pagina=2",
+    f"{WERKVOORRAAD}?status=in_onderzoek&urgentie=hoog",
+    f"{WERKVOORRAAD}?zoek=Klant&over_termijn=on&eigen=",
+]
+# Session, user, roles, status counts, count, page, the user's afdelingen (header and queue) and
+# the choices of the afdeling, categorie and behandelaar filters.
+MAX_WERKVOORRAAD = 12
+
+
+@pytest.mark.parametrize("rol", [rollen.KLACHTBEHANDELAAR, rollen.DIRECTIE])
+def test_werkvoorraad_gebruikt_evenveel_queries_bij_10_als_bij_1000_klachten(
+    client, label, rol, django_assert_max_num_queries
+):
+    afdelingen = AfdelingFactory.create_batch(10)
+    categorieen = [CategorieFactory(afdeling=a) for a in afdelingen]
+    behandelaars = [
+        MedewerkerFactory(rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[a]) for a in afdelingen
+    ]
+    gebruiker = MedewerkerFactory(rollen=[rol], afdelingen=afdelingen)
+    client.force_login(gebruiker)
+    bulk = {
+        "label": label,
+        "afdelingen": afdelingen,
+        "categorieen": categorieen,
+        "behandelaars": [gebruiker, *behandelaars],
+    }
+
+    klachten_in_bulk(10, begin=1, **bulk)
+    bij_10 = {}
+    for url in WERKVOORRAAD_URLS:
+        with django_assert_max_num_queries(MAX_WERKVOORRAAD):
+            bij_10[url] = queries(client, url)
+
+    klachten_in_bulk(990, begin=11, **bulk)
+    assert Klacht.objects.count() == 1000
+    bij_1000 = {}
+    for url in WERKVOORRAAD_URLS:
+        with django_assert_max_num_queries(MAX_WERKVOORRAAD):
+            bij_1000[url] = queries(client, url)
+
+    assert bij_1000 == bij_10
+    assert len(client.get(WERKVOORRAAD).context["pagina"]) == 25
+
+
+def dossier_vullen(klacht: Klacht, keer: int, *, door, afdeling) -> Klacht:
+    """Every kind of timeline item `keer` times: notes and phone calls by different people,
+    messages out and in with attachments, field changes (also of foreign keys), deadline changes,
+    external procedures, lessons and improvement actions."""
+    kifid = ExterneInstantie.objects.get(code="kifid")
+    for i in range(keer):
+        collega = MedewerkerFactory(rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling])
+        services.notitie_toevoegen(klacht=klacht, door=collega, tekst=f"Notitie {i}")
+        services.telefooncontact_vastleggen(klacht=klacht, door=collega, tekst=f"Gebeld {i}")
+        services.klantbericht_toevoegen(
+            klacht=klacht, door=KLANT, tekst=f"Aanvulling {i}", bijlagen=[pdf_bestand(f"{i}.pdf")]
+        )
+        klacht = services.statusupdate_sturen(klacht=klacht, door=door)
+        klacht = services.termijn_wijzigen(
+            klacht=klacht,
+            door=door,
+            soort="verlenging",
+            nieuwe_datum=klacht.antwoord_uiterlijk_datum + dt.timedelta(days=1),
+            reden=f"Reden {i}",
+        )
+        klacht.klant_telefoon = f"06 0000 {i:04d}"
+        klacht.categorie = CategorieFactory(afdeling=afdeling)
+        klacht.betreft_medewerker = collega
+        klacht.label = LabelFactory()
+        klacht.save()
+    klacht = services.antwoord_sturen(klacht=klacht, door=door, oordeel=Oordeel.ONGEGROND)
+    for i in range(keer):
+        services.leermoment_toevoegen(klacht=klacht, door=door, omschrijving=f"Les {i}")
+        services.verbeterpunt_toevoegen(
+            klacht=klacht,
+            door=door,
+            omschrijving=f"Verbeter {i}",
+            eigenaar=MedewerkerFactory(),
+            streefdatum=VANDAAG,
+        )
+        services.externe_procedure_vastleggen(
+            klacht=klacht, door=door, instantie=kifid, ingediend_datum=VANDAAG
+        )
+    return Klacht.objects.get(pk=klacht.pk)
+
+
+# Session, user, roles, the complaint, the timeline (events, attachments, history and the names
+# of changed foreign keys), procedures, lessons, improvement actions, the header's afdelingen.
+MAX_DOSSIER = 16
+
+
+def test_dossierpagina_gebruikt_evenveel_queries_bij_weinig_als_bij_veel_gebeurtenissen(
+    client, behandelaar, afdeling_a, categorie, django_assert_max_num_queries
+):
+    weinig = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+    veel = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+    weinig = dossier_vullen(weinig, 1, door=behandelaar, afdeling=afdeling_a)
+    veel = dossier_vullen(veel, 25, door=behandelaar, afdeling=afdeling_a)
+    assert veel.gebeurtenissen.count() > 150 > 20 > weinig.gebeurtenissen.count()
+    client.force_login(behandelaar)
+
+    with django_assert_max_num_queries(MAX_DOSSIER):
+        bij_weinig = queries(client, reverse("klachten:dossier", args=[weinig.dossiernummer]))
+    with django_assert_max_num_queries(MAX_DOSSIER):
+        bij_veel = queries(client, reverse("klachten:dossier", args=[veel.dossiernummer]))
+
+    assert bij_veel == bij_weinig
+    response = client.get(reverse("klachten:dossier", args=[veel.dossiernummer]))
+    soorten = {item.soort for item in response.context["tijdlijn"]}
+    assert soorten >= {"notitie", "telefoon", "klantbericht", "bericht", "termijn", "wijziging"}
+    assert len(response.context["verbeterpunten"]) == 25
+    assert {p.status for p in response.context["verbeterpunten"]} == {VerbeterpuntStatus.OPEN}
+
+
+def test_dossierpagina_gebruikt_evenveel_queries_bij_10_als_bij_1000_klachten(
+    client, behandelaar, label, afdeling_a, categorie, django_assert_max_num_queries
+):
+    klacht = klacht_in_status(Status.BEANTWOORD, door=behandelaar, categorie=categorie)
+    url = reverse("klachten:dossier", args=[klacht.dossiernummer])
+    client.force_login(behandelaar)
+    bulk = {
+        "label": label,
+        "afdelingen": [afdeling_a],
+        "categorieen": [categorie],
+        "behandelaars": [behandelaar],
+    }
+    klachten_in_bulk(9, begin=1, **bulk)
+    with django_assert_max_num_queries(MAX_DOSSIER):
+        bij_10 = queries(client, url)
+
+    klachten_in_bulk(990, begin=10, **bulk)
+    with django_assert_max_num_queries(MAX_DOSSIER):
+        bij_1000 = queries(client, url)
+
+    assert bij_1000 == bij_10
+    assert Klacht.objects.count() == 1000
