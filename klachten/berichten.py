@@ -57,6 +57,18 @@ def _jabloon(soort: str, taal: str, eenvoudig: bool) -> Berichtsjabloon:
     return beste[0]
 
 
+def _beloofde_antwoorddatum(klacht: Klacht):
+    """The answer date that runs now: the answer term, or during a heroverweging its term."""
+    geldend = termijnen.termijnen_van(klacht)
+    return geldend.antwoord or geldend.heroverweging or klacht.antwoord_uiterlijk_datum
+
+
+def ondertekening(klacht: Klacht) -> str:
+    """The label's signature under every message to the customer, in the customer's language."""
+    with translation.override(klacht.taal):
+        return render_to_string("klachten/berichten/_ondertekening.txt", {"label": klacht.label})
+
+
 def bericht_opstellen(
     *, klacht: Klacht, soort: BerichtSoort | str, eenvoudig: bool = False, **extra
 ) -> tuple[str, str]:
@@ -67,7 +79,7 @@ def bericht_opstellen(
         "klacht": klacht,
         "label": klacht.label,
         "status_url": klacht_status_url(klacht),
-        "antwoord_uiterlijk": klacht.antwoord_uiterlijk_datum,
+        "antwoord_uiterlijk": _beloofde_antwoorddatum(klacht),
         "termijnen": {
             "ontvangstbevestiging": termijnen.ONTVANGSTBEVESTIGING_DAGEN,
             "statusupdate": termijnen.STATUSUPDATE_DAGEN,
@@ -79,11 +91,7 @@ def bericht_opstellen(
         onderwerp = Template(jabloon.onderwerp).render(context_obj)
         tekst = Template(jabloon.tekst).render(context_obj)
         if soort not in INTERNE_BERICHTEN:
-            tekst = (
-                tekst.strip()
-                + "\n\n"
-                + render_to_string("klachten/berichten/_ondertekening.txt", {"label": klacht.label})
-            )
+            tekst = tekst.strip() + "\n\n" + ondertekening(klacht)
     return " ".join(onderwerp.split()), _opgeschoond(tekst)
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -201,6 +203,10 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         return kanaal
 
 
+# A template's gap for the handler to fill in, e.g. "[Leg het oordeel uit.]": never sent as is.
+OPEN_PLEK = re.compile(r"\[[^\[\]\n]{3,}\]")
+
+
 class ActieFormulier(forms.Form):
     """Base of the dossier's action forms: carries the version the user saw (optimistic locking)."""
 
@@ -220,6 +226,20 @@ class BerichtFormulier(ActieFormulier):
 
     onderwerp = forms.CharField(label=_("Onderwerp"), max_length=255)
     tekst = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 18}))
+
+    def clean_tekst(self):
+        tekst = self.cleaned_data["tekst"]
+        if self.cleaned_data.get("oordeel"):
+            # The template's "[oordeel]" is the verdict chosen above the text.
+            tekst = tekst.replace("[oordeel]", str(Oordeel(self.cleaned_data["oordeel"]).label))
+        open_plekken = OPEN_PLEK.findall(tekst)
+        if open_plekken:
+            raise ValidationError(
+                _("Vul de tekst tussen [haken] in of haal die weg: %(plekken)s")
+                % {"plekken": ", ".join(open_plekken[:3])},
+                code="open_plek",
+            )
+        return tekst
 
 
 class ToewijzenFormulier(ActieFormulier):

@@ -277,6 +277,14 @@ class Klacht(models.Model):
     laatste_klantcontact_op = models.DateTimeField(
         _("laatste bericht aan de klant op"), null=True, blank=True
     )
+    behandeling_hervat_op = models.DateTimeField(
+        _("behandeling hervat op"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Heropend of heroverweging gevraagd: de statusupdate-termijn loopt vanaf hier."
+        ),
+    )
     antwoord_uiterlijk_datum = models.DateField(_("antwoord uiterlijk"), null=True, blank=True)
     statusupdate_uiterlijk_datum = models.DateField(
         _("statusupdate uiterlijk"), null=True, blank=True

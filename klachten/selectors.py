@@ -202,6 +202,9 @@ def tijdlijn(klacht: Klacht, *, voor_klant: bool = False) -> list[TijdlijnItem]:
                 "van": Status(g.van_status).label if g.van_status else "-",
                 "naar": Status(g.naar_status).label,
             }
+        elif g.soort == GebeurtenisSoort.ONTVANGEN:
+            # Said at display time, in the reader's language.
+            titel = _("Ontvangen via %(kanaal)s") % {"kanaal": klacht.get_kanaal_display()}
         elif g.bericht is not None:
             titel = g.bericht.onderwerp
         door = str(g.door) if g.door else (_("klant") if g.door_klant else _("systeem"))

@@ -155,7 +155,6 @@ def klacht_registreren(
     gebeurtenis = Gebeurtenis.objects.create(
         klacht=klacht,
         soort=GebeurtenisSoort.ONTVANGEN,
-        tekst=_("Via %(kanaal)s") % {"kanaal": klacht.get_kanaal_display()},
         door=ingediend_door,
         door_klant=ingediend_door is None,
         naar_status=klacht.status,
@@ -502,11 +501,16 @@ def externe_uiterste_datum(klacht: Klacht) -> dt.date | None:
     )
 
 
-def _met_escalatie(tekst: str, escalatie: str) -> str:
-    """A definitief standpunt must carry the escalation clause: add it when the text lacks it."""
-    if tekst and escalatie and escalatie not in tekst:
-        return tekst.rstrip() + "\n\n" + escalatie + "\n"
-    return tekst
+def _met_escalatie(klacht: Klacht, tekst: str, escalatie: str) -> str:
+    """A definitief standpunt must carry the escalation clause: add it when the text lacks it,
+    before the signature when the text ends with it."""
+    if not (tekst and escalatie) or escalatie in tekst:
+        return tekst
+    ondertekening = berichten.ondertekening(klacht).strip()
+    romp, gevonden, _rest = tekst.rstrip().rpartition(ondertekening)
+    if gevonden and ondertekening:
+        return romp.rstrip() + "\n\n" + escalatie + "\n\n" + ondertekening + "\n"
+    return tekst.rstrip() + "\n\n" + escalatie + "\n"
 
 
 def antwoord_sturen(
@@ -529,7 +533,7 @@ def antwoord_sturen(
         if definitief_standpunt:
             k.definitief_standpunt_op = nu
             escalatie = escalatie_tekst(k, nu)
-            tekst = _met_escalatie(tekst, escalatie)
+            tekst = _met_escalatie(k, tekst, escalatie)
         _bericht(
             k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie
         )
@@ -544,6 +548,7 @@ def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None
     with _actie(klacht=klacht, naam="heroverweging_vragen", door=door, versie=versie) as (k, _a):
         nu = timezone.now()
         k.heroverweging_gevraagd_op = nu
+        k.behandeling_hervat_op = nu
         k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(nu)
         k.afgesloten_op = None
         _notitie(k, GebeurtenisSoort.KLANTBERICHT, reden.strip(), door)
@@ -573,7 +578,7 @@ def heroverweging_beantwoorden(
         k.beantwoord_op = nu
         k.definitief_standpunt_op = nu
         escalatie = escalatie_tekst(k, nu)
-        tekst = _met_escalatie(tekst, escalatie)
+        tekst = _met_escalatie(k, tekst, escalatie)
         _bericht(
             k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie
         )
@@ -640,8 +645,12 @@ def heropenen(*, klacht: Klacht, door: Medewerker, reden: str, versie: int | Non
     if not reden.strip():
         raise ValidationError({"reden": _("Geef de reden voor het heropenen.")})
     with _actie(klacht=klacht, naam="heropenen", door=door, versie=versie) as (k, _a):
+        nu = timezone.now()
         k.afgesloten_op = None
-        k.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(timezone.now())
+        k.behandeling_hervat_op = nu
+        # Solved at first contact after all not: it is handled as any complaint now.
+        k.direct_opgelost = False
+        k.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(nu)
         _notitie(k, GebeurtenisSoort.NOTITIE, _("Heropend: %(reden)s") % {"reden": reden}, door)
     return k
 

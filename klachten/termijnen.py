@@ -99,6 +99,7 @@ def geldende_termijnen(
     antwoord_uiterlijk_datum: dt.date | None,
     laatste_klantcontact_op: dt.datetime | None,
     ontvangen_op: dt.datetime,
+    behandeling_hervat_op: dt.datetime | None = None,
     heroverweging_uiterlijk_datum: dt.date | None,
 ) -> Termijnen:
     """Which deadlines run in which state.
@@ -115,7 +116,10 @@ def geldende_termijnen(
     )
     statusupdate = None
     if status in (Status.IN_ONDERZOEK, Status.IN_HEROVERWEGING):
-        statusupdate = statusupdate_uiterlijk(laatste_klantcontact_op or ontvangen_op)
+        # From the last message to the customer, or from when handling resumed (reopened, or
+        # reconsideration asked) if that came later: a resumed dossier is never late at once.
+        vanaf = max(m for m in (laatste_klantcontact_op, behandeling_hervat_op, ontvangen_op) if m)
+        statusupdate = statusupdate_uiterlijk(vanaf)
     heroverweging = heroverweging_uiterlijk_datum if status == Status.IN_HEROVERWEGING else None
     return Termijnen(ontvangst, statusupdate, antwoord, heroverweging)
 
@@ -128,5 +132,6 @@ def termijnen_van(klacht) -> Termijnen:
         antwoord_uiterlijk_datum=klacht.antwoord_uiterlijk_datum,
         laatste_klantcontact_op=klacht.laatste_klantcontact_op,
         ontvangen_op=klacht.ontvangen_op,
+        behandeling_hervat_op=klacht.behandeling_hervat_op,
         heroverweging_uiterlijk_datum=klacht.heroverweging_uiterlijk_datum,
     )

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from klachten import rollen, services, signals
+from klachten.forms import OPEN_PLEK
 from klachten.models import (
     Bericht,
     Categorie,
@@ -374,7 +375,8 @@ class Werkplek:
                 form = formulier.context["form"]
                 data = {
                     "onderwerp": form.initial["onderwerp"],
-                    "tekst": form.initial["tekst"],
+                    # As the handler does: the gaps between [brackets] filled in.
+                    "tekst": OPEN_PLEK.sub("Ingevuld door de behandelaar.", form.initial["tekst"]),
                     **data,
                 }
             else:

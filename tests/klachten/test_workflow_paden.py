@@ -326,8 +326,9 @@ def test_heroverweging_door_tweede_lijn_met_kifid_termijn_en_externe_procedure(
     assert klacht.status == S.IN_HEROVERWEGING
     assert klacht.heroverweging_gevraagd_op == gevraagd
     assert klacht.heroverweging_uiterlijk_datum == dt.date(2026, 4, 13)
-    assert klacht.statusupdate_uiterlijk_datum == dt.date(2026, 3, 13)  # answer 20 Feb + 21
-    assert klacht.volgende_termijn_datum == dt.date(2026, 3, 13)
+    # Handling resumed on 2 March: the statusupdate clock runs from there, not from the answer.
+    assert klacht.statusupdate_uiterlijk_datum == dt.date(2026, 3, 23)
+    assert klacht.volgende_termijn_datum == dt.date(2026, 3, 23)
     verzoek = klacht.gebeurtenissen.get(soort=G.KLANTBERICHT)
     assert verzoek.door_klant is True
     assert verzoek.tekst == "De fysiotherapeut was wél gecontracteerd."
@@ -579,8 +580,9 @@ def test_heropende_klacht_houdt_dossiernummer_en_geschiedenis_en_krijgt_een_nieu
     assert klacht.dossiernummer == dossiernummer
     assert klacht.afgesloten_op is None
     assert klacht.antwoord_uiterlijk_datum == dt.date(2026, 4, 20)  # 9 March + 42 days
-    assert klacht.statusupdate_uiterlijk_datum == dt.date(2026, 3, 23)  # closing message + 21
-    assert klacht.volgende_termijn_datum == dt.date(2026, 3, 23)
+    # Reopened on 9 March: the statusupdate clock runs from there.
+    assert klacht.statusupdate_uiterlijk_datum == dt.date(2026, 3, 30)
+    assert klacht.volgende_termijn_datum == dt.date(2026, 3, 30)
     assert set(gebeurtenissen_voor) < set(klacht.gebeurtenissen.values_list("pk", flat=True))
     assert klacht.history.count() == historie_voor + 1
     assert klacht.berichten.count() == berichten_voor  # reopening sends nothing by itself
