@@ -11,6 +11,7 @@ from klachten.models import (
     Afdeling,
     Categorie,
     ExterneInstantie,
+    ExterneProcedure,
     Kanaal,
     Klacht,
     Label,
@@ -315,6 +316,14 @@ class RedenFormulier(ActieFormulier):
 
 
 class ExterneProcedureFormulier(ActieFormulier):
+    """A new case at an external body, or the outcome of one recorded before."""
+
+    procedure = forms.ModelChoiceField(
+        label=_("Bestaande procedure bijwerken"),
+        queryset=ExterneProcedure.objects.none(),
+        required=False,
+        empty_label=_("Nee, een nieuwe procedure"),
+    )
     instantie = forms.ModelChoiceField(
         label=_("Instantie"), queryset=ExterneInstantie.objects.all()
     )
@@ -328,6 +337,15 @@ class ExterneProcedureFormulier(ActieFormulier):
     toelichting = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, klacht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if klacht is not None:
+            self.fields["procedure"].queryset = klacht.externe_procedures.select_related(
+                "instantie"
+            )
+        if not self.fields["procedure"].queryset.exists():
+            del self.fields["procedure"]
 
 
 class LeermomentFormulier(ActieFormulier):

@@ -526,19 +526,24 @@ def antwoord_sturen(
     """Step 5: the gemotiveerd antwoord with oordeel and advice; as definitief standpunt it
     carries the externe instantie's paragraph with the customer's last date."""
     with _actie(klacht=klacht, naam="antwoord_sturen", door=door, versie=versie) as (k, actie):
-        nu = timezone.now()
-        k.oordeel = oordeel
-        k.beantwoord_op = nu
-        escalatie = ""
-        if definitief_standpunt:
-            k.definitief_standpunt_op = nu
-            escalatie = escalatie_tekst(k, nu)
-            tekst = _met_escalatie(k, tekst, escalatie)
-        _bericht(
-            k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie
-        )
+        _antwoord_geven(k, actie, door, oordeel, definitief_standpunt, onderwerp, tekst)
     _aankondigen(signals.klacht_beantwoord, k)
     return k
+
+
+def _antwoord_geven(
+    k: Klacht, actie: Actie, door, oordeel, definitief: bool, onderwerp: str, tekst: str
+) -> None:
+    """Record the verdict and send the answer; a definitief standpunt carries the escalation."""
+    nu = timezone.now()
+    k.oordeel = oordeel
+    k.beantwoord_op = nu
+    escalatie = ""
+    if definitief:
+        k.definitief_standpunt_op = nu
+        escalatie = escalatie_tekst(k, nu)
+        tekst = _met_escalatie(k, tekst, escalatie)
+    _bericht(k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie)
 
 
 def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None = None) -> Klacht:
@@ -573,15 +578,7 @@ def heroverweging_beantwoorden(
         k,
         actie,
     ):
-        nu = timezone.now()
-        k.oordeel = oordeel
-        k.beantwoord_op = nu
-        k.definitief_standpunt_op = nu
-        escalatie = escalatie_tekst(k, nu)
-        tekst = _met_escalatie(k, tekst, escalatie)
-        _bericht(
-            k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie
-        )
+        _antwoord_geven(k, actie, door, oordeel, True, onderwerp, tekst)
     _aankondigen(signals.klacht_beantwoord, k)
     return k
 

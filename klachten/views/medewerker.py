@@ -165,6 +165,9 @@ def klacht_dossier(request, dossiernummer):
             "acties_procedure": [a for a in acties if a.naar or a.bericht],
             "acties_vastleggen": [a for a in acties if not (a.naar or a.bericht)],
             "externe_procedures": klacht.externe_procedures.select_related("instantie"),
+            "mag_procedure_bijwerken": any(
+                a.naam == "externe_procedure_vastleggen" for a in acties
+            ),
             "leermomenten": klacht.leermomenten.select_related("door"),
             "verbeterpunten": klacht.verbeterpunten.select_related("eigenaar"),
             "externe_uiterste_datum": services.externe_uiterste_datum(klacht),
@@ -301,9 +304,20 @@ SCHERMEN: dict[str, ActieScherm] = {
 }
 
 
-def _begintekst(klacht: Klacht, naam: str) -> dict:
+def _begintekst(klacht: Klacht, naam: str, query=None) -> dict:
     """The form's initial values: the version, and for a message the template's text."""
     initial = {"versie": klacht.versie}
+    if naam == "externe_procedure_vastleggen" and query and query.get("procedure"):
+        procedure = klacht.externe_procedures.filter(pk=query.get("procedure")).first()
+        if procedure is not None:
+            initial.update(
+                procedure=procedure.pk,
+                instantie=procedure.instantie_id,
+                ingediend_datum=procedure.ingediend_datum,
+                uitkomst=procedure.uitkomst,
+                beslist_datum=procedure.beslist_datum,
+                toelichting=procedure.toelichting,
+            )
     actie = ACTIES[naam]
     if actie.bericht is not None:
         extra = {}
@@ -324,7 +338,7 @@ def _begintekst(klacht: Klacht, naam: str) -> dict:
 
 
 def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Form:
-    if scherm.formulier is ToewijzenFormulier:
+    if scherm.formulier in (ToewijzenFormulier, ExterneProcedureFormulier):
         kwargs["klacht"] = klacht
     return scherm.formulier(*args, **kwargs)
 
@@ -360,7 +374,7 @@ def klacht_actie(request, dossiernummer, actie):
         if reden is not None:
             messages.error(request, reden)
             return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
-        form = _formulier(scherm, klacht, initial=_begintekst(klacht, actie))
+        form = _formulier(scherm, klacht, initial=_begintekst(klacht, actie, request.GET))
     return render(
         request,
         "klachten/klacht_actie.html",

@@ -121,3 +121,35 @@ def test_direct_opgeloste_klacht_kan_heropend_worden(behandelaar, categorie):
     assert klacht.status == Status.IN_ONDERZOEK
     assert klacht.direct_opgelost is False
     assert klacht.antwoord_uiterlijk_datum == dt.date(2026, 4, 13)
+
+
+def test_uitkomst_van_een_externe_procedure_wordt_later_bijgewerkt_zonder_tweede_procedure(
+    behandelaar_client, behandelaar, categorie, kifid
+):
+    klacht = klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+    procedure = services.externe_procedure_vastleggen(
+        klacht=klacht, door=behandelaar, instantie=kifid, ingediend_datum=dt.date(2026, 2, 1)
+    )
+    url = reverse("klachten:actie", args=[klacht.dossiernummer, "externe-procedure-vastleggen"])
+
+    voorstel = behandelaar_client.get(url, {"procedure": procedure.pk}).context["form"].initial
+    assert voorstel["procedure"] == procedure.pk
+    klacht.refresh_from_db()
+    response = behandelaar_client.post(
+        url,
+        {
+            "versie": klacht.versie,
+            "procedure": procedure.pk,
+            "instantie": kifid.pk,
+            "ingediend_datum": "2026-02-01",
+            "uitkomst": "ongegrond",
+            "beslist_datum": "2026-02-27",
+            "toelichting": "Kifid volgt ons standpunt.",
+        },
+    )
+
+    assert response.status_code == 302
+    assert klacht.externe_procedures.count() == 1
+    procedure.refresh_from_db()
+    assert procedure.uitkomst == "ongegrond"
+    assert procedure.beslist_datum == dt.date(2026, 2, 27)
