@@ -28,7 +28,8 @@ def klachten_voor(gebruiker) -> QuerySet[Klacht]:
     """Complaints this staff user may see (DESIGN.md section 10).
 
     Directie and beheerder see everything; everyone else the complaints of their own afdeling(en),
-    plus those they registered themselves (a system account reads back what it filed).
+    plus those they registered themselves (a system account reads back what it filed), never
+    one about themselves.
     """
     qs = Klacht.objects.all()
     if not gebruiker.is_authenticated:
@@ -37,9 +38,10 @@ def klachten_voor(gebruiker) -> QuerySet[Klacht]:
         return qs
     if not rollen.rollen_van(gebruiker):
         return qs.none()
+    # The employee a complaint is about does not see it (the handler may not be that person).
     return qs.filter(
         Q(afdeling__in=gebruiker.afdelingen.values("pk")) | Q(ingediend_door=gebruiker)
-    )
+    ).exclude(betreft_medewerker=gebruiker)
 
 
 def label_voor_verzoek(request: HttpRequest, slug: str | None = None) -> Label:

@@ -264,6 +264,9 @@ def weigering(naam: str, klacht: Klacht | None, actor) -> str | None:
         }
     if not mag(actor, actie):
         return _("U mag '%(actie)s' niet uitvoeren.") % {"actie": actie.label}
+    over_actor = klacht is not None and klacht.betreft_medewerker_id is not None
+    if over_actor and klacht.betreft_medewerker_id == getattr(actor, "pk", None):
+        return _("Deze klacht gaat over u; een collega behandelt haar.")
     if actie.voorwaarde is not None and klacht is not None:
         return actie.voorwaarde(klacht, actor)
     return None

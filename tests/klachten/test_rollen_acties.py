@@ -10,9 +10,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from klachten import rollen, services
+from klachten import rollen, selectors, services
 from klachten.models import Kanaal, Klacht
-from klachten.workflow import ACTIES, KLANT, SYSTEEM, Oordeel, Status, WorkflowFout, mag
+from klachten.workflow import (
+    ACTIES,
+    KLANT,
+    SYSTEEM,
+    Oordeel,
+    Status,
+    WorkflowFout,
+    actie_controleren,
+    mag,
+)
 from tests.conftest import actie_url, geldige_gegevens, meldingen, stand
 from tests.factories import KlachtFactory, MedewerkerFactory, klacht_in_status
 
@@ -392,3 +401,18 @@ def test_dossier_biedt_de_eerste_behandelaar_het_heroverwegingsantwoord_niet_aan
 
     assert "heroverweging_beantwoorden" not in eerste_lijn
     assert "heroverweging_beantwoorden" in tweede_lijn
+
+
+def test_medewerker_over_wie_de_klacht_gaat_ziet_en_behandelt_haar_niet(
+    client, behandelaar, collega, categorie
+):
+    klacht = KlachtFactory(
+        categorie=categorie, ingediend_door=collega, betreft_medewerker=behandelaar
+    )
+
+    assert not selectors.klachten_voor(behandelaar).filter(pk=klacht.pk).exists()
+    client.force_login(behandelaar)
+    assert client.get(reverse("klachten:dossier", args=[klacht.dossiernummer])).status_code == 404
+    with pytest.raises(WorkflowFout, match="gaat over u"):
+        actie_controleren("ontvangst_bevestigen", klacht, behandelaar)
+    assert selectors.klachten_voor(collega).filter(pk=klacht.pk).exists()
