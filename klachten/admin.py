@@ -16,6 +16,7 @@ from klachten.models import (
     Label,
     Leermoment,
     Medewerker,
+    Termijn,
     Verbeterpunt,
 )
 
@@ -187,6 +188,27 @@ class VerbeterpuntAdmin(SimpleHistoryAdmin):
     search_fields = ["omschrijving", "klacht__dossiernummer"]
     list_select_related = ["klacht", "eigenaar"]
     raw_id_fields = ["klacht"]
+
+
+@admin.register(Termijn)
+class TermijnAdmin(admin.ModelAdmin):
+    """The deadline rules; a change applies to deadlines computed from then on."""
+
+    list_display = [
+        "soort",
+        "dagen",
+        "werkdagen",
+        "land",
+        "herinnering_dagen_vooraf",
+        "automatisch",
+    ]
+    list_editable = ["dagen", "werkdagen", "land", "herinnering_dagen_vooraf", "automatisch"]
+
+    def has_add_permission(self, request):
+        return False  # one row per kind, made by the migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.site_header = _("Klachtenafhandeling - beheer")

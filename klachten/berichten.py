@@ -7,8 +7,10 @@ task sends it after commit, with retries, and a periodic sweep sends what is sti
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from klachten import termijnen
+from klachten import selectors, termijnen
 from klachten.models import (
     Bericht,
     Berichtsjabloon,
@@ -75,14 +77,15 @@ def bericht_opstellen(
     """Subject and text of a message from the beheerder's template, in the customer's language,
     filled with the complaint's data and followed by the label's signature."""
     jabloon = _jabloon(soort, klacht.taal, eenvoudig)
+    regels = selectors.termijnregels()
     context = {
         "klacht": klacht,
         "label": klacht.label,
         "status_url": klacht_status_url(klacht),
         "antwoord_uiterlijk": _beloofde_antwoorddatum(klacht),
         "termijnen": {
-            "ontvangstbevestiging": termijnen.ONTVANGSTBEVESTIGING_DAGEN,
-            "statusupdate": termijnen.STATUSUPDATE_DAGEN,
+            "ontvangstbevestiging": regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING].dagen,
+            "statusupdate": regels[termijnen.TermijnSoort.STATUSUPDATE].dagen,
         },
         **extra,
     }
@@ -206,6 +209,53 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
     if fout is not None:
         raise fout
     return bericht.status == BerichtStatus.VERZONDEN
+
+
+WACHTTIJD_SWEEP = dt.timedelta(seconds=30)
+"""The sweep leaves younger messages to their own task, which normally sends them within seconds."""
+
+
+@dataclass(frozen=True)
+class SweepResultaat:
+    verzonden: int
+    niet_gelukt: int  # tried in this run and still pending, or refused (mislukt)
+    wachtend: int  # all messages still pending after the run, younger ones included
+
+
+def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepResultaat:
+    """The outbox sweep: try once more every message that was pending at `op` (default now) for
+    longer than WACHTTIJD_SWEEP, oldest first, in batches, until nothing new is left.
+
+    Each message is claimed like the task claims it (SKIP LOCKED, status check), so a sweep that
+    runs next to the workers or next to another sweep sends nothing twice.
+    """
+    op = op or timezone.now()
+    geprobeerd: set[int] = set()
+    verzonden = niet_gelukt = 0
+    while True:
+        # The selector counts back from its own now: ask for everything written before op - 30 s.
+        ouder_dan = timezone.now() - op + WACHTTIJD_SWEEP
+        nieuw = [
+            pk
+            for pk in selectors.openstaande_bericht_ids(ouder_dan=ouder_dan)
+            if pk not in geprobeerd
+        ]
+        if not nieuw:
+            break
+        for bericht_id in nieuw:
+            geprobeerd.add(bericht_id)
+            try:
+                gelukt = bericht_afleveren(bericht_id=bericht_id)
+            except Exception as exc:
+                logger.warning("Sweep: bericht %s wacht nog: %s", bericht_id, exc)
+                niet_gelukt += 1
+                continue
+            if gelukt:
+                verzonden += 1
+            elif Bericht.objects.filter(pk=bericht_id, status=BerichtStatus.MISLUKT).exists():
+                niet_gelukt += 1  # the mail server refused the address
+    wachtend = Bericht.objects.filter(status=BerichtStatus.WACHTEND).count()
+    return SweepResultaat(verzonden=verzonden, niet_gelukt=niet_gelukt, wachtend=wachtend)
 
 
 def berichtsjablonen_inrichten(*, using: str = "default") -> int:

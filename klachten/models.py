@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from klachten.termijnen import Land, TermijnRegel, TermijnSoort
 from klachten.workflow import BerichtSoort, Oordeel, Status
 
 OMSCHRIJVING_MAX = 5000
@@ -616,3 +617,45 @@ class Verbeterpunt(models.Model):
         """Still to do and past its due date."""
         open_ = self.status in (VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING)
         return open_ and self.streefdatum < timezone.localdate()
+
+
+class Termijn(models.Model):
+    """A deadline rule as data (DESIGN.md section 5): its length in calendar or working days, the
+    country whose public holidays count, and how many days ahead the behandelaar is reminded."""
+
+    soort = models.CharField(_("soort"), max_length=30, choices=TermijnSoort.choices, unique=True)
+    dagen = models.PositiveSmallIntegerField(_("dagen"))
+    werkdagen = models.BooleanField(
+        _("werkdagen"),
+        default=False,
+        help_text=_("Tel werkdagen (zonder weekend en feestdagen) in plaats van kalenderdagen."),
+    )
+    land = models.CharField(
+        _("feestdagen van"), max_length=2, choices=Land.choices, default=Land.NL
+    )
+    herinnering_dagen_vooraf = models.PositiveSmallIntegerField(
+        _("herinnering (dagen vooraf)"), default=2
+    )
+    automatisch = models.BooleanField(
+        _("automatisch"),
+        default=True,
+        help_text=_(
+            "Statusupdate: stuur de klant de standaard statusupdate als de termijn verstrijkt."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("termijn")
+        verbose_name_plural = _("termijnen")
+        ordering = ["soort"]
+        constraints = [
+            models.CheckConstraint(condition=Q(dagen__gte=1), name="termijn_minstens_een_dag"),
+        ]
+
+    def __str__(self):
+        eenheid = _("werkdagen") if self.werkdagen else _("dagen")
+        return f"{self.get_soort_display()}: {self.dagen} {eenheid}"
+
+    @property
+    def regel(self) -> TermijnRegel:
+        return TermijnRegel(dagen=self.dagen, werkdagen=self.werkdagen, land=self.land)

@@ -18,6 +18,7 @@ from klachten.models import (
     Klacht,
     Label,
     Medewerker,
+    Termijn,
     Verbeterpunt,
     VerbeterpuntStatus,
 )
@@ -291,3 +292,10 @@ def verbeterpunten_voor(gebruiker) -> QuerySet[Verbeterpunt]:
         | Q(klacht__isnull=True)
         | Q(eigenaar=gebruiker)
     )
+
+
+def termijnregels() -> dict[str, termijnen.TermijnRegel]:
+    """The deadline rules as the beheerder set them (admin: Termijnen); defaults where missing."""
+    regels = dict(termijnen.STANDAARD)
+    regels.update({t.soort: t.regel for t in Termijn.objects.all()})
+    return regels

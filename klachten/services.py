@@ -19,7 +19,7 @@ from django.template import Context, Template
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, signals, termijnen
+from klachten import berichten, rollen, selectors, signals, termijnen
 from klachten.models import (
     Afdeling,
     Bijlage,
@@ -78,11 +78,16 @@ def dossiernummer_uitgeven(*, jaar: int) -> str:
     return f"KL-{jaar:04d}-{nummer:06d}"
 
 
-def termijnen_bijwerken(klacht: Klacht) -> None:
+def termijnen_bijwerken(klacht: Klacht, regels: dict | None = None) -> None:
     """Store the deadlines that run now in the indexed columns (DESIGN.md section 5)."""
-    geldend = termijnen.termijnen_van(klacht)
-    klacht.statusupdate_uiterlijk_datum = geldend.statusupdate
-    klacht.volgende_termijn_datum = geldend.eerstvolgende
+    regels = regels or selectors.termijnregels()
+    if klacht.status in termijnen.IN_BEHANDELING:
+        klacht.statusupdate_uiterlijk_datum = termijnen.statusupdate_uiterlijk(
+            termijnen.statusupdate_vanaf(klacht), regels[termijnen.TermijnSoort.STATUSUPDATE]
+        )
+    else:
+        klacht.statusupdate_uiterlijk_datum = None
+    klacht.volgende_termijn_datum = termijnen.termijnen_van(klacht).eerstvolgende
 
 
 @transaction.atomic
@@ -139,14 +144,17 @@ def klacht_registreren(
         betreft_medewerker=betreft_medewerker,
     )
     klacht.full_clean(exclude=["dossiernummer", "status_token"])
+    regels = selectors.termijnregels()
     if direct_opgelost:
         klacht.afgesloten_op = nu
     else:
         klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
-            ontvangen_op
+            ontvangen_op, regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING]
         )
-        klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(ontvangen_op)
-    termijnen_bijwerken(klacht)
+        klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
+            ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
+        )
+    termijnen_bijwerken(klacht, regels)
     klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)
     if ingediend_door is not None:
         klacht._history_user = ingediend_door
@@ -554,7 +562,9 @@ def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None
         nu = timezone.now()
         k.heroverweging_gevraagd_op = nu
         k.behandeling_hervat_op = nu
-        k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(nu)
+        k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(
+            nu, selectors.termijnregels()[termijnen.TermijnSoort.HEROVERWEGING]
+        )
         k.afgesloten_op = None
         _notitie(k, GebeurtenisSoort.KLANTBERICHT, reden.strip(), door)
         berichten.behandelaar_melden(
@@ -647,7 +657,9 @@ def heropenen(*, klacht: Klacht, door: Medewerker, reden: str, versie: int | Non
         k.behandeling_hervat_op = nu
         # Solved at first contact after all not: it is handled as any complaint now.
         k.direct_opgelost = False
-        k.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(nu)
+        k.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
+            nu, selectors.termijnregels()[termijnen.TermijnSoort.ANTWOORD]
+        )
         _notitie(k, GebeurtenisSoort.NOTITIE, _("Heropend: %(reden)s") % {"reden": reden}, door)
     return k
 
@@ -761,6 +773,7 @@ ROL_PERMISSIES = {
             "externeprocedure",
             "verbeterpunt",
             "leermoment",
+            "termijn",
         )
         for actie in ("view", "add", "change", "delete")
     ]

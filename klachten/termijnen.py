@@ -1,24 +1,88 @@
 """Deadline rules (termijnen) as pure functions of dates (DESIGN.md section 5).
 
 Deadlines are dates in Europe/Amsterdam: a complaint received at 23:30 on 31 December counts as received
-on 31 December, whatever the UTC moment is.
+on 31 December, whatever the UTC moment is, and daylight-saving changes never move a date.
+
+A rule (`TermijnRegel`) counts calendar days, or working days: Monday to Friday without the public
+holidays of the Netherlands or Belgium as the `holidays` package lists them (its default "public"
+category: for the Netherlands Liberation Day counts only in lustrum years, when it is a national
+holiday; Good Friday counts, as most insurers close then). The rules themselves are data
+(`klachten.models.Termijn`, edited in the admin); `STANDAARD` holds the defaults.
 """
 
 import calendar
 import datetime as dt
 from dataclasses import astuple, dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+import holidays
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from klachten.workflow import Status
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-# Acknowledgement within 8 days of receipt (Gedragscode Klachtbehandeling; Solidaris procedure step 2).
-ONTVANGSTBEVESTIGING_DAGEN = 8
-# A statusupdate to the customer at least every 3 weeks while the complaint is investigated.
-STATUSUPDATE_DAGEN = 21
-# The answer term: 6 weeks by default (SKGZ allows 6 weeks; Kifid takes the case after 8 weeks).
-ANTWOORD_DAGEN = 42
+
+class TermijnSoort(models.TextChoices):
+    ONTVANGSTBEVESTIGING = "ontvangstbevestiging", _("Ontvangstbevestiging")
+    STATUSUPDATE = "statusupdate", _("Statusupdate")
+    ANTWOORD = "antwoord", _("Antwoord")
+    HEROVERWEGING = "heroverweging", _("Heroverweging")
+    KIFID_ALARM = "kifid_alarm", _("Kifid-alarm (geen definitief antwoord)")
+
+
+class Land(models.TextChoices):
+    NL = "NL", _("Nederland")
+    BE = "BE", _("België")
+
+
+@dataclass(frozen=True)
+class TermijnRegel:
+    dagen: int
+    werkdagen: bool = False
+    land: str = Land.NL
+
+    def einde(self, start: dt.date) -> dt.date:
+        """The last day of the term that starts on `start` (day 0)."""
+        if not self.werkdagen:
+            return start + dt.timedelta(days=self.dagen)
+        datum, geteld = start, 0
+        while geteld < self.dagen:
+            datum += dt.timedelta(days=1)
+            if is_werkdag(datum, self.land):
+                geteld += 1
+        return datum
+
+
+STANDAARD: dict[str, TermijnRegel] = {
+    # Acknowledgement within 8 days of receipt (Gedragscode Klachtbehandeling; Solidaris step 2).
+    TermijnSoort.ONTVANGSTBEVESTIGING: TermijnRegel(8),
+    # A statusupdate to the customer at least every 3 weeks while the complaint is investigated.
+    TermijnSoort.STATUSUPDATE: TermijnRegel(21),
+    # The answer term: 6 weeks by default (SKGZ allows 6 weeks; Kifid takes the case after 8 weeks).
+    TermijnSoort.ANTWOORD: TermijnRegel(42),
+    # The reconsideration (heroverweging) is answered within 6 weeks of the request.
+    TermijnSoort.HEROVERWEGING: TermijnRegel(42),
+    # 8 weeks without a final answer: the customer may go to Kifid.
+    TermijnSoort.KIFID_ALARM: TermijnRegel(56),
+}
+
+# Kept for texts that name the default terms.
+ONTVANGSTBEVESTIGING_DAGEN = STANDAARD[TermijnSoort.ONTVANGSTBEVESTIGING].dagen
+STATUSUPDATE_DAGEN = STANDAARD[TermijnSoort.STATUSUPDATE].dagen
+ANTWOORD_DAGEN = STANDAARD[TermijnSoort.ANTWOORD].dagen
+HEROVERWEGING_DAGEN = STANDAARD[TermijnSoort.HEROVERWEGING].dagen
+
+
+@lru_cache(maxsize=64)
+def _feestdagen(land: str, jaar: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays(land, years=jaar))
+
+
+def is_werkdag(datum: dt.date, land: str = Land.NL) -> bool:
+    return datum.weekday() < 5 and datum not in _feestdagen(land, datum.year)
 
 
 def lokale_datum(moment: dt.datetime) -> dt.date:
@@ -26,27 +90,39 @@ def lokale_datum(moment: dt.datetime) -> dt.date:
     return moment.astimezone(AMSTERDAM).date()
 
 
-def ontvangstbevestiging_uiterlijk(ontvangen_op: dt.datetime) -> dt.date:
-    """Last day on which the acknowledgement must be sent: received + 8 calendar days."""
-    return lokale_datum(ontvangen_op) + dt.timedelta(days=ONTVANGSTBEVESTIGING_DAGEN)
+def ontvangstbevestiging_uiterlijk(
+    ontvangen_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.ONTVANGSTBEVESTIGING]
+) -> dt.date:
+    """Last day on which the acknowledgement must be sent: received + 8 days."""
+    return regel.einde(lokale_datum(ontvangen_op))
 
 
-def statusupdate_uiterlijk(vorige: dt.datetime) -> dt.date:
+def statusupdate_uiterlijk(
+    vorige: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.STATUSUPDATE]
+) -> dt.date:
     """Last day for the next statusupdate: 21 days after the previous contact."""
-    return lokale_datum(vorige) + dt.timedelta(days=STATUSUPDATE_DAGEN)
+    return regel.einde(lokale_datum(vorige))
 
 
-def antwoord_uiterlijk(ontvangen_op: dt.datetime) -> dt.date:
+def antwoord_uiterlijk(
+    ontvangen_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.ANTWOORD]
+) -> dt.date:
     """Last day for the reasoned answer: received + the answer term."""
-    return lokale_datum(ontvangen_op) + dt.timedelta(days=ANTWOORD_DAGEN)
+    return regel.einde(lokale_datum(ontvangen_op))
 
 
-# The reconsideration (heroverweging) is answered within 6 weeks of the request.
-HEROVERWEGING_DAGEN = 42
+def heroverweging_uiterlijk(
+    gevraagd_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.HEROVERWEGING]
+) -> dt.date:
+    """Last day for the answer to a reconsideration: asked + 6 weeks."""
+    return regel.einde(lokale_datum(gevraagd_op))
 
 
-def heroverweging_uiterlijk(gevraagd_op: dt.datetime) -> dt.date:
-    return lokale_datum(gevraagd_op) + dt.timedelta(days=HEROVERWEGING_DAGEN)
+def kifid_alarm_datum(
+    ontvangen_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.KIFID_ALARM]
+) -> dt.date:
+    """The day the customer may go to Kifid because there is no final answer yet: 8 weeks."""
+    return regel.einde(lokale_datum(ontvangen_op))
 
 
 def maanden_later(datum: dt.date, maanden: int) -> dt.date:
@@ -92,46 +168,48 @@ class Termijnen:
         return min(datums) if datums else None
 
 
+IN_BEHANDELING = (Status.IN_ONDERZOEK, Status.IN_HEROVERWEGING)
+
+
 def geldende_termijnen(
     *,
     status: str,
-    ontvangstbevestiging_uiterlijk_datum: dt.date | None,
-    antwoord_uiterlijk_datum: dt.date | None,
-    laatste_klantcontact_op: dt.datetime | None,
-    ontvangen_op: dt.datetime,
-    behandeling_hervat_op: dt.datetime | None = None,
-    heroverweging_uiterlijk_datum: dt.date | None,
+    ontvangstbevestiging: dt.date | None,
+    statusupdate: dt.date | None,
+    antwoord: dt.date | None,
+    heroverweging: dt.date | None,
 ) -> Termijnen:
     """Which deadlines run in which state.
 
-    Acknowledgement: until acknowledged. Answer: until answered. Statusupdate: every 21 days while
-    investigated or reconsidered, counted from the last message to the customer. Reconsideration:
-    while it runs. Nothing runs for an answered or closed complaint.
+    Acknowledgement: until acknowledged. Answer: until answered. Statusupdate: while investigated or
+    reconsidered. Reconsideration: while it runs. Nothing runs for an answered or closed complaint.
     """
-    ontvangst = ontvangstbevestiging_uiterlijk_datum if status == Status.ONTVANGEN else None
-    antwoord = (
-        antwoord_uiterlijk_datum
-        if status in (Status.ONTVANGEN, Status.ONTVANGST_BEVESTIGD, Status.IN_ONDERZOEK)
-        else None
+    return Termijnen(
+        ontvangstbevestiging=ontvangstbevestiging if status == Status.ONTVANGEN else None,
+        statusupdate=statusupdate if status in IN_BEHANDELING else None,
+        antwoord=(
+            antwoord
+            if status in (Status.ONTVANGEN, Status.ONTVANGST_BEVESTIGD, Status.IN_ONDERZOEK)
+            else None
+        ),
+        heroverweging=heroverweging if status == Status.IN_HEROVERWEGING else None,
     )
-    statusupdate = None
-    if status in (Status.IN_ONDERZOEK, Status.IN_HEROVERWEGING):
-        # From the last message to the customer, or from when handling resumed (reopened, or
-        # reconsideration asked) if that came later: a resumed dossier is never late at once.
-        vanaf = max(m for m in (laatste_klantcontact_op, behandeling_hervat_op, ontvangen_op) if m)
-        statusupdate = statusupdate_uiterlijk(vanaf)
-    heroverweging = heroverweging_uiterlijk_datum if status == Status.IN_HEROVERWEGING else None
-    return Termijnen(ontvangst, statusupdate, antwoord, heroverweging)
+
+
+def statusupdate_vanaf(klacht) -> dt.datetime:
+    """The moment the statusupdate term counts from: the last message to the customer, or when
+    handling resumed (reopened, reconsideration asked) if later: a resumed dossier is never late
+    at once."""
+    momenten = (klacht.laatste_klantcontact_op, klacht.behandeling_hervat_op, klacht.ontvangen_op)
+    return max(m for m in momenten if m)
 
 
 def termijnen_van(klacht) -> Termijnen:
-    """The running deadlines of a complaint (anything with the Klacht fields)."""
+    """The running deadlines of a complaint, from its stored date columns."""
     return geldende_termijnen(
         status=klacht.status,
-        ontvangstbevestiging_uiterlijk_datum=klacht.ontvangstbevestiging_uiterlijk_datum,
-        antwoord_uiterlijk_datum=klacht.antwoord_uiterlijk_datum,
-        laatste_klantcontact_op=klacht.laatste_klantcontact_op,
-        ontvangen_op=klacht.ontvangen_op,
-        behandeling_hervat_op=klacht.behandeling_hervat_op,
-        heroverweging_uiterlijk_datum=klacht.heroverweging_uiterlijk_datum,
+        ontvangstbevestiging=klacht.ontvangstbevestiging_uiterlijk_datum,
+        statusupdate=klacht.statusupdate_uiterlijk_datum,
+        antwoord=klacht.antwoord_uiterlijk_datum,
+        heroverweging=klacht.heroverweging_uiterlijk_datum,
     )

@@ -34,10 +34,12 @@ def te_veel_verzoeken(request, label):
 
 
 def _termijnen_context() -> dict:
+    """The terms the public pages promise, as the beheerder set them."""
+    regels = selectors.termijnregels()
     return {
-        "ontvangstbevestiging": termijnen.ONTVANGSTBEVESTIGING_DAGEN,
-        "statusupdate_weken": termijnen.STATUSUPDATE_DAGEN // 7,
-        "antwoord_weken": termijnen.ANTWOORD_DAGEN // 7,
+        "ontvangstbevestiging": regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING].dagen,
+        "statusupdate_weken": regels[termijnen.TermijnSoort.STATUSUPDATE].dagen // 7,
+        "antwoord_weken": regels[termijnen.TermijnSoort.ANTWOORD].dagen // 7,
     }
 
 
@@ -156,7 +158,8 @@ def _stappen(klacht: Klacht) -> list[dict]:
 
 def _status_uitleg(klacht: Klacht, mag_heroverweging: bool) -> tuple[str, str]:
     """The state in plain words (B1) for the customer: a heading and one or two sentences."""
-    weken = termijnen.STATUSUPDATE_DAGEN // 7
+    beloofd = _termijnen_context()
+    weken = beloofd["statusupdate_weken"]
     uitleg = {
         Status.ONTVANGEN: (
             _("We hebben uw klacht ontvangen"),
@@ -164,7 +167,7 @@ def _status_uitleg(klacht: Klacht, mag_heroverweging: bool) -> tuple[str, str]:
                 "Binnen %(dagen)s dagen bevestigen we dat we uw klacht hebben ontvangen. Daarna "
                 "gaat een klachtbehandelaar ermee aan de slag."
             )
-            % {"dagen": termijnen.ONTVANGSTBEVESTIGING_DAGEN},
+            % {"dagen": beloofd["ontvangstbevestiging"]},
         ),
         Status.ONTVANGST_BEVESTIGD: (
             _("Uw klacht is geregistreerd"),
