@@ -286,12 +286,19 @@ class Klacht(models.Model):
             "Heropend of heroverweging gevraagd: de statusupdate-termijn loopt vanaf hier."
         ),
     )
-    antwoord_uiterlijk_datum = models.DateField(_("antwoord uiterlijk"), null=True, blank=True)
+    # Each deadline in its own indexed column: the deadline watch finds what is due with a range
+    # query per column (klachten.bewaking).
+    antwoord_uiterlijk_datum = models.DateField(
+        _("antwoord uiterlijk"), null=True, blank=True, db_index=True
+    )
     statusupdate_uiterlijk_datum = models.DateField(
-        _("statusupdate uiterlijk"), null=True, blank=True
+        _("statusupdate uiterlijk"), null=True, blank=True, db_index=True
     )
     heroverweging_uiterlijk_datum = models.DateField(
-        _("heroverweging uiterlijk"), null=True, blank=True
+        _("heroverweging uiterlijk"), null=True, blank=True, db_index=True
+    )
+    kifid_alarm_datum = models.DateField(
+        _("Kifid-grens (8 weken zonder antwoord)"), null=True, blank=True, db_index=True
     )
     volgende_termijn_datum = models.DateField(
         _("eerstvolgende termijn"), null=True, blank=True, db_index=True
@@ -659,3 +666,37 @@ class Termijn(models.Model):
     @property
     def regel(self) -> TermijnRegel:
         return TermijnRegel(dagen=self.dagen, werkdagen=self.werkdagen, land=self.land)
+
+
+class SignaalSoort(models.TextChoices):
+    HERINNERING = "herinnering", _("Herinnering aan de behandelaar")
+    ESCALATIE = "escalatie", _("Escalatie naar de teamleider")
+    STATUSUPDATE = "statusupdate", _("Automatische statusupdate")
+    KIFID_ALARM = "kifid_alarm", _("Kifid-alarm")
+
+
+class Termijnsignaal(models.Model):
+    """A reminder, escalation, automatic statusupdate or alarm that the deadline watch sent.
+
+    Unique per complaint, kind, deadline and due date: running a job twice sends nothing twice,
+    and a moved deadline (a new date) can be signalled again.
+    """
+
+    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="termijnsignalen")
+    soort = models.CharField(_("soort"), max_length=20, choices=SignaalSoort.choices)
+    termijn = models.CharField(_("termijn"), max_length=30, choices=TermijnSoort.choices)
+    datum = models.DateField(_("uiterste datum"))
+    created_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("termijnsignaal")
+        verbose_name_plural = _("termijnsignalen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["klacht", "soort", "termijn", "datum"], name="termijnsignaal_eenmalig"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.klacht} {self.get_soort_display()} {self.get_termijn_display()} {self.datum}"

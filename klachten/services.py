@@ -154,6 +154,9 @@ def klacht_registreren(
         klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
             ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
         )
+        klacht.kifid_alarm_datum = termijnen.kifid_alarm_datum(
+            ontvangen_op, regels[termijnen.TermijnSoort.KIFID_ALARM]
+        )
     termijnen_bijwerken(klacht, regels)
     klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)
     if ingediend_door is not None:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from klachten import berichten, selectors
+from klachten import berichten
 
 
 @shared_task(
@@ -22,10 +22,12 @@ def bericht_afleveren(self, bericht_id: int) -> bool:
 @shared_task
 def openstaande_berichten_verzenden() -> int:
     """The sweep: send what is still pending (broker was down, retries ran out)."""
-    verzonden = 0
-    for bericht_id in selectors.openstaande_bericht_ids():
-        try:
-            verzonden += berichten.bericht_afleveren(bericht_id=bericht_id)
-        except Exception:
-            continue
-    return verzonden
+    return berichten.openstaande_berichten_verzenden().verzonden
+
+
+@shared_task
+def termijnen_bewaken() -> dict[str, int]:
+    """The deadline watch for this moment; beat only triggers, the jobs read what is due."""
+    from klachten import bewaking
+
+    return bewaking.alles_bewaken()

@@ -170,6 +170,24 @@ class Termijnen:
 
 IN_BEHANDELING = (Status.IN_ONDERZOEK, Status.IN_HEROVERWEGING)
 
+# In which states each deadline runs, and the Klacht column that holds its date. The pages, the
+# stored columns and the deadline watch (klachten.bewaking) all read this one table.
+LOPEND_BIJ: dict[str, tuple[str, frozenset[Status]]] = {
+    TermijnSoort.ONTVANGSTBEVESTIGING: (
+        "ontvangstbevestiging_uiterlijk_datum",
+        frozenset({Status.ONTVANGEN}),
+    ),
+    TermijnSoort.STATUSUPDATE: ("statusupdate_uiterlijk_datum", frozenset(IN_BEHANDELING)),
+    TermijnSoort.ANTWOORD: (
+        "antwoord_uiterlijk_datum",
+        frozenset({Status.ONTVANGEN, Status.ONTVANGST_BEVESTIGD, Status.IN_ONDERZOEK}),
+    ),
+    TermijnSoort.HEROVERWEGING: (
+        "heroverweging_uiterlijk_datum",
+        frozenset({Status.IN_HEROVERWEGING}),
+    ),
+}
+
 
 def geldende_termijnen(
     *,
@@ -179,20 +197,22 @@ def geldende_termijnen(
     antwoord: dt.date | None,
     heroverweging: dt.date | None,
 ) -> Termijnen:
-    """Which deadlines run in which state.
+    """Which deadlines run in which state (LOPEND_BIJ).
 
     Acknowledgement: until acknowledged. Answer: until answered. Statusupdate: while investigated or
     reconsidered. Reconsideration: while it runs. Nothing runs for an answered or closed complaint.
     """
+    datums = {
+        TermijnSoort.ONTVANGSTBEVESTIGING: ontvangstbevestiging,
+        TermijnSoort.STATUSUPDATE: statusupdate,
+        TermijnSoort.ANTWOORD: antwoord,
+        TermijnSoort.HEROVERWEGING: heroverweging,
+    }
     return Termijnen(
-        ontvangstbevestiging=ontvangstbevestiging if status == Status.ONTVANGEN else None,
-        statusupdate=statusupdate if status in IN_BEHANDELING else None,
-        antwoord=(
-            antwoord
-            if status in (Status.ONTVANGEN, Status.ONTVANGST_BEVESTIGD, Status.IN_ONDERZOEK)
-            else None
-        ),
-        heroverweging=heroverweging if status == Status.IN_HEROVERWEGING else None,
+        **{
+            str(soort): datum if status in LOPEND_BIJ[soort][1] else None
+            for soort, datum in datums.items()
+        }
     )
 
 

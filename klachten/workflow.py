@@ -35,16 +35,18 @@ class BerichtSoort(models.TextChoices):
     ONTVANGSTBEVESTIGING = "ontvangstbevestiging", _("Ontvangstbevestiging")
     NIET_ONTVANKELIJK = "niet_ontvankelijk", _("Niet-ontvankelijkheid")
     STATUSUPDATE = "statusupdate", _("Statusupdate")
+    STATUSUPDATE_STANDAARD = "statusupdate_standaard", _("Standaard statusupdate (automatisch)")
     VERTRAGING = "vertraging", _("Vertragingsbericht")
     ANTWOORD = "antwoord", _("Gemotiveerd antwoord")
     HEROVERWEGING_ANTWOORD = "heroverweging_antwoord", _("Antwoord op heroverweging")
     AFSLUITING = "afsluiting", _("Afsluiting")
     STATUSLINK = "statuslink", _("Statuslink opnieuw")
     MELDING_BEHANDELAAR = "melding_behandelaar", _("Melding aan behandelaar")
+    TERMIJNSIGNAAL = "termijnsignaal", _("Herinnering of escalatie van een termijn")
 
 
 # Messages that go to staff, not to the customer: never shown on the customer's status page.
-INTERNE_BERICHTEN = frozenset({BerichtSoort.MELDING_BEHANDELAAR})
+INTERNE_BERICHTEN = frozenset({BerichtSoort.MELDING_BEHANDELAAR, BerichtSoort.TERMIJNSIGNAAL})
 
 
 class Oordeel(models.TextChoices):

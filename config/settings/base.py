@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -136,6 +137,13 @@ CELERY_BEAT_SCHEDULE = {
     "berichten-verzenden": {
         "task": "klachten.tasks.openstaande_berichten_verzenden",
         "schedule": 60.0,
+    },
+    # The deadline watch: every hour, at five past. Deadlines are dates, so hourly is enough to
+    # remind, escalate and send the standard statusupdate on the right day; the jobs are
+    # idempotent, so an extra or a missed run changes nothing (the next one catches up).
+    "termijnen-bewaken": {
+        "task": "klachten.tasks.termijnen_bewaken",
+        "schedule": crontab(minute=5),
     },
 }
 

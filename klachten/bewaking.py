@@ -1,0 +1,207 @@
+"""The deadline watch (DESIGN.md section 5): reminders before a deadline, escalation when one is
+missed, the automatic standard statusupdate, and the Kifid 8-week alarm.
+
+Each job takes a reference moment `op` and reads what is due from the indexed deadline columns
+(`termijnen.LOPEND_BIJ`): a range query per column, never a loop over all complaints. Every signal
+is a `Termijnsignaal` row, unique per complaint, kind, deadline and due date, written in the same
+transaction as its message: running a job twice sends nothing twice, and after an outage the next
+run handles everything that fell due, once. Celery beat only triggers (klachten.tasks); the
+management command `termijnen_bewaken --op` runs the same jobs for any moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klachten import berichten, rollen, services, termijnen
+from klachten.models import Klacht, Medewerker, SignaalSoort, Termijn, Termijnsignaal
+from klachten.termijnen import TermijnSoort
+from klachten.workflow import SYSTEEM, BerichtSoort, Status
+
+logger = logging.getLogger(__name__)
+
+
+def _vandaag(op: dt.datetime) -> dt.date:
+    return termijnen.lokale_datum(op)
+
+
+def _instellingen() -> dict[str, Termijn]:
+    return {t.soort: t for t in Termijn.objects.all()}
+
+
+def _teamleiders(klacht: Klacht) -> list[Medewerker]:
+    return list(
+        Medewerker.objects.filter(
+            is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=klacht.afdeling_id
+        )
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def _signaal(klacht: Klacht, soort: str, termijn: str, datum: dt.date, verstuur) -> bool:
+    """Record the signal and send its message in one transaction; False if it was sent before."""
+    try:
+        with transaction.atomic():
+            _signaal_obj, nieuw = Termijnsignaal.objects.get_or_create(
+                klacht=klacht, soort=soort, termijn=termijn, datum=datum
+            )
+            if nieuw:
+                verstuur()
+            return nieuw
+    except IntegrityError:  # another run signalled it at the same moment
+        return False
+
+
+def _melden(klacht: Klacht, ontvangers: list[Medewerker], melding: str) -> None:
+    for ontvanger in ontvangers:
+        onderwerp, tekst = berichten.bericht_opstellen(
+            klacht=klacht,
+            soort=BerichtSoort.TERMIJNSIGNAAL,
+            melding=melding,
+            dossier_url=berichten.dossier_url(klacht),
+        )
+        berichten.bericht_versturen(
+            klacht=klacht,
+            soort=BerichtSoort.TERMIJNSIGNAAL,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
+            aan=ontvanger.email,
+        )
+
+
+def _lopend(termijn: str, filter_: Q):
+    """Complaints in which this deadline runs and whose date matches: one range query."""
+    kolom, statussen = termijnen.LOPEND_BIJ[termijn]
+    return (
+        Klacht.objects.filter(filter_, status__in=statussen)
+        .select_related("label", "afdeling", "behandelaar", "heroverweging_behandelaar")
+        .order_by(kolom, "pk")
+    )
+
+
+def herinneringen_sturen(*, op: dt.datetime) -> int:
+    """Remind the behandelaar a configured number of days (default 2) before each deadline."""
+    vandaag = _vandaag(op)
+    instellingen = _instellingen()
+    verstuurd = 0
+    for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
+        vooraf = instellingen[termijn].herinnering_dagen_vooraf if termijn in instellingen else 2
+        tot = vandaag + dt.timedelta(days=vooraf)
+        klachten = _lopend(termijn, Q(**{f"{kolom}__gte": vandaag, f"{kolom}__lte": tot}))
+        for klacht in klachten:
+            datum = getattr(klacht, kolom)
+            ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
+            ontvangers = [ontvanger] if ontvanger and ontvanger.email else _teamleiders(klacht)
+            melding = _("Herinnering: de termijn '%(termijn)s' verloopt op %(datum)s.") % {
+                "termijn": TermijnSoort(termijn).label,
+                "datum": services.datum_tekst(datum, "nl"),
+            }
+            verstuurd += _signaal(
+                klacht,
+                SignaalSoort.HERINNERING,
+                termijn,
+                datum,
+                lambda k=klacht, o=ontvangers, m=melding: _melden(k, o, m),
+            )
+    return verstuurd
+
+
+def escalaties_sturen(*, op: dt.datetime) -> int:
+    """Tell the teamleider on the first day a deadline is missed (and any missed while down)."""
+    vandaag = _vandaag(op)
+    verstuurd = 0
+    for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
+        klachten = _lopend(termijn, Q(**{f"{kolom}__lt": vandaag}))
+        for klacht in klachten:
+            datum = getattr(klacht, kolom)
+            ontvangers = _teamleiders(klacht)
+            behandelaar = klacht.heroverweging_behandelaar or klacht.behandelaar
+            if behandelaar and behandelaar.email and behandelaar not in ontvangers:
+                ontvangers.append(behandelaar)
+            melding = _("Termijn verstreken: '%(termijn)s' verliep op %(datum)s.") % {
+                "termijn": TermijnSoort(termijn).label,
+                "datum": services.datum_tekst(datum, "nl"),
+            }
+            verstuurd += _signaal(
+                klacht,
+                SignaalSoort.ESCALATIE,
+                termijn,
+                datum,
+                lambda k=klacht, o=ontvangers, m=melding: _melden(k, o, m),
+            )
+    return verstuurd
+
+
+def statusupdates_sturen(*, op: dt.datetime) -> int:
+    """Send the standard statusupdate to the customer on the day one is due and none was sent
+    (switchable: Termijn 'statusupdate', field 'automatisch')."""
+    instelling = Termijn.objects.filter(soort=TermijnSoort.STATUSUPDATE).first()
+    if instelling is not None and not instelling.automatisch:
+        return 0
+    vandaag = _vandaag(op)
+    klachten = _lopend(TermijnSoort.STATUSUPDATE, Q(statusupdate_uiterlijk_datum__lte=vandaag))
+    verstuurd = 0
+    for klacht in klachten:
+        datum = klacht.statusupdate_uiterlijk_datum
+
+        def verstuur(k=klacht):
+            onderwerp, tekst = berichten.bericht_opstellen(
+                klacht=k, soort=BerichtSoort.STATUSUPDATE_STANDAARD
+            )
+            services.statusupdate_sturen(klacht=k, door=SYSTEEM, onderwerp=onderwerp, tekst=tekst)
+
+        verstuurd += _signaal(
+            klacht, SignaalSoort.STATUSUPDATE, TermijnSoort.STATUSUPDATE, datum, verstuur
+        )
+    return verstuurd
+
+
+def kifid_alarmen_sturen(*, op: dt.datetime) -> int:
+    """8 weeks without an answer: the customer may go to Kifid. Alarm the behandelaar and the
+    teamleider, once."""
+    vandaag = _vandaag(op)
+    klachten = (
+        Klacht.objects.filter(kifid_alarm_datum__lte=vandaag, beantwoord_op__isnull=True)
+        .exclude(status=Status.AFGESLOTEN)
+        .select_related("label", "afdeling", "behandelaar")
+        .order_by("kifid_alarm_datum", "pk")
+    )
+    verstuurd = 0
+    for klacht in klachten:
+        ontvangers = _teamleiders(klacht)
+        if klacht.behandelaar and klacht.behandelaar.email and klacht.behandelaar not in ontvangers:
+            ontvangers.append(klacht.behandelaar)
+        melding = _("8 weken zonder antwoord: de klant kan sinds %(datum)s naar Kifid.") % {
+            "datum": services.datum_tekst(klacht.kifid_alarm_datum, "nl")
+        }
+        verstuurd += _signaal(
+            klacht,
+            SignaalSoort.KIFID_ALARM,
+            TermijnSoort.KIFID_ALARM,
+            klacht.kifid_alarm_datum,
+            lambda k=klacht, o=ontvangers, m=melding: _melden(k, o, m),
+        )
+    return verstuurd
+
+
+# In this order: the automatic statusupdate goes out before a missed statusupdate could escalate.
+JOBS = {
+    "statusupdates": statusupdates_sturen,
+    "herinneringen": herinneringen_sturen,
+    "escalaties": escalaties_sturen,
+    "kifid": kifid_alarmen_sturen,
+}
+
+
+def alles_bewaken(*, op: dt.datetime | None = None) -> dict[str, int]:
+    """Run every job for the moment `op` (default: now); returns how many each sent."""
+    op = op or timezone.now()
+    return {naam: job(op=op) for naam, job in JOBS.items()}
