@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,11 +77,21 @@ def _melden(klacht: Klacht, ontvangers: list[Medewerker], melding: str) -> None:
         )
 
 
-def _lopend(termijn: str, filter_: Q):
-    """Complaints in which this deadline runs and whose date matches: one range query."""
+def _nog_niet(soort: str, termijn: str, kolom: str) -> Exists:
+    """Not signalled before for this due date (so a rerun does not even look at them)."""
+    return ~Exists(
+        Termijnsignaal.objects.filter(
+            klacht=OuterRef("pk"), soort=soort, termijn=termijn, datum=OuterRef(kolom)
+        )
+    )
+
+
+def _lopend(termijn: str, soort: str, filter_: Q):
+    """Complaints in which this deadline runs, whose date matches, not yet signalled: one range
+    query on the deadline's partial index."""
     kolom, statussen = termijnen.LOPEND_BIJ[termijn]
     return (
-        Klacht.objects.filter(filter_, status__in=statussen)
+        Klacht.objects.filter(filter_, _nog_niet(soort, termijn, kolom), status__in=statussen)
         .select_related("label", "afdeling", "behandelaar", "heroverweging_behandelaar")
         .order_by(kolom, "pk")
     )
@@ -95,7 +105,11 @@ def herinneringen_sturen(*, op: dt.datetime) -> int:
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
         vooraf = instellingen[termijn].herinnering_dagen_vooraf if termijn in instellingen else 2
         tot = vandaag + dt.timedelta(days=vooraf)
-        klachten = _lopend(termijn, Q(**{f"{kolom}__gte": vandaag, f"{kolom}__lte": tot}))
+        klachten = _lopend(
+            termijn,
+            SignaalSoort.HERINNERING,
+            Q(**{f"{kolom}__gte": vandaag, f"{kolom}__lte": tot}),
+        )
         for klacht in klachten:
             datum = getattr(klacht, kolom)
             ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
@@ -119,7 +133,7 @@ def escalaties_sturen(*, op: dt.datetime) -> int:
     vandaag = _vandaag(op)
     verstuurd = 0
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
-        klachten = _lopend(termijn, Q(**{f"{kolom}__lt": vandaag}))
+        klachten = _lopend(termijn, SignaalSoort.ESCALATIE, Q(**{f"{kolom}__lt": vandaag}))
         for klacht in klachten:
             datum = getattr(klacht, kolom)
             ontvangers = _teamleiders(klacht)
@@ -147,7 +161,11 @@ def statusupdates_sturen(*, op: dt.datetime) -> int:
     if instelling is not None and not instelling.automatisch:
         return 0
     vandaag = _vandaag(op)
-    klachten = _lopend(TermijnSoort.STATUSUPDATE, Q(statusupdate_uiterlijk_datum__lte=vandaag))
+    klachten = _lopend(
+        TermijnSoort.STATUSUPDATE,
+        SignaalSoort.STATUSUPDATE,
+        Q(statusupdate_uiterlijk_datum__lte=vandaag),
+    )
     verstuurd = 0
     for klacht in klachten:
         datum = klacht.statusupdate_uiterlijk_datum
@@ -169,7 +187,11 @@ def kifid_alarmen_sturen(*, op: dt.datetime) -> int:
     teamleider, once."""
     vandaag = _vandaag(op)
     klachten = (
-        Klacht.objects.filter(kifid_alarm_datum__lte=vandaag, beantwoord_op__isnull=True)
+        Klacht.objects.filter(
+            _nog_niet(SignaalSoort.KIFID_ALARM, TermijnSoort.KIFID_ALARM, "kifid_alarm_datum"),
+            kifid_alarm_datum__lte=vandaag,
+            beantwoord_op__isnull=True,
+        )
         .exclude(status=Status.AFGESLOTEN)
         .select_related("label", "afdeling", "behandelaar")
         .order_by("kifid_alarm_datum", "pk")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from klachten.termijnen import Land, TermijnRegel, TermijnSoort
+from klachten.termijnen import LOPEND_BIJ, Land, TermijnRegel, TermijnSoort
 from klachten.workflow import BerichtSoort, Oordeel, Status
 
 OMSCHRIJVING_MAX = 5000
@@ -286,19 +286,21 @@ class Klacht(models.Model):
             "Heropend of heroverweging gevraagd: de statusupdate-termijn loopt vanaf hier."
         ),
     )
-    # Each deadline in its own indexed column: the deadline watch finds what is due with a range
-    # query per column (klachten.bewaking).
-    antwoord_uiterlijk_datum = models.DateField(
-        _("antwoord uiterlijk"), null=True, blank=True, db_index=True
-    )
+    # Each deadline in its own column, indexed only where it runs (Meta.indexes): the deadline
+    # watch finds what is due with a range query per column (klachten.bewaking).
+    antwoord_uiterlijk_datum = models.DateField(_("antwoord uiterlijk"), null=True, blank=True)
     statusupdate_uiterlijk_datum = models.DateField(
-        _("statusupdate uiterlijk"), null=True, blank=True, db_index=True
+        _("statusupdate uiterlijk"), null=True, blank=True
     )
     heroverweging_uiterlijk_datum = models.DateField(
-        _("heroverweging uiterlijk"), null=True, blank=True, db_index=True
+        _("heroverweging uiterlijk"), null=True, blank=True
     )
     kifid_alarm_datum = models.DateField(
-        _("Kifid-grens (8 weken zonder antwoord)"), null=True, blank=True, db_index=True
+        _("Kifid-grens (8 weken zonder antwoord)"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Alleen gevuld zolang de klacht onbeantwoord en open is."),
     )
     volgende_termijn_datum = models.DateField(
         _("eerstvolgende termijn"), null=True, blank=True, db_index=True
@@ -332,6 +334,15 @@ class Klacht(models.Model):
             models.Index(fields=["klant_email"]),
             models.Index(fields=["behandelaar", "volgende_termijn_datum"]),
             models.Index(fields=["afdeling", "volgende_termijn_datum"]),
+            # One partial index per deadline, over the complaints in which it runs.
+            *(
+                models.Index(
+                    fields=[kolom],
+                    condition=Q(status__in=sorted(statussen)),
+                    name=f"klacht_{soort}_lopend"[:30],
+                )
+                for soort, (kolom, statussen) in LOPEND_BIJ.items()
+            ),
         ]
 
     def __str__(self):

@@ -87,6 +87,12 @@ def termijnen_bijwerken(klacht: Klacht, regels: dict | None = None) -> None:
         )
     else:
         klacht.statusupdate_uiterlijk_datum = None
+    onbeantwoord = klacht.beantwoord_op is None and klacht.status != Status.AFGESLOTEN
+    klacht.kifid_alarm_datum = (
+        termijnen.kifid_alarm_datum(klacht.ontvangen_op, regels[termijnen.TermijnSoort.KIFID_ALARM])
+        if onbeantwoord
+        else None
+    )
     klacht.volgende_termijn_datum = termijnen.termijnen_van(klacht).eerstvolgende
 
 
@@ -153,9 +159,6 @@ def klacht_registreren(
         )
         klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
             ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
-        )
-        klacht.kifid_alarm_datum = termijnen.kifid_alarm_datum(
-            ontvangen_op, regels[termijnen.TermijnSoort.KIFID_ALARM]
         )
     termijnen_bijwerken(klacht, regels)
     klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)

@@ -68,13 +68,10 @@ def storing_duurde_een_minuut(bericht: Bericht) -> None:
 
 
 def _verbindingen_vergeten() -> None:
-    """Celery caches the broker connection pool and the queue declarations of the first use."""
+    """Celery caches the broker connection pool, and the queue, exchange and message sender of the
+    first use (`app.amqp`): built anew, they follow the configuration as it is now."""
     app._pool = None
-    amqp = app.amqp
-    amqp._producer_pool = None
-    amqp._rtable = None
-    for naam in ("queues", "default_queue", "router"):
-        amqp.__dict__.pop(naam, None)
+    app.__dict__.pop("amqp", None)
 
 
 @contextlib.contextmanager
@@ -84,6 +81,8 @@ def celery_via(broker_url: str, wachtrij: str):
         "task_always_eager": False,
         "broker_url": broker_url,
         "task_default_queue": wachtrij,
+        # No remote-control mailbox: nothing broadcast by others reaches this worker.
+        "worker_enable_remote_control": False,
     }
     vorige = {sleutel: app.conf[sleutel] for sleutel in anders}
     app.conf.update(anders)
