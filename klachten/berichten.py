@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -91,11 +92,17 @@ def bericht_opstellen(
     }
     with translation.override(klacht.taal):
         context_obj = Context(context, autoescape=False)
-        onderwerp = Template(jabloon.onderwerp).render(context_obj)
-        tekst = Template(jabloon.tekst).render(context_obj)
+        onderwerp = _sjabloon(jabloon.onderwerp).render(context_obj)
+        tekst = _sjabloon(jabloon.tekst).render(context_obj)
         if soort not in INTERNE_BERICHTEN:
             tekst = tekst.strip() + "\n\n" + ondertekening(klacht)
     return " ".join(onderwerp.split()), _opgeschoond(tekst)
+
+
+@lru_cache(maxsize=256)
+def _sjabloon(bron: str) -> Template:
+    """A compiled template per source text (an edited template is a new text)."""
+    return Template(bron)
 
 
 def _opgeschoond(tekst: str) -> str:

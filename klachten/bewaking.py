@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import cache
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -35,14 +36,20 @@ def _instellingen() -> dict[str, Termijn]:
     return {t.soort: t for t in Termijn.objects.all()}
 
 
-def _teamleiders(klacht: Klacht) -> list[Medewerker]:
-    return list(
-        Medewerker.objects.filter(
-            is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=klacht.afdeling_id
+def _teamleiders_per_afdeling():
+    """The teamleiders of an afdeling, looked up once per job run."""
+
+    @cache
+    def teamleiders(afdeling_id: int) -> tuple[Medewerker, ...]:
+        return tuple(
+            Medewerker.objects.filter(
+                is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=afdeling_id
+            )
+            .exclude(email="")
+            .distinct()
         )
-        .exclude(email="")
-        .distinct()
-    )
+
+    return lambda klacht: list(teamleiders(klacht.afdeling_id))
 
 
 def _signaal(klacht: Klacht, soort: str, termijn: str, datum: dt.date, verstuur) -> bool:
@@ -60,13 +67,13 @@ def _signaal(klacht: Klacht, soort: str, termijn: str, datum: dt.date, verstuur)
 
 
 def _melden(klacht: Klacht, ontvangers: list[Medewerker], melding: str) -> None:
+    onderwerp, tekst = berichten.bericht_opstellen(
+        klacht=klacht,
+        soort=BerichtSoort.TERMIJNSIGNAAL,
+        melding=melding,
+        dossier_url=berichten.dossier_url(klacht),
+    )
     for ontvanger in ontvangers:
-        onderwerp, tekst = berichten.bericht_opstellen(
-            klacht=klacht,
-            soort=BerichtSoort.TERMIJNSIGNAAL,
-            melding=melding,
-            dossier_url=berichten.dossier_url(klacht),
-        )
         berichten.bericht_versturen(
             klacht=klacht,
             soort=BerichtSoort.TERMIJNSIGNAAL,
@@ -101,6 +108,7 @@ def herinneringen_sturen(*, op: dt.datetime) -> int:
     """Remind the behandelaar a configured number of days (default 2) before each deadline."""
     vandaag = _vandaag(op)
     instellingen = _instellingen()
+    _teamleiders = _teamleiders_per_afdeling()
     verstuurd = 0
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
         vooraf = instellingen[termijn].herinnering_dagen_vooraf if termijn in instellingen else 2
@@ -131,6 +139,7 @@ def herinneringen_sturen(*, op: dt.datetime) -> int:
 def escalaties_sturen(*, op: dt.datetime) -> int:
     """Tell the teamleider on the first day a deadline is missed (and any missed while down)."""
     vandaag = _vandaag(op)
+    _teamleiders = _teamleiders_per_afdeling()
     verstuurd = 0
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
         klachten = _lopend(termijn, SignaalSoort.ESCALATIE, Q(**{f"{kolom}__lt": vandaag}))
@@ -186,6 +195,7 @@ def kifid_alarmen_sturen(*, op: dt.datetime) -> int:
     """8 weeks without an answer: the customer may go to Kifid. Alarm the behandelaar and the
     teamleider, once."""
     vandaag = _vandaag(op)
+    _teamleiders = _teamleiders_per_afdeling()
     klachten = (
         Klacht.objects.filter(
             _nog_niet(SignaalSoort.KIFID_ALARM, TermijnSoort.KIFID_ALARM, "kifid_alarm_datum"),
