@@ -119,15 +119,12 @@ def termijn_badges(klacht: Klacht, vandaag: dt.date | None = None) -> list[Termi
     """The deadlines that run now, with days left; the same rules the tasks use."""
     vandaag = vandaag or timezone.localdate()
     geldend = termijnen.termijnen_van(klacht)
-    namen = {
-        "ontvangstbevestiging": _("Ontvangstbevestiging"),
-        "statusupdate": _("Statusupdate"),
-        "antwoord": _("Antwoord"),
-        "heroverweging": _("Heroverweging"),
-    }
+    datums = {termijnen.TermijnSoort(veld): datum for veld, datum in asdict(geldend).items()}
+    # The Kifid limit: stored only while the complaint is open and unanswered (the watch's alarm).
+    datums[termijnen.TermijnSoort.KIFID_ALARM] = klacht.kifid_alarm_datum
     badges = [
-        TermijnBadge(naam=namen[veld], datum=datum, dagen=(datum - vandaag).days)
-        for veld, datum in asdict(geldend).items()
+        TermijnBadge(naam=soort.label, datum=datum, dagen=(datum - vandaag).days)
+        for soort, datum in datums.items()
         if datum is not None
     ]
     return sorted(badges, key=lambda b: b.datum)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from klachten import services, termijnen
+from klachten import selectors, services, termijnen
 from klachten.models import Termijn
 from klachten.termijnen import AMSTERDAM, TermijnRegel, TermijnSoort
 from klachten.workflow import Status
@@ -198,3 +198,17 @@ def test_opschorten_en_verlengen_verschuiven_de_antwoordtermijn(behandelaar, cat
     assert klacht.antwoord_uiterlijk_datum == nieuw
     assert klacht.termijnwijzigingen.get().oude_datum == oud
     assert klacht.volgende_termijn_datum == min(nieuw, klacht.statusupdate_uiterlijk_datum)
+
+
+@pytest.mark.django_db
+def test_dossier_toont_de_kifid_grens_zolang_er_geen_antwoord_is(behandelaar, categorie):
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+    namen = {b.naam for b in selectors.termijn_badges(klacht)}
+    assert str(TermijnSoort.KIFID_ALARM.label) in namen
+    assert klacht.kifid_alarm_datum == termijnen.kifid_alarm_datum(klacht.ontvangen_op)
+
+    klacht = services.antwoord_sturen(
+        klacht=klacht, door=behandelaar, oordeel="gegrond", onderwerp="Antwoord", tekst="Gegrond."
+    )
+    assert klacht.kifid_alarm_datum is None
+    assert selectors.termijn_badges(klacht) == []
