@@ -234,12 +234,15 @@ def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepRe
     longer than WACHTTIJD_SWEEP, oldest first, in batches, until nothing new is left.
 
     Each message is claimed like the task claims it (SKIP LOCKED, status check), so a sweep that
-    runs next to the workers or next to another sweep sends nothing twice.
+    runs next to the workers or next to another sweep sends nothing twice. When the mail server
+    cannot be reached the run stops at once: the rest would only wait for the same timeout, and
+    the next sweep (a minute later) tries again.
     """
     op = op or timezone.now()
     geprobeerd: set[int] = set()
     verzonden = niet_gelukt = 0
-    while True:
+    mailserver_weg = False
+    while not mailserver_weg:
         # The selector counts back from its own now: ask for everything written before op - 30 s.
         ouder_dan = timezone.now() - op + WACHTTIJD_SWEEP
         nieuw = [
@@ -253,6 +256,11 @@ def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepRe
             geprobeerd.add(bericht_id)
             try:
                 gelukt = bericht_afleveren(bericht_id=bericht_id)
+            except OSError as exc:  # no connection to the mail server (SMTP errors are OSErrors)
+                logger.warning("Sweep gestopt: mailserver onbereikbaar (%s).", exc)
+                niet_gelukt += 1
+                mailserver_weg = True
+                break
             except Exception as exc:
                 logger.warning("Sweep: bericht %s wacht nog: %s", bericht_id, exc)
                 niet_gelukt += 1
