@@ -206,6 +206,7 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
 
 # A template's gap for the handler to fill in, e.g. "[Leg het oordeel uit.]": never sent as is.
 OPEN_PLEK = re.compile(r"\[[^\[\]\n]{3,}\]")
+OORDEEL_PLEK = "[oordeel]"
 
 
 class ActieFormulier(forms.Form):
@@ -230,10 +231,11 @@ class BerichtFormulier(ActieFormulier):
 
     def clean_tekst(self):
         tekst = self.cleaned_data["tekst"]
-        if self.cleaned_data.get("oordeel"):
-            # The template's "[oordeel]" is the verdict chosen above the text.
-            tekst = tekst.replace("[oordeel]", str(Oordeel(self.cleaned_data["oordeel"]).label))
         open_plekken = OPEN_PLEK.findall(tekst)
+        if self.cleaned_data.get("oordeel"):
+            # "[oordeel]" becomes the verdict chosen above the text, in the customer's language
+            # (klachten.services).
+            open_plekken = [p for p in open_plekken if p != OORDEEL_PLEK]
         if open_plekken:
             raise ValidationError(
                 _("Vul de tekst tussen [haken] in of haal die weg: %(plekken)s")

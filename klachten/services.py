@@ -552,6 +552,8 @@ def _antwoord_geven(
     nu = timezone.now()
     k.oordeel = oordeel
     k.beantwoord_op = nu
+    with translation.override(k.taal):
+        tekst = tekst.replace("[oordeel]", str(Oordeel(oordeel).label))
     escalatie = ""
     if definitief:
         k.definitief_standpunt_op = nu

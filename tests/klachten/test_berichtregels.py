@@ -153,3 +153,21 @@ def test_uitkomst_van_een_externe_procedure_wordt_later_bijgewerkt_zonder_tweede
     procedure.refresh_from_db()
     assert procedure.uitkomst == "ongegrond"
     assert procedure.beslist_datum == dt.date(2026, 2, 27)
+
+
+def test_oordeel_komt_in_de_taal_van_de_klant(behandelaar, categorie):
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+    klacht.taal = "en"
+    klacht.save(update_fields=["taal"])
+
+    services.antwoord_sturen(
+        klacht=klacht,
+        door=behandelaar,
+        oordeel=Oordeel.DEELS_GEGROND,
+        onderwerp="Our answer",
+        tekst="Our verdict: [oordeel]",
+    )
+
+    assert Bericht.objects.get(klacht=klacht, soort=BerichtSoort.ANTWOORD).tekst.startswith(
+        "Our verdict: Partly upheld"
+    )
