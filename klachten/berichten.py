@@ -60,12 +60,6 @@ def _jabloon(soort: str, taal: str, eenvoudig: bool) -> Berichtsjabloon:
     return beste[0]
 
 
-def _beloofde_antwoorddatum(klacht: Klacht):
-    """The answer date that runs now: the answer term, or during a heroverweging its term."""
-    geldend = termijnen.termijnen_van(klacht)
-    return geldend.antwoord or geldend.heroverweging or klacht.antwoord_uiterlijk_datum
-
-
 def ondertekening(klacht: Klacht) -> str:
     """The label's signature under every message to the customer, in the customer's language."""
     with translation.override(klacht.taal):
@@ -83,7 +77,8 @@ def bericht_opstellen(
         "klacht": klacht,
         "label": klacht.label,
         "status_url": klacht_status_url(klacht),
-        "antwoord_uiterlijk": _beloofde_antwoorddatum(klacht),
+        # The answer date that runs now (during a heroverweging its term); else the last promised.
+        "antwoord_uiterlijk": selectors.antwoord_belofte(klacht) or klacht.antwoord_uiterlijk_datum,
         "termijnen": {
             "ontvangstbevestiging": regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING].dagen,
             "statusupdate": regels[termijnen.TermijnSoort.STATUSUPDATE].dagen,
@@ -243,11 +238,9 @@ def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepRe
     verzonden = niet_gelukt = 0
     mailserver_weg = False
     while not mailserver_weg:
-        # The selector counts back from its own now: ask for everything written before op - 30 s.
-        ouder_dan = timezone.now() - op + WACHTTIJD_SWEEP
         nieuw = [
             pk
-            for pk in selectors.openstaande_bericht_ids(ouder_dan=ouder_dan)
+            for pk in selectors.openstaande_bericht_ids(geschreven_voor=op - WACHTTIJD_SWEEP)
             if pk not in geprobeerd
         ]
         if not nieuw:

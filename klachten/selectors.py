@@ -61,11 +61,11 @@ def label_voor_verzoek(request: HttpRequest, slug: str | None = None) -> Label:
     return label
 
 
-def openstaande_bericht_ids(*, ouder_dan: dt.timedelta = dt.timedelta(seconds=30)) -> list[int]:
-    """Messages still pending a while after they were written: the outbox sweep sends these."""
-    grens = timezone.now() - ouder_dan
+def openstaande_bericht_ids(*, geschreven_voor: dt.datetime) -> list[int]:
+    """Messages still pending that were written before `geschreven_voor`: the sweep sends these,
+    oldest first, 500 at a time."""
     return list(
-        Bericht.objects.filter(status=BerichtStatus.WACHTEND, created_at__lte=grens)
+        Bericht.objects.filter(status=BerichtStatus.WACHTEND, created_at__lte=geschreven_voor)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
