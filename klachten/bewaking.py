@@ -5,7 +5,8 @@ Each job takes a reference moment `op` and reads what is due from the indexed de
 (`termijnen.LOPEND_BIJ`): a range query per column, never a loop over all complaints. Every signal
 is a `Termijnsignaal` row, unique per complaint, kind, deadline and due date, written in the same
 transaction as its message: running a job twice sends nothing twice, and after an outage the next
-run handles everything that fell due, once. Celery beat only triggers (klachten.tasks); the
+run handles everything that fell due, once. Celery beat only triggers (klachten.tasks): the run
+finds what is due and hands it to the workers in batches (`alles_verdelen`); the
 management command `termijnen_bewaken --op` runs the same jobs for any moment.
 """
 
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,9 @@ from klachten.termijnen import TermijnSoort
 from klachten.workflow import SYSTEEM, BerichtSoort, Status
 
 logger = logging.getLogger(__name__)
+
+# A job is a plan: the due-queries it runs and, for each, what to do with a complaint found.
+Plan = Iterator[tuple[QuerySet[Klacht], Callable[[Klacht], bool]]]
 
 
 def _vandaag(op: dt.datetime) -> dt.date:
@@ -104,21 +109,16 @@ def _lopend(termijn: str, soort: str, filter_: Q):
     )
 
 
-def herinneringen_sturen(*, op: dt.datetime) -> int:
+def _herinneringen(op: dt.datetime) -> Plan:
     """Remind the behandelaar a configured number of days (default 2) before each deadline."""
     vandaag = _vandaag(op)
     instellingen = _instellingen()
     _teamleiders = _teamleiders_per_afdeling()
-    verstuurd = 0
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
         vooraf = instellingen[termijn].herinnering_dagen_vooraf if termijn in instellingen else 2
         tot = vandaag + dt.timedelta(days=vooraf)
-        klachten = _lopend(
-            termijn,
-            SignaalSoort.HERINNERING,
-            Q(**{f"{kolom}__gte": vandaag, f"{kolom}__lte": tot}),
-        )
-        for klacht in klachten:
+
+        def herinneren(klacht: Klacht, termijn=termijn, kolom=kolom) -> bool:
             datum = getattr(klacht, kolom)
             ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
             ontvangers = [ontvanger] if ontvanger and ontvanger.email else _teamleiders(klacht)
@@ -126,24 +126,31 @@ def herinneringen_sturen(*, op: dt.datetime) -> int:
                 "termijn": TermijnSoort(termijn).label,
                 "datum": services.datum_tekst(datum, "nl"),
             }
-            verstuurd += _signaal(
+            return _signaal(
                 klacht,
                 SignaalSoort.HERINNERING,
                 termijn,
                 datum,
-                lambda k=klacht, o=ontvangers, m=melding: _melden(k, o, m),
+                lambda: _melden(klacht, ontvangers, melding),
             )
-    return verstuurd
+
+        yield (
+            _lopend(
+                termijn,
+                SignaalSoort.HERINNERING,
+                Q(**{f"{kolom}__gte": vandaag, f"{kolom}__lte": tot}),
+            ),
+            herinneren,
+        )
 
 
-def escalaties_sturen(*, op: dt.datetime) -> int:
+def _escalaties(op: dt.datetime) -> Plan:
     """Tell the teamleider on the first day a deadline is missed (and any missed while down)."""
     vandaag = _vandaag(op)
     _teamleiders = _teamleiders_per_afdeling()
-    verstuurd = 0
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
-        klachten = _lopend(termijn, SignaalSoort.ESCALATIE, Q(**{f"{kolom}__lt": vandaag}))
-        for klacht in klachten:
+
+        def escaleren(klacht: Klacht, termijn=termijn, kolom=kolom) -> bool:
             datum = getattr(klacht, kolom)
             ontvangers = _teamleiders(klacht)
             behandelaar = klacht.heroverweging_behandelaar or klacht.behandelaar
@@ -153,50 +160,74 @@ def escalaties_sturen(*, op: dt.datetime) -> int:
                 "termijn": TermijnSoort(termijn).label,
                 "datum": services.datum_tekst(datum, "nl"),
             }
-            verstuurd += _signaal(
+            return _signaal(
                 klacht,
                 SignaalSoort.ESCALATIE,
                 termijn,
                 datum,
-                lambda k=klacht, o=ontvangers, m=melding: _melden(k, o, m),
+                lambda: _melden(klacht, ontvangers, melding),
             )
-    return verstuurd
+
+        yield _lopend(termijn, SignaalSoort.ESCALATIE, Q(**{f"{kolom}__lt": vandaag})), escaleren
 
 
-def statusupdates_sturen(*, op: dt.datetime) -> int:
+def _statusupdates(op: dt.datetime) -> Plan:
     """Send the standard statusupdate to the customer on the day one is due and none was sent
     (switchable: Termijn 'statusupdate', field 'automatisch')."""
     instelling = Termijn.objects.filter(soort=TermijnSoort.STATUSUPDATE).first()
     if instelling is not None and not instelling.automatisch:
-        return 0
+        return
     vandaag = _vandaag(op)
-    klachten = _lopend(
-        TermijnSoort.STATUSUPDATE,
-        SignaalSoort.STATUSUPDATE,
-        Q(statusupdate_uiterlijk_datum__lte=vandaag),
-    )
-    verstuurd = 0
-    for klacht in klachten:
-        datum = klacht.statusupdate_uiterlijk_datum
 
-        def verstuur(k=klacht):
+    def sturen(klacht: Klacht) -> bool:
+        def verstuur():
             onderwerp, tekst = berichten.bericht_opstellen(
-                klacht=k, soort=BerichtSoort.STATUSUPDATE_STANDAARD
+                klacht=klacht, soort=BerichtSoort.STATUSUPDATE_STANDAARD
             )
-            services.statusupdate_sturen(klacht=k, door=SYSTEEM, onderwerp=onderwerp, tekst=tekst)
+            services.statusupdate_sturen(
+                klacht=klacht, door=SYSTEEM, onderwerp=onderwerp, tekst=tekst
+            )
 
-        verstuurd += _signaal(
-            klacht, SignaalSoort.STATUSUPDATE, TermijnSoort.STATUSUPDATE, datum, verstuur
+        return _signaal(
+            klacht,
+            SignaalSoort.STATUSUPDATE,
+            TermijnSoort.STATUSUPDATE,
+            klacht.statusupdate_uiterlijk_datum,
+            verstuur,
         )
-    return verstuurd
+
+    yield (
+        _lopend(
+            TermijnSoort.STATUSUPDATE,
+            SignaalSoort.STATUSUPDATE,
+            Q(statusupdate_uiterlijk_datum__lte=vandaag),
+        ),
+        sturen,
+    )
 
 
-def kifid_alarmen_sturen(*, op: dt.datetime) -> int:
+def _kifid_alarmen(op: dt.datetime) -> Plan:
     """8 weeks without an answer: the customer may go to Kifid. Alarm the behandelaar and the
     teamleider, once."""
     vandaag = _vandaag(op)
     _teamleiders = _teamleiders_per_afdeling()
-    klachten = (
+
+    def alarmeren(klacht: Klacht) -> bool:
+        ontvangers = _teamleiders(klacht)
+        if klacht.behandelaar and klacht.behandelaar.email and klacht.behandelaar not in ontvangers:
+            ontvangers.append(klacht.behandelaar)
+        melding = _("8 weken zonder antwoord: de klant kan sinds %(datum)s naar Kifid.") % {
+            "datum": services.datum_tekst(klacht.kifid_alarm_datum, "nl")
+        }
+        return _signaal(
+            klacht,
+            SignaalSoort.KIFID_ALARM,
+            TermijnSoort.KIFID_ALARM,
+            klacht.kifid_alarm_datum,
+            lambda: _melden(klacht, ontvangers, melding),
+        )
+
+    yield (
         Klacht.objects.filter(
             _nog_niet(SignaalSoort.KIFID_ALARM, TermijnSoort.KIFID_ALARM, "kifid_alarm_datum"),
             kifid_alarm_datum__lte=vandaag,
@@ -204,27 +235,58 @@ def kifid_alarmen_sturen(*, op: dt.datetime) -> int:
         )
         .exclude(status=Status.AFGESLOTEN)
         .select_related("label", "afdeling", "behandelaar")
-        .order_by("kifid_alarm_datum", "pk")
+        .order_by("kifid_alarm_datum", "pk"),
+        alarmeren,
     )
-    verstuurd = 0
-    for klacht in klachten:
-        ontvangers = _teamleiders(klacht)
-        if klacht.behandelaar and klacht.behandelaar.email and klacht.behandelaar not in ontvangers:
-            ontvangers.append(klacht.behandelaar)
-        melding = _("8 weken zonder antwoord: de klant kan sinds %(datum)s naar Kifid.") % {
-            "datum": services.datum_tekst(klacht.kifid_alarm_datum, "nl")
-        }
-        verstuurd += _signaal(
-            klacht,
-            SignaalSoort.KIFID_ALARM,
-            TermijnSoort.KIFID_ALARM,
-            klacht.kifid_alarm_datum,
-            lambda k=klacht, o=ontvangers, m=melding: _melden(k, o, m),
-        )
-    return verstuurd
 
 
 # In this order: the automatic statusupdate goes out before a missed statusupdate could escalate.
+PLANNEN: dict[str, Callable[[dt.datetime], Plan]] = {
+    "statusupdates": _statusupdates,
+    "herinneringen": _herinneringen,
+    "escalaties": _escalaties,
+    "kifid": _kifid_alarmen,
+}
+
+
+def job_draaien(naam: str, *, op: dt.datetime, klacht_ids: Iterable[int] | None = None) -> int:
+    """Run one job for the moment `op`, for every complaint it finds due (or only those of
+    `klacht_ids`); returns how many signals it sent."""
+    verstuurd = 0
+    for klachten, signaleren in PLANNEN[naam](op):
+        if klacht_ids is not None:
+            klachten = klachten.filter(pk__in=list(klacht_ids))
+        for klacht in klachten:
+            verstuurd += signaleren(klacht)
+    return verstuurd
+
+
+def verschuldigd(naam: str, *, op: dt.datetime) -> set[int]:
+    """The ids of the complaints for which job `naam` has something to send at `op`: the same
+    range queries, reading only the key."""
+    return {
+        pk
+        for klachten, _signaleren in PLANNEN[naam](op)
+        for pk in klachten.order_by().values_list("pk", flat=True)
+    }
+
+
+def herinneringen_sturen(*, op: dt.datetime) -> int:
+    return job_draaien("herinneringen", op=op)
+
+
+def escalaties_sturen(*, op: dt.datetime) -> int:
+    return job_draaien("escalaties", op=op)
+
+
+def statusupdates_sturen(*, op: dt.datetime) -> int:
+    return job_draaien("statusupdates", op=op)
+
+
+def kifid_alarmen_sturen(*, op: dt.datetime) -> int:
+    return job_draaien("kifid", op=op)
+
+
 JOBS = {
     "statusupdates": statusupdates_sturen,
     "herinneringen": herinneringen_sturen,
@@ -233,7 +295,35 @@ JOBS = {
 }
 
 
-def alles_bewaken(*, op: dt.datetime | None = None) -> dict[str, int]:
-    """Run every job for the moment `op` (default: now); returns how many each sent."""
+def alles_bewaken(
+    *, op: dt.datetime | None = None, klacht_ids: Iterable[int] | None = None
+) -> dict[str, int]:
+    """Run every job, in order, for the moment `op` (default: now), inline; returns how many
+    each sent."""
     op = op or timezone.now()
-    return {naam: job(op=op) for naam, job in JOBS.items()}
+    ids = None if klacht_ids is None else list(klacht_ids)
+    return {naam: job_draaien(naam, op=op, klacht_ids=ids) for naam in PLANNEN}
+
+
+def alles_verdelen(*, op: dt.datetime | None = None, per: int = 50) -> dict[str, int]:
+    """What beat runs: find every complaint with something due (index range queries on keys
+    only) and hand them to the workers in batches of `per`; each batch runs all jobs, in order,
+    for its complaints (tasks.klachten_bewaken). Returns how many complaints each job found due.
+
+    The work scales with the number of workers; a batch sent twice (beat overlapping itself)
+    sends nothing twice, as every signal is a unique row. When the broker does not take a batch,
+    it runs here.
+    """
+    from klachten import tasks
+
+    op = op or timezone.now()
+    per_job = {naam: verschuldigd(naam, op=op) for naam in PLANNEN}
+    alle = sorted(set().union(*per_job.values()))
+    for begin in range(0, len(alle), per):
+        deel = alle[begin : begin + per]
+        try:
+            tasks.klachten_bewaken.delay(deel, op.isoformat())
+        except Exception:  # broker unreachable: do it now rather than not at all
+            logger.warning("Broker weigert termijnbewaking; %s klachten hier verwerkt", len(deel))
+            alles_bewaken(op=op, klacht_ids=deel)
+    return {naam: len(ids) for naam, ids in per_job.items()}

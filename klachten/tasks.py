@@ -1,5 +1,7 @@
 """Celery tasks: thin callers of services; they take ids and read the rest from the database."""
 
+import datetime as dt
+
 from celery import shared_task
 
 from klachten import berichten
@@ -27,7 +29,17 @@ def openstaande_berichten_verzenden() -> int:
 
 @shared_task
 def termijnen_bewaken() -> dict[str, int]:
-    """The deadline watch for this moment; beat only triggers, the jobs read what is due."""
+    """The deadline watch for this moment: beat only triggers; this finds what is due and hands
+    it to the workers in batches (klachten_bewaken)."""
     from klachten import bewaking
 
-    return bewaking.alles_bewaken()
+    return bewaking.alles_verdelen()
+
+
+@shared_task(acks_late=True)
+def klachten_bewaken(klacht_ids: list[int], op: str) -> dict[str, int]:
+    """One batch of the deadline watch: every job, in order, for these complaints at moment `op`
+    (what is no longer due by now is skipped; what was sent already is not sent again)."""
+    from klachten import bewaking
+
+    return bewaking.alles_bewaken(op=dt.datetime.fromisoformat(op), klacht_ids=klacht_ids)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from klachten import bewaking, services
+from klachten import bewaking, services, tasks
 from klachten.models import Bericht, Kanaal, Termijn, Termijnsignaal
 from klachten.termijnen import AMSTERDAM, TermijnSoort
 from klachten.workflow import BerichtSoort
@@ -111,13 +111,19 @@ VERWACHT_PER_UUR = {
 }
 
 
-def test_tien_dagen_elk_uur_geeft_precies_de_verwachte_signalen(dossiers, time_machine):
+def verdeeld(*, op: dt.datetime) -> None:
+    """As beat does it: find what is due and hand it out in batches (tasks run eagerly here)."""
+    bewaking.alles_verdelen(op=op, per=2)
+
+
+@pytest.mark.parametrize("run", [bewaking.alles_bewaken, verdeeld], ids=["inline", "verdeeld"])
+def test_tien_dagen_elk_uur_geeft_precies_de_verwachte_signalen(dossiers, time_machine, run):
     begin = om(D(2026, 3, 2), 0).replace(minute=5)
     eerste_keer = {}
     for uur in range(10 * 24):
         moment = begin + dt.timedelta(hours=uur)
         time_machine.move_to(moment, tick=False)
-        bewaking.alles_bewaken(op=moment)
+        run(op=moment)
         for signaal in signalen() - set(eerste_keer):
             eerste_keer[signaal] = termijn_dag = moment.astimezone(AMSTERDAM).date()
             assert termijn_dag  # recorded the day it was first sent
@@ -154,15 +160,65 @@ def test_na_tien_dagen_zonder_beat_haalt_een_run_alles_in_eenmaal(dossiers, time
     call_command("termijnen_bewaken", op=moment)
 
     # Reminders for deadlines already past are not sent; those deadlines escalate instead.
-    assert signalen() == {
-        ("Een", "escalatie", "ontvangstbevestiging", D(2026, 3, 5)),
-        ("Twee", "statusupdate", "statusupdate", D(2026, 3, 5)),
-        ("Drie", "statusupdate", "statusupdate", D(2026, 3, 4)),
-        ("Drie", "escalatie", "antwoord", D(2026, 3, 3)),
-        ("Vier", "escalatie", "antwoord", D(2026, 2, 16)),
-        ("Vier", "kifid_alarm", "kifid_alarm", D(2026, 3, 2)),
-    }
+    assert signalen() == INGEHAALD
     assert berichten_stand()["klant"] == 2 + 2  # two manual earlier, two automatic now
+
+
+INGEHAALD = {
+    ("Een", "escalatie", "ontvangstbevestiging", D(2026, 3, 5)),
+    ("Twee", "statusupdate", "statusupdate", D(2026, 3, 5)),
+    ("Drie", "statusupdate", "statusupdate", D(2026, 3, 4)),
+    ("Drie", "escalatie", "antwoord", D(2026, 3, 3)),
+    ("Vier", "escalatie", "antwoord", D(2026, 2, 16)),
+    ("Vier", "kifid_alarm", "kifid_alarm", D(2026, 3, 2)),
+}
+
+
+def test_beat_verdeelt_de_verschuldigde_klachten_in_partijen(dossiers, time_machine, monkeypatch):
+    moment = om(D(2026, 3, 11), 23)
+    time_machine.move_to(moment, tick=False)
+    partijen = []
+    monkeypatch.setattr(tasks.klachten_bewaken, "delay", lambda ids, op: partijen.append((ids, op)))
+
+    gevonden = bewaking.alles_verdelen(op=moment, per=3)
+
+    ids = sorted(k.pk for k in dossiers.values())
+    assert partijen == [(ids[:3], moment.isoformat()), (ids[3:], moment.isoformat())]
+    # Two and Drie's missed statusupdates count as due for an escalation too; in the batch the
+    # automatic statusupdate goes first, so it does not escalate (INGEHAALD).
+    assert gevonden == {"statusupdates": 2, "herinneringen": 0, "escalaties": 4, "kifid": 1}
+    assert signalen() == set()  # the run itself only hands out; the workers send
+
+    for deel, op in partijen:
+        tasks.klachten_bewaken(deel, op)
+    assert signalen() == INGEHAALD
+
+
+def test_zonder_broker_verwerkt_de_beat_run_zelf(dossiers, time_machine, monkeypatch):
+    moment = om(D(2026, 3, 11), 23)
+    time_machine.move_to(moment, tick=False)
+
+    def broker_weg(*args):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(tasks.klachten_bewaken, "delay", broker_weg)
+
+    bewaking.alles_verdelen(op=moment)
+
+    assert signalen() == INGEHAALD
+
+
+def test_een_partij_die_twee_keer_komt_stuurt_niets_twee_keer(dossiers, time_machine):
+    moment = om(D(2026, 3, 11), 23)
+    time_machine.move_to(moment, tick=False)
+    ids = [k.pk for k in dossiers.values()]
+
+    tasks.klachten_bewaken(ids, moment.isoformat())
+    stand = (signalen(), berichten_stand())
+    tasks.klachten_bewaken(ids, moment.isoformat())
+
+    assert (signalen(), berichten_stand()) == stand
+    assert signalen() == INGEHAALD
 
 
 def test_escalatie_gaat_naar_teamleider_en_behandelaar(dossiers, teamleider, behandelaar):

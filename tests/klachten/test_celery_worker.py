@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery_app import app
-from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht
-from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden
+from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht, Termijnsignaal
+from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden, termijnen_bewaken
 from tests.factories import KlachtFactory
 
 REDIS = "redis://127.0.0.1:6379/5"
@@ -189,6 +189,31 @@ def test_worker_bezorgt_de_ontvangstbevestiging_van_een_webklacht(
     assert klacht.dossiernummer in mailoutbox[0].subject + mailoutbox[0].body
     # Delivered by the worker, from Redis, in its own thread: not eagerly in the request.
     assert uitgevoerde_taken == [(AFLEVEREN, "SUCCESS", True, False, False)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_run_verdeelt_en_de_worker_escaleert_een_gemiste_termijn(
+    mailoutbox, wachtrij, uitgevoerde_taken, behandelaar, teamleider, categorie
+):
+    klacht = KlachtFactory(categorie=categorie)
+    gisteren = timezone.localdate() - dt.timedelta(days=1)
+    Klacht.objects.filter(pk=klacht.pk).update(
+        behandelaar=behandelaar, ontvangstbevestiging_uiterlijk_datum=gisteren
+    )
+
+    with celery_via(REDIS, wachtrij), worker_draait():
+        termijnen_bewaken.delay()
+
+        assert wacht_tot(lambda: len(mailoutbox) == 2)
+
+    signaal = Termijnsignaal.objects.get()
+    assert (signaal.klacht, signaal.soort, signaal.datum) == (klacht, "escalatie", gisteren)
+    assert {m.to[0] for m in mailoutbox} == {teamleider.email, behandelaar.email}
+    # Beat's task handed the complaint to a batch; the worker ran both, then the two deliveries.
+    namen = [naam for naam, *_rest in uitgevoerde_taken]
+    assert namen[:2] == ["klachten.tasks.termijnen_bewaken", "klachten.tasks.klachten_bewaken"]
+    assert sorted(namen[2:]) == [AFLEVEREN, AFLEVEREN]
+    assert all(not eager for _naam, _status, _ret, eager, _draad in uitgevoerde_taken)
 
 
 # The broker is down at submission ------------------------------------------------------------------
