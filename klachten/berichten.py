@@ -62,20 +62,37 @@ def _jabloon(soort: str, taal: str, eenvoudig: bool) -> Berichtsjabloon:
 
 def ondertekening(klacht: Klacht) -> str:
     """The label's signature under every message to the customer, in the customer's language."""
-    with translation.override(klacht.taal):
-        return render_to_string("klachten/berichten/_ondertekening.txt", {"label": klacht.label})
+    return _ondertekening(klacht.label, klacht.taal)
+
+
+def _ondertekening(label, taal: str) -> str:
+    with translation.override(taal):
+        return render_to_string("klachten/berichten/_ondertekening.txt", {"label": label})
+
+
+def tekst_opstellen(
+    *, soort: BerichtSoort | str, taal: str, label, context: dict, eenvoudig: bool = False
+) -> tuple[str, str]:
+    """Subject and text from the beheerder's template of `soort` in language `taal` (else Dutch),
+    filled with `context`; a message to a customer is followed by the label's signature."""
+    jabloon = _jabloon(soort, taal, eenvoudig)
+    with translation.override(taal):
+        context_obj = Context({"label": label, **context}, autoescape=False)
+        onderwerp = _sjabloon(jabloon.onderwerp).render(context_obj)
+        tekst = _sjabloon(jabloon.tekst).render(context_obj)
+        if soort not in INTERNE_BERICHTEN:
+            tekst = tekst.strip() + "\n\n" + _ondertekening(label, taal)
+    return " ".join(onderwerp.split()), _opgeschoond(tekst)
 
 
 def bericht_opstellen(
     *, klacht: Klacht, soort: BerichtSoort | str, eenvoudig: bool = False, **extra
 ) -> tuple[str, str]:
-    """Subject and text of a message from the beheerder's template, in the customer's language,
-    filled with the complaint's data and followed by the label's signature."""
-    jabloon = _jabloon(soort, klacht.taal, eenvoudig)
+    """Subject and text of a message about a complaint from the beheerder's template, in the
+    customer's language, filled with the complaint's data and followed by the label's signature."""
     regels = selectors.termijnregels()
     context = {
         "klacht": klacht,
-        "label": klacht.label,
         "status_url": klacht_status_url(klacht),
         # The answer date that runs now (during a heroverweging its term); else the last promised.
         "antwoord_uiterlijk": selectors.antwoord_belofte(klacht) or klacht.antwoord_uiterlijk_datum,
@@ -85,13 +102,9 @@ def bericht_opstellen(
         },
         **extra,
     }
-    with translation.override(klacht.taal):
-        context_obj = Context(context, autoescape=False)
-        onderwerp = _sjabloon(jabloon.onderwerp).render(context_obj)
-        tekst = _sjabloon(jabloon.tekst).render(context_obj)
-        if soort not in INTERNE_BERICHTEN:
-            tekst = tekst.strip() + "\n\n" + ondertekening(klacht)
-    return " ".join(onderwerp.split()), _opgeschoond(tekst)
+    return tekst_opstellen(
+        soort=soort, taal=klacht.taal, label=klacht.label, context=context, eenvoudig=eenvoudig
+    )
 
 
 @lru_cache(maxsize=256)
@@ -112,23 +125,26 @@ def _opgeschoond(tekst: str) -> str:
 
 def bericht_versturen(
     *,
-    klacht: Klacht,
+    klacht: Klacht | None,
     soort: BerichtSoort | str,
     onderwerp: str,
     tekst: str,
     door: Medewerker | None,
     aan: str | None = None,
+    label=None,
 ) -> Bericht:
-    """Write the message to the outbox and the timeline; deliver it once the transaction commits."""
+    """Write the message to the outbox (and, about a complaint, to its timeline); deliver it once
+    the transaction commits. A message about no complaint (a survey invitation) names its label."""
     bericht = Bericht.objects.create(
         klacht=klacht,
+        label=label or klacht.label,
         soort=soort,
         aan=aan or klacht.klant_email,
         onderwerp=" ".join(onderwerp.split()),  # one line: no header injection
         tekst=tekst,
         verstuurd_door=door,
     )
-    if soort not in INTERNE_BERICHTEN:
+    if klacht is not None and soort not in INTERNE_BERICHTEN:
         Gebeurtenis.objects.create(
             klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
         )
@@ -181,13 +197,13 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
             # are locked too, and as every message of a label shares that row, a worker would
             # skip a message whenever another message of the same label is being delivered.
             Bericht.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("klacht__label")
+            .select_related("label")
             .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
             .first()
         )
         if bericht is None:
             return False
-        label = bericht.klacht.label
+        label = bericht.label
         mail = EmailMessage(
             subject=bericht.onderwerp,
             body=bericht.tekst,

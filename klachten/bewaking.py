@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, services, termijnen
+from klachten import berichten, selectors, services, termijnen
 from klachten.models import Klacht, Medewerker, SignaalSoort, Termijn, Termijnsignaal
 from klachten.termijnen import TermijnSoort
 from klachten.workflow import SYSTEEM, BerichtSoort, Status
@@ -46,13 +46,7 @@ def _teamleiders_per_afdeling():
 
     @cache
     def teamleiders(afdeling_id: int) -> tuple[Medewerker, ...]:
-        return tuple(
-            Medewerker.objects.filter(
-                is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=afdeling_id
-            )
-            .exclude(email="")
-            .distinct()
-        )
+        return tuple(selectors.teamleiders(afdeling_id))
 
     return lambda klacht: list(teamleiders(klacht.afdeling_id))
 

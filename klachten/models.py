@@ -434,9 +434,13 @@ class BerichtStatus(models.TextChoices):
 
 
 class Bericht(models.Model):
-    """A message to the customer, stored on the dossier and sent through the outbox."""
+    """A message to the customer (or a notice to staff), sent through the outbox; about a
+    complaint it is kept on the dossier. Survey invitations have no complaint."""
 
-    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="berichten")
+    klacht = models.ForeignKey(
+        Klacht, on_delete=models.CASCADE, related_name="berichten", null=True, blank=True
+    )
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="+")
     soort = models.CharField(_("soort"), max_length=40, choices=BerichtSoort.choices)
     aan = models.EmailField(_("aan"), max_length=254)
     onderwerp = models.CharField(_("onderwerp"), max_length=255)

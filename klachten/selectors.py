@@ -45,6 +45,19 @@ def klachten_voor(gebruiker) -> QuerySet[Klacht]:
     ).exclude(betreft_medewerker=gebruiker)
 
 
+def teamleiders(afdeling_id: int | None) -> list[Medewerker]:
+    """The active teamleiders of an afdeling who have an e-mail address (for signals)."""
+    if afdeling_id is None:
+        return []
+    return list(
+        Medewerker.objects.filter(
+            is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=afdeling_id
+        )
+        .exclude(email="")
+        .distinct()
+    )
+
+
 def label_voor_verzoek(request: HttpRequest, slug: str | None = None) -> Label:
     """The label of a public page: from the URL (/<slug>/klacht/), the host name, or the default."""
     if slug is not None:

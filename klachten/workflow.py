@@ -43,10 +43,14 @@ class BerichtSoort(models.TextChoices):
     STATUSLINK = "statuslink", _("Statuslink opnieuw")
     MELDING_BEHANDELAAR = "melding_behandelaar", _("Melding aan behandelaar")
     TERMIJNSIGNAAL = "termijnsignaal", _("Herinnering of escalatie van een termijn")
+    KTO_UITNODIGING = "kto_uitnodiging", _("Uitnodiging klanttevredenheidsonderzoek")
+    KTO_SIGNAAL = "kto_signaal", _("Lage score in het klanttevredenheidsonderzoek")
 
 
 # Messages that go to staff, not to the customer: never shown on the customer's status page.
-INTERNE_BERICHTEN = frozenset({BerichtSoort.MELDING_BEHANDELAAR, BerichtSoort.TERMIJNSIGNAAL})
+INTERNE_BERICHTEN = frozenset(
+    {BerichtSoort.MELDING_BEHANDELAAR, BerichtSoort.TERMIJNSIGNAAL, BerichtSoort.KTO_SIGNAAL}
+)
 
 
 class Oordeel(models.TextChoices):

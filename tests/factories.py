@@ -1,6 +1,9 @@
-"""Test data: factory_boy factories for the klachten models, and real minimal files to upload."""
+"""Test data: factory_boy factories for the klachten models, helpers that record contact moments,
+invitations and responses through the klanttevredenheid services, and real minimal files."""
 
+import datetime as dt
 import io
+import itertools
 import struct
 import zipfile
 import zlib
@@ -8,11 +11,21 @@ import zlib
 import factory
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory, Password
 
 from klachten import services
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Label, Medewerker
 from klachten.workflow import KLANT, Oordeel, Status
+from klanttevredenheid import services as kto_services
+from klanttevredenheid.models import (
+    Bron,
+    Contactmoment,
+    ContactmomentSoort,
+    Respons,
+    Uitnodiging,
+    UitnodigingStatus,
+)
 
 
 class LabelFactory(DjangoModelFactory):
@@ -196,3 +209,55 @@ def exe_als_pdf(naam: str = "factuur.pdf") -> SimpleUploadedFile:
     inhoud = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
     inhoud += b"PE\x00\x00" + b"\x00" * 200
     return SimpleUploadedFile(naam, inhoud, content_type="application/pdf")
+
+
+# Klanttevredenheid ---------------------------------------------------------------------------
+
+
+def contactmoment(**kwargs) -> Contactmoment:
+    """A contact moment recorded through the service (so its invitation is planned or skipped
+    by the real rules). Defaults: a question to customer service two days ago, by e-mail."""
+    velden = {
+        "label": standaardlabel(),
+        "soort": ContactmomentSoort.VRAAG_KLANTENSERVICE,
+        "moment": timezone.now() - dt.timedelta(days=2),
+        "bron": Bron.API,
+        "klant_email": f"klant{next(_klantnummers)}@example.nl",
+        "klant_naam": "Anna de Vries",
+    }
+    velden.update(kwargs)
+    op = velden.pop("op", None)
+    return kto_services.contactmoment_registreren(op=op, **velden)
+
+
+_klantnummers = itertools.count(1)
+
+
+def verzonden_uitnodiging(**kwargs) -> Uitnodiging:
+    """An invitation that went out now, with its single-use token (kwargs: see contactmoment)."""
+    moment = contactmoment(**kwargs)
+    uitnodiging = moment.uitnodiging
+    assert uitnodiging.status == UitnodigingStatus.GEPLAND, uitnodiging.reden_overgeslagen
+    Uitnodiging.objects.filter(pk=uitnodiging.pk).update(verzenden_op=timezone.now())
+    kto_services.uitnodigingen_versturen()
+    uitnodiging.refresh_from_db()
+    return uitnodiging
+
+
+def respons(
+    *,
+    rapportcijfer: int = 8,
+    nps_score: int | None = 9,
+    toelichting: str = "",
+    verbetertips: str = "",
+    **kwargs,
+) -> Respons:
+    """A customer's answer to a fresh invitation (kwargs: see contactmoment)."""
+    uitnodiging = verzonden_uitnodiging(**kwargs)
+    return kto_services.enquete_beantwoorden(
+        token=uitnodiging.token,
+        rapportcijfer=rapportcijfer,
+        nps_score=nps_score,
+        toelichting=toelichting,
+        verbetertips=verbetertips,
+    )

@@ -204,6 +204,7 @@ def test_twee_berichten_van_hetzelfde_label_worden_tegelijk_verstuurd(settings, 
         klacht = KlachtFactory(label=label, categorie=categorie, klant_email=aan)
         return Bericht.objects.create(
             klacht=klacht,
+            label=label,
             soort=BerichtSoort.ONTVANGSTBEVESTIGING,
             aan=aan,
             onderwerp=f"Uw klacht {klacht.dossiernummer}",

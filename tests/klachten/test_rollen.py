@@ -1,10 +1,12 @@
-"""Roles are groups, created with their permissions after every migrate (klachten.apps)."""
+"""Roles are groups, created with their permissions after every migrate (klachten.apps, and
+klanttevredenheid.apps for that app's models)."""
 
 import pytest
 from django.contrib.auth.models import Group
 
 from klachten import rollen
 from klachten.services import ROL_PERMISSIES, rollen_inrichten
+from klanttevredenheid.services import ROL_PERMISSIES as KTO_PERMISSIES
 from tests.factories import MedewerkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +18,18 @@ def test_elke_rol_bestaat_als_groep_na_migratie():
 
 @pytest.mark.parametrize("rol", sorted(ROL_PERMISSIES))
 def test_groep_heeft_de_permissies_van_de_rol(rol):
-    codenames = set(Group.objects.get(name=rol).permissions.values_list("codename", flat=True))
+    permissies = Group.objects.get(name=rol).permissions
 
-    assert codenames == set(ROL_PERMISSIES[rol])
+    assert set(
+        permissies.exclude(content_type__app_label="klanttevredenheid").values_list(
+            "codename", flat=True
+        )
+    ) == set(ROL_PERMISSIES[rol])
+    assert set(
+        permissies.filter(content_type__app_label="klanttevredenheid").values_list(
+            "codename", flat=True
+        )
+    ) == set(KTO_PERMISSIES.get(rol, []))
 
 
 def test_rollen_inrichten_is_herhaalbaar():
@@ -30,7 +41,7 @@ def test_rollen_inrichten_is_herhaalbaar():
     assert Group.objects.count() == aantal
     assert Group.objects.get(name=rollen.DIRECTIE).permissions.count() == len(
         ROL_PERMISSIES[rollen.DIRECTIE]
-    )
+    ) + len(KTO_PERMISSIES[rollen.DIRECTIE])
 
 
 def test_medewerker_krijgt_rollen_en_afdelingen(afdeling_a):

@@ -1,0 +1,193 @@
+"""The satisfaction figures, each defined once (DESIGN.md section 6; issue "Klanttevredenheid").
+
+- gemiddelde: the mean rapportcijfer (1-10) of the responses received in the period, rounded half
+  up to 1 decimal (7.25 -> 7.3); no responses means no figure (None, shown as "geen gegevens").
+- NPS: % promoters (9-10) minus % detractors (0-6) of the responses that answered the recommend
+  question, rounded half away from zero to a whole number, -100..+100; none answered: None.
+- respons: responses received in the period; uitnodigingen: invitations sent in the period;
+  responspercentage: responses / invitations sent, in % with 1 decimal (None without invitations).
+
+Periods are Europe/Amsterdam calendar months and quarters; a response counts in the period it was
+received, an invitation in the period it was sent. Everything aggregates in the database: one query
+for the responses and one for the invitations, whatever the number of rows or groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncQuarter
+
+from klachten.termijnen import AMSTERDAM
+from klanttevredenheid.models import Respons, Uitnodiging, UitnodigingStatus
+
+PROMOTOR_VANAF = 9
+CRITICUS_TOT_EN_MET = 6
+LAAG_CIJFER_TOT_EN_MET = 5
+
+# The ways the figures can be broken down, and the field each reads on a response and on an
+# invitation (both through their contact moment).
+DIMENSIES = {
+    "label": "contactmoment__label",
+    "afdeling": "contactmoment__afdeling",
+    "behandelaar": "contactmoment__behandelaar",
+    "soort": "contactmoment__soort",
+    "groep": "contactmoment__groep",
+}
+PERIODES = {"maand": TruncMonth, "kwartaal": TruncQuarter}
+
+
+def gemiddelde(som: int | None, aantal: int) -> Decimal | None:
+    if not aantal:
+        return None
+    return (Decimal(som) / Decimal(aantal)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def nps(promotors: int, criticasters: int, aantal: int) -> int | None:
+    if not aantal:
+        return None
+    waarde = Decimal(100 * (promotors - criticasters)) / Decimal(aantal)
+    return int(waarde.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def percentage(deel: int, geheel: int) -> Decimal | None:
+    if not geheel:
+        return None
+    return (Decimal(100 * deel) / Decimal(geheel)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def is_laag(rapportcijfer: int, nps_score: int | None) -> bool:
+    """A low score asks for a follow-up: grade 5 or lower, or a detractor on the NPS question."""
+    return rapportcijfer <= LAAG_CIJFER_TOT_EN_MET or (
+        nps_score is not None and nps_score <= CRITICUS_TOT_EN_MET
+    )
+
+
+@dataclass(frozen=True)
+class Cijfers:
+    groep: dict  # the values of the breakdown, e.g. {"afdeling": 3, "kwartaal": date(2026, 4, 1)}
+    respons: int
+    gemiddelde: Decimal | None
+    nps: int | None
+    nps_respons: int
+    uitnodigingen: int
+
+    @property
+    def responspercentage(self) -> Decimal | None:
+        return percentage(self.respons, self.uitnodigingen)
+
+
+def cijfers(
+    *,
+    van: dt.datetime,
+    tot: dt.datetime,
+    per: tuple[str, ...] = (),
+    responsen: QuerySet[Respons] | None = None,
+    uitnodigingen: QuerySet[Uitnodiging] | None = None,
+) -> list[Cijfers]:
+    """The figures of the period [van, tot), broken down by `per` (names of DIMENSIES and
+    PERIODES); `responsen` and `uitnodigingen` narrow what counts (e.g. one afdeling)."""
+    responsen = Respons.objects.all() if responsen is None else responsen
+    uitnodigingen = Uitnodiging.objects.all() if uitnodigingen is None else uitnodigingen
+
+    def velden(moment: str) -> dict:
+        return {
+            naam: (
+                PERIODES[naam](moment, tzinfo=AMSTERDAM) if naam in PERIODES else F(DIMENSIES[naam])
+            )
+            for naam in per
+        }
+
+    r_rijen = _gegroepeerd(
+        responsen.filter(ontvangen_op__gte=van, ontvangen_op__lt=tot),
+        velden("ontvangen_op"),
+        respons=Count("pk"),
+        som=Sum("rapportcijfer"),
+        nps_respons=Count("nps_score"),
+        promotors=Count("pk", filter=Q(nps_score__gte=PROMOTOR_VANAF)),
+        criticasters=Count("pk", filter=Q(nps_score__lte=CRITICUS_TOT_EN_MET)),
+    )
+    u_rijen = _gegroepeerd(
+        uitnodigingen.filter(
+            verzonden_op__gte=van,
+            verzonden_op__lt=tot,
+            status__in=[UitnodigingStatus.VERZONDEN, UitnodigingStatus.BEANTWOORD],
+        ),
+        velden("verzonden_op"),
+        verzonden=Count("pk"),
+    )
+
+    def sleutel(rij: dict) -> tuple:
+        return tuple(_datum(rij[naam]) if naam in PERIODES else rij[naam] for naam in per)
+
+    per_sleutel: dict[tuple, dict] = {}
+    for rij in r_rijen:
+        per_sleutel[sleutel(rij)] = rij
+    verzonden = {sleutel(rij): rij["verzonden"] for rij in u_rijen}
+    uitkomst = []
+    for s in sorted(set(per_sleutel) | set(verzonden), key=_sorteerbaar):
+        rij = per_sleutel.get(s, {})
+        uitkomst.append(
+            Cijfers(
+                groep=dict(zip(per, s, strict=True)),
+                respons=rij.get("respons", 0),
+                gemiddelde=gemiddelde(rij.get("som"), rij.get("respons", 0)),
+                nps=nps(
+                    rij.get("promotors", 0), rij.get("criticasters", 0), rij.get("nps_respons", 0)
+                ),
+                nps_respons=rij.get("nps_respons", 0),
+                uitnodigingen=verzonden.get(s, 0),
+            )
+        )
+    return uitkomst
+
+
+def _gegroepeerd(qs: QuerySet, groepering: dict, **aggregaten) -> list[dict]:
+    """One row per group (one query); without a breakdown, one row for everything."""
+    if not groepering:
+        rij = qs.aggregate(**aggregaten)
+        return [rij] if any(rij.values()) else []
+    return list(qs.values(**groepering).annotate(**aggregaten).order_by())
+
+
+def totaal(*, van: dt.datetime, tot: dt.datetime, **kwargs) -> Cijfers:
+    """The figures of the whole period, in one row (zeros and None when there is nothing)."""
+    rijen = cijfers(van=van, tot=tot, **kwargs)
+    return rijen[0] if rijen else Cijfers({}, 0, None, None, 0, 0)
+
+
+def _datum(waarde) -> dt.date:
+    return waarde.astimezone(AMSTERDAM).date() if isinstance(waarde, dt.datetime) else waarde
+
+
+def _sorteerbaar(sleutel: tuple) -> tuple:
+    return tuple(
+        (w is None, str(w) if not isinstance(w, dt.date) else w.isoformat()) for w in sleutel
+    )
+
+
+# Quarters ----------------------------------------------------------------------------------------
+
+
+def kwartaal_van(datum: dt.date) -> tuple[int, int]:
+    return datum.year, (datum.month - 1) // 3 + 1
+
+
+def kwartaal_grenzen(jaar: int, kwartaal: int) -> tuple[dt.datetime, dt.datetime]:
+    """[begin, end) of a quarter in Europe/Amsterdam time."""
+    begin = dt.datetime(jaar, 3 * kwartaal - 2, 1, tzinfo=AMSTERDAM)
+    eind_jaar, eind_maand = (jaar + 1, 1) if kwartaal == 4 else (jaar, 3 * kwartaal + 1)
+    return begin, dt.datetime(eind_jaar, eind_maand, 1, tzinfo=AMSTERDAM)
+
+
+def vorig_kwartaal(jaar: int, kwartaal: int) -> tuple[int, int]:
+    return (jaar - 1, 4) if kwartaal == 1 else (jaar, kwartaal - 1)
+
+
+def maand_grenzen(jaar: int, maand: int) -> tuple[dt.datetime, dt.datetime]:
+    begin = dt.datetime(jaar, maand, 1, tzinfo=AMSTERDAM)
+    eind = dt.datetime(jaar + maand // 12, maand % 12 + 1, 1, tzinfo=AMSTERDAM)
+    return begin, eind

@@ -1,0 +1,161 @@
+"""Reads of the customer-satisfaction app: which responses and follow-ups a staff member sees
+(DESIGN.md sections 6 and 10), and the lists of the dashboard."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from klachten import rollen
+from klachten.models import Afdeling, Label, Medewerker
+from klanttevredenheid.models import (
+    Contactmoment,
+    ContactmomentSoort,
+    Enquetegroep,
+    Opvolging,
+    OpvolgingStatus,
+    Respons,
+    Uitnodiging,
+)
+
+# Roles that work with the survey results; a system account (API) does not.
+KTO_ROLLEN = frozenset(
+    {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER, rollen.DIRECTIE, rollen.BEHEERDER}
+)
+
+
+def ziet_klanttevredenheid(gebruiker) -> bool:
+    """Whether the user has a role that works with survey results at all."""
+    return gebruiker.is_authenticated and (
+        gebruiker.is_superuser or bool(rollen.rollen_van(gebruiker) & KTO_ROLLEN)
+    )
+
+
+def ziet_andermans_resultaten(gebruiker) -> bool:
+    """Teamleider, directie and beheerder see results beyond their own contact moments."""
+    return rollen.ziet_alle_klachten(gebruiker) or rollen.TEAMLEIDER in rollen.rollen_van(gebruiker)
+
+
+def _zichtbaar(gebruiker, pad: str = "") -> Q | None:
+    """The condition on a contact moment (reached through `pad`) that the user may see, None
+    for everything, or Q(pk__in=[]) for nothing.
+
+    Results go to the handler and their team leader (DESIGN.md section 6): a behandelaar sees the
+    contact moments they handled; a teamleider also those of their afdelingen; directie and
+    beheerder see all.
+    """
+    if not ziet_klanttevredenheid(gebruiker):
+        return Q(pk__in=[])
+    if rollen.ziet_alle_klachten(gebruiker):
+        return None
+    zichtbaar = Q(**{f"{pad}behandelaar": gebruiker})
+    if rollen.TEAMLEIDER in rollen.rollen_van(gebruiker):
+        zichtbaar |= Q(**{f"{pad}afdeling__in": gebruiker.afdelingen.values("pk")})
+    return zichtbaar
+
+
+def _beperkt(qs: QuerySet, gebruiker, pad: str) -> QuerySet:
+    zichtbaar = _zichtbaar(gebruiker, pad)
+    return qs if zichtbaar is None else qs.filter(zichtbaar)
+
+
+def contactmomenten_voor(gebruiker) -> QuerySet[Contactmoment]:
+    return _beperkt(Contactmoment.objects.all(), gebruiker, "")
+
+
+def responsen_voor(gebruiker) -> QuerySet[Respons]:
+    """Survey responses this staff user may see (see _zichtbaar)."""
+    return _beperkt(Respons.objects.all(), gebruiker, "contactmoment__")
+
+
+def uitnodigingen_voor(gebruiker) -> QuerySet[Uitnodiging]:
+    """Invitations this staff user may see: the same contact moments as their responses, so a
+    response rate compares like with like."""
+    return _beperkt(Uitnodiging.objects.all(), gebruiker, "contactmoment__")
+
+
+def opvolgingen_voor(gebruiker) -> QuerySet[Opvolging]:
+    """Follow-ups this staff user may see: those of visible responses, and those assigned to them
+    (a follow-up may be reassigned in the admin). Open first, then the oldest first."""
+    opvolgingen = Opvolging.objects.order_by(
+        Case(When(status=OpvolgingStatus.OPEN, then=0), default=1), "created_at", "pk"
+    )
+    zichtbaar = _zichtbaar(gebruiker, "respons__contactmoment__")
+    if zichtbaar is None:
+        return opvolgingen
+    if not ziet_klanttevredenheid(gebruiker):
+        return opvolgingen.none()
+    return opvolgingen.filter(zichtbaar | Q(toegewezen_aan=gebruiker))
+
+
+def opvolging_details(gebruiker) -> QuerySet[Opvolging]:
+    """Follow-ups this user may see, with everything the follow-up page shows in one query."""
+    return opvolgingen_voor(gebruiker).select_related(
+        "respons__contactmoment__label",
+        "respons__contactmoment__afdeling",
+        "respons__contactmoment__behandelaar",
+        "respons__contactmoment__klacht",
+        "toegewezen_aan",
+        "afgerond_door",
+    )
+
+
+def open_opvolgingen(gebruiker) -> QuerySet[Opvolging]:
+    """The dashboard's 'terugbellen' list: open follow-ups, the user's own first, then the
+    oldest first (the customer has waited longest)."""
+    return (
+        opvolgingen_voor(gebruiker)
+        .filter(status=OpvolgingStatus.OPEN)
+        .select_related(
+            "respons__contactmoment__afdeling",
+            "respons__contactmoment__behandelaar",
+            "toegewezen_aan",
+        )
+        .annotate(
+            is_eigen=Case(
+                When(toegewezen_aan=gebruiker, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("is_eigen", "created_at", "pk")
+    )
+
+
+def recente_responsen(
+    gebruiker, *, van=None, tot=None, met_opmerking: bool = False
+) -> QuerySet[Respons]:
+    """Responses of the period [van, tot) this user may see, newest first, with their contact
+    moment, afdeling, behandelaar and follow-up joined (no query per row). `met_opmerking`: only
+    those with a toelichting or verbetertips."""
+    responsen = responsen_voor(gebruiker).select_related(
+        "contactmoment__label",
+        "contactmoment__afdeling",
+        "contactmoment__behandelaar",
+        "opvolging",
+    )
+    if van is not None:
+        responsen = responsen.filter(ontvangen_op__gte=van)
+    if tot is not None:
+        responsen = responsen.filter(ontvangen_op__lt=tot)
+    if met_opmerking:
+        responsen = responsen.exclude(toelichting="", verbetertips="")
+    return responsen.order_by("-ontvangen_op", "-pk")
+
+
+def groepnamen(dimensie: str, waarden) -> dict:
+    """Display names of the values a breakdown of the figures returns (ids for afdeling,
+    behandelaar and label: one query; codes for soort and groep: none)."""
+    waarden = {w for w in waarden if w is not None}
+    if dimensie == "soort":
+        return {w: ContactmomentSoort(w).label for w in waarden if w in ContactmomentSoort.values}
+    if dimensie == "groep":
+        return {w: Enquetegroep(w).label for w in waarden if w in Enquetegroep.values}
+    model = {"afdeling": Afdeling, "behandelaar": Medewerker, "label": Label}[dimensie]
+    if not waarden:
+        return {}
+    return {pk: str(obj) for pk, obj in model.objects.in_bulk(waarden).items()}
+
+
+def aantal_open_opvolgingen(gebruiker) -> int:
+    """How many follow-ups this user may see are still open (the badge in the menu): one query."""
+    return opvolgingen_voor(gebruiker).filter(status=OpvolgingStatus.OPEN).order_by().count()

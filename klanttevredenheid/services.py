@@ -1,0 +1,592 @@
+"""Writes of the customer-satisfaction app (DESIGN.md section 6): contact moments and their
+invitations with the 4-week throttle, sending invitations, answering the survey, following up a low
+score, the kwartaalcijfer and erasing personal data after 3 months."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from klachten import berichten, rollen, selectors, termijnen
+from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
+from klachten.termijnen import AMSTERDAM
+from klachten.workflow import BerichtSoort
+from klanttevredenheid import cijfers
+from klanttevredenheid.models import (
+    Bron,
+    Campagne,
+    Contactmoment,
+    ContactmomentSoort,
+    Enquete,
+    Enquetegroep,
+    Kwartaalcijfer,
+    Opvolging,
+    OpvolgingStatus,
+    RedenOvergeslagen,
+    Respons,
+    Uitnodiging,
+    UitnodigingStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+NIET_OPNIEUW_BINNEN_DAGEN = 28
+"""Throttle: a customer invited less than 4 weeks (28 days) before is not invited again; 28 days
+or more after the previous invitation they are (DESIGN.md section 6)."""
+
+HOOGSTENS_TE_LAAT = dt.timedelta(days=14)
+"""An invitation that would go out more than 14 days after its planned moment (an import of old
+contact moments) is not sent: the customer would no longer remember the contact."""
+
+BEWAARTERMIJN_MAANDEN = 3
+"""Personal data of an invitation is erased 3 months after it was sent (DESIGN.md section 6)."""
+
+
+MAX_TEKST = 2000
+"""The longest toelichting or verbetertips we store."""
+
+
+class EnqueteNietBeschikbaar(Exception):
+    """The survey link is unknown, expired or used."""
+
+    ONBEKEND, VERLOPEN, BEANTWOORD = "onbekend", "verlopen", "beantwoord"
+
+    def __init__(self, reden: str):
+        super().__init__(reden)
+        self.reden = reden
+
+
+def email_normaliseren(email: str) -> str:
+    """The form in which two addresses of the same customer compare equal."""
+    return (email or "").strip().lower()
+
+
+def enquete_instelling(soort: str, _cache: dict | None = None) -> Enquete:
+    """The survey settings of a contact kind (a row in the admin; defaults without one)."""
+    if _cache is not None and soort in _cache:
+        return _cache[soort]
+    instelling = Enquete.objects.filter(soort=soort).first() or Enquete(soort=soort)
+    if _cache is not None:
+        _cache[soort] = instelling
+    return instelling
+
+
+def enquetes_inrichten(*, using: str = "default") -> None:
+    """A settings row per contact kind with the defaults (idempotent; after every migrate)."""
+    for soort in ContactmomentSoort.values:
+        Enquete.objects.using(using).get_or_create(soort=soort)
+
+
+def verzendmoment(moment: dt.datetime, instelling: Enquete) -> dt.datetime:
+    """When the invitation goes out: `vertraging_dagen` after the contact moment at the send time
+    (default: the next morning at 9), Europe/Amsterdam; never before the contact moment itself."""
+    dag = termijnen.lokale_datum(moment) + dt.timedelta(days=instelling.vertraging_dagen)
+    gepland = dt.datetime.combine(dag, instelling.verzendtijd, tzinfo=AMSTERDAM)
+    return max(gepland, moment)
+
+
+# Contact moments and invitations -----------------------------------------------------------------
+
+
+@dataclass
+class NieuwContactmoment:
+    """One contact moment to record (from the workflow, the API or an import)."""
+
+    label: Label
+    soort: str
+    moment: dt.datetime
+    bron: str
+    klant_email: str = ""
+    klant_naam: str = ""
+    klantnummer: str = ""
+    afdeling: Afdeling | None = None
+    behandelaar: Medewerker | None = None
+    klacht: Klacht | None = None
+    campagne: Campagne | None = None
+    groep: str = Enquetegroep.CONTACTMOMENT
+    taal: str = "nl"
+
+
+def contactmoment_registreren(*, op: dt.datetime | None = None, **velden) -> Contactmoment:
+    """Record one contact moment and plan or skip its invitation (see contactmomenten_registreren)."""
+    return contactmomenten_registreren(rijen=[NieuwContactmoment(**velden)], op=op)[0]
+
+
+def contactmomenten_registreren(
+    *, rijen: list[NieuwContactmoment], op: dt.datetime | None = None
+) -> list[Contactmoment]:
+    """Record contact moments and decide, for each, its invitation: planned for the survey's send
+    moment, or skipped with the reason (no e-mail address, no survey after this kind, too old, or
+    the same customer by normalised e-mail or customer number was invited less than 28 days
+    before or after).
+
+    In bulk: one query reads the invitations of all these customers; a per-customer advisory lock
+    keeps two simultaneous calls for the same customer from both inviting.
+    """
+    op = op or timezone.now()
+    instellingen: dict[str, Enquete] = {}
+    with transaction.atomic():
+        momenten = Contactmoment.objects.bulk_create(
+            [
+                Contactmoment(
+                    label=rij.label,
+                    soort=rij.soort,
+                    groep=rij.groep,
+                    bron=rij.bron,
+                    moment=rij.moment,
+                    afdeling=rij.afdeling,
+                    behandelaar=rij.behandelaar,
+                    klacht=rij.klacht,
+                    campagne=rij.campagne,
+                    taal=rij.taal,
+                    klant_email=rij.klant_email.strip(),
+                    klant_naam=rij.klant_naam.strip(),
+                    klantnummer=rij.klantnummer.strip(),
+                    email_genormaliseerd=email_normaliseren(rij.klant_email),
+                )
+                for rij in rijen
+            ]
+        )
+        _klanten_vergrendelen(momenten)
+        Uitnodiging.objects.bulk_create(_uitnodigingen_plannen(momenten, instellingen, op))
+    return momenten
+
+
+def _klantsleutels(moment: Contactmoment) -> list[str]:
+    sleutels = []
+    if moment.email_genormaliseerd:
+        sleutels.append("e:" + moment.email_genormaliseerd)
+    if moment.klantnummer:
+        sleutels.append("k:" + moment.klantnummer)
+    return sleutels
+
+
+def _klanten_vergrendelen(momenten: list[Contactmoment]) -> None:
+    sleutels = sorted({s for m in momenten for s in _klantsleutels(m)})
+    if sleutels:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(s)) FROM unnest(%s::text[]) AS s ORDER BY s",
+                [sleutels],
+            )
+
+
+def _uitnodigingen_plannen(
+    momenten: list[Contactmoment], instellingen: dict, op: dt.datetime
+) -> list[Uitnodiging]:
+    uitnodigingen, kandidaten = [], []
+    for moment in momenten:
+        instelling = enquete_instelling(moment.soort, instellingen)
+        gepland = verzendmoment(moment.moment, instelling)
+        reden = ""
+        if not instelling.uitnodigen:
+            reden = RedenOvergeslagen.ENQUETE_UIT
+        elif not moment.klant_email:
+            reden = RedenOvergeslagen.GEEN_EMAIL
+        elif gepland < op - HOOGSTENS_TE_LAAT:
+            reden = RedenOvergeslagen.TE_OUD
+        uitnodiging = Uitnodiging(
+            contactmoment=moment,
+            status=UitnodigingStatus.OVERGESLAGEN if reden else UitnodigingStatus.GEPLAND,
+            reden_overgeslagen=reden,
+            verzenden_op=None if reden else gepland,
+            nps_vragen=instelling.nps_vragen,
+        )
+        uitnodigingen.append(uitnodiging)
+        if not reden:
+            kandidaten.append(uitnodiging)
+    if not kandidaten:
+        return uitnodigingen
+
+    # The invitation days of these customers around the planned ones, from the database...
+    grens = dt.timedelta(days=NIET_OPNIEUW_BINNEN_DAGEN)
+    momenten_gepland = [u.verzenden_op for u in kandidaten]
+    emails = {u.contactmoment.email_genormaliseerd for u in kandidaten} - {""}
+    nummers = {u.contactmoment.klantnummer for u in kandidaten} - {""}
+    eerder = (
+        Uitnodiging.objects.filter(
+            Q(contactmoment__email_genormaliseerd__in=emails)
+            | Q(contactmoment__klantnummer__in=nummers),
+            verzenden_op__gt=min(momenten_gepland) - grens,
+            verzenden_op__lt=max(momenten_gepland) + grens,
+        )
+        .exclude(status=UitnodigingStatus.OVERGESLAGEN)
+        .exclude(contactmoment__in=momenten)
+        .values_list(
+            "contactmoment__email_genormaliseerd", "contactmoment__klantnummer", "verzenden_op"
+        )
+    )
+    dagen: dict[str, list[dt.date]] = defaultdict(list)
+    for email, nummer, verzenden_op in eerder:
+        dag = termijnen.lokale_datum(verzenden_op)
+        if email:
+            dagen["e:" + email].append(dag)
+        if nummer:
+            dagen["k:" + nummer].append(dag)
+    # ...and those of this batch, in the order they go out.
+    for uitnodiging in sorted(kandidaten, key=lambda u: (u.verzenden_op, u.contactmoment.pk)):
+        dag = termijnen.lokale_datum(uitnodiging.verzenden_op)
+        sleutels = _klantsleutels(uitnodiging.contactmoment)
+        if any(
+            abs((dag - eerdere).days) < NIET_OPNIEUW_BINNEN_DAGEN
+            for sleutel in sleutels
+            for eerdere in dagen[sleutel]
+        ):
+            uitnodiging.status = UitnodigingStatus.OVERGESLAGEN
+            uitnodiging.reden_overgeslagen = RedenOvergeslagen.RECENT_UITGENODIGD
+            uitnodiging.verzenden_op = None
+        else:
+            for sleutel in sleutels:
+                dagen[sleutel].append(dag)
+    return uitnodigingen
+
+
+def enquete_url(uitnodiging: Uitnodiging) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "klanttevredenheid:enquete", kwargs={"token": uitnodiging.token}
+    )
+
+
+AANLEIDING = {
+    ContactmomentSoort.VERZEKERING_AFGESLOTEN: _(
+        "U hebt onlangs een verzekering bij ons afgesloten."
+    ),
+    ContactmomentSoort.VRAAG_KLANTENSERVICE: _("U had onlangs contact met onze klantenservice."),
+    ContactmomentSoort.SCHADE_GEMELD: _("U hebt onlangs een schade of declaratie bij ons gemeld."),
+    ContactmomentSoort.GEGEVENS_GEWIJZIGD: _("U hebt onlangs uw gegevens bij ons gewijzigd."),
+    ContactmomentSoort.OPZEGGING: _("U hebt onlangs een verzekering bij ons opgezegd."),
+    ContactmomentSoort.KLACHT_AFGEHANDELD: _("We hebben onlangs uw klacht afgehandeld."),
+    ContactmomentSoort.KLACHT_AFGEWEZEN: _("We hebben onlangs een besluit genomen over uw klacht."),
+    ContactmomentSoort.JAARONDERZOEK: _(
+        "Eens per jaar vragen we onze klanten wat zij van ons vinden."
+    ),
+}
+
+
+def uitnodigingen_versturen(*, op: dt.datetime | None = None, per: int = 200) -> int:
+    """Send every planned invitation whose moment has come: a single-use link that expires after
+    the survey's term (default 30 days), through the outbox. Claimed with SKIP LOCKED, so two runs
+    side by side send nothing twice; catches up after an outage."""
+    op = op or timezone.now()
+    instellingen: dict[str, Enquete] = {}
+    verstuurd = 0
+    while True:
+        with transaction.atomic():
+            partij = list(
+                Uitnodiging.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("contactmoment__label")
+                .filter(status=UitnodigingStatus.GEPLAND, verzenden_op__lte=op)
+                .order_by("verzenden_op", "pk")[:per]
+            )
+            if not partij:
+                return verstuurd
+            for uitnodiging in partij:
+                _uitnodiging_versturen(
+                    uitnodiging,
+                    enquete_instelling(uitnodiging.contactmoment.soort, instellingen),
+                    op,
+                )
+            Uitnodiging.objects.bulk_update(
+                partij, ["status", "verzonden_op", "verloopt_op", "token", "bericht"]
+            )
+            verstuurd += len(partij)
+
+
+def _uitnodiging_versturen(uitnodiging: Uitnodiging, instelling: Enquete, op: dt.datetime) -> None:
+    moment = uitnodiging.contactmoment
+    uitnodiging.token = secrets.token_urlsafe(32)
+    uitnodiging.status = UitnodigingStatus.VERZONDEN
+    uitnodiging.verzonden_op = op
+    # Valid through the whole last day the e-mail names: until midnight after it.
+    laatste_dag = termijnen.lokale_datum(op) + dt.timedelta(days=instelling.geldig_dagen)
+    uitnodiging.verloopt_op = dt.datetime.combine(
+        laatste_dag + dt.timedelta(days=1), dt.time(), tzinfo=AMSTERDAM
+    )
+    with translation.override(moment.taal):
+        aanleiding = str(AANLEIDING.get(moment.soort, ""))
+    onderwerp, tekst = berichten.tekst_opstellen(
+        soort=BerichtSoort.KTO_UITNODIGING,
+        taal=moment.taal,
+        label=moment.label,
+        context={
+            "klant_naam": moment.klant_naam,
+            "aanleiding": aanleiding,
+            "enquete_url": enquete_url(uitnodiging),
+            "geldig_tot": uitnodiging.geldig_tot,
+        },
+    )
+    uitnodiging.bericht = berichten.bericht_versturen(
+        klacht=None,
+        label=moment.label,
+        soort=BerichtSoort.KTO_UITNODIGING,
+        onderwerp=onderwerp,
+        tekst=tekst,
+        door=None,
+        aan=moment.klant_email,
+    )
+
+
+# The survey ------------------------------------------------------------------------------------
+
+
+def uitnodiging_voor_token(token: str, *, op: dt.datetime | None = None) -> Uitnodiging:
+    """The invitation of a survey link that can still be answered; else EnqueteNietBeschikbaar."""
+    op = op or timezone.now()
+    uitnodiging = (
+        Uitnodiging.objects.select_related("contactmoment__label").filter(token=token).first()
+        if token
+        else None
+    )
+    if uitnodiging is None:
+        raise EnqueteNietBeschikbaar(EnqueteNietBeschikbaar.ONBEKEND)
+    if uitnodiging.status == UitnodigingStatus.BEANTWOORD:
+        raise EnqueteNietBeschikbaar(EnqueteNietBeschikbaar.BEANTWOORD)
+    if uitnodiging.status != UitnodigingStatus.VERZONDEN or uitnodiging.verloopt_op <= op:
+        raise EnqueteNietBeschikbaar(EnqueteNietBeschikbaar.VERLOPEN)
+    return uitnodiging
+
+
+def enquete_beantwoorden(
+    *,
+    token: str,
+    rapportcijfer: int,
+    nps_score: int | None = None,
+    toelichting: str = "",
+    verbetertips: str = "",
+    op: dt.datetime | None = None,
+) -> Respons:
+    """Store the customer's answer, once: the invitation row is locked, so a second submission
+    (another tab, a double click) finds it answered. A low score (grade 5 or lower, or an NPS
+    detractor) alerts the behandelaar and their teamleider and opens a follow-up."""
+    op = op or timezone.now()
+    if not 1 <= rapportcijfer <= 10:
+        raise ValueError("rapportcijfer moet 1 tot en met 10 zijn")
+    if nps_score is not None and not 0 <= nps_score <= 10:
+        raise ValueError("nps_score moet 0 tot en met 10 zijn")
+    if max(len(toelichting), len(verbetertips)) > MAX_TEKST:
+        raise ValueError(f"toelichting en verbetertips hooguit {MAX_TEKST} tekens")
+    with transaction.atomic():
+        gevonden = uitnodiging_voor_token(token, op=op)
+        uitnodiging = (
+            Uitnodiging.objects.select_for_update(of=("self",))
+            .select_related("contactmoment__label", "contactmoment__afdeling")
+            .get(pk=gevonden.pk)
+        )
+        if uitnodiging.status != UitnodigingStatus.VERZONDEN:
+            raise EnqueteNietBeschikbaar(EnqueteNietBeschikbaar.BEANTWOORD)
+        respons = Respons.objects.create(
+            contactmoment=uitnodiging.contactmoment,
+            rapportcijfer=rapportcijfer,
+            nps_score=nps_score if uitnodiging.nps_vragen else None,
+            toelichting=toelichting.strip(),
+            verbetertips=verbetertips.strip(),
+            ontvangen_op=op,
+        )
+        uitnodiging.status = UitnodigingStatus.BEANTWOORD
+        uitnodiging.save(update_fields=["status"])
+        if cijfers.is_laag(respons.rapportcijfer, respons.nps_score):
+            _opvolgen(respons)
+    return respons
+
+
+def _opvolgen(respons: Respons) -> Opvolging:
+    moment = respons.contactmoment
+    opvolging = Opvolging.objects.create(respons=respons, toegewezen_aan=moment.behandelaar)
+    ontvangers = selectors.teamleiders(moment.afdeling_id)
+    behandelaar = moment.behandelaar
+    if (
+        behandelaar
+        and behandelaar.is_active
+        and behandelaar.email
+        and behandelaar not in ontvangers
+    ):
+        ontvangers.insert(0, behandelaar)
+    if ontvangers:
+        onderwerp, tekst = berichten.tekst_opstellen(
+            soort=BerichtSoort.KTO_SIGNAAL,
+            taal="nl",
+            label=moment.label,
+            context={
+                "respons": respons,
+                "contactmoment": moment,
+                "opvolging_url": settings.SITE_URL.rstrip("/")
+                + reverse("klanttevredenheid:opvolging", kwargs={"pk": opvolging.pk}),
+            },
+        )
+        for ontvanger in ontvangers:
+            berichten.bericht_versturen(
+                klacht=moment.klacht,
+                label=moment.label,
+                soort=BerichtSoort.KTO_SIGNAAL,
+                onderwerp=onderwerp,
+                tekst=tekst,
+                door=None,
+                aan=ontvanger.email,
+            )
+    else:
+        logger.warning("Lage score zonder behandelaar of teamleider (respons %s)", respons.pk)
+    return opvolging
+
+
+def opvolging_afronden(*, opvolging: Opvolging, door: Medewerker, notitie: str) -> Opvolging:
+    """Close the follow-up of a low score with what was done (the customer was called back)."""
+    if not notitie.strip():
+        raise ValueError("Een opvolging wordt afgerond met een verslag.")
+    with transaction.atomic():
+        opvolging = Opvolging.objects.select_for_update().get(pk=opvolging.pk)
+        if opvolging.status == OpvolgingStatus.AFGEROND:
+            return opvolging
+        opvolging.status = OpvolgingStatus.AFGEROND
+        opvolging.notitie = notitie.strip()
+        opvolging.afgerond_op = timezone.now()
+        opvolging.afgerond_door = door
+        opvolging.save(update_fields=["status", "notitie", "afgerond_op", "afgerond_door"])
+    return opvolging
+
+
+# The kwartaalcijfer ------------------------------------------------------------------------------
+
+
+def kwartaalcijfers_berekenen(*, op: dt.datetime | None = None) -> list[Kwartaalcijfer]:
+    """On the first day of a quarter: the average grade of the quarter before, per label, computed
+    once, stored and published (DESIGN.md section 6). Computes every missing quarter from the
+    label's first response (catches up; idempotent: a stored quarter is never computed again, so
+    late responses do not change it)."""
+    op = op or timezone.now()
+    laatste = cijfers.vorig_kwartaal(*cijfers.kwartaal_van(termijnen.lokale_datum(op)))
+    berekend = []
+    for label in Label.objects.order_by("pk"):
+        eerste = (
+            Respons.objects.filter(contactmoment__label=label)
+            .order_by("ontvangen_op")
+            .values_list("ontvangen_op", flat=True)
+            .first()
+        )
+        kwartaal = cijfers.kwartaal_van(termijnen.lokale_datum(eerste)) if eerste else laatste
+        al = set(Kwartaalcijfer.objects.filter(label=label).values_list("jaar", "kwartaal"))
+        while kwartaal <= laatste:
+            if kwartaal not in al:
+                berekend.append(_kwartaalcijfer(label, *kwartaal, op))
+            kwartaal = (kwartaal[0] + 1, 1) if kwartaal[1] == 4 else (kwartaal[0], kwartaal[1] + 1)
+    return [k for k in berekend if k is not None]
+
+
+def _kwartaalcijfer(label: Label, jaar: int, kwartaal: int, op: dt.datetime):
+    van, tot = cijfers.kwartaal_grenzen(jaar, kwartaal)
+    uitkomst = cijfers.totaal(
+        van=van,
+        tot=tot,
+        responsen=Respons.objects.filter(contactmoment__label=label),
+        uitnodigingen=Uitnodiging.objects.none(),
+    )
+    with transaction.atomic():
+        cijfer, nieuw = Kwartaalcijfer.objects.get_or_create(
+            label=label,
+            jaar=jaar,
+            kwartaal=kwartaal,
+            defaults={
+                "gemiddelde": uitkomst.gemiddelde,
+                "nps": uitkomst.nps,
+                "aantal": uitkomst.respons,
+                "berekend_op": op,
+            },
+        )
+    return cijfer if nieuw else None
+
+
+# Privacy ---------------------------------------------------------------------------------------
+
+
+def persoonsgegevens_wissen(*, op: dt.datetime | None = None) -> int:
+    """Erase the customer's e-mail, name and customer number 3 months after the invitation was
+    sent (or, without one, 3 months after the contact moment), with the invitation e-mail itself;
+    grade, comment, kind, label and afdeling stay, anonymous (DESIGN.md section 6)."""
+    op = op or timezone.now()
+    # On the day the 3 months are over: everything sent on or before that date 3 months ago.
+    grens_datum = termijnen.maanden_later(termijnen.lokale_datum(op), -BEWAARTERMIJN_MAANDEN)
+    grens = dt.datetime.combine(grens_datum + dt.timedelta(days=1), dt.time(), tzinfo=AMSTERDAM)
+    te_wissen = Contactmoment.objects.filter(geanonimiseerd_op__isnull=True).filter(
+        Q(uitnodiging__verzonden_op__lt=grens)
+        | Q(uitnodiging__verzonden_op__isnull=True, moment__lt=grens)
+    )
+    with transaction.atomic():
+        ids = list(te_wissen.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Bericht.objects.filter(
+            pk__in=Uitnodiging.objects.filter(contactmoment__in=ids, bericht__isnull=False).values(
+                "bericht"
+            )
+        ).update(aan="", onderwerp="", tekst="")
+        Contactmoment.objects.filter(pk__in=ids).update(
+            klant_email="",
+            klant_naam="",
+            klantnummer="",
+            email_genormaliseerd="",
+            geanonimiseerd_op=op,
+        )
+    return len(ids)
+
+
+def contactmoment_uit_klacht(*, klacht_id: int) -> Contactmoment | None:
+    """A closed complaint is a contact moment: handled, or rejected when not admissible."""
+    klacht = (
+        Klacht.objects.select_related("label", "afdeling", "behandelaar")
+        .filter(pk=klacht_id)
+        .first()
+    )
+    if klacht is None or klacht.afgesloten_op is None:
+        return None
+    return contactmoment_registreren(
+        label=klacht.label,
+        soort=(
+            ContactmomentSoort.KLACHT_AFGEWEZEN
+            if klacht.is_ontvankelijk is False
+            else ContactmomentSoort.KLACHT_AFGEHANDELD
+        ),
+        moment=klacht.afgesloten_op,
+        bron=Bron.WORKFLOW,
+        klant_email=klacht.klant_email,
+        klant_naam=klacht.klant_naam,
+        afdeling=klacht.afdeling,
+        behandelaar=klacht.behandelaar,
+        klacht=klacht,
+        taal=klacht.taal,
+    )
+
+
+ROL_PERMISSIES = {
+    rollen.KLACHTBEHANDELAAR: ["view_respons", "view_opvolging", "change_opvolging"],
+    rollen.TEAMLEIDER: ["view_respons", "view_opvolging", "change_opvolging"],
+    rollen.DIRECTIE: ["view_respons", "view_opvolging", "view_kwartaalcijfer"],
+    rollen.SYSTEEMKOPPELING: ["add_contactmoment"],
+    rollen.BEHEERDER: [
+        f"{actie}_{model}"
+        for model in ("enquete", "campagne", "contactmoment", "uitnodiging", "respons", "opvolging")
+        for actie in ("view", "add", "change", "delete")
+    ]
+    + ["view_kwartaalcijfer"],
+}
+
+
+def rechten_inrichten(*, using: str = "default") -> None:
+    """Give the role groups this app's permissions (idempotent; after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for rol, codenames in ROL_PERMISSIES.items():
+        groep, _nieuw = Group.objects.using(using).get_or_create(name=rol)
+        groep.permissions.add(
+            *Permission.objects.using(using).filter(
+                content_type__app_label="klanttevredenheid", codename__in=codenames
+            )
+        )

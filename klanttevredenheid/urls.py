@@ -1,0 +1,20 @@
+from django.urls import path
+
+from klanttevredenheid.views import medewerker, publiek
+
+app_name = "klanttevredenheid"
+
+urlpatterns = [
+    # Staff (before the public per-label page: "medewerker" is no label)
+    path("medewerker/klanttevredenheid/", medewerker.dashboard, name="dashboard"),
+    path(
+        "medewerker/klanttevredenheid/opvolgingen/<int:pk>/",
+        medewerker.opvolging,
+        name="opvolging",
+    ),
+    # Customers
+    path("enquete/<str:token>/", publiek.enquete, name="enquete"),
+    path("enquete/<str:token>/bedankt/", publiek.bedankt, name="bedankt"),
+    path("klanttevredenheid/", publiek.kwartaalcijfers, name="publiek"),
+    path("<slug:label_slug>/klanttevredenheid/", publiek.kwartaalcijfers, name="publiek-label"),
+]

@@ -1,0 +1,106 @@
+"""Personal data of an invitation is erased 3 months after it was sent; the grade, comment, kind and
+afdeling stay, and so do the figures (issue Klanttevredenheid, acceptance 3)."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from klachten.termijnen import AMSTERDAM
+from klanttevredenheid import cijfers, services
+from klanttevredenheid.models import Contactmoment, Uitnodiging
+from tests.factories import contactmoment
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+EMAIL, NAAM, NUMMER = "jaap.privacy@example.nl", "Jaap Privacyman", "KN-998877"
+
+
+def om(datum: dt.date, uur: int = 12) -> dt.datetime:
+    return dt.datetime(datum.year, datum.month, datum.day, uur, tzinfo=AMSTERDAM)
+
+
+def tabellen_met(waarde: str) -> set[str]:
+    """Every table (history tables included) with a text column holding `waarde`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT table_name, column_name FROM information_schema.columns
+            WHERE table_schema = 'public'
+              AND data_type IN ('character varying', 'text', 'jsonb', 'json')
+            """
+        )
+        kolommen = cursor.fetchall()
+        gevonden = set()
+        for tabel, kolom in kolommen:
+            cursor.execute(
+                f'SELECT 1 FROM "{tabel}" WHERE "{kolom}"::text ILIKE %s LIMIT 1',
+                [f"%{waarde}%"],
+            )
+            if cursor.fetchone():
+                gevonden.add(tabel)
+    return gevonden
+
+
+@pytest.fixture
+def beantwoorde_uitnodiging(time_machine, behandelaar, afdeling_a):
+    time_machine.move_to(om(D(2026, 1, 5), 16), tick=False)
+    moment = contactmoment(
+        moment=om(D(2026, 1, 5), 10),
+        klant_email=EMAIL,
+        klant_naam=NAAM,
+        klantnummer=NUMMER,
+        afdeling=afdeling_a,
+        behandelaar=behandelaar,
+    )
+    services.uitnodigingen_versturen(op=om(D(2026, 1, 6), 9))
+    token = Uitnodiging.objects.get(contactmoment=moment).token
+    services.enquete_beantwoorden(
+        token=token,
+        rapportcijfer=4,
+        nps_score=2,
+        toelichting="Lang moeten wachten.",
+        op=om(D(2026, 1, 7)),
+    )
+    return moment
+
+
+def test_na_drie_maanden_staan_nergens_meer_persoonsgegevens(beantwoorde_uitnodiging):
+    van, tot = om(D(2026, 1, 1), 0), om(D(2026, 4, 1), 0)
+    voor = cijfers.cijfers(van=van, tot=tot, per=("afdeling", "soort"))
+    for waarde in (EMAIL, NAAM, NUMMER):
+        assert tabellen_met(waarde), waarde  # it was there
+
+    assert services.persoonsgegevens_wissen(op=om(D(2026, 4, 5), 3)) == 0  # 6 Jan + 3 months
+    call_command("persoonsgegevens_wissen", "--op", "2026-04-06T03:30")
+
+    for waarde in (EMAIL, NAAM, NUMMER, "jaap.privacy"):
+        assert tabellen_met(waarde) == set(), waarde
+    moment = Contactmoment.objects.select_related("respons").get(pk=beantwoorde_uitnodiging.pk)
+    assert moment.geanonimiseerd_op is not None
+    assert moment.respons.rapportcijfer == 4
+    assert moment.respons.toelichting == "Lang moeten wachten."
+    assert moment.afdeling_id is not None
+    assert cijfers.cijfers(van=van, tot=tot, per=("afdeling", "soort")) == voor
+    assert services.persoonsgegevens_wissen(op=om(D(2026, 5, 1), 3)) == 0  # nothing left
+
+
+def test_overgeslagen_contactmoment_wordt_drie_maanden_na_het_moment_gewist(time_machine):
+    time_machine.move_to(om(D(2026, 1, 5), 16), tick=False)
+    moment = contactmoment(moment=om(D(2026, 1, 5), 10), klant_email="", klant_naam=NAAM)
+
+    services.persoonsgegevens_wissen(op=om(D(2026, 4, 4), 3))
+    assert Contactmoment.objects.get(pk=moment.pk).klant_naam == NAAM
+    services.persoonsgegevens_wissen(op=om(D(2026, 4, 6), 3))
+    assert Contactmoment.objects.get(pk=moment.pk).klant_naam == ""
+
+
+def test_geplande_uitnodiging_wordt_niet_voortijdig_gewist(time_machine):
+    time_machine.move_to(om(D(2026, 1, 5), 16), tick=False)
+    moment = contactmoment(moment=om(D(2026, 1, 5), 10), klant_naam=NAAM)
+
+    services.persoonsgegevens_wissen(op=om(D(2026, 1, 20), 3))
+
+    assert Contactmoment.objects.get(pk=moment.pk).klant_naam == NAAM
