@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("klanttevredenheid.api_urls")),
     path("api/v1/", include("klachten.api.urls")),
     path("", include("klanttevredenheid.urls")),
     path("", include("klachten.urls")),

@@ -134,7 +134,7 @@ def contactmomenten_registreren(
     keeps two simultaneous calls for the same customer from both inviting.
     """
     op = op or timezone.now()
-    instellingen: dict[str, Enquete] = {}
+    instellingen = {e.soort: e for e in Enquete.objects.all()}
     with transaction.atomic():
         momenten = Contactmoment.objects.bulk_create(
             [
@@ -171,13 +171,20 @@ def _klantsleutels(moment: Contactmoment) -> list[str]:
     return sleutels
 
 
+KLANTSLOTEN = 1024
+"""Customers are locked in 1,024 buckets (by hash): a batch of any size holds at most that many
+advisory locks, well within PostgreSQL's lock table; two customers in one bucket only wait."""
+
+
 def _klanten_vergrendelen(momenten: list[Contactmoment]) -> None:
     sleutels = sorted({s for m in momenten for s in _klantsleutels(m)})
     if sleutels:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(s)) FROM unnest(%s::text[]) AS s ORDER BY s",
-                [sleutels],
+                "SELECT pg_advisory_xact_lock(%s, emmer) FROM ("
+                " SELECT DISTINCT hashtext(s) & %s AS emmer FROM unnest(%s::text[]) AS s"
+                ") AS emmers ORDER BY emmer",
+                [0x4B544F, KLANTSLOTEN - 1, sleutels],
             )
 
 
@@ -222,6 +229,7 @@ def _uitnodigingen_plannen(
         )
         .exclude(status=UitnodigingStatus.OVERGESLAGEN)
         .exclude(contactmoment__in=momenten)
+        .order_by()
         .values_list(
             "contactmoment__email_genormaliseerd", "contactmoment__klantnummer", "verzenden_op"
         )
@@ -538,16 +546,9 @@ def persoonsgegevens_wissen(*, op: dt.datetime | None = None) -> int:
     return len(ids)
 
 
-def contactmoment_uit_klacht(*, klacht_id: int) -> Contactmoment | None:
+def contactmoment_van_klacht(klacht: Klacht) -> NieuwContactmoment:
     """A closed complaint is a contact moment: handled, or rejected when not admissible."""
-    klacht = (
-        Klacht.objects.select_related("label", "afdeling", "behandelaar")
-        .filter(pk=klacht_id)
-        .first()
-    )
-    if klacht is None or klacht.afgesloten_op is None:
-        return None
-    return contactmoment_registreren(
+    return NieuwContactmoment(
         label=klacht.label,
         soort=(
             ContactmomentSoort.KLACHT_AFGEWEZEN
@@ -563,6 +564,21 @@ def contactmoment_uit_klacht(*, klacht_id: int) -> Contactmoment | None:
         klacht=klacht,
         taal=klacht.taal,
     )
+
+
+def contactmoment_uit_klacht(*, klacht_id: int) -> Contactmoment | None:
+    """Record the contact moment of a complaint that was closed (once per closing: a reopened
+    complaint that closes again is a new contact moment)."""
+    klacht = (
+        Klacht.objects.select_related("label", "afdeling", "behandelaar")
+        .filter(pk=klacht_id)
+        .first()
+    )
+    if klacht is None or klacht.afgesloten_op is None:
+        return None
+    if Contactmoment.objects.filter(klacht=klacht, moment=klacht.afgesloten_op).exists():
+        return None
+    return contactmomenten_registreren(rijen=[contactmoment_van_klacht(klacht)])[0]
 
 
 ROL_PERMISSIES = {

@@ -1624,6 +1624,15 @@ class Command(BaseCommand):
                         aantal=aantal, rng=random.Random(seed), maanden=maanden
                     )
                     self.losse_verbeterpunten_aanmaken(random.Random(seed + 1))
+                    # Imported here: klanttevredenheid reads klachten, not the other way round.
+                    from klanttevredenheid.demo import klanttevredenheid_vullen
+
+                    klanttevredenheid = klanttevredenheid_vullen(
+                        nu=self.nu,
+                        rng=random.Random(seed + 2),
+                        gebruikers=self.gebruikers,
+                        labels=list(Label.objects.order_by("pk")),
+                    )
                     self.berichten_als_verzonden_markeren(klachten)
                 if teller.aantal:
                     self.stdout.write(
@@ -1640,6 +1649,7 @@ class Command(BaseCommand):
                     )
                 )
                 self.stdout.write(self.overzicht(klachten))
+                self.stdout.write(klanttevredenheid)
             self.logins_tonen()
 
     @staticmethod
@@ -2039,6 +2049,8 @@ class Command(BaseCommand):
             f"  Inloggen voor medewerkers             {basis}/account/login/",
             f"  Werkvoorraad                          {basis}/medewerker/",
             f"  Verbeterpunten                        {basis}/medewerker/verbeterpunten/",
+            f"  Klanttevredenheid (medewerkers)       {basis}/medewerker/klanttevredenheid/",
+            f"  Klanttevredenheid (publiek)           {basis}/klanttevredenheid/",
             f"  Beheer (Django admin)                 {basis}/admin/",
             f"  API-documentatie                      {basis}/api/docs/",
         ]
