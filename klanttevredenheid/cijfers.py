@@ -6,6 +6,8 @@
   question, rounded half away from zero to a whole number, -100..+100; none answered: None.
 - respons: responses received in the period; uitnodigingen: invitations sent in the period;
   responspercentage: responses / invitations sent, in % with 1 decimal (None without invitations).
+- overgeslagen: contact moments of the period that got no invitation, per reason (the 4-week
+  throttle, no e-mail address, survey switched off, too old).
 
 Periods are Europe/Amsterdam calendar months and quarters; a response counts in the period it was
 received, an invitation in the period it was sent. Everything aggregates in the database: one query
@@ -143,6 +145,23 @@ def cijfers(
             )
         )
     return uitkomst
+
+
+def overgeslagen(
+    *, van: dt.datetime, tot: dt.datetime, uitnodigingen: QuerySet[Uitnodiging] | None = None
+) -> dict[str, int]:
+    """Skipped invitations of the contact moments in [van, tot), per reason (one query)."""
+    uitnodigingen = Uitnodiging.objects.all() if uitnodigingen is None else uitnodigingen
+    return dict(
+        uitnodigingen.filter(
+            status=UitnodigingStatus.OVERGESLAGEN,
+            contactmoment__moment__gte=van,
+            contactmoment__moment__lt=tot,
+        )
+        .values_list("reden_overgeslagen")
+        .annotate(aantal=Count("pk"))
+        .order_by()
+    )
 
 
 def _gegroepeerd(qs: QuerySet, groepering: dict, **aggregaten) -> list[dict]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from klachten import rollen
 from klachten import selectors as klacht_selectors
 from klanttevredenheid import cijfers, selectors, services
-from klanttevredenheid.models import OpvolgingStatus
+from klanttevredenheid.models import OpvolgingStatus, RedenOvergeslagen
 
 PER_PAGINA = 25
 OPEN_OPVOLGINGEN_MAX = 50
@@ -166,6 +166,7 @@ def dashboard(request):
     vorig_van, vorig_tot = cijfers.kwartaal_grenzen(*vorig)
     vorig_totaal = cijfers.totaal(van=vorig_van, tot=vorig_tot, **bereik)
     per_maand = _per_maand(cijfers.cijfers(van=van, tot=tot, per=("maand",), **bereik), kwartaal)
+    overgeslagen = cijfers.overgeslagen(van=van, tot=tot, uitnodigingen=bereik["uitnodigingen"])
 
     ziet_team = selectors.ziet_andermans_resultaten(gebruiker)
     ziet_alles = rollen.ziet_alle_klachten(gebruiker)
@@ -211,6 +212,11 @@ def dashboard(request):
         "klanttevredenheid/dashboard.html",
         {
             "kwartaal": kwartaal,
+            "overgeslagen": [
+                (RedenOvergeslagen(reden).label, aantal)
+                for reden, aantal in sorted(overgeslagen.items(), key=lambda r: -r[1])
+            ],
+            "aantal_overgeslagen": sum(overgeslagen.values()),
             "kwartaal_code": _kwartaal_code(kwartaal),
             "kwartaal_naam": _kwartaal_naam(kwartaal),
             "is_huidig_kwartaal": kwartaal == huidig,

@@ -229,3 +229,21 @@ def test_uitnodiging_staat_niet_op_het_dossier(time_machine):
     services.uitnodigingen_versturen(op=timezone.now() + dt.timedelta(days=1))
 
     assert Bericht.objects.get().klacht is None
+
+
+def test_overgeslagen_uitnodigingen_worden_per_reden_geteld(time_machine, client, behandelaar):
+    time_machine.move_to(om(D(2026, 5, 4), 16), tick=False)
+    contactmoment(klant_email="d@example.nl", behandelaar=behandelaar)
+    contactmoment(klant_email="d@example.nl", behandelaar=behandelaar)  # within 4 weeks
+    contactmoment(klant_email="d@example.nl", behandelaar=behandelaar)
+    contactmoment(klant_email="", behandelaar=behandelaar)
+    contactmoment(klant_email="e@example.nl")  # someone else's
+
+    assert cijfers.overgeslagen(van=om(D(2026, 4, 1), 0), tot=om(D(2026, 7, 1), 0)) == {
+        RedenOvergeslagen.RECENT_UITGENODIGD: 2,
+        RedenOvergeslagen.GEEN_EMAIL: 1,
+    }
+    client.force_login(behandelaar)
+    html = client.get("/medewerker/klanttevredenheid/").content.decode()
+    assert "3 contactmomenten kregen geen uitnodiging" in html
+    assert "in de 4 weken ervoor al uitgenodigd (2); geen e-mailadres (1)." in html
