@@ -575,6 +575,30 @@ class ExterneProcedure(models.Model):
         return f"{self.klacht} - {self.instantie}"
 
 
+class Termijnafloop(models.Model):
+    """How a running deadline ended: met on or before its date, or late. Written by the workflow
+    (services._actie) when a deadline stops running or moves because it was met; an answer term
+    that is suspended or extended is not met, it moves (Termijnwijziging). The reports count
+    these (rapportage: deadlines on time)."""
+
+    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="termijnaflopen")
+    termijn = models.CharField(_("termijn"), max_length=30, choices=TermijnSoort.choices)
+    uiterlijk_datum = models.DateField(_("uiterlijk"))
+    afgerond_op = models.DateTimeField(_("afgerond op"))
+    op_tijd = models.BooleanField(_("op tijd"))
+
+    class Meta:
+        verbose_name = _("afgeronde termijn")
+        verbose_name_plural = _("afgeronde termijnen")
+        ordering = ["uiterlijk_datum", "id"]
+        indexes = [
+            models.Index(fields=["termijn", "uiterlijk_datum"], name="termijnafloop_per_datum")
+        ]
+
+    def __str__(self):
+        return f"{self.klacht_id} {self.termijn} {self.uiterlijk_datum}"
+
+
 class Leermoment(models.Model):
     klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="leermomenten")
     omschrijving = models.TextField(_("omschrijving"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -33,6 +34,7 @@ from klachten.models import (
     Label,
     Leermoment,
     Medewerker,
+    Termijnafloop,
     Termijnwijziging,
     TermijnwijzigingSoort,
     Uitkomst,
@@ -231,6 +233,7 @@ def _actie(
             )
         actie = actie_controleren(naam, huidig, door)
         van = huidig.status
+        lopend = termijnen.termijnen_van(huidig)
         yield huidig, actie
         if actie.naar is not None:
             huidig.status = actie.naar
@@ -248,6 +251,38 @@ def _actie(
                 door=_medewerker(door),
                 door_klant=door == KLANT,
             )
+        _termijnaflopen_vastleggen(huidig, lopend, naam)
+
+
+# Actions that move the answer (or reconsideration) term without meeting it.
+TERMIJN_VERSCHUIVEN = frozenset({"opschorten", "verlengen"})
+
+
+def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie: str) -> None:
+    """Every deadline that ran before the action and stopped or moved with it was met: on time
+    when today is not after its date (the reports' "op tijd" figures read these rows)."""
+    na = termijnen.termijnen_van(klacht)
+    nu = timezone.now()
+    vandaag = termijnen.lokale_datum(nu)
+    aflopen = []
+    for termijn, datum in asdict(voor).items():
+        if datum is None or getattr(na, termijn) == datum:
+            continue
+        if actie in TERMIJN_VERSCHUIVEN and termijn in (
+            termijnen.TermijnSoort.ANTWOORD,
+            termijnen.TermijnSoort.HEROVERWEGING,
+        ):
+            continue
+        aflopen.append(
+            Termijnafloop(
+                klacht=klacht,
+                termijn=termijn,
+                uiterlijk_datum=datum,
+                afgerond_op=nu,
+                op_tijd=vandaag <= datum,
+            )
+        )
+    Termijnafloop.objects.bulk_create(aflopen)
 
 
 def _bericht(
