@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context, Template
@@ -132,10 +133,12 @@ def bericht_versturen(
     door: Medewerker | None,
     aan: str | None = None,
     label=None,
+    bijlage: tuple[str, bytes] | None = None,
 ) -> Bericht:
     """Write the message to the outbox (and, about a complaint, to its timeline); deliver it once
-    the transaction commits. A message about no complaint (a survey invitation) names its label."""
-    bericht = Bericht.objects.create(
+    the transaction commits. A message about no complaint (a survey invitation, a report) names
+    its label; `bijlage` is an optional (file name, content) sent with it."""
+    bericht = Bericht(
         klacht=klacht,
         label=label or klacht.label,
         soort=soort,
@@ -144,6 +147,9 @@ def bericht_versturen(
         tekst=tekst,
         verstuurd_door=door,
     )
+    if bijlage is not None:
+        bericht.bijlage.save(bijlage[0], ContentFile(bijlage[1]), save=False)
+    bericht.save()
     if klacht is not None and soort not in INTERNE_BERICHTEN:
         Gebeurtenis.objects.create(
             klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
@@ -210,6 +216,9 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
             to=[bericht.aan],
             reply_to=[label.email] if label.email else None,
         )
+        if bericht.bijlage:
+            with bericht.bijlage.open("rb") as bestand:
+                mail.attach(Path(bericht.bijlage.name).name, bestand.read())
         bericht.pogingen += 1
         try:
             mail.send()

@@ -454,6 +454,8 @@ class Bericht(models.Model):
     verstuurd_door = models.ForeignKey(
         Medewerker, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # One attachment that goes with the e-mail (a report's PDF); stored outside the web root.
+    bijlage = models.FileField(_("bijlage"), upload_to="berichten/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:

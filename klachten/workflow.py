@@ -45,11 +45,17 @@ class BerichtSoort(models.TextChoices):
     TERMIJNSIGNAAL = "termijnsignaal", _("Herinnering of escalatie van een termijn")
     KTO_UITNODIGING = "kto_uitnodiging", _("Uitnodiging klanttevredenheidsonderzoek")
     KTO_SIGNAAL = "kto_signaal", _("Lage score in het klanttevredenheidsonderzoek")
+    RAPPORT = "rapport", _("Rapportage aan het management")
 
 
 # Messages that go to staff, not to the customer: never shown on the customer's status page.
 INTERNE_BERICHTEN = frozenset(
-    {BerichtSoort.MELDING_BEHANDELAAR, BerichtSoort.TERMIJNSIGNAAL, BerichtSoort.KTO_SIGNAAL}
+    {
+        BerichtSoort.MELDING_BEHANDELAAR,
+        BerichtSoort.TERMIJNSIGNAAL,
+        BerichtSoort.KTO_SIGNAAL,
+        BerichtSoort.RAPPORT,
+    }
 )
 
 

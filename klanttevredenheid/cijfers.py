@@ -76,6 +76,10 @@ class Cijfers:
     nps: int | None
     nps_respons: int
     uitnodigingen: int
+    # The raw sums behind gemiddelde and nps, so that groups can be added up (rapportage).
+    som: int = 0
+    promotors: int = 0
+    criticasters: int = 0
 
     @property
     def responspercentage(self) -> Decimal | None:
@@ -142,6 +146,9 @@ def cijfers(
                 ),
                 nps_respons=rij.get("nps_respons", 0),
                 uitnodigingen=verzonden.get(s, 0),
+                som=rij.get("som") or 0,
+                promotors=rij.get("promotors", 0),
+                criticasters=rij.get("criticasters", 0),
             )
         )
     return uitkomst

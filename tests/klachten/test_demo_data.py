@@ -94,13 +94,14 @@ class TestDemoData:
         # Every kind of message to the customer went out.
         # (The standard statusupdate's template and the deadline watch's notices come from the
         # watch, which the demo does not run; the survey messages are checked with the
-        # satisfaction demo in tests/klanttevredenheid.)
+        # satisfaction demo in tests/klanttevredenheid; the report to management with rapportage.)
         niet_in_demo = {
             BerichtSoort.STATUSLINK,
             BerichtSoort.STATUSUPDATE_STANDAARD,
             BerichtSoort.TERMIJNSIGNAAL,
             BerichtSoort.KTO_UITNODIGING,
             BerichtSoort.KTO_SIGNAAL,
+            BerichtSoort.RAPPORT,
         }
         assert set(BerichtSoort.values) - niet_in_demo <= set(
             Bericht.objects.values_list("soort", flat=True)
