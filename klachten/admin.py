@@ -16,6 +16,8 @@ from klachten.models import (
     Label,
     Leermoment,
     Medewerker,
+    Oorzaak,
+    Productgroep,
     Termijn,
     Verbeterpunt,
 )
@@ -213,3 +215,17 @@ class TermijnAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Klachtenafhandeling - beheer")
 admin.site.site_title = _("Klachtenafhandeling")
+
+
+@admin.register(Oorzaak)
+class OorzaakAdmin(admin.ModelAdmin):
+    list_display = ["naam", "code", "actief", "volgorde"]
+    list_editable = ["actief", "volgorde"]
+    prepopulated_fields = {"code": ["naam"]}
+
+
+@admin.register(Productgroep)
+class ProductgroepAdmin(admin.ModelAdmin):
+    list_display = ["naam", "code", "volgorde"]
+    list_editable = ["volgorde"]
+    prepopulated_fields = {"code": ["naam"]}

@@ -16,6 +16,7 @@ from klachten.models import (
     Klacht,
     Label,
     Medewerker,
+    Oorzaak,
     Uitkomst,
     VerbeterpuntStatus,
 )
@@ -296,8 +297,19 @@ class TermijnFormulier(BerichtFormulier):
     field_order = ["nieuwe_datum", "reden", "onderwerp", "tekst"]
 
 
+def oorzaak_veld() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Oorzaak"),
+        queryset=Oorzaak.objects.filter(actief=True),
+        required=False,
+        empty_label=_("Nog niet vastgesteld"),
+        help_text=_("Wat lag aan de klacht ten grondslag? Telt mee in de klachtanalyse."),
+    )
+
+
 class AntwoordFormulier(BerichtFormulier):
     oordeel = forms.ChoiceField(label=_("Oordeel"), choices=Oordeel.choices)
+    oorzaak = oorzaak_veld()
     definitief_standpunt = forms.BooleanField(
         label=_("Dit is ons definitieve standpunt"),
         required=False,
@@ -305,12 +317,13 @@ class AntwoordFormulier(BerichtFormulier):
             "Het antwoord krijgt dan de paragraaf over de externe instantie met de uiterste datum."
         ),
     )
-    field_order = ["oordeel", "definitief_standpunt", "onderwerp", "tekst"]
+    field_order = ["oordeel", "oorzaak", "definitief_standpunt", "onderwerp", "tekst"]
 
 
 class HeroverwegingAntwoordFormulier(BerichtFormulier):
     oordeel = forms.ChoiceField(label=_("Oordeel na heroverweging"), choices=Oordeel.choices)
-    field_order = ["oordeel", "onderwerp", "tekst"]
+    oorzaak = oorzaak_veld()
+    field_order = ["oordeel", "oorzaak", "onderwerp", "tekst"]
 
 
 class RedenFormulier(ActieFormulier):

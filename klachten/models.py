@@ -50,6 +50,41 @@ class ExterneInstantie(models.Model):
         return self.naam
 
 
+class Productgroep(models.Model):
+    """The kind of insurance product a complaint is about, as the regulator groups them (the
+    AFM's yearly complaint survey): set per label, optionally overridden per categorie."""
+
+    naam = models.CharField(_("naam"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("productgroep")
+        verbose_name_plural = _("productgroepen")
+        ordering = ["volgorde", "naam"]
+
+    def __str__(self):
+        return self.naam
+
+
+class Oorzaak(models.Model):
+    """The root cause the handler records with the answer (ISO 10002 analysis; the half-yearly
+    analysis and the AFM's survey count complaints per cause). A list as data (admin)."""
+
+    naam = models.CharField(_("naam"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    actief = models.BooleanField(_("actief"), default=True)
+    volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("oorzaak")
+        verbose_name_plural = _("oorzaken")
+        ordering = ["volgorde", "naam"]
+
+    def __str__(self):
+        return self.naam
+
+
 class Label(models.Model):
     """A brand of the insurance group; every complaint belongs to one (DESIGN.md glossary)."""
 
@@ -84,6 +119,14 @@ class Label(models.Model):
         null=True,
         blank=True,
         help_text=_("Waar klanten van dit label na het definitieve standpunt terechtkunnen."),
+    )
+    productgroep = models.ForeignKey(
+        Productgroep,
+        verbose_name=_("productgroep"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Voor de klachtenuitvraag van de AFM; een categorie kan een andere hebben."),
     )
 
     class Meta:
@@ -131,6 +174,14 @@ class Categorie(models.Model):
     )
     actief = models.BooleanField(_("actief"), default=True)
     volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    productgroep = models.ForeignKey(
+        Productgroep,
+        verbose_name=_("productgroep"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Alleen als die afwijkt van de productgroep van het label."),
+    )
 
     class Meta:
         verbose_name = _("categorie")
@@ -260,6 +311,14 @@ class Klacht(models.Model):
     )
     is_ontvankelijk = models.BooleanField(_("ontvankelijk"), null=True, blank=True)
     oordeel = models.CharField(_("oordeel"), max_length=30, choices=Oordeel.choices, blank=True)
+    oorzaak = models.ForeignKey(
+        Oorzaak,
+        verbose_name=_("oorzaak"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="klachten",
+    )
     beantwoord_op = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
     definitief_standpunt_op = models.DateTimeField(
         _("definitief standpunt op"), null=True, blank=True

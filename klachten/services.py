@@ -34,6 +34,7 @@ from klachten.models import (
     Label,
     Leermoment,
     Medewerker,
+    Oorzaak,
     Termijnafloop,
     Termijnwijziging,
     TermijnwijzigingSoort,
@@ -570,11 +571,15 @@ def antwoord_sturen(
     definitief_standpunt: bool = False,
     onderwerp: str = "",
     tekst: str = "",
+    oorzaak: Oorzaak | None = None,
     versie: int | None = None,
 ) -> Klacht:
     """Step 5: the gemotiveerd antwoord with oordeel and advice; as definitief standpunt it
-    carries the externe instantie's paragraph with the customer's last date."""
+    carries the externe instantie's paragraph with the customer's last date. The root cause,
+    when known, is recorded for the analysis."""
     with _actie(klacht=klacht, naam="antwoord_sturen", door=door, versie=versie) as (k, actie):
+        if oorzaak is not None:
+            k.oorzaak = oorzaak
         _antwoord_geven(k, actie, door, oordeel, definitief_standpunt, onderwerp, tekst)
     _aankondigen(signals.klacht_beantwoord, k)
     return k
@@ -624,6 +629,7 @@ def heroverweging_beantwoorden(
     oordeel: Oordeel | str,
     onderwerp: str = "",
     tekst: str = "",
+    oorzaak: Oorzaak | None = None,
     versie: int | None = None,
 ) -> Klacht:
     """Step 6: the second-line answer; it is the definitief standpunt, with the escalation clause."""
@@ -631,6 +637,8 @@ def heroverweging_beantwoorden(
         k,
         actie,
     ):
+        if oorzaak is not None:
+            k.oorzaak = oorzaak
         _antwoord_geven(k, actie, door, oordeel, True, onderwerp, tekst)
     _aankondigen(signals.klacht_beantwoord, k)
     return k
@@ -817,6 +825,8 @@ ROL_PERMISSIES = {
             "verbeterpunt",
             "leermoment",
             "termijn",
+            "oorzaak",
+            "productgroep",
         )
         for actie in ("view", "add", "change", "delete")
     ]

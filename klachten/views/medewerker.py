@@ -70,6 +70,7 @@ def _klacht_van(request, dossiernummer: str) -> Klacht:
             "heroverweging_behandelaar",
             "betreft_medewerker",
             "ingediend_door",
+            "oorzaak",
         ),
         dossiernummer=dossiernummer,
     )

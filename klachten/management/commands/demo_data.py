@@ -52,6 +52,8 @@ from klachten.models import (
     Klacht,
     Label,
     Medewerker,
+    Oorzaak,
+    Productgroep,
     TermijnwijzigingSoort,
     Uitkomst,
     Urgentie,
@@ -749,6 +751,33 @@ UITKOMST_GEWICHTEN = {
 PLAATSHOUDER = re.compile(r"\[[^\[\]\n]+\]")
 
 
+# For the AFM's yearly complaint survey: a health insurer and a legal-expenses insurer.
+PRODUCTGROEP_PER_LABEL = {"zorgzaam": "zorg", "rechtsbijstand": "schade"}
+
+# The root causes a handler would record, per categorie, when the complaint was (partly) right;
+# an unfounded complaint mostly had no shortcoming of ours behind it.
+OORZAKEN_BIJ = {
+    "declaratie": ["verwerking", "doorlooptijd", "informatie"],
+    "premie": ["informatie", "verwerking", "beleid"],
+    "communicatie": ["informatie", "systeem"],
+    "bejegening": ["bejegening"],
+    "wachttijd": ["doorlooptijd", "derden"],
+}
+
+
+def oorzaak_van(klacht: Klacht, oordeel: str) -> Oorzaak | None:
+    """A plausible root cause for the demo, chosen from the dossier number (no random draw, so
+    the rest of the demo stays as it was)."""
+    if oordeel == Oordeel.NIET_TE_BEOORDELEN:
+        return None
+    codes = (
+        ["geen-fout", "geen-fout", "beleid"]
+        if oordeel == Oordeel.ONGEGROND
+        else OORZAKEN_BIJ.get(klacht.categorie.code, ["verwerking", "derden"])
+    )
+    return Oorzaak.objects.filter(code=codes[klacht.pk % len(codes)]).first()
+
+
 def kiezen(rng: random.Random, gewichten: dict):
     return rng.choices(list(gewichten), weights=list(gewichten.values()))[0]
 
@@ -1058,6 +1087,7 @@ class Draaiboek:
                 definitief_standpunt=definitief,
                 onderwerp=onderwerp,
                 tekst=tekst,
+                oorzaak=oorzaak_van(klacht, oordeel),
             )
 
         self.stap(dag, uitvoeren)
@@ -1719,7 +1749,14 @@ class Command(BaseCommand):
                     f"Externe instantie '{code}' ontbreekt; draai eerst 'manage.py migrate'."
                 )
             Label.objects.update_or_create(
-                slug=gegevens["slug"], defaults={**gegevens, "externe_instantie": instantie}
+                slug=gegevens["slug"],
+                defaults={
+                    **gegevens,
+                    "externe_instantie": instantie,
+                    "productgroep": Productgroep.objects.filter(
+                        code=PRODUCTGROEP_PER_LABEL[gegevens["slug"]]
+                    ).first(),
+                },
             )
         afdelingen = {
             code: Afdeling.objects.get_or_create(code=code, defaults={"naam": naam})[0]
