@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("klanttevredenheid.api_urls")),
     path("api/v1/", include("klachten.api.urls")),
+    path("", include("rapportage.urls")),
     path("", include("klanttevredenheid.urls")),
     path("", include("klachten.urls")),
 ]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import Context, Template
@@ -133,11 +134,11 @@ def bericht_versturen(
     door: Medewerker | None,
     aan: str | None = None,
     label=None,
-    bijlage: tuple[str, bytes] | None = None,
+    bijlage: tuple[str, str] | None = None,
 ) -> Bericht:
     """Write the message to the outbox (and, about a complaint, to its timeline); deliver it once
     the transaction commits. A message about no complaint (a survey invitation, a report) names
-    its label; `bijlage` is an optional (file name, content) sent with it."""
+    its label; `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path)."""
     bericht = Bericht(
         klacht=klacht,
         label=label or klacht.label,
@@ -148,7 +149,7 @@ def bericht_versturen(
         verstuurd_door=door,
     )
     if bijlage is not None:
-        bericht.bijlage.save(bijlage[0], ContentFile(bijlage[1]), save=False)
+        bericht.bijlage_naam, bericht.bijlage.name = bijlage
     bericht.save()
     if klacht is not None and soort not in INTERNE_BERICHTEN:
         Gebeurtenis.objects.create(
@@ -177,6 +178,15 @@ def behandelaar_melden(*, klacht: Klacht, melding: str) -> Bericht | None:
         door=None,
         aan=ontvanger.email,
     )
+
+
+def bijlage_bewaren(naam: str, inhoud: bytes) -> tuple[str, str]:
+    """Store an attachment once (outside the web root) for any number of messages; returns the
+    (file name the recipient sees, storage path) that bericht_versturen takes."""
+    pad = default_storage.save(
+        f"berichten/{timezone.localdate():%Y/%m}/{Path(naam).name}", ContentFile(inhoud)
+    )
+    return Path(naam).name, pad
 
 
 def bericht_in_wachtrij(*, bericht_id: int) -> None:
@@ -218,7 +228,7 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
         )
         if bericht.bijlage:
             with bericht.bijlage.open("rb") as bestand:
-                mail.attach(Path(bericht.bijlage.name).name, bestand.read())
+                mail.attach(bericht.bijlage_naam or Path(bericht.bijlage.name).name, bestand.read())
         bericht.pogingen += 1
         try:
             mail.send()

@@ -515,6 +515,7 @@ class Bericht(models.Model):
     )
     # One attachment that goes with the e-mail (a report's PDF); stored outside the web root.
     bijlage = models.FileField(_("bijlage"), upload_to="berichten/%Y/%m/", blank=True)
+    bijlage_naam = models.CharField(_("naam van de bijlage"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:

@@ -269,11 +269,12 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
     for termijn, datum in asdict(voor).items():
         if datum is None or getattr(na, termijn) == datum:
             continue
-        if actie in TERMIJN_VERSCHUIVEN and termijn in (
-            termijnen.TermijnSoort.ANTWOORD,
-            termijnen.TermijnSoort.HEROVERWEGING,
+        if (
+            actie in TERMIJN_VERSCHUIVEN
+            and termijn in (termijnen.TermijnSoort.ANTWOORD, termijnen.TermijnSoort.HEROVERWEGING)
+            and vandaag <= datum
         ):
-            continue
+            continue  # moved in time; extended after its date, it was missed all the same
         aflopen.append(
             Termijnafloop(
                 klacht=klacht,
@@ -376,7 +377,9 @@ def toewijzen(
 def ontvankelijk_verklaren(
     *, klacht: Klacht, door: Medewerker, toelichting: str = "", versie: int | None = None
 ) -> Klacht:
-    """Step 3: the complaint is admissible; the investigation (step 4) starts."""
+    """Step 3: the complaint is admissible; the investigation (step 4) starts, and with it the
+    statusupdate term: 21 days after the last message to the customer (who has been waiting
+    since then, whatever the internal state was)."""
     with _actie(klacht=klacht, naam="ontvankelijk_verklaren", door=door, versie=versie) as (k, _a):
         k.is_ontvankelijk = True
         if toelichting.strip():

@@ -158,6 +158,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klanttevredenheid.tasks.kwartaalcijfers_berekenen",
         "schedule": crontab(minute=15, hour=0),
     },
+    # Reports: the month report stored and sent to management on the 1st, the month's dossier
+    # review offered, in March the reminder for the yearly report. Daily at 06:00 so a missed day
+    # is made up (each stores only what is missing and sends everything once).
+    "rapportage-bijwerken": {
+        "task": "rapportage.tasks.dagelijks_bijwerken",
+        "schedule": crontab(minute=0, hour=6),
+    },
     # Personal data of invitations sent more than 3 months ago; daily, at night, when it is quiet.
     "persoonsgegevens-wissen": {
         "task": "klanttevredenheid.tasks.persoonsgegevens_wissen",
@@ -201,6 +208,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of a PDF at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The address customers reach the site on; used for links in e-mails.

@@ -1,0 +1,147 @@
+"""The halfjaarlijkse klachtanalyse (DESIGN.md section 7): what complaints were about and why,
+the lessons and improvement actions with their state, and the outcomes of external procedures,
+for the working group that writes its conclusions. Everything aggregates in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
+
+from klachten.models import (
+    ExterneProcedure,
+    Klacht,
+    Leermoment,
+    Uitkomst,
+    Verbeterpunt,
+    VerbeterpuntStatus,
+)
+from klachten.termijnen import AMSTERDAM
+from rapportage import maandrapport
+from rapportage.selectors import Selectie
+
+
+def helft_grenzen(jaar: int, helft: int) -> tuple[dt.datetime, dt.datetime]:
+    begin = dt.datetime(jaar, 1 if helft == 1 else 7, 1, tzinfo=AMSTERDAM)
+    eind = (
+        dt.datetime(jaar, 7, 1, tzinfo=AMSTERDAM)
+        if helft == 1
+        else dt.datetime(jaar + 1, 1, 1, tzinfo=AMSTERDAM)
+    )
+    return begin, eind
+
+
+def vorige_helft(jaar: int, helft: int) -> tuple[int, int]:
+    return (jaar - 1, 2) if helft == 1 else (jaar, 1)
+
+
+@dataclass(frozen=True)
+class Rij:
+    naam: str
+    aantal: int
+    vorige: int  # the half-year before
+
+    @property
+    def verschil(self) -> int:
+        return self.aantal - self.vorige
+
+
+@dataclass
+class Analyse:
+    jaar: int
+    helft: int
+    ontvangen: int
+    afgesloten: int
+    per_categorie: list[Rij]
+    per_oorzaak: list[Rij]
+    oorzaak_per_categorie: list[tuple[str, str, int]]  # (categorie, oorzaak, closed)
+    leermomenten: QuerySet[Leermoment]
+    verbeterpunten: QuerySet[Verbeterpunt]
+    te_laat: int  # improvement actions past their target date and not done
+    extern: list[tuple[str, str, int]]  # (instantie, uitkomst, decided in the half-year)
+    extern_zaken: QuerySet[ExterneProcedure]
+
+
+def _klachten(selectie: Selectie) -> QuerySet[Klacht]:
+    klachten = Klacht.objects.all()
+    if selectie.label is not None:
+        klachten = klachten.filter(label=selectie.label)
+    if selectie.afdelingen is not None:
+        klachten = klachten.filter(afdeling__in=selectie.afdelingen)
+    return klachten
+
+
+def _gesloten_in(klachten: QuerySet[Klacht], van, tot) -> QuerySet[Klacht]:
+    return klachten.filter(pk__in=maandrapport.afgesloten_in(van, tot).values("pk"))
+
+
+def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> Analyse:
+    van, tot = helft_grenzen(jaar, helft)
+    vorig_van, vorig_tot = helft_grenzen(*vorige_helft(jaar, helft))
+    klachten = _klachten(selectie)
+    ontvangen = klachten.filter(ontvangen_op__gte=van, ontvangen_op__lt=tot)
+    vorig_ontvangen = klachten.filter(ontvangen_op__gte=vorig_van, ontvangen_op__lt=vorig_tot)
+    gesloten = _gesloten_in(klachten, van, tot)
+    vorig_gesloten = _gesloten_in(klachten, vorig_van, vorig_tot)
+
+    def rijen(nu: QuerySet, toen: QuerySet, veld: str, leeg: str) -> list[Rij]:
+        tellen = {r[veld]: r["n"] for r in nu.values(veld).annotate(n=Count("pk")).order_by()}
+        eerder = {r[veld]: r["n"] for r in toen.values(veld).annotate(n=Count("pk")).order_by()}
+        return sorted(
+            (
+                Rij(naam=naam or leeg, aantal=tellen.get(naam, 0), vorige=eerder.get(naam, 0))
+                for naam in set(tellen) | set(eerder)
+            ),
+            key=lambda r: (-r.aantal, r.naam),
+        )
+
+    per_oorzaak_categorie = [
+        (r["categorie__naam"], r["oorzaak__naam"] or "—", r["n"])
+        for r in gesloten.values("categorie__naam", "oorzaak__naam")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "categorie__naam")
+    ]
+    betrokken = Q(klacht__in=klachten)
+    if selectie.afdelingen is None and selectie.label is None:
+        betrokken = Q()  # also the actions from the analysis itself, without a complaint
+    verbeterpunten = (
+        Verbeterpunt.objects.filter(betrokken)
+        .filter(
+            Q(status__in=[VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING])
+            | Q(created_at__gte=van, created_at__lt=tot)
+            | Q(gereed_op__gte=van, gereed_op__lt=tot)
+        )
+        .select_related("eigenaar", "klacht")
+        .order_by("streefdatum", "pk")
+    )
+    lopend = [VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING]
+    beslist = ExterneProcedure.objects.filter(
+        klacht__in=klachten,
+        beslist_datum__gte=van.date(),
+        beslist_datum__lt=tot.date(),
+    ).exclude(uitkomst=Uitkomst.LOPEND)
+    return Analyse(
+        jaar=jaar,
+        helft=helft,
+        ontvangen=ontvangen.count(),
+        afgesloten=gesloten.count(),
+        per_categorie=rijen(ontvangen, vorig_ontvangen, "categorie__naam", "—"),
+        per_oorzaak=rijen(gesloten, vorig_gesloten, "oorzaak__naam", gettext("Niet vastgesteld")),
+        oorzaak_per_categorie=per_oorzaak_categorie,
+        leermomenten=Leermoment.objects.filter(
+            klacht__in=klachten, created_at__gte=van, created_at__lt=tot
+        )
+        .select_related("klacht", "door")
+        .order_by("created_at"),
+        verbeterpunten=verbeterpunten,
+        te_laat=verbeterpunten.filter(status__in=lopend, streefdatum__lt=vandaag).count(),
+        extern=[
+            (r["instantie__naam"], Uitkomst(r["uitkomst"]).label, r["n"])
+            for r in beslist.values("instantie__naam", "uitkomst")
+            .annotate(n=Count("pk"))
+            .order_by("instantie__naam", "uitkomst")
+        ],
+        extern_zaken=beslist.select_related("instantie", "klacht").order_by("beslist_datum"),
+    )

@@ -1,0 +1,136 @@
+"""Stored reports (DESIGN.md section 7)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Maandrapport(models.Model):
+    """The frozen report of a finished month: its building blocks per (label, afdeling)
+    (rapportage.maandrapport.Bouwstenen), stored on the 1st of the next month by the beat job.
+    The page, the exports and the trend read it; only the running month is computed live."""
+
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    maand = models.PositiveSmallIntegerField(_("maand"))
+    bouwstenen = models.JSONField(_("bouwstenen"))
+    berekend_op = models.DateTimeField(_("berekend op"))
+    verzonden_op = models.DateTimeField(_("aan het management gestuurd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("maandrapport")
+        verbose_name_plural = _("maandrapporten")
+        ordering = ["-jaar", "-maand"]
+        constraints = [
+            models.UniqueConstraint(fields=["jaar", "maand"], name="maandrapport_eenmaal"),
+            models.CheckConstraint(
+                condition=Q(maand__gte=1, maand__lte=12), name="maandrapport_maand_1_12"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.jaar}-{self.maand:02d}"
+
+
+class JaarrapportStatus(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    GEPUBLICEERD = "gepubliceerd", _("Gepubliceerd")
+
+
+class Jaarrapport(models.Model):
+    """The yearly public complaint report of one label (DESIGN.md section 7): a draft the
+    directie completes with its explanation, then publishes (before 1 April). Published, its
+    figures are frozen in `cijfers` and the public page shows exactly those."""
+
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    label = models.ForeignKey(
+        "klachten.Label", on_delete=models.PROTECT, related_name="jaarrapporten"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=JaarrapportStatus.choices,
+        default=JaarrapportStatus.CONCEPT,
+    )
+    toelichting = models.TextField(
+        _("toelichting van de directie"),
+        blank=True,
+        help_text=_("Wat opviel, wat er met de klachten is gedaan en wat er verbetert."),
+    )
+    cijfers = models.JSONField(_("cijfers bij publicatie"), null=True, blank=True)
+    gepubliceerd_op = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    gepubliceerd_door = models.ForeignKey(
+        "klachten.Medewerker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    herinnerd_op = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("jaarrapport")
+        verbose_name_plural = _("jaarrapporten")
+        ordering = ["-jaar", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["jaar", "label"], name="jaarrapport_eenmaal"),
+            models.CheckConstraint(
+                condition=Q(status="concept")
+                | Q(status="gepubliceerd", gepubliceerd_op__isnull=False, cijfers__isnull=False),
+                name="jaarrapport_gepubliceerd_met_cijfers",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} {self.jaar}"
+
+
+class Dossierreview(models.Model):
+    """Each month the directie is offered one randomly chosen closed dossier to read; the review
+    (who, when, remarks) is recorded and shown in the next month report (DESIGN.md section 7)."""
+
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    maand = models.PositiveSmallIntegerField(_("maand"))
+    klacht = models.ForeignKey(
+        "klachten.Klacht", on_delete=models.CASCADE, related_name="dossierreviews"
+    )
+    aangeboden_op = models.DateTimeField(_("aangeboden op"))
+    beoordeeld_door = models.ForeignKey(
+        "klachten.Medewerker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    beoordeeld_op = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    opmerkingen = models.TextField(_("bevindingen"), blank=True)
+
+    class Meta:
+        verbose_name = _("dossierreview")
+        verbose_name_plural = _("dossierreviews")
+        ordering = ["-jaar", "-maand"]
+        constraints = [
+            models.UniqueConstraint(fields=["jaar", "maand"], name="dossierreview_eenmaal"),
+        ]
+
+    def __str__(self):
+        return f"{self.jaar}-{self.maand:02d} {self.klacht}"
+
+
+class Klachtanalyse(models.Model):
+    """The half-yearly complaint analysis: the figures are computed, the working group writes
+    its conclusions here (DESIGN.md section 7)."""
+
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    helft = models.PositiveSmallIntegerField(_("halfjaar"))
+    conclusies = models.TextField(_("conclusies van de werkgroep"), blank=True)
+    bijgewerkt_door = models.ForeignKey(
+        "klachten.Medewerker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("klachtanalyse")
+        verbose_name_plural = _("klachtanalyses")
+        ordering = ["-jaar", "-helft"]
+        constraints = [
+            models.UniqueConstraint(fields=["jaar", "helft"], name="klachtanalyse_eenmaal"),
+            models.CheckConstraint(
+                condition=Q(helft__in=[1, 2]), name="klachtanalyse_helft_1_of_2"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.jaar}-H{self.helft}"

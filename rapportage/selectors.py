@@ -1,0 +1,71 @@
+"""Who sees which part of the reports, and the names behind the ids in the building blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
+from klachten import rollen
+from klachten.models import Afdeling, Categorie, ExterneInstantie, Label
+
+
+@dataclass(frozen=True)
+class Selectie:
+    """The part of the report a user asked for and may see: one label or all (None), and the
+    afdelingen (None: all, for directie and beheerder; a teamleider's own otherwise)."""
+
+    label: Label | None
+    afdelingen: frozenset[int] | None
+
+    @property
+    def labels(self) -> set[int] | None:
+        return None if self.label is None else {self.label.pk}
+
+    def afdelingen_set(self) -> set[int] | None:
+        return None if self.afdelingen is None else set(self.afdelingen)
+
+
+def mag_rapportage_zien(gebruiker) -> bool:
+    return rollen.ziet_alle_klachten(gebruiker) or rollen.TEAMLEIDER in rollen.rollen_van(gebruiker)
+
+
+def selectie_voor(gebruiker, label_slug: str | None = None) -> Selectie:
+    """Directie (and beheerder) see every afdeling; a teamleider only their own. Anyone else may
+    not see management reports (PermissionDenied)."""
+    if not gebruiker.is_authenticated or not mag_rapportage_zien(gebruiker):
+        raise PermissionDenied
+    label = Label.objects.filter(slug=label_slug).first() if label_slug else None
+    if rollen.ziet_alle_klachten(gebruiker):
+        return Selectie(label=label, afdelingen=None)
+    return Selectie(
+        label=label, afdelingen=frozenset(gebruiker.afdelingen.values_list("pk", flat=True))
+    )
+
+
+@dataclass(frozen=True)
+class Namen:
+    """Display names of the ids that building blocks hold (four small queries)."""
+
+    afdelingen: dict[int, str]
+    categorieen: dict[int, str]
+    instanties: dict[int, str]
+    labels: dict[int, str]
+
+    def afdeling(self, pk) -> str:
+        return self.afdelingen.get(int(pk), str(pk))
+
+    def categorie(self, pk) -> str:
+        return self.categorieen.get(int(pk), str(pk))
+
+    def instantie(self, pk) -> str:
+        return self.instanties.get(int(pk), str(pk))
+
+
+def namen() -> Namen:
+    return Namen(
+        afdelingen=dict(Afdeling.objects.values_list("pk", "naam")),
+        categorieen=dict(Categorie.objects.values_list("pk", "naam")),
+        instanties=dict(ExterneInstantie.objects.values_list("pk", "naam")),
+        labels=dict(Label.objects.values_list("pk", "naam")),
+    )

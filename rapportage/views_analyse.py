@@ -1,0 +1,82 @@
+"""The half-yearly complaint analysis page: figures computed, conclusions written by the working
+group; printable (DESIGN.md section 7)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from klachten import rollen
+from rapportage import analyse as analyse_
+from rapportage import selectors
+from rapportage.models import Klachtanalyse
+
+
+class ConclusiesForm(forms.Form):
+    conclusies = forms.CharField(
+        label=gettext_lazy("Conclusies van de werkgroep"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20_000,
+        required=False,
+        help_text=gettext_lazy(
+            "Wat zeggen de cijfers, welke oorzaken keren terug, welke verbeteracties zijn nodig?"
+        ),
+    )
+
+
+@login_required
+def index(request):
+    vandaag = timezone.localdate()
+    jaar, helft = analyse_.vorige_helft(vandaag.year, 1 if vandaag.month <= 6 else 2)
+    return redirect("rapportage:analyse", jaar=jaar, helft=helft)
+
+
+@login_required
+def analyse(request, jaar: int, helft: int):
+    selectie = selectors.selectie_voor(request.user, request.GET.get("label"))
+    vandaag = timezone.localdate()
+    if helft not in (1, 2) or not 2000 <= jaar <= vandaag.year:
+        raise Http404
+    mag_schrijven = bool(rollen.rollen_van(request.user) & {rollen.DIRECTIE, rollen.TEAMLEIDER})
+    verslag = Klachtanalyse.objects.filter(jaar=jaar, helft=helft).first()
+    form = ConclusiesForm(
+        request.POST or None, initial={"conclusies": verslag.conclusies if verslag else ""}
+    )
+    if request.method == "POST":
+        if not mag_schrijven:
+            raise PermissionDenied
+        if form.is_valid():
+            Klachtanalyse.objects.update_or_create(
+                jaar=jaar,
+                helft=helft,
+                defaults={
+                    "conclusies": form.cleaned_data["conclusies"].strip(),
+                    "bijgewerkt_door": request.user,
+                },
+            )
+            messages.success(request, _("De conclusies zijn opgeslagen."))
+            return redirect(reverse("rapportage:analyse", kwargs={"jaar": jaar, "helft": helft}))
+    vorige = analyse_.vorige_helft(jaar, helft)
+    volgende = (jaar, 2) if helft == 1 else (jaar + 1, 1)
+    return render(
+        request,
+        "rapportage/klachtanalyse.html",
+        {
+            "a": analyse_.analyse(jaar, helft, selectie=selectie, vandaag=vandaag),
+            "selectie": selectie,
+            "verslag": verslag,
+            "form": form,
+            "mag_schrijven": mag_schrijven,
+            "vorige": vorige,
+            "volgende": volgende if volgende[0] <= vandaag.year else None,
+            "vandaag": vandaag,
+        },
+    )

@@ -1,0 +1,184 @@
+"""The yearly complaint report: the directie's draft and publication, and the public page of a
+published year (DESIGN.md section 7, "Jaarrapportage")."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from klachten import rollen
+from klachten import selectors as klachtselectors
+from klachten.models import Label
+from klachten.workflow import Oordeel
+from rapportage import maandrapport, selectors, services
+from rapportage.models import Jaarrapport, JaarrapportStatus
+
+
+class ToelichtingForm(forms.Form):
+    toelichting = forms.CharField(
+        label=gettext_lazy("Toelichting van de directie"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=10_000,
+        required=False,
+        help_text=gettext_lazy(
+            "Staat bovenaan het openbare jaarverslag: wat opviel, wat er met de klachten is "
+            "gedaan en wat er daardoor verbetert."
+        ),
+    )
+
+
+# The figures of the month report that the year's report shows, in this order.
+JAARCIJFERS = (
+    "ontvangen",
+    "afgesloten",
+    "open_einde",
+    "bevestigd_op_tijd",
+    "statusupdates_op_tijd",
+    "beantwoord_op_tijd",
+    "doorlooptijd_mediaan",
+    "niet_ontvankelijk",
+    "heroverwegingen",
+    "externe_procedures",
+    "kto_gemiddelde",
+    "nps",
+)
+
+
+def inhoud(overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict]) -> dict:
+    """What the staff page, the public page and the PDF show of a year (one place)."""
+    namen = selectors.namen()
+    b = overzicht.totaal.b
+    f = overzicht.totaal
+    return {
+        "overzicht": overzicht,
+        "f": f,
+        "kerncijfers": [
+            (figuur, f.waarde(figuur.naam))
+            for figuur in maandrapport.FIGUREN
+            if figuur.naam in JAARCIJFERS
+        ],
+        "oordelen": [(Oordeel(o).label, b.oordeel[o]) for o in Oordeel.values if b.oordeel[o]],
+        "per_categorie": sorted(
+            ((namen.categorie(pk), n) for pk, n in b.categorie.items()), key=lambda r: -r[1]
+        ),
+        "per_kanaal": sorted(((_kanaal(k), n) for k, n in b.kanaal.items()), key=lambda r: -r[1]),
+        "extern_ingediend": sorted(
+            (namen.instantie(pk), n) for pk, n in b.extern_ingediend.items()
+        ),
+        "extern_beslist": sorted(
+            (namen.instantie(sleutel.split("|")[0]), _uitkomst(sleutel.split("|")[1]), n)
+            for sleutel, n in b.extern_beslist.items()
+        ),
+        "kwartaalcijfers": kwartaalcijfers,
+    }
+
+
+def _kanaal(code: str) -> str:
+    from klachten.models import Kanaal
+
+    return Kanaal(code).label if code in Kanaal.values else code
+
+
+def _uitkomst(code: str) -> str:
+    from klachten.models import Uitkomst
+
+    return Uitkomst(code).label if code in Uitkomst.values else code
+
+
+def _jaar_geldig(jaar: int) -> None:
+    if not 2000 <= jaar <= timezone.localdate().year:
+        raise Http404
+
+
+@login_required
+def jaar(request, jaar: int):
+    """The directie's page of a year's report for one label: the figures (live until it is
+    published), the explanation, and publishing."""
+    if not rollen.ziet_alle_klachten(request.user):
+        raise PermissionDenied
+    _jaar_geldig(jaar)
+    labels = list(Label.objects.order_by("naam"))
+    if not labels:
+        raise Http404
+    label = next((lbl for lbl in labels if lbl.slug == request.GET.get("label")), None)
+    label = label or next((lbl for lbl in labels if lbl.is_standaard), labels[0])
+    rapport = services.jaarrapport_voor(jaar=jaar, label=label)
+    mag_publiceren = rollen.DIRECTIE in rollen.rollen_van(request.user)
+    form = ToelichtingForm(request.POST or None, initial={"toelichting": rapport.toelichting})
+    if request.method == "POST":
+        if not mag_publiceren:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                rapport = services.jaarrapport_bewerken(
+                    jaarrapport=rapport,
+                    door=request.user,
+                    toelichting=form.cleaned_data["toelichting"],
+                )
+                if "publiceren" in request.POST:
+                    services.jaarrapport_publiceren(jaarrapport=rapport, door=request.user)
+                    messages.success(request, _("Het jaarverslag is gepubliceerd."))
+                else:
+                    messages.success(request, _("De toelichting is opgeslagen."))
+            except services.JaarrapportFout as fout:
+                messages.error(request, str(fout))
+            return redirect(
+                f"{reverse('rapportage:jaar', kwargs={'jaar': jaar})}?label={label.slug}"
+            )
+    if rapport.status == JaarrapportStatus.GEPUBLICEERD:
+        overzicht = maandrapport.jaaroverzicht_uit_json(jaar, rapport.cijfers)
+        kwartalen = rapport.cijfers.get("kwartaalcijfers", [])
+    else:
+        overzicht = maandrapport.jaaroverzicht(jaar, labels={label.pk})
+        kwartalen = services.kwartaalcijfers_van(jaar, label)
+    return render(
+        request,
+        "rapportage/jaarrapport.html",
+        {
+            "jaar": jaar,
+            "label": label,
+            "labels": labels,
+            "rapport": rapport,
+            "form": form,
+            "mag_publiceren": mag_publiceren,
+            "jaar_voorbij": timezone.localdate().year > jaar,
+            "publieke_url": reverse(
+                "rapportage:publiek-jaar", kwargs={"label_slug": label.slug, "jaar": jaar}
+            ),
+            **inhoud(overzicht, kwartalen),
+        },
+    )
+
+
+def publiek(request, label_slug: str | None = None, jaar: int | None = None):
+    """The public yearly report of a label (/klachtenjaarverslag/, /<label>/klachtenjaarverslag/
+    [<jaar>/]): only published years, exactly as they were published."""
+    label = klachtselectors.label_voor_verzoek(request, label_slug)
+    gepubliceerd = Jaarrapport.objects.filter(
+        label=label, status=JaarrapportStatus.GEPUBLICEERD
+    ).order_by("-jaar")
+    rapport = gepubliceerd.filter(jaar=jaar).first() if jaar else gepubliceerd.first()
+    jaren = list(gepubliceerd.values_list("jaar", flat=True))
+    if rapport is None:
+        if jaar:
+            raise Http404
+        return render(request, "rapportage/jaarrapport_publiek.html", {"label": label, "jaren": []})
+    overzicht = maandrapport.jaaroverzicht_uit_json(rapport.jaar, rapport.cijfers)
+    return render(
+        request,
+        "rapportage/jaarrapport_publiek.html",
+        {
+            "label": label,
+            "rapport": rapport,
+            "jaren": jaren,
+            **inhoud(overzicht, rapport.cijfers.get("kwartaalcijfers", [])),
+        },
+    )

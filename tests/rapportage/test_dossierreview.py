@@ -1,0 +1,83 @@
+"""Each month the directie is offered one randomly chosen closed dossier to read; the review is
+recorded (DESIGN.md section 7)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from klachten.models import Bericht
+from klachten.termijnen import AMSTERDAM
+from klachten.workflow import BerichtSoort, Status
+from rapportage import services
+from rapportage.models import Dossierreview
+from tests.factories import klacht_in_status
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def om(datum: dt.date, uur: int = 10) -> dt.datetime:
+    return dt.datetime.combine(datum, dt.time(uur), tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def gesloten(time_machine, behandelaar, categorie):
+    """Two dossiers closed in October 2026, one in September."""
+    dossiers = {}
+    for naam, dag in (("sep", D(2026, 9, 10)), ("okt1", D(2026, 10, 5)), ("okt2", D(2026, 10, 20))):
+        time_machine.move_to(om(dag), tick=False)
+        dossiers[naam] = klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+    time_machine.move_to(om(D(2026, 11, 1), 6), tick=False)
+    return dossiers
+
+
+def test_eenmaal_per_maand_een_dossier_van_de_vorige_maand(gesloten, directie):
+    review = services.dossierreview_aanbieden(op=om(D(2026, 11, 1), 6))
+
+    assert review.klacht in (gesloten["okt1"], gesloten["okt2"])
+    assert (review.jaar, review.maand) == (2026, 11)
+    assert services.dossierreview_aanbieden(op=om(D(2026, 11, 2), 6)) is None
+    assert Dossierreview.objects.count() == 1
+    bericht = Bericht.objects.get(soort=BerichtSoort.RAPPORT)
+    assert bericht.aan == directie.email
+    assert f"/medewerker/rapportage/dossierreview/{review.pk}/" in bericht.tekst
+
+
+def test_zonder_afgesloten_dossier_in_de_vorige_maand_een_eerder(gesloten):
+    review = services.dossierreview_aanbieden(op=om(D(2027, 2, 1), 6))
+
+    assert review.klacht in gesloten.values()
+
+
+def test_directie_legt_bevindingen_vast(gesloten, client, directie, teamleider):
+    review = services.dossierreview_aanbieden(op=om(D(2026, 11, 1), 6))
+    url = reverse("rapportage:dossierreview", kwargs={"pk": review.pk})
+
+    client.force_login(teamleider)
+    assert client.get(url).status_code == 403
+    client.force_login(directie)
+    pagina = client.get(url)
+    assert review.klacht.dossiernummer in pagina.content.decode()
+    assert client.post(url, {"opmerkingen": ""}).status_code == 200  # required
+    response = client.post(url, {"opmerkingen": "Netjes binnen de termijn, helder antwoord."})
+
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.beoordeeld_door == directie
+    assert review.opmerkingen == "Netjes binnen de termijn, helder antwoord."
+    lijst = client.get(reverse("rapportage:dossierreviews")).content.decode()
+    assert "Netjes binnen de termijn" in lijst
+
+
+def test_dagelijkse_run_doet_alles_een_keer(gesloten, directie, monkeypatch):
+    from rapportage import exports
+
+    monkeypatch.setattr(exports, "maandrapport_pdf", lambda *a, **k: b"%PDF-1.7 test")
+    eerste = services.dagelijks_bijwerken(op=om(D(2026, 11, 1), 6))
+    tweede = services.dagelijks_bijwerken(op=om(D(2026, 11, 2), 6))
+
+    assert eerste["dossierreview"] == 1
+    assert eerste["maandrapporten"] == 2  # September and October 2026
+    assert tweede == {"maandrapporten": 0, "dossierreview": 0, "jaarrapport_herinneringen": 0}

@@ -1,0 +1,124 @@
+"""The yearly complaint report: the sum of its months, drafted and published by the directie,
+frozen at publication, public per label, with a reminder in March (DESIGN.md section 7)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from klachten.models import Bericht
+from klachten.termijnen import AMSTERDAM
+from klachten.workflow import BerichtSoort, Status
+from rapportage import maandrapport, services
+from rapportage.models import Jaarrapport, JaarrapportStatus
+from tests.factories import KlachtFactory, LabelFactory, klacht_in_status, standaardlabel
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def om(datum: dt.date, uur: int = 10) -> dt.datetime:
+    return dt.datetime.combine(datum, dt.time(uur), tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def jaar_2025(time_machine, behandelaar, categorie):
+    """Three complaints in 2025: one closed in March, one closed in December, one received in
+    November and still open at the end of the year."""
+    time_machine.move_to(om(D(2025, 3, 3)), tick=False)
+    klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+    time_machine.move_to(om(D(2025, 12, 1)), tick=False)
+    klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+    time_machine.move_to(om(D(2025, 11, 20)), tick=False)
+    KlachtFactory(categorie=categorie)
+    time_machine.move_to(om(D(2026, 1, 2)), tick=False)
+
+
+def test_jaar_is_de_som_van_de_maanden_met_open_klachten_aan_het_eind(jaar_2025):
+    jaar = maandrapport.jaaroverzicht(2025)
+
+    assert (jaar.totaal.ontvangen, jaar.totaal.afgesloten, jaar.totaal.open_einde) == (3, 2, 1)
+    assert sum(f.ontvangen for _m, f in jaar.per_maand) == 3
+    assert [m for m, _f in jaar.per_maand] == list(range(1, 13))
+
+
+def test_directie_publiceert_en_de_cijfers_staan_daarna_vast(
+    jaar_2025, client, directie, time_machine, behandelaar, categorie
+):
+    client.force_login(directie)
+    url = reverse("rapportage:jaar", kwargs={"jaar": 2025})
+
+    response = client.post(url, {"toelichting": "", "publiceren": "1"})
+    assert Jaarrapport.objects.get().status == JaarrapportStatus.CONCEPT  # explanation first
+    client.post(url, {"toelichting": "Minder klachten over declaraties.", "publiceren": "1"})
+
+    rapport = Jaarrapport.objects.get()
+    assert rapport.status == JaarrapportStatus.GEPUBLICEERD
+    assert rapport.gepubliceerd_door == directie
+    # A complaint of 2025 registered late does not change the published report.
+    KlachtFactory(categorie=categorie, ontvangen_op=om(D(2025, 6, 1)))
+    publiek = client.get(
+        reverse("rapportage:publiek-label", kwargs={"label_slug": rapport.label.slug})
+    )
+    html = publiek.content.decode()
+    assert publiek.status_code == 200
+    assert "Minder klachten over declaraties." in html
+    assert 'data-cijfer="ontvangen">3<' in html
+    assert 'data-cijfer="open_einde">1<' in html
+    assert maandrapport.jaaroverzicht(2025).totaal.ontvangen == 3  # stored months stay too
+    response = client.post(url, {"toelichting": "Anders."})
+    assert Jaarrapport.objects.get().toelichting == "Minder klachten over declaraties."
+    assert response.status_code == 302
+
+
+def test_een_lopend_jaar_kan_niet_gepubliceerd_worden(jaar_2025, directie):
+    rapport = services.jaarrapport_voor(jaar=2026, label=standaardlabel())
+    rapport = services.jaarrapport_bewerken(jaarrapport=rapport, door=directie, toelichting="Tekst")
+
+    with pytest.raises(services.JaarrapportFout):
+        services.jaarrapport_publiceren(jaarrapport=rapport, door=directie)
+
+
+def test_alleen_directie_en_beheerder_zien_het_concept(
+    client, label, teamleider, behandelaar, beheerder
+):
+    url = reverse("rapportage:jaar", kwargs={"jaar": 2025})
+    for gebruiker, verwacht in ((teamleider, 403), (behandelaar, 403), (beheerder, 200)):
+        client.force_login(gebruiker)
+        assert client.get(url).status_code == verwacht
+    assert client.post(url, {"toelichting": "x"}).status_code == 403  # beheerder reads only
+
+
+def test_publieke_pagina_zonder_gepubliceerd_jaar(client):
+    label = LabelFactory()
+    response = client.get(reverse("rapportage:publiek-label", kwargs={"label_slug": label.slug}))
+    assert "nog geen klachtenjaarverslag gepubliceerd" in response.content.decode()
+    jaar = client.get(
+        reverse("rapportage:publiek-jaar", kwargs={"label_slug": label.slug, "jaar": 2025})
+    )
+    assert jaar.status_code == 404
+
+
+def test_herinnering_in_maart_eenmaal_per_label(jaar_2025, directie, time_machine):
+    LabelFactory()  # a second label, also without a published report
+    assert services.jaarrapporten_herinneren(op=om(D(2026, 2, 27))) == 0
+
+    assert services.jaarrapporten_herinneren(op=om(D(2026, 3, 2))) == 2
+    assert services.jaarrapporten_herinneren(op=om(D(2026, 3, 3))) == 0
+
+    berichten = Bericht.objects.filter(soort=BerichtSoort.RAPPORT)
+    assert berichten.count() == 2
+    assert all(b.aan == directie.email for b in berichten)
+    assert "vóór 1 april" in berichten.first().tekst
+
+
+def test_gepubliceerd_jaar_krijgt_geen_herinnering(jaar_2025, directie):
+    rapport = services.jaarrapport_bewerken(
+        jaarrapport=services.jaarrapport_voor(jaar=2025, label=standaardlabel()),
+        door=directie,
+        toelichting="Klaar.",
+    )
+    services.jaarrapport_publiceren(jaarrapport=rapport, door=directie, op=om(D(2026, 2, 10)))
+
+    assert services.jaarrapporten_herinneren(op=om(D(2026, 3, 2))) == 0
