@@ -378,7 +378,7 @@ def maandrapport_csv(
 KOPRIJ = 6  # rows 1-4: title and selection, 5: empty, 6: column headers
 
 
-def _xlsx_blad(blad, de_kop: Kop, tabel: Tabel) -> None:
+def xlsx_blad(blad, de_kop: Kop, tabel: Tabel) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -457,7 +457,7 @@ def maandrapport_xlsx(
     boek = Workbook()
     boek.remove(boek.active)
     for tabel in tabellen(overzicht, namen=namen):
-        _xlsx_blad(boek.create_sheet(tabel.blad[:31]), de_kop, tabel)
+        xlsx_blad(boek.create_sheet(tabel.blad[:31]), de_kop, tabel)
     boek.properties.title = de_kop.titel
     boek.properties.creator = _("Klachtenafhandeling")
     boek.properties.language = get_language()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rapportage import exports, views, views_analyse, views_dossierreview, views_jaarrapport
+from rapportage import afm, exports, views, views_analyse, views_dossierreview, views_jaarrapport
 
 app_name = "rapportage"
 
@@ -24,6 +24,11 @@ urlpatterns = [
         "medewerker/rapportage/dossierreview/<int:pk>/",
         views_dossierreview.review,
         name="dossierreview",
+    ),
+    path(
+        "medewerker/rapportage/afm/klachtenuitvraag-<int:jaar>.xlsx",
+        afm.klachtenuitvraag_downloaden,
+        name="afm",
     ),
     path("klachtenjaarverslag/", views_jaarrapport.publiek, name="publiek"),
     path(

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from klachten import termijnen
+from klachten import rollen, termijnen
 from klachten.models import Kanaal, Label, Uitkomst
 from klachten.workflow import Oordeel
-from rapportage import grafieken
+from rapportage import grafieken, maandrapport
 from rapportage.maandrapport import (
     FIGUREN,
     Figuren,
@@ -31,7 +30,7 @@ from rapportage.maandrapport import (
     volgende_maand,
     vorige_maand,
 )
-from rapportage.models import Maandrapport
+from rapportage.models import Dossierreview, Maandrapport
 from rapportage.selectors import namen, selectie_voor
 
 EERSTE_JAAR = 2000
@@ -205,11 +204,10 @@ def _tegels(overzicht, vorige: Figuren, vorige_naam: str) -> list[dict]:
 
 
 def _aandeel(deel: int, geheel: int) -> str:
-    """A share in whole percents, rounded half up ("33%"); empty without a whole."""
-    if not geheel:
-        return ""
-    procent = (Decimal(100 * deel) / Decimal(geheel)).quantize(Decimal(1), ROUND_HALF_UP)
-    return f"{procent}%"
+    """A share in percent with one decimal, as in the exports (maandrapport.percentage);
+    empty without a whole."""
+    procent = maandrapport.percentage(deel, geheel)
+    return "" if procent is None else f"{formats.localize(procent)}%"
 
 
 def _verdeling(teller: Counter, naam_van) -> list[dict]:
@@ -344,13 +342,20 @@ def maand(request, jaar: int, maand: int):
             "tabellen": _afdelingentabellen(overzicht, n.afdeling),
             "tegels": _tegels(overzicht, vorige_figuren, grafieken.maand_kort(*vorige)),
             "categorieen": _verdeling(overzicht.categorie, n.categorie),
-            "kanalen": _verdeling(overzicht.kanaal, lambda k: Kanaal(k).label),
+            "kanalen": _verdeling(
+                overzicht.kanaal, lambda k: Kanaal(k).label if k in Kanaal.values else k
+            ),
             "oordelen": _oordelen(overzicht.totaal),
             "afgesloten": overzicht.totaal.afgesloten,
             "ontvangen": overzicht.totaal.ontvangen,
             "extern_ingediend": _verdeling(overzicht.extern_ingediend, n.instantie),
             "extern_beslist": _extern_beslist(overzicht.extern_beslist, n.instantie),
             "grafieken": grafieken.grafieken_voor(overzicht),
+            "dossierreview": Dossierreview.objects.select_related("klacht", "beoordeeld_door")
+            .filter(jaar=jaar, maand=maand)
+            .first(),
+            "ziet_alles": rollen.ziet_alle_klachten(request.user),
+            "vorig_jaar": huidig[0] - 1,
             "geen_gegevens": grafieken.geen_gegevens(),
             "exports": [
                 (

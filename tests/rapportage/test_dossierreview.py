@@ -81,3 +81,17 @@ def test_dagelijkse_run_doet_alles_een_keer(gesloten, directie, monkeypatch):
     assert eerste["dossierreview"] == 1
     assert eerste["maandrapporten"] == 2  # September and October 2026
     assert tweede == {"maandrapporten": 0, "dossierreview": 0, "jaarrapport_herinneringen": 0}
+
+
+def test_bevindingen_staan_in_het_maandrapport(gesloten, client, directie, time_machine):
+    review = services.dossierreview_aanbieden(op=om(D(2026, 11, 1), 6))
+    services.dossierreview_vastleggen(
+        review=review, door=directie, opmerkingen="Antwoord was te lang; wel op tijd."
+    )
+    time_machine.move_to(om(D(2026, 12, 2)), tick=False)
+    client.force_login(directie)
+
+    html = client.get(reverse("rapportage:maand", kwargs={"jaar": 2026, "maand": 11}))
+
+    assert "Antwoord was te lang; wel op tijd." in html.content.decode()
+    assert review.klacht.dossiernummer in html.content.decode()
