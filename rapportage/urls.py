@@ -13,6 +13,12 @@ urlpatterns = [
         name="maand-export",
     ),
     path("medewerker/rapportage/jaar/<int:jaar>/", views_jaarrapport.jaar, name="jaar"),
+    path(
+        "medewerker/rapportage/jaar/<int:jaar>/jaarverslag.pdf",
+        views_jaarrapport.jaar,
+        {"pdf": True},
+        name="jaar-pdf",
+    ),
     path("medewerker/rapportage/analyse/", views_analyse.index, name="analyse-index"),
     path(
         "medewerker/rapportage/analyse/<int:jaar>/<int:helft>/",
@@ -40,5 +46,11 @@ urlpatterns = [
         "<slug:label_slug>/klachtenjaarverslag/<int:jaar>/",
         views_jaarrapport.publiek,
         name="publiek-jaar",
+    ),
+    path(
+        "<slug:label_slug>/klachtenjaarverslag/<int:jaar>/jaarverslag.pdf",
+        views_jaarrapport.publiek,
+        {"pdf": True},
+        name="publiek-jaar-pdf",
     ),
 ]

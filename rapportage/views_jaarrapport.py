@@ -7,12 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from klachten import rollen
 from klachten import selectors as klachtselectors
@@ -99,7 +101,7 @@ def _jaar_geldig(jaar: int) -> None:
 
 
 @login_required
-def jaar(request, jaar: int):
+def jaar(request, jaar: int, pdf: bool = False):
     """The directie's page of a year's report for one label: the figures (live until it is
     published), the explanation, and publishing."""
     if not rollen.ziet_alle_klachten(request.user):
@@ -139,6 +141,8 @@ def jaar(request, jaar: int):
     else:
         overzicht = maandrapport.jaaroverzicht(jaar, labels={label.pk})
         kwartalen = services.kwartaalcijfers_van(jaar, label)
+    if pdf:
+        return _pdf(request, rapport, inhoud(overzicht, kwartalen))
     return render(
         request,
         "rapportage/jaarrapport.html",
@@ -158,7 +162,23 @@ def jaar(request, jaar: int):
     )
 
 
-def publiek(request, label_slug: str | None = None, jaar: int | None = None):
+def _pdf(request, rapport: Jaarrapport, context: dict) -> HttpResponse:
+    from rapportage.exports import html_naar_pdf
+
+    html = render_to_string(
+        "rapportage/jaarrapport_pdf.html",
+        {**context, "rapport": rapport, "label": rapport.label, "taal": get_language()},
+        request=request,
+    )
+    response = HttpResponse(html_naar_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"klachtenjaarverslag-{rapport.jaar}-{rapport.label.slug}.pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def publiek(request, label_slug: str | None = None, jaar: int | None = None, pdf: bool = False):
     """The public yearly report of a label (/klachtenjaarverslag/, /<label>/klachtenjaarverslag/
     [<jaar>/]): only published years, exactly as they were published."""
     label = klachtselectors.label_voor_verzoek(request, label_slug)
@@ -172,13 +192,11 @@ def publiek(request, label_slug: str | None = None, jaar: int | None = None):
             raise Http404
         return render(request, "rapportage/jaarrapport_publiek.html", {"label": label, "jaren": []})
     overzicht = maandrapport.jaaroverzicht_uit_json(rapport.jaar, rapport.cijfers)
+    context = inhoud(overzicht, rapport.cijfers.get("kwartaalcijfers", []))
+    if pdf:
+        return _pdf(request, rapport, context)
     return render(
         request,
         "rapportage/jaarrapport_publiek.html",
-        {
-            "label": label,
-            "rapport": rapport,
-            "jaren": jaren,
-            **inhoud(overzicht, rapport.cijfers.get("kwartaalcijfers", [])),
-        },
+        {"label": label, "rapport": rapport, "jaren": jaren, **context},
     )

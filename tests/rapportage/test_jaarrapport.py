@@ -122,3 +122,33 @@ def test_gepubliceerd_jaar_krijgt_geen_herinnering(jaar_2025, directie):
     services.jaarrapport_publiceren(jaarrapport=rapport, door=directie, op=om(D(2026, 2, 10)))
 
     assert services.jaarrapporten_herinneren(op=om(D(2026, 3, 2))) == 0
+
+
+def test_jaarverslag_als_pdf_voor_directie_en_publiek(jaar_2025, client, directie):
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(directie)
+    concept = client.get(reverse("rapportage:jaar-pdf", kwargs={"jaar": 2025}))
+    assert concept.content.startswith(b"%PDF")
+    assert "concept" in PdfReader(io.BytesIO(concept.content)).pages[0].extract_text()
+
+    rapport = services.jaarrapport_bewerken(
+        jaarrapport=services.jaarrapport_voor(jaar=2025, label=standaardlabel()),
+        door=directie,
+        toelichting="Een rustig jaar.",
+    )
+    services.jaarrapport_publiceren(jaarrapport=rapport, door=directie)
+    client.logout()
+    publiek = client.get(
+        reverse(
+            "rapportage:publiek-jaar-pdf", kwargs={"label_slug": rapport.label.slug, "jaar": 2025}
+        )
+    )
+
+    assert publiek.status_code == 200
+    assert publiek["Content-Type"] == "application/pdf"
+    tekst = "".join(p.extract_text() for p in PdfReader(io.BytesIO(publiek.content)).pages)
+    assert "Klachtenjaarverslag 2025" in tekst
+    assert "Een rustig jaar." in tekst
