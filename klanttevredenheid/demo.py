@@ -25,11 +25,11 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import F, Max
+from django.db.models import Max
 
 from klachten import termijnen
 from klachten.management.commands import demo_data
-from klachten.models import Afdeling, Bericht, BerichtStatus, Klacht, Label, Medewerker
+from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
 from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.models import (
@@ -294,17 +294,7 @@ class _Vulling:
         with demo_data.klok(self.nu):
             services.persoonsgegevens_wissen(op=self.nu)
             services.kwartaalcijfers_berekenen(op=self.nu)
-        # Messages of the past went out when they were written; the last two days' wait for the
-        # worker (as in demo_data.berichten_als_verzonden_markeren).
-        Bericht.objects.filter(
-            pk__gt=eerste_bericht,
-            status=BerichtStatus.WACHTEND,
-            created_at__lt=self.nu - dt.timedelta(days=2),
-        ).update(
-            status=BerichtStatus.VERZONDEN,
-            verzonden_op=F("created_at") + dt.timedelta(seconds=20),
-            pogingen=1,
-        )
+        demo_data.verleden_verzonden(Bericht.objects.filter(pk__gt=eerste_bericht), self.nu)
         return self.samenvatting(eerste_moment)
 
     def plannen(self, op: dt.datetime, uitvoeren: Callable[[], object]) -> None:

@@ -14,11 +14,12 @@ from django.urls import resolve, reverse
 
 from klachten import rollen
 from klachten.termijnen import AMSTERDAM
-from klanttevredenheid import cijfers, selectors, services
+from klanttevredenheid import cijfers, selectors
 from klanttevredenheid.models import ContactmomentSoort, Opvolging, Respons
 from tests.factories import (
     AfdelingFactory,
     MedewerkerFactory,
+    respons,
     standaardlabel,
     verzonden_uitnodiging,
 )
@@ -27,20 +28,6 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD = reverse("klanttevredenheid:dashboard")
 VANDAAG = dt.datetime(2026, 6, 10, 12, 0, tzinfo=AMSTERDAM)  # 2nd quarter 2026
-
-
-def respons(
-    *, rapportcijfer: int, nps_score: int | None, toelichting="", verbetertips="", **kwargs
-) -> Respons:
-    """The customer answers a fresh invitation now, with comments (kwargs: the contact moment)."""
-    uitnodiging = verzonden_uitnodiging(**kwargs)
-    return services.enquete_beantwoorden(
-        token=uitnodiging.token,
-        rapportcijfer=rapportcijfer,
-        nps_score=nps_score,
-        toelichting=toelichting,
-        verbetertips=verbetertips,
-    )
 
 
 def op(maand: int, dag: int, jaar: int = 2026):

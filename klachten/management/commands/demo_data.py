@@ -778,6 +778,18 @@ def oorzaak_van(klacht: Klacht, oordeel: str) -> Oorzaak | None:
     return Oorzaak.objects.filter(code=codes[klacht.pk % len(codes)]).first()
 
 
+def verleden_verzonden(berichten, nu: dt.datetime) -> None:
+    """Demo messages of the past went out when they were written (the worker finds nothing left
+    to send); those of the last two days stay in the outbox for the worker (dev: var/mail/)."""
+    berichten.filter(
+        status=BerichtStatus.WACHTEND, created_at__lt=nu - dt.timedelta(days=2)
+    ).update(
+        status=BerichtStatus.VERZONDEN,
+        verzonden_op=F("created_at") + dt.timedelta(seconds=20),
+        pogingen=1,
+    )
+
+
 def kiezen(rng: random.Random, gewichten: dict):
     return rng.choices(list(gewichten), weights=list(gewichten.values()))[0]
 
@@ -1955,17 +1967,7 @@ class Command(BaseCommand):
                     )
 
     def berichten_als_verzonden_markeren(self, klachten: list[Klacht]) -> None:
-        """Messages of the past went out when they were written (the worker finds nothing left to
-        send); those of the last two days stay in the outbox for the worker (dev: var/mail/)."""
-        Bericht.objects.filter(
-            klacht__in=[k.pk for k in klachten],
-            status=BerichtStatus.WACHTEND,
-            created_at__lt=self.nu - dt.timedelta(days=2),
-        ).update(
-            status=BerichtStatus.VERZONDEN,
-            verzonden_op=F("created_at") + dt.timedelta(seconds=20),
-            pogingen=1,
-        )
+        verleden_verzonden(Bericht.objects.filter(klacht__in=[k.pk for k in klachten]), self.nu)
 
     # --- helpers ------------------------------------------------------------------------------
 
