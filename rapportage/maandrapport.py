@@ -8,7 +8,8 @@ A month's report is built in two steps:
    Building blocks add up, so the report of any selection (one label, a teamleider's afdelingen,
    everything) is their sum. They are what the monthly snapshot stores (models.Maandrapport).
 2. `Figuren` turns summed building blocks into the figures; `FIGUREN` names each figure with its
-   one-line definition, for the page, the exports and the tests.
+   one-line definition, for the page, the exports and the tests. The definitions speak of "the
+   periode": the month in the month report, the year (the sum of its months) in the year's.
 
 Months are calendar months in Europe/Amsterdam time.
 """
@@ -345,24 +346,24 @@ class Figuur:
 
 
 FIGUREN = [
-    Figuur("ontvangen", _("Ontvangen"), _("Klachten met een ontvangstdatum in de maand.")),
+    Figuur("ontvangen", _("Ontvangen"), _("Klachten met een ontvangstdatum in de periode.")),
     Figuur(
         "afgesloten",
         _("Afgesloten"),
-        _("Klachten die in de maand zijn afgesloten (heropend en opnieuw afgesloten: één keer)."),
+        _("Klachten die in de periode zijn afgesloten (heropend en opnieuw afgesloten: één keer)."),
     ),
     Figuur(
         "open_einde",
         _("Open aan het eind"),
         _(
-            "Klachten ontvangen vóór het einde van de maand die op dat moment niet afgesloten waren."
+            "Klachten ontvangen vóór het einde van de periode die op dat moment niet afgesloten waren."
         ),
     ),
     Figuur(
         "bevestigd_op_tijd",
         _("Ontvangst op tijd bevestigd"),
         _(
-            "Van de ontvangstbevestigingen die uiterlijk in de maand moesten (8 dagen na "
+            "Van de ontvangstbevestigingen die uiterlijk in de periode moesten (8 dagen na "
             "ontvangst): het deel dat op of vóór die dag is verstuurd."
         ),
         "%",
@@ -371,7 +372,7 @@ FIGUREN = [
         "statusupdates_op_tijd",
         _("Statusupdates op tijd"),
         _(
-            "Van de statusupdates die uiterlijk in de maand moesten (zolang de klacht in onderzoek "
+            "Van de statusupdates die uiterlijk in de periode moesten (zolang de klacht in onderzoek "
             "is: 21 dagen na het laatste bericht aan de klant): het deel waarvoor de klant op of "
             "vóór die dag een bericht kreeg."
         ),
@@ -381,7 +382,7 @@ FIGUREN = [
         "beantwoord_op_tijd",
         _("Binnen de antwoordtermijn"),
         _(
-            "Van de antwoordtermijnen die in de maand afliepen (na opschorting of verlenging: de "
+            "Van de antwoordtermijnen die in de periode afliepen (na opschorting of verlenging: de "
             "nieuwe datum): het deel dat op of vóór die dag beantwoord is."
         ),
         "%",
@@ -390,56 +391,60 @@ FIGUREN = [
         "doorlooptijd_mediaan",
         _("Doorlooptijd (mediaan)"),
         _(
-            "Kalenderdagen van ontvangst tot afsluiting van de in de maand afgesloten klachten: de middelste."
+            "Kalenderdagen van ontvangst tot afsluiting van de in de periode afgesloten klachten: de middelste."
         ),
         _("dagen"),
     ),
     Figuur(
         "doorlooptijd_p90",
         _("Doorlooptijd (90e percentiel)"),
-        _("Binnen zoveel kalenderdagen was 90% van de in de maand afgesloten klachten afgesloten."),
+        _(
+            "Binnen zoveel kalenderdagen was 90% van de in de periode afgesloten klachten afgesloten."
+        ),
         _("dagen"),
     ),
     Figuur(
         "niet_ontvankelijk",
         _("Niet ontvankelijk"),
-        _("In de maand afgesloten klachten die niet ontvankelijk zijn verklaard."),
+        _("In de periode afgesloten klachten die niet ontvankelijk zijn verklaard."),
     ),
     Figuur(
         "gegrond",
         _("Gegrond"),
-        _("In de maand afgesloten klachten met het oordeel gegrond (het laatst gegeven oordeel)."),
+        _(
+            "In de periode afgesloten klachten met het oordeel gegrond (het laatst gegeven oordeel)."
+        ),
     ),
     Figuur(
         "deels_gegrond",
         _("Deels gegrond"),
-        _("In de maand afgesloten klachten met het oordeel deels gegrond."),
+        _("In de periode afgesloten klachten met het oordeel deels gegrond."),
     ),
     Figuur(
         "ongegrond",
         _("Ongegrond"),
-        _("In de maand afgesloten klachten met het oordeel ongegrond."),
+        _("In de periode afgesloten klachten met het oordeel ongegrond."),
     ),
     Figuur(
         "niet_te_beoordelen",
         _("Niet te beoordelen"),
-        _("In de maand afgesloten klachten met het oordeel niet te beoordelen."),
+        _("In de periode afgesloten klachten met het oordeel niet te beoordelen."),
     ),
     Figuur(
         "heroverwegingen",
         _("Heroverwegingen"),
-        _("Klachten waarvoor de klant in de maand om heroverweging vroeg."),
+        _("Klachten waarvoor de klant in de periode om heroverweging vroeg."),
     ),
     Figuur(
         "externe_procedures",
         _("Externe procedures"),
-        _("Procedures bij een externe instantie of de rechter die in de maand zijn gestart."),
+        _("Procedures bij een externe instantie of de rechter die in de periode zijn gestart."),
     ),
     Figuur(
         "kto_gemiddelde",
         _("KTO-gemiddelde"),
         _(
-            "Gemiddeld rapportcijfer (1-10) van de in de maand ontvangen enquêtes, op 1 decimaal; "
+            "Gemiddeld rapportcijfer (1-10) van de in de periode ontvangen enquêtes, op 1 decimaal; "
             "per afdeling van de contactmomenten van die afdeling."
         ),
     ),
@@ -447,7 +452,7 @@ FIGUREN = [
         "nps",
         _("NPS"),
         _(
-            "Net Promoter Score van de in de maand ontvangen enquêtes: % promotors (9-10) min % "
+            "Net Promoter Score van de in de periode ontvangen enquêtes: % promotors (9-10) min % "
             "criticasters (0-6), van -100 tot +100."
         ),
     ),
