@@ -393,6 +393,23 @@ class Klacht(models.Model):
             models.Index(fields=["klant_email"]),
             models.Index(fields=["behandelaar", "volgende_termijn_datum"]),
             models.Index(fields=["afdeling", "volgende_termijn_datum"]),
+            # The reports (rapportage.maandrapport): received in a month, reconsiderations asked
+            # in a month, the open complaints per label and afdeling, label and afdeling by id.
+            models.Index(fields=["ontvangen_op"], name="klacht_ontvangen_op"),
+            models.Index(
+                fields=["heroverweging_gevraagd_op"],
+                condition=Q(heroverweging_gevraagd_op__isnull=False),
+                name="klacht_heroverweging_op",
+            ),
+            models.Index(
+                fields=["label", "afdeling", "ontvangen_op"],
+                include=["id"],
+                condition=~Q(status=Status.AFGESLOTEN),
+                name="klacht_open_per_groep",
+            ),
+            models.Index(
+                fields=["id"], include=["label", "afdeling"], name="klacht_label_afdeling"
+            ),
             # One partial index per deadline, over the complaints in which it runs.
             *(
                 models.Index(
@@ -460,7 +477,21 @@ class Gebeurtenis(models.Model):
         verbose_name = _("gebeurtenis")
         verbose_name_plural = _("gebeurtenissen")
         ordering = ["-op", "-id"]
-        indexes = [models.Index(fields=["klacht", "-op"])]
+        indexes = [
+            models.Index(fields=["klacht", "-op"]),
+            # The reports: closings in a period, and a complaint's state at a moment.
+            models.Index(
+                fields=["op"],
+                include=["klacht"],
+                condition=Q(naar_status="afgesloten", soort__in=["status", "ontvangen"]),
+                name="gebeurtenis_afsluiting",
+            ),
+            models.Index(
+                fields=["klacht", "-op", "-id"],
+                condition=Q(soort__in=["status", "ontvangen"]) & ~Q(naar_status=""),
+                name="gebeurtenis_staat",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.klacht_id} {self.get_soort_display()}"

@@ -162,6 +162,10 @@ class Contactmoment(models.Model):
                 name="contactmoment_te_anonimiseren",
                 condition=Q(geanonimiseerd_op__isnull=True),
             ),
+            # The reports group responses by the label and afdeling of their contact moment.
+            models.Index(
+                fields=["id"], include=["label", "afdeling"], name="contactmoment_label_afdeling"
+            ),
         ]
 
     def __str__(self):

@@ -117,7 +117,10 @@ STAATSWIJZIGINGEN = [GebeurtenisSoort.STATUS, GebeurtenisSoort.ONTVANGEN]
 def open_op(moment: dt.datetime) -> QuerySet[Klacht]:
     """Complaints open at `moment`: received before it, and their state then (the last state
     change before it) not closed. Only complaints open now or closed after it can be, so the
-    per-complaint lookup runs on those alone."""
+    per-complaint lookup runs on those alone; for a moment still to come the state then is the
+    state now (nothing changes state later than now)."""
+    if moment > timezone.now():
+        return Klacht.objects.filter(ontvangen_op__lt=moment).exclude(status=Status.AFGESLOTEN)
     staat_toen = Subquery(
         Gebeurtenis.objects.filter(
             klacht=OuterRef("pk"), soort__in=STAATSWIJZIGINGEN, op__lt=moment
