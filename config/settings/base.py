@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -101,8 +102,32 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Attachments are never served directly: staff download them through a permission-checked view.
 # No route answers on this prefix (Django needs some value, and "" would mean every URL).
 MEDIA_URL = "/geen-publieke-bijlagen/"
+# Attachments and report PDFs go through Django's storage API: on this machine's disk (one
+# server), or in an S3-compatible object store shared by every web and worker machine
+# (DJANGO_STORAGE=s3; docs/deployment.md). Never public: no ACL, signed URLs are not used (the
+# permission-checked views stream the files).
+DJANGO_STORAGE = env("DJANGO_STORAGE", default="schijf")
+if DJANGO_STORAGE == "s3":
+    _bestanden = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("S3_PREFIX", default=""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif DJANGO_STORAGE == "schijf":
+    _bestanden = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"DJANGO_STORAGE={DJANGO_STORAGE!r}: kies 'schijf' of 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _bestanden,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,7 +1,7 @@
 """Development: debug on, mail written to files a person can read (var/mail/)."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, env
+from config.settings.base import BASE_DIR, STORAGES, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 EMAIL_BACKEND = env(
@@ -9,6 +9,6 @@ EMAIL_BACKEND = env(
 )
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # the attachments where DJANGO_STORAGE says
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
