@@ -152,3 +152,38 @@ def test_jaarverslag_als_pdf_voor_directie_en_publiek(jaar_2025, client, directi
     tekst = "".join(p.extract_text() for p in PdfReader(io.BytesIO(publiek.content)).pages)
     assert "Klachtenjaarverslag 2025" in tekst
     assert "Een rustig jaar." in tekst
+
+
+def test_jaarpagina_en_publieke_pagina_houden_hun_aantal_queries(
+    jaar_2025, client, directie, django_assert_max_num_queries, time_machine, behandelaar, categorie
+):
+    """The year's pages read the stored months: their queries do not grow with the complaints."""
+    for maand in range(1, 13):
+        maandrapport.maandrapport_vastleggen(2025, maand)
+    client.force_login(directie)
+    url = reverse("rapportage:jaar", kwargs={"jaar": 2025})
+    with django_assert_max_num_queries(20):
+        client.get(url)
+    time_machine.move_to(om(D(2025, 6, 2)), tick=False)
+    for _i in range(10):
+        klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+    time_machine.move_to(om(D(2026, 1, 3)), tick=False)
+    with django_assert_max_num_queries(20):
+        client.get(url)
+
+
+def test_dossierreviewlijst_houdt_haar_aantal_queries(
+    client, directie, behandelaar, categorie, django_assert_max_num_queries, time_machine
+):
+    from rapportage.models import Dossierreview
+
+    client.force_login(directie)
+    for maand in range(1, 7):
+        time_machine.move_to(om(D(2026, maand, 2)), tick=False)
+        klacht = klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+        Dossierreview.objects.create(
+            jaar=2026, maand=maand, klacht=klacht, aangeboden_op=om(D(2026, maand, 2))
+        )
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("rapportage:dossierreviews"))
+    assert response.content.decode().count("nog te doen") == 6
