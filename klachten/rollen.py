@@ -31,3 +31,19 @@ def rollen_van(gebruiker) -> set[str]:
 
 def ziet_alle_klachten(gebruiker) -> bool:
     return gebruiker.is_superuser or bool(rollen_van(gebruiker) & ALLES_ZIEN)
+
+
+def permissies_toekennen(
+    rol_permissies: dict[str, list[str]], *, app_labels: list[str], using: str = "default"
+) -> None:
+    """Create the role groups and give them these permissions of these apps (idempotent; the
+    apps call it after every migrate, each with its own table)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for rol, codenames in rol_permissies.items():
+        groep, _nieuw = Group.objects.using(using).get_or_create(name=rol)
+        groep.permissions.add(
+            *Permission.objects.using(using).filter(
+                content_type__app_label__in=app_labels, codename__in=codenames
+            )
+        )

@@ -839,11 +839,4 @@ ROL_PERMISSIES = {
 
 def rollen_inrichten(*, using: str = "default") -> None:
     """Create the role groups with their permissions (idempotent; runs after every migrate)."""
-    from django.contrib.auth.models import Group, Permission
-
-    for rol, codenames in ROL_PERMISSIES.items():
-        groep, _nieuw = Group.objects.using(using).get_or_create(name=rol)
-        permissies = Permission.objects.using(using).filter(
-            content_type__app_label__in=["klachten", "auth"], codename__in=codenames
-        )
-        groep.permissions.add(*permissies)
+    rollen.permissies_toekennen(ROL_PERMISSIES, app_labels=["klachten", "auth"], using=using)

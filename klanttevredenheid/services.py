@@ -597,12 +597,4 @@ ROL_PERMISSIES = {
 
 def rechten_inrichten(*, using: str = "default") -> None:
     """Give the role groups this app's permissions (idempotent; after every migrate)."""
-    from django.contrib.auth.models import Group, Permission
-
-    for rol, codenames in ROL_PERMISSIES.items():
-        groep, _nieuw = Group.objects.using(using).get_or_create(name=rol)
-        groep.permissions.add(
-            *Permission.objects.using(using).filter(
-                content_type__app_label="klanttevredenheid", codename__in=codenames
-            )
-        )
+    rollen.permissies_toekennen(ROL_PERMISSIES, app_labels=["klanttevredenheid"], using=using)

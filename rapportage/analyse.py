@@ -20,7 +20,7 @@ from klachten.models import (
 )
 from klachten.termijnen import AMSTERDAM
 from rapportage import maandrapport
-from rapportage.selectors import Selectie
+from rapportage.selectors import Selectie, uitkomstnaam
 
 
 def helft_grenzen(jaar: int, helft: int) -> tuple[dt.datetime, dt.datetime]:
@@ -138,7 +138,7 @@ def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> A
         verbeterpunten=verbeterpunten,
         te_laat=verbeterpunten.filter(status__in=lopend, streefdatum__lt=vandaag).count(),
         extern=[
-            (r["instantie__naam"], Uitkomst(r["uitkomst"]).label, r["n"])
+            (r["instantie__naam"], uitkomstnaam(r["uitkomst"]), r["n"])
             for r in beslist.values("instantie__naam", "uitkomst")
             .annotate(n=Count("pk"))
             .order_by("instantie__naam", "uitkomst")

@@ -39,8 +39,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from klachten.models import Kanaal, Uitkomst
-from klachten.termijnen import TermijnSoort, lokale_datum
+from klachten.models import Uitkomst
+from klachten.termijnen import TermijnSoort
 from klachten.workflow import Oordeel
 from rapportage import grafieken, maandrapport, selectors
 from rapportage.maandrapport import FIGUREN, Figuren, Maandoverzicht
@@ -63,7 +63,6 @@ TERMIJN_VAN = {
 # Afdelingen side by side in one table of the PDF (more continue in a next table).
 PDF_KOLOMMEN = 6
 GEEN_GEGEVENS = "\u2013"  # an en dash: the PDF's "geen gegevens"
-EERSTE_JAAR = 2000  # months before this are not a report (and would not be a valid trend)
 
 
 # Tables ------------------------------------------------------------------------------------------
@@ -198,10 +197,6 @@ def _verdeling(teller, naam_van, totaal: int) -> tuple[list[list], list]:
     return rijen, [_("Totaal"), totaal, maandrapport.percentage(totaal, totaal)]
 
 
-def _kanaalnaam(waarde: str) -> str:
-    return str(Kanaal(waarde).label) if waarde in Kanaal.values else waarde
-
-
 def _oordeelkolommen() -> list[Kolom]:
     """Closed, then each verdict (the figure's title where FIGUREN has one), then closed without
     a verdict, as the page shows them: the verdicts and "zonder oordeel" add up to the closed."""
@@ -249,7 +244,9 @@ def tabellen(overzicht: Maandoverzicht, *, namen: selectors.Namen) -> list[Tabel
     categorie_rijen, categorie_totaal = _verdeling(
         overzicht.categorie, namen.categorie, totaal.ontvangen
     )
-    kanaal_rijen, kanaal_totaal = _verdeling(overzicht.kanaal, _kanaalnaam, totaal.ontvangen)
+    kanaal_rijen, kanaal_totaal = _verdeling(
+        overzicht.kanaal, selectors.kanaalnaam, totaal.ontvangen
+    )
     aandeel = Kolom(_("Aandeel (%)"), procent=True)
     return [
         Tabel(
@@ -727,13 +724,7 @@ def bestandsnaam(jaar: int, maand: int, formaat: str, label=None) -> str:
 
 
 def _maand_of_404(jaar: int, maand: int) -> None:
-    """A month that has begun: not before EERSTE_JAAR, not in the future (Amsterdam time)."""
-    vandaag = lokale_datum(timezone.now())
-    if (
-        not (1 <= maand <= 12)
-        or jaar < EERSTE_JAAR
-        or (jaar, maand) > (vandaag.year, vandaag.month)
-    ):
+    if not selectors.is_rapportmaand(jaar, maand):
         raise Http404
 
 

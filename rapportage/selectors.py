@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
-from klachten import rollen
-from klachten.models import Afdeling, Categorie, ExterneInstantie, Label
+from klachten import rollen, termijnen
+from klachten.models import Afdeling, Categorie, ExterneInstantie, Kanaal, Label, Uitkomst
+
+EERSTE_JAAR = 2000  # months before this are not a report (and would not be a valid trend)
+
+
+def huidige_maand(nu: dt.datetime | None = None) -> tuple[int, int]:
+    vandaag = termijnen.lokale_datum(nu or timezone.now())
+    return vandaag.year, vandaag.month
+
+
+def is_rapportmaand(jaar: int, maand: int, nu: dt.datetime | None = None) -> bool:
+    """A month that has begun (Amsterdam time), not before EERSTE_JAAR."""
+    return 1 <= maand <= 12 and jaar >= EERSTE_JAAR and (jaar, maand) <= huidige_maand(nu)
+
+
+def kanaalnaam(code: str) -> str:
+    return str(Kanaal(code).label) if code in Kanaal.values else code
+
+
+def uitkomstnaam(code: str) -> str:
+    return str(Uitkomst(code).label) if code in Uitkomst.values else code
 
 
 @dataclass(frozen=True)

@@ -71,28 +71,22 @@ def inhoud(overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict]) -
         "per_categorie": sorted(
             ((namen.categorie(pk), n) for pk, n in b.categorie.items()), key=lambda r: -r[1]
         ),
-        "per_kanaal": sorted(((_kanaal(k), n) for k, n in b.kanaal.items()), key=lambda r: -r[1]),
+        "per_kanaal": sorted(
+            ((selectors.kanaalnaam(k), n) for k, n in b.kanaal.items()), key=lambda r: -r[1]
+        ),
         "extern_ingediend": sorted(
             (namen.instantie(pk), n) for pk, n in b.extern_ingediend.items()
         ),
         "extern_beslist": sorted(
-            (namen.instantie(sleutel.split("|")[0]), _uitkomst(sleutel.split("|")[1]), n)
+            (
+                namen.instantie(sleutel.split("|")[0]),
+                selectors.uitkomstnaam(sleutel.split("|")[1]),
+                n,
+            )
             for sleutel, n in b.extern_beslist.items()
         ),
         "kwartaalcijfers": kwartaalcijfers,
     }
-
-
-def _kanaal(code: str) -> str:
-    from klachten.models import Kanaal
-
-    return Kanaal(code).label if code in Kanaal.values else code
-
-
-def _uitkomst(code: str) -> str:
-    from klachten.models import Uitkomst
-
-    return Uitkomst(code).label if code in Uitkomst.values else code
 
 
 def _jaar_geldig(jaar: int) -> None:

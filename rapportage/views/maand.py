@@ -7,7 +7,6 @@ arranges them for the page. Who sees which afdelingen is rapportage.selectors.se
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -19,8 +18,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from klachten import rollen, termijnen
-from klachten.models import Kanaal, Label, Uitkomst
+from klachten import rollen
+from klachten.models import Label, Uitkomst
 from klachten.workflow import Oordeel
 from rapportage import grafieken, maandrapport
 from rapportage.maandrapport import (
@@ -31,9 +30,15 @@ from rapportage.maandrapport import (
     vorige_maand,
 )
 from rapportage.models import Dossierreview, Maandrapport
-from rapportage.selectors import namen, selectie_voor
+from rapportage.selectors import (
+    EERSTE_JAAR,
+    huidige_maand,
+    is_rapportmaand,
+    kanaalnaam,
+    namen,
+    selectie_voor,
+)
 
-EERSTE_JAAR = 2000
 MAANDEN_IN_KEUZE = 24
 
 # The figures per afdeling stand in two tables of the same rows (afdelingen and Totaal), so that
@@ -95,11 +100,6 @@ TEGELS = [
 ]
 
 
-def _huidige_maand(nu: dt.datetime) -> tuple[int, int]:
-    vandaag = termijnen.lokale_datum(nu)
-    return vandaag.year, vandaag.month
-
-
 def _maand_url(jaar: int, maand: int, label_slug: str | None) -> str:
     url = reverse("rapportage:maand", kwargs={"jaar": jaar, "maand": maand})
     return f"{url}?{urlencode({'label': label_slug})}" if label_slug else url
@@ -111,14 +111,14 @@ def index(request):
     """The report of the month asked for (?maand=2026-10, the month picker), else the current
     month; keeps the label choice."""
     selectie = selectie_voor(request.user, request.GET.get("label"))
-    huidig = _huidige_maand(timezone.now())
+    huidig = huidige_maand(timezone.now())
     gekozen = huidig
     try:
         jaar, maand = (int(deel) for deel in request.GET.get("maand", "").split("-"))
     except ValueError:
         pass
     else:
-        if jaar >= EERSTE_JAAR and 1 <= maand <= 12 and (jaar, maand) <= huidig:
+        if is_rapportmaand(jaar, maand):
             gekozen = (jaar, maand)
     return redirect(_maand_url(*gekozen, selectie.label.slug if selectie.label else None))
 
@@ -294,8 +294,8 @@ def maand(request, jaar: int, maand: int):
     label_slug = request.GET.get("label") or None
     selectie = selectie_voor(request.user, label_slug)
     nu = timezone.now()
-    huidig = _huidige_maand(nu)
-    if not (1 <= maand <= 12) or jaar < EERSTE_JAAR or (jaar, maand) > huidig:
+    huidig = huidige_maand(nu)
+    if not is_rapportmaand(jaar, maand, nu):
         raise Http404
     overzicht = maandoverzicht(
         jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen_set(), nu=nu
@@ -342,9 +342,7 @@ def maand(request, jaar: int, maand: int):
             "tabellen": _afdelingentabellen(overzicht, n.afdeling),
             "tegels": _tegels(overzicht, vorige_figuren, grafieken.maand_kort(*vorige)),
             "categorieen": _verdeling(overzicht.categorie, n.categorie),
-            "kanalen": _verdeling(
-                overzicht.kanaal, lambda k: Kanaal(k).label if k in Kanaal.values else k
-            ),
+            "kanalen": _verdeling(overzicht.kanaal, kanaalnaam),
             "oordelen": _oordelen(overzicht.totaal),
             "afgesloten": overzicht.totaal.afgesloten,
             "ontvangen": overzicht.totaal.ontvangen,
