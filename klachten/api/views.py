@@ -1,6 +1,8 @@
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, viewsets
+from rest_framework import exceptions, mixins, pagination, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -12,7 +14,8 @@ from klachten.api.serializers import (
     TijdlijnItemSerializer,
     api_fout,
 )
-from klachten.workflow import WorkflowFout
+from klachten.models import Kanaal, Klacht
+from klachten.workflow import Status, WorkflowFout
 
 
 class KlachtPermissie(permissions.DjangoModelPermissions):
@@ -31,10 +34,44 @@ class KlachtPermissie(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
-class KlachtViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class KlachtenPagina(pagination.CursorPagination):
+    """Newest first, 25 a page; a cursor (keyset) rather than a page number, so page 1,000 costs
+    what page 1 costs and a complaint filed meanwhile does not shift the pages."""
+
+    ordering = ("-ontvangen_op", "-id")
+    page_size = 25
+    max_page_size = 100
+    page_size_query_param = "aantal"
+
+
+class KlachtenApiFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    kanaal = django_filters.ChoiceFilter(choices=Kanaal.choices)
+    label = django_filters.CharFilter(field_name="label__slug")
+    afdeling = django_filters.CharFilter(field_name="afdeling__code")
+    ontvangen_vanaf = django_filters.IsoDateTimeFilter(field_name="ontvangen_op", lookup_expr="gte")
+    ontvangen_tot = django_filters.IsoDateTimeFilter(field_name="ontvangen_op", lookup_expr="lt")
+
+    class Meta:
+        model = Klacht
+        fields = ["status", "kanaal", "label", "afdeling"]
+
+
+class KlachtViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Complaints this account may see (the afdeling rules of the staff pages): the list newest
+    first with filters and a cursor, one by dossiernummer, and registering one."""
+
     lookup_field = "dossiernummer"
     lookup_value_regex = r"KL-\d{4}-\d{6}"
     permission_classes = [permissions.IsAuthenticated, KlachtPermissie]
+    pagination_class = KlachtenPagina
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = KlachtenApiFilter
 
     def get_queryset(self):
         return selectors.klachten_voor(self.request.user).select_related(

@@ -20,13 +20,17 @@ import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
+from benchmark import laden
 from klachten.models import Afdeling, Label
 from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.models import Kwartaalcijfer, Respons
+
+# Exactly r of the n contact moments (ids 1..n) answered, evenly spread.
+BEANTWOORD = "(id::bigint * %(r)s / %(n)s) > ((id::bigint - 1) * %(r)s / %(n)s)"
 
 
 class Command(BaseCommand):
@@ -87,7 +91,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("Queryplan:\n  " + "\n  ".join(plan.splitlines()[:8]))
 
-    def vullen(self, responsen: int, nu: dt.datetime) -> None:
+    def vullen(self, responsen: int, nu: dt.datetime, contactmomenten: int | None = None) -> None:
+        """Contact moments (default 5 for every 4 responses) spread over 5 years, each with its
+        invitation; `responsen` of them, evenly spread, answered."""
         start = time.perf_counter()
         labels = [
             Label.objects.get_or_create(slug=slug, defaults={"naam": naam})[0]
@@ -97,14 +103,22 @@ class Command(BaseCommand):
             Afdeling.objects.get_or_create(code=f"bm-{i}", defaults={"naam": f"Benchmark {i}"})[0]
             for i in range(10)
         ]
-        uitnodigingen = responsen * 5 // 4
-        with connection.cursor() as cursor:
+        uitnodigingen = contactmomenten or responsen * 5 // 4
+        if responsen > uitnodigingen:
+            raise CommandError("Meer responsen dan contactmomenten.")
+        tabellen = [
+            f"klanttevredenheid_{tabel}" for tabel in ("contactmoment", "uitnodiging", "respons")
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cursor.execute(
                 "TRUNCATE klanttevredenheid_opvolging, klanttevredenheid_respons, "
                 "klanttevredenheid_uitnodiging, klanttevredenheid_kwartaalcijfer, "
-                "klanttevredenheid_contactmoment CASCADE"
+                "klanttevredenheid_contactmoment RESTART IDENTITY CASCADE"
             )
-            # Spread over the 5 years up to now; every 5th invitation is not answered.
+            indexen = laden.indexen_weghalen(cursor, tabellen)
+            verwijzingen = laden.verwijzingen_weghalen(cursor, tabellen)
+            # Spread over the 5 years up to now, each with its invitation; `responsen` answered.
             cursor.execute(
                 """
                 INSERT INTO klanttevredenheid_contactmoment (
@@ -134,11 +148,12 @@ class Command(BaseCommand):
                     contactmoment_id, status, reden_overgeslagen, verzenden_op, verzonden_op,
                     verloopt_op, token, nps_vragen, created_at
                 )
-                SELECT id, CASE WHEN id % 5 = 0 THEN 'verzonden' ELSE 'beantwoord' END, '',
+                SELECT id, CASE WHEN %(beantwoord)s THEN 'beantwoord' ELSE 'verzonden' END, '',
                     moment + interval '1 day', moment + interval '1 day',
                     moment + interval '31 days', md5(id::text) || md5((id * 7)::text), true, moment
                 FROM klanttevredenheid_contactmoment
-                """
+                """.replace("%(beantwoord)s", BEANTWOORD),
+                {"r": responsen, "n": uitnodigingen},
             )
             cursor.execute(
                 """
@@ -146,11 +161,17 @@ class Command(BaseCommand):
                     contactmoment_id, rapportcijfer, nps_score, toelichting, verbetertips,
                     ontvangen_op
                 )
-                SELECT id, 1 + (id * 7919) % 10, (id * 104729) % 11, '', '',
+                SELECT id, 1 + (id * 7919) %% 10, (id * 104729) %% 11, '', '',
                     moment + interval '2 days'
-                FROM klanttevredenheid_contactmoment WHERE id % 5 <> 0
-                """
+                FROM klanttevredenheid_contactmoment WHERE %(beantwoord)s
+                """.replace("%(beantwoord)s", BEANTWOORD),
+                {"r": responsen, "n": uitnodigingen},
             )
+            for definitie in indexen + verwijzingen:
+                cursor.execute(definitie)
+        with connection.cursor() as cursor:
+            for tabel in tabellen:
+                cursor.execute(f"VACUUM ANALYZE {tabel}")
         self.stdout.write(
             f"Gevuld: {uitnodigingen:,} contactmomenten en uitnodigingen, "
             f"{Respons.objects.count():,} responsen in {time.perf_counter() - start:.1f} s."

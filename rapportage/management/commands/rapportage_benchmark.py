@@ -46,6 +46,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from benchmark import laden
 from klachten import rollen
 from klachten.models import (
     Afdeling,
@@ -325,61 +326,124 @@ FROM (
 ORDER BY afgerond
 """
 
+# The messages to the customer, sent: the acknowledgement, every statusupdate, the answers (and the
+# answer to a reconsideration), as the outbox keeps them; the timeline points at them.
+BERICHT_SQL = """
+INSERT INTO klachten_bericht (
+    klacht_id, label_id, soort, aan, onderwerp, tekst, status, pogingen, laatste_fout,
+    verzonden_op, verstuurd_door_id, bijlage, bijlage_naam, created_at
+)
+SELECT b.klacht_id, p.label_id, b.soort, 'klant' || mod(p.id * 7919, 600000) || '@example.nl',
+    'Uw klacht ' || p.dossiernummer, %(berichttekst)s || p.dossiernummer || '.', 'verzonden', 1, '',
+    b.op, CASE WHEN b.soort <> 'statusupdate' THEN p.behandelaar_id END, '', '', b.op
+FROM (
+    SELECT id AS klacht_id, 'ontvangstbevestiging' AS soort, t_ack AS op
+    FROM bm_plan WHERE t_ack IS NOT NULL
+    UNION ALL
+    SELECT id, 'antwoord', t_antw FROM bm_plan WHERE t_antw IS NOT NULL
+    UNION ALL
+    SELECT id, 'antwoord', t_antw2 FROM bm_plan WHERE t_antw2 IS NOT NULL
+    UNION ALL
+    SELECT id, 'heroverweging_antwoord', t_sluit1
+    FROM bm_plan WHERE t_herov IS NOT NULL AND t_sluit1 IS NOT NULL
+    UNION ALL
+    SELECT a.klacht_id, 'statusupdate', a.afgerond_op
+    FROM klachten_termijnafloop a JOIN bm_plan q ON q.id = a.klacht_id
+    WHERE a.termijn = 'statusupdate' AND a.afgerond_op IS DISTINCT FROM q.t_antw
+) b
+JOIN bm_plan p ON p.id = b.klacht_id
+ORDER BY b.op
+"""
+
+BERICHTTEKST = (
+    "Geachte klant,\n\nWij hebben uw klacht ontvangen en behandelen die zorgvuldig. In dit bericht "
+    "leest u wat wij hebben gedaan, wat de uitkomst is en wat u kunt doen als u het er niet mee "
+    "eens bent. Heeft u vragen? Bel ons of reageer via de link naar uw dossier.\n\n"
+    "Met vriendelijke groet,\nKlachtenservice\n\nDossier "
+)
+
 # The timeline in the order it was written: every state change (the reports read these), and the
 # assignment, messages and notes around them that a real dossier has as well.
 GEBEURTENIS_SQL = """
 INSERT INTO klachten_gebeurtenis (
     klacht_id, soort, tekst, van_status, naar_status, door_id, door_klant, bericht_id, op
 )
-SELECT klacht_id, soort, '', van, naar, door, door_klant, NULL, op
+SELECT klacht_id, soort, '', van, naar, door, door_klant, bericht_id, op
 FROM (
     SELECT id AS klacht_id, 'ontvangen' AS soort, '' AS van,
         CASE WHEN soort = 'direct' THEN 'afgesloten' ELSE 'ontvangen' END AS naar,
         CASE WHEN kanaal <> 'webformulier' THEN behandelaar_id END AS door,
-        kanaal = 'webformulier' AS door_klant, ontvangen_op AS op
+        kanaal = 'webformulier' AS door_klant, ontvangen_op AS op, NULL::bigint AS bericht_id
     FROM bm_plan
     UNION ALL
-    SELECT id, 'status', 'ontvangen', 'ontvangst_bevestigd', behandelaar_id, false, t_ack
+    SELECT id, 'status', 'ontvangen', 'ontvangst_bevestigd', behandelaar_id, false, t_ack, NULL
     FROM bm_plan WHERE t_ack IS NOT NULL
     UNION ALL
-    SELECT id, 'status', 'ontvangst_bevestigd', 'in_onderzoek', behandelaar_id, false, t_ond
+    SELECT id, 'status', 'ontvangst_bevestigd', 'in_onderzoek', behandelaar_id, false, t_ond, NULL
     FROM bm_plan WHERE t_ond IS NOT NULL
     UNION ALL
-    SELECT id, 'status', 'ontvangst_bevestigd', 'afgesloten', behandelaar_id, false, t_sluit1
+    SELECT id, 'status', 'ontvangst_bevestigd', 'afgesloten', behandelaar_id, false, t_sluit1, NULL
     FROM bm_plan WHERE soort = 'niet_ontvankelijk' AND t_sluit1 IS NOT NULL
     UNION ALL
-    SELECT id, 'status', 'in_onderzoek', 'beantwoord', behandelaar_id, false, t_antw
+    SELECT id, 'status', 'in_onderzoek', 'beantwoord', behandelaar_id, false, t_antw, NULL
     FROM bm_plan WHERE t_antw IS NOT NULL
     UNION ALL
-    SELECT id, 'status', 'beantwoord', 'in_heroverweging', NULL, true, t_herov
+    SELECT id, 'status', 'beantwoord', 'in_heroverweging', NULL, true, t_herov, NULL
     FROM bm_plan WHERE t_herov IS NOT NULL
     UNION ALL
     SELECT id, 'status', CASE WHEN t_herov IS NULL THEN 'beantwoord' ELSE 'in_heroverweging' END,
-        'afgesloten', behandelaar_id, false, t_sluit1
+        'afgesloten', behandelaar_id, false, t_sluit1, NULL
     FROM bm_plan WHERE soort = 'normaal' AND t_sluit1 IS NOT NULL
     UNION ALL
-    SELECT id, 'status', 'afgesloten', 'in_onderzoek', behandelaar_id, false, t_heropen
+    SELECT id, 'status', 'afgesloten', 'in_onderzoek', behandelaar_id, false, t_heropen, NULL
     FROM bm_plan WHERE t_heropen IS NOT NULL
     UNION ALL
-    SELECT id, 'status', 'in_onderzoek', 'beantwoord', behandelaar_id, false, t_antw2
+    SELECT id, 'status', 'in_onderzoek', 'beantwoord', behandelaar_id, false, t_antw2, NULL
     FROM bm_plan WHERE t_antw2 IS NOT NULL
     UNION ALL
-    SELECT id, 'status', 'beantwoord', 'afgesloten', behandelaar_id, false, t_sluit2
+    SELECT id, 'status', 'beantwoord', 'afgesloten', behandelaar_id, false, t_sluit2, NULL
     FROM bm_plan WHERE t_sluit2 IS NOT NULL
     UNION ALL
-    SELECT id, 'toewijzing', '', '', behandelaar_id, false, ontvangen_op + interval '20 minutes'
+    SELECT id, 'toewijzing', '', '', behandelaar_id, false, ontvangen_op + interval '20 minutes', NULL
     FROM bm_plan WHERE soort <> 'direct' AND ontvangen_op + interval '20 minutes' <= %(nu)s
     UNION ALL
-    SELECT id, 'bericht', '', '', behandelaar_id, false, t_ack FROM bm_plan WHERE t_ack IS NOT NULL
+    SELECT klacht_id, 'bericht', '', '', verstuurd_door_id, false, verzonden_op, id
+    FROM klachten_bericht
     UNION ALL
-    SELECT klacht_id, 'bericht', '', '', NULL, false, afgerond_op
-    FROM klachten_termijnafloop WHERE termijn = 'statusupdate'
-    UNION ALL
-    SELECT id, 'notitie', '', '', behandelaar_id, false, t_ond + interval '2 days'
+    SELECT id, 'notitie', '', '', behandelaar_id, false, t_ond + interval '2 days', NULL
     FROM bm_plan WHERE r_notitie < 0.5 AND t_ond + interval '2 days' <= %(nu)s
 ) g
 ORDER BY op
 """
+
+# The history (django-simple-history) a dossier shows field changes from: one version per state
+# change, as each save of the workflow writes it (who and when from the timeline).
+HISTORIE_SQL = """
+INSERT INTO {historie} ({kolommen}, history_date, history_change_reason, history_type,
+    history_user_id)
+SELECT {waarden}, g.op, NULL, CASE WHEN g.soort = 'ontvangen' THEN '+' ELSE '~' END, g.door_id
+FROM klachten_gebeurtenis g
+JOIN klachten_klacht k ON k.id = g.klacht_id
+WHERE g.soort IN ('ontvangen', 'status')
+ORDER BY g.op
+"""
+
+
+def historie_sql() -> str:
+    """HISTORIE_SQL for the columns the history table shares with the complaint (the state of
+    each version is its status; the other fields as they are now)."""
+    historie = Klacht.history.model
+    eigen = {f.column for f in Klacht._meta.concrete_fields}
+    kolommen = [
+        f.column
+        for f in historie._meta.concrete_fields
+        if f.column in eigen and not f.column.startswith("history_")
+    ]
+    waarden = ["g.naar_status" if k == "status" else f"k.{k}" for k in kolommen]
+    return HISTORIE_SQL.format(
+        historie=historie._meta.db_table, kolommen=", ".join(kolommen), waarden=", ".join(waarden)
+    )
+
 
 # About 1.2% of the answered complaints goes to the external body 20-90 days after closing (the
 # courts for 5%); decided 60-240 days later, with an outcome.
@@ -723,6 +787,8 @@ class Command(BaseCommand):
         ]
         gevuld = [
             Klacht._meta.db_table,
+            Klacht.history.model._meta.db_table,
+            Bericht._meta.db_table,
             Gebeurtenis._meta.db_table,
             Termijnafloop._meta.db_table,
             ExterneProcedure._meta.db_table,
@@ -732,18 +798,20 @@ class Command(BaseCommand):
             cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cursor.execute("SELECT setseed(0.20261125)")
             buitenstaand = self.leegmaken(cursor, tabellen)
-            indexen = self.indexen_weghalen(cursor, gevuld)
-            verwijzingen = self.verwijzingen_weghalen(cursor, gevuld)
-            self.stap("1/7 plan (momenten per klacht, tijdelijk)", PLAN_SQL, params)
-            self.stap("2/7 klachten", KLACHT_SQL, params)
+            indexen = laden.indexen_weghalen(cursor, gevuld)
+            verwijzingen = laden.verwijzingen_weghalen(cursor, gevuld)
+            self.stap("1/9 plan (momenten per klacht, tijdelijk)", PLAN_SQL, params)
+            self.stap("2/9 klachten", KLACHT_SQL, params)
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM "
                 f"{Klacht._meta.db_table}))",
                 [Klacht._meta.db_table],
             )
-            self.stap("3/7 termijnaflopen", TERMIJNAFLOOP_SQL, params)
-            self.stap("4/7 tijdlijn (gebeurtenissen)", GEBEURTENIS_SQL, params)
-            self.stap("5/7 externe procedures", EXTERN_SQL, params)
+            self.stap("3/9 termijnaflopen", TERMIJNAFLOOP_SQL, params)
+            self.stap("4/9 berichten", BERICHT_SQL, {**params, "berichttekst": BERICHTTEKST})
+            self.stap("5/9 tijdlijn (gebeurtenissen)", GEBEURTENIS_SQL, params)
+            self.stap("6/9 historie (versies)", historie_sql(), params)
+            self.stap("7/9 externe procedures", EXTERN_SQL, params)
             begonnen = time.perf_counter()
             for definitie in indexen:
                 cursor.execute(definitie)
@@ -751,7 +819,7 @@ class Command(BaseCommand):
                 cursor.execute(definitie)
             cursor.execute("DROP TABLE bm_plan")
             self.stdout.write(
-                f"  {'6/7 indexen en verwijzingen terug':<46} {len(indexen):>10} indexen"
+                f"  {'8/9 indexen en verwijzingen terug':<46} {len(indexen):>10} indexen"
                 f"  {time.perf_counter() - begonnen:6.1f} s"
             )
         begonnen = time.perf_counter()
@@ -759,7 +827,7 @@ class Command(BaseCommand):
             for tabel in gevuld:
                 cursor.execute(f"VACUUM ANALYZE {tabel}")
         self.stdout.write(
-            f"  {'7/7 VACUUM ANALYZE':<46} {'':>16}  {time.perf_counter() - begonnen:6.1f} s"
+            f"  {'9/9 VACUUM ANALYZE':<46} {'':>16}  {time.perf_counter() - begonnen:6.1f} s"
         )
         self.uitkomst["vullen_s"] = round(time.perf_counter() - start, 1)
         self.stdout.write(f"Gevuld in {self.uitkomst['vullen_s']:.1f} s.")
@@ -789,45 +857,9 @@ class Command(BaseCommand):
         start = time.perf_counter()
         cursor.execute(f"TRUNCATE {', '.join(tabellen)} RESTART IDENTITY")
         self.stdout.write(
-            f"  {'0/7 leegmaken (klachttabellen, KTO blijft)':<46} {'':>16}"
+            f"  {'0/9 leegmaken (klachttabellen, KTO blijft)':<46} {'':>16}"
             f"  {time.perf_counter() - start:6.1f} s"
         )
-        return terug
-
-    def indexen_weghalen(self, cursor, tabellen: list[str]) -> list[str]:
-        """Drop the indexes that back no constraint (faster to build after the load); returns
-        their definitions."""
-        cursor.execute(
-            """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            WHERE i.indrelid = ANY(%s::regclass[])
-                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            """,
-            [tabellen],
-        )
-        definities = []
-        for naam, definitie in cursor.fetchall():
-            cursor.execute(f"DROP INDEX {naam}")
-            definities.append(definitie)
-        return definities
-
-    def verwijzingen_weghalen(self, cursor, tabellen: list[str]) -> list[str]:
-        """Drop the foreign keys of the filled tables: checked row by row (deferred) they are
-        slow and block the index build; added back after the load, each is checked in one
-        join. Returns the statements that add them back."""
-        cursor.execute(
-            """
-            SELECT c.conname, c.conrelid::regclass::text, pg_get_constraintdef(c.oid)
-            FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])
-            """,
-            [tabellen],
-        )
-        terug = []
-        for naam, tabel, definitie in cursor.fetchall():
-            cursor.execute(f'ALTER TABLE {tabel} DROP CONSTRAINT "{naam}"')
-            terug.append(f'ALTER TABLE {tabel} ADD CONSTRAINT "{naam}" {definitie}')
         return terug
 
     def samenvatting(self) -> None:

@@ -1,0 +1,3 @@
+"""The benchmark suite (`manage.py benchmark`, docs/benchmarks.md): the dataset, the baseline views,
+the load scenarios (locust) and the runner. Not part of the application: production never loads it.
+"""

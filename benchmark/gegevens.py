@@ -1,0 +1,244 @@
+"""The benchmark's dataset and what each run prepares in it.
+
+The fill reuses the two earlier benchmarks' SQL (one INSERT ... SELECT per table over
+generate_series, indexes built after the load): `klanttevredenheid_benchmark` for the contact
+moments, invitations and responses, then `rapportage_benchmark` for the complaints over 5 years
+with their timeline, messages, history versions, deadline outcomes and external procedures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from typing import TextIO
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from benchmark import views
+from klachten import rollen, termijnen
+from klachten.models import Afdeling, Categorie, Klacht, Label, Medewerker, SignaalSoort
+from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klanttevredenheid.management.commands.klanttevredenheid_benchmark import (
+    Command as KtoBenchmark,
+)
+from klanttevredenheid.models import Contactmoment
+from rapportage import maandrapport, services
+from rapportage.management.commands.rapportage_benchmark import Command as RapportageBenchmark
+
+ENQUETE_KLANTNUMMER = "bm-enquete"  # marks the fresh invitations each run answers
+
+
+def gevuld(klachten: int, contactmomenten: int) -> bool:
+    """Whether the database holds (about) this dataset already."""
+    return (
+        Klacht.objects.filter(label__slug="bm-zorg").count() >= klachten * 0.95
+        and Contactmoment.objects.count() >= contactmomenten * 0.95
+    )
+
+
+def vullen(
+    uit: TextIO, *, klachten: int, open_: int, contactmomenten: int, responsen: int
+) -> float:
+    """Build the dataset; returns the seconds it took."""
+    start = time.perf_counter()
+    nu = timezone.now()
+    rapportage = RapportageBenchmark(stdout=uit)
+    rapportage.uitkomst = {}
+    stam = rapportage.stamgegevens()
+    uit.write(f"Vullen: {contactmomenten:,} contactmomenten, {responsen:,} responsen ...\n")
+    KtoBenchmark(stdout=uit).vullen(responsen, nu, contactmomenten=contactmomenten)
+    rapportage.vullen(aantal=klachten, open_=open_, nu=nu, stam=stam)
+    return time.perf_counter() - start
+
+
+def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
+    """What every run needs, on a filled database: accounts, the steady state of the deadline
+    watch, the stored months, fresh survey links, the baseline's table; returns the locust data."""
+    nu = timezone.now()
+    stam = RapportageBenchmark(stdout=uit).stamgegevens()
+    Label.objects.filter(slug="bm-zorg").update(is_standaard=True)
+    accounts = _accounts(stam)
+    behandelaar = Medewerker.objects.get(username=accounts["behandelaar"]["gebruikersnaam"])
+    token = Token.objects.get_or_create(user=behandelaar)[0].key
+
+    start = time.perf_counter()
+    signalen = stabiele_bewaking(nu)
+    uit.write(
+        f"  termijnbewaking bijgewerkt ({signalen:,} signalen als al verstuurd) "
+        f"{time.perf_counter() - start:.1f} s\n"
+    )
+    start = time.perf_counter()
+    maanden = services.maandrapporten_vastleggen(op=nu)
+    uit.write(f"  {len(maanden)} maandrapporten vastgelegd {time.perf_counter() - start:.1f} s\n")
+    start = time.perf_counter()
+    tokens = verse_enquetes(enquetes, nu)
+    uit.write(f"  {len(tokens):,} verse enquêtelinks {time.perf_counter() - start:.1f} s\n")
+    with connection.cursor() as cursor:
+        cursor.execute(views.TABEL_SQL)
+        cursor.execute(f"TRUNCATE {views.TABEL}")
+        cursor.execute("ANALYZE klachten_klacht")
+
+    afdelingen = list(behandelaar.afdelingen.values_list("pk", flat=True))
+    lokaal = nu.astimezone(AMSTERDAM)
+    lopend = (lokaal.year, lokaal.month)
+    vorige = maandrapport.vorige_maand(*lopend)
+    return {
+        "accounts": accounts,
+        "api_token": token,
+        "categorieen": list(Categorie.objects.filter(actief=True).values_list("pk", flat=True)),
+        "dossiernummers": _steekproef("dossiernummer", afdelingen),
+        "status_tokens": _steekproef("status_token", None),
+        "enquete_tokens": tokens,
+        "werkvoorraad_filters": [
+            "/medewerker/?status=in_onderzoek",
+            f"/medewerker/?afdeling={afdelingen[0]}&status=ontvangst_bevestigd",
+            "/medewerker/?over_termijn=on",
+            "/medewerker/?eigen=on",
+        ],
+        "api_lijsten": ["/api/v1/klachten/", "/api/v1/klachten/?status=in_onderzoek"],
+        "maandrapport": reverse("rapportage:maand", kwargs={"jaar": lopend[0], "maand": lopend[1]}),
+        "maandrapport_vastgelegd": reverse(
+            "rapportage:maand", kwargs={"jaar": vorige[0], "maand": vorige[1]}
+        ),
+        "jaarrapport": reverse("rapportage:jaar", kwargs={"jaar": lokaal.year - 1}),
+    }
+
+
+def _accounts(stam: dict) -> dict:
+    """A behandelaar of two afdelingen (also the API's account) and the directie, with fresh
+    passwords (the hash is the production hasher's: logging in costs what it costs)."""
+    behandelaar = Medewerker.objects.get_or_create(username="bm-behandelaar-01")[0]
+    behandelaar.groups.add(Group.objects.get_or_create(name=rollen.KLACHTBEHANDELAAR)[0])
+    behandelaar.afdelingen.set(stam["afdelingen"][:2])
+    directie = stam["directie"]
+    accounts = {}
+    for rol, gebruiker in (("behandelaar", behandelaar), ("directie", directie)):
+        wachtwoord = secrets.token_urlsafe(16)
+        gebruiker.set_password(wachtwoord)
+        gebruiker.save(update_fields=["password"])
+        accounts[rol] = {"gebruikersnaam": gebruiker.username, "wachtwoord": wachtwoord}
+    return accounts
+
+
+def _steekproef(kolom: str, afdelingen: list[int] | None, aantal: int = 5000) -> list[str]:
+    """A random sample of complaints (of these afdelingen)."""
+    waar = "WHERE afdeling_id = ANY(%s)" if afdelingen else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {kolom} FROM klachten_klacht TABLESAMPLE SYSTEM (2) {waar} LIMIT %s",
+            [afdelingen, aantal] if afdelingen else [aantal],
+        )
+        return [rij[0] for rij in cursor.fetchall()]
+
+
+def stabiele_bewaking(nu: dt.datetime) -> int:
+    """The state beat leaves behind when it has run every hour: every reminder, escalation,
+    automatic statusupdate and Kifid alarm that is due now is recorded as sent (a Termijnsignaal),
+    so a run of the deadline watch finds nothing to do, as on any ordinary hour. Returns how many
+    signals were added."""
+    vandaag = termijnen.lokale_datum(nu)
+    toegevoegd = 0
+    with connection.cursor() as cursor:
+        for termijn, (kolom, statussen) in termijnen.LOPEND_BIJ.items():
+            delen = [
+                (SignaalSoort.ESCALATIE, f"{kolom} < %(vandaag)s"),
+                # The reminder window is at most 30 days in the settings.
+                (SignaalSoort.HERINNERING, f"{kolom} <= %(vandaag)s::date + 30"),
+            ]
+            if termijn == TermijnSoort.STATUSUPDATE:
+                delen.append((SignaalSoort.STATUSUPDATE, f"{kolom} <= %(vandaag)s"))
+            for soort, voorwaarde in delen:
+                cursor.execute(
+                    f"""
+                    INSERT INTO klachten_termijnsignaal (klacht_id, soort, termijn, datum,
+                        created_at)
+                    SELECT id, %(soort)s, %(termijn)s, {kolom}, now() FROM klachten_klacht
+                    WHERE status = ANY(%(statussen)s) AND {voorwaarde}
+                    ON CONFLICT DO NOTHING
+                    """,
+                    {
+                        "soort": soort,
+                        "termijn": termijn,
+                        "statussen": list(statussen),
+                        "vandaag": vandaag,
+                    },
+                )
+                toegevoegd += cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO klachten_termijnsignaal (klacht_id, soort, termijn, datum, created_at)
+            SELECT id, %(soort)s, %(termijn)s, kifid_alarm_datum, now() FROM klachten_klacht
+            WHERE kifid_alarm_datum <= %(vandaag)s AND beantwoord_op IS NULL
+                AND status <> 'afgesloten'
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                "soort": SignaalSoort.KIFID_ALARM,
+                "termijn": TermijnSoort.KIFID_ALARM,
+                "vandaag": vandaag,
+            },
+        )
+        toegevoegd += cursor.rowcount
+        cursor.execute("ANALYZE klachten_termijnsignaal")
+    return toegevoegd
+
+
+def verse_enquetes(aantal: int, nu: dt.datetime) -> list[str]:
+    """`aantal` sent, unanswered survey invitations for the survey scenario (last run's are
+    removed with their answers and follow-ups): contact moments of yesterday."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM klanttevredenheid_contactmoment WHERE klantnummer = %s",
+            [ENQUETE_KLANTNUMMER],
+        )
+        oud = [rij[0] for rij in cursor.fetchall()]
+        if oud:
+            cursor.execute(
+                "DELETE FROM klanttevredenheid_opvolging WHERE respons_id IN (SELECT id FROM "
+                "klanttevredenheid_respons WHERE contactmoment_id = ANY(%s))",
+                [oud],
+            )
+            for tabel in ("respons", "uitnodiging"):
+                cursor.execute(
+                    f"DELETE FROM klanttevredenheid_{tabel} WHERE contactmoment_id = ANY(%s)",
+                    [oud],
+                )
+            cursor.execute("DELETE FROM klanttevredenheid_contactmoment WHERE id = ANY(%s)", [oud])
+        label = Label.objects.get(slug="bm-zorg")
+        afdeling = Afdeling.objects.get(code="bm-0")
+        cursor.execute(
+            """
+            WITH nieuw AS (
+                INSERT INTO klanttevredenheid_contactmoment (
+                    label_id, soort, groep, bron, moment, afdeling_id, taal, klant_email,
+                    klant_naam, klantnummer, email_genormaliseerd, created_at
+                )
+                SELECT %(label)s, 'vraag_klantenservice', 'contactmoment', 'import',
+                    %(nu)s::timestamptz - interval '1 day', %(afdeling)s, 'nl', '', '', %(knr)s,
+                    '', %(nu)s
+                FROM generate_series(1, %(aantal)s)
+                RETURNING id
+            )
+            INSERT INTO klanttevredenheid_uitnodiging (
+                contactmoment_id, status, reden_overgeslagen, verzenden_op, verzonden_op,
+                verloopt_op, token, nps_vragen, created_at
+            )
+            SELECT id, 'verzonden', '', %(nu)s, %(nu)s, %(nu)s::timestamptz + interval '14 days',
+                'bm-' || md5(random()::text || id::text), true, %(nu)s
+            FROM nieuw
+            RETURNING token
+            """,
+            {
+                "label": label.pk,
+                "afdeling": afdeling.pk,
+                "nu": nu,
+                "knr": ENQUETE_KLANTNUMMER,
+                "aantal": aantal,
+            },
+        )
+        return [rij[0] for rij in cursor.fetchall()]

@@ -1,0 +1,100 @@
+"""The API's list of complaints: the afdeling rules of the staff pages, filters, newest first, and
+a cursor (keyset) that pages through without gaps or repeats; a bounded number of queries."""
+
+import datetime as dt
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from klachten.termijnen import AMSTERDAM
+from klachten.workflow import Status
+from tests.factories import KlachtFactory, klacht_in_status
+
+pytestmark = pytest.mark.django_db
+
+LIJST = "/api/v1/klachten/"
+
+
+def token_voor(gebruiker) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=gebruiker)[0].key}"}
+
+
+def klachten_op(categorie, aantal: int, *, begin: dt.datetime) -> list:
+    return [
+        KlachtFactory(categorie=categorie, ontvangen_op=begin + dt.timedelta(hours=i))
+        for i in range(aantal)
+    ]
+
+
+def test_lijst_toont_alleen_de_eigen_afdelingen_nieuwste_eerst(
+    client, behandelaar, categorie, categorie_b
+):
+    begin = dt.datetime(2026, 3, 2, 9, 0, tzinfo=AMSTERDAM)
+    eigen = klachten_op(categorie, 3, begin=begin)
+    klachten_op(categorie_b, 2, begin=begin)  # another afdeling
+
+    response = client.get(LIJST, **token_voor(behandelaar))
+
+    assert response.status_code == 200
+    nummers = [k["dossiernummer"] for k in response.json()["results"]]
+    assert nummers == [k.dossiernummer for k in reversed(eigen)]
+
+
+def test_lijst_pagineert_met_een_cursor_zonder_gaten_of_dubbelen(client, directie, categorie):
+    begin = dt.datetime(2026, 3, 2, 9, 0, tzinfo=AMSTERDAM)
+    alle = klachten_op(categorie, 7, begin=begin)
+    gezien = []
+    url = f"{LIJST}?aantal=3"
+    paginas = 0
+    while url:
+        response = client.get(url, **token_voor(directie))
+        assert response.status_code == 200
+        gezien += [k["dossiernummer"] for k in response.json()["results"]]
+        url = response.json()["next"]
+        paginas += 1
+        if paginas == 2:  # a complaint filed meanwhile does not shift the next pages
+            KlachtFactory(categorie=categorie, ontvangen_op=begin + dt.timedelta(days=1))
+
+    assert paginas == 3
+    assert gezien == [k.dossiernummer for k in reversed(alle)]
+
+
+def test_lijst_filtert_op_status_en_periode(client, directie, behandelaar, categorie):
+    begin = dt.datetime(2026, 3, 2, 9, 0, tzinfo=AMSTERDAM)
+    nieuw = klachten_op(categorie, 2, begin=begin)
+    onderzocht = klacht_in_status(
+        Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie, ontvangen_op=begin
+    )
+    kop = token_voor(directie)
+
+    status = client.get(f"{LIJST}?status=in_onderzoek", **kop).json()["results"]
+    periode = client.get(
+        LIJST, {"ontvangen_vanaf": (begin + dt.timedelta(minutes=30)).isoformat()}, **kop
+    ).json()["results"]
+
+    assert [k["dossiernummer"] for k in status] == [onderzocht.dossiernummer]
+    assert [k["dossiernummer"] for k in periode] == [nieuw[1].dossiernummer]
+
+
+def test_lijst_met_ongeldig_filter_geeft_400(client, directie):
+    response = client.get(f"{LIJST}?status=bestaat-niet", **token_voor(directie))
+
+    assert response.status_code == 400
+    assert "status" in response.json()
+
+
+def test_lijst_zonder_token_geeft_401(client):
+    assert client.get(LIJST).status_code == 401
+
+
+def test_lijst_doet_een_vast_aantal_queries(
+    client, behandelaar, categorie, django_assert_max_num_queries
+):
+    klachten_op(categorie, 30, begin=dt.datetime(2026, 3, 2, 9, 0, tzinfo=AMSTERDAM))
+    kop = token_voor(behandelaar)
+
+    # token + user, permissions (groups), the page (one query with its joins)
+    with django_assert_max_num_queries(6):
+        response = client.get(LIJST, **kop)
+
+    assert len(response.json()["results"]) == 25
