@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
+from importlib import import_module
 from typing import TextIO
 
+from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
@@ -36,7 +39,7 @@ ENQUETE_KLANTNUMMER = "bm-enquete"  # marks the fresh invitations each run answe
 def gevuld(klachten: int, contactmomenten: int) -> bool:
     """Whether the database holds (about) this dataset already."""
     return (
-        Klacht.objects.filter(label__slug="bm-zorg").count() >= klachten * 0.95
+        Klacht.objects.filter(label__slug__startswith="bm-").count() >= klachten * 0.95
         and Contactmoment.objects.count() >= contactmomenten * 0.95
     )
 
@@ -89,6 +92,7 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
     vorige = maandrapport.vorige_maand(*lopend)
     return {
         "accounts": accounts,
+        "sessiecookie": settings.SESSION_COOKIE_NAME,
         "api_token": token,
         "categorieen": list(Categorie.objects.filter(actief=True).values_list("pk", flat=True)),
         "dossiernummers": _steekproef("dossiernummer", afdelingen),
@@ -110,18 +114,25 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
 
 
 def _accounts(stam: dict) -> dict:
-    """A behandelaar of two afdelingen (also the API's account) and the directie, with fresh
-    passwords (the hash is the production hasher's: logging in costs what it costs)."""
+    """A behandelaar of two afdelingen (also the API's account) and the directie, each with a
+    fresh password and a session that is logged in already: the scenarios measure pages, not
+    the password hasher (16 logins at the start of every run would swamp a short measurement).
+    """
     behandelaar = Medewerker.objects.get_or_create(username="bm-behandelaar-01")[0]
     behandelaar.groups.add(Group.objects.get_or_create(name=rollen.KLACHTBEHANDELAAR)[0])
     behandelaar.afdelingen.set(stam["afdelingen"][:2])
     directie = stam["directie"]
+    sessies = import_module(settings.SESSION_ENGINE).SessionStore
     accounts = {}
     for rol, gebruiker in (("behandelaar", behandelaar), ("directie", directie)):
-        wachtwoord = secrets.token_urlsafe(16)
-        gebruiker.set_password(wachtwoord)
+        gebruiker.set_password(secrets.token_urlsafe(16))
         gebruiker.save(update_fields=["password"])
-        accounts[rol] = {"gebruikersnaam": gebruiker.username, "wachtwoord": wachtwoord}
+        sessie = sessies()
+        sessie[auth.SESSION_KEY] = str(gebruiker.pk)
+        sessie[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        sessie[auth.HASH_SESSION_KEY] = gebruiker.get_session_auth_hash()
+        sessie.create()
+        accounts[rol] = {"gebruikersnaam": gebruiker.username, "sessie": sessie.session_key}
     return accounts
 
 

@@ -3,9 +3,10 @@
 One user class per scenario (benchmark.scenarios names them); the runner starts locust headless
 with one class for a measurement, or several for the mixed soak. Every user runs closed-loop (no
 think time): it sends its next request when the previous one is answered. Requests that only
-prepare a user (log in, fetch a CSRF token) are named "voorbereiding" and left out of the figures.
+prepare a user (fetch a CSRF token) are named "voorbereiding" and left out of the figures; staff
+users use a session the runner logged in beforehand.
 
-The runner passes what the users need in a JSON file (BENCHMARK_DATA): accounts, an API token,
+The runner passes what the users need in a JSON file (BENCHMARK_DATA): sessions, an API token,
 dossiernummers, status tokens, unused survey tokens. The number of queries of each request comes
 from the X-Queries header (benchmark.middleware) and is written to BENCHMARK_QUERIES at the end.
 """
@@ -18,6 +19,7 @@ import random
 import re
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from locust import FastHttpUser, constant, events, task
 
@@ -60,13 +62,18 @@ class Gebruiker(FastHttpUser):
     abstract = True
     wait_time = constant(0)
     scenario = ""
+    sessie = ""
 
     def halen(self, url: str, *, naam: str | None = None, koppen: dict | None = None):
         """GET and check 200."""
         with self.client.get(
             url,
             name=naam or self.scenario,
-            headers={**KOPPEN, **(koppen or {})},
+            headers={
+                **KOPPEN,
+                **({"Cookie": self.sessie} if self.sessie else {}),
+                **(koppen or {}),
+            },
             catch_response=True,
         ) as response:
             if response.status_code != 200:
@@ -79,7 +86,8 @@ class Gebruiker(FastHttpUser):
             url,
             data={**data, "csrfmiddlewaretoken": self.csrf},
             name=naam or self.scenario,
-            headers={**KOPPEN, "Referer": f"https://127.0.0.1{url}"},
+            # Over HTTPS Django checks that a POST comes from its own site.
+            headers={**KOPPEN, "Referer": f"https://{urlsplit(self.host).netloc}{url}"},
             allow_redirects=False,
             catch_response=True,
         ) as response:
@@ -95,13 +103,8 @@ class Gebruiker(FastHttpUser):
         self.csrf = gevonden.group(1)
 
     def inloggen(self, rol: str) -> None:
-        account = DATA["accounts"][rol]
-        self.csrf_halen("/account/login/")
-        self.versturen(
-            "/account/login/",
-            {"username": account["gebruikersnaam"], "password": account["wachtwoord"]},
-            naam=VOORBEREIDING,
-        )
+        """Use the session the runner logged in for this role (sent as its cookie)."""
+        self.sessie = f"{DATA['sessiecookie']}={DATA['accounts'][rol]['sessie']}"
 
 
 # Baselines ---------------------------------------------------------------------------------------

@@ -11,6 +11,6 @@ def medewerker(request):
         return ", ".join(str(rollen.ROLLEN.get(r, r)) for r in sorted(rollen.rollen_van(gebruiker)))
 
     def afdelingen_tekst():
-        return ", ".join(a.naam for a in gebruiker.afdelingen.all())
+        return ", ".join(a.naam for a in rollen.afdelingen_van(gebruiker))
 
     return {"medewerker_rollen": rollen_tekst, "medewerker_afdelingen": afdelingen_tekst}

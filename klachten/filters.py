@@ -3,11 +3,12 @@ urgentie, "over termijn", and a search on dossiernummer, customer name and e-mai
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Medewerker, Urgentie
+from klachten.widgets import SnelleSelect
 from klachten.workflow import Status
 
 # The side panel's selects start at "all" rather than Django's "---------".
@@ -27,23 +28,32 @@ class WerkvoorraadFilter(django_filters.FilterSet):
         method="filter_eigen",
         widget=forms.CheckboxInput,
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=SnelleSelect
+    )
     afdeling = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"), queryset=Afdeling.objects.all(), empty_label=ALLE
+        label=_("Afdeling"), queryset=Afdeling.objects.all(), empty_label=ALLE, widget=SnelleSelect
     )
     categorie = django_filters.ModelChoiceFilter(
-        label=_("Categorie"), queryset=Categorie.objects.all(), empty_label=ALLE
+        label=_("Categorie"),
+        queryset=Categorie.objects.all(),
+        empty_label=ALLE,
+        widget=SnelleSelect,
     )
     kanaal = django_filters.ChoiceFilter(
-        label=_("Kanaal"), choices=Kanaal.choices, empty_label=ALLE
+        label=_("Kanaal"), choices=Kanaal.choices, empty_label=ALLE, widget=SnelleSelect
     )
     behandelaar = django_filters.ModelChoiceFilter(
         label=_("Behandelaar"),
-        queryset=Medewerker.objects.filter(klachten_in_behandeling__isnull=False).distinct(),
+        # Who handles any complaint: one index probe per member of staff, not a scan of them all.
+        queryset=Medewerker.objects.filter(
+            Exists(Klacht.objects.filter(behandelaar=OuterRef("pk")))
+        ),
         empty_label=ALLE,
+        widget=SnelleSelect,
     )
     urgentie = django_filters.ChoiceFilter(
-        label=_("Urgentie"), choices=Urgentie.choices, empty_label=ALLE
+        label=_("Urgentie"), choices=Urgentie.choices, empty_label=ALLE, widget=SnelleSelect
     )
     over_termijn = django_filters.BooleanFilter(
         label=_("Over termijn"), method="filter_over_termijn", widget=forms.CheckboxInput

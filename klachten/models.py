@@ -410,6 +410,17 @@ class Klacht(models.Model):
             models.Index(
                 fields=["id"], include=["label", "afdeling"], name="klacht_label_afdeling"
             ),
+            # The work queue: the open complaints in its order, the closed ones latest first.
+            models.Index(
+                fields=["volgende_termijn_datum", "ontvangen_op", "id"],
+                condition=~Q(status=Status.AFGESLOTEN),
+                name="klacht_open_volgorde",
+            ),
+            models.Index(
+                fields=["-afgesloten_op"],
+                condition=Q(status=Status.AFGESLOTEN),
+                name="klacht_afgesloten_op",
+            ),
             # One partial index per deadline, over the complaints in which it runs.
             *(
                 models.Index(
@@ -832,3 +843,26 @@ class Termijnsignaal(models.Model):
 
     def __str__(self):
         return f"{self.klacht} {self.get_soort_display()} {self.get_termijn_display()} {self.datum}"
+
+
+class Statusaantal(models.Model):
+    """How many complaints each afdeling has in each state, kept by a database trigger on every
+    insert, delete and change of status or afdeling (migration 0015), whatever writes it: the
+    work queue's tab counts read a few of these rows instead of counting an archive of years.
+    `afdeling_sleutel` is the afdeling's id, 0 for complaints without one."""
+
+    afdeling_sleutel = models.BigIntegerField(_("afdeling"))
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
+    aantal = models.BigIntegerField(_("aantal"), default=0)
+
+    class Meta:
+        verbose_name = _("aantal per status")
+        verbose_name_plural = _("aantallen per status")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["afdeling_sleutel", "status"], name="statusaantal_uniek"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.afdeling_sleutel} {self.status}: {self.aantal}"

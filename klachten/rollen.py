@@ -29,6 +29,16 @@ def rollen_van(gebruiker) -> set[str]:
     return gebruiker._rollen_cache
 
 
+def afdelingen_van(gebruiker) -> list:
+    """The afdelingen of a user (by name), cached on the user object for the request: the staff
+    header and the visibility rules (klachten.selectors) read them once."""
+    if not gebruiker.is_authenticated:
+        return []
+    if not hasattr(gebruiker, "_afdelingen_cache"):
+        gebruiker._afdelingen_cache = list(gebruiker.afdelingen.all())
+    return gebruiker._afdelingen_cache
+
+
 def ziet_alle_klachten(gebruiker) -> bool:
     return gebruiker.is_superuser or bool(rollen_van(gebruiker) & ALLES_ZIEN)
 

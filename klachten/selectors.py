@@ -4,7 +4,8 @@ import datetime as dt
 import itertools
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +19,28 @@ from klachten.models import (
     Klacht,
     Label,
     Medewerker,
+    Statusaantal,
     Termijn,
     Verbeterpunt,
     VerbeterpuntStatus,
 )
 from klachten.workflow import Status
+
+ALLES, NIETS = "alles", "niets"
+
+
+def _zicht(gebruiker) -> tuple[str, list[int]]:
+    """What this user may see (DESIGN.md section 10): ALLES (directie and beheerder), NIETS (no
+    staff role, not logged in), or ("afdelingen", the ids of their afdelingen)."""
+    if not gebruiker.is_authenticated:
+        return NIETS, []
+    if rollen.ziet_alle_klachten(gebruiker):
+        return ALLES, []
+    if not rollen.rollen_van(gebruiker):
+        return NIETS, []
+    # A list of ids (read once a request) rather than a subquery: the planner then reads the
+    # indexes that start with afdeling.
+    return "afdelingen", [afdeling.pk for afdeling in rollen.afdelingen_van(gebruiker)]
 
 
 def klachten_voor(gebruiker) -> QuerySet[Klacht]:
@@ -32,17 +50,15 @@ def klachten_voor(gebruiker) -> QuerySet[Klacht]:
     plus those they registered themselves (a system account reads back what it filed), never
     one about themselves.
     """
-    qs = Klacht.objects.all()
-    if not gebruiker.is_authenticated:
-        return qs.none()
-    if rollen.ziet_alle_klachten(gebruiker):
-        return qs
-    if not rollen.rollen_van(gebruiker):
-        return qs.none()
+    zicht, afdelingen = _zicht(gebruiker)
+    if zicht == ALLES:
+        return Klacht.objects.all()
+    if zicht == NIETS:
+        return Klacht.objects.none()
     # The employee a complaint is about does not see it (the handler may not be that person).
-    return qs.filter(
-        Q(afdeling__in=gebruiker.afdelingen.values("pk")) | Q(ingediend_door=gebruiker)
-    ).exclude(betreft_medewerker=gebruiker)
+    return Klacht.objects.filter(Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker)).exclude(
+        betreft_medewerker=gebruiker
+    )
 
 
 def teamleiders(afdeling_id: int | None) -> list[Medewerker]:
@@ -84,30 +100,115 @@ def openstaande_bericht_ids(*, geschreven_voor: dt.datetime) -> list[int]:
     )
 
 
+# The closed complaints of a queue are counted up to this many ("10.000+"): an exact count over
+# years of archive would cost more than the rest of the page, and nobody pages that far.
+AFGESLOTEN_TELLEN_TOT = 10_000
+
+
+def _eigen(gebruiker) -> Q:
+    return Q(behandelaar=gebruiker) | Q(heroverweging_behandelaar=gebruiker)
+
+
 def werkvoorraad(gebruiker) -> QuerySet[Klacht]:
-    """The work queue: what this user may see, their own complaints first, then by the nearest
-    deadline (none last), then the oldest first (DESIGN.md section 11)."""
-    eigen = Q(behandelaar=gebruiker) | Q(heroverweging_behandelaar=gebruiker)
+    """The work queue: what this user may see, marked own (is_eigen 0) or not (1), unordered
+    (werkvoorraad_volgorde reads it in its order)."""
     return (
         klachten_voor(gebruiker)
         .select_related("afdeling", "categorie", "behandelaar", "label")
-        .annotate(is_eigen=Case(When(eigen, then=Value(0)), default=Value(1)))
-        .order_by(
-            "is_eigen",
-            F("volgende_termijn_datum").asc(nulls_last=True),
-            "ontvangen_op",
-            "pk",
-        )
+        .annotate(is_eigen=Case(When(_eigen(gebruiker), then=Value(0)), default=Value(1)))
     )
 
 
-def aantallen_per_status(klachten: QuerySet[Klacht]) -> dict[str, int]:
-    """How many complaints of the (filtered) queue are in each state: one query."""
-    rijen = klachten.order_by().values("status").annotate(aantal=Count("pk"))
-    aantallen = dict.fromkeys(Status.values, 0)
+class EigenEerst:
+    """The queue in its order (DESIGN.md section 11): own complaints first, then by the nearest
+    deadline (none last), then the oldest first. Read as two parts, each in the order of an
+    index (klacht_open_volgorde; behandelaar), so a page reads its 25 rows and not the whole
+    queue; sliced by the paginator."""
+
+    VOLGORDE = (F("volgende_termijn_datum").asc(nulls_last=True), "ontvangen_op", "pk")
+
+    def __init__(self, klachten: QuerySet[Klacht], gebruiker):
+        self.eigen = klachten.filter(_eigen(gebruiker)).order_by(*self.VOLGORDE)
+        self.overige = klachten.exclude(_eigen(gebruiker)).order_by(*self.VOLGORDE)
+
+    def __getitem__(self, deel: slice) -> list[Klacht]:
+        start, stop = deel.start or 0, deel.stop
+        rijen = list(self.eigen[start:stop])
+        if len(rijen) == stop - start:
+            return rijen
+        # The own complaints end on this page (their number is now known) or before it.
+        eigen = start + len(rijen) if rijen or start == 0 else self.eigen.count()
+        return rijen + list(self.overige[max(0, start - eigen) : stop - eigen])
+
+
+def werkvoorraad_volgorde(klachten: QuerySet[Klacht], gebruiker, status: str | None):
+    """The queue in its order; the closed complaints (their own tab, no deadline) the most
+    recently closed first."""
+    if status == Status.AFGESLOTEN:
+        return klachten.order_by(F("afgesloten_op").desc(nulls_last=True), "-pk")
+    return EigenEerst(klachten, gebruiker)
+
+
+@dataclass(frozen=True)
+class Aantallen:
+    """How many complaints of a (filtered) queue are in each state; the closed ones counted up to
+    AFGESLOTEN_TELLEN_TOT (`afgesloten_meer`: there are more)."""
+
+    per_status: dict[str, int]
+    afgesloten_meer: bool
+
+    @property
+    def open(self) -> int:
+        return sum(n for status, n in self.per_status.items() if status != Status.AFGESLOTEN)
+
+
+def aantallen_per_status(klachten: QuerySet[Klacht]) -> Aantallen:
+    """The tab counts: the open states in one grouped query, the closed ones in one bounded
+    count (two queries whatever the size of the archive)."""
+    per_status = dict.fromkeys(Status.values, 0)
+    rijen = (
+        klachten.exclude(status=Status.AFGESLOTEN)
+        .order_by()
+        .values("status")
+        .annotate(aantal=Count("pk"))
+    )
     for rij in rijen:
-        aantallen[rij["status"]] = rij["aantal"]
-    return aantallen
+        per_status[rij["status"]] = rij["aantal"]
+    afgesloten = (
+        klachten.filter(status=Status.AFGESLOTEN)
+        .order_by()
+        .values("pk")[: AFGESLOTEN_TELLEN_TOT + 1]
+        .count()
+    )
+    per_status[Status.AFGESLOTEN] = min(afgesloten, AFGESLOTEN_TELLEN_TOT)
+    return Aantallen(per_status=per_status, afgesloten_meer=afgesloten > AFGESLOTEN_TELLEN_TOT)
+
+
+def aantallen_in_werkvoorraad(gebruiker) -> Aantallen:
+    """The tab counts of the unfiltered queue, exact and cheap: the Statusaantal rows the
+    database keeps per afdeling (a few rows), plus what the user registered outside their
+    afdelingen, minus the complaints about themselves (both small, indexed). The same figures as
+    aantallen_per_status(werkvoorraad(gebruiker)), which is used where no trigger keeps them."""
+    if connection.vendor != "postgresql":
+        return aantallen_per_status(werkvoorraad(gebruiker))
+    zicht, afdelingen = _zicht(gebruiker)
+    per_status = dict.fromkeys(Status.values, 0)
+    if zicht == NIETS:
+        return Aantallen(per_status=per_status, afgesloten_meer=False)
+    tellers = Statusaantal.objects.all()
+    if zicht != ALLES:
+        tellers = tellers.filter(afdeling_sleutel__in=afdelingen)
+    for rij in tellers.values("status").annotate(aantal=Sum("aantal")).order_by():
+        per_status[rij["status"]] += rij["aantal"]
+    if zicht != ALLES:
+        erbij = Klacht.objects.filter(ingediend_door=gebruiker).exclude(afdeling__in=afdelingen)
+        eraf = Klacht.objects.filter(
+            Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker), betreft_medewerker=gebruiker
+        )
+        for klachten, teken in ((erbij, 1), (eraf, -1)):
+            for rij in klachten.values("status").annotate(aantal=Count("pk")).order_by():
+                per_status[rij["status"]] += teken * rij["aantal"]
+    return Aantallen(per_status=per_status, afgesloten_meer=False)
 
 
 @dataclass(frozen=True)

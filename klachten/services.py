@@ -81,6 +81,21 @@ def dossiernummer_uitgeven(*, jaar: int) -> str:
     return f"KL-{jaar:04d}-{nummer:06d}"
 
 
+STATUSAANTALLEN_TRIGGER = "klachten_statusaantal"  # migration 0015
+
+
+def statusaantallen_herberekenen() -> None:
+    """Count the Statusaantal rows afresh from the complaints, e.g. after a bulk load that ran
+    with the trigger off (the benchmark's fill)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE klachten_statusaantal IN EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM klachten_statusaantal")
+        cursor.execute(
+            "INSERT INTO klachten_statusaantal (afdeling_sleutel, status, aantal) "
+            "SELECT coalesce(afdeling_id, 0), status, count(*) FROM klachten_klacht GROUP BY 1, 2"
+        )
+
+
 def termijnen_bijwerken(klacht: Klacht, regels: dict | None = None) -> None:
     """Store the deadlines that run now in the indexed columns (DESIGN.md section 5)."""
     regels = regels or selectors.termijnregels()

@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DurationField,
@@ -558,8 +560,23 @@ def blokken_van(
         elif begin is None or maand_grenzen(jaar, maand)[1] <= begin:
             uitkomst[(jaar, maand)] = ({}, is_afgelopen(jaar, maand, nu))  # before any data
         else:
-            uitkomst[(jaar, maand)] = (bouwstenen(jaar, maand, nu=nu), False)
+            uitkomst[(jaar, maand)] = (_live(jaar, maand, nu), False)
     return uitkomst
+
+
+def _live(jaar: int, maand: int, nu: dt.datetime) -> dict[Sleutel, Bouwstenen]:
+    """The building blocks of a month not stored (yet), computed live and kept in the cache for
+    RAPPORTAGE_LIVE_CACHE_S seconds (shared by every user: the selection is applied later), so
+    that several people opening the running month do not each count it again."""
+    duur = settings.RAPPORTAGE_LIVE_CACHE_S
+    if not duur:
+        return bouwstenen(jaar, maand, nu=nu)
+    sleutel = f"rapportage:bouwstenen:{jaar}-{maand:02d}"
+    blokken = cache.get(sleutel)
+    if blokken is None:
+        blokken = bouwstenen(jaar, maand, nu=nu)
+        cache.set(sleutel, blokken, duur)
+    return blokken
 
 
 def _eerste_gegevens() -> dt.datetime | None:

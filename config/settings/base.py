@@ -225,6 +225,9 @@ KLACHT_FORMULIER_LIMIET = env("KLACHT_FORMULIER_LIMIET", default="10/h")
 # Behind a proxy, set this to the header that carries the client's address.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 # Attachments on a complaint.
+# The month report of a month not stored yet (the running month) is computed live and cached
+# this many seconds (0: not cached).
+RAPPORTAGE_LIVE_CACHE_S = env.int("RAPPORTAGE_LIVE_CACHE_S", default=60)
 BIJLAGEN_MAX_AANTAL = 5
 BIJLAGE_MAX_BYTES = 10 * 1024 * 1024
 

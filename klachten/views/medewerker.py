@@ -36,6 +36,7 @@ from klachten.forms import (
     fouten_toevoegen,
 )
 from klachten.models import Bijlage, Klacht, TermijnwijzigingSoort
+from klachten.paginering import BekendAantalPaginator
 from klachten.workflow import (
     ACTIES,
     GewijzigdIntussen,
@@ -82,14 +83,33 @@ def werkvoorraad(request):
     # The queue shows the second-line handler too (presentation only: one join, no extra query).
     basis = selectors.werkvoorraad(request.user).select_related("heroverweging_behandelaar")
     filter_ = WerkvoorraadFilter(request.GET or None, queryset=basis, request=request)
-    klachten = filter_.qs if filter_.is_bound and filter_.is_valid() else basis
-    zonder_status = {k: v for k, v in request.GET.items() if k not in ("status", "pagina")}
-    aantallen_filter = WerkvoorraadFilter(zonder_status or None, queryset=basis, request=request)
-    aantallen_qs = (
-        aantallen_filter.qs if aantallen_filter.is_bound and aantallen_filter.is_valid() else basis
+    gefilterd = filter_.qs if filter_.is_bound and filter_.is_valid() else basis
+    status = filter_.form.cleaned_data.get("status", "") if filter_.is_bound else ""
+    zoek = request.GET.get("zoek", "").strip()
+    # The queue is the open work; the closed complaints have their own tab, and a search looks
+    # through everything.
+    klachten = gefilterd if status or zoek else gefilterd.exclude(status=Status.AFGESLOTEN)
+    # The tab counts: of the queue with the other filters; without filters from the counts the
+    # database keeps (the usual view, which would otherwise count years of complaints).
+    zonder_status = {
+        k: v for k, v in request.GET.items() if k not in ("status", "pagina") and v != ""
+    }
+    if zonder_status:
+        aantallen_filter = WerkvoorraadFilter(zonder_status, queryset=basis, request=request)
+        aantallen = selectors.aantallen_per_status(
+            aantallen_filter.qs if aantallen_filter.is_valid() else basis
+        )
+    else:
+        aantallen = selectors.aantallen_in_werkvoorraad(request.user)
+    if status:
+        totaal = aantallen.per_status[status]
+    else:
+        totaal = sum(aantallen.per_status.values()) if zoek else aantallen.open
+    # The count is known from the tabs: the paginator need not count again.
+    paginator = BekendAantalPaginator(
+        selectors.werkvoorraad_volgorde(klachten, request.user, status), 25, aantal=totaal
     )
-    aantallen = selectors.aantallen_per_status(aantallen_qs)
-    pagina = Paginator(klachten, 25).get_page(request.GET.get("pagina"))
+    pagina = paginator.get_page(request.GET.get("pagina"))
     vandaag = timezone.localdate()
     for klacht in pagina:
         klacht.termijn_badge = selectors.volgende_termijn_badge(klacht, vandaag)
@@ -104,8 +124,13 @@ def werkvoorraad(request):
         {
             "filter": filter_,
             "pagina": pagina,
-            "tabs": [(code, naam, aantallen[code]) for code, naam in Status.choices],
-            "totaal": sum(aantallen.values()),
+            "tabs": [(code, naam, aantallen.per_status[code]) for code, naam in Status.choices],
+            "totaal": totaal,
+            "eerste_tab": sum(aantallen.per_status.values()) if zoek else aantallen.open,
+            "afgesloten_meer": aantallen.afgesloten_meer,
+            "totaal_meer": aantallen.afgesloten_meer
+            and (status == Status.AFGESLOTEN or (zoek and not status)),
+            "zoek": zoek,
             "paneel_filters_actief": sum(1 for f in paneel_filters if request.GET.get(f)),
             "query": query_zonder_pagina.urlencode(),
             "query_zonder_status": query_zonder_status.urlencode(),

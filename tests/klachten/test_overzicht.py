@@ -13,9 +13,10 @@ from tests.factories import KlachtFactory, MedewerkerFactory
 pytestmark = pytest.mark.django_db
 
 OVERZICHT = reverse("klachten:werkvoorraad")
-# Session, user, roles, status counts, count, page, afdelingen (header), and the choices of the
-# afdeling, categorie and behandelaar filters: a fixed number, whatever the data.
-MAX_QUERIES = 10
+# Session, user, roles, afdelingen (header and queue), the status counts (kept counts and two
+# corrections), the page (own complaints, then the rest), and the choices of the afdeling,
+# categorie and behandelaar filters: a fixed number, whatever the data.
+MAX_QUERIES = 13
 
 
 def queries_voor(client, url: str) -> int:
@@ -52,7 +53,8 @@ def test_overzicht_gebruikt_evenveel_queries_bij_5_als_bij_30_klachten(
         pagina_2 = queries_voor(client, f"{OVERZICHT}?pagina=2")
 
     assert bij_30 == bij_5
-    assert pagina_2 == bij_5
+    # A later page without own complaints counts those once, to know where the rest begins.
+    assert pagina_2 <= bij_5 + 1
 
 
 def test_werkvoorraad_toont_de_eerstvolgende_termijn_eerst_25_per_pagina(client, directie, label):

@@ -18,7 +18,7 @@ from klachten.models import (
     Klacht,
 )
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort, Oordeel, Status
+from klachten.workflow import KLANT, BerichtSoort, Oordeel, Status
 from tests.conftest import meldingen, stand
 from tests.factories import KlachtFactory, klacht_in_status, pdf_bestand
 
@@ -366,3 +366,22 @@ def test_statuspagina_verandert_niets_aan_het_dossier(client, in_onderzoek):
     client.get(status_url(in_onderzoek))
 
     assert stand(in_onderzoek) == voor
+
+
+def test_statuspagina_gebruikt_evenveel_queries_bij_weinig_als_bij_veel_berichten(
+    client, behandelaar, categorie, django_assert_max_num_queries
+):
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+    with django_assert_max_num_queries(8) as weinig:
+        assert client.get(status_url(klacht)).status_code == 200
+
+    for i in range(12):
+        services.klantbericht_toevoegen(klacht=klacht, door=KLANT, tekst=f"Aanvulling {i}.")
+        services.statusupdate_sturen(
+            klacht=klacht, door=behandelaar, onderwerp="Stand", tekst=f"Update {i}."
+        )
+    with django_assert_max_num_queries(8) as veel:
+        response = client.get(status_url(klacht))
+
+    assert "Aanvulling 11." in response.content.decode()
+    assert len(veel.captured_queries) == len(weinig.captured_queries)

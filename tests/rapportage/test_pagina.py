@@ -395,3 +395,21 @@ def test_grafiek_ontsnapt_tekst(label, categorie, behandelaar, monkeypatch):
         wortel = ET.fromstring(str(grafiek.svg))
         assert "<b>" not in str(grafiek.svg)
         assert "<b>10</b> & co" in [t.text for t in wortel.iter(f"{SVG}text")]
+
+
+def test_lopende_maand_komt_een_minuut_uit_de_cache(
+    client, directie, gegevens, categorie, settings, django_assert_max_num_queries
+):
+    """Several people opening the running month count it once a minute, not each."""
+    settings.RAPPORTAGE_LIVE_CACHE_S = 60
+    client.force_login(directie)
+    eerst = cellen(client.get(pagina()).content.decode())[("totaal", "ontvangen")]
+
+    KlachtFactory(categorie=categorie)
+    with django_assert_max_num_queries(14):  # the figures come from the cache
+        binnen_de_minuut = cellen(client.get(pagina()).content.decode())
+    with time_machine.travel(NU + dt.timedelta(seconds=61), tick=False):
+        daarna = cellen(client.get(pagina()).content.decode())
+
+    assert binnen_de_minuut[("totaal", "ontvangen")] == eerst == "4"
+    assert daarna[("totaal", "ontvangen")] == "5"

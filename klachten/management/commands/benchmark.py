@@ -222,7 +222,9 @@ class Command(BaseCommand):
     def scenario(self, scenario: str, web: Webserver, *, stil: bool = False) -> Uitslag:
         klasse, gebruikers = SCENARIOS[scenario]
         if self.opties["opwarmen"]:
-            self.draaien([klasse], web, gebruikers=gebruikers, duur=self.opties["opwarmen"])
+            # Enough users that every web process serves the page before it is measured.
+            opwarmers = max(gebruikers, 2 * web.aantal)
+            self.draaien([klasse], web, gebruikers=opwarmers, duur=self.opties["opwarmen"])
         uitslag = self.draaien([klasse], web, gebruikers=gebruikers, duur=self.opties["duur"])[
             scenario
         ]
@@ -262,6 +264,7 @@ class Command(BaseCommand):
         steady state: what an ordinary run costs when nothing is due."""
         self.stdout.write("\nBeat-taken (tweede run telt; niets verschuldigd):")
         gegevens.stabiele_bewaking(dt.datetime.now(dt.UTC))
+        app.loader.import_default_modules()  # the tasks modules, as a worker loads them
         uitkomst = {}
         for naam, regel in settings.CELERY_BEAT_SCHEDULE.items():
             taak = app.tasks[regel["task"]]

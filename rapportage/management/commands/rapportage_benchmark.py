@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from benchmark import laden
 from klachten import rollen
+from klachten import services as klachten_services
 from klachten.models import (
     Afdeling,
     Bericht,
@@ -285,6 +286,14 @@ CROSS JOIN LATERAL (
              THEN p.ont_datum + 56 END AS kifid
 ) l
 ORDER BY p.id
+"""
+
+# The numbering continues after the highest dossiernummer of each year.
+DOSSIERNUMMERREEKS_SQL = """
+INSERT INTO klachten_dossiernummerreeks (jaar, laatste_nummer)
+SELECT split_part(dossiernummer, '-', 2)::int, max(split_part(dossiernummer, '-', 3)::int)
+FROM klachten_klacht GROUP BY 1
+ON CONFLICT (jaar) DO UPDATE SET laatste_nummer = excluded.laatste_nummer
 """
 
 # How each deadline ended, as services._termijnaflopen_vastleggen writes it: on time when met on
@@ -585,7 +594,8 @@ class Command(BaseCommand):
         jaar_url = reverse("rapportage:jaar", kwargs={"jaar": vorig_jaar}) + f"?label={zorg.slug}"
         metingen: list[Meting] = []
         with (
-            override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]),
+            # The running month computed on every view (the cache would hide what it costs).
+            override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"], RAPPORTAGE_LIVE_CACHE_S=0),
             warnings.catch_warnings(),
         ):
             warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no static
@@ -800,6 +810,11 @@ class Command(BaseCommand):
             buitenstaand = self.leegmaken(cursor, tabellen)
             indexen = laden.indexen_weghalen(cursor, gevuld)
             verwijzingen = laden.verwijzingen_weghalen(cursor, gevuld)
+            # The counts per afdeling and status: counted once after the load, not per row.
+            cursor.execute(
+                f"ALTER TABLE {Klacht._meta.db_table} DISABLE TRIGGER "
+                f"{klachten_services.STATUSAANTALLEN_TRIGGER}"
+            )
             self.stap("1/9 plan (momenten per klacht, tijdelijk)", PLAN_SQL, params)
             self.stap("2/9 klachten", KLACHT_SQL, params)
             cursor.execute(
@@ -807,6 +822,7 @@ class Command(BaseCommand):
                 f"{Klacht._meta.db_table}))",
                 [Klacht._meta.db_table],
             )
+            cursor.execute(DOSSIERNUMMERREEKS_SQL)
             self.stap("3/9 termijnaflopen", TERMIJNAFLOOP_SQL, params)
             self.stap("4/9 berichten", BERICHT_SQL, {**params, "berichttekst": BERICHTTEKST})
             self.stap("5/9 tijdlijn (gebeurtenissen)", GEBEURTENIS_SQL, params)
@@ -818,6 +834,11 @@ class Command(BaseCommand):
             for definitie in verwijzingen + buitenstaand:
                 cursor.execute(definitie)
             cursor.execute("DROP TABLE bm_plan")
+            cursor.execute(
+                f"ALTER TABLE {Klacht._meta.db_table} ENABLE TRIGGER "
+                f"{klachten_services.STATUSAANTALLEN_TRIGGER}"
+            )
+            klachten_services.statusaantallen_herberekenen()
             self.stdout.write(
                 f"  {'8/9 indexen en verwijzingen terug':<46} {len(indexen):>10} indexen"
                 f"  {time.perf_counter() - begonnen:6.1f} s"

@@ -1,0 +1,29 @@
+"""Form widgets."""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+
+class SnelleSelect(forms.Select):
+    """A <select> written in Python instead of through a template per option: the same HTML as
+    Django's Select (without option groups), at a fraction of the cost on a list page that
+    renders dozens of options on every request (the work queue's filters)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        opties = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (optie["value"], flatatt(optie["attrs"]), optie["label"])
+                for _groep, groep_opties, _index in widget["optgroups"]
+                for optie in groep_opties
+            ),
+        )
+        return mark_safe(
+            format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+            + opties
+            + "</select>"
+        )

@@ -1,0 +1,87 @@
+"""The benchmark's dataset and preparation (benchmark.gegevens) at a small size: what the load
+scenarios rely on holds (the numbers are measured by `manage.py benchmark`, not here)."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from benchmark import gegevens, views
+from klachten import bewaking, selectors
+from klachten.models import Bericht, Gebeurtenis, Klacht, Medewerker, Statusaantal
+from klanttevredenheid.models import Contactmoment, Respons, Uitnodiging
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def gevuld():
+    gegevens.vullen(
+        io.StringIO(),
+        klachten=3000,
+        open_=300,
+        contactmomenten=2000,
+        responsen=500,
+    )
+
+
+def test_vulling_heeft_klachten_met_tijdlijn_berichten_en_historie(gevuld):
+    assert Klacht.objects.count() == 3000
+    assert gegevens.gevuld(3000, 2000)
+    assert Contactmoment.objects.count() == 2000
+    assert Respons.objects.count() == 500
+    assert Uitnodiging.objects.count() == 2000
+    # every message the customer got is on the timeline, and a version per state change
+    berichten = Bericht.objects.exclude(klacht=None)
+    assert berichten.count() > 3000
+    assert Gebeurtenis.objects.filter(soort="bericht", bericht__isnull=False).count() == (
+        berichten.count()
+    )
+    versies = Klacht.history.count()
+    assert versies == Gebeurtenis.objects.filter(soort__in=["ontvangen", "status"]).count()
+    # the numbering goes on after the highest dossiernummer of the year
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(laatste_nummer) FROM klachten_dossiernummerreeks")
+        assert cursor.fetchone()[0] > 0
+    # the counts the trigger keeps were counted afresh after the load (trigger off during it)
+    assert sum(Statusaantal.objects.values_list("aantal", flat=True)) == 3000
+
+
+def test_voorbereiden_laat_niets_verschuldigd_en_geeft_werkende_sessies(gevuld, client):
+    data = gegevens.voorbereiden(io.StringIO(), enquetes=50)
+
+    nu = timezone.now() + dt.timedelta(minutes=1)
+    assert all(not bewaking.verschuldigd(job, op=nu) for job in bewaking.PLANNEN)
+    assert len(data["enquete_tokens"]) == 50
+    assert Uitnodiging.objects.filter(token__in=data["enquete_tokens"], status="verzonden").count()
+    assert data["dossiernummers"]
+    assert data["status_tokens"]
+    behandelaar = Medewerker.objects.get(username=data["accounts"]["behandelaar"]["gebruikersnaam"])
+    zichtbaar = set(selectors.klachten_voor(behandelaar).values_list("dossiernummer", flat=True))
+    assert set(data["dossiernummers"]) <= zichtbaar
+
+    client.cookies[data["sessiecookie"]] = data["accounts"]["behandelaar"]["sessie"]
+    assert client.get("/medewerker/").status_code == 200
+
+
+def test_basislijn_doet_een_query_per_verzoek(client, settings):
+    with connection.cursor() as cursor:
+        cursor.execute(views.TABEL_SQL)
+    with override_settings(
+        ROOT_URLCONF="benchmark.urls",
+        MIDDLEWARE=["benchmark.middleware.queries_tellen", *settings.MIDDLEWARE],
+    ):
+        lijst = client.get("/basislijn/lijst/")
+        ingevoegd = client.post("/basislijn/invoegen/", {"tekst": "regel"})
+
+    assert lijst.status_code == 200
+    assert lijst["X-Queries"] == "1"
+    assert ingevoegd.status_code == 302
+    assert ingevoegd["X-Queries"] == "1"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tekst FROM {views.TABEL}")
+        assert cursor.fetchall() == [("regel",)]
+        cursor.execute(f"DROP TABLE {views.TABEL}")
