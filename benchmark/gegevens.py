@@ -26,6 +26,7 @@ from benchmark import views
 from klachten import rollen, termijnen
 from klachten.models import Afdeling, Categorie, Klacht, Label, Medewerker, SignaalSoort
 from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klanttevredenheid import services as kto_services
 from klanttevredenheid.management.commands.klanttevredenheid_benchmark import (
     Command as KtoBenchmark,
 )
@@ -60,8 +61,9 @@ def vullen(
 
 
 def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
-    """What every run needs, on a filled database: accounts, the steady state of the deadline
-    watch, the stored months, fresh survey links, the baseline's table; returns the locust data."""
+    """What every run needs, on a filled database: accounts, the steady state beat leaves behind
+    (deadline signals sent, personal data erased, months stored), fresh survey links, the
+    baseline's table; returns the locust data."""
     nu = timezone.now()
     stam = RapportageBenchmark(stdout=uit).stamgegevens()
     Label.objects.filter(slug="bm-zorg").update(is_standaard=True)
@@ -73,6 +75,12 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
     signalen = stabiele_bewaking(nu)
     uit.write(
         f"  termijnbewaking bijgewerkt ({signalen:,} signalen als al verstuurd) "
+        f"{time.perf_counter() - start:.1f} s\n"
+    )
+    start = time.perf_counter()
+    gewist = kto_services.persoonsgegevens_wissen(op=nu)
+    uit.write(
+        f"  persoonsgegevens gewist van {gewist:,} contactmomenten (zoals beat dagelijks doet) "
         f"{time.perf_counter() - start:.1f} s\n"
     )
     start = time.perf_counter()
