@@ -9,6 +9,7 @@ pages) or `workflow.SYSTEEM` (tasks).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -57,6 +58,8 @@ from klachten.workflow import (
     actie_controleren,
     mag,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _medewerker(actor) -> Medewerker | None:
@@ -114,7 +117,6 @@ def termijnen_bijwerken(klacht: Klacht, regels: dict | None = None) -> None:
     klacht.volgende_termijn_datum = termijnen.termijnen_van(klacht).eerstvolgende
 
 
-@transaction.atomic
 def klacht_registreren(
     *,
     label: Label,
@@ -138,67 +140,80 @@ def klacht_registreren(
 ) -> Klacht:
     """Register a complaint: step 1 (ontvangst) and 2 (registratie) of DESIGN.md section 4.
 
-    The dossiernummer is issued in the same transaction. A web complaint is acknowledged at once
-    (the message goes out after commit); a complaint registered by staff gets an acknowledgement
-    deadline of received + 8 days. "Direct opgelost" goes from step 1 to 7 in one step.
+    The dossiernummer is issued in the same transaction as the complaint. A web complaint is then
+    acknowledged at once, in a transaction of its own (the message goes out after commit): the
+    year's numbering row stays locked only while the complaint is written, so complaints filed at
+    the same moment wait for each other for milliseconds, not for the writing of a message. Should
+    the acknowledgement fail, the complaint is registered all the same: its acknowledgement
+    deadline runs and the work queue shows it. A complaint registered by staff gets an
+    acknowledgement deadline of received + 8 days. "Direct opgelost" goes from step 1 to 7 in one
+    step.
     """
-    actor = ingediend_door if ingediend_door is not None else KLANT
-    actie = actie_controleren("direct_oplossen" if direct_opgelost else "registreren", None, actor)
-    nu = timezone.now()
-    ontvangen_op = ontvangen_op or nu
-    klacht = Klacht(
-        label=label,
-        kanaal=kanaal,
-        ontvangen_op=ontvangen_op,
-        taal=translation.get_language() or "nl",
-        klant_naam=klant_naam.strip(),
-        klant_email=klant_email.strip(),
-        klant_telefoon=klant_telefoon.strip(),
-        polisnummer=polisnummer.strip(),
-        afdeling=afdeling or categorie.afdeling,
-        categorie=categorie,
-        urgentie=urgentie,
-        omschrijving=omschrijving.strip(),
-        gewenste_oplossing=gewenste_oplossing.strip(),
-        ingediend_door=ingediend_door,
-        direct_opgelost=direct_opgelost,
-        oplossing=oplossing.strip(),
-        status=actie.naar,
-        privacy_akkoord_op=nu if privacy_akkoord else None,
-        betreft_medewerker=betreft_medewerker,
-    )
-    klacht.full_clean(exclude=["dossiernummer", "status_token"])
-    regels = selectors.termijnregels()
-    if direct_opgelost:
-        klacht.afgesloten_op = nu
-    else:
-        klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
-            ontvangen_op, regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING]
+    with transaction.atomic():
+        actor = ingediend_door if ingediend_door is not None else KLANT
+        actie = actie_controleren(
+            "direct_oplossen" if direct_opgelost else "registreren", None, actor
         )
-        klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
-            ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
+        nu = timezone.now()
+        ontvangen_op = ontvangen_op or nu
+        klacht = Klacht(
+            label=label,
+            kanaal=kanaal,
+            ontvangen_op=ontvangen_op,
+            taal=translation.get_language() or "nl",
+            klant_naam=klant_naam.strip(),
+            klant_email=klant_email.strip(),
+            klant_telefoon=klant_telefoon.strip(),
+            polisnummer=polisnummer.strip(),
+            afdeling=afdeling or categorie.afdeling,
+            categorie=categorie,
+            urgentie=urgentie,
+            omschrijving=omschrijving.strip(),
+            gewenste_oplossing=gewenste_oplossing.strip(),
+            ingediend_door=ingediend_door,
+            direct_opgelost=direct_opgelost,
+            oplossing=oplossing.strip(),
+            status=actie.naar,
+            privacy_akkoord_op=nu if privacy_akkoord else None,
+            betreft_medewerker=betreft_medewerker,
         )
-    termijnen_bijwerken(klacht, regels)
-    klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)
-    if ingediend_door is not None:
-        klacht._history_user = ingediend_door
-    klacht.save()
+        klacht.full_clean(exclude=["dossiernummer", "status_token"])
+        regels = selectors.termijnregels()
+        if direct_opgelost:
+            klacht.afgesloten_op = nu
+        else:
+            klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
+                ontvangen_op, regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING]
+            )
+            klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
+                ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
+            )
+        termijnen_bijwerken(klacht, regels)
+        klacht.dossiernummer = dossiernummer_uitgeven(
+            jaar=termijnen.lokale_datum(ontvangen_op).year
+        )
+        if ingediend_door is not None:
+            klacht._history_user = ingediend_door
+        klacht.save()
 
-    gebeurtenis = Gebeurtenis.objects.create(
-        klacht=klacht,
-        soort=GebeurtenisSoort.ONTVANGEN,
-        door=ingediend_door,
-        door_klant=ingediend_door is None,
-        naar_status=klacht.status,
-        op=ontvangen_op,
-    )
-    for upload in bijlagen:
-        bijlage_opslaan(klacht=klacht, upload=upload, gebeurtenis=gebeurtenis)
+        gebeurtenis = Gebeurtenis.objects.create(
+            klacht=klacht,
+            soort=GebeurtenisSoort.ONTVANGEN,
+            door=ingediend_door,
+            door_klant=ingediend_door is None,
+            naar_status=klacht.status,
+            op=ontvangen_op,
+        )
+        for upload in bijlagen:
+            bijlage_opslaan(klacht=klacht, upload=upload, gebeurtenis=gebeurtenis)
 
-    if direct_opgelost:
-        _aankondigen(signals.klacht_afgesloten, klacht)
-    elif kanaal == Kanaal.WEBFORMULIER:
-        klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
+        if direct_opgelost:
+            _aankondigen(signals.klacht_afgesloten, klacht)
+    if not direct_opgelost and kanaal == Kanaal.WEBFORMULIER:
+        try:
+            klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
+        except Exception:
+            logger.exception("Ontvangstbevestiging van %s mislukt", klacht.dossiernummer)
     return klacht
 
 

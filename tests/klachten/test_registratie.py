@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from klachten import services
 from klachten.models import Bericht, Kanaal, Klacht
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status
@@ -227,3 +228,30 @@ def test_ontvangst_bevestigen_zonder_tekst_geeft_een_veldfout(
     klacht.refresh_from_db()
     assert klacht.status == Status.ONTVANGEN
     assert not Bericht.objects.exists()
+
+
+def test_webklacht_blijft_geregistreerd_als_de_bevestiging_mislukt(
+    label, categorie, monkeypatch, caplog
+):
+    """The acknowledgement runs in its own transaction after the complaint is written: when it
+    fails, nothing is lost; the acknowledgement deadline runs and the queue shows the complaint."""
+
+    def mislukt(**kwargs):
+        raise RuntimeError("sjabloon kapot")
+
+    monkeypatch.setattr(services, "ontvangst_bevestigen", mislukt)
+
+    klacht = services.klacht_registreren(
+        label=label,
+        kanaal=Kanaal.WEBFORMULIER,
+        klant_naam="Anna de Vries",
+        klant_email="anna@example.nl",
+        categorie=categorie,
+        omschrijving="Mijn declaratie is niet betaald.",
+        privacy_akkoord=True,
+    )
+
+    bewaard = Klacht.objects.get(pk=klacht.pk)
+    assert bewaard.status == Status.ONTVANGEN
+    assert bewaard.ontvangstbevestiging_uiterlijk_datum is not None
+    assert "Ontvangstbevestiging van" in caplog.text
