@@ -177,7 +177,10 @@ def klacht_registreren(
             privacy_akkoord_op=nu if privacy_akkoord else None,
             betreft_medewerker=betreft_medewerker,
         )
-        klacht.full_clean(exclude=["dossiernummer", "status_token"])
+        # The fields as the forms and the API check them; the check constraints (state, number
+        # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
+        # them on save: validating them here would cost a query each.
+        klacht.full_clean(exclude=["dossiernummer", "status_token"], validate_constraints=False)
         regels = selectors.termijnregels()
         if direct_opgelost:
             klacht.afgesloten_op = nu
