@@ -11,8 +11,11 @@ from klachten import termijnen
 from klachten.termijnen import AMSTERDAM, Land, TermijnRegel
 
 datums = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31))
+# hypothesis takes naive bounds and makes the moments aware with `timezones`.
 momenten = st.datetimes(
-    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2060, 12, 31), timezones=st.just(dt.UTC)
+    min_value=dt.datetime(2000, 1, 1),  # noqa: DTZ001
+    max_value=dt.datetime(2060, 12, 31),  # noqa: DTZ001
+    timezones=st.just(dt.UTC),
 )
 regels = st.builds(
     TermijnRegel,
