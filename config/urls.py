@@ -1,14 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from klachten.views import account
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("account/tweestaps/", account.tweestaps, name="tweestaps"),
+    path("account/tweestaps/instellen/", account.tweestaps_instellen, name="tweestaps-instellen"),
     path("account/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("klanttevredenheid.api_urls")),
     path("api/v1/", include("klachten.api.urls")),
     path("", include("rapportage.urls")),

@@ -9,7 +9,10 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from klachten import rollen, services, signals
 from klachten.forms import OPEN_PLEK
@@ -35,6 +38,28 @@ def pytest_configure(config):
     # Whitenoise warns for every request that STATIC_ROOT does not exist: it only exists after
     # collectstatic, which the test run does not need.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_met_tweede_stap():
+    """`client.force_login(user)` stands for a completed staff login: password and TOTP code
+    (klachten.middleware.TweestapsMiddleware). The user gets a confirmed TOTP device and the
+    session records it, as django_otp.login does after a good code. The two-factor pages
+    themselves are tested through the real login in tests/klachten/test_inloggen.py."""
+    oorspronkelijk = Client.force_login
+
+    def force_login(self, user, backend=None):
+        oorspronkelijk(self, user, backend)
+        apparaat = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if apparaat is None:
+            apparaat = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        sessie = self.session
+        sessie[DEVICE_ID_SESSION_KEY] = apparaat.persistent_id
+        sessie.save()
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = oorspronkelijk
 
 
 @pytest.fixture(autouse=True)

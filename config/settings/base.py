@@ -1,9 +1,11 @@
 """Settings shared by every environment; values come from environment variables (12-factor)."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "klachten",
     "klanttevredenheid",
     "rapportage",
@@ -45,7 +51,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "klachten.middleware.SessieVerloopMiddleware",
+    "klachten.middleware.TweestapsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -79,10 +90,64 @@ AUTH_USER_MODEL = "klachten.Medewerker"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Staff sign in with a password and a TOTP code (klachten.middleware.TweestapsMiddleware: a
+# session without a verified code reaches only the two-factor pages). Repeated failures lock
+# (django-axes; wrong codes count too) the username, whatever address they come from (guesses
+# spread over many addresses), and the address, whatever usernames it tries (one password
+# sprayed over many accounts). Behind a proxy, set RATELIMIT_IP_META_KEY so that colleagues
+# are told apart by their own address.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTEN", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "klachten.views.account.geblokkeerd"
+AXES_VERBOSE = False
+# The same client address as the rate limits (RATELIMIT_IP_META_KEY behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "klachten.middleware.client_ip"
+# Wrong TOTP codes also slow down per device (django-otp: 1 s, 2 s, 4 s, ... between attempts).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Klachtenafhandeling")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Sessions expire: after SESSIE_INACTIEF_MINUTEN without a request (klachten.middleware), after
+# a working day at the latest, and when the browser closes.
+SESSIE_INACTIEF_MINUTEN = env.int("SESSIE_INACTIEF_MINUTEN", default=30)
+SESSION_COOKIE_AGE = env.int("SESSIE_MAX_UREN", default=10) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files (no
+# CDN, no inline script); the label colour is one <style> with the page's nonce; nothing may
+# frame us. The API's Swagger UI is served from drf-spectacular-sidecar's static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "klachten:werkvoorraad"

@@ -2,10 +2,13 @@
 gets a dossiernummer, and the acknowledgement is in the outbox with that number. Also the error
 summary of the form, and a handler registering a phone complaint as "direct opgelost"."""
 
+import base64
 import re
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from klachten.models import Bericht, Kanaal, Klacht
@@ -101,7 +104,14 @@ def test_behandelaar_registreert_telefonische_klacht_als_direct_opgelost(
     page.locator("#id_username").fill("sanne")
     page.locator("#id_password").fill(E2E_WACHTWOORD)
     page.get_by_role("button", name="Inloggen").click()
+    # First login: link an authenticator app. The "app" reads the key under the QR code.
+    expect(page).to_have_url(re.compile(r"/account/tweestaps/instellen/"))
+    geheim = page.locator("code.sleutel").inner_text().replace(" ", "")
+    sleutel = base64.b32decode(geheim + "=" * (-len(geheim) % 8))
+    page.get_by_label("Code uit de authenticator-app").fill(f"{totp(sleutel):06d}")
+    page.get_by_role("button", name="Instellen").click()
     expect(page.locator(".gebruiker-naam")).to_have_text("Sanne de Vries")
+    assert TOTPDevice.objects.get(user=e2e_behandelaar).confirmed
 
     page.get_by_role("navigation").get_by_role("link", name="Klacht registreren").click()
     page.locator("#id_kanaal").select_option(value=Kanaal.TELEFOON)

@@ -1,0 +1,156 @@
+"""The second step of the staff login: a TOTP code from an authenticator app (issue 8, security).
+
+The first step is Django's login page (username and password, django-axes counting failures);
+klachten.middleware.TweestapsMiddleware sends a session without a code here. A staff member
+without an authenticator app sets one up at the first login (a QR code); the beheerder resets a
+lost one by deleting the device in the admin (TOTP devices), after which the next login sets up
+a new one.
+"""
+
+from base64 import b32encode
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, user_login_failed
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from klachten.middleware import is_tweestaps_geverifieerd, veilige_volgende
+
+
+class CodeFormulier(forms.Form):
+    code = forms.RegexField(
+        label=gettext_lazy("Code uit de authenticator-app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=20,
+        help_text=gettext_lazy("De zes cijfers die de app nu toont."),
+        error_messages={"invalid": gettext_lazy("Vul de zes cijfers uit de app in.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+
+def _apparaat(gebruiker) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=gebruiker, confirmed=True).order_by("id").first()
+
+
+def _code_controleren(request, apparaat: TOTPDevice, code: str) -> bool:
+    """Check the code under the device's row lock (its throttle and last-used counter), and let
+    a wrong code count as a failed login for django-axes (the lockout)."""
+    with transaction.atomic():
+        apparaat = TOTPDevice.objects.select_for_update().get(pk=apparaat.pk)
+        goed = apparaat.verify_token(code)
+    if goed:
+        request.session.cycle_key()
+        otp_login(request, apparaat)
+        return True
+    user_login_failed.send(
+        sender=__name__,
+        credentials={settings.AXES_USERNAME_FORM_FIELD: request.user.get_username()},
+        request=request,
+    )
+    return False
+
+
+def _geblokkeerd(request) -> bool:
+    gebruikersnaam = request.user.get_username()
+    return AxesProxyHandler.is_locked(
+        request, credentials={settings.AXES_USERNAME_FORM_FIELD: gebruikersnaam}
+    )
+
+
+def geblokkeerd(request, original_response=None, credentials=None):
+    """The lockout page (django-axes' AXES_LOCKOUT_CALLABLE, and after too many wrong codes)."""
+    minuten = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request, "registration/geblokkeerd.html", {"blokkade_minuten": minuten}, status=429
+    )
+
+
+def _blokkade(request):
+    logout(request)
+    return geblokkeerd(request)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def tweestaps(request):
+    """Ask the code of the staff member's authenticator app."""
+    volgende = veilige_volgende(request, settings.LOGIN_REDIRECT_URL)
+    if is_tweestaps_geverifieerd(request):
+        return redirect(volgende)
+    apparaat = _apparaat(request.user)
+    if apparaat is None:
+        return redirect(f"{reverse('tweestaps-instellen')}?{request.GET.urlencode()}")
+    if _geblokkeerd(request):
+        return _blokkade(request)
+    form = CodeFormulier(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _code_controleren(request, apparaat, form.cleaned_data["code"]):
+            return redirect(volgende)
+        if _geblokkeerd(request):
+            return _blokkade(request)
+        form.add_error(
+            "code",
+            _(
+                "Deze code klopt niet (of u probeerde het te snel opnieuw). Wacht op een nieuwe code."
+            ),
+        )
+    return render(request, "registration/tweestaps.html", {"form": form, "next": volgende})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def tweestaps_instellen(request):
+    """First login: link an authenticator app (QR code or key), confirmed with its first code."""
+    volgende = veilige_volgende(request, settings.LOGIN_REDIRECT_URL)
+    if is_tweestaps_geverifieerd(request):
+        return redirect(volgende)
+    if _apparaat(request.user) is not None:
+        # Setting up a second app needs the first one: a password alone must not add a device.
+        return redirect(f"{reverse('tweestaps')}?{request.GET.urlencode()}")
+    if _geblokkeerd(request):
+        return _blokkade(request)
+    apparaat, _nieuw = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": _("Authenticator-app")}
+    )
+    form = CodeFormulier(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _code_controleren(request, apparaat, form.cleaned_data["code"]):
+            TOTPDevice.objects.filter(pk=apparaat.pk).update(confirmed=True)
+            messages.success(request, _("Tweestapsverificatie is ingesteld."))
+            return redirect(volgende)
+        if _geblokkeerd(request):
+            return _blokkade(request)
+        form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
+    qr = segno.make(apparaat.config_url, error="m").svg_inline(
+        scale=5, border=4, light="#ffffff", title=_("QR-code voor de authenticator-app")
+    )
+    geheim = b32encode(apparaat.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "registration/tweestaps_instellen.html",
+        {
+            "form": form,
+            "next": volgende,
+            "qr": qr,
+            "geheim": " ".join(geheim[i : i + 4] for i in range(0, len(geheim), 4)),
+        },
+    )

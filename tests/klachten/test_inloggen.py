@@ -1,0 +1,246 @@
+"""Staff login: password and a TOTP code (two-factor), lockout after repeated failures, sessions
+that expire, and the security headers (issue 8, security)."""
+
+import datetime as dt
+import re
+from base64 import b32decode
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from klachten import rollen
+from tests.factories import MedewerkerFactory
+
+WACHTWOORD = "een-lang-testwachtwoord"
+
+
+@pytest.fixture
+def medewerker(db, afdeling_a):
+    return MedewerkerFactory(
+        username="sanne", rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling_a]
+    )
+
+
+@pytest.fixture
+def apparaat(medewerker):
+    return TOTPDevice.objects.create(user=medewerker, name="telefoon", confirmed=True)
+
+
+def code(apparaat, verschuiving=0) -> str:
+    return (
+        f"{totp(apparaat.bin_key, apparaat.step, apparaat.t0, apparaat.digits, verschuiving):06d}"
+    )
+
+
+def wachtwoord_invullen(client, username="sanne", wachtwoord=WACHTWOORD, volgende=""):
+    data = {"username": username, "password": wachtwoord}
+    if volgende:
+        data["next"] = volgende
+    return client.post(reverse("login"), data)
+
+
+def test_wachtwoord_alleen_geeft_geen_toegang_tot_medewerkerspaginas(client, apparaat):
+    response = wachtwoord_invullen(client)
+    assert response.status_code == 302
+    for url in (
+        reverse("klachten:werkvoorraad"),
+        reverse("klanttevredenheid:dashboard"),
+        reverse("rapportage:index"),
+        "/admin/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("tweestaps")), url
+
+
+def test_api_met_sessie_zonder_code_is_verboden(client, apparaat):
+    wachtwoord_invullen(client)
+    response = client.get("/api/v1/klachten/")
+    assert response.status_code == 403
+    assert "Tweestapsverificatie" in response.json()["detail"]
+
+
+def test_goede_code_geeft_toegang_en_stuurt_door_naar_de_gevraagde_pagina(client, apparaat):
+    client.get(reverse("klachten:verbeterpunten"))
+    wachtwoord_invullen(client, volgende=reverse("klachten:verbeterpunten"))
+    pagina = client.get(reverse("tweestaps") + "?next=" + reverse("klachten:verbeterpunten"))
+    assert pagina.status_code == 200
+    assert 'autocomplete="one-time-code"' in pagina.content.decode()
+
+    response = client.post(
+        reverse("tweestaps"), {"code": code(apparaat), "next": reverse("klachten:verbeterpunten")}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("klachten:verbeterpunten")
+    assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+
+
+def test_verkeerde_code_geeft_een_foutmelding_en_geen_toegang(client, apparaat):
+    wachtwoord_invullen(client)
+    goed = code(apparaat)
+    fout = "000000" if goed != "000000" else "111111"
+    response = client.post(reverse("tweestaps"), {"code": fout})
+    assert response.status_code == 200
+    assert "Deze code klopt niet" in response.content.decode()
+    assert client.get(reverse("klachten:werkvoorraad")).status_code == 302
+
+
+def test_een_code_werkt_maar_een_keer(client, apparaat):
+    wachtwoord_invullen(client)
+    goed = code(apparaat)
+    assert client.post(reverse("tweestaps"), {"code": goed}).status_code == 302
+    client.post(reverse("logout"))
+
+    # The same code again (someone who saw it over the shoulder) is refused.
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=2)):
+        wachtwoord_invullen(client)
+        response = client.post(reverse("tweestaps"), {"code": goed})
+    assert response.status_code == 200
+    assert client.get(reverse("klachten:werkvoorraad")).status_code == 302
+
+
+def test_open_redirect_na_de_code_wordt_genegeerd(client, apparaat):
+    wachtwoord_invullen(client)
+    response = client.post(
+        reverse("tweestaps"), {"code": code(apparaat), "next": "https://kwaadwillend.example/"}
+    )
+    assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def test_eerste_keer_inloggen_stelt_een_authenticator_app_in(client, medewerker):
+    wachtwoord_invullen(client)
+    response = client.get(reverse("tweestaps"))
+    assert response["Location"].startswith(reverse("tweestaps-instellen"))
+
+    pagina = client.get(reverse("tweestaps-instellen")).content.decode()
+    assert "<svg" in pagina
+    geheim = re.search(r'<code class="sleutel">([A-Z2-7 ]+)</code>', pagina).group(1)
+    sleutel = b32decode(geheim.replace(" ", "") + "=" * (-len(geheim.replace(" ", "")) % 8))
+    apparaat = TOTPDevice.objects.get(user=medewerker)
+    assert sleutel == apparaat.bin_key
+    assert not apparaat.confirmed
+    # Reloading the page shows the same key (the app may already hold it).
+    assert geheim in client.get(reverse("tweestaps-instellen")).content.decode()
+
+    response = client.post(reverse("tweestaps-instellen"), {"code": code(apparaat)})
+    assert response.status_code == 302
+    apparaat.refresh_from_db()
+    assert apparaat.confirmed
+    assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+
+
+def test_met_een_app_kan_een_wachtwoord_alleen_geen_tweede_app_toevoegen(client, apparaat):
+    wachtwoord_invullen(client)
+    response = client.get(reverse("tweestaps-instellen"))
+    assert response["Location"].startswith(reverse("tweestaps"))
+    client.post(reverse("tweestaps-instellen"), {"code": "123456"})
+    assert TOTPDevice.objects.filter(user=apparaat.user).count() == 1
+
+
+def test_na_vijf_verkeerde_wachtwoorden_is_het_account_een_half_uur_geblokkeerd(client, apparaat):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = wachtwoord_invullen(client, wachtwoord="fout")
+        assert response.status_code == 200
+    response = wachtwoord_invullen(client, wachtwoord="fout")
+    assert response.status_code == 429
+    assert "Inloggen tijdelijk geblokkeerd" in response.content.decode()
+    assert "30 minuten" in response.content.decode()
+
+    # Also the right password, also from another address.
+    response = client.post(
+        reverse("login"),
+        {"username": "sanne", "password": WACHTWOORD},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 429
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
+        response = wachtwoord_invullen(client)
+        assert response.status_code == 302
+        assert not AccessAttempt.objects.filter(username="sanne").exists()
+
+
+def test_een_adres_dat_veel_accounts_probeert_wordt_geblokkeerd(client, apparaat):
+    """Password spraying: one password tried on many usernames from one address."""
+    for nummer in range(settings.AXES_FAILURE_LIMIT):
+        response = wachtwoord_invullen(client, username=f"gok{nummer}", wachtwoord="Zomer2026!")
+    assert response.status_code == 429
+    assert wachtwoord_invullen(client).status_code == 429
+    # Another address is not affected.
+    response = client.post(
+        reverse("login"), {"username": "sanne", "password": WACHTWOORD}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.status_code == 302
+
+
+def test_verkeerde_codes_tellen_mee_voor_de_blokkade(client, apparaat):
+    wachtwoord_invullen(client)
+    goed = {code(apparaat, d) for d in (-1, 0, 1)}
+    fout = next(c for c in ("000000", "111111", "222222", "333333") if c not in goed)
+    for poging in range(settings.AXES_FAILURE_LIMIT):
+        # Past django-otp's growing delay between attempts.
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=2**poging)):
+            response = client.post(reverse("tweestaps"), {"code": fout})
+    assert response.status_code == 429
+    # Logged out: the half-logged-in session is gone, and the password is locked too.
+    assert client.get(reverse("tweestaps"))["Location"].startswith(reverse("login"))
+    assert wachtwoord_invullen(client).status_code == 429
+
+
+def test_sessie_verloopt_na_een_half_uur_zonder_activiteit(client, apparaat):
+    wachtwoord_invullen(client)
+    client.post(reverse("tweestaps"), {"code": code(apparaat)})
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(minutes=20)):
+        assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+    with time_machine.travel(start + dt.timedelta(minutes=45)):
+        # 25 minutes after the last request: still in.
+        assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+    with time_machine.travel(start + dt.timedelta(minutes=45 + 31)):
+        response = client.get(reverse("klachten:werkvoorraad"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        # Gone for good: logging in again needs password and code again.
+        assert client.get(reverse("klachten:werkvoorraad"))["Location"].startswith(reverse("login"))
+
+
+def test_sessie_eindigt_bij_het_sluiten_van_de_browser_en_na_een_werkdag():
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert settings.SESSIE_INACTIEF_MINUTEN <= 30
+
+
+def test_wachtwoorden_worden_gecontroleerd_door_djangos_validators(medewerker):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for zwak in ("wachtwoord", "12345678901234", "kort", medewerker.email):
+        with pytest.raises(ValidationError):
+            validate_password(zwak, user=medewerker)
+    validate_password("paard-batterij-nietje-correct", user=medewerker)
+
+
+def test_paginas_hebben_een_content_security_policy(client, label):
+    response = client.get(reverse("klachten:indienen"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    # The label colour comes in a <style> with the page's nonce, never in a style attribute.
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    html = response.content.decode()
+    assert f'<style nonce="{nonce}">' in html
+    assert " style=" not in html
+
+
+def test_inlogpagina_heeft_een_content_security_policy(client):
+    response = client.get(reverse("login"))
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
