@@ -45,7 +45,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, but never French on a staff page (klachten.talen).
+    "klachten.talen.TaalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,7 +155,10 @@ LOGIN_REDIRECT_URL = "klachten:werkvoorraad"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+# Dutch is the source language and English translates everything; French only what customers
+# see (public pages, e-mails to customers), for Belgian customers: staff pages stay in Dutch or
+# English (klachten.talen).
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English")), ("fr", _("Français"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from klachten import berichten, selectors, services, termijnen
+from klachten import berichten, selectors, services, talen, termijnen
 from klachten.forms import (
     HeroverwegingVragenFormulier,
     KlachtFormulier,
@@ -99,8 +99,9 @@ def klacht_ontvangen(request):
     return render(request, "klachten/klacht_ontvangen.html", context)
 
 
-def _klacht_met_token(token: str) -> Klacht:
-    """A complaint by its secret link; a wrong token is a plain 404 that reveals nothing."""
+def _klacht_met_token(request, token: str) -> Klacht:
+    """A complaint by its secret link; a wrong token is a plain 404 that reveals nothing. The
+    page is in the complaint's language unless the customer picked another."""
     klacht = (
         Klacht.objects.select_related("label__externe_instantie", "categorie")
         .filter(status_token=token)
@@ -108,6 +109,7 @@ def _klacht_met_token(token: str) -> Klacht:
     )
     if klacht is None:
         raise Http404
+    talen.klanttaal_activeren(request, klacht.taal)
     return klacht
 
 
@@ -235,7 +237,7 @@ def _status_context(klacht: Klacht, **extra) -> dict:
 
 def klacht_status(request, token):
     """The customer's status page, reached through the secret link in every e-mail."""
-    klacht = _klacht_met_token(token)
+    klacht = _klacht_met_token(request, token)
     return render(request, "klachten/klacht_status.html", _status_context(klacht))
 
 
@@ -243,7 +245,7 @@ def klacht_status(request, token):
 @ratelimit(key="ip", rate=formulier_limiet, method="POST", block=False)
 def klacht_aanvullen(request, token):
     """The customer adds information or attachments; recorded on the timeline."""
-    klacht = _klacht_met_token(token)
+    klacht = _klacht_met_token(request, token)
     if getattr(request, "limited", False):
         return te_veel_verzoeken(request, klacht.label)
     form = KlantInformatieFormulier(request.POST, request.FILES)
@@ -271,7 +273,7 @@ def klacht_aanvullen(request, token):
 @require_POST
 def klacht_heroverweging_vragen(request, token):
     """After the answer the customer may ask for reconsideration by another handler."""
-    klacht = _klacht_met_token(token)
+    klacht = _klacht_met_token(request, token)
     form = HeroverwegingVragenFormulier(request.POST)
     if form.is_valid():
         try:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
-from klachten import selectors
+from klachten import selectors, talen
 from klanttevredenheid import services
 from klanttevredenheid.forms import EnqueteForm
 from klanttevredenheid.models import Kwartaalcijfer, Uitnodiging, UitnodigingStatus
@@ -54,6 +54,8 @@ def _niet_beschikbaar(request, token: str, reden: str):
         if uitnodiging is not None
         else selectors.label_voor_verzoek(request)
     )
+    if uitnodiging is not None:
+        talen.klanttaal_activeren(request, uitnodiging.contactmoment.taal)
     return render(
         request,
         "klanttevredenheid/enquete_niet_beschikbaar.html",
@@ -71,6 +73,7 @@ def enquete(request, token):
         uitnodiging = services.uitnodiging_voor_token(token)
     except services.EnqueteNietBeschikbaar as exc:
         return _niet_beschikbaar(request, token, exc.reden)
+    talen.klanttaal_activeren(request, uitnodiging.contactmoment.taal)
     if request.method == "POST":
         form = EnqueteForm(request.POST, nps_vragen=uitnodiging.nps_vragen)
         if form.is_valid():
@@ -106,6 +109,7 @@ def bedankt(request, token):
     )
     if uitnodiging is None:
         return redirect("klanttevredenheid:enquete", token=token)
+    talen.klanttaal_activeren(request, uitnodiging.contactmoment.taal)
     return render(
         request,
         "klanttevredenheid/enquete_bedankt.html",
