@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from klachten import rollen
@@ -63,9 +64,15 @@ class BijlagenFormMixin:
         return self.is_bound and bool(self.errors) and bool(self.files)
 
 
-BIJLAGEN_HELP = _("Ten hoogste 5 bestanden van elk ten hoogste 10 MB: %(typen)s.") % {
-    "typen": TOEGESTAAN_TEKST
-}
+def _ingevuld(tekst, waarden: dict):
+    """A lazy msgid with its values filled in when it is shown, in the language of that request:
+    `gettext_lazy(...) % waarden` at module level would be translated once, at import."""
+    return lazy(lambda: str(tekst) % waarden, str)()
+
+
+BIJLAGEN_HELP = _ingevuld(
+    _("Ten hoogste 5 bestanden van elk ten hoogste 10 MB: %(typen)s."), {"typen": TOEGESTAAN_TEKST}
+)
 
 
 class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
@@ -102,7 +109,7 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
         help_texts = {
             "klant_email": _("Hierop ontvangt u de bevestiging en onze berichten."),
             "polisnummer": _("Staat op uw polis of zorgpas. Zo vinden we uw gegevens sneller."),
-            "omschrijving": _("Ten hoogste %(max)d tekens.") % {"max": OMSCHRIJVING_MAX},
+            "omschrijving": _ingevuld(_("Ten hoogste %(max)d tekens."), {"max": OMSCHRIJVING_MAX}),
             "gewenste_oplossing": _("Bijvoorbeeld: een uitleg, een correctie of een vergoeding."),
         }
         error_messages = {

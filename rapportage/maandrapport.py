@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from klachten import termijnen
 from klachten.models import (
@@ -350,11 +351,16 @@ class Figuur:
     eenheid: str = ""  # "%", "dagen" or "" (a count)
 
 
+# "aantal": a count of complaints, not the state of one ("Reçues", not "Reçue", in French).
 FIGUREN = [
-    Figuur("ontvangen", _("Ontvangen"), _("Klachten met een ontvangstdatum in de periode.")),
+    Figuur(
+        "ontvangen",
+        pgettext_lazy("aantal", "Ontvangen"),
+        _("Klachten met een ontvangstdatum in de periode."),
+    ),
     Figuur(
         "afgesloten",
-        _("Afgesloten"),
+        pgettext_lazy("aantal", "Afgesloten"),
         _("Klachten die in de periode zijn afgesloten (heropend en opnieuw afgesloten: één keer)."),
     ),
     Figuur(
