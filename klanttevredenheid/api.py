@@ -35,7 +35,9 @@ CAMPAGNEGROEPEN = [
     (waarde, naam) for waarde, naam in Enquetegroep.choices if waarde != Enquetegroep.CONTACTMOMENT
 ]
 
-TALEN = [("nl", "Nederlands"), ("en", "English")]
+# The languages of the invitation e-mail: those with customer message templates (French for
+# Belgian customers).
+TALEN = [("nl", "Nederlands"), ("en", "English"), ("fr", "Français")]
 
 
 class OpzoekVeld(serializers.SlugRelatedField):
