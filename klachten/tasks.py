@@ -7,9 +7,20 @@ from celery import shared_task
 from klachten import berichten
 
 
+# A worker that dies loses no message (DESIGN.md section 5; tests/klachten/test_worker_gedood.py).
+# The broker message is acknowledged only after the task ran (acks_late, and prefetch multiplier 1
+# so a worker reserves no more than it runs). A pool process killed mid-task (the OOM killer
+# picks the largest process) puts the message back at once (reject_on_worker_lost; without it
+# Celery would fail and acknowledge it). A whole worker killed leaves the message
+# unacknowledged in Redis, which hands it to another worker after the visibility timeout
+# (CELERY_BROKER_TRANSPORT_OPTIONS). Either way the row is still pending, so the outbox sweep
+# sends it within a minute or two if the redelivery has not yet. Running twice is harmless:
+# berichten.bericht_afleveren is idempotent. A message that kills its process every time comes
+# back every time (the sweep would retry it every minute as well); the worker log shows it.
 @shared_task(
     bind=True,
     acks_late=True,
+    reject_on_worker_lost=True,
     autoretry_for=(Exception,),
     retry_backoff=30,
     retry_backoff_max=1800,
@@ -43,3 +54,11 @@ def klachten_bewaken(klacht_ids: list[int], op: str) -> dict[str, int]:
     from klachten import bewaking
 
     return bewaking.alles_bewaken(op=dt.datetime.fromisoformat(op), klacht_ids=klacht_ids)
+
+
+@shared_task
+def verlopen_klachten_anonimiseren() -> int:
+    """The retention job (AVG): closed complaints past their retention period are anonymised."""
+    from klachten import avg
+
+    return avg.verlopen_klachten_anonimiseren()
