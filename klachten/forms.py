@@ -1,8 +1,9 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +149,12 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         help_text=_("Mag in het verleden liggen, bijvoorbeeld bij een brief."),
     )
     bijlagen = BijlagenField(label=_("Bijlagen"), help_text=BIJLAGEN_HELP)
+    taal = forms.ChoiceField(
+        label=_("Taal van de klant"),
+        choices=settings.LANGUAGES,
+        required=False,  # without it: the language of the page
+        help_text=_("Onze berichten aan de klant gaan in deze taal."),
+    )
 
     class Meta:
         model = Klacht
@@ -159,6 +166,7 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
             "klant_email",
             "klant_telefoon",
             "polisnummer",
+            "taal",
             "afdeling",
             "categorie",
             "urgentie",
@@ -194,6 +202,8 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         self.fields["label"].queryset = Label.objects.all()
         standaard = Label.objects.filter(is_standaard=True).first()
         self.fields["ontvangen_op"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # The page's language (Dutch or English) unless the customer speaks another, e.g. French.
+        self.fields["taal"].initial = translation.get_language()
         if standaard:
             self.fields["label"].initial = standaard.pk
         if gebruiker is not None:

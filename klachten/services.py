@@ -137,8 +137,12 @@ def klacht_registreren(
     oplossing: str = "",
     privacy_akkoord: bool = False,
     betreft_medewerker: Medewerker | None = None,
+    taal: str | None = None,
 ) -> Klacht:
     """Register a complaint: step 1 (ontvangst) and 2 (registratie) of DESIGN.md section 4.
+
+    `taal` is the customer's language, that of every message to them; by default the language of
+    the page they filed it on (staff registering a call name it: their own page is no guide).
 
     The dossiernummer is issued in the same transaction as the complaint. A web complaint is then
     acknowledged at once, in a transaction of its own (the message goes out after commit): the
@@ -160,7 +164,7 @@ def klacht_registreren(
             label=label,
             kanaal=kanaal,
             ontvangen_op=ontvangen_op,
-            taal=translation.get_language() or "nl",
+            taal=taal or translation.get_language() or "nl",
             klant_naam=klant_naam.strip(),
             klant_email=klant_email.strip(),
             klant_telefoon=klant_telefoon.strip(),

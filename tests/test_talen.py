@@ -553,3 +553,36 @@ def test_statuspagina_in_de_taal_van_de_klacht_tenzij_de_klant_een_andere_koos(c
     assert '<html lang="fr">' in client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert '<html lang="en">' in client.get(url).content.decode()
+
+
+def test_medewerker_registreert_een_telefonische_klacht_in_het_frans(
+    client, behandelaar, label, categorie
+):
+    """Staff pages are never French, so the customer's language is a field of the intake."""
+    client.force_login(behandelaar)
+    url = reverse("klachten:registreren")
+    formulier = client.get(url).context["form"]
+    assert formulier["taal"].initial == "nl"
+    assert [code for code, _naam in formulier.fields["taal"].choices] == ["nl", "en", "fr"]
+
+    client.post(
+        url,
+        {
+            "kanaal": Kanaal.TELEFOON,
+            "ontvangen_op": "2026-01-14T09:15",
+            "label": label.pk,
+            "klant_naam": "Luc Lambert",
+            "klant_email": "luc@example.be",
+            "taal": "fr",
+            "afdeling": categorie.afdeling.pk,
+            "categorie": categorie.pk,
+            "urgentie": "normaal",
+            "omschrijving": "Remboursement refusé sans explication.",
+        },
+    )
+    klacht = Klacht.objects.get()
+    klacht = services.ontvangst_bevestigen(klacht=klacht, door=behandelaar)
+
+    assert klacht.taal == "fr"
+    bevestiging = klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    assert bevestiging.onderwerp.startswith("Accusé de réception de votre plainte")
