@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import dataclass
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -199,12 +200,47 @@ def bericht_in_wachtrij(*, bericht_id: int) -> None:
         logger.warning("Broker onbereikbaar; bericht %s wacht op de sweep.", bericht_id)
 
 
+VERGRENDELING_MAXIMAAL = dt.timedelta(minutes=5)
+"""How long a worker may hold a claimed message without a word to PostgreSQL (during its SMTP
+conversation). A worker whose machine vanished without closing its connections (power cut, network
+gone, a frozen VM) would otherwise keep the row locked until TCP keepalive notices, after more than
+two hours by default, and the sweep would skip the message all that time. After this PostgreSQL
+ends that session (idle_in_transaction_session_timeout), the lock goes and the sweep sends the
+message. Far longer than a send takes (EMAIL_TIMEOUT is 20 s per SMTP step)."""
+
+
+def message_id(bericht: Bericht) -> str:
+    """The Message-ID of `bericht`: the same on every attempt (row id and creation moment, which
+    never change, at the sender's domain), and not the same as a message of another installation
+    whose ids continue from a restored copy of this database. A copy that went out twice (see
+    bericht_afleveren) carries the same Message-ID, so mail clients and mailbox providers can
+    recognise it as one message (many show it once)."""
+    domein = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    aangemaakt = bericht.created_at.astimezone(dt.UTC)
+    return f"<bericht-{bericht.pk}.{aangemaakt:%Y%m%d%H%M%S%f}@{domein}>"
+
+
 def bericht_afleveren(*, bericht_id: int) -> bool:
     """Send one pending message. Returns False when there was nothing (left) to send.
 
-    The row is claimed with SKIP LOCKED so two workers never send the same message. A failure keeps
-    it pending with the error and the attempt counted, and is raised again for the task's retry; an
-    address the mail server refuses outright marks it failed (a person must correct it).
+    Idempotent, so a task delivered twice (acks_late redelivery, a retry next to the sweep) sends
+    nothing twice. The row is claimed with SKIP LOCKED and the status is checked under that lock:
+    a second worker skips a message being sent, and one sent already is not pending any more. The
+    lock is held, in one transaction, through the SMTP conversation until the status is written.
+    A worker killed before the mail server accepted the message therefore leaves it pending (its
+    transaction dies with its connection), to be sent by the redelivered task or the sweep.
+
+    The window that cannot be closed: the mail server has accepted the message (its "250" reply
+    to DATA) but the worker dies, or loses its database connection, before the COMMIT that marks
+    it sent. The message then goes out a second time: SMTP cannot ask a server whether it already
+    has a message, and marking it sent before sending would lose it instead. Both copies carry
+    the same Message-ID (message_id). The window is the time between that reply and the COMMIT,
+    normally milliseconds; longer only for a worker that froze mid-send for more than
+    VERGRENDELING_MAXIMAAL and then got its reply after all.
+
+    A failure keeps the message pending with the error and the attempt counted, and is raised
+    again for the task's retry; an address the mail server refuses outright marks it failed (a
+    person must correct it).
     """
     fout = None
     with transaction.atomic():
@@ -219,16 +255,25 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
         )
         if bericht is None:
             return False
+        if connection.vendor == "postgresql":
+            # For this transaction only (set_config's true: SET LOCAL): see VERGRENDELING_MAXIMAAL.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('idle_in_transaction_session_timeout', %s, true)",
+                    [str(int(VERGRENDELING_MAXIMAAL.total_seconds() * 1000))],
+                )
         label = bericht.label
         mail = EmailMessage(
             subject=bericht.onderwerp,
             body=bericht.tekst,
             to=[bericht.aan],
             reply_to=[label.email] if label.email else None,
+            headers={"Message-ID": message_id(bericht)},
         )
         if bericht.bijlage:
             with bericht.bijlage.open("rb") as bestand:
                 mail.attach(bericht.bijlage_naam or Path(bericht.bijlage.name).name, bestand.read())
+        # Counted in the same transaction: an attempt cut off by a killed worker is not counted.
         bericht.pogingen += 1
         try:
             mail.send()
