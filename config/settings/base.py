@@ -224,7 +224,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: the outbox sweep catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Redelivery (klachten/tasks.py): with acks_late a message stays in Redis, unacknowledged, until
+# its task ran; if the worker holding it dies, Redis hands it to another worker after
+# visibility_timeout. It must exceed the longest countdown of a retry (retry_backoff_max, 1800 s):
+# a worker also holds a retry until its moment comes, and a shorter timeout would hand that one
+# out again and again. The outbox sweep sends a message long before this runs out anyway.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+}
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: sends messages whose immediate task got lost (broker or mail server down).
     # Every minute, so a customer waits at most a minute longer than when all is well.
