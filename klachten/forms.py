@@ -222,6 +222,10 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         return kanaal
 
 
+# The longest message text a handler may send: the templates fill a page or two; the limit bounds
+# what a mistaken or hostile POST makes us store, mail and show.
+BERICHT_MAX = 20_000
+
 # A template's gap for the handler to fill in, e.g. "[Leg het oordeel uit.]": never sent as is.
 OPEN_PLEK = re.compile(r"\[[^\[\]\n]{3,}\]")
 OORDEEL_PLEK = "[oordeel]"
@@ -245,7 +249,9 @@ class BerichtFormulier(ActieFormulier):
     """The message editor, pre-filled from the template; the handler may edit before sending."""
 
     onderwerp = forms.CharField(label=_("Onderwerp"), max_length=255)
-    tekst = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 18}))
+    tekst = forms.CharField(
+        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 18}), max_length=BERICHT_MAX
+    )
 
     def clean_tekst(self):
         tekst = self.cleaned_data["tekst"]
@@ -292,6 +298,7 @@ class OntvankelijkFormulier(ActieFormulier):
         label=_("Toelichting (intern, niet verplicht)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=OMSCHRIJVING_MAX,
     )
 
 
@@ -309,7 +316,9 @@ class TermijnFormulier(BerichtFormulier):
         label=_("Nieuwe datum voor het antwoord"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reden = forms.CharField(
-        label=_("Reden (de klant leest die)"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reden (de klant leest die)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=OMSCHRIJVING_MAX,
     )
     field_order = ["nieuwe_datum", "reden", "onderwerp", "tekst"]
 
@@ -344,7 +353,9 @@ class HeroverwegingAntwoordFormulier(BerichtFormulier):
 
 
 class RedenFormulier(ActieFormulier):
-    reden = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 4}))
+    reden = forms.CharField(
+        label=_("Reden"), widget=forms.Textarea(attrs={"rows": 4}), max_length=OMSCHRIJVING_MAX
+    )
 
 
 class ExterneProcedureFormulier(ActieFormulier):
@@ -367,7 +378,10 @@ class ExterneProcedureFormulier(ActieFormulier):
         label=_("Beslist op"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     toelichting = forms.CharField(
-        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=OMSCHRIJVING_MAX,
     )
 
     def __init__(self, *args, klacht=None, **kwargs):
@@ -382,13 +396,17 @@ class ExterneProcedureFormulier(ActieFormulier):
 
 class LeermomentFormulier(ActieFormulier):
     omschrijving = forms.CharField(
-        label=_("Wat leren we van deze klacht?"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Wat leren we van deze klacht?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=OMSCHRIJVING_MAX,
     )
 
 
 class VerbeterpuntFormulier(forms.Form):
     omschrijving = forms.CharField(
-        label=_("Verbeterpunt"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Verbeterpunt"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=OMSCHRIJVING_MAX,
     )
     eigenaar = forms.ModelChoiceField(
         label=_("Eigenaar"),
