@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ERNSTIG = {"serious", "critical"}
-BREEDTES = (1280, 768, 390)
+BREEDTES = (1280, 1024, 768, 390)
 AXE_RUN = """async (tags) => {
     const resultaat = await axe.run(document, {
         runOnly: {type: "tag", values: tags},
@@ -74,8 +74,8 @@ def axe_pagina(browser: Browser, browser_context_args):
 
 
 def axe_controleren(page: Page, naam: str, bevindingen: list[str]) -> None:
-    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now, at a desk, a tablet
-    and a phone width (a table that scrolls sideways at one width only is found there);
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now, at desktop, laptop,
+    tablet and phone widths (a table that scrolls sideways at one width only is found there);
     serious and critical violations go into `bevindingen` as readable lines (collected, so that
     every page is checked)."""
     page.wait_for_load_state("load")
