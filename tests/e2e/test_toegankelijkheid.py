@@ -57,7 +57,7 @@ AXE_RUN = """async (tags) => {
     return schendingen;
 }"""
 
-# Every page axe looked at and every violation it reported (any impact), over the whole run:
+# Every page axe looked at in the running test and every violation it reported (any impact):
 # printed at the end of each axe test (pytest -s shows it) for the accessibility report.
 GECONTROLEERD: list[str] = []
 
@@ -96,6 +96,7 @@ def axe_controleren(page: Page, naam: str, bevindingen: list[str]) -> None:
 
 def axe_verslag(bevindingen: list[str]) -> None:
     print("\naxe-core:\n" + "\n".join(GECONTROLEERD))
+    GECONTROLEERD.clear()
     assert not bevindingen, "Serious or critical axe-core violations:\n" + "\n".join(bevindingen)
 
 
