@@ -20,10 +20,13 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from benchmark import views
 from klachten import rollen, termijnen
+from klachten.middleware import LAATST_ACTIEF
 from klachten.models import Afdeling, Categorie, Klacht, Label, Medewerker, SignaalSoort
 from klachten.termijnen import AMSTERDAM, TermijnSoort
 from klanttevredenheid import services as kto_services
@@ -123,8 +126,9 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
 
 def _accounts(stam: dict) -> dict:
     """A behandelaar of two afdelingen (also the API's account) and the directie, each with a
-    fresh password and a session that is logged in already: the scenarios measure pages, not
-    the password hasher (16 logins at the start of every run would swamp a short measurement).
+    fresh password and a session that is logged in already (password and TOTP code): the
+    scenarios measure pages, not the password hasher (16 logins at the start of every run would
+    swamp a short measurement).
     """
     behandelaar = Medewerker.objects.get_or_create(username="bm-behandelaar-01")[0]
     behandelaar.groups.add(Group.objects.get_or_create(name=rollen.KLACHTBEHANDELAAR)[0])
@@ -139,6 +143,12 @@ def _accounts(stam: dict) -> dict:
         sessie[auth.SESSION_KEY] = str(gebruiker.pk)
         sessie[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         sessie[auth.HASH_SESSION_KEY] = gebruiker.get_session_auth_hash()
+        # Both login steps done: the TOTP code too (klachten.middleware), and active just now.
+        apparaat = TOTPDevice.objects.get_or_create(
+            user=gebruiker, confirmed=True, defaults={"name": "benchmark"}
+        )[0]
+        sessie[DEVICE_ID_SESSION_KEY] = apparaat.persistent_id
+        sessie[LAATST_ACTIEF] = int(time.time())
         sessie.create()
         accounts[rol] = {"gebruikersnaam": gebruiker.username, "sessie": sessie.session_key}
     return accounts

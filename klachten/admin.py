@@ -3,8 +3,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from klachten import services
+from klachten.middleware import client_ip
 from klachten.models import (
     Afdeling,
+    AvgVerzoek,
     Bericht,
     Berichtsjabloon,
     Bijlage,
@@ -12,6 +15,8 @@ from klachten.models import (
     DossiernummerReeks,
     ExterneInstantie,
     ExterneProcedure,
+    Inzage,
+    InzageSoort,
     Klacht,
     Label,
     Leermoment,
@@ -126,6 +131,25 @@ class KlachtAdmin(SimpleHistoryAdmin):
         # dossiernummer and deadlines from klachten.services.klacht_registreren.
         return False
 
+    def _inzage(self, request, object_id):
+        klacht = self.get_object(request, object_id)
+        if klacht is not None:
+            services.inzage_vastleggen(
+                medewerker=request.user,
+                klacht=klacht,
+                soort=InzageSoort.BEHEER,
+                ip_adres=client_ip(request),
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._inzage(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._inzage(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
 
 @admin.register(Bericht)
 class BerichtAdmin(admin.ModelAdmin):
@@ -229,3 +253,44 @@ class ProductgroepAdmin(admin.ModelAdmin):
     list_display = ["naam", "code", "volgorde"]
     list_editable = ["volgorde"]
     prepopulated_fields = {"code": ["naam"]}
+
+
+class AlleenLezen(admin.ModelAdmin):
+    """A log: the beheerder reads and searches it; nobody adds, changes or deletes a line."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Inzage)
+class InzageAdmin(AlleenLezen):
+    """Who opened which dossier or attachment, when (DESIGN.md section 10)."""
+
+    list_display = ["op", "medewerker", "klacht", "soort", "bijlage_naam", "ip_adres"]
+    list_filter = ["soort", ("op", admin.DateFieldListFilter)]
+    search_fields = [
+        "klacht__dossiernummer",
+        "medewerker__username",
+        "medewerker__first_name",
+        "medewerker__last_name",
+        "bijlage_naam",
+    ]
+    search_help_text = _("Zoek op dossiernummer, gebruikersnaam, naam of bestandsnaam.")
+    date_hierarchy = "op"
+    list_select_related = ["medewerker", "klacht"]
+    raw_id_fields = ["medewerker", "klacht", "bijlage"]
+    show_full_result_count = False
+
+
+@admin.register(AvgVerzoek)
+class AvgVerzoekAdmin(AlleenLezen):
+    list_display = ["op", "soort", "email_gemaskeerd", "door", "aantallen"]
+    list_filter = ["soort"]
+    date_hierarchy = "op"
+    list_select_related = ["door"]

@@ -13,4 +13,8 @@ def medewerker(request):
     def afdelingen_tekst():
         return ", ".join(a.naam for a in rollen.afdelingen_van(gebruiker))
 
-    return {"medewerker_rollen": rollen_tekst, "medewerker_afdelingen": afdelingen_tekst}
+    return {
+        "medewerker_rollen": rollen_tekst,
+        "medewerker_afdelingen": afdelingen_tekst,
+        "medewerker_is_beheerder": lambda: rollen.is_beheerder(gebruiker),
+    }

@@ -365,6 +365,12 @@ class Klacht(models.Model):
         _("eerstvolgende termijn"), null=True, blank=True, db_index=True
     )
     afgesloten_op = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    geanonimiseerd_op = models.DateTimeField(
+        _("geanonimiseerd op"),
+        null=True,
+        blank=True,
+        help_text=_("De persoonsgegevens zijn gewist (bewaartermijn verstreken of op verzoek)."),
+    )
     versie = models.PositiveIntegerField(_("versie"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -421,6 +427,12 @@ class Klacht(models.Model):
                 condition=Q(status=Status.AFGESLOTEN),
                 name="klacht_afgesloten_op",
             ),
+            # The retention job: closed complaints whose personal data is still there.
+            models.Index(
+                fields=["afgesloten_op"],
+                condition=Q(status=Status.AFGESLOTEN, geanonimiseerd_op__isnull=True),
+                name="klacht_te_anonimiseren",
+            ),
             # One partial index per deadline, over the complaints in which it runs.
             *(
                 models.Index(
@@ -465,6 +477,7 @@ class GebeurtenisSoort(models.TextChoices):
     EXTERNE_PROCEDURE = "externe_procedure", _("Externe procedure")
     LEERMOMENT = "leermoment", _("Leermoment")
     VERBETERPUNT = "verbeterpunt", _("Verbeterpunt")
+    ANONIMISERING = "anonimisering", _("Persoonsgegevens gewist")
 
 
 class Gebeurtenis(models.Model):
@@ -866,3 +879,77 @@ class Statusaantal(models.Model):
 
     def __str__(self):
         return f"{self.afdeling_sleutel} {self.status}: {self.aantal}"
+
+
+class InzageSoort(models.TextChoices):
+    DOSSIER = "dossier", _("Dossier geopend")
+    BIJLAGE = "bijlage", _("Bijlage gedownload")
+    API = "api", _("Opgevraagd via de API")
+    BEHEER = "beheer", _("Geopend in beheer")
+
+
+class Inzage(models.Model):
+    """Who opened which dossier or attachment, and when (DESIGN.md section 10: every view of a
+    dossier by staff is logged). Written by klachten.services.inzage_vastleggen, never changed;
+    the beheerder searches it in the admin."""
+
+    medewerker = models.ForeignKey(
+        Medewerker, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"
+    )
+    klacht = models.ForeignKey(
+        Klacht, verbose_name=_("klacht"), on_delete=models.PROTECT, related_name="inzages"
+    )
+    soort = models.CharField(_("soort"), max_length=20, choices=InzageSoort.choices)
+    bijlage = models.ForeignKey(
+        Bijlage,
+        verbose_name=_("bijlage"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bijlage_naam = models.CharField(_("bestandsnaam"), max_length=255, blank=True)
+    ip_adres = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    op = models.DateTimeField(_("op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inzage")
+        verbose_name_plural = _("inzagelog")
+        ordering = ["-op", "-id"]
+        indexes = [
+            models.Index(fields=["-op"], name="inzage_op"),
+            models.Index(fields=["klacht", "-op"], name="inzage_klacht"),
+            models.Index(fields=["medewerker", "-op"], name="inzage_medewerker"),
+        ]
+
+    def __str__(self):
+        return f"{self.op:%Y-%m-%d %H:%M} {self.medewerker_id} {self.klacht_id}"
+
+
+class AvgVerzoekSoort(models.TextChoices):
+    INZAGE = "inzage", _("Inzage (alle gegevens uitgevoerd)")
+    WISSEN = "wissen", _("Wissen (gegevens geanonimiseerd)")
+
+
+class AvgVerzoek(models.Model):
+    """A customer's request under the AVG (GDPR) for access or erasure, as the beheerder carried
+    it out. The e-mail address itself is not kept (that would undo an erasure): a keyed hash, so
+    a later search for the same address finds the request, and a masked form to read."""
+
+    soort = models.CharField(_("soort"), max_length=20, choices=AvgVerzoekSoort.choices)
+    email_hash = models.CharField(_("sleutel van het e-mailadres"), max_length=64, db_index=True)
+    email_gemaskeerd = models.CharField(_("e-mailadres (gemaskeerd)"), max_length=254)
+    aantallen = models.JSONField(_("aantallen"), default=dict)
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    door = models.ForeignKey(
+        Medewerker, verbose_name=_("uitgevoerd door"), on_delete=models.PROTECT, related_name="+"
+    )
+    op = models.DateTimeField(_("op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("AVG-verzoek")
+        verbose_name_plural = _("AVG-verzoeken")
+        ordering = ["-op", "-id"]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} {self.email_gemaskeerd} {self.op:%Y-%m-%d}"

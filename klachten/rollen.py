@@ -43,6 +43,11 @@ def ziet_alle_klachten(gebruiker) -> bool:
     return gebruiker.is_superuser or bool(rollen_van(gebruiker) & ALLES_ZIEN)
 
 
+def is_beheerder(gebruiker) -> bool:
+    """The beheerder (or a superuser): the admin, the access log, customers' AVG requests."""
+    return gebruiker.is_superuser or BEHEERDER in rollen_van(gebruiker)
+
+
 def permissies_toekennen(
     rol_permissies: dict[str, list[str]], *, app_labels: list[str], using: str = "default"
 ) -> None:

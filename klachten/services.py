@@ -9,6 +9,7 @@ pages) or `workflow.SYSTEEM` (tasks).
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ from klachten.models import (
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
+    Inzage,
+    InzageSoort,
     Kanaal,
     Klacht,
     Label,
@@ -822,6 +825,30 @@ def verbeterpunt_bijwerken(
     return punt
 
 
+def inzage_vastleggen(
+    *,
+    medewerker: Medewerker,
+    klacht: Klacht,
+    soort: InzageSoort,
+    bijlage: Bijlage | None = None,
+    ip_adres: str = "",
+) -> Inzage:
+    """Log that a staff member opened a dossier or an attachment (DESIGN.md section 10: every
+    view of a dossier by staff is logged; the beheerder searches the log in the admin)."""
+    try:
+        ip_adres = str(ipaddress.ip_address(ip_adres))
+    except ValueError:
+        ip_adres = None
+    return Inzage.objects.create(
+        medewerker=medewerker,
+        klacht=klacht,
+        soort=soort,
+        bijlage=bijlage,
+        bijlage_naam=bijlage.oorspronkelijke_naam if bijlage is not None else "",
+        ip_adres=ip_adres,
+    )
+
+
 def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
     """ "Link kwijt?": send the status link again when number and e-mail match. The caller shows
     the same answer either way, so this reveals nothing about which complaints exist."""
@@ -870,7 +897,7 @@ ROL_PERMISSIES = {
         )
         for actie in ("view", "add", "change", "delete")
     ]
-    + ["view_group", "change_group", "view_dossiernummerreeks"],
+    + ["view_group", "change_group", "view_dossiernummerreeks", "view_inzage", "view_avgverzoek"],
 }
 
 

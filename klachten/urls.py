@@ -1,18 +1,20 @@
 from django.urls import path
 
-from klachten.views import medewerker, publiek
+from klachten.views import medewerker, privacy, publiek
 
 app_name = "klachten"
 
+# Tokens and dossiernummers are slugs: anything else in their place (a NUL byte, a quote) is a
+# plain 404 from the resolver and never reaches a query.
 urlpatterns = [
     # Customers
     path("klacht/", publiek.klacht_indienen, name="indienen"),
     path("klacht/ontvangen/", publiek.klacht_ontvangen, name="ontvangen"),
     path("klacht/link-kwijt/", publiek.link_kwijt, name="link-kwijt"),
-    path("klacht/status/<str:token>/", publiek.klacht_status, name="status"),
-    path("klacht/status/<str:token>/aanvullen/", publiek.klacht_aanvullen, name="aanvullen"),
+    path("klacht/status/<slug:token>/", publiek.klacht_status, name="status"),
+    path("klacht/status/<slug:token>/aanvullen/", publiek.klacht_aanvullen, name="aanvullen"),
     path(
-        "klacht/status/<str:token>/heroverweging/",
+        "klacht/status/<slug:token>/heroverweging/",
         publiek.klacht_heroverweging_vragen,
         name="heroverweging-vragen",
     ),
@@ -20,9 +22,9 @@ urlpatterns = [
     # Staff
     path("medewerker/", medewerker.werkvoorraad, name="werkvoorraad"),
     path("medewerker/klachten/nieuw/", medewerker.klacht_registreren, name="registreren"),
-    path("medewerker/klachten/<str:dossiernummer>/", medewerker.klacht_dossier, name="dossier"),
+    path("medewerker/klachten/<slug:dossiernummer>/", medewerker.klacht_dossier, name="dossier"),
     path(
-        "medewerker/klachten/<str:dossiernummer>/<slug:actie>/",
+        "medewerker/klachten/<slug:dossiernummer>/<slug:actie>/",
         medewerker.klacht_actie,
         name="actie",
     ),
@@ -33,5 +35,6 @@ urlpatterns = [
         medewerker.verbeterpunt_bijwerken,
         name="verbeterpunt-bijwerken",
     ),
+    path("medewerker/privacy/", privacy.avg_verzoeken, name="privacy"),
     path("", medewerker.startpagina, name="start"),
 ]

@@ -90,7 +90,17 @@ def _niet_de_eerste_behandelaar(klacht: Klacht, actor) -> str | None:
     return None
 
 
+def _niet_geanonimiseerd(klacht: Klacht, actor) -> str | None:
+    """A complaint whose personal data was erased (klachten.avg) is history: it cannot be handled
+    again, there is no customer to answer."""
+    if klacht.geanonimiseerd_op is not None:
+        return _("De persoonsgegevens van deze klacht zijn gewist; de klacht kan niet meer open.")
+    return None
+
+
 def _nog_geen_heroverweging(klacht: Klacht, actor) -> str | None:
+    if reden := _niet_geanonimiseerd(klacht, actor):
+        return reden
     if klacht.heroverweging_gevraagd_op is not None:
         return _(
             "Er is al om heroverweging gevraagd; daarna staat de weg naar de externe instantie open."
@@ -246,6 +256,7 @@ ACTIES: dict[str, Actie] = _acties(
         frozenset({Status.AFGESLOTEN}),
         Status.IN_ONDERZOEK,
         BEHANDELAARS,
+        voorwaarde=_niet_geanonimiseerd,
     ),
     # 8. Verbetering
     Actie("leermoment_toevoegen", _("Leermoment toevoegen"), ALLE, None, BEHANDELAARS),

@@ -8,7 +8,19 @@ class KlanttevredenheidConfig(AppConfig):
     verbose_name = _("Klanttevredenheid")
 
     def ready(self):
+        from klachten import avg
         from klachten import signals as klachtsignalen
+        from klanttevredenheid import services
+
+        # What the survey part keeps about a customer, for their requests for access and erasure.
+        avg.bron_registreren(
+            avg.Bron(
+                sleutel="klanttevredenheid",
+                naam=_("Klanttevredenheid"),
+                verzamelen=services.avg_verzamelen,
+                wissen=services.avg_wissen,
+            )
+        )
 
         post_migrate.connect(inrichten_na_migratie, sender=self)
         klachtsignalen.klacht_afgesloten.connect(

@@ -528,22 +528,104 @@ def persoonsgegevens_wissen(*, op: dt.datetime | None = None) -> int:
         | Q(uitnodiging__verzonden_op__isnull=True, moment__lt=grens)
     )
     with transaction.atomic():
-        ids = list(te_wissen.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        Bericht.objects.filter(
-            pk__in=Uitnodiging.objects.filter(contactmoment__in=ids, bericht__isnull=False).values(
-                "bericht"
-            )
-        ).update(aan="", onderwerp="", tekst="")
-        Contactmoment.objects.filter(pk__in=ids).update(
-            klant_email="",
-            klant_naam="",
-            klantnummer="",
-            email_genormaliseerd="",
-            geanonimiseerd_op=op,
+        return _contactmomenten_anonimiseren(list(te_wissen.values_list("pk", flat=True)), op)
+
+
+def _contactmomenten_anonimiseren(ids: list[int], op: dt.datetime) -> int:
+    """Erase who the customer is from these contact moments and their invitation e-mails; an
+    invitation not sent yet is not sent any more (no address), a sent link stops working."""
+    if not ids:
+        return 0
+    Bericht.objects.filter(
+        pk__in=Uitnodiging.objects.filter(contactmoment__in=ids, bericht__isnull=False).values(
+            "bericht"
         )
+    ).update(aan="", onderwerp="", tekst="")
+    Uitnodiging.objects.filter(contactmoment__in=ids, status=UitnodigingStatus.GEPLAND).update(
+        status=UitnodigingStatus.OVERGESLAGEN, reden_overgeslagen=RedenOvergeslagen.GEEN_EMAIL
+    )
+    Uitnodiging.objects.filter(contactmoment__in=ids, status=UitnodigingStatus.VERZONDEN).update(
+        token=None
+    )
+    Contactmoment.objects.filter(pk__in=ids).update(
+        klant_email="",
+        klant_naam="",
+        klantnummer="",
+        email_genormaliseerd="",
+        geanonimiseerd_op=op,
+    )
     return len(ids)
+
+
+def _contactmomenten_van(email: str):
+    return Contactmoment.objects.filter(
+        email_genormaliseerd=email_normaliseren(email), geanonimiseerd_op__isnull=True
+    )
+
+
+def avg_verzamelen(email: str) -> list:
+    """Everything the survey part keeps about an address (a customer's request for access)."""
+    from klachten.avg import Onderdeel, Tabel, tekst
+
+    onderdelen = []
+    momenten = _contactmomenten_van(email).select_related(
+        "label", "klacht", "uitnodiging", "respons"
+    )
+    for moment in momenten.order_by("moment", "pk"):
+        onderdeel = Onderdeel(
+            titel=_("Contactmoment %(soort)s op %(datum)s")
+            % {"soort": moment.get_soort_display(), "datum": tekst(moment.moment)},
+            velden=[
+                (_("Label"), moment.label.naam),
+                (_("Soort"), moment.get_soort_display()),
+                (_("Moment"), tekst(moment.moment)),
+                (_("Naam"), moment.klant_naam),
+                (_("E-mailadres"), moment.klant_email),
+                (_("Klantnummer"), moment.klantnummer),
+                (_("Klacht"), moment.klacht.dossiernummer if moment.klacht else ""),
+            ],
+        )
+        uitnodiging = getattr(moment, "uitnodiging", None)
+        if uitnodiging is not None:
+            onderdeel.velden += [
+                (_("Uitnodiging"), uitnodiging.get_status_display()),
+                (_("Uitnodiging verzonden op"), tekst(uitnodiging.verzonden_op)),
+            ]
+        respons = getattr(moment, "respons", None)
+        if respons is not None:
+            onderdeel.tabellen.append(
+                Tabel(
+                    _("Antwoord op de enquête"),
+                    [
+                        _("Ontvangen op"),
+                        _("Rapportcijfer"),
+                        _("Aanbeveling (0-10)"),
+                        _("Toelichting"),
+                        _("Verbetertips"),
+                    ],
+                    [
+                        [
+                            tekst(respons.ontvangen_op),
+                            str(respons.rapportcijfer),
+                            "" if respons.nps_score is None else str(respons.nps_score),
+                            respons.toelichting,
+                            respons.verbetertips,
+                        ]
+                    ],
+                )
+            )
+        onderdelen.append(onderdeel)
+    return onderdelen
+
+
+def avg_wissen(email: str, op: dt.datetime) -> int:
+    """A customer's request for erasure: their contact moments anonymised now, as after 3
+    months; grade and comment stay, anonymous."""
+    with transaction.atomic():
+        ids = list(
+            _contactmomenten_van(email).select_for_update(of=("self",)).values_list("pk", flat=True)
+        )
+        return _contactmomenten_anonimiseren(ids, op)
 
 
 def contactmoment_van_klacht(klacht: Klacht) -> NieuwContactmoment:

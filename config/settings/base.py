@@ -268,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rapportage.tasks.dagelijks_bijwerken",
         "schedule": crontab(minute=0, hour=6),
     },
+    # Closed complaints past their retention period lose the customer's personal data (AVG);
+    # daily at night, when it is quiet; a missed night is made up by the next (it takes all due).
+    "klachten-anonimiseren": {
+        "task": "klachten.tasks.verlopen_klachten_anonimiseren",
+        "schedule": crontab(minute=45, hour=2),
+    },
     # Personal data of invitations sent more than 3 months ago; daily, at night, when it is quiet.
     "persoonsgegevens-wissen": {
         "task": "klanttevredenheid.tasks.persoonsgegevens_wissen",
@@ -306,6 +312,9 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 # The month report of a month not stored yet (the running month) is computed live and cached
 # this many seconds (0: not cached).
 RAPPORTAGE_LIVE_CACHE_S = env.int("RAPPORTAGE_LIVE_CACHE_S", default=60)
+# Personal data of a closed complaint is kept this many months after closing, then anonymised
+# (klachten.avg; default 2 years: after Kifid's and SKGZ's terms have run out).
+KLACHT_BEWAARTERMIJN_MAANDEN = env.int("KLACHT_BEWAARTERMIJN_MAANDEN", default=24)
 BIJLAGEN_MAX_AANTAL = 5
 BIJLAGE_MAX_BYTES = 10 * 1024 * 1024
 

@@ -14,7 +14,8 @@ from klachten.api.serializers import (
     TijdlijnItemSerializer,
     api_fout,
 )
-from klachten.models import Kanaal, Klacht
+from klachten.middleware import client_ip
+from klachten.models import InzageSoort, Kanaal, Klacht
 from klachten.workflow import Status, WorkflowFout
 
 
@@ -84,6 +85,17 @@ class KlachtViewSet(
             "tijdlijn": TijdlijnItemSerializer,
             "klantberichten": KlantberichtSerializer,
         }.get(self.action, KlachtSerializer)
+
+    def get_object(self):
+        """One complaint, opened by this account: logged like a dossier view (inzagelog)."""
+        klacht = super().get_object()
+        services.inzage_vastleggen(
+            medewerker=self.request.user,
+            klacht=klacht,
+            soort=InzageSoort.API,
+            ip_adres=client_ip(self.request),
+        )
+        return klacht
 
     @extend_schema(request=KlachtInvoerSerializer, responses={201: KlachtSerializer})
     def create(self, request, *args, **kwargs):

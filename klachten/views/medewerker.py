@@ -35,7 +35,8 @@ from klachten.forms import (
     VerbeterpuntStatusFormulier,
     fouten_toevoegen,
 )
-from klachten.models import Bijlage, Klacht, TermijnwijzigingSoort
+from klachten.middleware import client_ip
+from klachten.models import Bijlage, InzageSoort, Klacht, TermijnwijzigingSoort
 from klachten.paginering import BekendAantalPaginator
 from klachten.workflow import (
     ACTIES,
@@ -177,6 +178,12 @@ def klacht_registreren(request):
 def klacht_dossier(request, dossiernummer):
     """The dossier: one timeline, the deadlines that run now, and the allowed actions."""
     klacht = _klacht_van(request, dossiernummer)
+    services.inzage_vastleggen(
+        medewerker=request.user,
+        klacht=klacht,
+        soort=InzageSoort.DOSSIER,
+        ip_adres=client_ip(request),
+    )
     acties = toegestane_acties(klacht, request.user)
     return render(
         request,
@@ -333,8 +340,16 @@ SCHERMEN: dict[str, ActieScherm] = {
 def _begintekst(klacht: Klacht, naam: str, query=None) -> dict:
     """The form's initial values: the version, and for a message the template's text."""
     initial = {"versie": klacht.versie}
-    if naam == "externe_procedure_vastleggen" and query and query.get("procedure"):
-        procedure = klacht.externe_procedures.filter(pk=query.get("procedure")).first()
+    # ?procedure=<id> (the "bijwerken" link) pre-fills a recorded procedure; anything but an id,
+    # e.g. a hand-edited address, is ignored rather than put in a query.
+    procedure_id = (query or {}).get("procedure", "")
+    if (
+        naam == "externe_procedure_vastleggen"
+        and procedure_id.isascii()
+        and procedure_id.isdigit()
+        and len(procedure_id) <= 18
+    ):
+        procedure = klacht.externe_procedures.filter(pk=int(procedure_id)).first()
         if procedure is not None:
             initial.update(
                 procedure=procedure.pk,
@@ -415,6 +430,13 @@ def bijlage_downloaden(request, pk):
     bijlage = get_object_or_404(Bijlage.objects.select_related("klacht"), pk=pk)
     if not selectors.klachten_voor(request.user).filter(pk=bijlage.klacht_id).exists():
         raise Http404
+    services.inzage_vastleggen(
+        medewerker=request.user,
+        klacht=bijlage.klacht,
+        soort=InzageSoort.BIJLAGE,
+        bijlage=bijlage,
+        ip_adres=client_ip(request),
+    )
     response = FileResponse(
         bijlage.bestand.open("rb"),
         as_attachment=True,

@@ -93,6 +93,7 @@ def test_status_naar_gereed_stempelt_gereed_op_een_keer(client, behandelaar, tim
     assert (verbeterpunt.status, verbeterpunt.gereed_op) == (VerbeterpuntStatus.GEREED, NU)
 
     time_machine.move_to(NU + dt.timedelta(days=3), tick=False)
+    client.force_login(behandelaar)  # three days later: a new session (idle ones expire)
     client.post(bijwerken(verbeterpunt), {"status": VerbeterpuntStatus.GEREED})
     verbeterpunt.refresh_from_db()
     assert verbeterpunt.gereed_op == NU  # done when it was done, not when it was saved again

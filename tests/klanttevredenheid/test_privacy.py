@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.models import Contactmoment, Uitnodiging
+from tests.databank import tabellen_met
 from tests.factories import contactmoment
 
 pytestmark = pytest.mark.django_db
@@ -20,28 +20,6 @@ EMAIL, NAAM, NUMMER = "jaap.privacy@example.nl", "Jaap Privacyman", "KN-998877"
 
 def om(datum: dt.date, uur: int = 12) -> dt.datetime:
     return dt.datetime(datum.year, datum.month, datum.day, uur, tzinfo=AMSTERDAM)
-
-
-def tabellen_met(waarde: str) -> set[str]:
-    """Every table (history tables included) with a text column holding `waarde`."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT table_name, column_name FROM information_schema.columns
-            WHERE table_schema = 'public'
-              AND data_type IN ('character varying', 'text', 'jsonb', 'json')
-            """
-        )
-        kolommen = cursor.fetchall()
-        gevonden = set()
-        for tabel, kolom in kolommen:
-            cursor.execute(
-                f'SELECT 1 FROM "{tabel}" WHERE "{kolom}"::text ILIKE %s LIMIT 1',
-                [f"%{waarde}%"],
-            )
-            if cursor.fetchone():
-                gevonden.add(tabel)
-    return gevonden
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ from klachten.models import (
     ExterneInstantie,
     ExterneProcedure,
     Gebeurtenis,
+    Inzage,
     Klacht,
     Label,
     Leermoment,
@@ -791,6 +792,7 @@ class Command(BaseCommand):
             Verbeterpunt._meta.db_table,
             Verbeterpunt.history.model._meta.db_table,
             Termijnsignaal._meta.db_table,
+            Inzage._meta.db_table,  # the access log goes with the complaints it names
             Dossierreview._meta.db_table,
             Maandrapport._meta.db_table,
             Jaarrapport._meta.db_table,
