@@ -12,9 +12,9 @@ urlpatterns = [
         medewerker.opvolging,
         name="opvolging",
     ),
-    # Customers
-    path("enquete/<str:token>/", publiek.enquete, name="enquete"),
-    path("enquete/<str:token>/bedankt/", publiek.bedankt, name="bedankt"),
+    # Customers (a token is a slug: anything else is a plain 404 and never reaches a query)
+    path("enquete/<slug:token>/", publiek.enquete, name="enquete"),
+    path("enquete/<slug:token>/bedankt/", publiek.bedankt, name="bedankt"),
     path("klanttevredenheid/", publiek.kwartaalcijfers, name="publiek"),
     path("<slug:label_slug>/klanttevredenheid/", publiek.kwartaalcijfers, name="publiek-label"),
 ]

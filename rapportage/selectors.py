@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.utils import timezone
 
 from klachten import rollen, termijnen
@@ -57,7 +58,13 @@ def selectie_voor(gebruiker, label_slug: str | None = None) -> Selectie:
     not see management reports (PermissionDenied)."""
     if not gebruiker.is_authenticated or not mag_rapportage_zien(gebruiker):
         raise PermissionDenied
-    label = Label.objects.filter(slug=label_slug).first() if label_slug else None
+    # ?label= comes from the address: only a slug can be a label's (a NUL byte would break the
+    # query); anything else means all labels, like an unknown slug.
+    label = (
+        Label.objects.filter(slug=label_slug).first()
+        if label_slug and slug_re.match(label_slug)
+        else None
+    )
     if rollen.ziet_alle_klachten(gebruiker):
         return Selectie(label=label, afdelingen=None)
     return Selectie(
