@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 
+from klachten.api.serializers import ZonderSurrogatenMixin
 from klachten.models import Afdeling, Label, Medewerker
 from klanttevredenheid import services
 from klanttevredenheid.models import (
@@ -49,7 +50,8 @@ class OpzoekVeld(serializers.SlugRelatedField):
         self._gevonden: dict[str, object] = {}
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
+        # Not text, or text PostgreSQL cannot compare (a NUL byte): no lookup, a field error.
+        if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         if data not in self._gevonden:
             self._gevonden[data] = self.get_queryset().filter(**{self.slug_field: data}).first()
@@ -58,7 +60,7 @@ class OpzoekVeld(serializers.SlugRelatedField):
         return self._gevonden[data]
 
 
-class ContactmomentInvoerSerializer(serializers.Serializer):
+class ContactmomentInvoerSerializer(ZonderSurrogatenMixin, serializers.Serializer):
     """A contact moment from another system."""
 
     # The one place where a contact moment from outside is checked: the API validates one, the

@@ -1,3 +1,6 @@
+import re
+from collections.abc import Mapping
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,38 @@ def api_fout(fout: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(detail)
 
 
-class KlachtInvoerSerializer(serializers.ModelSerializer):
+LOSSE_SURROGAAT = re.compile("[\ud800-\udfff]")
+
+
+class ZonderSurrogatenMixin:
+    """Refuses a lone surrogate (U+D800-U+DFFF) in any field with an error on that field.
+
+    JSON can carry one (the escape \\ud800), no valid text holds one, and PostgreSQL cannot store
+    it. DRF's text fields refuse it themselves; a choice or lookup would echo it in its error
+    message, which then cannot be encoded as UTF-8 (a 500). So the check runs first, for all.
+    """
+
+    default_error_messages = {
+        "surrogaat": _(
+            "Ongeldige tekens: losse surrogaten (U+D800 tot U+DFFF) zijn niet toegestaan."
+        )
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            fouten = {
+                veld: [self.error_messages["surrogaat"]]
+                for veld, waarde in data.items()
+                if veld in self.fields
+                and isinstance(waarde, str)
+                and LOSSE_SURROGAAT.search(waarde)
+            }
+            if fouten:
+                raise serializers.ValidationError(fouten)
+        return super().to_internal_value(data)
+
+
+class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer):
     """A complaint from another system; validated by the same model rules as the forms."""
 
     label = serializers.SlugRelatedField(
@@ -132,7 +166,7 @@ class TijdlijnItemSerializer(serializers.Serializer):
     wijzigingen = WijzigingSerializer(many=True)
 
 
-class KlantberichtSerializer(serializers.Serializer):
+class KlantberichtSerializer(ZonderSurrogatenMixin, serializers.Serializer):
     """Information from the customer that reached another system (e.g. an e-mail or a call)."""
 
     tekst = serializers.CharField(max_length=OMSCHRIJVING_MAX, trim_whitespace=True)
