@@ -181,7 +181,7 @@ class Command(BaseCommand):
                     services.NieuwContactmoment(**invoer.run_validation(rij(kop, velden)))
                 )
             except serializers.ValidationError as exc:
-                reden = foutmelding(exc.detail)
+                reden = zichtbaar(foutmelding(exc.detail))
                 verslag.fout += 1
                 tqdm.write(f"Regel {regel}: {reden}", file=uitvoer)
                 if foutenschrijver:
@@ -260,6 +260,16 @@ def foutmelding(detail) -> str:
     if isinstance(detail, list):
         return " ".join(foutmelding(fout) for fout in detail)
     return str(detail)
+
+
+def zichtbaar(tekst: str) -> str:
+    """A message for the operator's terminal with the file's control and format characters shown
+    as escapes (\\x1b, \\u202e): an error may quote a cell, and an escape sequence in a cell could
+    otherwise recolour or clear the screen, a right-to-left override turn a line around."""
+    return "".join(
+        teken if teken.isprintable() else teken.encode("unicode_escape").decode("ascii")
+        for teken in tekst
+    )
 
 
 class Verslag:
