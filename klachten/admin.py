@@ -163,9 +163,9 @@ class BerichtAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(DossiernummerReeks)
-class DossiernummerReeksAdmin(admin.ModelAdmin):
-    list_display = ["jaar", "laatste_nummer"]
+class AlleenLezen(admin.ModelAdmin):
+    """Read only: the beheerder reads and searches it; nobody adds, changes or deletes a row
+    (the access log, the numbering of dossiers)."""
 
     def has_add_permission(self, request):
         return False
@@ -175,6 +175,11 @@ class DossiernummerReeksAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DossiernummerReeks)
+class DossiernummerReeksAdmin(AlleenLezen):
+    list_display = ["jaar", "laatste_nummer"]
 
 
 @admin.register(Berichtsjabloon)
@@ -253,19 +258,6 @@ class ProductgroepAdmin(admin.ModelAdmin):
     list_display = ["naam", "code", "volgorde"]
     list_editable = ["volgorde"]
     prepopulated_fields = {"code": ["naam"]}
-
-
-class AlleenLezen(admin.ModelAdmin):
-    """A log: the beheerder reads and searches it; nobody adds, changes or deletes a line."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inzage)

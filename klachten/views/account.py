@@ -87,6 +87,14 @@ def _blokkade(request):
     return geblokkeerd(request)
 
 
+def _verkeerde_code(request, form, melding: str):
+    """After a wrong code: the lockout page when it was one too many, else the form's error."""
+    if _geblokkeerd(request):
+        return _blokkade(request)
+    form.add_error("code", melding)
+    return None
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -104,14 +112,11 @@ def tweestaps(request):
     if request.method == "POST" and form.is_valid():
         if _code_controleren(request, apparaat, form.cleaned_data["code"]):
             return redirect(volgende)
-        if _geblokkeerd(request):
-            return _blokkade(request)
-        form.add_error(
-            "code",
-            _(
-                "Deze code klopt niet (of u probeerde het te snel opnieuw). Wacht op een nieuwe code."
-            ),
+        melding = _(
+            "Deze code klopt niet (of u probeerde het te snel opnieuw). Wacht op een nieuwe code."
         )
+        if blokkade := _verkeerde_code(request, form, melding):
+            return blokkade
     return render(request, "registration/tweestaps.html", {"form": form, "next": volgende})
 
 
@@ -137,9 +142,9 @@ def tweestaps_instellen(request):
             TOTPDevice.objects.filter(pk=apparaat.pk).update(confirmed=True)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(volgende)
-        if _geblokkeerd(request):
-            return _blokkade(request)
-        form.add_error("code", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
+        melding = _("Deze code klopt niet. Controleer de tijd op uw telefoon.")
+        if blokkade := _verkeerde_code(request, form, melding):
+            return blokkade
     qr = segno.make(apparaat.config_url, error="m").svg_inline(
         scale=5, border=4, light="#ffffff", title=_("QR-code voor de authenticator-app")
     )
