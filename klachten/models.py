@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import secrets
 import uuid
 
@@ -147,6 +148,35 @@ class Label(models.Model):
 
     def __str__(self):
         return self.naam
+
+    def clean(self):
+        """The colour carries white text (header, buttons) and is the link colour on white: it
+        needs a contrast of at least 4.5:1 with white (WCAG 2.1 AA, 1.4.3)."""
+        if (
+            re.fullmatch(r"#[0-9a-fA-F]{6}", self.kleur or "")
+            and contrast_met_wit(self.kleur) < 4.5
+        ):
+            raise ValidationError(
+                {
+                    "kleur": _(
+                        "Deze kleur is te licht: witte tekst erop is slecht leesbaar (contrast "
+                        "%(contrast).1f:1, minstens 4,5:1 nodig). Kies een donkerdere tint."
+                    )
+                    % {"contrast": contrast_met_wit(self.kleur)}
+                }
+            )
+
+
+def contrast_met_wit(kleur: str) -> float:
+    """WCAG 2.1 contrast ratio of a #rrggbb colour with white."""
+
+    def kanaal(hex_: str) -> float:
+        c = int(hex_, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (kanaal(kleur[i : i + 2]) for i in (1, 3, 5))
+    luminantie = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminantie + 0.05)
 
 
 class Afdeling(models.Model):

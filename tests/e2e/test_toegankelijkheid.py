@@ -306,6 +306,15 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     axe_controleren(page, "maandrapportage", bevindingen)
     openen(page, f"{url}/medewerker/rapportage/jaar/{vandaag.year}/")
     axe_controleren(page, "jaarrapport (directie)", bevindingen)
+
+    # A customer's AVG requests are the beheerder's.
+    e2e_behandelaar.groups.add(Group.objects.get(name=rollen.BEHEERDER))
+    openen(page, f"{url}/medewerker/privacy/")
+    axe_controleren(page, "privacy (AVG)", bevindingen)
+    page.locator("#id_email").fill(e2e_dossiers["beantwoord"].klant_email)
+    page.get_by_role("button", name="Zoeken", exact=True).click()
+    expect(page.get_by_role("button", name="Alle gegevens downloaden (ZIP)")).to_be_visible()
+    axe_controleren(page, "privacy (AVG) met gevonden gegevens", bevindingen)
     axe_verslag(bevindingen)
 
 
