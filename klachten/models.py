@@ -17,6 +17,10 @@ from klachten.workflow import BerichtSoort, Oordeel, Status
 
 OMSCHRIJVING_MAX = 5000
 
+# Received earlier is a typing error (0526 for 2026). Before 1937 Amsterdam's clock ran 19 minutes
+# and 32 seconds ahead of UTC: such a moment has no date-time (RFC 3339) for the API to answer with.
+VROEGSTE_ONTVANGST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
 
 class ExterneInstantie(models.Model):
     """An external body the customer can turn to after the insurer's final position.
@@ -482,6 +486,8 @@ class Klacht(models.Model):
         errors = {}
         if self.ontvangen_op and self.ontvangen_op > timezone.now() + dt.timedelta(minutes=5):
             errors["ontvangen_op"] = _("De ontvangstdatum kan niet in de toekomst liggen.")
+        elif self.ontvangen_op and self.ontvangen_op < VROEGSTE_ONTVANGST:
+            errors["ontvangen_op"] = _("De ontvangstdatum kan niet voor 2000 liggen.")
         if self.direct_opgelost and not self.oplossing.strip():
             errors["oplossing"] = _("Beschrijf wat er is gedaan om de klacht direct op te lossen.")
         if self.categorie_id and not self.categorie.actief:

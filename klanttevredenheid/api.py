@@ -11,7 +11,7 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 
 from klachten.api.serializers import ZonderSurrogatenMixin
-from klachten.models import Afdeling, Label, Medewerker
+from klachten.models import VROEGSTE_ONTVANGST, Afdeling, Label, Medewerker
 from klanttevredenheid import services
 from klanttevredenheid.models import (
     Bron,
@@ -133,6 +133,8 @@ class ContactmomentInvoerSerializer(ZonderSurrogatenMixin, serializers.Serialize
             raise serializers.ValidationError(
                 _("Een contactmoment kan niet in de toekomst liggen.")
             )
+        if moment < VROEGSTE_ONTVANGST:
+            raise serializers.ValidationError(_("Een contactmoment kan niet voor 2000 liggen."))
         return moment
 
     def validate(self, attrs):
