@@ -107,7 +107,7 @@ class KlachtSerializer(serializers.ModelSerializer):
     label = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     afdeling = serializers.SlugRelatedField(slug_field="code", read_only=True)
     categorie = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    behandelaar = serializers.StringRelatedField(read_only=True)
+    behandelaar = serializers.StringRelatedField(read_only=True, allow_null=True)
     status_omschrijving = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -164,6 +164,12 @@ class TijdlijnItemSerializer(serializers.Serializer):
     door = serializers.CharField()
     bijlagen = BijlageSerializer(many=True)
     wijzigingen = WijzigingSerializer(many=True)
+
+
+class FoutSerializer(serializers.Serializer):
+    """An error without fields (DRF's form): not logged in, not allowed, not found."""
+
+    detail = serializers.CharField()
 
 
 class KlantberichtSerializer(ZonderSurrogatenMixin, serializers.Serializer):

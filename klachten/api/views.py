@@ -1,13 +1,21 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, pagination, permissions, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+)
 from rest_framework.response import Response
 
 from klachten import selectors, services
 from klachten.api.serializers import (
+    FoutSerializer,
     KlachtInvoerSerializer,
     KlachtSerializer,
     KlantberichtSerializer,
@@ -58,6 +66,35 @@ class KlachtenApiFilter(django_filters.FilterSet):
         fields = ["status", "kanaal", "label", "afdeling"]
 
 
+# The error responses, documented as DRF gives them (the schema promises what the API answers).
+VELDFOUTEN = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description=_(
+        "Ongeldige invoer: per veld een lijst meldingen (niet aan een veld gebonden: "
+        "non_field_errors); onleesbare invoer: detail."
+    ),
+)
+NIET_INGELOGD = OpenApiResponse(FoutSerializer, description=_("Geen of een ongeldig token."))
+GEEN_TOEGANG = OpenApiResponse(
+    FoutSerializer, description=_("Dit account mag dit niet, of de workflow staat het nu niet toe.")
+)
+NIET_GEVONDEN = OpenApiResponse(
+    FoutSerializer, description=_("Geen klacht met dit dossiernummer die dit account mag zien.")
+)
+FOUTEN = {401: NIET_INGELOGD, 403: GEEN_TOEGANG}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: KlachtSerializer(many=True),
+            400: VELDFOUTEN,
+            **FOUTEN,
+            404: OpenApiResponse(FoutSerializer, description=_("Ongeldige cursor.")),
+        }
+    ),
+    retrieve=extend_schema(responses={200: KlachtSerializer, **FOUTEN, 404: NIET_GEVONDEN}),
+)
 class KlachtViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -97,7 +134,10 @@ class KlachtViewSet(
         )
         return klacht
 
-    @extend_schema(request=KlachtInvoerSerializer, responses={201: KlachtSerializer})
+    @extend_schema(
+        request=KlachtInvoerSerializer,
+        responses={201: KlachtSerializer, 400: VELDFOUTEN, **FOUTEN},
+    )
     def create(self, request, *args, **kwargs):
         invoer = KlachtInvoerSerializer(data=request.data)
         invoer.is_valid(raise_exception=True)
@@ -111,16 +151,20 @@ class KlachtViewSet(
             raise exceptions.PermissionDenied(str(exc)) from exc
         return Response(KlachtSerializer(klacht).data, status=201)
 
-    @extend_schema(responses={200: TijdlijnItemSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: TijdlijnItemSerializer(many=True), **FOUTEN, 404: NIET_GEVONDEN})
+    # The whole timeline of one complaint: no list filters, no pages.
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def tijdlijn(self, request, dossiernummer=None):
         """The dossier's timeline, newest first: received, messages in and out, status changes,
         notes, phone contacts, attachments and field changes."""
         klacht = self.get_object()
         return Response(TijdlijnItemSerializer(selectors.tijdlijn(klacht), many=True).data)
 
-    @extend_schema(request=KlantberichtSerializer, responses={201: TijdlijnItemSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request=KlantberichtSerializer,
+        responses={201: TijdlijnItemSerializer, 400: VELDFOUTEN, **FOUTEN, 404: NIET_GEVONDEN},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
     def klantberichten(self, request, dossiernummer=None):
         """Record information from the customer on the timeline (the behandelaar sees it); the
         workflow decides whether that is possible now (not on a closed complaint)."""
@@ -135,3 +179,12 @@ class KlachtViewSet(
             raise exceptions.PermissionDenied(str(exc)) from exc
         nieuwste = selectors.tijdlijn(klacht)[0]
         return Response(TijdlijnItemSerializer(nieuwste).data, status=201)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@authentication_classes([])
+@permission_classes([permissions.AllowAny])
+def niet_gevonden(request):
+    """An address under /api/v1/ that is no operation of the API (klachten/api/urls.py)."""
+    raise exceptions.NotFound
