@@ -1,12 +1,20 @@
-"""Reports how many hostile inputs the run tried (tests/beveiliging/vijandig.py counts them)."""
+"""Reports how many hostile inputs the run tried and how many requests schemathesis sent
+(tests/beveiliging/vijandig.py counts them)."""
 
-from tests.beveiliging.vijandig import TELLER
+from tests.beveiliging.vijandig import SCHEMATHESIS, TELLER
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not TELLER:
-        return
-    delen = ", ".join(f"{soort} {aantal}" for soort, aantal in sorted(TELLER.items()))
-    terminalreporter.write_line(
-        f"Vijandige invoer geprobeerd (veld x waarde per inzending): {TELLER.total()} ({delen})"
-    )
+    if TELLER:
+        delen = ", ".join(f"{soort} {aantal}" for soort, aantal in sorted(TELLER.items()))
+        terminalreporter.write_line(
+            f"Vijandige invoer geprobeerd (veld x waarde per inzending): {TELLER.total()} ({delen})"
+        )
+    if SCHEMATHESIS:
+        delen = ", ".join(
+            f"{operatie} {aantal}" for operatie, aantal in sorted(SCHEMATHESIS.items())
+        )
+        terminalreporter.write_line(
+            f"schemathesis: {len(SCHEMATHESIS)} operaties, {SCHEMATHESIS.total()} gevallen "
+            f"({delen})"
+        )

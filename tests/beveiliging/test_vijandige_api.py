@@ -366,9 +366,25 @@ def test_api_lijst_met_vijandige_queryparameter_geeft_200_of_400_met_veldfout(
 @pytest.mark.parametrize(
     "waarde", [*PARAMETERWAARDEN.values(), "KL-2026-%00"], ids=[*PARAMETERWAARDEN, "kale_nul"]
 )
-def test_api_vijandig_dossiernummer_in_het_adres_geeft_404(api, waarde, label):
+def test_api_vijandig_dossiernummer_in_het_adres_geeft_een_json_404(api, waarde, label):
     for achter in ("", "tijdlijn/"):
         response = api.get(f"{KLACHTEN}{waarde}/{achter}")
         geteld("api", 1)
 
         assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("moment", ["0526-06-12T10:00:00+02:00", "1899-12-31T23:59:59Z"])
+def test_api_weigert_een_ontvangst_of_contactmoment_van_voor_2000(
+    api, klacht_gegevens, contact_gegevens, moment
+):
+    """A typing error (0526 for 2026); before 1937 Amsterdam's offset had seconds, which no
+    date-time in the answer could carry."""
+    klacht = api.post(KLACHTEN, {**klacht_gegevens, "ontvangen_op": moment})
+    contact = api.post(CONTACTMOMENTEN, {**contact_gegevens, "moment": moment})
+
+    assert (klacht.status_code, set(klacht.json())) == (400, {"ontvangen_op"})
+    assert (contact.status_code, set(contact.json())) == (400, {"moment"})
+    assert not Klacht.objects.exists()
+    assert not Contactmoment.objects.exists()

@@ -63,6 +63,10 @@ def geteld(soort: str, aantal: int) -> None:
     TELLER[soort] += aantal
 
 
+SCHEMATHESIS: Counter[str] = Counter()
+"""Requests schemathesis sent, per API operation (tests/beveiliging/test_api_schemathesis.py)."""
+
+
 # Checks -----------------------------------------------------------------------------------------
 
 GEVAARLIJK = ("<script>alert", "<svg onload", "<b>Lange klacht")
