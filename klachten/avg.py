@@ -42,10 +42,12 @@ from klachten.models import (
     AvgVerzoekSoort,
     Bericht,
     Bijlage,
+    Doorverwijzing,
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
     Klacht,
+    Kwetsbaarheidssignaal,
     Medewerker,
     Termijnwijziging,
     Uitkomst,
@@ -173,6 +175,8 @@ def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
     Bijlage.objects.filter(klacht__in=ids).delete()
     Termijnwijziging.objects.filter(klacht__in=ids).update(reden=GEANONIMISEERD)
     ExterneProcedure.objects.filter(klacht__in=ids).update(**_gevuld_wordt("toelichting"))
+    Kwetsbaarheidssignaal.objects.filter(klacht__in=ids).update(**_gevuld_wordt("toelichting"))
+    Doorverwijzing.objects.filter(klacht__in=ids).update(**_gevuld_wordt("toelichting"))
     Gebeurtenis.objects.bulk_create(
         Gebeurtenis(klacht_id=pk, soort=GebeurtenisSoort.ANONIMISERING, tekst=reden, op=op)
         for pk in ids

@@ -989,3 +989,116 @@ class AvgVerzoek(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} {self.email_gemaskeerd} {self.op:%Y-%m-%d}"
+
+
+class TermijnEenheid(models.TextChoices):
+    UREN = "uren", _("uur")
+    WERKDAGEN = "werkdagen", _("werkdagen")
+    KALENDERDAGEN = "kalenderdagen", _("dagen")
+
+
+class Reactietermijn(models.Model):
+    """The term within which a label promises its first reaction to a complaint that came in
+    through a channel, as published on its klachtenprocedure page (Keurmerk Klantgericht
+    Verzekeren: reaction terms per channel, published and measured)."""
+
+    label = models.ForeignKey(
+        Label, verbose_name=_("label"), on_delete=models.CASCADE, related_name="reactietermijnen"
+    )
+    kanaal = models.CharField(_("kanaal"), max_length=20, choices=Kanaal.choices)
+    aantal = models.PositiveSmallIntegerField(_("aantal"))
+    eenheid = models.CharField(
+        _("eenheid"),
+        max_length=20,
+        choices=TermijnEenheid.choices,
+        default=TermijnEenheid.WERKDAGEN,
+    )
+
+    class Meta:
+        verbose_name = _("reactietermijn")
+        verbose_name_plural = _("reactietermijnen")
+        ordering = ["label", "kanaal"]
+        constraints = [
+            models.UniqueConstraint(fields=["label", "kanaal"], name="reactietermijn_uniek"),
+            models.CheckConstraint(condition=Q(aantal__gte=1), name="reactietermijn_minstens_1"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.label}: {self.get_kanaal_display()} {self.aantal} {self.get_eenheid_display()}"
+        )
+
+
+class KwetsbaarheidSoort(models.TextChoices):
+    BETALINGSPROBLEMEN = "betalingsproblemen", _("Betalingsproblemen of schulden")
+    LAAGGELETTERDHEID = "laaggeletterdheid", _("Laaggeletterdheid")
+    MULTIPROBLEMATIEK = "multiproblematiek", _("Meerdere problemen tegelijk")
+    MEDISCHE_URGENTIE = "medische_urgentie", _("Medische urgentie")
+
+
+class Kwetsbaarheidssignaal(models.Model):
+    """A sign that the customer is vulnerable (Keurmerk Klantgericht Verzekeren), recorded by a
+    handler: seen only by staff who handle the complaint, never by the customer."""
+
+    klacht = models.ForeignKey(
+        Klacht, on_delete=models.CASCADE, related_name="kwetsbaarheidssignalen"
+    )
+    soort = models.CharField(_("signaal"), max_length=30, choices=KwetsbaarheidSoort.choices)
+    toelichting = models.TextField(
+        _("toelichting"), blank=True, validators=[MaxLengthValidator(OMSCHRIJVING_MAX)]
+    )
+    door = models.ForeignKey(Medewerker, on_delete=models.PROTECT, related_name="+")
+    op = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kwetsbaarheidssignaal")
+        verbose_name_plural = _("kwetsbaarheidssignalen")
+        ordering = ["op", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["klacht", "soort"], name="kwetsbaarheidssignaal_uniek"),
+        ]
+
+    def __str__(self):
+        return f"{self.klacht_id} {self.get_soort_display()}"
+
+
+class DoorverwijzingUitkomst(models.TextChoices):
+    LOPEND = "lopend", _("Loopt nog")
+    GEHOLPEN = "geholpen", _("Klant is geholpen")
+    NIET_GEHOLPEN = "niet_geholpen", _("Klant is niet geholpen")
+    AFGESLAGEN = "afgeslagen", _("Klant wilde geen hulp")
+    ONBEKEND = "onbekend", _("Onbekend")
+
+
+class Doorverwijzing(models.Model):
+    """A vulnerable customer referred to help outside the insurer (e.g. the municipality's debt
+    counselling), with the date and, later, the outcome."""
+
+    klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="doorverwijzingen")
+    naar = models.CharField(_("doorverwezen naar"), max_length=200)
+    datum = models.DateField(_("datum"))
+    uitkomst = models.CharField(
+        _("uitkomst"),
+        max_length=20,
+        choices=DoorverwijzingUitkomst.choices,
+        default=DoorverwijzingUitkomst.LOPEND,
+    )
+    toelichting = models.TextField(
+        _("toelichting"), blank=True, validators=[MaxLengthValidator(OMSCHRIJVING_MAX)]
+    )
+    door = models.ForeignKey(Medewerker, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("doorverwijzing")
+        verbose_name_plural = _("doorverwijzingen")
+        ordering = ["datum", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uitkomst__in=DoorverwijzingUitkomst.values),
+                name="doorverwijzing_uitkomst_geldig",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.klacht_id} → {self.naar} ({self.datum})"

@@ -7,6 +7,8 @@ TEAMLEIDER = "teamleider"
 DIRECTIE = "directie"
 BEHEERDER = "beheerder"
 SYSTEEMKOPPELING = "systeemkoppeling"
+# A handler of an outside firm (a flexible pool): sees only the complaints assigned to them.
+PARTNERBEHANDELAAR = "partnerbehandelaar"
 
 ROLLEN = {
     KLACHTBEHANDELAAR: _("Klachtbehandelaar"),
@@ -14,6 +16,7 @@ ROLLEN = {
     DIRECTIE: _("Directie"),
     BEHEERDER: _("Beheerder"),
     SYSTEEMKOPPELING: _("Systeemkoppeling"),
+    PARTNERBEHANDELAAR: _("Partnerbehandelaar"),
 }
 
 # Roles that see every complaint, whatever their afdeling.

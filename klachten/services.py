@@ -69,11 +69,17 @@ def _medewerker(actor) -> Medewerker | None:
     return actor if isinstance(actor, Medewerker) else None
 
 
+# KL-YYYY-NNNNNN: six digits, as the database's check constraint on Klacht.dossiernummer says.
+DOSSIERNUMMERS_PER_JAAR = 999_999
+
+
 def dossiernummer_uitgeven(*, jaar: int) -> str:
     """The next dossiernummer of `jaar`, `KL-YYYY-NNNNNN`, consecutive within the year.
 
     One atomic upsert on the year's row: concurrent callers queue on its row lock, and as it runs in
     the caller's transaction a rolled-back complaint gives its number back (no gaps, no duplicates).
+    After the year's last six-digit number a ValidationError says so, and the caller's rollback
+    undoes the count (a seventh digit would fail the database's check instead).
     """
     table = "klachten_dossiernummerreeks"
     with connection.cursor() as cursor:
@@ -84,6 +90,11 @@ def dossiernummer_uitgeven(*, jaar: int) -> str:
             [jaar],
         )
         (nummer,) = cursor.fetchone()
+    if nummer > DOSSIERNUMMERS_PER_JAAR:
+        raise ValidationError(
+            _("Alle dossiernummers van %(jaar)s zijn uitgegeven; neem contact op met de beheerder.")
+            % {"jaar": jaar}
+        )
     return f"KL-{jaar:04d}-{nummer:06d}"
 
 
@@ -876,6 +887,7 @@ ROL_PERMISSIES = {
     rollen.TEAMLEIDER: ["view_klacht", "add_klacht", "change_klacht", "view_bijlage"],
     rollen.DIRECTIE: ["view_klacht", "view_bijlage"],
     rollen.SYSTEEMKOPPELING: ["view_klacht", "add_klacht"],
+    rollen.PARTNERBEHANDELAAR: ["view_klacht", "change_klacht", "view_bijlage"],
     rollen.BEHEERDER: [
         f"{actie}_{model}"
         for model in (
