@@ -22,10 +22,12 @@ from urllib.parse import quote, urlencode
 import pytest
 from django import forms
 from django.core import mail
+from django.core.mail import BadHeaderError, EmailMessage
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import timezone
 
+from klachten import berichten
 from klachten.forms import (
     AntwoordFormulier,
     BerichtFormulier,
@@ -47,6 +49,7 @@ from klachten.forms import (
 )
 from klachten.models import (
     Bericht,
+    BerichtStatus,
     Bijlage,
     ExterneInstantie,
     ExterneProcedure,
@@ -60,7 +63,7 @@ from klachten.models import (
     Verbeterpunt,
 )
 from klachten.views.medewerker import SCHERMEN
-from klachten.workflow import ACTIES, Oordeel, Status
+from klachten.workflow import ACTIES, BerichtSoort, Oordeel, Status
 from klanttevredenheid import services as kto_services
 from klanttevredenheid.forms import EnqueteForm
 from klanttevredenheid.models import Opvolging, Respons
@@ -150,6 +153,8 @@ class Situatie:
     succes: int = 302
     # Fields stored inside a longer text (a message gets the signature, a date, the escalation).
     binnen_tekst: frozenset[str] = frozenset()
+    # The e-mail to the customer carries this field's text (plain text: as typed, not escaped).
+    in_mail: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -384,6 +389,7 @@ def _actie(
     binnen_tekst: frozenset[str] = frozenset(),
     klant_ziet: bool = False,
     paginas: Callable[[Omgeving, Klacht, str], list[Pagina]] | None = None,
+    in_mail: str | None = None,
 ) -> Callable[[Omgeving], Situatie]:
     def opzetten(o: Omgeving) -> Situatie:
         klacht = _klacht(o, status)
@@ -399,6 +405,7 @@ def _actie(
                 else _klachtpaginas(o, klacht, klant=klant_ziet)
             ),
             binnen_tekst=binnen_tekst,
+            in_mail=in_mail,
         )
 
     return opzetten
@@ -407,7 +414,15 @@ def _actie(
 def _bericht_actie(naam: str, status: Status, **kwargs) -> Callable[[Omgeving], Situatie]:
     """An action that sends a message to the customer: the customer's status page shows it."""
     opgeslagen = kwargs.pop("opgeslagen", lambda: _laatste_bericht(naam))
-    return _actie(naam, status, opgeslagen, binnen_tekst=BERICHT_VELDEN, klant_ziet=True, **kwargs)
+    return _actie(
+        naam,
+        status,
+        opgeslagen,
+        binnen_tekst=BERICHT_VELDEN,
+        klant_ziet=True,
+        in_mail="tekst",
+        **kwargs,
+    )
 
 
 def _termijn(o: Omgeving, klacht: Klacht) -> dict:
@@ -702,6 +717,11 @@ def test_vijandige_tekst_wordt_exact_bewaard_en_overal_escaped_getoond(
         veilig_getoond(response.content.decode(), waarde, moet_tonen=False)
     for wie, url in situatie.paginas():
         veilig_getoond(pagina_bekijken(omgeving, wie, url), waarde)
+    if situatie.in_mail:
+        aan_klant = [
+            m.body for m in mail.outbox if m.to == [Klacht.objects.latest("pk").klant_email]
+        ]
+        assert any(verwacht(situatie.in_mail, waarde) in tekst for tekst in aan_klant)
     mails_veilig(mail.outbox, berichten_na=berichten_na)
 
 
@@ -942,3 +962,33 @@ def test_de_naam_van_een_bijlage_wordt_escaped_getoond_en_veilig_gedownload(
     assert "\r" not in kop
     assert "\n" not in kop
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_django_weigert_een_onderwerp_met_een_regeleinde_en_de_outbox_maakt_er_een_regel_van(
+    omgeving, django_capture_on_commit_callbacks
+):
+    """Django refuses a header with a line break (BadHeaderError): a message whose subject held
+    one would fail at every attempt. The outbox writes every subject as one line, so the message
+    a handler typed goes out (klachten.berichten.bericht_versturen)."""
+    onderwerp = "Uw klacht\r\nBcc: x@evil.example\nX-Extra: ja"
+    with pytest.raises(BadHeaderError):
+        EmailMessage(subject=onderwerp, body="Tekst", to=["anna@example.nl"]).message()
+    klacht = _klacht(omgeving)
+    mail.outbox.clear()
+    berichten_na = laatste_bericht()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bericht = berichten.bericht_versturen(
+            klacht=klacht,
+            soort=BerichtSoort.STATUSUPDATE,
+            onderwerp=onderwerp,
+            tekst="Tekst",
+            door=omgeving.behandelaar,
+        )
+    geteld("formulier", 1)
+
+    bericht.refresh_from_db()
+    assert bericht.onderwerp == "Uw klacht Bcc: x@evil.example X-Extra: ja"
+    assert bericht.status == BerichtStatus.VERZONDEN
+    assert [m.subject for m in mail.outbox] == [bericht.onderwerp]
+    mails_veilig(mail.outbox, berichten_na=berichten_na)
