@@ -41,6 +41,16 @@ CAMPAGNEGROEPEN = [
 TALEN = [("nl", "Nederlands"), ("en", "English"), ("fr", "Français")]
 
 
+def moment_controleren(moment: dt.datetime, *, op: dt.datetime | None = None) -> dt.datetime:
+    """A contact moment from outside (API, CSV import, an external bureau's survey) lies neither
+    in the future, beyond the other system's clock margin, nor before 2000 (a typing error)."""
+    if moment > (op or timezone.now()) + TOEKOMST_MARGE:
+        raise serializers.ValidationError(_("Een contactmoment kan niet in de toekomst liggen."))
+    if moment < VROEGSTE_ONTVANGST:
+        raise serializers.ValidationError(_("Een contactmoment kan niet voor 2000 liggen."))
+    return moment
+
+
 class OpzoekVeld(serializers.SlugRelatedField):
     """A SlugRelatedField that asks the database once per distinct value: an import validates
     all its rows with one serializer, so 100,000 rows of 20 afdelingen cost 20 queries."""
@@ -129,13 +139,7 @@ class ContactmomentInvoerSerializer(ZonderSurrogatenMixin, serializers.Serialize
         return velden
 
     def validate_moment(self, moment: dt.datetime) -> dt.datetime:
-        if moment > self.context.get("op", timezone.now()) + TOEKOMST_MARGE:
-            raise serializers.ValidationError(
-                _("Een contactmoment kan niet in de toekomst liggen.")
-            )
-        if moment < VROEGSTE_ONTVANGST:
-            raise serializers.ValidationError(_("Een contactmoment kan niet voor 2000 liggen."))
-        return moment
+        return moment_controleren(moment, op=self.context.get("op"))
 
     def validate(self, attrs):
         campagne = self.context.get("campagne")

@@ -5,7 +5,13 @@
 - NPS: % promoters (9-10) minus % detractors (0-6) of the responses that answered the recommend
   question, rounded half away from zero to a whole number, -100..+100; none answered: None.
 - respons: responses received in the period; uitnodigingen: invitations sent in the period;
-  responspercentage: responses / invitations sent, in % with 1 decimal (None without invitations).
+  responspercentage: responses to our invitations / invitations sent, in % with 1 decimal (None
+  without invitations).
+- extern_respons: of the responses, those from an external research bureau's survey (issue 9).
+  They count in gemiddelde, NPS and respons exactly like our own, in every breakdown (label,
+  afdeling, kind, group, month, quarter), on the day of the bureau's survey; not in the
+  responspercentage: no invitation of ours goes with them, so they are left out of both its
+  numerator and its denominator.
 - overgeslagen: contact moments of the period that got no invitation, per reason (the 4-week
   throttle, no e-mail address, survey switched off, too old).
 
@@ -24,7 +30,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from klachten.termijnen import AMSTERDAM
-from klanttevredenheid.models import Respons, Uitnodiging, UitnodigingStatus
+from klanttevredenheid.models import Bron, Respons, Uitnodiging, UitnodigingStatus
 
 PROMOTOR_VANAF = 9
 CRITICUS_TOT_EN_MET = 6
@@ -80,10 +86,11 @@ class Cijfers:
     som: int = 0
     promotors: int = 0
     criticasters: int = 0
+    extern_respons: int = 0
 
     @property
     def responspercentage(self) -> Decimal | None:
-        return percentage(self.respons, self.uitnodigingen)
+        return percentage(self.respons - self.extern_respons, self.uitnodigingen)
 
 
 def cijfers(
@@ -115,6 +122,7 @@ def cijfers(
         nps_respons=Count("nps_score"),
         promotors=Count("pk", filter=Q(nps_score__gte=PROMOTOR_VANAF)),
         criticasters=Count("pk", filter=Q(nps_score__lte=CRITICUS_TOT_EN_MET)),
+        extern_respons=Count("pk", filter=Q(contactmoment__bron=Bron.EXTERN)),
     )
     u_rijen = _gegroepeerd(
         uitnodigingen.filter(
@@ -149,6 +157,7 @@ def cijfers(
                 som=rij.get("som") or 0,
                 promotors=rij.get("promotors", 0),
                 criticasters=rij.get("criticasters", 0),
+                extern_respons=rij.get("extern_respons", 0),
             )
         )
     return uitkomst

@@ -37,6 +37,7 @@ class Bron(models.TextChoices):
     WORKFLOW = "workflow", _("Klachtafhandeling")
     API = "api", _("Koppeling (API)")
     IMPORT = "import", _("Import")
+    EXTERN = "extern", _("Extern onderzoeksbureau")
 
 
 class Enquete(models.Model):
@@ -94,6 +95,10 @@ class Contactmoment(models.Model):
 
     The customer's personal data (e-mail, name, customer number) is erased 3 months after the
     invitation; kind, label, afdeling and behandelaar stay, so the figures stay the same.
+
+    A response from an external research bureau's survey (bron extern) is a contact moment of its
+    own with its response and without an invitation of ours; `externe_sleutel` makes it count
+    once however often the bureau's export is imported (services.externe_sleutel).
     """
 
     label = models.ForeignKey(Label, on_delete=models.PROTECT, verbose_name=_("label"))
@@ -139,12 +144,32 @@ class Contactmoment(models.Model):
     klantnummer = models.CharField(_("klantnummer"), max_length=50, blank=True)
     email_genormaliseerd = models.CharField(max_length=254, blank=True, editable=False)
     geanonimiseerd_op = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    bureau = models.CharField(
+        _("onderzoeksbureau"), max_length=100, blank=True, default="", db_default=""
+    )
+    # NULL rather than "" for our own contact moments: only external ones are in the unique index.
+    externe_sleutel = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("contactmoment")
         verbose_name_plural = _("contactmomenten")
         ordering = ["-moment", "-id"]
+        constraints = [
+            # An external response counts once, however often the bureau's export is imported.
+            models.UniqueConstraint(
+                fields=["externe_sleutel"],
+                condition=Q(externe_sleutel__isnull=False),
+                name="contactmoment_extern_eenmaal",
+            ),
+            models.CheckConstraint(
+                condition=Q(bron="extern", externe_sleutel__isnull=False)
+                | (~Q(bron="extern") & Q(externe_sleutel__isnull=True)),
+                name="contactmoment_extern_met_sleutel",
+            ),
+        ]
         indexes = [
             models.Index(fields=["moment"], name="contactmoment_moment"),
             models.Index(
@@ -170,6 +195,11 @@ class Contactmoment(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} {self.moment:%Y-%m-%d}"
+
+    @property
+    def is_extern(self) -> bool:
+        """From an external research bureau's survey: no invitation of ours, no follow-up."""
+        return self.bron == Bron.EXTERN
 
 
 class UitnodigingStatus(models.TextChoices):

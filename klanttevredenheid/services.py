@@ -1,6 +1,7 @@
 """Writes of the customer-satisfaction app (DESIGN.md section 6): contact moments and their
 invitations with the 4-week throttle, sending invitations, answering the survey, following up a low
-score, the kwartaalcijfer and erasing personal data after 3 months."""
+score, responses from an external research bureau, the kwartaalcijfer and erasing personal data
+after 3 months."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from klachten import berichten, rollen, selectors, termijnen
@@ -462,6 +464,121 @@ def opvolging_afronden(*, opvolging: Opvolging, door: Medewerker, notitie: str) 
     return opvolging
 
 
+# External survey data ----------------------------------------------------------------------------
+
+
+@dataclass
+class NieuweExterneRespons:
+    """One response from an external research bureau's export (validated by
+    klanttevredenheid.extern.ExterneResponsInvoerSerializer)."""
+
+    klantreferentie: str
+    moment: dt.datetime
+    soort: str
+    rapportcijfer: int
+    nps_score: int | None = None
+    toelichting: str = ""
+    verbetertips: str = ""
+    klant_email: str = ""
+
+
+EXTERN_SLOT = 0x4B5445
+"""Advisory lock class of the external import: one lock per label (the key includes the label)."""
+
+
+def externe_sleutel(*, label: Label, klantreferentie: str, moment: dt.datetime, soort: str) -> str:
+    """What makes two external responses the same one (issue 9: "deduplicated"): the label, the
+    customer reference (ignoring case and spaces), the day of the survey (Europe/Amsterdam) and
+    the kind of contact moment. The export has no id of the bureau's own; a customer is surveyed
+    at most once per kind and day.
+
+    Stored as a keyed hash (HMAC-SHA256 under SECRET_KEY): the reference is personal data and is
+    erased after 3 months, the key stays, so a later import of the same rows still finds them."""
+    referentie = " ".join(klantreferentie.split()).casefold()
+    waarde = f"{label.pk}|{referentie}|{termijnen.lokale_datum(moment).isoformat()}|{soort}"
+    return salted_hmac("klanttevredenheid.extern", waarde, algorithm="sha256").hexdigest()
+
+
+def externe_responsen_importeren(
+    *,
+    rijen: list[NieuweExterneRespons],
+    label: Label,
+    bureau: str = "",
+    op: dt.datetime | None = None,
+) -> list[Respons | None]:
+    """Record the responses of an external research bureau's survey (issue 9, "External survey
+    data"): each as a contact moment of its own (bron extern, without an invitation of ours) with
+    its response, received on the survey's date. So they count in every figure exactly like our
+    own responses (cijfers), except the response rate, which compares our responses with our
+    invitations; a kwartaalcijfer already computed does not change (DESIGN.md section 6).
+
+    Once: a row whose key (externe_sleutel) is recorded already, or comes earlier in `rijen`, is
+    skipped: None in the result, which follows the order of `rijen`. A lock per label keeps two
+    imports side by side from both recording it; the unique constraint is the last guard.
+
+    No follow-up and no alert for a low score: there is no behandelaar who had the contact, and
+    the data reaches us weeks after the survey; the dashboard shows the score as external.
+
+    Personal data as for our own surveys: the customer reference and e-mail address are erased 3
+    months after the survey's date (persoonsgegevens_wissen); rows older than that already are
+    stored without them.
+    """
+    op = op or timezone.now()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EXTERN_SLOT, label.pk])
+        sleutels = [
+            externe_sleutel(
+                label=label, klantreferentie=rij.klantreferentie, moment=rij.moment, soort=rij.soort
+            )
+            for rij in rijen
+        ]
+        gezien = set(
+            Contactmoment.objects.filter(externe_sleutel__in=set(sleutels)).values_list(
+                "externe_sleutel", flat=True
+            )
+        )
+        nieuw: list[tuple[int, NieuweExterneRespons, Contactmoment]] = []
+        for index, (rij, sleutel) in enumerate(zip(rijen, sleutels, strict=True)):
+            if sleutel in gezien:
+                continue
+            gezien.add(sleutel)
+            moment = Contactmoment(
+                label=label,
+                soort=rij.soort,
+                bron=Bron.EXTERN,
+                moment=rij.moment,
+                klant_email=rij.klant_email.strip(),
+                klantnummer=rij.klantreferentie.strip(),
+                email_genormaliseerd=email_normaliseren(rij.klant_email),
+                bureau=bureau.strip(),
+                externe_sleutel=sleutel,
+            )
+            nieuw.append((index, rij, moment))
+        Contactmoment.objects.bulk_create([moment for _index, _rij, moment in nieuw])
+        responsen = Respons.objects.bulk_create(
+            [
+                Respons(
+                    contactmoment=moment,
+                    rapportcijfer=rij.rapportcijfer,
+                    nps_score=rij.nps_score,
+                    toelichting=rij.toelichting.strip(),
+                    verbetertips=rij.verbetertips.strip(),
+                    ontvangen_op=rij.moment,
+                )
+                for _index, rij, moment in nieuw
+            ]
+        )
+        grens = bewaargrens(op)
+        _contactmomenten_anonimiseren(
+            [moment.pk for _index, _rij, moment in nieuw if moment.moment < grens], op
+        )
+    uitkomst: list[Respons | None] = [None] * len(rijen)
+    for (index, _rij, _moment), respons in zip(nieuw, responsen, strict=True):
+        uitkomst[index] = respons
+    return uitkomst
+
+
 # The kwartaalcijfer ------------------------------------------------------------------------------
 
 
@@ -515,14 +632,21 @@ def _kwartaalcijfer(label: Label, jaar: int, kwartaal: int, op: dt.datetime):
 # Privacy ---------------------------------------------------------------------------------------
 
 
+def bewaargrens(op: dt.datetime) -> dt.datetime:
+    """On `op`'s day, the personal data of a survey sent before this moment is erased: the 3
+    months are over on that date 3 months later, so everything sent on or before the date 3
+    months ago (DESIGN.md section 6)."""
+    grens_datum = termijnen.maanden_later(termijnen.lokale_datum(op), -BEWAARTERMIJN_MAANDEN)
+    return dt.datetime.combine(grens_datum + dt.timedelta(days=1), dt.time(), tzinfo=AMSTERDAM)
+
+
 def persoonsgegevens_wissen(*, op: dt.datetime | None = None) -> int:
     """Erase the customer's e-mail, name and customer number 3 months after the invitation was
-    sent (or, without one, 3 months after the contact moment), with the invitation e-mail itself;
-    grade, comment, kind, label and afdeling stay, anonymous (DESIGN.md section 6)."""
+    sent (or, without one, 3 months after the contact moment: for an external bureau's response
+    the date of its survey), with the invitation e-mail itself; grade, comment, kind, label and
+    afdeling stay, anonymous (DESIGN.md section 6)."""
     op = op or timezone.now()
-    # On the day the 3 months are over: everything sent on or before that date 3 months ago.
-    grens_datum = termijnen.maanden_later(termijnen.lokale_datum(op), -BEWAARTERMIJN_MAANDEN)
-    grens = dt.datetime.combine(grens_datum + dt.timedelta(days=1), dt.time(), tzinfo=AMSTERDAM)
+    grens = bewaargrens(op)
     te_wissen = Contactmoment.objects.filter(geanonimiseerd_op__isnull=True).filter(
         Q(uitnodiging__verzonden_op__lt=grens)
         | Q(uitnodiging__verzonden_op__isnull=True, moment__lt=grens)
@@ -578,6 +702,12 @@ def avg_verzamelen(email: str) -> list:
             velden=[
                 (_("Label"), moment.label.naam),
                 (_("Soort"), moment.get_soort_display()),
+                (
+                    _("Bron"),
+                    f"{moment.get_bron_display()} ({moment.bureau})"
+                    if moment.bureau
+                    else moment.get_bron_display(),
+                ),
                 (_("Moment"), tekst(moment.moment)),
                 (_("Naam"), moment.klant_naam),
                 (_("E-mailadres"), moment.klant_email),

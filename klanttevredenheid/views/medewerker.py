@@ -35,12 +35,17 @@ DEFINITIES = {
         "Net Promoter Score: het percentage promotors (9-10) min het percentage criticasters "
         "(0-6) op de aanbevelingsvraag, van -100 tot +100."
     ),
-    "respons": gettext_lazy("Het aantal ingevulde enquêtes dat in de periode is ontvangen."),
+    "respons": gettext_lazy(
+        "Het aantal ingevulde enquêtes dat in de periode is ontvangen, ook die uit het onderzoek "
+        "van een extern onderzoeksbureau (op de datum van dat onderzoek)."
+    ),
     "uitnodigingen": gettext_lazy(
         "Het aantal enquête-uitnodigingen dat in de periode is verstuurd."
     ),
     "responspercentage": gettext_lazy(
-        "Ontvangen reacties gedeeld door verstuurde uitnodigingen in dezelfde periode, in procenten."
+        "Ontvangen reacties op onze uitnodigingen gedeeld door verstuurde uitnodigingen in "
+        "dezelfde periode, in procenten. Reacties uit een extern onderzoek tellen hier niet mee: "
+        "daar hoort geen uitnodiging van ons bij."
     ),
 }
 
