@@ -36,7 +36,7 @@ class ContactmomentAdmin(admin.ModelAdmin):
     list_filter = ["soort", "groep", "bron", "label", "afdeling"]
     date_hierarchy = "moment"
     raw_id_fields = ["klacht", "behandelaar"]
-    readonly_fields = ["geanonimiseerd_op"]
+    readonly_fields = ["geanonimiseerd_op", "bureau"]
     inlines = [UitnodigingInline]
     list_select_related = ["label", "afdeling", "behandelaar"]
     show_full_result_count = False
@@ -45,7 +45,7 @@ class ContactmomentAdmin(admin.ModelAdmin):
 @admin.register(Respons)
 class ResponsAdmin(admin.ModelAdmin):
     list_display = ["ontvangen_op", "rapportcijfer", "nps_score", "contactmoment"]
-    list_filter = ["rapportcijfer"]
+    list_filter = ["rapportcijfer", "contactmoment__bron"]
     date_hierarchy = "ontvangen_op"
     raw_id_fields = ["contactmoment"]
     list_select_related = ["contactmoment"]
