@@ -90,6 +90,10 @@ GROEP_GEWICHTEN = {
     Enquetegroep.NIET_CLAIMENDE_KLANT: 20,
 }
 LATE_IMPORT = (8, 210, 24)  # this many contact moments, so many days ago, passed on days later
+# An external research bureau's survey among the first label's customers: this many responses,
+# surveyed between so many days ago, imported (manage.py enquete_extern_importeren) on the last.
+EXTERN_ONDERZOEK = (30, 55, 25)
+EXTERN_BUREAU = "Panelbureau Meridiaan"
 
 RESPONS_KANS = {S.JAARONDERZOEK: 0.5}
 RESPONS_KANS_STANDAARD = 0.45
@@ -286,6 +290,13 @@ class _Vulling:
         eerste_moment = Contactmoment.objects.aggregate(m=Max("pk"))["m"] or 0
         for op, rijen in self.contactmomenten() + self.afgesloten_klachten():
             self.plannen(op, lambda op=op, rijen=rijen: self.registreren(op, rijen))
+        op, rijen = self.extern_onderzoek()
+        self.plannen(
+            op,
+            lambda: services.externe_responsen_importeren(
+                rijen=rijen, label=self.labels[0], bureau=EXTERN_BUREAU, op=op
+            ),
+        )
         self.nachtelijke_taken()
         while self.agenda:
             op, _volgnummer, uitvoeren = heapq.heappop(self.agenda)
@@ -512,6 +523,36 @@ class _Vulling:
             )
         return self.om(datum + dt.timedelta(days=later), 10, 0), rijen
 
+    def extern_onderzoek(self) -> tuple[dt.datetime, list[services.NieuweExterneRespons]]:
+        """The bureau's survey: customers by their customer number, with the bureau's grades and
+        comments, imported weeks later; no invitations of ours, no follow-ups. Drawn with a random
+        generator of its own, so the rest of the demo stays as it was."""
+        rng = random.Random(EXTERN_BUREAU)
+        aantal, van, tot = EXTERN_ONDERZOEK
+        rijen = []
+        for nummer in range(aantal):
+            soort = demo_data.kiezen(rng, SOORT_GEWICHTEN)
+            cijfer = demo_data.kiezen(rng, CIJFER_GEWICHTEN)
+            stemming = "positief" if cijfer >= 8 else "neutraal" if cijfer >= 6 else "negatief"
+            dag = self.vandaag - dt.timedelta(days=rng.randint(tot + 1, van))
+            rijen.append(
+                services.NieuweExterneRespons(
+                    klantreferentie=f"PM-{40_000 + nummer * 37}",
+                    moment=self.om(dag, 0, 0),
+                    soort=soort,
+                    rapportcijfer=cijfer,
+                    nps_score=min(10, max(0, cijfer + round(rng.gauss(0.3, 1.1)))),
+                    toelichting=(
+                        rng.choice(
+                            [t for s, t in TOELICHTINGEN[stemming] if s is None or soort in s]
+                        )
+                        if rng.random() < TOELICHTING_KANS[stemming]
+                        else ""
+                    ),
+                )
+            )
+        return self.om(self.vandaag - dt.timedelta(days=tot), 11, 0), rijen
+
     # --- the timeline ----------------------------------------------------------------------
 
     def nachtelijke_taken(self) -> None:
@@ -645,12 +686,14 @@ class _Vulling:
                 "rapportcijfer", flat=True
             )
         )
+        extern = momenten.filter(bron=Bron.EXTERN).count()
         opvolgingen = Opvolging.objects.filter(respons__contactmoment__in=momenten)
         gemiddelde = f"{statistics.mean(cijferlijst):.1f}".replace(".", ",") if cijferlijst else "-"
         return (
             f"Klanttevredenheid: {momenten.count()} contactmomenten, {verstuurd} uitnodigingen "
             f"verstuurd ({overgeslagen} overgeslagen, {gepland} gepland), {len(cijferlijst)} "
-            f"responsen (gemiddeld {gemiddelde}), {opvolgingen.count()} opvolgingen "
+            f"responsen (gemiddeld {gemiddelde}; {extern} uit extern onderzoek), "
+            f"{opvolgingen.count()} opvolgingen "
             f"({opvolgingen.filter(status=OpvolgingStatus.OPEN).count()} open), "
             f"{Kwartaalcijfer.objects.count()} kwartaalcijfers."
         )
