@@ -23,9 +23,19 @@ from klachten.models import (
     Medewerker,
     Oorzaak,
     Productgroep,
+    Reactietermijn,
     Termijn,
     Verbeterpunt,
 )
+
+
+class ReactietermijnInline(admin.TabularInline):
+    """The reaction terms the label publishes per channel on its klachtenprocedure page, and
+    which the month report measures. A channel without a row has no published term."""
+
+    model = Reactietermijn
+    extra = 0
+    fields = ["kanaal", "aantal", "eenheid"]
 
 
 @admin.register(Label)
@@ -33,6 +43,7 @@ class LabelAdmin(admin.ModelAdmin):
     list_display = ["naam", "slug", "is_standaard", "hostnaam", "telefoon", "email"]
     prepopulated_fields = {"slug": ["naam"]}
     search_fields = ["naam", "slug", "hostnaam"]
+    inlines = [ReactietermijnInline]
 
 
 class CategorieInline(admin.TabularInline):

@@ -163,6 +163,14 @@ def bericht_versturen(
 def behandelaar_melden(*, klacht: Klacht, melding: str) -> Bericht | None:
     """Tell the behandelaar (or, without one, nobody yet: the queue shows it) about an event."""
     ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
+    return medewerker_melden(klacht=klacht, ontvanger=ontvanger, melding=melding)
+
+
+def medewerker_melden(
+    *, klacht: Klacht, ontvanger: Medewerker | None, melding: str
+) -> Bericht | None:
+    """A notice about the complaint to one member of staff (none without an e-mail address),
+    through the outbox like every message; never on the customer's status page."""
     if ontvanger is None or not ontvanger.email:
         return None
     onderwerp, tekst = bericht_opstellen(

@@ -17,4 +17,6 @@ def medewerker(request):
         "medewerker_rollen": rollen_tekst,
         "medewerker_afdelingen": afdelingen_tekst,
         "medewerker_is_beheerder": lambda: rollen.is_beheerder(gebruiker),
+        # A partnerbehandelaar's menu: their work queue only (klachten.rollen).
+        "medewerker_is_partner": lambda: rollen.is_partnerbehandelaar(gebruiker),
     }

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from klachten import rollen
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Medewerker, Urgentie
 from klachten.widgets import SnelleSelect
 from klachten.workflow import Status
@@ -62,6 +63,15 @@ class WerkvoorraadFilter(django_filters.FilterSet):
     class Meta:
         model = Klacht
         fields = ["status", "afdeling", "categorie", "kanaal", "behandelaar", "urgentie"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None and rollen.is_partnerbehandelaar(self.request.user):
+            # An outside firm's handler sees only their own complaints, and not the list of the
+            # insurer's handlers.
+            self.filters["behandelaar"].queryset = Medewerker.objects.filter(
+                pk=self.request.user.pk
+            )
 
     def filter_zoek(self, queryset, name, value):
         value = value.strip()

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from klachten.models import (
     VerbeterpuntStatus,
 )
 from klachten.uploads import TOEGESTAAN_TEKST, bijlagen_controleren
-from klachten.workflow import Oordeel
+from klachten.workflow import Oordeel, Status
 
 
 class MeerdereBestandenInput(forms.ClearableFileInput):
@@ -276,21 +277,45 @@ class ToewijzenFormulier(ActieFormulier):
         queryset=Medewerker.objects.none(),
         required=False,
         help_text=_(
-            "Medewerkers van de gekozen afdeling. Niet de medewerker over wie de klacht gaat."
+            "Medewerkers van de gekozen afdeling, of een partnerbehandelaar. Niet de "
+            "medewerker over wie de klacht gaat."
         ),
     )
 
     def __init__(self, *args, klacht=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["behandelaar"].queryset = (
-            Medewerker.objects.filter(
-                is_active=True,
-                groups__name__in=[rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER],
-            )
-            .exclude(pk=getattr(klacht, "betreft_medewerker_id", None))
+        kandidaten = Medewerker.objects.filter(is_active=True).exclude(
+            pk=getattr(klacht, "betreft_medewerker_id", None)
+        )
+        eigen = kandidaten.filter(
+            groups__name__in=[rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER]
+        ).exclude(groups__name=rollen.PARTNERBEHANDELAAR)
+        # Partnerbehandelaars (an outside firm, issue 9) work for no afdeling; they take the
+        # first line only, so not during a heroverweging.
+        partners = kandidaten.none()
+        if getattr(klacht, "status", None) != Status.IN_HEROVERWEGING:
+            partners = kandidaten.filter(groups__name=rollen.PARTNERBEHANDELAAR)
+        veld = self.fields["behandelaar"]
+        veld.queryset = (
+            kandidaten.filter(Q(pk__in=eigen.values("pk")) | Q(pk__in=partners.values("pk")))
             .distinct()
             .order_by("first_name", "last_name")
         )
+        groepen = [(_("Eigen medewerkers"), eigen), (_("Partnerbehandelaars"), partners)]
+        keuzes = [
+            (naam, [(m.pk, str(m)) for m in groep.distinct().order_by("first_name", "last_name")])
+            for naam, groep in groepen
+        ]
+        veld.widget.choices = [("", veld.empty_label)] + [(n, k) for n, k in keuzes if k]
+
+
+class TeruggevenFormulier(ActieFormulier):
+    reden = forms.CharField(
+        label=_("Waarom geeft u de klacht terug?"),
+        help_text=_("De interne behandelaar leest dit in het dossier; de klant niet."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=OMSCHRIJVING_MAX,
+    )
 
 
 class OntvankelijkFormulier(ActieFormulier):

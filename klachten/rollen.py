@@ -24,11 +24,15 @@ ALLES_ZIEN = frozenset({DIRECTIE, BEHEERDER})
 
 
 def rollen_van(gebruiker) -> set[str]:
-    """The role names of a user, cached on the user object for the request."""
+    """The role names of a user, cached on the user object for the request.
+
+    A partner account holds that role alone: other groups given to it (by mistake) grant
+    nothing, so an outside firm never sees or does more than a partnerbehandelaar may."""
     if not gebruiker.is_authenticated:
         return set()
     if not hasattr(gebruiker, "_rollen_cache"):
-        gebruiker._rollen_cache = set(gebruiker.groups.values_list("name", flat=True))
+        namen = set(gebruiker.groups.values_list("name", flat=True))
+        gebruiker._rollen_cache = {PARTNERBEHANDELAAR} if PARTNERBEHANDELAAR in namen else namen
     return gebruiker._rollen_cache
 
 
@@ -44,6 +48,11 @@ def afdelingen_van(gebruiker) -> list:
 
 def ziet_alle_klachten(gebruiker) -> bool:
     return gebruiker.is_superuser or bool(rollen_van(gebruiker) & ALLES_ZIEN)
+
+
+def is_partnerbehandelaar(gebruiker) -> bool:
+    """A handler of an outside firm: sees only the complaints assigned to them (klachten.selectors)."""
+    return not gebruiker.is_superuser and PARTNERBEHANDELAAR in rollen_van(gebruiker)
 
 
 def is_beheerder(gebruiker) -> bool:

@@ -26,14 +26,17 @@ from klachten.models import (
 )
 from klachten.workflow import Status
 
-ALLES, NIETS = "alles", "niets"
+ALLES, NIETS, EIGEN = "alles", "niets", "eigen"
 
 
 def _zicht(gebruiker) -> tuple[str, list[int]]:
     """What this user may see (DESIGN.md section 10): ALLES (directie and beheerder), NIETS (no
-    staff role, not logged in), or ("afdelingen", the ids of their afdelingen)."""
+    staff role, not logged in), EIGEN (a partnerbehandelaar: only what is assigned to them), or
+    ("afdelingen", the ids of their afdelingen)."""
     if not gebruiker.is_authenticated:
         return NIETS, []
+    if rollen.is_partnerbehandelaar(gebruiker):
+        return EIGEN, []
     if rollen.ziet_alle_klachten(gebruiker):
         return ALLES, []
     if not rollen.rollen_van(gebruiker):
@@ -46,15 +49,18 @@ def _zicht(gebruiker) -> tuple[str, list[int]]:
 def klachten_voor(gebruiker) -> QuerySet[Klacht]:
     """Complaints this staff user may see (DESIGN.md section 10).
 
-    Directie and beheerder see everything; everyone else the complaints of their own afdeling(en),
-    plus those they registered themselves (a system account reads back what it filed), never
-    one about themselves.
+    Directie and beheerder see everything; a partnerbehandelaar (a handler of an outside firm,
+    issue 9) only the complaints assigned to them, never by afdeling; everyone else the
+    complaints of their own afdeling(en), plus those they registered themselves (a system
+    account reads back what it filed). Never one about themselves.
     """
     zicht, afdelingen = _zicht(gebruiker)
     if zicht == ALLES:
         return Klacht.objects.all()
     if zicht == NIETS:
         return Klacht.objects.none()
+    if zicht == EIGEN:
+        return Klacht.objects.filter(_eigen(gebruiker)).exclude(betreft_medewerker=gebruiker)
     # The employee a complaint is about does not see it (the handler may not be that person).
     return Klacht.objects.filter(Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker)).exclude(
         betreft_medewerker=gebruiker
@@ -70,6 +76,7 @@ def teamleiders(afdeling_id: int | None) -> list[Medewerker]:
             is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=afdeling_id
         )
         .exclude(email="")
+        .exclude(groups__name=rollen.PARTNERBEHANDELAAR)
         .distinct()
     )
 
@@ -192,6 +199,10 @@ def aantallen_in_werkvoorraad(gebruiker) -> Aantallen:
     if connection.vendor != "postgresql":
         return aantallen_per_status(werkvoorraad(gebruiker))
     zicht, afdelingen = _zicht(gebruiker)
+    if zicht == EIGEN:
+        # A partner's own complaints: few, counted on the behandelaar index (the kept counts
+        # are per afdeling, which a partner does not see).
+        return aantallen_per_status(klachten_voor(gebruiker))
     per_status = dict.fromkeys(Status.values, 0)
     if zicht == NIETS:
         return Aantallen(per_status=per_status, afgesloten_meer=False)
@@ -387,7 +398,8 @@ def _veldwijzigingen(klacht: Klacht) -> list[TijdlijnItem]:
 
 def verbeterpunten_voor(gebruiker) -> QuerySet[Verbeterpunt]:
     """Improvement actions this user may see: those of visible complaints, those without a
-    complaint, and their own; directie and beheerder see all."""
+    complaint, and their own; directie and beheerder see all. A partnerbehandelaar (an outside
+    firm) not the insurer's own ones without a complaint."""
     punten = Verbeterpunt.objects.select_related("klacht", "eigenaar").order_by(
         Case(
             When(status__in=[VerbeterpuntStatus.GEREED, VerbeterpuntStatus.VERVALLEN], then=1),
@@ -398,11 +410,10 @@ def verbeterpunten_voor(gebruiker) -> QuerySet[Verbeterpunt]:
     )
     if rollen.ziet_alle_klachten(gebruiker):
         return punten
-    return punten.filter(
-        Q(klacht__in=klachten_voor(gebruiker).values("pk"))
-        | Q(klacht__isnull=True)
-        | Q(eigenaar=gebruiker)
-    )
+    zichtbaar = Q(klacht__in=klachten_voor(gebruiker).values("pk")) | Q(eigenaar=gebruiker)
+    if not rollen.is_partnerbehandelaar(gebruiker):
+        zichtbaar |= Q(klacht__isnull=True)
+    return punten.filter(zichtbaar)
 
 
 def termijnregels() -> dict[str, termijnen.TermijnRegel]:

@@ -385,7 +385,9 @@ def toewijzen(
     """Assign afdeling and behandelaar; during a heroverweging, the second-line handler.
 
     The behandelaar may not be the employee the complaint is about, must work in the afdeling,
-    and in the second line may not be the first-line handler (DESIGN.md section 4).
+    and in the second line may not be the first-line handler (DESIGN.md section 4). A
+    partnerbehandelaar (an outside firm, issue 9) works for no afdeling: they may take the first
+    line of a complaint of any afdeling, never the second line (the insurer's own).
     """
     with _actie(klacht=klacht, naam="toewijzen", door=door, versie=versie) as (k, _a):
         if behandelaar is not None:
@@ -393,7 +395,17 @@ def toewijzen(
                 raise ValidationError(
                     {"behandelaar": _("De klacht gaat over deze medewerker: kies een ander.")}
                 )
-            if not behandelaar.afdelingen.filter(pk=afdeling.pk).exists():
+            if rollen.is_partnerbehandelaar(behandelaar):
+                if k.status == Status.IN_HEROVERWEGING:
+                    raise ValidationError(
+                        {
+                            "behandelaar": _(
+                                "De heroverweging doet een eigen medewerker, geen "
+                                "partnerbehandelaar."
+                            )
+                        }
+                    )
+            elif not behandelaar.afdelingen.filter(pk=afdeling.pk).exists():
                 raise ValidationError(
                     {"behandelaar": _("Deze medewerker werkt niet bij de gekozen afdeling.")}
                 )
@@ -422,6 +434,74 @@ def toewijzen(
     if behandelaar is not None and behandelaar != door:
         with transaction.atomic():
             berichten.behandelaar_melden(klacht=k, melding=_("Deze klacht is aan u toegewezen."))
+    return k
+
+
+def _interne_behandelaar(klacht: Klacht) -> Medewerker | None:
+    """Who assigned the complaint to its partnerbehandelaar: the author of the latest Toewijzing
+    on the timeline who is no partner (a partner cannot assign), when they may still handle it
+    (active, a handler or teamleider of the complaint's afdeling, not the subject)."""
+    toewijzing = (
+        Gebeurtenis.objects.filter(
+            klacht=klacht, soort=GebeurtenisSoort.TOEWIJZING, door__isnull=False
+        )
+        .exclude(door__groups__name=rollen.PARTNERBEHANDELAAR)
+        .select_related("door")
+        .order_by("-op", "-pk")
+        .first()
+    )
+    if toewijzing is None:
+        return None
+    kandidaat = toewijzing.door
+    if not (
+        kandidaat.is_active
+        and kandidaat.pk != klacht.betreft_medewerker_id
+        and rollen.rollen_van(kandidaat) & {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER}
+        and kandidaat.afdelingen.filter(pk=klacht.afdeling_id).exists()
+    ):
+        return None
+    return kandidaat
+
+
+def teruggeven(
+    *, klacht: Klacht, door: Medewerker, reden: str, versie: int | None = None
+) -> Klacht:
+    """A partnerbehandelaar hands the complaint back to the insurer's own staff (issue 9: "an
+    escalation hands the complaint back to an in-house handler, who is notified").
+
+    The complaint goes to the employee who assigned it to the partner, who gets a notice; when
+    they cannot take it (left, another afdeling now), it goes unassigned to the afdeling and its
+    teamleiders get the notice. The reason goes on the timeline; the partner no longer sees the
+    complaint (klachten.selectors.klachten_voor).
+    """
+    if not reden.strip():
+        raise ValidationError({"reden": _("Geef de reden; de interne behandelaar leest die.")})
+    with _actie(klacht=klacht, naam="teruggeven", door=door, versie=versie) as (k, _a):
+        interne = _interne_behandelaar(k)
+        k.behandelaar = interne
+        if interne is not None:
+            tekst = _("Teruggegeven aan %(behandelaar)s: %(reden)s")
+            ontvangers = [interne]
+            # The notice names no content of the complaint: the reason is on the dossier.
+            melding = _(
+                "Een partnerbehandelaar heeft deze klacht aan u teruggegeven; de reden staat in "
+                "het dossier."
+            )
+        else:
+            tekst = _("Teruggegeven aan afdeling %(afdeling)s: %(reden)s")
+            ontvangers = selectors.teamleiders(k.afdeling_id)
+            melding = _(
+                "Een partnerbehandelaar heeft deze klacht teruggegeven; wijs een behandelaar toe. "
+                "De reden staat in het dossier."
+            )
+        _notitie(
+            k,
+            GebeurtenisSoort.TOEWIJZING,
+            tekst % {"behandelaar": interne, "afdeling": k.afdeling or "-", "reden": reden.strip()},
+            door,
+        )
+        for ontvanger in ontvangers:
+            berichten.medewerker_melden(klacht=k, ontvanger=ontvanger, melding=melding)
     return k
 
 

@@ -125,6 +125,40 @@ def kifid_alarm_datum(
     return regel.einde(lokale_datum(ontvangen_op))
 
 
+@dataclass(frozen=True)
+class Reactieregel:
+    """A label's published reaction term for a channel (models.Reactietermijn; Keurmerk
+    Klantgericht Verzekeren: reaction terms per channel, published and measured).
+
+    Hours are clock hours after the moment of receipt, night and weekend included. Working days
+    and calendar days count like the other terms (TermijnRegel): from the day of receipt in
+    Amsterdam, the reaction due at the latest on the last day; working days skip weekends and
+    the public holidays of `land`.
+    """
+
+    aantal: int
+    eenheid: str  # "uren", "werkdagen" or "kalenderdagen" (models.TermijnEenheid)
+    land: str = Land.NL
+
+    def uiterlijk(self, ontvangen_op: dt.datetime) -> dt.datetime | dt.date:
+        """The last moment (hours) or the last day (days) of the term."""
+        if self.eenheid == "uren":
+            return ontvangen_op + dt.timedelta(hours=self.aantal)
+        regel = TermijnRegel(self.aantal, werkdagen=self.eenheid == "werkdagen", land=self.land)
+        return regel.einde(lokale_datum(ontvangen_op))
+
+    def op_tijd(self, ontvangen_op: dt.datetime, reactie_op: dt.datetime) -> bool:
+        """Whether a reaction at `reactie_op` came within the term."""
+        uiterlijk = self.uiterlijk(ontvangen_op)
+        if isinstance(uiterlijk, dt.datetime):
+            return reactie_op <= uiterlijk
+        return lokale_datum(reactie_op) <= uiterlijk
+
+    def verstreken(self, ontvangen_op: dt.datetime, nu: dt.datetime) -> bool:
+        """Whether the term is over at `nu` (a reaction now would be late)."""
+        return not self.op_tijd(ontvangen_op, nu)
+
+
 def maanden_later(datum: dt.date, maanden: int) -> dt.date:
     """The same day `maanden` months later; the month's last day when that day does not exist."""
     jaar, maand = divmod(datum.month - 1 + maanden, 12)

@@ -79,6 +79,12 @@ KLANT = "klant"
 SYSTEEM = "systeem"
 
 BEHANDELAARS = frozenset({rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER, rollen.BEHEERDER})
+# A partnerbehandelaar (a handler of an outside firm, issue 9) handles the first line of the
+# complaints assigned to them, up to and including the answer, and hands a complaint back with
+# "teruggeven". What ends a complaint without an answer (not admissible), closes or reopens it,
+# assigns it, the second line (heroverweging), external procedures and improvement actions stay
+# with the insurer's own staff: the insurer stays answerable for its complaint handling.
+PARTNERS = frozenset({rollen.PARTNERBEHANDELAAR})
 ALLE = frozenset(Status)
 OPEN = ALLE - {Status.AFGESLOTEN}
 IN_BEHANDELING = frozenset({Status.IN_ONDERZOEK, Status.IN_HEROVERWEGING})
@@ -87,6 +93,24 @@ IN_BEHANDELING = frozenset({Status.IN_ONDERZOEK, Status.IN_HEROVERWEGING})
 def _niet_de_eerste_behandelaar(klacht: Klacht, actor) -> str | None:
     if actor not in (KLANT, SYSTEEM) and klacht.behandelaar_id == getattr(actor, "pk", None):
         return _("De heroverweging doet een andere behandelaar dan de eerste (tweede lijn).")
+    return None
+
+
+def _aan_de_actor_toegewezen(klacht: Klacht, actor) -> str | None:
+    if klacht.behandelaar_id is None or klacht.behandelaar_id != getattr(actor, "pk", None):
+        return _("Alleen de behandelaar aan wie de klacht is toegewezen, kan haar teruggeven.")
+    return None
+
+
+def _niet_door_partner_in_de_tweede_lijn(klacht: Klacht, actor) -> str | None:
+    """The heroverweging is the insurer's own second line: the partnerbehandelaar who handled the
+    first line does not act in it (notes and contacts they may still record)."""
+    if (
+        klacht.status == Status.IN_HEROVERWEGING
+        and actor not in (KLANT, SYSTEEM)
+        and rollen.is_partnerbehandelaar(actor)
+    ):
+        return _("De heroverweging doet een eigen medewerker, geen partnerbehandelaar.")
     return None
 
 
@@ -153,17 +177,27 @@ ACTIES: dict[str, Actie] = _acties(
         _("Ontvangst bevestigen"),
         frozenset({Status.ONTVANGEN}),
         Status.ONTVANGST_BEVESTIGD,
-        BEHANDELAARS | {SYSTEEM},
+        BEHANDELAARS | PARTNERS | {SYSTEEM},
         BerichtSoort.ONTVANGSTBEVESTIGING,
     ),
     Actie("toewijzen", _("Toewijzen"), OPEN, None, BEHANDELAARS),
+    # A partnerbehandelaar hands the complaint back to the insurer's own staff (issue 9); not
+    # during a heroverweging, whose first-line handler stays on record.
+    Actie(
+        "teruggeven",
+        _("Teruggeven aan interne behandelaar"),
+        OPEN - {Status.IN_HEROVERWEGING},
+        None,
+        PARTNERS,
+        voorwaarde=_aan_de_actor_toegewezen,
+    ),
     # 3. Ontvankelijkheid
     Actie(
         "ontvankelijk_verklaren",
         _("Ontvankelijk verklaren"),
         frozenset({Status.ONTVANGST_BEVESTIGD}),
         Status.IN_ONDERZOEK,
-        BEHANDELAARS,
+        BEHANDELAARS | PARTNERS,
     ),
     Actie(
         "niet_ontvankelijk_verklaren",
@@ -174,38 +208,47 @@ ACTIES: dict[str, Actie] = _acties(
         BerichtSoort.NIET_ONTVANKELIJK,
     ),
     # 4. Onderzoek
-    Actie("telefooncontact_vastleggen", _("Telefooncontact vastleggen"), ALLE, None, BEHANDELAARS),
-    Actie("notitie_toevoegen", _("Interne notitie"), ALLE, None, BEHANDELAARS),
+    Actie(
+        "telefooncontact_vastleggen",
+        _("Telefooncontact vastleggen"),
+        ALLE,
+        None,
+        BEHANDELAARS | PARTNERS,
+    ),
+    Actie("notitie_toevoegen", _("Interne notitie"), ALLE, None, BEHANDELAARS | PARTNERS),
     Actie(
         "klantbericht_toevoegen",
         _("Bericht van de klant vastleggen"),
         OPEN,
         None,
-        BEHANDELAARS | {rollen.SYSTEEMKOPPELING, KLANT},
+        BEHANDELAARS | PARTNERS | {rollen.SYSTEEMKOPPELING, KLANT},
     ),
     Actie(
         "statusupdate_sturen",
         _("Statusupdate sturen"),
         IN_BEHANDELING,
         None,
-        BEHANDELAARS | {SYSTEEM},
+        BEHANDELAARS | PARTNERS | {SYSTEEM},
         BerichtSoort.STATUSUPDATE,
+        voorwaarde=_niet_door_partner_in_de_tweede_lijn,
     ),
     Actie(
         "opschorten",
         _("Termijn opschorten"),
         IN_BEHANDELING,
         None,
-        BEHANDELAARS,
+        BEHANDELAARS | PARTNERS,
         BerichtSoort.VERTRAGING,
+        voorwaarde=_niet_door_partner_in_de_tweede_lijn,
     ),
     Actie(
         "verlengen",
         _("Termijn verlengen"),
         IN_BEHANDELING,
         None,
-        BEHANDELAARS,
+        BEHANDELAARS | PARTNERS,
         BerichtSoort.VERTRAGING,
+        voorwaarde=_niet_door_partner_in_de_tweede_lijn,
     ),
     # 5. Gemotiveerd antwoord
     Actie(
@@ -213,7 +256,7 @@ ACTIES: dict[str, Actie] = _acties(
         _("Gemotiveerd antwoord sturen"),
         frozenset({Status.IN_ONDERZOEK}),
         Status.BEANTWOORD,
-        BEHANDELAARS,
+        BEHANDELAARS | PARTNERS,
         BerichtSoort.ANTWOORD,
     ),
     # 6. Heroverweging / escalatie
@@ -259,7 +302,7 @@ ACTIES: dict[str, Actie] = _acties(
         voorwaarde=_niet_geanonimiseerd,
     ),
     # 8. Verbetering
-    Actie("leermoment_toevoegen", _("Leermoment toevoegen"), ALLE, None, BEHANDELAARS),
+    Actie("leermoment_toevoegen", _("Leermoment toevoegen"), ALLE, None, BEHANDELAARS | PARTNERS),
     Actie("verbeterpunt_toevoegen", _("Verbeterpunt toevoegen"), ALLE, None, BEHANDELAARS),
 )
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import rollen, services, signals
+from klachten import rollen, selectors, services, signals
 from klachten.forms import OPEN_PLEK
 from klachten.models import (
     Bericht,
@@ -248,6 +248,7 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
     return {
         "ontvangst_bevestigen": bericht,
         "toewijzen": {"afdeling": klacht.afdeling, "behandelaar": behandelaar},
+        "teruggeven": {"reden": "Buiten de opdracht van de partner."},
         "ontvankelijk_verklaren": {"toelichting": ""},
         "niet_ontvankelijk_verklaren": bericht,
         "telefooncontact_vastleggen": {"tekst": "Klant gebeld."},
@@ -352,6 +353,10 @@ class Werkplek:
                 assert meldingen(response, "error") == []
                 if door == KLANT:
                     assert response.url == reverse("klachten:status", args=[klacht.status_token])
+                elif not selectors.klachten_voor(door).filter(pk=klacht.pk).exists():
+                    # Out of the user's sight now (a partner handed it back): to the queue.
+                    assert response.url == reverse("klachten:werkvoorraad")
+                    assert meldingen(response, "success")
                 else:
                     assert response.url == reverse("klachten:dossier", args=[klacht.dossiernummer])
                     assert meldingen(response, "success")

@@ -29,6 +29,7 @@ from klachten.forms import (
     RedenFormulier,
     TekstFormulier,
     TermijnFormulier,
+    TeruggevenFormulier,
     ToewijzenFormulier,
     VerbeterpuntActieFormulier,
     VerbeterpuntFormulier,
@@ -59,6 +60,13 @@ def medewerker_vereist(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _geen_partner(gebruiker) -> None:
+    """Intake and the improvement actions are the insurer's own work: a partnerbehandelaar (an
+    outside firm, issue 9) has their work queue and the dossiers assigned to them, no more."""
+    if rollen.is_partnerbehandelaar(gebruiker):
+        raise PermissionDenied
 
 
 def _klacht_van(request, dossiernummer: str) -> Klacht:
@@ -144,6 +152,7 @@ def werkvoorraad(request):
 @require_http_methods(["GET", "POST"])
 def klacht_registreren(request):
     """Staff intake of a complaint by phone, e-mail, letter, social media, KTO or a colleague."""
+    _geen_partner(request.user)
     if request.method == "POST":
         form = KlachtRegistratieFormulier(request.POST, request.FILES, gebruiker=request.user)
         if form.is_valid():
@@ -255,6 +264,11 @@ SCHERMEN: dict[str, ActieScherm] = {
         ToewijzenFormulier,
         _met_versie(services.toewijzen),
         gettext_lazy("De klacht is toegewezen."),
+    ),
+    "teruggeven": ActieScherm(
+        TeruggevenFormulier,
+        _met_versie(services.teruggeven),
+        gettext_lazy("De klacht is teruggegeven; de interne behandelaar is ingelicht."),
     ),
     "ontvankelijk_verklaren": ActieScherm(
         OntvankelijkFormulier,
@@ -409,6 +423,9 @@ def klacht_actie(request, dossiernummer, actie):
                 fouten_toevoegen(form, exc)
             else:
                 messages.success(request, scherm.melding)
+                if not selectors.klachten_voor(request.user).filter(pk=klacht.pk).exists():
+                    # Handed back by a partner, or assigned to an afdeling the user does not see.
+                    return redirect("klachten:werkvoorraad")
                 return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
     else:
         reden = weigering(actie, klacht, request.user)
@@ -451,6 +468,7 @@ def bijlage_downloaden(request, pk):
 @require_http_methods(["GET", "POST"])
 def verbeterpunten(request):
     """All improvement actions, with a form to add one that belongs to no single complaint."""
+    _geen_partner(request.user)
     if request.method == "POST":
         form = VerbeterpuntFormulier(request.POST)
         if form.is_valid():
@@ -478,6 +496,7 @@ def verbeterpunten(request):
 @medewerker_vereist
 @require_POST
 def verbeterpunt_bijwerken(request, pk):
+    _geen_partner(request.user)
     punt = get_object_or_404(selectors.verbeterpunten_voor(request.user), pk=pk)
     form = VerbeterpuntStatusFormulier(request.POST)
     if form.is_valid():

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
-from klachten import services, termijnen
+from klachten import selectors, services, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -226,6 +226,21 @@ class TestDemoData:
             status=BerichtStatus.WACHTEND, created_at__lt=voor - dt.timedelta(days=2)
         ).exists()
 
+    def test_de_partnerbehandelaar_heeft_klachten_en_gaf_er_een_terug(self, demo):
+        partner = Medewerker.objects.get(username="partner")
+        eigen = selectors.klachten_voor(partner)
+
+        assert not partner.afdelingen.exists()
+        assert eigen.count() == 3
+        assert eigen.filter(gebeurtenissen__door=partner, gebeurtenissen__soort="notitie").exists()
+        terug = Gebeurtenis.objects.get(soort=GebeurtenisSoort.TOEWIJZING, door=partner)
+        assert terug.tekst.startswith("Teruggegeven aan Marieke Jansen: ")
+        assert terug.klacht.behandelaar.username == "teamleider"
+        assert not eigen.filter(pk=terug.klacht_id).exists()
+        assert Bericht.objects.filter(
+            klacht=terug.klacht, soort=BerichtSoort.MELDING_BEHANDELAAR, aan="teamleider@example.nl"
+        ).exists()
+
     def test_een_tweede_keer_voegt_niets_toe_en_toont_de_logins(self, demo):
         _voor, eerste = demo
         tellingen = [Klacht.objects.count(), Bericht.objects.count(), Medewerker.objects.count()]
@@ -237,6 +252,7 @@ class TestDemoData:
         assert "er is niets toegevoegd" in tweede
         for uitvoer in (eerste, tweede):
             assert "behandelaar3" in uitvoer
+            assert "partner       / demo  partnerbehandelaar (toegewezen klachten)" in uitvoer
             assert "API-token" in uitvoer
             assert "/account/login/" in uitvoer
         assert "Per status:" in eerste

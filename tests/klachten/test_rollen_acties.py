@@ -4,7 +4,9 @@ The expectations are written out here, not read from the table, so that a wrong 
 klachtbehandelaar, teamleider and beheerder handle complaints; directie only reads; a system
 account registers complaints and adds customer messages; the customer (status page) registers,
 adds information and asks for heroverweging; the system (tasks) acknowledges and sends
-statusupdates. A handler of another afdeling does not see the complaint at all (404)."""
+statusupdates; a partnerbehandelaar (an outside firm, issue 9) handles the first line of the
+complaints assigned to them up to the answer and hands them back. A handler of another afdeling
+does not see the complaint at all (404)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.django_db
 VANUIT = {
     "ontvangst_bevestigen": Status.ONTVANGEN,
     "toewijzen": Status.ONTVANGEN,
+    "teruggeven": Status.IN_ONDERZOEK,
     "ontvankelijk_verklaren": Status.ONTVANGST_BEVESTIGD,
     "niet_ontvankelijk_verklaren": Status.ONTVANGEN,
     "telefooncontact_vastleggen": Status.IN_ONDERZOEK,
@@ -49,11 +52,26 @@ VANUIT = {
     "verbeterpunt_toevoegen": Status.AFGESLOTEN,
 }
 ACTIES_OP_KLACHT = sorted(VANUIT)
+# Only a partnerbehandelaar hands a complaint back; the insurer's own staff assign.
+ALLEEN_PARTNER = {"teruggeven"}
 
 BEHANDELENDE_ROLLEN = [rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER, rollen.BEHEERDER]
 KLANT_MAG = {"registreren", "klantbericht_toevoegen", "heroverweging_vragen"}
 SYSTEEM_MAG = {"ontvangst_bevestigen", "statusupdate_sturen"}
 KOPPELING_MAG = {"registreren", "direct_oplossen", "klantbericht_toevoegen"}
+PARTNER_MAG = {
+    "ontvangst_bevestigen",
+    "teruggeven",
+    "ontvankelijk_verklaren",
+    "telefooncontact_vastleggen",
+    "notitie_toevoegen",
+    "klantbericht_toevoegen",
+    "statusupdate_sturen",
+    "opschorten",
+    "verlengen",
+    "antwoord_sturen",
+    "leermoment_toevoegen",
+}
 
 
 def niet_mogen(naam: str) -> str:
@@ -77,11 +95,13 @@ def test_de_tabel_geeft_klant_systeem_en_koppeling_alleen_hun_eigen_acties():
     assert {naam for naam, actie in ACTIES.items() if mag(SYSTEEM, actie)} == SYSTEEM_MAG
     koppeling = {naam for naam, a in ACTIES.items() if rollen.SYSTEEMKOPPELING in a.rollen}
     assert koppeling == KOPPELING_MAG
+    partner = {naam for naam, a in ACTIES.items() if rollen.PARTNERBEHANDELAAR in a.rollen}
+    assert partner == PARTNER_MAG
     assert not any(rollen.DIRECTIE in actie.rollen for actie in ACTIES.values())
 
 
 @pytest.mark.parametrize("rol", BEHANDELENDE_ROLLEN)
-@pytest.mark.parametrize("naam", ACTIES_OP_KLACHT)
+@pytest.mark.parametrize("naam", sorted(set(ACTIES_OP_KLACHT) - ALLEEN_PARTNER))
 def test_behandelaar_teamleider_en_beheerder_mogen_elke_actie(
     via_pagina, opzetter, behandelaar, afdeling_a, categorie, naam, rol
 ):
@@ -94,6 +114,64 @@ def test_behandelaar_teamleider_en_beheerder_mogen_elke_actie(
     na = stand(klacht)
     assert na != voor
     assert klacht.status == (ACTIES[naam].naar or VANUIT[naam])
+
+
+@pytest.mark.parametrize("rol", BEHANDELENDE_ROLLEN)
+def test_alleen_een_partnerbehandelaar_geeft_een_klacht_terug(
+    via_pagina, opzetter, afdeling_a, categorie, rol
+):
+    gebruiker = MedewerkerFactory(rollen=[rol], afdelingen=[afdeling_a])
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=opzetter, categorie=categorie)
+    Klacht.objects.filter(pk=klacht.pk).update(behandelaar=gebruiker)
+    voor = stand(klacht)
+
+    melding = via_pagina.weiger("teruggeven", klacht, gebruiker, reden="Graag terug.")
+
+    assert melding == niet_mogen("teruggeven")
+    assert stand(klacht) == voor
+
+
+@pytest.fixture
+def partner(db):
+    """A partnerbehandelaar: a handler of an outside firm, without afdeling."""
+    return MedewerkerFactory(username="partner", rollen=[rollen.PARTNERBEHANDELAAR])
+
+
+@pytest.mark.parametrize("naam", ACTIES_OP_KLACHT)
+def test_partnerbehandelaar_mag_op_een_toegewezen_klacht_wat_de_tabel_toestaat(
+    via_pagina, opzetter, partner, behandelaar, categorie, naam
+):
+    klacht = klacht_in_status(VANUIT[naam], door=opzetter, categorie=categorie)
+    # The partner is its (first-line) behandelaar, whatever the state.
+    Klacht.objects.filter(pk=klacht.pk).update(behandelaar=partner)
+    klacht.refresh_from_db()
+    voor = stand(klacht)
+    gegevens = geldige_gegevens(naam, klacht, behandelaar)
+
+    if naam in PARTNER_MAG:
+        klacht = via_pagina.doe(naam, klacht, partner, **gegevens)
+        assert stand(klacht) != voor
+        assert klacht.status == (ACTIES[naam].naar or VANUIT[naam])
+    else:
+        assert via_pagina.weiger(naam, klacht, partner, **gegevens) == niet_mogen(naam)
+        assert stand(klacht) == voor
+
+
+@pytest.mark.parametrize("naam", ["statusupdate_sturen", "opschorten", "verlengen"])
+def test_partnerbehandelaar_handelt_niet_in_de_heroverweging(
+    via_pagina, opzetter, partner, behandelaar, categorie, naam
+):
+    klacht = klacht_in_status(Status.IN_HEROVERWEGING, door=opzetter, categorie=categorie)
+    Klacht.objects.filter(pk=klacht.pk).update(behandelaar=partner)
+    klacht.refresh_from_db()
+    voor = stand(klacht)
+
+    melding = via_pagina.weiger(
+        naam, klacht, partner, **geldige_gegevens(naam, klacht, behandelaar)
+    )
+
+    assert melding == "De heroverweging doet een eigen medewerker, geen partnerbehandelaar."
+    assert stand(klacht) == voor
 
 
 @pytest.mark.parametrize("naam", ACTIES_OP_KLACHT)

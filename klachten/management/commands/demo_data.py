@@ -54,6 +54,8 @@ from klachten.models import (
     Medewerker,
     Oorzaak,
     Productgroep,
+    Reactietermijn,
+    TermijnEenheid,
     TermijnwijzigingSoort,
     Uitkomst,
     Urgentie,
@@ -90,6 +92,23 @@ LABELS = [
 # Where each label's customers go after the definitief standpunt (seeded by migration 0003): a
 # health insurer's to SKGZ, a legal-aid insurer's to Kifid.
 EXTERNE_INSTANTIE_PER_LABEL = {"zorgzaam": "skgz", "rechtsbijstand": "kifid"}
+# The reaction terms each label publishes per channel (klachtenprocedure page, month report).
+# Rechtsbijstand Plus is not on social media: no term for that channel, so it is not measured.
+REACTIETERMIJNEN = {
+    "zorgzaam": [
+        (Kanaal.WEBFORMULIER, 1, TermijnEenheid.WERKDAGEN),
+        (Kanaal.TELEFOON, 1, TermijnEenheid.WERKDAGEN),
+        (Kanaal.EMAIL, 2, TermijnEenheid.WERKDAGEN),
+        (Kanaal.BRIEF, 5, TermijnEenheid.WERKDAGEN),
+        (Kanaal.SOCIAL_MEDIA, 4, TermijnEenheid.UREN),
+    ],
+    "rechtsbijstand": [
+        (Kanaal.WEBFORMULIER, 1, TermijnEenheid.WERKDAGEN),
+        (Kanaal.TELEFOON, 1, TermijnEenheid.WERKDAGEN),
+        (Kanaal.EMAIL, 2, TermijnEenheid.WERKDAGEN),
+        (Kanaal.BRIEF, 5, TermijnEenheid.WERKDAGEN),
+    ],
+}
 
 AFDELINGEN = [
     ("klantenservice", "Klantenservice"),
@@ -1760,7 +1779,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Externe instantie '{code}' ontbreekt; draai eerst 'manage.py migrate'."
                 )
-            Label.objects.update_or_create(
+            label, _nieuw = Label.objects.update_or_create(
                 slug=gegevens["slug"],
                 defaults={
                     **gegevens,
@@ -1770,6 +1789,10 @@ class Command(BaseCommand):
                     ).first(),
                 },
             )
+            for kanaal, aantal, eenheid in REACTIETERMIJNEN[gegevens["slug"]]:
+                Reactietermijn.objects.get_or_create(
+                    label=label, kanaal=kanaal, defaults={"aantal": aantal, "eenheid": eenheid}
+                )
         afdelingen = {
             code: Afdeling.objects.get_or_create(code=code, defaults={"naam": naam})[0]
             for code, naam in AFDELINGEN
