@@ -36,7 +36,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
@@ -168,6 +168,8 @@ GEBRUIKERS = [
     DemoGebruiker("teamleider", "Marieke", "Jansen", rollen.TEAMLEIDER, ALLE_AFDELINGEN),
     DemoGebruiker("directie", "Pieter", "van den Berg", rollen.DIRECTIE),
     DemoGebruiker("beheerder", "Fatima", "Bakker", rollen.BEHEERDER, is_staff=True),
+    # A handler of an outside firm (issue 9): no afdeling, sees only what is assigned to them.
+    DemoGebruiker("partner", "Ruben", "Smit", rollen.PARTNERBEHANDELAAR),
 ]
 KOPPELING = DemoGebruiker("koppeling", "CRM", "koppeling", rollen.SYSTEEMKOPPELING)
 BEHANDELROLLEN = {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER}
@@ -1685,6 +1687,7 @@ class Command(BaseCommand):
                         aantal=aantal, rng=random.Random(seed), maanden=maanden
                     )
                     self.losse_verbeterpunten_aanmaken(random.Random(seed + 1))
+                    self.partner_klachten_toewijzen()
                     # Imported here: klanttevredenheid reads klachten, not the other way round.
                     from klanttevredenheid.demo import klanttevredenheid_vullen
 
@@ -1989,6 +1992,58 @@ class Command(BaseCommand):
                         verbeterpunt=punt, door=eigenaar, status=VerbeterpuntStatus.GEREED
                     )
 
+    def partner_klachten_toewijzen(self) -> None:
+        """The partnerbehandelaar's work (issue 9): three days ago the teamleider assigned four
+        open complaints without recent activity to them; the partner wrote a note on one the day
+        after, and yesterday handed one back with a reason (a notice to the teamleider, who has
+        it again). Notes and hand-backs move no deadline, so the deadline colours stay."""
+        partner, teamleider = self.gebruikers["partner"], self.gebruikers["teamleider"]
+        drie_dagen_terug = self.nu - dt.timedelta(days=3)
+        kandidaten = list(
+            Klacht.objects.filter(
+                status__in=[Status.ONTVANGST_BEVESTIGD, Status.IN_ONDERZOEK],
+                betreft_medewerker__isnull=True,
+            )
+            .annotate(laatst=Max("gebeurtenissen__op"))
+            .filter(laatst__lt=drie_dagen_terug)
+            .order_by("-ontvangen_op", "-pk")[:4]
+        )
+
+        def op(moment: dt.datetime, klacht: Klacht, uitvoeren: Callable[[Klacht], object]):
+            with klok(moment):
+                uitvoeren(Klacht.objects.get(pk=klacht.pk))
+            self.gebeurtenissen_dateren(klacht, moment)
+
+        for klacht in kandidaten:
+            op(
+                drie_dagen_terug,
+                klacht,
+                lambda k: services.toewijzen(
+                    klacht=k, door=teamleider, afdeling=k.afdeling, behandelaar=partner
+                ),
+            )
+        if kandidaten:
+            op(
+                self.nu - dt.timedelta(days=2),
+                kandidaten[0],
+                lambda k: services.notitie_toevoegen(
+                    klacht=k,
+                    door=partner,
+                    tekst="Stukken opgevraagd bij de afdeling; de klant wordt deze week gebeld.",
+                ),
+            )
+        if len(kandidaten) > 1:
+            op(
+                self.nu - dt.timedelta(days=1),
+                kandidaten[-1],
+                lambda k: services.teruggeven(
+                    klacht=k,
+                    door=partner,
+                    reden="De klant wil een medewerker van de verzekeraar zelf spreken; dat "
+                    "valt buiten onze opdracht.",
+                ),
+            )
+
     def berichten_als_verzonden_markeren(self, klachten: list[Klacht]) -> None:
         verleden_verzonden(Bericht.objects.filter(klacht__in=[k.pk for k in klachten]), self.nu)
 
@@ -2092,7 +2147,11 @@ class Command(BaseCommand):
             gebruiker = Medewerker.objects.filter(username=demo.username).first()
             if gebruiker is None:
                 continue
-            afdelingen = ", ".join(a.naam for a in gebruiker.afdelingen.all()) or "alle afdelingen"
+            afdelingen = ", ".join(a.naam for a in gebruiker.afdelingen.all()) or (
+                "toegewezen klachten"
+                if demo.rol == rollen.PARTNERBEHANDELAAR
+                else "alle afdelingen"
+            )
             beheer = "; mag in /admin/" if gebruiker.is_staff else ""
             regels.append(
                 f"  {demo.username:<13} / {DEMO_WACHTWOORD:<5} {demo.rol} ({afdelingen}{beheer})"
