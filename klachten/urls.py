@@ -19,6 +19,12 @@ urlpatterns = [
         name="heroverweging-vragen",
     ),
     path("<slug:label_slug>/klacht/", publiek.klacht_indienen, name="indienen-label"),
+    path("klachtenprocedure/", publiek.klachtenprocedure, name="procedure"),
+    path(
+        "<slug:label_slug>/klachtenprocedure/",
+        publiek.klachtenprocedure,
+        name="procedure-label",
+    ),
     # Staff
     path("medewerker/", medewerker.werkvoorraad, name="werkvoorraad"),
     path("medewerker/klachten/nieuw/", medewerker.klacht_registreren, name="registreren"),

@@ -50,6 +50,7 @@ KLANTSJABLONEN = [
     "klachten/link_kwijt.html",
     "klachten/link_kwijt_verstuurd.html",
     "klachten/te_veel_verzoeken.html",
+    "klachten/klachtenprocedure.html",
     "klachten/berichten/_ondertekening.txt",
     "klanttevredenheid/enquete_formulier.html",
     "klanttevredenheid/enquete_bedankt.html",

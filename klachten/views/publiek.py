@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from klachten import berichten, selectors, services, talen, termijnen
@@ -18,7 +19,7 @@ from klachten.forms import (
     LinkKwijtFormulier,
     fouten_toevoegen,
 )
-from klachten.models import GebeurtenisSoort, Kanaal, Klacht
+from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
 from klachten.workflow import KLANT, Status, WorkflowFout, weigering
 
 SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
@@ -320,3 +321,103 @@ def link_kwijt(request):
     else:
         form = LinkKwijtFormulier()
     return render(request, "klachten/link_kwijt.html", {"form": form, "label": label})
+
+
+def _termijn_tekst(dagen: int, werkdagen: bool = False) -> str:
+    """A deadline rule in words: "8 dagen", "3 weken", "10 werkdagen"."""
+    if werkdagen:
+        return ngettext("%(aantal)s werkdag", "%(aantal)s werkdagen", dagen) % {"aantal": dagen}
+    if dagen % 7 == 0:
+        weken = dagen // 7
+        return ngettext("%(aantal)s week", "%(aantal)s weken", weken) % {"aantal": weken}
+    return ngettext("%(aantal)s dag", "%(aantal)s dagen", dagen) % {"aantal": dagen}
+
+
+def _maanden_tekst(maanden: int) -> str:
+    """ "3 maanden", "1 jaar"."""
+    if maanden % 12 == 0:
+        jaren = maanden // 12
+        return ngettext("%(aantal)s jaar", "%(aantal)s jaar", jaren) % {"aantal": jaren}
+    return ngettext("%(aantal)s maand", "%(aantal)s maanden", maanden) % {"aantal": maanden}
+
+
+def reactietermijn_tekst(*, aantal: int, eenheid: str) -> str:
+    """A published reaction term in words: "4 uur", "1 werkdag", "5 dagen"."""
+    if eenheid == TermijnEenheid.UREN:
+        return ngettext("%(aantal)s uur", "%(aantal)s uur", aantal) % {"aantal": aantal}
+    return _termijn_tekst(aantal, werkdagen=eenheid == TermijnEenheid.WERKDAGEN)
+
+
+def _externe_termijn(instantie) -> str:
+    """Until when the customer can go to the external body, in words (its terms as data)."""
+    standpunt, klacht = instantie.maanden_na_standpunt, instantie.maanden_na_klacht
+    waarden = {
+        "instantie": instantie.naam,
+        "standpunt": _maanden_tekst(standpunt) if standpunt else "",
+        "klacht": _maanden_tekst(klacht) if klacht else "",
+    }
+    if standpunt and klacht:
+        return (
+            _(
+                "Dat kan tot %(standpunt)s na ons definitieve standpunt, of tot %(klacht)s nadat "
+                "u uw klacht bij ons indiende als dat later is."
+            )
+            % waarden
+        )
+    if standpunt:
+        return _("Dat kan tot %(standpunt)s na ons definitieve standpunt.") % waarden
+    if klacht:
+        return _("Dat kan tot %(klacht)s nadat u uw klacht bij ons indiende.") % waarden
+    return ""
+
+
+@require_safe
+def klachtenprocedure(request, label_slug=None):
+    """The label's complaint procedure in plain language (/klachtenprocedure/ or
+    /<label>/klachtenprocedure/): how to complain, the steps and their terms as the beheerder set
+    them (Termijnen), the published reaction terms per channel (Reactietermijnen), the external
+    body and its terms, free and confidential, privacy. Keurmerk Klantgericht Verzekeren: the
+    procedure and the terms are published and easy to find (every public page and every e-mail
+    links here)."""
+    label = selectors.label_voor_verzoek(request, label_slug)
+    regels = selectors.termijnregels()
+    volgorde = list(Kanaal.values)
+    reactietermijnen = sorted(label.reactietermijnen.all(), key=lambda t: volgorde.index(t.kanaal))
+    instantie = label.externe_instantie
+    standaard = label.is_standaard  # its pages need no slug (klachtenprocedure_url)
+
+    def tekst(soort: str) -> str:
+        regel = regels[soort]
+        return _termijn_tekst(regel.dagen, regel.werkdagen)
+
+    return render(
+        request,
+        "klachten/klachtenprocedure.html",
+        {
+            "label": label,
+            "formulier_url": reverse("klachten:indienen")
+            if standaard
+            else reverse("klachten:indienen-label", kwargs={"label_slug": label.slug}),
+            "jaarverslag_url": reverse("rapportage:publiek")
+            if standaard
+            else reverse("rapportage:publiek-label", kwargs={"label_slug": label.slug}),
+            "termijnen": {
+                "ontvangstbevestiging": tekst(termijnen.TermijnSoort.ONTVANGSTBEVESTIGING),
+                "statusupdate": tekst(termijnen.TermijnSoort.STATUSUPDATE),
+                "antwoord": tekst(termijnen.TermijnSoort.ANTWOORD),
+                "heroverweging": tekst(termijnen.TermijnSoort.HEROVERWEGING),
+            },
+            "reactietermijnen": [
+                {
+                    "kanaal": t.get_kanaal_display(),
+                    "code": t.kanaal,
+                    "termijn": reactietermijn_tekst(aantal=t.aantal, eenheid=t.eenheid),
+                }
+                for t in reactietermijnen
+            ],
+            "social_media": any(t.kanaal == Kanaal.SOCIAL_MEDIA for t in reactietermijnen),
+            "instantie": instantie,
+            "instantie_termijn": _externe_termijn(instantie) if instantie else "",
+            "bewaartermijn": _maanden_tekst(settings.KLACHT_BEWAARTERMIJN_MAANDEN),
+        },
+    )
