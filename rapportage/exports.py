@@ -247,6 +247,12 @@ def tabellen(overzicht: Maandoverzicht, *, namen: selectors.Namen) -> list[Tabel
     kanaal_rijen, kanaal_totaal = _verdeling(
         overzicht.kanaal, selectors.kanaalnaam, totaal.ontvangen
     )
+    reactie_figuur = next(f for f in FIGUREN if f.naam == "reactie_op_tijd")
+    reactie_rijen = [
+        [selectors.kanaalnaam(kanaal), op_tijd, gemeten, procent]
+        for kanaal, op_tijd, gemeten, procent in totaal.reactie_per_kanaal()
+    ]
+    reactie_op_tijd, reactie_gemeten = totaal.reactie_teller_noemer()
     aandeel = Kolom(_("Aandeel (%)"), procent=True)
     return [
         Tabel(
@@ -274,6 +280,22 @@ def tabellen(overzicht: Maandoverzicht, *, namen: selectors.Namen) -> list[Tabel
             rijen=kanaal_rijen,
             totaal=kanaal_totaal,
             leeg=_("Geen klachten ontvangen in deze maand."),
+        ),
+        Tabel(
+            sleutel="reactie",
+            blad=_("Eerste reactie"),
+            titel=_("%(figuur)s, per kanaal") % {"figuur": reactie_figuur.titel},
+            kolommen=[
+                Kolom(_("Kanaal")),
+                Kolom(_("Binnen de termijn")),
+                Kolom(_("Gemeten")),
+                Kolom(_("Binnen de termijn (%)"), procent=True),
+            ],
+            rijen=reactie_rijen,
+            totaal=[_("Totaal"), reactie_op_tijd, reactie_gemeten, totaal.reactie_op_tijd]
+            if reactie_rijen
+            else None,
+            leeg=_("Geen klachten via een kanaal met een gepubliceerde reactietermijn."),
         ),
         Tabel(
             sleutel="oordelen",
@@ -520,9 +542,12 @@ def _pdf_tabel(tabel: Tabel, *, klasse: str = "") -> PdfTabel:
 
 def _basis(figuren: Figuren, naam: str) -> str:
     """ "7 van 8" under a percentage of deadlines met."""
-    if naam not in TERMIJN_VAN:
+    if naam == "reactie_op_tijd":
+        op_tijd, totaal = figuren.reactie_teller_noemer()
+    elif naam in TERMIJN_VAN:
+        op_tijd, totaal = figuren.teller_noemer(TERMIJN_VAN[naam])
+    else:
         return ""
-    op_tijd, totaal = figuren.teller_noemer(TERMIJN_VAN[naam])
     return _("%(deel)s van %(geheel)s") % {"deel": op_tijd, "geheel": totaal} if totaal else ""
 
 
@@ -687,6 +712,7 @@ def maandrapport_pdf(
         _pdf_tabel(per_sleutel["oordelen"]),
         _pdf_tabel(per_sleutel["categorie"], klasse="smal"),
         _pdf_tabel(per_sleutel["kanaal"], klasse="smal"),
+        _pdf_tabel(per_sleutel["reactie"], klasse="smal"),
         _pdf_tabel(per_sleutel["extern"]),
     ]
     verdeling[0].kop, verdeling[0].pagina = _("Uitkomsten en verdeling"), "nieuw"

@@ -19,37 +19,45 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
+    Case,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
+    F,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from klachten import selectors as klachtselectors
 from klachten import termijnen
 from klachten.models import (
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
+    Kanaal,
     Klacht,
+    Reactietermijn,
     Termijnafloop,
     Uitkomst,
 )
-from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klachten.termijnen import AMSTERDAM, Reactieregel, TermijnSoort
 from klachten.workflow import Oordeel, Status
 from klanttevredenheid import cijfers as kto
 
@@ -60,7 +68,7 @@ OP_TIJD_TERMIJNEN = (
     TermijnSoort.ANTWOORD,
 )
 GROEPEN = ("tellers", "categorie", "kanaal", "oordeel", "doorlooptijd", "extern_ingediend")
-GROEPEN += ("extern_beslist",)
+GROEPEN += ("extern_beslist", "reactie")
 
 Sleutel = tuple[int, int]  # (label_id, afdeling_id)
 ZONDER_AFDELING = 0  # survey responses to contact moments without an afdeling
@@ -92,6 +100,10 @@ class Bouwstenen:
     doorlooptijd: Counter = field(default_factory=Counter)  # days -> closed
     extern_ingediend: Counter = field(default_factory=Counter)  # instantie id -> filed
     extern_beslist: Counter = field(default_factory=Counter)  # "instantie id|uitkomst" -> decided
+    # "kanaal|gemeten" -> received with a published reaction term whose first reaction came or
+    # whose term is over; "kanaal|op_tijd" -> of those, first reaction within the term. Months
+    # stored before this group existed simply have none ("geen gegevens").
+    reactie: Counter = field(default_factory=Counter)
 
     def __iadd__(self, ander: Bouwstenen) -> Bouwstenen:
         for groep in GROEPEN:
@@ -147,6 +159,67 @@ def afgesloten_in(van: dt.datetime, tot: dt.datetime) -> QuerySet[Klacht]:
             soort__in=STAATSWIJZIGINGEN, naar_status=Status.AFGESLOTEN, op__gte=van, op__lt=tot
         ).values("klacht")
     )
+
+
+# The first reaction to a complaint, defined once (for the published reaction terms per channel,
+# Keurmerk Klantgericht Verzekeren): the earliest of the acknowledgement, any message to the
+# customer and any phone contact recorded on the timeline; for a complaint solved at first contact
+# (direct opgelost) its receipt itself, as it was solved in that contact. Internal notices to staff
+# are no reaction (they are not on the timeline as messages), nor is a status change or a note.
+EERSTE_REACTIE = (GebeurtenisSoort.BERICHT, GebeurtenisSoort.TELEFOON)
+
+
+def met_eerste_reactie(klachten: QuerySet[Klacht]) -> QuerySet[Klacht]:
+    """`klachten` annotated with `eerste_reactie_op` (EERSTE_REACTIE; None: no reaction yet)."""
+    bevestigd = F("ontvangst_bevestigd_op")
+    contact = Subquery(
+        Gebeurtenis.objects.filter(klacht=OuterRef("pk"), soort__in=EERSTE_REACTIE)
+        .order_by("op")
+        .values("op")[:1]
+    )
+    direct = Case(
+        When(direct_opgelost=True, then=F("ontvangen_op")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+    # The smallest that is there, on every database (LEAST of SQLite is NULL with any NULL).
+    return klachten.annotate(
+        eerste_reactie_op=Least(
+            Coalesce(bevestigd, contact, direct),
+            Coalesce(contact, direct, bevestigd),
+            Coalesce(direct, bevestigd, contact),
+        )
+    )
+
+
+def _reacties_tellen(
+    blok: Callable[[int, int], Bouwstenen], van: dt.datetime, tot: dt.datetime, nu: dt.datetime
+) -> None:
+    """Per channel: the complaints received in [van, tot) through a channel whose label publishes
+    a reaction term (models.Reactietermijn), and of those the ones whose first reaction came
+    within it (termijnen.Reactieregel; working days with the holidays of the acknowledgement's
+    rule). One still waiting for its first reaction counts once its term is over, as late;
+    while the term runs it is not counted yet."""
+    regels = {(t.label_id, t.kanaal): t for t in Reactietermijn.objects.all()}
+    if not regels:
+        return
+    land = klachtselectors.termijnregels()[TermijnSoort.ONTVANGSTBEVESTIGING].land
+    regels = {sleutel: Reactieregel(t.aantal, t.eenheid, land) for sleutel, t in regels.items()}
+    met_termijn = Q(*[Q(label=lbl, kanaal=k) for lbl, k in regels], _connector=Q.OR)
+    for label, afdeling, kanaal, ontvangen_op, reactie_op in met_eerste_reactie(
+        Klacht.objects.filter(met_termijn, ontvangen_op__gte=van, ontvangen_op__lt=tot)
+    ).values_list("label", "afdeling", "kanaal", "ontvangen_op", "eerste_reactie_op"):
+        regel = regels[(label, kanaal)]
+        if reactie_op is not None and reactie_op <= nu:
+            op_tijd = regel.op_tijd(ontvangen_op, reactie_op)
+        elif regel.verstreken(ontvangen_op, nu):
+            op_tijd = False
+        else:
+            continue  # no reaction yet, and the term still runs
+        b = blok(label, afdeling)
+        b.reactie[f"{kanaal}|gemeten"] += 1
+        if op_tijd:
+            b.reactie[f"{kanaal}|op_tijd"] += 1
 
 
 def bouwstenen(
@@ -245,6 +318,8 @@ def bouwstenen(
                 n=Count("pk"),
             ):
                 blok(rij["label"], rij["afdeling"]).tellers[f"{termijn}_totaal"] += rij["n"]
+
+    _reacties_tellen(blok, van, tot, nu)
 
     # Reconsiderations asked for in the month.
     for rij in _rijen(
@@ -399,6 +474,20 @@ FIGUREN = [
         "%",
     ),
     Figuur(
+        "reactie_op_tijd",
+        _("Eerste reactie binnen de reactietermijn"),
+        _(
+            "Van de in de periode ontvangen klachten via een kanaal waarvoor hun label een "
+            "reactietermijn publiceert: het deel met een eerste reactie binnen die termijn. Eerste "
+            "reactie: de ontvangstbevestiging, een bericht aan de klant of een vastgelegd "
+            "telefoongesprek, wat het eerst kwam (direct opgelost: de ontvangst zelf). Uren zijn "
+            "klokuren, werkdagen tellen zonder weekend en feestdagen. Zonder reactie telt een "
+            "klacht mee (als te laat) zodra de termijn voorbij is; kanalen zonder gepubliceerde "
+            "termijn tellen niet mee."
+        ),
+        "%",
+    ),
+    Figuur(
         "doorlooptijd_mediaan",
         _("Doorlooptijd (mediaan)"),
         _(
@@ -482,6 +571,7 @@ class Figuren:
         self.bevestigd_op_tijd = self._op_tijd(TermijnSoort.ONTVANGSTBEVESTIGING)
         self.statusupdates_op_tijd = self._op_tijd(TermijnSoort.STATUSUPDATE)
         self.beantwoord_op_tijd = self._op_tijd(TermijnSoort.ANTWOORD)
+        self.reactie_op_tijd = percentage(*self.reactie_teller_noemer())
         self.doorlooptijd_mediaan = mediaan(b.doorlooptijd)
         self.doorlooptijd_p90 = percentiel_90(b.doorlooptijd)
         self.niet_ontvankelijk = t["niet_ontvankelijk"]
@@ -503,6 +593,33 @@ class Figuren:
 
     def teller_noemer(self, termijn: str) -> tuple[int, int]:
         return self.b.tellers[f"{termijn}_op_tijd"], self.b.tellers[f"{termijn}_totaal"]
+
+    def reactie_teller_noemer(self, kanaal: str | None = None) -> tuple[int, int]:
+        """First reactions within the published term, and the complaints measured (FIGUREN:
+        reactie_op_tijd), of one channel or of all."""
+        op_tijd = gemeten = 0
+        for sleutel, aantal in self.b.reactie.items():
+            naam, _sep, soort = sleutel.rpartition("|")
+            if kanaal is None or naam == kanaal:
+                op_tijd += aantal if soort == "op_tijd" else 0
+                gemeten += aantal if soort == "gemeten" else 0
+        return op_tijd, gemeten
+
+    def reactie_per_kanaal(self) -> list[tuple[str, int, int, Decimal | None]]:
+        """reactie_op_tijd per channel that had complaints measured, in the order of Kanaal:
+        (kanaal, within the term, measured, share in %)."""
+        volgorde = list(Kanaal.values)
+        kanalen = {
+            sleutel.rpartition("|")[0]
+            for sleutel, aantal in self.b.reactie.items()
+            if aantal and sleutel.endswith("|gemeten")
+        }
+        rijen = []
+        plek = {kanaal: n for n, kanaal in enumerate(volgorde)}
+        for kanaal in sorted(kanalen, key=lambda k: (plek.get(k, len(plek)), k)):
+            op_tijd, gemeten = self.reactie_teller_noemer(kanaal)
+            rijen.append((kanaal, op_tijd, gemeten, percentage(op_tijd, gemeten)))
+        return rijen
 
 
 # The report of a month, for a selection ------------------------------------------------------

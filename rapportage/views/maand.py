@@ -59,6 +59,7 @@ KOLOMGROEPEN = {
     "bevestigd_op_tijd": "op_tijd",
     "statusupdates_op_tijd": "op_tijd",
     "beantwoord_op_tijd": "op_tijd",
+    "reactie_op_tijd": "op_tijd",
     "doorlooptijd_mediaan": "doorlooptijd",
     "doorlooptijd_p90": "doorlooptijd",
     "kto_gemiddelde": "kto",
@@ -225,6 +226,19 @@ def _verdeling(teller: Counter, naam_van) -> list[dict]:
     return sorted(rijen, key=lambda r: (-r["aantal"], str(r["naam"]).lower()))
 
 
+def _reacties(totaal: Figuren) -> list[dict]:
+    """First reaction within the published term, per channel (FIGUREN: reactie_op_tijd)."""
+    return [
+        {
+            "naam": kanaalnaam(kanaal),
+            "op_tijd": op_tijd,
+            "gemeten": gemeten,
+            "aandeel": _aandeel(op_tijd, gemeten),
+        }
+        for kanaal, op_tijd, gemeten, _procent in totaal.reactie_per_kanaal()
+    ]
+
+
 def _oordelen(totaal: Figuren) -> list[dict]:
     rijen = [{"naam": label, "aantal": totaal.b.oordeel[code]} for code, label in Oordeel.choices]
     zonder = totaal.afgesloten - sum(r["aantal"] for r in rijen)
@@ -343,6 +357,8 @@ def maand(request, jaar: int, maand: int):
             "tegels": _tegels(overzicht, vorige_figuren, grafieken.maand_kort(*vorige)),
             "categorieen": _verdeling(overzicht.categorie, n.categorie),
             "kanalen": _verdeling(overzicht.kanaal, kanaalnaam),
+            "reacties": _reacties(overzicht.totaal),
+            "reactie_figuur": next(f for f in FIGUREN if f.naam == "reactie_op_tijd"),
             "oordelen": _oordelen(overzicht.totaal),
             "afgesloten": overzicht.totaal.afgesloten,
             "ontvangen": overzicht.totaal.ontvangen,

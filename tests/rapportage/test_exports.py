@@ -163,6 +163,7 @@ def test_xlsx_heeft_echte_getallen_per_blad(oktober, client, directie):
         "Cijfers",
         "Per categorie",
         "Per kanaal",
+        "Eerste reactie",
         "Oordelen",
         "Externe procedures",
         "Trend",

@@ -18,7 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from klachten import services
-from klachten.models import ExterneInstantie, Kanaal, TermijnwijzigingSoort, Uitkomst
+from klachten.models import (
+    ExterneInstantie,
+    Kanaal,
+    Reactietermijn,
+    TermijnEenheid,
+    TermijnwijzigingSoort,
+    Uitkomst,
+)
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import KLANT, Oordeel, Status
 from klanttevredenheid import cijfers as kto
@@ -294,6 +301,7 @@ LEEG = {
     "bevestigd_op_tijd": (None, None, None),
     "statusupdates_op_tijd": (None, None, None),
     "beantwoord_op_tijd": (None, None, None),
+    "reactie_op_tijd": (None, None, None),
     "doorlooptijd_mediaan": (None, None, None),
     "doorlooptijd_p90": (None, None, None),
     "niet_ontvankelijk": (0, 0, 0),
@@ -321,6 +329,8 @@ JANUARI = {
     "statusupdates_op_tijd": (P("50.0"), P("50.0"), None),
     # No answer term ends in January (K1 16 Feb, K2 21 Feb -> 10 Mar, K3 3 Mar).
     "beantwoord_op_tijd": (None, None, None),
+    # Neither label publishes reaction terms here (test_reactietermijnen.py has its own dataset).
+    "reactie_op_tijd": (None, None, None),
     # Lead times: K4 0 days, K3 10 days (20 -> 30 Jan). Even count: (0 + 10) / 2.
     "doorlooptijd_mediaan": (P("5.0"), None, P("5.0")),
     # Nearest rank: ceil(0.9 * 2) = 2nd of [0, 10].
@@ -353,6 +363,7 @@ FEBRUARI = {
     "statusupdates_op_tijd": (P("100.0"), P("100.0"), P("100.0")),
     # A: K1 16 Feb (5 Jan + 42), answered 10 Feb. K2's 21 Feb was extended to 10 Mar: not here.
     "beantwoord_op_tijd": (P("100.0"), P("100.0"), None),
+    "reactie_op_tijd": (None, None, None),
     # A: K5 22 (1 -> 23 Feb), K1 38 (5 Jan -> 12 Feb): (22 + 38) / 2. B: K6 23 (2 -> 25 Feb).
     # Total [22, 23, 38]: the middle one.
     "doorlooptijd_mediaan": (P("23.0"), P("30.0"), P("23.0")),
@@ -393,6 +404,7 @@ MAART = {
     # B: K3 3 Mar (20 Jan + 42; not admissible 30 Jan), K6 16 Mar (2 Feb + 42; answered 10 Feb),
     # K6 30 Mar (reopened 16 Feb + 42; answered 20 Feb): 3/3. Total 4/5.
     "beantwoord_op_tijd": (P("80.0"), P("50.0"), P("100.0")),
+    "reactie_op_tijd": (None, None, None),
     # A: K5 33 (1 Feb -> 6 Mar), K2 62 (10 Jan -> 13 Mar): (33 + 62) / 2. B: K9 0.
     # Total [0, 33, 62]: the middle one.
     "doorlooptijd_mediaan": (P("33.0"), P("47.5"), P("0.0")),
@@ -448,6 +460,7 @@ def test_labelfilter_en_teamleiderselectie(dataset):
         "bevestigd_op_tijd": P("0.0"),  # K7 7 Mar, never sent
         "statusupdates_op_tijd": P("100.0"),  # K5 2 Mar, 18 Mar
         "beantwoord_op_tijd": P("100.0"),  # K3 3 Mar, K5 15 Mar
+        "reactie_op_tijd": None,
         "doorlooptijd_mediaan": P("16.5"),  # (0 + 33) / 2
         "doorlooptijd_p90": 33,
         "niet_ontvankelijk": 0,
@@ -624,6 +637,7 @@ def test_vastgelegde_maand_verandert_niet_en_de_lopende_maand_is_live(
         "bevestigd_op_tijd": P("100.0"),  # gesloten, 13 Jan
         "statusupdates_op_tijd": P("100.0"),  # oud 20 Jan (sent 19 Jan), gesloten 26 Jan
         "beantwoord_op_tijd": P("0.0"),  # oud 21 Jan, unanswered on 1 Feb
+        "reactie_op_tijd": None,  # no reaction terms published
         "doorlooptijd_mediaan": P("0.0"),
         "doorlooptijd_p90": 0,
         "niet_ontvankelijk": 0,
@@ -690,6 +704,10 @@ def test_aantal_queries_groeit_niet_met_klachten_of_afdelingen(time_machine, beh
     kifid = ExterneInstantie.objects.get(code="kifid")
     labels = [standaardlabel(), LabelFactory()]
     categorieen = [CategorieFactory(afdeling=AfdelingFactory()) for _i in range(5)]
+    for label in labels:  # published reaction terms: the first reactions are counted as well
+        Reactietermijn.objects.create(
+            label=label, kanaal=Kanaal.TELEFOON, aantal=1, eenheid=TermijnEenheid.WERKDAGEN
+        )
 
     def klachten(aantal: int, afdelingen: int):
         for i in range(aantal):
@@ -729,9 +747,10 @@ def test_aantal_queries_groeit_niet_met_klachten_of_afdelingen(time_machine, beh
     klachten(17, afdelingen=5)  # 20 complaints in all
     veel, blokken = queries()
     assert len(blokken) == 10  # five afdelingen, two labels
+    assert sum(Figuren(optellen(blokken)).reactie_teller_noemer()) > 0  # reactions counted
 
     assert veel == weinig
-    assert weinig <= 12
+    assert weinig <= 15
 
 
 # mediaan and percentiel_90 on hand examples ------------------------------------------------------
