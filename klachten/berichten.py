@@ -33,6 +33,7 @@ from klachten.models import (
     Gebeurtenis,
     GebeurtenisSoort,
     Klacht,
+    KwetsbaarheidSoort,
     Medewerker,
 )
 from klachten.workflow import INTERNE_BERICHTEN, BerichtSoort
@@ -107,6 +108,47 @@ def bericht_opstellen(
     }
     return tekst_opstellen(
         soort=soort, taal=klacht.taal, label=klacht.label, context=context, eenvoudig=eenvoudig
+    )
+
+
+# The signals after which messages are offered in plain language (B1): low literacy, and a
+# customer under the pressure of debts or of several problems at once (that pressure narrows
+# attention: short sentences and one step at a time help). A medical urgency asks for speed, not
+# for other words.
+EENVOUDIGE_TAAL_BIJ = frozenset(
+    {
+        KwetsbaarheidSoort.LAAGGELETTERDHEID,
+        KwetsbaarheidSoort.BETALINGSPROBLEMEN,
+        KwetsbaarheidSoort.MULTIPROBLEMATIEK,
+    }
+)
+# The handler's choice on a message form (?sjabloon=): the plain-language or the standard text.
+EENVOUDIG, STANDAARD = "eenvoudig", "standaard"
+
+
+@dataclass(frozen=True)
+class EenvoudigeTaal:
+    """How a message form offers the plain-language version of its template."""
+
+    voorgesteld: bool  # a signal of the complaint asks for plain language (EENVOUDIGE_TAAL_BIJ)
+    beschikbaar: bool  # the kind has a plain-language template in the customer's language
+    gebruikt: bool  # the form is pre-filled from it
+
+
+def eenvoudige_taal(
+    *, klacht: Klacht, soort: BerichtSoort | str, keuze: str = ""
+) -> EenvoudigeTaal:
+    """Whether a message form is pre-filled from the plain-language (B1) template: when the
+    complaint carries a signal of EENVOUDIGE_TAAL_BIJ, unless the handler chose the standard text
+    (`keuze`); a handler may also choose it without a signal. Only a template in the customer's
+    own language counts (never a Dutch one for a French customer)."""
+    voorgesteld = klacht.kwetsbaarheidssignalen.filter(soort__in=EENVOUDIGE_TAAL_BIJ).exists()
+    beschikbaar = Berichtsjabloon.objects.filter(
+        soort=soort, taal=klacht.taal, eenvoudige_taal=True
+    ).exists()
+    gekozen = keuze == EENVOUDIG if keuze in (EENVOUDIG, STANDAARD) else voorgesteld
+    return EenvoudigeTaal(
+        voorgesteld=voorgesteld, beschikbaar=beschikbaar, gebruikt=beschikbaar and gekozen
     )
 
 
@@ -357,17 +399,21 @@ def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepRe
 def berichtsjablonen_inrichten(*, using: str = "default") -> int:
     """Create the standard templates that are missing (idempotent; never overwrites edits).
 
-    The defaults live in klachten/berichtsjablonen/<taal>/<soort>.txt: the first line is the
-    subject, the rest (after one empty line) the text.
+    The defaults live in klachten/berichtsjablonen/<taal>/<soort>.txt, their plain-language (B1)
+    versions in <taal>/eenvoudig/<soort>.txt: the first line is the subject, the rest (after one
+    empty line) the text.
     """
     aangemaakt = 0
-    for bestand in sorted(STANDAARDJABLONEN.glob("*/*.txt")):
-        taal, soort = bestand.parent.name, bestand.stem
+    bestanden = [(b, False) for b in STANDAARDJABLONEN.glob("*/*.txt")]
+    bestanden += [(b, True) for b in STANDAARDJABLONEN.glob(f"*/{EENVOUDIG}/*.txt")]
+    for bestand, eenvoudig in sorted(bestanden):
+        taal = (bestand.parent.parent if eenvoudig else bestand.parent).name
+        soort = bestand.stem
         onderwerp, _, tekst = bestand.read_text(encoding="utf-8").partition("\n")
         _jabloon_obj, nieuw = Berichtsjabloon.objects.using(using).get_or_create(
             soort=soort,
             taal=taal,
-            eenvoudige_taal=False,
+            eenvoudige_taal=eenvoudig,
             defaults={"onderwerp": onderwerp.strip(), "tekst": tekst.strip() + "\n"},
         )
         aangemaakt += nieuw
