@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +13,13 @@ from klachten.models import (
     OMSCHRIJVING_MAX,
     Afdeling,
     Categorie,
+    Doorverwijzing,
+    DoorverwijzingUitkomst,
     ExterneInstantie,
     ExterneProcedure,
     Kanaal,
     Klacht,
+    KwetsbaarheidSoort,
     Label,
     Medewerker,
     Oorzaak,
@@ -425,6 +428,96 @@ class LeermomentFormulier(ActieFormulier):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=OMSCHRIJVING_MAX,
     )
+
+
+class KwetsbaarheidFormulier(ActieFormulier):
+    """A sign that the customer is vulnerable; the signals already on the dossier are not
+    offered again."""
+
+    soort = forms.ChoiceField(
+        label=_("Signaal"), choices=KwetsbaarheidSoort.choices, widget=forms.RadioSelect
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=OMSCHRIJVING_MAX,
+        help_text=_(
+            "Alleen wat collega's nodig hebben om de klant goed te helpen. Alleen wie de klacht "
+            "behandelt, ziet het signaal; de klant niet."
+        ),
+    )
+
+    def __init__(self, *args, klacht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if klacht is not None:
+            vastgelegd = set(klacht.kwetsbaarheidssignalen.values_list("soort", flat=True))
+            if nieuw := [(w, n) for w, n in KwetsbaarheidSoort.choices if w not in vastgelegd]:
+                self.fields["soort"].choices = nieuw
+
+
+class KwetsbaarheidIntrekkenFormulier(ActieFormulier):
+    """Withdraw a signal recorded by mistake; lowering the urgency is the handler's own choice."""
+
+    soort = forms.ChoiceField(
+        label=_("Welk signaal trekt u in?"),
+        choices=KwetsbaarheidSoort.choices,
+        widget=forms.RadioSelect,
+    )
+    urgentie_verlagen = forms.BooleanField(
+        label=_("Zet de urgentie terug op normaal"),
+        required=False,
+        help_text=_(
+            "Kan alleen als er geen ander signaal op het dossier staat. Zonder vinkje blijft de "
+            "urgentie hoog."
+        ),
+    )
+
+    def __init__(self, *args, klacht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if klacht is not None:
+            vastgelegd = set(klacht.kwetsbaarheidssignalen.values_list("soort", flat=True))
+            if op_dossier := [(w, n) for w, n in KwetsbaarheidSoort.choices if w in vastgelegd]:
+                self.fields["soort"].choices = op_dossier
+
+
+class DoorverwijzingFormulier(ActieFormulier):
+    """A referral of a vulnerable customer to help outside the insurer, or the outcome of one
+    recorded before."""
+
+    doorverwijzing = forms.ModelChoiceField(
+        label=_("Bestaande doorverwijzing bijwerken"),
+        queryset=Doorverwijzing.objects.none(),
+        required=False,
+        empty_label=_("Nee, een nieuwe doorverwijzing"),
+    )
+    naar = forms.CharField(
+        label=_("Doorverwezen naar"),
+        max_length=200,
+        help_text=_(
+            "Bijvoorbeeld: schuldhulpverlening van de gemeente, het Taalhuis, het wijkteam of "
+            "de huisarts."
+        ),
+    )
+    datum = forms.DateField(
+        label=_("Datum van de doorverwijzing"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    uitkomst = forms.ChoiceField(label=_("Uitkomst"), choices=DoorverwijzingUitkomst.choices)
+    toelichting = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=OMSCHRIJVING_MAX,
+    )
+
+    def __init__(self, *args, klacht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        veld = self.fields["doorverwijzing"]
+        if klacht is not None:
+            veld.queryset = klacht.doorverwijzingen.all()
+        veld.label_from_instance = lambda d: f"{d.naar} ({formats.date_format(d.datum)})"
+        if not veld.queryset.exists():
+            del self.fields["doorverwijzing"]
 
 
 class VerbeterpuntFormulier(forms.Form):

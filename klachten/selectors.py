@@ -5,9 +5,22 @@ import itertools
 from dataclasses import asdict, dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from klachten import rollen, termijnen
@@ -15,8 +28,10 @@ from klachten.models import (
     Bericht,
     BerichtStatus,
     Categorie,
+    Doorverwijzing,
     GebeurtenisSoort,
     Klacht,
+    Kwetsbaarheidssignaal,
     Label,
     Medewerker,
     Statusaantal,
@@ -24,7 +39,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from klachten.workflow import Status
+from klachten.workflow import ACTIES, Status, mag
 
 ALLES, NIETS, EIGEN = "alles", "niets", "eigen"
 
@@ -119,11 +134,17 @@ def _eigen(gebruiker) -> Q:
 def werkvoorraad(gebruiker) -> QuerySet[Klacht]:
     """The work queue: what this user may see, marked own (is_eigen 0) or not (1), unordered
     (werkvoorraad_volgorde reads it in its order)."""
-    return (
+    klachten = (
         klachten_voor(gebruiker)
         .select_related("afdeling", "categorie", "behandelaar", "label")
         .annotate(is_eigen=Case(When(_eigen(gebruiker), then=Value(0)), default=Value(1)))
     )
+    if ziet_kwetsbaarheid(gebruiker):
+        # The discreet marker of a vulnerable customer, only for those who handle complaints.
+        klachten = klachten.annotate(
+            is_kwetsbaar=Exists(Kwetsbaarheidssignaal.objects.filter(klacht=OuterRef("pk")))
+        )
+    return klachten
 
 
 class EigenEerst:
@@ -273,6 +294,40 @@ def volgende_termijn_badge(klacht: Klacht, vandaag: dt.date | None = None) -> Te
     )
 
 
+def ziet_kwetsbaarheid(gebruiker) -> bool:
+    """Whether this user sees the vulnerability signals and referrals of the complaints they may
+    open (klachten_voor): only those who handle complaints, i.e. who may record a signal
+    (klachten.workflow, "kwetsbaarheid_vastleggen"). Not directie, not a system account, never
+    the customer (issue 9: "visible only to staff who handle it"). The API, the customer's
+    status page, messages and exports never read them; the reports only count them."""
+    return gebruiker.is_authenticated and mag(gebruiker, ACTIES["kwetsbaarheid_vastleggen"])
+
+
+@dataclass(frozen=True)
+class Kwetsbaarheid:
+    """The vulnerability signals and referrals of one complaint, oldest first."""
+
+    signalen: list[Kwetsbaarheidssignaal]
+    doorverwijzingen: list[Doorverwijzing]
+
+
+def kwetsbaarheid(klacht: Klacht) -> Kwetsbaarheid:
+    """Read once (two queries) onto the complaint, so the workflow's conditions on it
+    (klacht.kwetsbaarheidssignalen) ask nothing more. Only for users who ziet_kwetsbaarheid."""
+    prefetch_related_objects(
+        [klacht],
+        Prefetch(
+            "kwetsbaarheidssignalen",
+            queryset=Kwetsbaarheidssignaal.objects.select_related("door"),
+        ),
+        Prefetch("doorverwijzingen", queryset=Doorverwijzing.objects.select_related("door")),
+    )
+    return Kwetsbaarheid(
+        signalen=list(klacht.kwetsbaarheidssignalen.all()),
+        doorverwijzingen=list(klacht.doorverwijzingen.all()),
+    )
+
+
 # Fields whose changes the timeline shows from the history (the others have their own events).
 HISTORIE_VELDEN = [
     "klant_naam",
@@ -300,11 +355,15 @@ class TijdlijnItem:
     wijzigingen: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def tijdlijn(klacht: Klacht, *, voor_klant: bool = False) -> list[TijdlijnItem]:
+def tijdlijn(
+    klacht: Klacht, *, voor_klant: bool = False, kwetsbaarheid: Kwetsbaarheid | None = None
+) -> list[TijdlijnItem]:
     """One timeline of the dossier, newest first: events (received, messages in and out, status
     changes, notes, phone contacts, attachments) and field changes from the history.
 
-    For the customer: only the messages to and from them and the received moment.
+    For the customer: only the messages to and from them and the received moment. The
+    vulnerability signals and referrals only when given (`kwetsbaarheid`: read for a user who
+    ziet_kwetsbaarheid); they have no events of their own, so no other reader can meet them.
     """
     gebeurtenissen = (
         klacht.gebeurtenissen.select_related("door", "bericht")
@@ -346,7 +405,37 @@ def tijdlijn(klacht: Klacht, *, voor_klant: bool = False) -> list[TijdlijnItem]:
         )
     if not voor_klant:
         items.extend(_veldwijzigingen(klacht))
+    if kwetsbaarheid is not None and not voor_klant:
+        items.extend(_kwetsbaarheidsitems(kwetsbaarheid))
     items.sort(key=lambda i: i.op, reverse=True)
+    return items
+
+
+def _kwetsbaarheidsitems(kwetsbaarheid: Kwetsbaarheid) -> list[TijdlijnItem]:
+    items = [
+        TijdlijnItem(
+            op=signaal.op,
+            soort="kwetsbaarheid",
+            titel=_("Signaal kwetsbare klant: %(soort)s") % {"soort": signaal.get_soort_display()},
+            tekst=signaal.toelichting,
+            door=str(signaal.door),
+        )
+        for signaal in kwetsbaarheid.signalen
+    ]
+    for verwijzing in kwetsbaarheid.doorverwijzingen:
+        regel = _("Doorverwezen op %(datum)s. Uitkomst: %(uitkomst)s.") % {
+            "datum": formats.date_format(verwijzing.datum, "j F Y"),
+            "uitkomst": verwijzing.get_uitkomst_display(),
+        }
+        items.append(
+            TijdlijnItem(
+                op=verwijzing.created_at,
+                soort="doorverwijzing",
+                titel=_("Doorverwijzing naar %(naar)s") % {"naar": verwijzing.naar},
+                tekst="\n".join(t for t in (regel, verwijzing.toelichting) if t),
+                door=str(verwijzing.door),
+            )
+        )
     return items
 
 

@@ -27,6 +27,8 @@ from klachten.models import (
     Afdeling,
     Bijlage,
     Categorie,
+    Doorverwijzing,
+    DoorverwijzingUitkomst,
     ExterneInstantie,
     ExterneProcedure,
     Gebeurtenis,
@@ -35,6 +37,8 @@ from klachten.models import (
     InzageSoort,
     Kanaal,
     Klacht,
+    KwetsbaarheidSoort,
+    Kwetsbaarheidssignaal,
     Label,
     Leermoment,
     Medewerker,
@@ -914,6 +918,109 @@ def verbeterpunt_bijwerken(
         punt._history_user = door
         punt.save()
     return punt
+
+
+def kwetsbaarheid_vastleggen(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    soort: KwetsbaarheidSoort | str,
+    toelichting: str = "",
+    versie: int | None = None,
+) -> Kwetsbaarheidssignaal:
+    """Record a sign that the customer is vulnerable: payment problems or debts, low literacy,
+    several problems at once, a medical urgency (Keurmerk Klantgericht Verzekeren: extra care
+    for vulnerable customers). Only the staff who handle the complaint see it
+    (klachten.selectors.ziet_kwetsbaarheid); never the customer, the API or a report but as a
+    count.
+
+    Triage (DESIGN.md section 4: "urgency hoog, e.g. a vulnerable customer or a medical
+    urgency"): the complaint's urgentie becomes hoog. Messages to the customer are then offered
+    in plain language where a template exists (klachten.berichten.EENVOUDIGE_TAAL_BIJ).
+    """
+    with _actie(klacht=klacht, naam="kwetsbaarheid_vastleggen", door=door, versie=versie) as (
+        k,
+        _a,
+    ):
+        if k.kwetsbaarheidssignalen.filter(soort=soort).exists():
+            raise ValidationError({"soort": _("Dit signaal staat al op het dossier.")})
+        signaal = Kwetsbaarheidssignaal.objects.create(
+            klacht=k, soort=soort, toelichting=toelichting.strip(), door=door, op=timezone.now()
+        )
+        k.urgentie = Urgentie.HOOG
+    return signaal
+
+
+def kwetsbaarheid_intrekken(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    soort: KwetsbaarheidSoort | str,
+    urgentie_verlagen: bool = False,
+    versie: int | None = None,
+) -> Klacht:
+    """Withdraw a vulnerability signal recorded by mistake: wrong personal data is removed, not
+    kept as history (AVG article 16, rectification).
+
+    The urgentie is never lowered silently: it may have been hoog for another reason (a medical
+    urgency at intake). It stays hoog unless the handler asks to lower it, which can only when
+    no other signal remains (DESIGN.md section 4, triage).
+    """
+    with _actie(klacht=klacht, naam="kwetsbaarheid_intrekken", door=door, versie=versie) as (
+        k,
+        _a,
+    ):
+        verwijderd, _per_model = k.kwetsbaarheidssignalen.filter(soort=soort).delete()
+        if not verwijderd:
+            raise ValidationError({"soort": _("Dit signaal staat niet op het dossier.")})
+        if urgentie_verlagen:
+            if k.kwetsbaarheidssignalen.exists():
+                raise ValidationError(
+                    {
+                        "urgentie_verlagen": _(
+                            "Er staan nog andere signalen op het dossier: de urgentie blijft hoog."
+                        )
+                    }
+                )
+            k.urgentie = Urgentie.NORMAAL
+    return k
+
+
+def doorverwijzing_vastleggen(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    naar: str,
+    datum: dt.date,
+    uitkomst: DoorverwijzingUitkomst | str = DoorverwijzingUitkomst.LOPEND,
+    toelichting: str = "",
+    doorverwijzing: Doorverwijzing | None = None,
+) -> Doorverwijzing:
+    """Record that a vulnerable customer was referred to help outside the insurer (e.g. the
+    municipality's debt counselling), with its date; or, given `doorverwijzing`, update an
+    earlier one, usually with its outcome (Keurmerk Klantgericht Verzekeren: a vulnerable
+    customer is helped on, and whether that worked is followed up). Seen like the signals: only
+    by the staff who handle the complaint."""
+    errors = {}
+    if not naar.strip():
+        errors["naar"] = _("Vul in naar wie of welke organisatie de klant is doorverwezen.")
+    if datum > timezone.localdate():
+        errors["datum"] = _("De datum van de doorverwijzing kan niet in de toekomst liggen.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
+        actie_controleren("doorverwijzing_vastleggen", k, door)
+        if doorverwijzing is None:
+            doorverwijzing = Doorverwijzing(klacht=k, door=door)
+        else:
+            doorverwijzing = k.doorverwijzingen.select_for_update().get(pk=doorverwijzing.pk)
+        doorverwijzing.naar = naar.strip()
+        doorverwijzing.datum = datum
+        doorverwijzing.uitkomst = uitkomst
+        doorverwijzing.toelichting = toelichting.strip()
+        doorverwijzing.save()
+    return doorverwijzing
 
 
 def inzage_vastleggen(

@@ -134,6 +134,14 @@ def _nog_geen_heroverweging(klacht: Klacht, actor) -> str | None:
     return None
 
 
+def _met_kwetsbaarheidssignaal(klacht: Klacht, actor) -> str | None:
+    if reden := _niet_geanonimiseerd(klacht, actor):
+        return reden
+    if not klacht.kwetsbaarheidssignalen.exists():
+        return _("Er staat geen signaal van een kwetsbare klant op dit dossier.")
+    return None
+
+
 @dataclass(frozen=True)
 class Actie:
     naam: str
@@ -304,6 +312,39 @@ ACTIES: dict[str, Actie] = _acties(
     # 8. Verbetering
     Actie("leermoment_toevoegen", _("Leermoment toevoegen"), ALLE, None, BEHANDELAARS | PARTNERS),
     Actie("verbeterpunt_toevoegen", _("Verbeterpunt toevoegen"), ALLE, None, BEHANDELAARS),
+    # Kwetsbare klant (Keurmerk Klantgericht Verzekeren; the triage of DESIGN.md section 4): seen
+    # and recorded only by those who handle the complaint (klachten.selectors.ziet_kwetsbaarheid).
+    Actie(
+        "kwetsbaarheid_vastleggen",
+        _("Signaal kwetsbare klant vastleggen"),
+        ALLE,
+        None,
+        BEHANDELAARS,
+        voorwaarde=_niet_geanonimiseerd,
+    ),
+    Actie(
+        "kwetsbaarheid_intrekken",
+        _("Signaal kwetsbare klant intrekken"),
+        ALLE,
+        None,
+        BEHANDELAARS,
+        voorwaarde=_met_kwetsbaarheidssignaal,
+    ),
+    Actie(
+        "doorverwijzing_vastleggen",
+        _("Doorverwijzing vastleggen"),
+        ALLE,
+        None,
+        BEHANDELAARS,
+        voorwaarde=_niet_geanonimiseerd,
+    ),
+)
+
+# The actions about a vulnerable customer: the dossier offers them beside the signals.
+KWETSBARE_KLANT = (
+    "kwetsbaarheid_vastleggen",
+    "kwetsbaarheid_intrekken",
+    "doorverwijzing_vastleggen",
 )
 
 

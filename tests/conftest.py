@@ -19,11 +19,15 @@ from klachten.forms import OPEN_PLEK
 from klachten.models import (
     Bericht,
     Categorie,
+    Doorverwijzing,
+    DoorverwijzingUitkomst,
     ExterneInstantie,
     ExterneProcedure,
     Gebeurtenis,
     Kanaal,
     Klacht,
+    KwetsbaarheidSoort,
+    Kwetsbaarheidssignaal,
     Leermoment,
     Termijnwijziging,
     TermijnwijzigingSoort,
@@ -279,6 +283,20 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
             "eigenaar": behandelaar,
             "streefdatum": dt.date(2030, 1, 1),
         },
+        "kwetsbaarheid_vastleggen": {
+            "soort": KwetsbaarheidSoort.LAAGGELETTERDHEID,
+            "toelichting": "Leest slecht; liever bellen.",
+        },
+        "kwetsbaarheid_intrekken": {
+            "soort": KwetsbaarheidSoort.LAAGGELETTERDHEID,
+            "urgentie_verlagen": False,
+        },
+        "doorverwijzing_vastleggen": {
+            "naar": "Schuldhulpverlening van de gemeente",
+            "datum": dt.date(2025, 1, 6),
+            "uitkomst": DoorverwijzingUitkomst.LOPEND,
+            "toelichting": "",
+        },
     }[naam]
 
 
@@ -296,6 +314,12 @@ def stand(klacht: Klacht) -> dict:
         "externe_procedures": ExterneProcedure.objects.count(),
         "leermomenten": Leermoment.objects.count(),
         "verbeterpunten": Verbeterpunt.objects.count(),
+        "kwetsbaarheidssignalen": list(
+            Kwetsbaarheidssignaal.objects.values_list("klacht", "soort", "toelichting")
+        ),
+        "doorverwijzingen": list(
+            Doorverwijzing.objects.values_list("naar", "datum", "uitkomst", "toelichting")
+        ),
         "termijnen": (
             klacht.antwoord_uiterlijk_datum,
             klacht.statusupdate_uiterlijk_datum,

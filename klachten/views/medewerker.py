@@ -20,10 +20,13 @@ from klachten.filters import WerkvoorraadFilter
 from klachten.forms import (
     AntwoordFormulier,
     BerichtFormulier,
+    DoorverwijzingFormulier,
     ExterneProcedureFormulier,
     HeroverwegingAntwoordFormulier,
     KlachtRegistratieFormulier,
     KlantberichtFormulier,
+    KwetsbaarheidFormulier,
+    KwetsbaarheidIntrekkenFormulier,
     LeermomentFormulier,
     OntvankelijkFormulier,
     RedenFormulier,
@@ -37,10 +40,17 @@ from klachten.forms import (
     fouten_toevoegen,
 )
 from klachten.middleware import client_ip
-from klachten.models import Bijlage, InzageSoort, Klacht, TermijnwijzigingSoort
+from klachten.models import (
+    Bijlage,
+    InzageSoort,
+    Klacht,
+    KwetsbaarheidSoort,
+    TermijnwijzigingSoort,
+)
 from klachten.paginering import BekendAantalPaginator
 from klachten.workflow import (
     ACTIES,
+    KWETSBARE_KLANT,
     GewijzigdIntussen,
     Status,
     WorkflowFout,
@@ -193,19 +203,29 @@ def klacht_dossier(request, dossiernummer):
         soort=InzageSoort.DOSSIER,
         ip_adres=client_ip(request),
     )
+    # A vulnerable customer's signals, for those who handle the complaint; read before the
+    # actions, whose conditions look at them.
+    kwetsbaarheid = (
+        selectors.kwetsbaarheid(klacht) if selectors.ziet_kwetsbaarheid(request.user) else None
+    )
     acties = toegestane_acties(klacht, request.user)
     return render(
         request,
         "klachten/klacht_dossier.html",
         {
             "klacht": klacht,
-            "tijdlijn": selectors.tijdlijn(klacht),
+            "tijdlijn": selectors.tijdlijn(klacht, kwetsbaarheid=kwetsbaarheid),
             "termijnen": selectors.termijn_badges(klacht),
             "acties": acties,
             # The buttons in two rows: steps of the procedure (a state change or a message to
             # the customer) and things to record on the dossier.
             "acties_procedure": [a for a in acties if a.naar or a.bericht],
-            "acties_vastleggen": [a for a in acties if not (a.naar or a.bericht)],
+            "acties_vastleggen": [
+                a for a in acties if not (a.naar or a.bericht) and a.naam not in KWETSBARE_KLANT
+            ],
+            # Offered beside the signals (klachten/_kwetsbare_klant.html).
+            "kwetsbaarheid": kwetsbaarheid,
+            "acties_kwetsbaarheid": {a.naam: a for a in acties if a.naam in KWETSBARE_KLANT},
             "externe_procedures": klacht.externe_procedures.select_related("instantie"),
             "mag_procedure_bijwerken": any(
                 a.naam == "externe_procedure_vastleggen" for a in acties
@@ -348,22 +368,41 @@ SCHERMEN: dict[str, ActieScherm] = {
         _zonder(services.verbeterpunt_toevoegen),
         gettext_lazy("Het verbeterpunt is vastgelegd."),
     ),
+    "kwetsbaarheid_vastleggen": ActieScherm(
+        KwetsbaarheidFormulier,
+        _met_versie(services.kwetsbaarheid_vastleggen),
+        gettext_lazy("Het signaal is vastgelegd; de urgentie is hoog."),
+    ),
+    "kwetsbaarheid_intrekken": ActieScherm(
+        KwetsbaarheidIntrekkenFormulier,
+        _met_versie(services.kwetsbaarheid_intrekken),
+        gettext_lazy("Het signaal is ingetrokken."),
+    ),
+    "doorverwijzing_vastleggen": ActieScherm(
+        DoorverwijzingFormulier,
+        _zonder(services.doorverwijzing_vastleggen),
+        gettext_lazy("De doorverwijzing is vastgelegd."),
+    ),
 }
 
 
-def _begintekst(klacht: Klacht, naam: str, query=None) -> dict:
-    """The form's initial values: the version, and for a message the template's text."""
+def _query_id(query, sleutel: str) -> int | None:
+    """An id from the address (?procedure=<id>, the "bijwerken" links); anything but an id, e.g.
+    a hand-edited address, is ignored rather than put in a query."""
+    waarde = (query or {}).get(sleutel, "")
+    if waarde.isascii() and waarde.isdigit() and len(waarde) <= 18:
+        return int(waarde)
+    return None
+
+
+def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = False) -> dict:
+    """The form's initial values: the version, and for a message the template's text (its
+    plain-language version when `eenvoudig`)."""
     initial = {"versie": klacht.versie}
-    # ?procedure=<id> (the "bijwerken" link) pre-fills a recorded procedure; anything but an id,
-    # e.g. a hand-edited address, is ignored rather than put in a query.
-    procedure_id = (query or {}).get("procedure", "")
-    if (
-        naam == "externe_procedure_vastleggen"
-        and procedure_id.isascii()
-        and procedure_id.isdigit()
-        and len(procedure_id) <= 18
-    ):
-        procedure = klacht.externe_procedures.filter(pk=int(procedure_id)).first()
+    # ?procedure=<id> (the "bijwerken" link) pre-fills a recorded procedure.
+    procedure_id = _query_id(query, "procedure")
+    if naam == "externe_procedure_vastleggen" and procedure_id is not None:
+        procedure = klacht.externe_procedures.filter(pk=procedure_id).first()
         if procedure is not None:
             initial.update(
                 procedure=procedure.pk,
@@ -379,7 +418,9 @@ def _begintekst(klacht: Klacht, naam: str, query=None) -> dict:
         if naam in ("antwoord_sturen", "heroverweging_beantwoorden"):
             escalatie = services.escalatie_tekst(klacht, timezone.now())
             extra["escalatie"] = escalatie if naam == "heroverweging_beantwoorden" else ""
-        onderwerp, tekst = berichten.bericht_opstellen(klacht=klacht, soort=actie.bericht, **extra)
+        onderwerp, tekst = berichten.bericht_opstellen(
+            klacht=klacht, soort=actie.bericht, eenvoudig=eenvoudig, **extra
+        )
         initial.update(onderwerp=onderwerp, tekst=tekst)
     if naam == "toewijzen":
         # During a heroverweging the form assigns the second line, not the refused first one.
@@ -389,11 +430,38 @@ def _begintekst(klacht: Klacht, naam: str, query=None) -> dict:
             else klacht.behandelaar_id
         )
         initial.update(afdeling=klacht.afdeling_id, behandelaar=behandelaar)
+    if naam == "doorverwijzing_vastleggen":
+        # ?doorverwijzing=<id> (its "uitkomst bijwerken" link) pre-fills a recorded referral.
+        verwijzing_id = _query_id(query, "doorverwijzing")
+        verwijzing = (
+            klacht.doorverwijzingen.filter(pk=verwijzing_id).first() if verwijzing_id else None
+        )
+        if verwijzing is not None:
+            initial.update(
+                doorverwijzing=verwijzing.pk,
+                naar=verwijzing.naar,
+                datum=verwijzing.datum,
+                uitkomst=verwijzing.uitkomst,
+                toelichting=verwijzing.toelichting,
+            )
+        else:
+            initial["datum"] = timezone.localdate()
+    if (
+        naam == "kwetsbaarheid_intrekken"
+        and (query or {}).get("soort") in KwetsbaarheidSoort.values
+    ):
+        initial["soort"] = query["soort"]
     return initial
 
 
 def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Form:
-    if scherm.formulier in (ToewijzenFormulier, ExterneProcedureFormulier):
+    if scherm.formulier in (
+        ToewijzenFormulier,
+        ExterneProcedureFormulier,
+        KwetsbaarheidFormulier,
+        KwetsbaarheidIntrekkenFormulier,
+        DoorverwijzingFormulier,
+    ):
         kwargs["klacht"] = klacht
     return scherm.formulier(*args, **kwargs)
 
@@ -408,6 +476,7 @@ def klacht_actie(request, dossiernummer, actie):
     klacht = _klacht_van(request, dossiernummer)
     scherm = SCHERMEN[actie]
     status = 200
+    eenvoudige_taal = None
     if request.method == "POST":
         form = _formulier(scherm, klacht, request.POST, request.FILES)
         if form.is_valid():
@@ -432,11 +501,27 @@ def klacht_actie(request, dossiernummer, actie):
         if reden is not None:
             messages.error(request, reden)
             return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
-        form = _formulier(scherm, klacht, initial=_begintekst(klacht, actie, request.GET))
+        if ACTIES[actie].bericht is not None:
+            eenvoudige_taal = berichten.eenvoudige_taal(
+                klacht=klacht,
+                soort=ACTIES[actie].bericht,
+                keuze=request.GET.get("sjabloon", ""),
+            )
+        begin = _begintekst(
+            klacht, actie, request.GET, eenvoudig=bool(eenvoudige_taal and eenvoudige_taal.gebruikt)
+        )
+        form = _formulier(scherm, klacht, initial=begin)
     return render(
         request,
         "klachten/klacht_actie.html",
-        {"klacht": klacht, "form": form, "actie": ACTIES[actie]},
+        {
+            "klacht": klacht,
+            "form": form,
+            "actie": ACTIES[actie],
+            # A message form offers the plain-language (B1) template (klachten.berichten).
+            "eenvoudige_taal": eenvoudige_taal,
+            "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
+        },
         status=status,
     )
 

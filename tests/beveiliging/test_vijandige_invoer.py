@@ -31,6 +31,7 @@ from klachten import berichten
 from klachten.forms import (
     AntwoordFormulier,
     BerichtFormulier,
+    DoorverwijzingFormulier,
     ExterneProcedureFormulier,
     HeroverwegingAntwoordFormulier,
     HeroverwegingVragenFormulier,
@@ -38,6 +39,7 @@ from klachten.forms import (
     KlachtRegistratieFormulier,
     KlantberichtFormulier,
     KlantInformatieFormulier,
+    KwetsbaarheidFormulier,
     LeermomentFormulier,
     LinkKwijtFormulier,
     OntvankelijkFormulier,
@@ -51,11 +53,15 @@ from klachten.models import (
     Bericht,
     BerichtStatus,
     Bijlage,
+    Doorverwijzing,
+    DoorverwijzingUitkomst,
     ExterneInstantie,
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
     Klacht,
+    KwetsbaarheidSoort,
+    Kwetsbaarheidssignaal,
     Leermoment,
     Medewerker,
     Termijnwijziging,
@@ -567,6 +573,30 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
             extra=lambda o, k: {"eigenaar": o.behandelaar.pk, "streefdatum": "2030-01-01"},
         ),
     ),
+    "kwetsbaarheid_vastleggen": Scherm(
+        KwetsbaarheidFormulier,
+        _actie(
+            "kwetsbaarheid_vastleggen",
+            Status.IN_ONDERZOEK,
+            lambda: {"toelichting": Kwetsbaarheidssignaal.objects.latest("pk").toelichting},
+            extra=lambda o, k: {"soort": KwetsbaarheidSoort.LAAGGELETTERDHEID},
+        ),
+    ),
+    "doorverwijzing_vastleggen": Scherm(
+        DoorverwijzingFormulier,
+        _actie(
+            "doorverwijzing_vastleggen",
+            Status.IN_ONDERZOEK,
+            lambda: {
+                veld: getattr(Doorverwijzing.objects.latest("pk"), veld)
+                for veld in ("naar", "toelichting")
+            },
+            extra=lambda o, k: {
+                "datum": "2026-01-05",
+                "uitkomst": DoorverwijzingUitkomst.LOPEND,
+            },
+        ),
+    ),
 }
 
 FORMULIEREN: dict[str, Scherm] = {
@@ -628,6 +658,8 @@ def stand() -> tuple:
         Leermoment.objects.count(),
         Termijnwijziging.objects.count(),
         ExterneProcedure.objects.count(),
+        Kwetsbaarheidssignaal.objects.count(),
+        Doorverwijzing.objects.count(),
         Respons.objects.count(),
         list(Opvolging.objects.values_list("notitie", flat=True)),
         list(Dossierreview.objects.values_list("opmerkingen", flat=True)),

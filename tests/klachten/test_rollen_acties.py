@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from klachten import rollen, selectors, services
-from klachten.models import Kanaal, Klacht
+from klachten.models import Kanaal, Klacht, KwetsbaarheidSoort
 from klachten.workflow import (
     ACTIES,
     KLANT,
@@ -50,6 +50,9 @@ VANUIT = {
     "heropenen": Status.AFGESLOTEN,
     "leermoment_toevoegen": Status.AFGESLOTEN,
     "verbeterpunt_toevoegen": Status.AFGESLOTEN,
+    "kwetsbaarheid_vastleggen": Status.IN_ONDERZOEK,
+    "kwetsbaarheid_intrekken": Status.IN_ONDERZOEK,
+    "doorverwijzing_vastleggen": Status.AFGESLOTEN,
 }
 ACTIES_OP_KLACHT = sorted(VANUIT)
 # Only a partnerbehandelaar hands a complaint back; the insurer's own staff assign.
@@ -107,6 +110,10 @@ def test_behandelaar_teamleider_en_beheerder_mogen_elke_actie(
 ):
     gebruiker = MedewerkerFactory(rollen=[rol], afdelingen=[afdeling_a])
     klacht = klacht_in_status(VANUIT[naam], door=opzetter, categorie=categorie)
+    if naam == "kwetsbaarheid_intrekken":  # a signal to withdraw
+        services.kwetsbaarheid_vastleggen(
+            klacht=klacht, door=opzetter, soort=KwetsbaarheidSoort.LAAGGELETTERDHEID
+        )
     voor = stand(klacht)
 
     klacht = via_pagina.doe(naam, klacht, gebruiker, **geldige_gegevens(naam, klacht, behandelaar))
