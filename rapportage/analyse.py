@@ -1,6 +1,7 @@
 """The halfjaarlijkse klachtanalyse (DESIGN.md section 7): what complaints were about and why,
-the lessons and improvement actions with their state, and the outcomes of external procedures,
-for the working group that writes its conclusions. Everything aggregates in the database."""
+the lessons and improvement actions with their state, the outcomes of external procedures, and
+the vulnerable customers (counts only), for the working group that writes its conclusions.
+Everything aggregates in the database."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from klachten.models import (
+    Doorverwijzing,
+    DoorverwijzingUitkomst,
     ExterneProcedure,
     Klacht,
+    KwetsbaarheidSoort,
+    Kwetsbaarheidssignaal,
     Leermoment,
     Uitkomst,
     Verbeterpunt,
@@ -62,6 +67,65 @@ class Analyse:
     te_laat: int  # improvement actions past their target date and not done
     extern: list[tuple[str, str, int]]  # (instantie, uitkomst, decided in the half-year)
     extern_zaken: QuerySet[ExterneProcedure]
+    # Vulnerable customers, anonymous: counts only (see kwetsbaarheid_tellen).
+    kwetsbare_klachten: Rij
+    signalen: list[Rij]
+    doorverwijzingen: list[Rij]
+
+
+def _per_keuze(rijen: QuerySet, veld: str, keuzes, nu: Q) -> list[Rij]:
+    """One row per choice (all of them, also at 0), in the choices' order: counted in the
+    half-year (`nu`) and in the half-year before (the rest of `rijen`)."""
+    tellingen = {
+        r[veld]: r
+        for r in rijen.values(veld)
+        .annotate(nu=Count("pk", filter=nu), toen=Count("pk", filter=~nu))
+        .order_by()
+    }
+    return [
+        Rij(
+            naam=str(naam),
+            aantal=tellingen.get(waarde, {}).get("nu", 0),
+            vorige=tellingen.get(waarde, {}).get("toen", 0),
+        )
+        for waarde, naam in keuzes
+    ]
+
+
+def kwetsbaarheid_tellen(
+    klachten: QuerySet[Klacht], van: dt.datetime, tot: dt.datetime, vorig_van: dt.datetime
+) -> tuple[Rij, list[Rij], list[Rij]]:
+    """The vulnerable customers of the half-year [van, tot) against the one before [vorig_van,
+    van) (Keurmerk Klantgericht Verzekeren; issue 9), as counts only: no dossiernummer, name or
+    text leaves here.
+
+    - kwetsbare klachten: complaints with at least one signal recorded in the half-year;
+    - signalen: signals recorded in the half-year (their moment of recording), per kind; a
+      signal withdrawn as a mistake is gone and counts nowhere;
+    - doorverwijzingen: referrals whose date lies in the half-year, per outcome as recorded now.
+    """
+    signalen = Kwetsbaarheidssignaal.objects.filter(
+        klacht__in=klachten, op__gte=vorig_van, op__lt=tot
+    )
+    in_helft = Q(op__gte=van)
+    klachten_met_signaal = signalen.aggregate(
+        nu=Count("klacht", distinct=True, filter=in_helft),
+        toen=Count("klacht", distinct=True, filter=~in_helft),
+    )
+    verwijzingen = Doorverwijzing.objects.filter(
+        klacht__in=klachten, datum__gte=vorig_van.date(), datum__lt=tot.date()
+    )
+    return (
+        Rij(
+            naam=gettext("Klachten met een signaal"),
+            aantal=klachten_met_signaal["nu"],
+            vorige=klachten_met_signaal["toen"],
+        ),
+        _per_keuze(signalen, "soort", KwetsbaarheidSoort.choices, in_helft),
+        _per_keuze(
+            verwijzingen, "uitkomst", DoorverwijzingUitkomst.choices, Q(datum__gte=van.date())
+        ),
+    )
 
 
 def _klachten(selectie: Selectie) -> QuerySet[Klacht]:
@@ -122,6 +186,9 @@ def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> A
         beslist_datum__gte=van.date(),
         beslist_datum__lt=tot.date(),
     ).exclude(uitkomst=Uitkomst.LOPEND)
+    kwetsbare_klachten, signalen, doorverwijzingen = kwetsbaarheid_tellen(
+        klachten, van, tot, vorig_van
+    )
     return Analyse(
         jaar=jaar,
         helft=helft,
@@ -144,4 +211,7 @@ def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> A
             .order_by("instantie__naam", "uitkomst")
         ],
         extern_zaken=beslist.select_related("instantie", "klacht").order_by("beslist_datum"),
+        kwetsbare_klachten=kwetsbare_klachten,
+        signalen=signalen,
+        doorverwijzingen=doorverwijzingen,
     )
