@@ -46,10 +46,12 @@ from klachten.models import (
     Bericht,
     BerichtStatus,
     Categorie,
+    DoorverwijzingUitkomst,
     ExterneInstantie,
     Gebeurtenis,
     Kanaal,
     Klacht,
+    KwetsbaarheidSoort,
     Label,
     Medewerker,
     Oorzaak,
@@ -61,7 +63,7 @@ from klachten.models import (
     Urgentie,
     VerbeterpuntStatus,
 )
-from klachten.workflow import KLANT, BerichtSoort, Oordeel, Status
+from klachten.workflow import KLANT, BerichtSoort, Oordeel, Status, weigering
 
 DEMO_WACHTWOORD = "demo"
 
@@ -1266,6 +1268,93 @@ def opvolging_trekken(
 # --- the usual life of a complaint, drawn at random ----------------------------------------------
 
 
+# Kwetsbare klanten (issue 9): what the handler notes with a signal, and where such a customer is
+# referred to (none for a medical urgency: that is handled here, faster).
+KWETSBAAR = {
+    KwetsbaarheidSoort.BETALINGSPROBLEMEN: (
+        [
+            "De klant kan de premie al twee maanden niet betalen en heeft meer schulden.",
+            "De klant heeft een betalingsachterstand en is bang voor de incasso.",
+        ],
+        ["Schuldhulpverlening van de gemeente", "Geldloket van de gemeente"],
+    ),
+    KwetsbaarheidSoort.LAAGGELETTERDHEID: (
+        [
+            "Lezen gaat moeilijk; de klant wil liever gebeld worden.",
+            "De dochter belde namens de klant, die onze brieven niet goed kan lezen.",
+        ],
+        ["Taalhuis in de bibliotheek"],
+    ),
+    KwetsbaarheidSoort.MULTIPROBLEMATIEK: (
+        ["De klant is net gescheiden, ziek thuis en heeft geldzorgen."],
+        ["Wijkteam van de gemeente", "Algemeen maatschappelijk werk"],
+    ),
+    KwetsbaarheidSoort.MEDISCHE_URGENTIE: (
+        ["De behandeling staat over twee weken gepland; de klant wacht nog op de machtiging."],
+        [],
+    ),
+}
+VERWIJZING_UITKOMSTEN = {
+    DoorverwijzingUitkomst.GEHOLPEN: 5,
+    DoorverwijzingUitkomst.NIET_GEHOLPEN: 1,
+    DoorverwijzingUitkomst.AFGESLAGEN: 2,
+    DoorverwijzingUitkomst.ONBEKEND: 1,
+}
+
+
+def kwetsbare_klant_plannen(b: Draaiboek, rng: random.Random) -> None:
+    """About one complaint in twenty is from a vulnerable customer: the first handler records a
+    signal in the first days (the urgency goes up), and refers the customer on a week later; the
+    outcome follows some weeks after. Drawn from `rng` (a seed of its own), so the other dossiers
+    stay as they were. A step the workflow does not allow then (the complaint was closed as not
+    admissible) is left out."""
+    if rng.random() >= 1 / 20:
+        return
+    premie = b.dossier.categorie.afdeling.code == "premie-incasso"
+    soort = KwetsbaarheidSoort.BETALINGSPROBLEMEN if premie else rng.choice(list(KWETSBAAR))
+    toelichtingen, instanties = KWETSBAAR[soort]
+    door = b.dossier.eerste
+    dag = rng.randint(1, 3)
+
+    def mag(naam: str, klacht: Klacht) -> bool:
+        return weigering(naam, klacht, door) is None
+
+    toelichting = rng.choice(toelichtingen)
+
+    def vastleggen(klacht: Klacht) -> None:
+        if mag("kwetsbaarheid_vastleggen", klacht):
+            services.kwetsbaarheid_vastleggen(
+                klacht=klacht, door=door, soort=soort, toelichting=toelichting
+            )
+
+    b.stap(dag, vastleggen)
+    if not instanties:
+        return
+    naar, uitkomst = rng.choice(instanties), kiezen(rng, VERWIJZING_UITKOMSTEN)
+    verwezen, uitkomst_dag = dag + rng.randint(4, 9), dag + rng.randint(25, 50)
+
+    def verwijzen(klacht: Klacht) -> None:
+        if mag("doorverwijzing_vastleggen", klacht):
+            b.gedeeld["doorverwijzing"] = services.doorverwijzing_vastleggen(
+                klacht=klacht, door=door, naar=naar, datum=termijnen.lokale_datum(timezone.now())
+            )
+
+    def uitkomst_vastleggen(klacht: Klacht) -> None:
+        verwijzing = b.gedeeld.get("doorverwijzing")
+        if verwijzing is not None and mag("doorverwijzing_vastleggen", klacht):
+            services.doorverwijzing_vastleggen(
+                klacht=klacht,
+                door=door,
+                doorverwijzing=verwijzing,
+                naar=verwijzing.naar,
+                datum=verwijzing.datum,
+                uitkomst=uitkomst,
+            )
+
+    b.stap(verwezen, verwijzen)
+    b.stap(uitkomst_dag, uitkomst_vastleggen)
+
+
 def gewoon_verloop(b: Draaiboek) -> None:
     """Assigned, acknowledged, admissible, investigated with statusupdates every two to three
     weeks, answered within the term (or an extended one), closed; now and then not admissible,
@@ -1945,6 +2034,7 @@ class Command(BaseCommand):
             vandaag=termijnen.lokale_datum(self.nu),
         )
         (vast.verloop if vast else gewoon_verloop)(boek)
+        kwetsbare_klant_plannen(boek, random.Random(opzet.seed + 15))
         return self.afspelen(klacht, boek)
 
     def afspelen(self, klacht: Klacht, boek: Draaiboek) -> Klacht:
