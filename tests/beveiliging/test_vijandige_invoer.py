@@ -27,7 +27,7 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils import timezone
 
-from klachten import berichten
+from klachten import berichten, rollen, services
 from klachten.forms import (
     AntwoordFormulier,
     BerichtFormulier,
@@ -46,6 +46,7 @@ from klachten.forms import (
     RedenFormulier,
     TekstFormulier,
     TermijnFormulier,
+    TeruggevenFormulier,
     VerbeterpuntActieFormulier,
     VerbeterpuntFormulier,
 )
@@ -90,7 +91,12 @@ from tests.beveiliging.vijandig import (
     veilig_getoond,
     weigeren,
 )
-from tests.factories import klacht_in_status, pdf_bestand, verzonden_uitnodiging
+from tests.factories import (
+    MedewerkerFactory,
+    klacht_in_status,
+    pdf_bestand,
+    verzonden_uitnodiging,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +145,7 @@ class Omgeving:
     collega: Medewerker
     teamleider: Medewerker
     directie: Medewerker
+    partner: Medewerker
 
 
 Pagina = tuple[Medewerker | None, str]  # who looks (None: the customer), at which address
@@ -396,9 +403,10 @@ def _actie(
     klant_ziet: bool = False,
     paginas: Callable[[Omgeving, Klacht, str], list[Pagina]] | None = None,
     in_mail: str | None = None,
+    voorbereiden: Callable[[Omgeving, Klacht], Klacht] = lambda o, k: k,
 ) -> Callable[[Omgeving], Situatie]:
     def opzetten(o: Omgeving) -> Situatie:
-        klacht = _klacht(o, status)
+        klacht = voorbereiden(o, _klacht(o, status))
         url = reverse("klachten:actie", args=[klacht.dossiernummer, ACTIES[naam].slug])
         return Situatie(
             url=url,
@@ -442,7 +450,25 @@ def _termijn_opgeslagen(naam: str) -> Callable[[], dict[str, str]]:
     }
 
 
+def _aan_partner_toewijzen(o: Omgeving, klacht: Klacht) -> Klacht:
+    """The behandelaar assigns the complaint to a partnerbehandelaar (an outside firm)."""
+    return services.toewijzen(
+        klacht=klacht, door=o.behandelaar, afdeling=klacht.afdeling, behandelaar=o.partner
+    )
+
+
 ACTIES_MET_TEKST: dict[str, Scherm] = {
+    "teruggeven": Scherm(
+        TeruggevenFormulier,
+        _actie(
+            "teruggeven",
+            Status.IN_ONDERZOEK,
+            lambda: {"reden": _laatste_gebeurtenis(GebeurtenisSoort.TOEWIJZING)},
+            door="partner",
+            voorbereiden=_aan_partner_toewijzen,
+            binnen_tekst=frozenset({"reden"}),  # "Teruggegeven aan <behandelaar>: <reden>"
+        ),
+    ),
     "ontvangst_bevestigen": Scherm(
         BerichtFormulier, _bericht_actie("ontvangst_bevestigen", Status.ONTVANGEN)
     ),
@@ -623,7 +649,8 @@ PER_VELD = [
 
 @pytest.fixture
 def omgeving(client, label, categorie, behandelaar, collega, teamleider, directie, kifid):
-    return Omgeving(client, label, categorie, behandelaar, collega, teamleider, directie)
+    partner = MedewerkerFactory(username="partner", rollen=[rollen.PARTNERBEHANDELAAR])
+    return Omgeving(client, label, categorie, behandelaar, collega, teamleider, directie, partner)
 
 
 def verwacht(veld: str, waarde: str) -> str:
