@@ -27,6 +27,7 @@ from klachten.models import (
     VerbeterpuntStatus,
 )
 from klachten.uploads import TOEGESTAAN_TEKST, bijlagen_controleren
+from klachten.widgets import Datumkiezer
 from klachten.workflow import Oordeel, Status
 
 
@@ -499,9 +500,7 @@ class DoorverwijzingFormulier(ActieFormulier):
             "de huisarts."
         ),
     )
-    datum = forms.DateField(
-        label=_("Datum van de doorverwijzing"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    datum = forms.DateField(label=_("Datum van de doorverwijzing"), widget=Datumkiezer())
     uitkomst = forms.ChoiceField(label=_("Uitkomst"), choices=DoorverwijzingUitkomst.choices)
     toelichting = forms.CharField(
         label=_("Toelichting (niet verplicht)"),

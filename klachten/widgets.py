@@ -27,3 +27,14 @@ class SnelleSelect(forms.Select):
             + opties
             + "</select>"
         )
+
+
+class Datumkiezer(forms.DateInput):
+    """The browser's date picker (<input type="date">). Its value must be yyyy-mm-dd whatever the
+    page's language: a Dutch 05-01-2026 would show an empty field, and an initial date (e.g. of
+    a record being updated) would be lost."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -294,8 +294,11 @@ def test_behandelaar_legt_signaal_en_doorverwijzing_vast_via_het_dossier(
     assert f"{bijwerken}{verwijzing.pk}" in inhoud
 
     # The "uitkomst bijwerken" link pre-fills the referral.
-    form = client.get(f"{bijwerken}{verwijzing.pk}").context["form"]
+    pagina = client.get(f"{bijwerken}{verwijzing.pk}")
+    form = pagina.context["form"]
     assert (form.initial["doorverwijzing"], form.initial["naar"]) == (verwijzing.pk, NAAR)
+    # The browser's date picker shows the date only as yyyy-mm-dd, in any language.
+    assert 'type="date" name="datum" value="2026-03-01"' in pagina.content.decode()
     response = client.post(
         actie_url(in_onderzoek, "doorverwijzing_vastleggen"),
         formuliergegevens(
