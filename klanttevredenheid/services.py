@@ -411,9 +411,13 @@ def enquete_beantwoorden(
 
 def _opvolgen(respons: Respons) -> Opvolging:
     moment = respons.contactmoment
-    opvolging = Opvolging.objects.create(respons=respons, toegewezen_aan=moment.behandelaar)
-    ontvangers = selectors.teamleiders(moment.afdeling_id)
     behandelaar = moment.behandelaar
+    if behandelaar is not None and rollen.is_partnerbehandelaar(behandelaar):
+        # A partner firm's handler has no satisfaction dashboard: the follow-up is the afdeling's
+        # (its teamleiders), in-house.
+        behandelaar = None
+    opvolging = Opvolging.objects.create(respons=respons, toegewezen_aan=behandelaar)
+    ontvangers = selectors.teamleiders(moment.afdeling_id)
     if (
         behandelaar
         and behandelaar.is_active

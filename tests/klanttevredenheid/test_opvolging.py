@@ -231,3 +231,15 @@ def test_menu_markeert_klanttevredenheid_en_telt_open_opvolgingen(client, opvolg
         f'<a href="{DASHBOARD}" aria-current="page">Klanttevredenheid '
         '<span class="teller teller-signaal">1' in html
     )
+
+
+def test_lage_score_na_een_partnerbehandelaar_gaat_naar_de_teamleiders(
+    label, afdeling_a, teamleider, mailoutbox
+):
+    """A partner firm's handler has no satisfaction dashboard: the follow-up stays in-house."""
+    partner = MedewerkerFactory(username="partner", rollen=[rollen.PARTNERBEHANDELAAR])
+    opvolging = lage_score(behandelaar=partner, afdeling=afdeling_a)
+
+    assert opvolging.toegewezen_aan is None
+    signalen = Bericht.objects.filter(soort=BerichtSoort.KTO_SIGNAAL)
+    assert sorted(signalen.values_list("aan", flat=True)) == [teamleider.email]
