@@ -475,7 +475,7 @@ FIGUREN = [
     ),
     Figuur(
         "reactie_op_tijd",
-        _("Eerste reactie binnen de reactietermijn"),
+        _("Eerste reactie op tijd"),
         _(
             "Van de in de periode ontvangen klachten via een kanaal waarvoor hun label een "
             "reactietermijn publiceert: het deel met een eerste reactie binnen die termijn. Eerste "
