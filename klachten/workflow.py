@@ -313,13 +313,14 @@ ACTIES: dict[str, Actie] = _acties(
     Actie("leermoment_toevoegen", _("Leermoment toevoegen"), ALLE, None, BEHANDELAARS | PARTNERS),
     Actie("verbeterpunt_toevoegen", _("Verbeterpunt toevoegen"), ALLE, None, BEHANDELAARS),
     # Kwetsbare klant (Keurmerk Klantgericht Verzekeren; the triage of DESIGN.md section 4): seen
-    # and recorded only by those who handle the complaint (klachten.selectors.ziet_kwetsbaarheid).
+    # and recorded only by those who handle the complaint (klachten.selectors.ziet_kwetsbaarheid),
+    # a partner firm's handler of the complaint included.
     Actie(
         "kwetsbaarheid_vastleggen",
         _("Signaal kwetsbare klant vastleggen"),
         ALLE,
         None,
-        BEHANDELAARS,
+        BEHANDELAARS | PARTNERS,
         voorwaarde=_niet_geanonimiseerd,
     ),
     Actie(
@@ -327,7 +328,7 @@ ACTIES: dict[str, Actie] = _acties(
         _("Signaal kwetsbare klant intrekken"),
         ALLE,
         None,
-        BEHANDELAARS,
+        BEHANDELAARS | PARTNERS,
         voorwaarde=_met_kwetsbaarheidssignaal,
     ),
     Actie(
@@ -335,7 +336,7 @@ ACTIES: dict[str, Actie] = _acties(
         _("Doorverwijzing vastleggen"),
         ALLE,
         None,
-        BEHANDELAARS,
+        BEHANDELAARS | PARTNERS,
         voorwaarde=_niet_geanonimiseerd,
     ),
 )

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from klachten import berichten, services
+from klachten import berichten, rollen, services
 from klachten.berichten import STANDAARDJABLONEN, berichtsjablonen_inrichten
 from klachten.models import (
     Berichtsjabloon,
@@ -25,7 +25,7 @@ from klachten.models import (
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status, WorkflowFout
 from tests.conftest import actie_url, formuliergegevens, meldingen
-from tests.factories import klacht_in_status
+from tests.factories import MedewerkerFactory, klacht_in_status
 
 pytestmark = pytest.mark.django_db
 
@@ -358,6 +358,24 @@ def test_de_behandelende_afdeling_ziet_signalen_doorverwijzing_en_markering(
         werkvoorraad = client.get(reverse("klachten:werkvoorraad"))
         assert [k.is_kwetsbaar for k in werkvoorraad.context["pagina"]] == [True]
         assert "Kwetsbare klant" in werkvoorraad.content.decode()
+
+
+def test_de_partnerbehandelaar_van_de_klacht_ziet_het_signaal_een_andere_partner_niets(
+    client, kwetsbaar, behandelaar
+):
+    """A partner firm's handler who handles the complaint handles the vulnerable customer too."""
+    eigen = MedewerkerFactory(username="partner", rollen=[rollen.PARTNERBEHANDELAAR])
+    andere = MedewerkerFactory(username="partner2", rollen=[rollen.PARTNERBEHANDELAAR])
+    services.toewijzen(
+        klacht=kwetsbaar, door=behandelaar, afdeling=kwetsbaar.afdeling, behandelaar=eigen
+    )
+
+    client.force_login(eigen)
+    dossier = client.get(dossier_url(kwetsbaar)).content.decode()
+    assert "GEHEIM-SIGNAAL-7731" in dossier
+    assert "GEHEIM-VERWIJZING-4412" in dossier
+    client.force_login(andere)
+    assert client.get(dossier_url(kwetsbaar)).status_code == 404
 
 
 def test_een_andere_afdeling_ziet_niets_dossier_404_niet_in_de_werkvoorraad(

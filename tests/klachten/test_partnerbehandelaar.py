@@ -357,6 +357,8 @@ def test_partner_behandelt_de_eerste_lijn_tot_het_antwoord_maar_sluit_niet_af(
         "notitie_toevoegen",
         "klantbericht_toevoegen",
         "leermoment_toevoegen",
+        "kwetsbaarheid_vastleggen",
+        "doorverwijzing_vastleggen",
     ]
     assert werkplek.weiger("afsluiten", klacht, partner) == "U mag 'Afsluiten' niet uitvoeren."
     klacht = werkplek.doe("afsluiten", klacht, behandelaar)
@@ -385,6 +387,8 @@ def test_dossier_biedt_de_partner_precies_de_acties_van_de_tabel(
         "verlengen",
         "antwoord_sturen",
         "leermoment_toevoegen",
+        "kwetsbaarheid_vastleggen",
+        "doorverwijzing_vastleggen",
     ]
     assert [a.naam for a in response.context["acties"]] == verwacht
     inhoud = response.content.decode()

@@ -74,6 +74,9 @@ PARTNER_MAG = {
     "verlengen",
     "antwoord_sturen",
     "leermoment_toevoegen",
+    "kwetsbaarheid_vastleggen",
+    "kwetsbaarheid_intrekken",
+    "doorverwijzing_vastleggen",
 }
 
 
@@ -152,6 +155,10 @@ def test_partnerbehandelaar_mag_op_een_toegewezen_klacht_wat_de_tabel_toestaat(
     # The partner is its (first-line) behandelaar, whatever the state.
     Klacht.objects.filter(pk=klacht.pk).update(behandelaar=partner)
     klacht.refresh_from_db()
+    if naam == "kwetsbaarheid_intrekken":  # a signal to withdraw
+        services.kwetsbaarheid_vastleggen(
+            klacht=klacht, door=opzetter, soort=KwetsbaarheidSoort.LAAGGELETTERDHEID
+        )
     voor = stand(klacht)
     gegevens = geldige_gegevens(naam, klacht, behandelaar)
 
