@@ -322,6 +322,27 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                     ],
                 )
             )
+        signalen = list(klacht.kwetsbaarheidssignalen.all())
+        if signalen:
+            onderdeel.tabellen.append(
+                Tabel(
+                    _("Signalen kwetsbare klant"),
+                    [_("Vastgelegd op"), _("Signaal"), _("Toelichting")],
+                    [[tekst(s.op), s.get_soort_display(), s.toelichting] for s in signalen],
+                )
+            )
+        doorverwijzingen = list(klacht.doorverwijzingen.all())
+        if doorverwijzingen:
+            onderdeel.tabellen.append(
+                Tabel(
+                    _("Doorverwijzingen"),
+                    [_("Datum"), _("Doorverwezen naar"), _("Uitkomst"), _("Toelichting")],
+                    [
+                        [tekst(d.datum), d.naar, d.get_uitkomst_display(), d.toelichting]
+                        for d in doorverwijzingen
+                    ],
+                )
+            )
         onderdeel.tabellen.append(
             Tabel(
                 _("Eerdere versies van de klantgegevens"),

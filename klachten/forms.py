@@ -342,7 +342,7 @@ class KlantberichtFormulier(BijlagenFormMixin, ActieFormulier):
 
 class TermijnFormulier(BerichtFormulier):
     nieuwe_datum = forms.DateField(
-        label=_("Nieuwe datum voor het antwoord"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Nieuwe datum voor het antwoord"), widget=Datumkiezer()
     )
     reden = forms.CharField(
         label=_("Reden (de klant leest die)"),
@@ -400,11 +400,11 @@ class ExterneProcedureFormulier(ActieFormulier):
         label=_("Instantie"), queryset=ExterneInstantie.objects.all()
     )
     ingediend_datum = forms.DateField(
-        label=_("Ingediend op"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ingediend op"), widget=Datumkiezer()
     )
     uitkomst = forms.ChoiceField(label=_("Uitkomst"), choices=Uitkomst.choices)
     beslist_datum = forms.DateField(
-        label=_("Beslist op"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Beslist op"), required=False, widget=Datumkiezer()
     )
     toelichting = forms.CharField(
         label=_("Toelichting"),
@@ -530,7 +530,7 @@ class VerbeterpuntFormulier(forms.Form):
         queryset=Medewerker.objects.filter(is_active=True).order_by("first_name", "last_name"),
     )
     streefdatum = forms.DateField(
-        label=_("Streefdatum"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Streefdatum"), widget=Datumkiezer()
     )
 
 

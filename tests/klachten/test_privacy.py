@@ -23,6 +23,7 @@ from klachten.models import (
     GebeurtenisSoort,
     Kanaal,
     Klacht,
+    KwetsbaarheidSoort,
     TermijnwijzigingSoort,
     Uitkomst,
 )
@@ -83,6 +84,19 @@ def volledige_klacht(klant: Klant, *, door, categorie, kifid, time_machine, begi
         soort=TermijnwijzigingSoort.OPSCHORTING,
         nieuwe_datum=(begin + dt.timedelta(days=60)).date(),
         reden=f"Wachten op stukken van {klant.naam}",
+    )
+    services.kwetsbaarheid_vastleggen(
+        klacht=klacht,
+        door=door,
+        soort=KwetsbaarheidSoort.BETALINGSPROBLEMEN,
+        toelichting=f"Schulden van {klant.naam}",
+    )
+    services.doorverwijzing_vastleggen(
+        klacht=klacht,
+        door=door,
+        naar="Schuldhulp van de gemeente",
+        datum=(begin + dt.timedelta(days=2)).date(),
+        toelichting=f"Doorverwezen: {klant.telefoon}",
     )
     time_machine.move_to(begin + dt.timedelta(days=10), tick=False)
     services.antwoord_sturen(
@@ -275,13 +289,15 @@ def test_inzage_levert_alles_over_een_emailadres_leesbaar_en_als_gegevens(
     html = archief.read("inzage.html").decode()
     for spoor in (klant.naam, klant.telefoon, klant.polis, klant.verhaal, klacht.dossiernummer):
         assert spoor in html
-    for tekst in ("Wachten op stukken", "Kifid-zaak", "Gebeld met"):
+    for tekst in ("Wachten op stukken", "Kifid-zaak", "Gebeld met", "Schulden van"):
         assert tekst in html
     gegevens = json.loads(archief.read("inzage.json"))
     klachten = gegevens["bronnen"]["Klachten"]
     assert [k["velden"]["Dossiernummer"] for k in klachten] == [klacht.dossiernummer]
     assert klachten[0]["velden"]["Polis- of lidnummer"] == klant.polis
     assert any(t["titel"] == "Berichten" and t["rijen"] for t in klachten[0]["tabellen"])
+    titels = {t["titel"] for t in klachten[0]["tabellen"]}
+    assert {"Signalen kwetsbare klant", "Doorverwijzingen"} <= titels
     tevredenheid = gegevens["bronnen"]["Klanttevredenheid"]
     assert len(tevredenheid) == Contactmoment.objects.filter(pk=moment.pk).count() == 1
     # Logged, without the address itself.
