@@ -341,9 +341,7 @@ class KlantberichtFormulier(BijlagenFormMixin, ActieFormulier):
 
 
 class TermijnFormulier(BerichtFormulier):
-    nieuwe_datum = forms.DateField(
-        label=_("Nieuwe datum voor het antwoord"), widget=Datumkiezer()
-    )
+    nieuwe_datum = forms.DateField(label=_("Nieuwe datum voor het antwoord"), widget=Datumkiezer())
     reden = forms.CharField(
         label=_("Reden (de klant leest die)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -399,13 +397,9 @@ class ExterneProcedureFormulier(ActieFormulier):
     instantie = forms.ModelChoiceField(
         label=_("Instantie"), queryset=ExterneInstantie.objects.all()
     )
-    ingediend_datum = forms.DateField(
-        label=_("Ingediend op"), widget=Datumkiezer()
-    )
+    ingediend_datum = forms.DateField(label=_("Ingediend op"), widget=Datumkiezer())
     uitkomst = forms.ChoiceField(label=_("Uitkomst"), choices=Uitkomst.choices)
-    beslist_datum = forms.DateField(
-        label=_("Beslist op"), required=False, widget=Datumkiezer()
-    )
+    beslist_datum = forms.DateField(label=_("Beslist op"), required=False, widget=Datumkiezer())
     toelichting = forms.CharField(
         label=_("Toelichting"),
         required=False,
@@ -529,9 +523,7 @@ class VerbeterpuntFormulier(forms.Form):
         label=_("Eigenaar"),
         queryset=Medewerker.objects.filter(is_active=True).order_by("first_name", "last_name"),
     )
-    streefdatum = forms.DateField(
-        label=_("Streefdatum"), widget=Datumkiezer()
-    )
+    streefdatum = forms.DateField(label=_("Streefdatum"), widget=Datumkiezer())
 
 
 class VerbeterpuntActieFormulier(ActieFormulier, VerbeterpuntFormulier):
