@@ -161,6 +161,10 @@ class KlachtAdmin(SimpleHistoryAdmin):
         self._inzage(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._inzage(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(Bericht)
 class BerichtAdmin(admin.ModelAdmin):
@@ -172,6 +176,18 @@ class BerichtAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A message holds what the customer was told: reading it opens their dossier."""
+        bericht = self.get_object(request, object_id)
+        if bericht is not None and bericht.klacht_id is not None:
+            services.inzage_vastleggen(
+                medewerker=request.user,
+                klacht=bericht.klacht,
+                soort=InzageSoort.BEHEER,
+                ip_adres=client_ip(request),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class AlleenLezen(admin.ModelAdmin):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +8,18 @@ class KlachtenConfig(AppConfig):
     verbose_name = _("Klachten")
 
     def ready(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         post_migrate.connect(rollen_inrichten_na_migratie, sender=self)
+        post_delete.connect(app_ontkoppeld, sender=TOTPDevice, dispatch_uid="klachten_app_weg")
+
+
+def app_ontkoppeld(sender, instance, **kwargs):
+    """An unlinked authenticator app ends the sessions that were verified with it."""
+    from klachten.services import sessies_beeindigen
+
+    if instance.confirmed:
+        sessies_beeindigen(medewerker=instance.user)
 
 
 def rollen_inrichten_na_migratie(sender, **kwargs):

@@ -1033,18 +1033,33 @@ def inzage_vastleggen(
 ) -> Inzage:
     """Log that a staff member opened a dossier or an attachment (DESIGN.md section 10: every
     view of a dossier by staff is logged; the beheerder searches the log in the admin)."""
-    try:
-        ip_adres = str(ipaddress.ip_address(ip_adres))
-    except ValueError:
-        ip_adres = None
     return Inzage.objects.create(
         medewerker=medewerker,
         klacht=klacht,
         soort=soort,
         bijlage=bijlage,
         bijlage_naam=bijlage.oorspronkelijke_naam if bijlage is not None else "",
-        ip_adres=ip_adres,
+        ip_adres=_ip_of_niets(ip_adres),
     )
+
+
+def inzagen_vastleggen(
+    *, medewerker: Medewerker, klachten: Iterable[Klacht], soort: InzageSoort, ip_adres: str = ""
+) -> None:
+    """Log a list of complaints read at once (an API page holds their customer data): one row
+    per complaint, in one statement."""
+    ip_adres = _ip_of_niets(ip_adres)
+    Inzage.objects.bulk_create(
+        Inzage(medewerker=medewerker, klacht=klacht, soort=soort, ip_adres=ip_adres)
+        for klacht in klachten
+    )
+
+
+def _ip_of_niets(ip_adres: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(ip_adres))
+    except ValueError:
+        return None
 
 
 def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
@@ -1096,10 +1111,49 @@ ROL_PERMISSIES = {
         )
         for actie in ("view", "add", "change", "delete")
     ]
-    + ["view_group", "change_group", "view_dossiernummerreeks", "view_inzage", "view_avgverzoek"],
+    + ["view_group", "change_group", "view_dossiernummerreeks", "view_inzage", "view_avgverzoek"]
+    # A lost phone: the beheerder unlinks the app (the next login links a new one); lockouts:
+    # the beheerder sees and lifts them.
+    + ["view_totpdevice", "delete_totpdevice"]
+    + ["view_accessattempt", "delete_accessattempt", "view_accesslog"],
 }
 
 
 def rollen_inrichten(*, using: str = "default") -> None:
     """Create the role groups with their permissions (idempotent; runs after every migrate)."""
-    rollen.permissies_toekennen(ROL_PERMISSIES, app_labels=["klachten", "auth"], using=using)
+    rollen.permissies_toekennen(
+        ROL_PERMISSIES, app_labels=["klachten", "auth", "otp_totp", "axes"], using=using
+    )
+
+
+def tweestaps_koppelen(*, medewerker: Medewerker, sleutel: str, laatste_stap: int):
+    """Link the staff member's authenticator app, confirmed by its first code (DESIGN.md section
+    10; issue 8: two-factor login for every staff account): a confirmed TOTP device with that
+    code's time step as used, so the same code cannot log in again. Half-done links are removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        Medewerker.objects.select_for_update().get(pk=medewerker.pk)
+        TOTPDevice.objects.filter(user=medewerker, confirmed=False).delete()
+        return TOTPDevice.objects.create(
+            user=medewerker,
+            name=_("Authenticator-app"),
+            key=sleutel,
+            confirmed=True,
+            last_t=laatste_stap,
+        )
+
+
+def sessies_beeindigen(*, medewerker: Medewerker) -> int:
+    """End every session of this staff member (their app was unlinked: a lost phone must not
+    keep a session that was verified with it). Sessions live in the database; the few of the
+    staff are read to find theirs."""
+    from django.contrib.sessions.models import Session
+
+    te_beeindigen = [
+        sessie.pk
+        for sessie in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if sessie.get_decoded().get("_auth_user_id") == str(medewerker.pk)
+    ]
+    Session.objects.filter(pk__in=te_beeindigen).delete()
+    return len(te_beeindigen)

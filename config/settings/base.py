@@ -109,15 +109,19 @@ AUTHENTICATION_BACKENDS = [
 # session without a verified code reaches only the two-factor pages). Repeated failures lock
 # (django-axes; wrong codes count too) the username, whatever address they come from (guesses
 # spread over many addresses), and the address, whatever usernames it tries (one password
-# sprayed over many accounts). Behind a proxy, set RATELIMIT_IP_META_KEY so that colleagues
+# sprayed over many accounts). Behind a proxy, set DJANGO_CLIENT_IP_HEADER so that colleagues
 # are told apart by their own address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTEN", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A right password does not wipe the failures: it would give whoever knows one password
+# unlimited guesses at the code, and one colleague's login would reset the guesses at another's
+# password from the same address. A right code resets the username's own failures
+# (klachten.views.account).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "klachten.views.account.geblokkeerd"
 AXES_VERBOSE = False
-# The same client address as the rate limits (RATELIMIT_IP_META_KEY behind a proxy).
+# The same client address as the rate limits and the access log (klachten.middleware).
 AXES_CLIENT_IP_CALLABLE = "klachten.middleware.client_ip"
 # Wrong TOTP codes also slow down per device (django-otp: 1 s, 2 s, 4 s, ... between attempts).
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Klachtenafhandeling")
@@ -126,10 +130,10 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 # Sessions expire: after SESSIE_INACTIEF_MINUTEN without a request (klachten.middleware), after
 # a working day at the latest, and when the browser closes.
 SESSIE_INACTIEF_MINUTEN = env.int("SESSIE_INACTIEF_MINUTEN", default=30)
-SESSION_COOKIE_AGE = env.int("SESSIE_MAX_UREN", default=10) * 3600
+SESSIE_MAX_UREN = env.int("SESSIE_MAX_UREN", default=10)
+SESSION_COOKIE_AGE = SESSIE_MAX_UREN * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files (no
 # CDN, no inline script); the label colour is one <style> with the page's nonce; nothing may
@@ -307,7 +311,14 @@ SPECTACULAR_SETTINGS = {
 # Public complaint form: per-IP rate limit (django-ratelimit syntax, e.g. "10/h").
 KLACHT_FORMULIER_LIMIET = env("KLACHT_FORMULIER_LIMIET", default="10/h")
 # Behind a proxy, set this to the header that carries the client's address.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+# (RATELIMIT_IP_META_KEY in the environment is the older name of DJANGO_CLIENT_IP_HEADER.)
+CLIENT_IP_HEADER = env(
+    "DJANGO_CLIENT_IP_HEADER", default=env("RATELIMIT_IP_META_KEY", default=None)
+)
+# How many proxies of our own add to that header (the client's address is that many from the
+# right; anything further left was sent by the client and is not trusted).
+VERTROUWDE_PROXIES = env.int("DJANGO_VERTROUWDE_PROXIES", default=1)
+RATELIMIT_IP_META_KEY = "klachten.middleware.client_ip"
 # Attachments on a complaint.
 # The month report of a month not stored yet (the running month) is computed live and cached
 # this many seconds (0: not cached).

@@ -123,6 +123,19 @@ class KlachtViewSet(
             "klantberichten": KlantberichtSerializer,
         }.get(self.action, KlachtSerializer)
 
+    def paginate_queryset(self, queryset):
+        """A page of the list holds the customers' data: each complaint on it is logged as
+        opened (inzagelog)."""
+        pagina = super().paginate_queryset(queryset)
+        if pagina is not None and self.action == "list":
+            services.inzagen_vastleggen(
+                medewerker=self.request.user,
+                klachten=pagina,
+                soort=InzageSoort.API,
+                ip_adres=client_ip(self.request),
+            )
+        return pagina
+
     def get_object(self):
         """One complaint, opened by this account: logged like a dossier view (inzagelog)."""
         klacht = super().get_object()

@@ -11,6 +11,7 @@ from base64 import b32encode
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -24,9 +25,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
+from klachten import services
 from klachten.middleware import is_tweestaps_geverifieerd, veilige_volgende
+
+# The key of an app being linked, kept in the session until its first code confirms it.
+NIEUWE_SLEUTEL = "tweestaps_nieuwe_sleutel"
 
 
 class CodeFormulier(forms.Form):
@@ -49,22 +56,42 @@ def _apparaat(gebruiker) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=gebruiker, confirmed=True).order_by("id").first()
 
 
-def _code_controleren(request, apparaat: TOTPDevice, code: str) -> bool:
-    """Check the code under the device's row lock (its throttle and last-used counter), and let
-    a wrong code count as a failed login for django-axes (the lockout)."""
-    with transaction.atomic():
-        apparaat = TOTPDevice.objects.select_for_update().get(pk=apparaat.pk)
-        goed = apparaat.verify_token(code)
-    if goed:
-        request.session.cycle_key()
-        otp_login(request, apparaat)
-        return True
+def _ingelogd(request, apparaat: TOTPDevice) -> None:
+    """Both steps done: a new session key, the device on the session (django_otp.login), and
+    the username's failed attempts forgotten (django-axes)."""
+    request.session.cycle_key()
+    otp_login(request, apparaat)
+    axes_reset(username=request.user.get_username())
+
+
+def _code_fout_gemeld(request) -> None:
+    """A wrong code counts as a failed login for django-axes (the lockout)."""
     user_login_failed.send(
         sender=__name__,
         credentials={settings.AXES_USERNAME_FORM_FIELD: request.user.get_username()},
         request=request,
     )
+
+
+def _code_controleren(request, apparaat: TOTPDevice, code: str) -> bool:
+    """Check the code under the device's row lock (its throttle and last-used counter)."""
+    with transaction.atomic():
+        apparaat = TOTPDevice.objects.select_for_update().get(pk=apparaat.pk)
+        goed = apparaat.verify_token(code)
+    if goed:
+        _ingelogd(request, apparaat)
+        return True
+    _code_fout_gemeld(request)
     return False
+
+
+def _nieuwe_code_controleren(apparaat: TOTPDevice, code: str) -> int | None:
+    """The time step at which an app not linked yet shows this code (one step of clock
+    difference either way), or None."""
+    totp = TOTP(apparaat.bin_key, apparaat.step, apparaat.t0, apparaat.digits)
+    if totp.verify(int(code), tolerance=apparaat.tolerance):
+        return totp.t()
+    return None
 
 
 def _geblokkeerd(request) -> bool:
@@ -124,7 +151,10 @@ def tweestaps(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def tweestaps_instellen(request):
-    """First login: link an authenticator app (QR code or key), confirmed with its first code."""
+    """First login: link an authenticator app (QR code or key), confirmed with its first code.
+
+    The new key lives in this session only until it is confirmed: someone else who logs in
+    with the same password meanwhile sees another key, so copying it gives them nothing."""
     volgende = veilige_volgende(request, settings.LOGIN_REDIRECT_URL)
     if is_tweestaps_geverifieerd(request):
         return redirect(volgende)
@@ -133,15 +163,22 @@ def tweestaps_instellen(request):
         return redirect(f"{reverse('tweestaps')}?{request.GET.urlencode()}")
     if _geblokkeerd(request):
         return _blokkade(request)
-    apparaat, _nieuw = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": _("Authenticator-app")}
-    )
+    sleutel = request.session.get(NIEUWE_SLEUTEL)
+    if not sleutel:
+        sleutel = request.session[NIEUWE_SLEUTEL] = random_hex(20)
+    apparaat = TOTPDevice(user=request.user, name=_("Authenticator-app"), key=sleutel)
     form = CodeFormulier(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _code_controleren(request, apparaat, form.cleaned_data["code"]):
-            TOTPDevice.objects.filter(pk=apparaat.pk).update(confirmed=True)
+        stap = _nieuwe_code_controleren(apparaat, form.cleaned_data["code"])
+        if stap is not None:
+            apparaat = services.tweestaps_koppelen(
+                medewerker=request.user, sleutel=sleutel, laatste_stap=stap
+            )
+            del request.session[NIEUWE_SLEUTEL]
+            _ingelogd(request, apparaat)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(volgende)
+        _code_fout_gemeld(request)
         melding = _("Deze code klopt niet. Controleer de tijd op uw telefoon.")
         if blokkade := _verkeerde_code(request, form, melding):
             return blokkade

@@ -501,6 +501,13 @@ def klacht_actie(request, dossiernummer, actie):
         if reden is not None:
             messages.error(request, reden)
             return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+        # The action page shows the customer's data and message: opened like the dossier.
+        services.inzage_vastleggen(
+            medewerker=request.user,
+            klacht=klacht,
+            soort=InzageSoort.DOSSIER,
+            ip_adres=client_ip(request),
+        )
         if ACTIES[actie].bericht is not None:
             eenvoudige_taal = berichten.eenvoudige_taal(
                 klacht=klacht,

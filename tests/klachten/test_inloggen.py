@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -113,6 +114,12 @@ def test_open_redirect_na_de_code_wordt_genegeerd(client, apparaat):
     assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
 
 
+def sleutel_op(pagina: str) -> tuple[str, bytes]:
+    geheim = re.search(r'<code class="sleutel">([A-Z2-7 ]+)</code>', pagina).group(1)
+    zonder = geheim.replace(" ", "")
+    return geheim, b32decode(zonder + "=" * (-len(zonder) % 8))
+
+
 def test_eerste_keer_inloggen_stelt_een_authenticator_app_in(client, medewerker):
     wachtwoord_invullen(client)
     response = client.get(reverse("tweestaps"))
@@ -120,19 +127,49 @@ def test_eerste_keer_inloggen_stelt_een_authenticator_app_in(client, medewerker)
 
     pagina = client.get(reverse("tweestaps-instellen")).content.decode()
     assert "<svg" in pagina
-    geheim = re.search(r'<code class="sleutel">([A-Z2-7 ]+)</code>', pagina).group(1)
-    sleutel = b32decode(geheim.replace(" ", "") + "=" * (-len(geheim.replace(" ", "")) % 8))
-    apparaat = TOTPDevice.objects.get(user=medewerker)
-    assert sleutel == apparaat.bin_key
-    assert not apparaat.confirmed
+    geheim, sleutel = sleutel_op(pagina)
+    # Nothing stored until the app proves it has the key.
+    assert not TOTPDevice.objects.filter(user=medewerker).exists()
     # Reloading the page shows the same key (the app may already hold it).
     assert geheim in client.get(reverse("tweestaps-instellen")).content.decode()
 
-    response = client.post(reverse("tweestaps-instellen"), {"code": code(apparaat)})
+    nieuw = TOTPDevice(user=medewerker, key=sleutel.hex())
+    response = client.post(reverse("tweestaps-instellen"), {"code": code(nieuw)})
     assert response.status_code == 302
-    apparaat.refresh_from_db()
+    apparaat = TOTPDevice.objects.get(user=medewerker)
     assert apparaat.confirmed
+    assert apparaat.bin_key == sleutel
     assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+    # The code that linked the app cannot log in once more.
+    client.post(reverse("logout"))
+    wachtwoord_invullen(client)
+    assert client.post(reverse("tweestaps"), {"code": code(nieuw)}).status_code == 200
+
+
+def test_wie_ook_het_wachtwoord_heeft_krijgt_bij_het_instellen_een_andere_sleutel(
+    client, medewerker
+):
+    """Someone with the password who opens the set-up page copies nothing the user will use."""
+    indringer = Client()
+    wachtwoord_invullen(indringer)
+    _geheim, sleutel_indringer = sleutel_op(
+        indringer.get(reverse("tweestaps-instellen")).content.decode()
+    )
+    wachtwoord_invullen(client)
+    _geheim, sleutel = sleutel_op(client.get(reverse("tweestaps-instellen")).content.decode())
+    assert sleutel != sleutel_indringer
+
+    client.post(
+        reverse("tweestaps-instellen"),
+        {"code": code(TOTPDevice(user=medewerker, key=sleutel.hex()))},
+    )
+    # The intruder's copy of their own page's key is no second factor of this account.
+    apparaat = TOTPDevice.objects.get(user=medewerker)
+    assert apparaat.bin_key == sleutel
+    wachtwoord_invullen(indringer)
+    indringer_code = code(TOTPDevice(user=medewerker, key=sleutel_indringer.hex()))
+    assert indringer.post(reverse("tweestaps"), {"code": indringer_code}).status_code == 200
+    assert indringer.get(reverse("klachten:werkvoorraad")).status_code == 302
 
 
 def test_met_een_app_kan_een_wachtwoord_alleen_geen_tweede_app_toevoegen(client, apparaat):
@@ -244,3 +281,144 @@ def test_inlogpagina_heeft_een_content_security_policy(client):
     response = client.get(reverse("login"))
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_opnieuw_inloggen_met_het_wachtwoord_wist_de_verkeerde_codes_niet(client, apparaat):
+    """Whoever knows the password does not get endless guesses at the code by logging in again."""
+    goed = {code(apparaat, d) for d in (-1, 0, 1)}
+    fout = next(c for c in ("000000", "111111", "222222", "333333") if c not in goed)
+    response = None
+    for poging in range(settings.AXES_FAILURE_LIMIT):
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=2**poging)):
+            wachtwoord_invullen(client)
+            response = client.post(reverse("tweestaps"), {"code": fout})
+            client.post(reverse("logout"))
+    assert response.status_code == 429
+    assert wachtwoord_invullen(client).status_code == 429
+
+
+def test_het_wachtwoord_van_een_collega_raden_helpt_niet_door_zelf_in_te_loggen(
+    client, apparaat, afdeling_a
+):
+    MedewerkerFactory(username="mallory", rollen=[rollen.KLACHTBEHANDELAAR])
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        wachtwoord_invullen(client, wachtwoord="fout")
+    # A good login of another account from the same address resets nothing.
+    assert wachtwoord_invullen(client, username="mallory").status_code == 302
+    client.post(reverse("logout"))
+    assert wachtwoord_invullen(client, wachtwoord="fout").status_code == 429
+
+
+def test_een_goede_code_wist_de_eigen_verkeerde_pogingen(client, apparaat):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 2):
+        wachtwoord_invullen(client, wachtwoord="fout")
+    wachtwoord_invullen(client)
+    client.post(reverse("tweestaps"), {"code": code(apparaat)})
+    assert not AccessAttempt.objects.filter(username="sanne").exists()
+
+
+def test_wachtwoord_wijzigen_vraagt_ook_de_code(client, apparaat):
+    wachtwoord_invullen(client)
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("tweestaps"))
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": WACHTWOORD,
+            "new_password1": "een-ander-lang-wachtwoord",
+            "new_password2": "een-ander-lang-wachtwoord",
+        },
+    )
+    assert response.status_code == 302
+    apparaat.user.refresh_from_db()
+    assert apparaat.user.check_password(WACHTWOORD)
+
+
+def test_met_alleen_het_wachtwoord_is_geen_enkele_pagina_van_medewerkers_bereikbaar(
+    client, apparaat
+):
+    """Every URL of the site, with a session that gave the password but no code: only the
+    login steps, logging out, the language switch and the public pages answer."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def paden(patronen, prefix=""):
+        for patroon in patronen:
+            if isinstance(patroon, URLResolver):
+                yield from paden(patroon.url_patterns, prefix + str(patroon.pattern))
+            elif isinstance(patroon, URLPattern):
+                yield prefix + str(patroon.pattern), patroon.name
+
+    wachtwoord_invullen(client)
+    vrij = {"login", "logout", "tweestaps", "tweestaps-instellen", "set_language"}
+    geprobeerd = 0
+    for pad, naam in paden(get_resolver().url_patterns):
+        if (
+            "<" in pad
+            or "(" in pad
+            or "^" in pad
+            or naam in vrij
+            or "password_reset" in (naam or "")
+        ):
+            continue
+        response = client.get("/" + pad)
+        geprobeerd += 1
+        assert response.status_code in (302, 403, 404, 405), (pad, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("tweestaps")), pad
+    assert geprobeerd > 15
+
+
+def test_na_een_werkdag_eindigt_ook_een_actieve_sessie(client, apparaat):
+    wachtwoord_invullen(client)
+    client.post(reverse("tweestaps"), {"code": code(apparaat)})
+    start = timezone.now()
+    for minuten in range(20, settings.SESSIE_MAX_UREN * 60, 20):
+        with time_machine.travel(start + dt.timedelta(minutes=minuten)):
+            assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+    with time_machine.travel(start + dt.timedelta(hours=settings.SESSIE_MAX_UREN, minutes=5)):
+        response = client.get(reverse("klachten:werkvoorraad"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_een_app_ontkoppelen_beeindigt_de_sessies_die_ermee_zijn_geverifieerd(
+    client, apparaat, beheerder
+):
+    wachtwoord_invullen(client)
+    client.post(reverse("tweestaps"), {"code": code(apparaat)})
+    assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+
+    # The beheerder unlinks the lost phone in the admin.
+    beheerder.is_staff = True
+    beheerder.save(update_fields=["is_staff"])
+    beheer = Client()
+    beheer.force_login(beheerder)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[apparaat.pk])
+    assert beheer.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=apparaat.pk).exists()
+
+    response = client.get(reverse("klachten:werkvoorraad"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert beheer.get(reverse("admin:index")).status_code == 200  # the beheerder stays in
+
+
+@pytest.mark.parametrize(
+    ("kop", "verwacht"),
+    [
+        ("", "10.0.0.5"),
+        ("203.0.113.7", "203.0.113.7"),
+        # The client wrote the first address itself; the proxy appended the real one.
+        ("198.51.100.66, 203.0.113.7", "203.0.113.7"),
+    ],
+)
+def test_het_adres_van_de_klant_komt_van_de_eigen_proxy(settings, rf, kop, verwacht):
+    from klachten.middleware import client_ip
+
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.VERTROUWDE_PROXIES = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=kop)
+    if not kop:
+        del request.META["HTTP_X_FORWARDED_FOR"]
+    assert client_ip(request) == verwacht

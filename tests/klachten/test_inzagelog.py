@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from klachten import services
 from klachten.models import Inzage, InzageSoort
 from tests.factories import KlachtFactory, pdf_bestand
 
@@ -88,11 +89,39 @@ def test_een_klacht_opvragen_via_de_api_wordt_vastgelegd(systeemkoppeling, label
 
     assert api.get(f"/api/v1/klachten/{klacht.dossiernummer}/").status_code == 200
     assert api.get(f"/api/v1/klachten/{klacht.dossiernummer}/tijdlijn/").status_code == 200
-    assert api.get("/api/v1/klachten/").status_code == 200  # a list opens no dossier
+    # A page of the list holds the customers' data too: each complaint on it is logged.
+    assert api.get("/api/v1/klachten/").status_code == 200
 
     assert list(Inzage.objects.values_list("soort", "medewerker", "klacht")) == [
         (InzageSoort.API, systeemkoppeling.pk, klacht.pk),
         (InzageSoort.API, systeemkoppeling.pk, klacht.pk),
+        (InzageSoort.API, systeemkoppeling.pk, klacht.pk),
+    ]
+
+
+def test_een_actiepagina_openen_wordt_vastgelegd(client, behandelaar, klacht):
+    """An action's page shows the customer's data and the message: the dossier is opened."""
+    client.force_login(behandelaar)
+    url = reverse("klachten:actie", args=[klacht.dossiernummer, "notitie-toevoegen"])
+    assert client.get(url).status_code == 200
+    assert list(Inzage.objects.values_list("soort", flat=True)) == [InzageSoort.DOSSIER]
+
+
+def test_een_oude_versie_of_een_bericht_openen_in_beheer_wordt_vastgelegd(
+    client, beheerder, behandelaar, klacht
+):
+    services.ontvangst_bevestigen(klacht=klacht, door=behandelaar)  # a message to the customer
+    client.force_login(beheerder)
+    versie = klacht.history.first()
+    url = reverse("admin:klachten_klacht_simple_history", args=[klacht.pk, versie.history_id])
+    assert client.get(url).status_code == 200
+    bericht = klacht.berichten.first()
+    assert (
+        client.get(reverse("admin:klachten_bericht_change", args=[bericht.pk])).status_code == 200
+    )
+    assert list(Inzage.objects.values_list("soort", "klacht")) == [
+        (InzageSoort.BEHEER, klacht.pk),
+        (InzageSoort.BEHEER, klacht.pk),
     ]
 
 
