@@ -1144,6 +1144,26 @@ def tweestaps_koppelen(*, medewerker: Medewerker, sleutel: str, laatste_stap: in
         )
 
 
+def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[str, int]:
+    """Retention of login data (AVG: kept no longer than needed): expired sessions, failed
+    login attempts whose lockout is over, and the login log after INLOGLOG_BEWAARDAGEN days
+    (staff addresses and browsers)."""
+    from axes.models import AccessAttempt, AccessLog
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    op = op or timezone.now()
+    return {
+        "sessies": Session.objects.filter(expire_date__lt=op).delete()[0],
+        "pogingen": AccessAttempt.objects.filter(
+            attempt_time__lt=op - settings.AXES_COOLOFF_TIME
+        ).delete()[0],
+        "inloglog": AccessLog.objects.filter(
+            attempt_time__lt=op - dt.timedelta(days=settings.INLOGLOG_BEWAARDAGEN)
+        ).delete()[0],
+    }
+
+
 def sessies_beeindigen(*, medewerker: Medewerker) -> int:
     """End every session of this staff member (their app was unlinked: a lost phone must not
     keep a session that was verified with it). Sessions live in the database; the few of the

@@ -62,3 +62,11 @@ def verlopen_klachten_anonimiseren() -> int:
     from klachten import avg
 
     return avg.verlopen_klachten_anonimiseren()
+
+
+@shared_task
+def inloggegevens_opruimen() -> dict[str, int]:
+    """Expired sessions, finished lockouts and the login log past its retention period."""
+    from klachten import services
+
+    return services.sessies_en_inlogpogingen_opruimen()

@@ -133,6 +133,8 @@ SESSIE_INACTIEF_MINUTEN = env.int("SESSIE_INACTIEF_MINUTEN", default=30)
 SESSIE_MAX_UREN = env.int("SESSIE_MAX_UREN", default=10)
 SESSION_COOKIE_AGE = SESSIE_MAX_UREN * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# django-axes' log of logins (address, browser) is kept this many days (beat: inloggegevens-opruimen).
+INLOGLOG_BEWAARDAGEN = env.int("INLOGLOG_BEWAARDAGEN", default=90)
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files (no
@@ -277,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
     "klachten-anonimiseren": {
         "task": "klachten.tasks.verlopen_klachten_anonimiseren",
         "schedule": crontab(minute=45, hour=2),
+    },
+    # Expired sessions, lockouts that are over and the login log past its period; nightly.
+    "inloggegevens-opruimen": {
+        "task": "klachten.tasks.inloggegevens_opruimen",
+        "schedule": crontab(minute=15, hour=3),
     },
     # Personal data of invitations sent more than 3 months ago; daily, at night, when it is quiet.
     "persoonsgegevens-wissen": {

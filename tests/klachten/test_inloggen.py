@@ -422,3 +422,27 @@ def test_het_adres_van_de_klant_komt_van_de_eigen_proxy(settings, rf, kop, verwa
     if not kop:
         del request.META["HTTP_X_FORWARDED_FOR"]
     assert client_ip(request) == verwacht
+
+
+def test_oude_sessies_pogingen_en_inloglog_worden_opgeruimd(client, apparaat):
+    from axes.models import AccessAttempt, AccessLog
+    from django.contrib.sessions.models import Session
+
+    from klachten import tasks
+
+    assert "inloggegevens-opruimen" in settings.CELERY_BEAT_SCHEDULE
+    wachtwoord_invullen(client, wachtwoord="fout")
+    wachtwoord_invullen(client)
+    assert AccessAttempt.objects.exists()
+    assert AccessLog.objects.exists()
+    assert Session.objects.exists()
+
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        uitkomst = tasks.inloggegevens_opruimen.delay().get()
+        assert uitkomst["sessies"] >= 1  # expired after 10 hours
+        assert not Session.objects.exists()
+        assert not AccessAttempt.objects.exists()
+        assert AccessLog.objects.exists()  # kept 90 days
+    with time_machine.travel(timezone.now() + dt.timedelta(days=settings.INLOGLOG_BEWAARDAGEN + 1)):
+        tasks.inloggegevens_opruimen.delay().get()
+    assert not AccessLog.objects.exists()
