@@ -5,12 +5,14 @@ import datetime as dt
 from functools import partial
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -70,6 +72,14 @@ def _force_login_met_tweede_stap():
 def _media_root(settings, tmp_path):
     """Uploaded attachments go to a fresh directory per test."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _standaardtaal():
+    """Every test starts in Dutch: a test that renders a page or an e-mail in English or French
+    must not leave that language active for the next one."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
