@@ -8,12 +8,17 @@ requests for access and erasure (DESIGN.md section 10; issue 8).
 - Anonymising keeps everything the figures count (dates, states, label, afdeling, categorie,
   kanaal, verdict, cause, deadlines, lessons) and removes who the customer is and what they
   wrote: name, e-mail, phone, policy number, the descriptions, every text on the timeline, the
-  messages, the reasons of term changes, the attachments (files too), and the same fields in
-  every history version (django-simple-history), so no earlier version keeps them.
+  messages, the reasons of term changes, the attachments (files too, once the transaction has
+  committed), the file names in the access log, and the same fields in every history version
+  (django-simple-history), so no earlier version keeps them. Staff's texts about the complaint
+  (lessons, improvement actions, and through the klacht_geanonimiseerd signal the other apps'
+  texts, such as a dossier review) stay, with the customer's name, e-mail, phone and policy
+  number replaced. A message still waiting in the outbox is not sent any more.
 - Access and erasure work by e-mail address over every *source*: klachten registers its
   complaints here, klanttevredenheid its contact moments and surveys (klachten imports no other
-  app: they register themselves in their AppConfig.ready). Both requests are logged
-  (AvgVerzoek) without the address itself.
+  app: they register themselves in their AppConfig.ready). A complaint is found by its current
+  address and by an address it had before (corrected; the history versions). Both requests are
+  logged (AvgVerzoek) without the address itself.
 """
 
 from __future__ import annotations
@@ -23,40 +28,53 @@ import hashlib
 import hmac
 import io
 import json
+import logging
+import re
 import zipfile
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klachten import termijnen
+from klachten import signals, termijnen
 from klachten.models import (
     AvgVerzoek,
     AvgVerzoekSoort,
     Bericht,
+    BerichtStatus,
     Bijlage,
     Doorverwijzing,
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
+    Inzage,
     Klacht,
     Kwetsbaarheidssignaal,
+    Leermoment,
     Medewerker,
     Termijnwijziging,
     Uitkomst,
+    Verbeterpunt,
     nieuw_status_token,
 )
-from klachten.workflow import Status
+from klachten.workflow import INTERNE_BERICHTEN, Status
+
+logger = logging.getLogger(__name__)
 
 # What a removed text reads: plain, so a page or report shows that something was there.
 GEANONIMISEERD = "[geanonimiseerd]"
+
+# Why a message that was still waiting in the outbox was never sent (Bericht.laatste_fout).
+NIET_VERZONDEN = "niet verzonden: gegevens gewist"
 
 # The customer's data on a complaint: removed (empty) or replaced by GEANONIMISEERD when filled.
 LEEG_VELDEN = ("klant_email", "klant_telefoon", "polisnummer")
@@ -92,8 +110,9 @@ class Bron:
     naam: str
     verzamelen: Callable[[str], list[Onderdeel]]
     wissen: Callable[..., int]  # (email, op) -> how many records were anonymised
-    # Why erasing is not possible now (e.g. a complaint still being handled), as messages.
-    blokkades: Callable[[str], list[str]] = lambda email: []
+    # Why erasing is not possible now (e.g. a complaint still being handled), as messages:
+    # (email, op) -> messages. `wissen` checks them again under its locks (WissenGeblokkeerd).
+    blokkades: Callable[..., list[str]] = lambda email, op: []
 
 
 BRONNEN: dict[str, Bron] = {}
@@ -146,12 +165,77 @@ def _gevuld_wordt(veld: str) -> dict:
     }
 
 
+def persoonsgegevens_vervangen(tekst: str, waarden: Iterable[str]) -> str:
+    """`tekst` with every occurrence of these values (as a whole, ignoring case) replaced by
+    GEANONIMISEERD; the rest of the text stays."""
+    waarden = sorted({w.strip() for w in waarden if w and w.strip()}, key=len, reverse=True)
+    if not tekst or not waarden:
+        return tekst
+    patroon = "|".join(re.escape(w) for w in waarden)
+    return re.sub(rf"(?<!\w)(?:{patroon})(?!\w)", GEANONIMISEERD, tekst, flags=re.IGNORECASE)
+
+
+def teksten_anonimiseren(rijen: QuerySet, veld: str, persoonsgegevens: dict[int, list[str]]):
+    """Replace the customer's personal data in `veld` of the rows about these complaints (by
+    their `klacht_id`; `persoonsgegevens` as klacht_geanonimiseerd sends it). For staff's texts
+    that stay (a lesson is the organisation's): a few rows per complaint, so in Python."""
+    gewijzigd = []
+    for rij in rijen.filter(klacht_id__in=persoonsgegevens).exclude(**{veld: ""}):
+        tekst = persoonsgegevens_vervangen(getattr(rij, veld), persoonsgegevens[rij.klacht_id])
+        if tekst != getattr(rij, veld):
+            setattr(rij, veld, tekst)
+            gewijzigd.append(rij)
+    rijen.model.objects.bulk_update(gewijzigd, [veld], batch_size=500)
+
+
+def _persoonsgegevens(ids: list[int]) -> dict[int, list[str]]:
+    """Per complaint, every name, e-mail address, phone and policy number it had, earlier
+    versions included; of a name also its parts of 4 letters or more (a lesson may name only
+    "mevrouw Jansen"; shorter parts are initials and words like "van" or "de")."""
+    velden = ("klant_naam", "klant_email", "klant_telefoon", "polisnummer")
+    waarden: dict[int, set[str]] = defaultdict(set)
+    for rijen in (
+        Klacht.objects.filter(pk__in=ids).values_list("pk", *velden),
+        Klacht.history.filter(id__in=ids).values_list("id", *velden),
+    ):
+        for pk, naam, *overige in rijen:
+            waarden[pk].update(w for w in (naam, *overige) if w)
+            waarden[pk].update(deel for deel in naam.split() if len(deel) >= 4)
+    return {pk: sorted(waarden[pk]) for pk in ids}
+
+
+def berichten_wissen(berichten: QuerySet, **velden) -> None:
+    """Set `velden` of these messages (the customer's address and texts go) and empty their last
+    error (it may quote the address); one still waiting in the outbox is not sent any more
+    (mislukt, NIET_VERZONDEN): the sender only takes waiting messages."""
+    berichten.update(laatste_fout="", **velden)
+    berichten.filter(status=BerichtStatus.WACHTEND).update(
+        status=BerichtStatus.MISLUKT, laatste_fout=NIET_VERZONDEN
+    )
+
+
+def _bestanden_verwijderen(bestanden: list[tuple]) -> None:
+    """After commit: the rows are gone for good, so their files may go (a rollback keeps both)."""
+    for opslag, naam in bestanden:
+        try:
+            opslag.delete(naam)
+        except Exception:  # the next one still goes; the log says which one stays behind
+            logger.exception("Bestand %s van een geanonimiseerde klacht niet verwijderd", naam)
+
+
 def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
     """Remove the customer's personal data from these complaints (locked by the caller), their
-    timeline, messages, attachments, term changes, external procedures and history versions.
-    Set-based: a few statements per batch, whatever its size."""
+    timeline, messages, attachments, access log, term changes, external procedures and history
+    versions, and from staff's texts about them (here and, through klacht_geanonimiseerd, in
+    the other apps). Set-based: a few statements per batch, whatever its size."""
     if not ids:
         return 0
+    # First, while the data is still there: what to look for in the texts that stay.
+    persoonsgegevens = _persoonsgegevens(ids)
+    signals.klacht_geanonimiseerd.send(sender=Klacht, persoonsgegevens=persoonsgegevens, op=op)
+    teksten_anonimiseren(Leermoment.objects.all(), "omschrijving", persoonsgegevens)
+    teksten_anonimiseren(Verbeterpunt.objects.all(), "omschrijving", persoonsgegevens)
+    teksten_anonimiseren(Verbeterpunt.history.all(), "omschrijving", persoonsgegevens)
     velden = dict.fromkeys(LEEG_VELDEN, "")
     for veld in TEKST_VELDEN:
         velden.update(_gevuld_wordt(veld))
@@ -164,15 +248,25 @@ def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
     )
     Klacht.history.model.objects.filter(id__in=ids).update(**velden, geanonimiseerd_op=op)
     Gebeurtenis.objects.filter(klacht__in=ids).update(**_gevuld_wordt("tekst"))
-    Bericht.objects.filter(klacht__in=ids).update(
-        aan="", onderwerp=GEANONIMISEERD, tekst=GEANONIMISEERD, laatste_fout=""
+    berichten = Bericht.objects.filter(klacht__in=ids)
+    bestanden = [(b.bijlage.storage, b.bijlage.name) for b in berichten.exclude(bijlage="")]
+    bestanden += [
+        (b.bestand.storage, b.bestand.name) for b in Bijlage.objects.filter(klacht__in=ids)
+    ]
+    berichten_wissen(
+        berichten,
+        aan="",
+        onderwerp=GEANONIMISEERD,
+        tekst=GEANONIMISEERD,
+        bijlage="",
+        bijlage_naam="",
     )
-    for bericht in Bericht.objects.filter(klacht__in=ids).exclude(bijlage=""):
-        bericht.bijlage.delete(save=False)
-    Bericht.objects.filter(klacht__in=ids).update(bijlage="", bijlage_naam="")
-    for bijlage in Bijlage.objects.filter(klacht__in=ids):
-        bijlage.bestand.delete(save=False)
+    # The access log itself stays (who opened the dossier, when); the file's name goes.
+    Inzage.objects.filter(klacht__in=ids).exclude(bijlage_naam="").update(
+        bijlage_naam=GEANONIMISEERD
+    )
     Bijlage.objects.filter(klacht__in=ids).delete()
+    transaction.on_commit(partial(_bestanden_verwijderen, bestanden))
     Termijnwijziging.objects.filter(klacht__in=ids).update(reden=GEANONIMISEERD)
     ExterneProcedure.objects.filter(klacht__in=ids).update(**_gevuld_wordt("toelichting"))
     Kwetsbaarheidssignaal.objects.filter(klacht__in=ids).update(**_gevuld_wordt("toelichting"))
@@ -184,20 +278,30 @@ def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
     return len(ids)
 
 
+def _bewaargrens(op) -> dt.date:
+    return termijnen.maanden_later(
+        termijnen.lokale_datum(op), -settings.KLACHT_BEWAARTERMIJN_MAANDEN
+    )
+
+
+def extern_recent(op) -> Exists:
+    """The complaint has an external case that still runs or was decided within the retention
+    period: Kifid or SKGZ may still ask for the dossier, so it keeps the customer's data (neither
+    the retention job nor an erasure request removes it yet)."""
+    return Exists(
+        ExterneProcedure.objects.filter(klacht=OuterRef("pk")).filter(
+            Q(uitkomst=Uitkomst.LOPEND) | Q(beslist_datum__gte=_bewaargrens(op))
+        )
+    )
+
+
 def te_anonimiseren(op) -> Q:
     """Closed complaints past the retention period, with no external case running or decided
     within it (the customer's terms at Kifid and SKGZ have run out)."""
-    grens_datum = termijnen.maanden_later(
-        termijnen.lokale_datum(op), -settings.KLACHT_BEWAARTERMIJN_MAANDEN
-    )
-    extern_recent = ExterneProcedure.objects.filter(klacht=OuterRef("pk")).filter(
-        Q(uitkomst=Uitkomst.LOPEND) | Q(beslist_datum__gte=grens_datum)
-    )
+    grens = dt.datetime.combine(_bewaargrens(op), dt.time(), tzinfo=termijnen.AMSTERDAM)
     return Q(
-        status=Status.AFGESLOTEN,
-        geanonimiseerd_op__isnull=True,
-        afgesloten_op__lt=dt.datetime.combine(grens_datum, dt.time(), tzinfo=termijnen.AMSTERDAM),
-    ) & ~Q(Exists(extern_recent))
+        status=Status.AFGESLOTEN, geanonimiseerd_op__isnull=True, afgesloten_op__lt=grens
+    ) & ~Q(extern_recent(op))
 
 
 def verlopen_klachten_anonimiseren(*, op=None, per: int = 500) -> int:
@@ -226,9 +330,24 @@ def verlopen_klachten_anonimiseren(*, op=None, per: int = 500) -> int:
 
 
 def _klachten_van(email: str):
+    """The complaints of an address: by their current address, or by one they had before (a
+    corrected address: the customer asks with the one they know)."""
+    adres = email_normaliseren(email)
+    eerder = Klacht.history.filter(klant_email__iexact=adres).values("id")
     return Klacht.objects.filter(
-        klant_email__iexact=email_normaliseren(email), geanonimiseerd_op__isnull=True
+        Q(klant_email__iexact=adres) | Q(pk__in=eerder), geanonimiseerd_op__isnull=True
     )
+
+
+def _versies(klacht: Klacht, adres: str):
+    """The versions of the customer's data the export shows. Of a complaint found by its current
+    address: all (the customer's own corrections, a mistyped address included). Of one found
+    only by an earlier address: the versions with that address; the others may hold someone
+    else's (the complaint was put on the wrong person and corrected)."""
+    versies = klacht.history.order_by("history_date", "history_id")
+    if email_normaliseren(klacht.klant_email) == adres:
+        return versies
+    return versies.filter(klant_email__iexact=adres)
 
 
 def _klachten_verzamelen(email: str) -> list[Onderdeel]:
@@ -289,7 +408,10 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                         b.get_status_display(),
                         b.tekst,
                     ]
-                    for b in klacht.berichten.order_by("created_at", "id")
+                    # To the customer only: notices to staff are no data of the customer's.
+                    for b in klacht.berichten.exclude(soort__in=INTERNE_BERICHTEN).order_by(
+                        "created_at", "id"
+                    )
                 ],
             )
         )
@@ -361,7 +483,7 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                         v.klant_telefoon,
                         v.polisnummer,
                     ]
-                    for v in klacht.history.order_by("history_date", "history_id")
+                    for v in _versies(klacht, email_normaliseren(email))
                 ],
             )
         )
@@ -372,24 +494,46 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
     return onderdelen
 
 
+def _blokkades(klachten, op) -> list[str]:
+    redenen = []
+    for klacht in klachten.annotate(extern=extern_recent(op)).order_by("pk"):
+        if klacht.status != Status.AFGESLOTEN:
+            redenen.append(
+                _("Klacht %(nummer)s is nog in behandeling (%(status)s): sluit die eerst af.")
+                % {"nummer": klacht.dossiernummer, "status": klacht.get_status_display()}
+            )
+        elif klacht.extern:
+            redenen.append(
+                _(
+                    "Klacht %(nummer)s heeft een zaak bij een externe instantie die nog loopt "
+                    "of binnen de bewaartermijn is beslist: de gegevens blijven tot die termijn "
+                    "voorbij is."
+                )
+                % {"nummer": klacht.dossiernummer}
+            )
+    return redenen
+
+
+def _klachten_blokkades(email: str, op) -> list[str]:
+    return _blokkades(_klachten_van(email), op)
+
+
 def _klachten_wissen(email: str, op) -> int:
+    """All of the address's complaints, or none: they are locked, then checked again (one may
+    have been reopened, or gone to Kifid, since the page showed them); WissenGeblokkeerd
+    rolls the whole request back."""
     reden = _("Persoonsgegevens gewist op verzoek van de klant (AVG).")
     with transaction.atomic():
         ids = list(
             _klachten_van(email)
-            .filter(status=Status.AFGESLOTEN)
             .select_for_update(of=("self",))
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
+        blokkades = _blokkades(Klacht.objects.filter(pk__in=ids), op)
+        if blokkades:
+            raise WissenGeblokkeerd(blokkades)
         return _anonimiseren(ids, op=op, reden=reden)
-
-
-def _klachten_blokkades(email: str) -> list[str]:
-    return [
-        _("Klacht %(nummer)s is nog in behandeling (%(status)s): sluit die eerst af.")
-        % {"nummer": klacht.dossiernummer, "status": klacht.get_status_display()}
-        for klacht in _klachten_van(email).exclude(status=Status.AFGESLOTEN).order_by("pk")
-    ]
 
 
 bron_registreren(
@@ -424,11 +568,12 @@ class Overzicht:
         return sum(len(o) for o in self.per_bron.values())
 
 
-def overzicht(email: str) -> Overzicht:
+def overzicht(email: str, op=None) -> Overzicht:
+    op = op or timezone.now()
     per_bron, blokkades = {}, []
     for bron in BRONNEN.values():
         per_bron[str(bron.naam)] = bron.verzamelen(email)
-        blokkades += bron.blokkades(email)
+        blokkades += bron.blokkades(email, op)
     return Overzicht(per_bron=per_bron, blokkades=blokkades)
 
 
@@ -466,28 +611,39 @@ def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
     as a ZIP with a readable page (inzage.html), the same as data (inzage.json) and the
     attachments as they were sent. The request is logged."""
     op = op or timezone.now()
-    gegevens = overzicht(email)
-    inhoud = {
-        "email": email_normaliseren(email),
-        "gemaakt_op": op.isoformat(),
-        "bronnen": {
-            bron: [_als_gegevens(o) for o in onderdelen]
-            for bron, onderdelen in gegevens.per_bron.items()
-        },
-    }
-    html = render_to_string(
-        "klachten/avg_inzage.html",
-        {"email": email_normaliseren(email), "op": op, "per_bron": gegevens.per_bron},
-    )
+    gegevens = overzicht(email, op)
     buffer = io.BytesIO()
+    ontbrekend = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archief:
-        archief.writestr("inzage.html", html)
-        archief.writestr("inzage.json", json.dumps(inhoud, ensure_ascii=False, indent=2))
         for onderdelen in gegevens.per_bron.values():
             for onderdeel in onderdelen:
                 for naam, bestand in onderdeel.bestanden:
-                    with bestand.open("rb") as f:
-                        archief.writestr(naam, f.read())
+                    try:
+                        with bestand.open("rb") as f:
+                            archief.writestr(naam, f.read())
+                    except FileNotFoundError:  # the export says so, and has the rest
+                        logger.warning("Bijlage %s ontbreekt in de opslag", bestand.name)
+                        ontbrekend.append(naam)
+        inhoud = {
+            "email": email_normaliseren(email),
+            "gemaakt_op": op.isoformat(),
+            "bronnen": {
+                bron: [_als_gegevens(o) for o in onderdelen]
+                for bron, onderdelen in gegevens.per_bron.items()
+            },
+            "ontbrekende_bestanden": ontbrekend,
+        }
+        html = render_to_string(
+            "klachten/avg_inzage.html",
+            {
+                "email": email_normaliseren(email),
+                "op": op,
+                "per_bron": gegevens.per_bron,
+                "ontbrekend": ontbrekend,
+            },
+        )
+        archief.writestr("inzage.html", html)
+        archief.writestr("inzage.json", json.dumps(inhoud, ensure_ascii=False, indent=2))
     _vastleggen(
         AvgVerzoekSoort.INZAGE,
         email,
@@ -501,12 +657,14 @@ def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
 def gegevens_wissen(*, email: str, door: Medewerker, op=None) -> dict[str, int]:
     """A customer's request for erasure (AVG article 17): anonymise everything stored about the
     address, in every source, as the retention job would. Not while a complaint of theirs is
-    still being handled (WissenGeblokkeerd: close it first). The request is logged."""
+    still being handled (close it first) or has an external case that runs or was decided
+    within the retention period (WissenGeblokkeerd). One transaction: all of it or nothing,
+    each source checking again under its locks. The request is logged."""
     op = op or timezone.now()
-    blokkades = [b for bron in BRONNEN.values() for b in bron.blokkades(email)]
-    if blokkades:
-        raise WissenGeblokkeerd(blokkades)
     with transaction.atomic():
+        blokkades = [b for bron in BRONNEN.values() for b in bron.blokkades(email, op)]
+        if blokkades:
+            raise WissenGeblokkeerd(blokkades)
         aantallen = {str(bron.naam): bron.wissen(email, op) for bron in BRONNEN.values()}
         _vastleggen(AvgVerzoekSoort.WISSEN, email, door, aantallen, op)
     return aantallen

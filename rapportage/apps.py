@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RapportageConfig(AppConfig):
     name = "rapportage"
     verbose_name = _("Rapportage")
+
+    def ready(self):
+        from klachten import signals as klachtsignalen
+        from rapportage import receivers
+
+        klachtsignalen.klacht_geanonimiseerd.connect(
+            receivers.klacht_geanonimiseerd, dispatch_uid="rapportage.klacht_geanonimiseerd"
+        )

@@ -2,6 +2,7 @@
 everywhere (history tables too), while the figures stay the same; a customer's requests for access
 and erasure (issue 8, privacy)."""
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -11,27 +12,35 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from klachten import avg, services
+from klachten import avg, berichten, services
 from klachten.models import (
     AvgVerzoek,
     Bericht,
+    BerichtStatus,
     Bijlage,
     Gebeurtenis,
     GebeurtenisSoort,
+    InzageSoort,
     Kanaal,
     Klacht,
     KwetsbaarheidSoort,
+    Leermoment,
     TermijnwijzigingSoort,
     Uitkomst,
+    Verbeterpunt,
+    VerbeterpuntStatus,
 )
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import Oordeel, Status, WorkflowFout, weigering
+from klachten.workflow import INTERNE_BERICHTEN, Oordeel, Status, WorkflowFout, weigering
 from klanttevredenheid import services as kto
 from klanttevredenheid.models import Contactmoment, Uitnodiging, UitnodigingStatus
 from rapportage import maandrapport
+from rapportage import services as rapportage
+from rapportage.models import Dossierreview
 from tests.databank import tabellen_met
 from tests.factories import KlachtFactory, contactmoment, pdf_bestand
 
@@ -46,19 +55,22 @@ class Klant:
     """A customer whose every piece of data is recognisable in the database."""
 
     def __init__(self, sleutel: str):
-        self.naam = f"Wilhelmina {sleutel}sma"
+        self.achternaam = f"{sleutel.capitalize()}sma"
+        self.naam = f"Wilhelmina {self.achternaam}"
         self.email = f"{sleutel}.privacy@example.nl"
         self.telefoon = f"06-{sleutel}1234"
         self.polis = f"POLIS-{sleutel}"
         self.verhaal = f"Mijn behandeling bij dokter {sleutel}berg werd niet vergoed."
 
     def sporen(self) -> list[str]:
-        return [self.naam, self.email, self.telefoon, self.polis, self.verhaal]
+        return [self.naam, self.achternaam, self.email, self.telefoon, self.polis, self.verhaal]
 
 
 def volledige_klacht(klant: Klant, *, door, categorie, kifid, time_machine, begin, sluiten=True):
-    """A complaint with everything: attachment, notes, messages in and out, a suspended term, an
-    answer, an external case (decided) and history versions; closed, unless `sluiten` is off."""
+    """A complaint with everything: attachment (downloaded: in the access log), notes, messages
+    in and out, a suspended term, an answer, an external case (decided), a lesson and an
+    improvement action naming the customer, and history versions; closed, unless `sluiten` is
+    off, with the directie's dossier review naming the customer too."""
     time_machine.move_to(begin, tick=False)
     klacht = KlachtFactory(
         kanaal=Kanaal.WEBFORMULIER,
@@ -72,6 +84,9 @@ def volledige_klacht(klant: Klant, *, door, categorie, kifid, time_machine, begi
         bijlagen=[pdf_bestand(f"nota-{klant.polis}.pdf")],
     )
     services.toewijzen(klacht=klacht, door=door, afdeling=klacht.afdeling, behandelaar=door)
+    services.inzage_vastleggen(
+        medewerker=door, klacht=klacht, soort=InzageSoort.BIJLAGE, bijlage=klacht.bijlagen.get()
+    )
     services.ontvankelijk_verklaren(klacht=klacht, door=door)
     services.notitie_toevoegen(klacht=klacht, door=door, tekst=f"Gebeld met {klant.naam}.")
     services.klantbericht_toevoegen(
@@ -114,9 +129,32 @@ def volledige_klacht(klant: Klant, *, door, categorie, kifid, time_machine, begi
         beslist_datum=(begin + dt.timedelta(days=40)).date(),
         toelichting=f"Kifid-zaak van {klant.naam}",
     )
+    services.leermoment_toevoegen(
+        klacht=klacht,
+        door=door,
+        omschrijving=f"{klant.naam.upper()} ({klant.email}) belde drie keer: eerder terugbellen.",
+    )
+    punt = services.verbeterpunt_toevoegen(
+        klacht=klacht,
+        door=door,
+        eigenaar=door,
+        streefdatum=(begin + dt.timedelta(days=90)).date(),
+        omschrijving=f"Polis {klant.polis}, tel. {klant.telefoon}: vergoeding beter uitleggen.",
+    )
+    services.verbeterpunt_bijwerken(
+        verbeterpunt=punt, door=door, status=VerbeterpuntStatus.IN_UITVOERING
+    )
     if sluiten:
         time_machine.move_to(begin + dt.timedelta(days=41), tick=False)
         services.afsluiten(klacht=klacht, door=door)
+        review = Dossierreview.objects.create(
+            jaar=begin.year, maand=begin.month, klacht=klacht, aangeboden_op=timezone.now()
+        )
+        rapportage.dossierreview_vastleggen(
+            review=review,
+            door=door,
+            opmerkingen=f"Goed dossier; mevrouw {klant.achternaam} kreeg op tijd antwoord.",
+        )
     klacht.refresh_from_db()
     return klacht
 
@@ -141,7 +179,7 @@ def maandcijfers(maanden):
 
 
 def test_na_de_bewaartermijn_staan_nergens_meer_persoonsgegevens_ook_niet_in_de_geschiedenis(
-    dossiers, time_machine
+    dossiers, time_machine, django_capture_on_commit_callbacks
 ):
     klant, klacht = dossiers["oud"]
     assert settings.KLACHT_BEWAARTERMIJN_MAANDEN == 24
@@ -155,11 +193,26 @@ def test_na_de_bewaartermijn_staan_nergens_meer_persoonsgegevens_ook_niet_in_de_
     assert avg.verlopen_klachten_anonimiseren() == 0
 
     time_machine.move_to(om(2026, 10, 14, 2), tick=False)
-    call_command("klachten_anonimiseren")
+    with django_capture_on_commit_callbacks(execute=True):  # the files go after commit
+        call_command("klachten_anonimiseren")
 
     for spoor in klant.sporen():
         assert tabellen_met(spoor) == set(), spoor
     assert not bestand.exists()
+    # Staff's texts about the complaint keep the lesson, not who the customer was.
+    g = avg.GEANONIMISEERD
+    assert Leermoment.objects.get(klacht=klacht).omschrijving == (
+        f"{g} ({g}) belde drie keer: eerder terugbellen."
+    )
+    punt = Verbeterpunt.objects.get(klacht=klacht)
+    assert {v.omschrijving for v in punt.history.all()} == {
+        punt.omschrijving,
+        f"Polis {g}, tel. {g}: vergoeding beter uitleggen.",
+    }
+    assert Dossierreview.objects.get(klacht=klacht).opmerkingen == (
+        f"Goed dossier; mevrouw {g} kreeg op tijd antwoord."
+    )
+    assert klacht.inzages.get(soort=InzageSoort.BIJLAGE).bijlage_naam == g
     klacht.refresh_from_db()
     assert klacht.geanonimiseerd_op is not None
     assert klacht.klant_naam == avg.GEANONIMISEERD
@@ -271,6 +324,7 @@ def test_inzage_levert_alles_over_een_emailadres_leesbaar_en_als_gegevens(
 ):
     klant, klacht = dossiers["recent"]
     moment = contactmoment(klant_email=klant.email.upper(), klant_naam=klant.naam)
+    berichten.behandelaar_melden(klacht=klacht, melding="De klant stuurde een aanvulling.")
     time_machine.move_to(om(2026, 11, 2), tick=False)
     beheerder_client.force_login(beheerder)  # after the clock moved: sessions expire when idle
 
@@ -295,7 +349,12 @@ def test_inzage_levert_alles_over_een_emailadres_leesbaar_en_als_gegevens(
     klachten = gegevens["bronnen"]["Klachten"]
     assert [k["velden"]["Dossiernummer"] for k in klachten] == [klacht.dossiernummer]
     assert klachten[0]["velden"]["Polis- of lidnummer"] == klant.polis
-    assert any(t["titel"] == "Berichten" and t["rijen"] for t in klachten[0]["tabellen"])
+    berichten_tabel = next(t for t in klachten[0]["tabellen"] if t["titel"] == "Berichten")
+    # Only what went to the customer: the notices to staff about it are no data of theirs.
+    assert Bericht.objects.filter(klacht=klacht, soort__in=INTERNE_BERICHTEN).exists()
+    aan_klant = Bericht.objects.filter(klacht=klacht).exclude(soort__in=INTERNE_BERICHTEN)
+    assert len(berichten_tabel["rijen"]) == aan_klant.count() > 0
+    assert {r["Aan"] for r in berichten_tabel["rijen"]} == {klant.email}
     titels = {t["titel"] for t in klachten[0]["tabellen"]}
     assert {"Signalen kwetsbare klant", "Doorverwijzingen"} <= titels
     tevredenheid = gegevens["bronnen"]["Klanttevredenheid"]
@@ -331,8 +390,9 @@ def test_wissen_op_verzoek_anonimiseert_klachten_en_enquetes_en_wordt_vastgelegd
     dossiers, beheerder_client, beheerder, time_machine
 ):
     klant, klacht = dossiers["recent"]
-    time_machine.move_to(om(2026, 11, 2, 9), tick=False)
-    moment = contactmoment(klant_email=klant.email, klant_naam=klant.naam, moment=om(2026, 11, 2))
+    # Kifid decided on 15 February 2025: two years after that, erasing may (see below).
+    time_machine.move_to(om(2027, 3, 1, 9), tick=False)
+    moment = contactmoment(klant_email=klant.email, klant_naam=klant.naam, moment=om(2027, 3, 1))
     assert Uitnodiging.objects.get(contactmoment=moment).status == UitnodigingStatus.GEPLAND
     beheerder_client.force_login(beheerder)  # after the clock moved: sessions expire when idle
     url = reverse("klachten:privacy")
@@ -352,7 +412,7 @@ def test_wissen_op_verzoek_anonimiseert_klachten_en_enquetes_en_wordt_vastgelegd
     # The planned survey invitation will not go out to an erased customer.
     uitnodiging = Uitnodiging.objects.get(contactmoment=moment)
     assert uitnodiging.status == UitnodigingStatus.OVERGESLAGEN
-    assert kto.uitnodigingen_versturen(op=om(2026, 11, 4, 9)) == 0
+    assert kto.uitnodigingen_versturen(op=om(2027, 3, 3, 9)) == 0
     verzoek = AvgVerzoek.objects.get(soort="wissen")
     assert verzoek.aantallen == {"Klachten": 1, "Klanttevredenheid": 1}
     assert verzoek.door == beheerder
@@ -398,3 +458,134 @@ def test_berichten_van_andere_klanten_blijven_staan(dossiers, time_machine):
         == 1
     )
     assert timezone.now() == om(2026, 10, 14, 2)
+
+
+def test_wissen_wacht_op_een_externe_zaak_die_loopt_of_binnen_de_bewaartermijn_is_beslist(
+    dossiers, beheerder, time_machine
+):
+    klant, klacht = dossiers["recent"]  # Kifid decided on 15 February 2025
+    time_machine.move_to(om(2026, 11, 2, 9), tick=False)
+
+    blokkades = avg.overzicht(klant.email).blokkades
+    assert len(blokkades) == 1
+    assert klacht.dossiernummer in blokkades[0]
+    assert "externe instantie" in blokkades[0]
+    with pytest.raises(avg.WissenGeblokkeerd):
+        avg.gegevens_wissen(email=klant.email, door=beheerder)
+    assert Klacht.objects.get(pk=klacht.pk).klant_naam == klant.naam
+    assert not AvgVerzoek.objects.exists()
+
+    time_machine.move_to(om(2027, 2, 16, 9), tick=False)
+    assert avg.overzicht(klant.email).blokkades == []
+    procedure = klacht.externe_procedures.get()
+    procedure.uitkomst, procedure.beslist_datum = Uitkomst.LOPEND, None
+    procedure.save()
+    assert len(avg.overzicht(klant.email).blokkades) == 1  # still running
+
+
+def test_wissen_controleert_de_klachten_opnieuw_onder_slot_en_wist_dan_niets(
+    dossiers, beheerder, time_machine, monkeypatch
+):
+    """The page found nothing in the way, then the complaint was reopened: the erasure locks the
+    complaints, sees it, and leaves everything as it was, the surveys too."""
+    klant, klacht = dossiers["recent"]
+    time_machine.move_to(om(2027, 3, 1, 9), tick=False)
+    moment = contactmoment(klant_email=klant.email, klant_naam=klant.naam)
+    klachten = avg.BRONNEN["klachten"]
+    monkeypatch.setitem(  # the check that ran before the complaint was reopened
+        avg.BRONNEN, "klachten", dataclasses.replace(klachten, blokkades=lambda email, op: [])
+    )
+    Klacht.objects.filter(pk=klacht.pk).update(status=Status.IN_ONDERZOEK)
+
+    with pytest.raises(avg.WissenGeblokkeerd, match="nog in behandeling"):
+        avg.gegevens_wissen(email=klant.email, door=beheerder)
+
+    assert Klacht.objects.get(pk=klacht.pk).geanonimiseerd_op is None
+    assert Contactmoment.objects.get(pk=moment.pk).klant_email == klant.email
+    assert not AvgVerzoek.objects.exists()
+
+
+def test_wachtende_berichten_gaan_na_het_wissen_niet_meer_uit(dossiers, time_machine):
+    klacht = dossiers["oud"][1]
+    wachtend = list(
+        Bericht.objects.filter(klacht=klacht, status=BerichtStatus.WACHTEND).values_list(
+            "pk", flat=True
+        )
+    )
+    assert wachtend  # their delivery after commit never ran in the test
+    time_machine.move_to(om(2026, 10, 14, 2), tick=False)
+    avg.verlopen_klachten_anonimiseren()
+
+    for bericht in Bericht.objects.filter(pk__in=wachtend):
+        assert (bericht.status, bericht.laatste_fout) == (BerichtStatus.MISLUKT, avg.NIET_VERZONDEN)
+        assert bericht.aan == ""
+        assert berichten.bericht_afleveren(bericht_id=bericht.pk) is False
+
+
+def test_bestanden_gaan_pas_weg_als_het_anonimiseren_is_vastgelegd(
+    dossiers, time_machine, django_capture_on_commit_callbacks
+):
+    klacht = dossiers["oud"][1]
+    bestand = Path(Bijlage.objects.get(klacht=klacht).bestand.path)
+    time_machine.move_to(om(2026, 10, 14, 2), tick=False)
+
+    def anonimiseren_en_terugdraaien():
+        with transaction.atomic():
+            assert avg.verlopen_klachten_anonimiseren() == 1
+            raise RuntimeError("de partij wordt teruggedraaid")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as na_commit,
+        pytest.raises(RuntimeError),
+    ):
+        anonimiseren_en_terugdraaien()
+    assert na_commit == []
+    assert bestand.exists()
+    assert Bijlage.objects.filter(klacht=klacht).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert avg.verlopen_klachten_anonimiseren() == 1
+    assert not bestand.exists()
+
+
+def test_inzage_zonder_bijlagebestand_noemt_het_ontbrekende_bestand(dossiers, beheerder):
+    klant, klacht = dossiers["recent"]
+    Path(Bijlage.objects.get(klacht=klacht).bestand.path).unlink()
+
+    archief = zipfile.ZipFile(io.BytesIO(avg.inzage_exporteren(email=klant.email, door=beheerder)))
+
+    assert not any(n.startswith("bijlagen/") for n in archief.namelist())
+    gegevens = json.loads(archief.read("inzage.json"))
+    (ontbrekend,) = gegevens["ontbrekende_bestanden"]
+    assert ontbrekend.endswith(f"nota-{klant.polis}.pdf")
+    assert "niet gevonden in onze opslag" in archief.read("inzage.html").decode()
+
+
+def test_een_klacht_wordt_ook_gevonden_op_het_adres_dat_ze_eerder_had(
+    dossiers, beheerder, time_machine
+):
+    """The customer corrected their address and asks with the old one. The export of a complaint
+    found by an earlier address shows only the versions with that address (the others may be
+    someone else's); found by the current address, all versions."""
+    klant, klacht = dossiers["recent"]
+    nieuw = "nieuw.privacy@example.nl"
+    klacht.klant_email = nieuw
+    klacht.save()
+
+    def versies(email):
+        archief = zipfile.ZipFile(io.BytesIO(avg.inzage_exporteren(email=email, door=beheerder)))
+        (onderdeel,) = json.loads(archief.read("inzage.json"))["bronnen"]["Klachten"]
+        assert onderdeel["velden"]["Dossiernummer"] == klacht.dossiernummer
+        tabel = next(t for t in onderdeel["tabellen"] if t["titel"].startswith("Eerdere versies"))
+        return [rij["E-mailadres"] for rij in tabel["rijen"]]
+
+    eerder = versies(klant.email.upper())
+    assert eerder
+    assert set(eerder) == {klant.email}
+    assert set(versies(nieuw)) == {klant.email, nieuw}
+
+    time_machine.move_to(om(2027, 3, 1, 9), tick=False)  # after Kifid's decision's period
+    assert avg.gegevens_wissen(email=klant.email, door=beheerder)["Klachten"] == 1
+    klacht.refresh_from_db()
+    assert klacht.geanonimiseerd_op is not None
+    assert tabellen_met(nieuw) == set()
