@@ -36,7 +36,10 @@ class ContactmomentAdmin(admin.ModelAdmin):
     list_filter = ["soort", "groep", "bron", "label", "afdeling"]
     date_hierarchy = "moment"
     raw_id_fields = ["klacht", "behandelaar"]
-    readonly_fields = ["geanonimiseerd_op", "bureau"]
+    # The customer's data is written only by the services (contactmomenten_registreren), which
+    # keep email_genormaliseerd, the 4-week throttle and the invitation in step with it: an
+    # address edited here would be missed by a customer's access and erasure requests (AVG).
+    readonly_fields = ["klant_email", "klant_naam", "klantnummer", "geanonimiseerd_op", "bureau"]
     inlines = [UitnodigingInline]
     list_select_related = ["label", "afdeling", "behandelaar"]
     show_full_result_count = False

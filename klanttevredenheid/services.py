@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from klachten import berichten, rollen, selectors, termijnen
+from klachten import avg, berichten, rollen, selectors, termijnen
 from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort
@@ -661,14 +661,15 @@ def persoonsgegevens_wissen(*, op: dt.datetime | None = None) -> int:
 
 def _contactmomenten_anonimiseren(ids: list[int], op: dt.datetime) -> int:
     """Erase who the customer is from these contact moments and their invitation e-mails; an
-    invitation not sent yet is not sent any more (no address), a sent link stops working."""
+    invitation not sent yet is not sent any more (no address), a sent link stops working.
+
+    The invitations are locked first: one being sent right now (uitnodigingen_versturen) is
+    waited for, and its e-mail, cleaned last, is cleaned too; an e-mail still waiting in the
+    outbox is not sent."""
     if not ids:
         return 0
-    Bericht.objects.filter(
-        pk__in=Uitnodiging.objects.filter(contactmoment__in=ids, bericht__isnull=False).values(
-            "bericht"
-        )
-    ).update(aan="", onderwerp="", tekst="")
+    uitnodigingen = Uitnodiging.objects.filter(contactmoment__in=ids)
+    list(uitnodigingen.select_for_update().order_by("pk").values_list("pk", flat=True))
     Uitnodiging.objects.filter(contactmoment__in=ids, status=UitnodigingStatus.GEPLAND).update(
         status=UitnodigingStatus.OVERGESLAGEN, reden_overgeslagen=RedenOvergeslagen.GEEN_EMAIL
     )
@@ -681,6 +682,12 @@ def _contactmomenten_anonimiseren(ids: list[int], op: dt.datetime) -> int:
         klantnummer="",
         email_genormaliseerd="",
         geanonimiseerd_op=op,
+    )
+    avg.berichten_wissen(
+        Bericht.objects.filter(pk__in=uitnodigingen.exclude(bericht=None).values("bericht")),
+        aan="",
+        onderwerp="",
+        tekst="",
     )
     return len(ids)
 
@@ -697,7 +704,7 @@ def avg_verzamelen(email: str) -> list:
 
     onderdelen = []
     momenten = _contactmomenten_van(email).select_related(
-        "label", "klacht", "uitnodiging", "respons"
+        "label", "klacht", "uitnodiging", "respons__opvolging"
     )
     for moment in momenten.order_by("moment", "pk"):
         onderdeel = Onderdeel(
@@ -748,18 +755,54 @@ def avg_verzamelen(email: str) -> list:
                     ],
                 )
             )
+            opvolging = getattr(respons, "opvolging", None)
+            if opvolging is not None:
+                onderdeel.tabellen.append(
+                    Tabel(
+                        _("Opvolging"),
+                        [_("Status"), _("Afgerond op"), _("Verslag")],
+                        [
+                            [
+                                opvolging.get_status_display(),
+                                tekst(opvolging.afgerond_op),
+                                opvolging.notitie,
+                            ]
+                        ],
+                    )
+                )
         onderdelen.append(onderdeel)
     return onderdelen
 
 
 def avg_wissen(email: str, op: dt.datetime) -> int:
     """A customer's request for erasure: their contact moments anonymised now, as after 3
-    months; grade and comment stay, anonymous."""
+    months, and, as they asked for it, what they wrote (toelichting, verbetertips) and the
+    follow-up's report emptied too, also in the low-score alert to staff that quoted them; the
+    grades stay, anonymous (the 3-month job keeps the comment: DESIGN.md section 6)."""
     with transaction.atomic():
         ids = list(
             _contactmomenten_van(email).select_for_update(of=("self",)).values_list("pk", flat=True)
         )
+        Respons.objects.filter(contactmoment__in=ids).update(toelichting="", verbetertips="")
+        opvolgingen = list(
+            Opvolging.objects.filter(respons__contactmoment__in=ids).values_list("pk", flat=True)
+        )
+        Opvolging.objects.filter(pk__in=opvolgingen).update(notitie="")
+        _signalen_wissen(opvolgingen)
         return _contactmomenten_anonimiseren(ids, op)
+
+
+def _signalen_wissen(opvolgingen: list[int]) -> None:
+    """The low-score alerts (KTO_SIGNAAL) quote the customer's comment; each links its
+    follow-up, which is how they are found (the alert has no key of its own)."""
+    if not opvolgingen:
+        return
+    links = Q()
+    for pk in opvolgingen:
+        links |= Q(tekst__contains=reverse("klanttevredenheid:opvolging", kwargs={"pk": pk}))
+    avg.berichten_wissen(
+        Bericht.objects.filter(links, soort=BerichtSoort.KTO_SIGNAAL), tekst=avg.GEANONIMISEERD
+    )
 
 
 def contactmoment_van_klacht(klacht: Klacht) -> NieuwContactmoment:

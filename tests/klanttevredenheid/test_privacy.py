@@ -1,14 +1,19 @@
 """Personal data of an invitation is erased 3 months after it was sent; the grade, comment, kind and
-afdeling stay, and so do the figures (issue Klanttevredenheid, acceptance 3)."""
+afdeling stay, and so do the figures (issue Klanttevredenheid, acceptance 3). On a customer's
+erasure request what they wrote goes too."""
 
 import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from klachten import avg
+from klachten.models import Bericht, BerichtStatus
 from klachten.termijnen import AMSTERDAM
+from klachten.workflow import BerichtSoort
 from klanttevredenheid import cijfers, services
-from klanttevredenheid.models import Contactmoment, Uitnodiging
+from klanttevredenheid.models import Contactmoment, Opvolging, Respons, Uitnodiging
 from tests.databank import tabellen_met
 from tests.factories import contactmoment
 
@@ -40,6 +45,7 @@ def beantwoorde_uitnodiging(time_machine, behandelaar, afdeling_a):
         rapportcijfer=4,
         nps_score=2,
         toelichting="Lang moeten wachten.",
+        verbetertips="Sneller terugbellen.",
         op=om(D(2026, 1, 7)),
     )
     return moment
@@ -82,3 +88,56 @@ def test_geplande_uitnodiging_wordt_niet_voortijdig_gewist(time_machine):
     services.persoonsgegevens_wissen(op=om(D(2026, 1, 20), 3))
 
     assert Contactmoment.objects.get(pk=moment.pk).klant_naam == NAAM
+
+
+def test_wissen_op_verzoek_leegt_ook_wat_de_klant_schreef_en_het_verslag(
+    beantwoorde_uitnodiging, behandelaar
+):
+    moment = beantwoorde_uitnodiging
+    opvolging = Opvolging.objects.get(respons__contactmoment=moment)
+    verslag = "Jaap teruggebeld: zijn vergoeding komt volgende week."
+    services.opvolging_afronden(opvolging=opvolging, door=behandelaar, notitie=verslag)
+    signaal = Bericht.objects.get(soort=BerichtSoort.KTO_SIGNAAL)
+    assert "Lang moeten wachten." in signaal.tekst
+    (uitnodiging_email,) = Bericht.objects.filter(soort=BerichtSoort.KTO_UITNODIGING)
+    assert uitnodiging_email.status == BerichtStatus.WACHTEND  # its delivery never ran here
+    # The access export holds the follow-up's report.
+    (onderdeel,) = services.avg_verzamelen(EMAIL)
+    tabel = next(t for t in onderdeel.tabellen if t.titel == "Opvolging")
+    assert tabel.rijen[0][-1] == verslag
+
+    assert services.avg_wissen(EMAIL, om(D(2026, 1, 20))) == 1
+
+    for waarde in (EMAIL, NAAM, NUMMER, "Lang moeten wachten", "Sneller terugbellen", verslag):
+        assert tabellen_met(waarde) == set(), waarde
+    respons = Respons.objects.get(contactmoment=moment)
+    assert (respons.rapportcijfer, respons.nps_score) == (4, 2)  # the grades stay
+    assert (respons.toelichting, respons.verbetertips) == ("", "")
+    signaal.refresh_from_db()
+    assert signaal.aan == behandelaar.email  # to staff: who was alerted stays
+    # The invitation still in the outbox does not go out to an erased customer.
+    uitnodiging_email.refresh_from_db()
+    assert (uitnodiging_email.status, uitnodiging_email.laatste_fout, uitnodiging_email.aan) == (
+        BerichtStatus.MISLUKT,
+        avg.NIET_VERZONDEN,
+        "",
+    )
+
+
+def test_beheer_kan_de_klantgegevens_van_een_contactmoment_niet_wijzigen(
+    beantwoorde_uitnodiging, client, beheerder
+):
+    """Export and erasure find a customer by the normalised address, which only the services
+    keep: in the admin the customer's data is read only."""
+    beheerder.is_staff = True  # the beheerder works in the Django admin (DESIGN.md section 2)
+    beheerder.save(update_fields=["is_staff"])
+    client.force_login(beheerder)
+    url = reverse("admin:klanttevredenheid_contactmoment_change", args=[beantwoorde_uitnodiging.pk])
+
+    response = client.get(url)
+
+    assert response.status_code == 200, response
+    html = response.content.decode()
+    assert EMAIL in html
+    for veld in ("klant_email", "klant_naam", "klantnummer"):
+        assert f'name="{veld}"' not in html
