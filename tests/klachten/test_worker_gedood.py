@@ -424,7 +424,9 @@ def test_worker_gedood_voordat_de_taak_begon_bezorgt_het_bericht_daarna_een_keer
     nieuw = workers(zichtbaarheid_s=1)
     assert wacht_tot(lambda: status_van(bericht) == BerichtStatus.VERZONDEN), nieuw.uitvoer()
     assert wacht_tot(lambda: broker_is_leeg(redis_db7, wachtrij))
-    assert nieuw.geslaagd(AFLEVEREN) == ["True"]
+    # With a visibility timeout this short Redis may hand the task out once more while it runs:
+    # then one run sends and the other finds it sent. Sent once either way.
+    assert nieuw.geslaagd(AFLEVEREN).count("True") == 1
     assert mailserver.message_ids() == [berichten.message_id(bericht)]
 
     # Beat's next sweep finds nothing to send.
