@@ -3,8 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from klachten import services
-from klachten.middleware import client_ip
+from klachten.middleware import inzage_loggen
 from klachten.models import (
     Afdeling,
     AvgVerzoek,
@@ -145,12 +144,7 @@ class KlachtAdmin(SimpleHistoryAdmin):
     def _inzage(self, request, object_id):
         klacht = self.get_object(request, object_id)
         if klacht is not None:
-            services.inzage_vastleggen(
-                medewerker=request.user,
-                klacht=klacht,
-                soort=InzageSoort.BEHEER,
-                ip_adres=client_ip(request),
-            )
+            inzage_loggen(request, klacht, InzageSoort.BEHEER)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
@@ -181,12 +175,7 @@ class BerichtAdmin(admin.ModelAdmin):
         """A message holds what the customer was told: reading it opens their dossier."""
         bericht = self.get_object(request, object_id)
         if bericht is not None and bericht.klacht_id is not None:
-            services.inzage_vastleggen(
-                medewerker=request.user,
-                klacht=bericht.klacht,
-                soort=InzageSoort.BEHEER,
-                ip_adres=client_ip(request),
-            )
+            inzage_loggen(request, bericht.klacht, InzageSoort.BEHEER)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -51,6 +51,20 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def inzage_loggen(request, klacht, soort, *, bijlage=None) -> None:
+    """Log that the user of this request opened the complaint or its attachment, from the
+    request's address (the access log: klachten.services.inzage_vastleggen)."""
+    from klachten import services
+
+    services.inzage_vastleggen(
+        medewerker=request.user,
+        klacht=klacht,
+        soort=soort,
+        bijlage=bijlage,
+        ip_adres=client_ip(request),
+    )
+
+
 def is_tweestaps_geverifieerd(request) -> bool:
     """This session passed the second step (a TOTP code, django_otp.login stored the device)."""
     return bool(request.session.get(DEVICE_ID_SESSION_KEY))

@@ -22,7 +22,7 @@ from klachten.api.serializers import (
     TijdlijnItemSerializer,
     api_fout,
 )
-from klachten.middleware import client_ip
+from klachten.middleware import client_ip, inzage_loggen
 from klachten.models import InzageSoort, Kanaal, Klacht
 from klachten.workflow import Status, WorkflowFout
 
@@ -139,12 +139,7 @@ class KlachtViewSet(
     def get_object(self):
         """One complaint, opened by this account: logged like a dossier view (inzagelog)."""
         klacht = super().get_object()
-        services.inzage_vastleggen(
-            medewerker=self.request.user,
-            klacht=klacht,
-            soort=InzageSoort.API,
-            ip_adres=client_ip(self.request),
-        )
+        inzage_loggen(self.request, klacht, InzageSoort.API)
         return klacht
 
     @extend_schema(

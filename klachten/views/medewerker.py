@@ -39,7 +39,7 @@ from klachten.forms import (
     VerbeterpuntStatusFormulier,
     fouten_toevoegen,
 )
-from klachten.middleware import client_ip
+from klachten.middleware import inzage_loggen
 from klachten.models import (
     Bijlage,
     InzageSoort,
@@ -197,12 +197,7 @@ def klacht_registreren(request):
 def klacht_dossier(request, dossiernummer):
     """The dossier: one timeline, the deadlines that run now, and the allowed actions."""
     klacht = _klacht_van(request, dossiernummer)
-    services.inzage_vastleggen(
-        medewerker=request.user,
-        klacht=klacht,
-        soort=InzageSoort.DOSSIER,
-        ip_adres=client_ip(request),
-    )
+    inzage_loggen(request, klacht, InzageSoort.DOSSIER)
     # A vulnerable customer's signals, for those who handle the complaint; read before the
     # actions, whose conditions look at them.
     kwetsbaarheid = (
@@ -502,12 +497,7 @@ def klacht_actie(request, dossiernummer, actie):
             messages.error(request, reden)
             return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
         # The action page shows the customer's data and message: opened like the dossier.
-        services.inzage_vastleggen(
-            medewerker=request.user,
-            klacht=klacht,
-            soort=InzageSoort.DOSSIER,
-            ip_adres=client_ip(request),
-        )
+        inzage_loggen(request, klacht, InzageSoort.DOSSIER)
         if ACTIES[actie].bericht is not None:
             eenvoudige_taal = berichten.eenvoudige_taal(
                 klacht=klacht,
@@ -539,13 +529,7 @@ def bijlage_downloaden(request, pk):
     bijlage = get_object_or_404(Bijlage.objects.select_related("klacht"), pk=pk)
     if not selectors.klachten_voor(request.user).filter(pk=bijlage.klacht_id).exists():
         raise Http404
-    services.inzage_vastleggen(
-        medewerker=request.user,
-        klacht=bijlage.klacht,
-        soort=InzageSoort.BIJLAGE,
-        bijlage=bijlage,
-        ip_adres=client_ip(request),
-    )
+    inzage_loggen(request, bijlage.klacht, InzageSoort.BIJLAGE, bijlage=bijlage)
     response = FileResponse(
         bijlage.bestand.open("rb"),
         as_attachment=True,
