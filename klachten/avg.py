@@ -577,7 +577,8 @@ def overzicht(email: str, op=None) -> Overzicht:
     return Overzicht(per_bron=per_bron, blokkades=blokkades)
 
 
-def _vastleggen(soort, email: str, door: Medewerker, aantallen: dict, op) -> AvgVerzoek:
+def _vastleggen(*, soort, email: str, door: Medewerker, aantallen: dict, op) -> AvgVerzoek:
+    """Log a carried-out request: the address masked and as a keyed hash, never as such."""
     return AvgVerzoek.objects.create(
         soort=soort,
         email_hash=email_sleutel(email),
@@ -645,11 +646,11 @@ def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
         archief.writestr("inzage.html", html)
         archief.writestr("inzage.json", json.dumps(inhoud, ensure_ascii=False, indent=2))
     _vastleggen(
-        AvgVerzoekSoort.INZAGE,
-        email,
-        door,
-        {bron: len(o) for bron, o in gegevens.per_bron.items()},
-        op,
+        soort=AvgVerzoekSoort.INZAGE,
+        email=email,
+        door=door,
+        aantallen={bron: len(o) for bron, o in gegevens.per_bron.items()},
+        op=op,
     )
     return buffer.getvalue()
 
@@ -666,7 +667,9 @@ def gegevens_wissen(*, email: str, door: Medewerker, op=None) -> dict[str, int]:
         if blokkades:
             raise WissenGeblokkeerd(blokkades)
         aantallen = {str(bron.naam): bron.wissen(email, op) for bron in BRONNEN.values()}
-        _vastleggen(AvgVerzoekSoort.WISSEN, email, door, aantallen, op)
+        _vastleggen(
+            soort=AvgVerzoekSoort.WISSEN, email=email, door=door, aantallen=aantallen, op=op
+        )
     return aantallen
 
 
