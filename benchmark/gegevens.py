@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from benchmark import views
 from klachten import rollen, termijnen
@@ -72,7 +71,6 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
     Label.objects.filter(slug="bm-zorg").update(is_standaard=True)
     accounts = _accounts(stam)
     behandelaar = Medewerker.objects.get(username=accounts["behandelaar"]["gebruikersnaam"])
-    token = Token.objects.get_or_create(user=behandelaar)[0].key
 
     start = time.perf_counter()
     signalen = stabiele_bewaking(nu)
@@ -104,7 +102,6 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
     return {
         "accounts": accounts,
         "sessiecookie": settings.SESSION_COOKIE_NAME,
-        "api_token": token,
         "categorieen": list(Categorie.objects.filter(actief=True).values_list("pk", flat=True)),
         "dossiernummers": _steekproef("dossiernummer", afdelingen),
         "status_tokens": _steekproef("status_token", None),
@@ -125,7 +122,7 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
 
 
 def _accounts(stam: dict) -> dict:
-    """A behandelaar of two afdelingen (also the API's account) and the directie, each with a
+    """A behandelaar of two afdelingen (also the API's user, by its session) and the directie, each with a
     fresh password and a session that is logged in already (password and TOTP code): the
     scenarios measure pages, not the password hasher (16 logins at the start of every run would
     swamp a short measurement).

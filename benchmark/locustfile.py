@@ -253,24 +253,26 @@ class Jaarrapport(Maandrapport):
 
 
 class ApiLijst(Gebruiker):
+    """The behandelaar's own logged-in session (API keys are for system accounts only)."""
+
     scenario = "api_lijst"
     weight = 1
 
+    def on_start(self):
+        self.inloggen("behandelaar")
+
     @task
     def lijst(self):
-        self.halen(
-            random.choice(DATA["api_lijsten"]),
-            koppen={"Authorization": f"Token {DATA['api_token']}"},
-        )
+        self.halen(random.choice(DATA["api_lijsten"]))
 
 
 class ApiDetail(Gebruiker):
     scenario = "api_detail"
     weight = 1
 
+    def on_start(self):
+        self.inloggen("behandelaar")
+
     @task
     def detail(self):
-        self.halen(
-            f"/api/v1/klachten/{random.choice(DATA['dossiernummers'])}/",
-            koppen={"Authorization": f"Token {DATA['api_token']}"},
-        )
+        self.halen(f"/api/v1/klachten/{random.choice(DATA['dossiernummers'])}/")

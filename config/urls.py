@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("account/tweestaps/", account.tweestaps, name="tweestaps"),
     path("account/tweestaps/instellen/", account.tweestaps_instellen, name="tweestaps-instellen"),
+    path("account/koppelen/<slug:token>/", account.koppellink, name="koppellink"),
     path("account/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,11 +1,19 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
+from klachten import rollen, toegang
 from klachten.middleware import inzage_loggen
 from klachten.models import (
     Afdeling,
+    ApiSleutel,
     AvgVerzoek,
     Bericht,
     Berichtsjabloon,
@@ -17,6 +25,7 @@ from klachten.models import (
     Inzage,
     InzageSoort,
     Klacht,
+    Koppellink,
     Label,
     Leermoment,
     Medewerker,
@@ -302,3 +311,148 @@ class AvgVerzoekAdmin(AlleenLezen):
     list_filter = ["soort"]
     date_hierarchy = "op"
     list_select_related = ["door"]
+
+
+# --- access: API keys and koppellinks (issue 15) ------------------------------------------------
+
+admin.site.unregister(APIKey)  # the library's own key model is not used: keys belong to an account
+
+
+class ApiSleutelForm(forms.ModelForm):
+    class Meta:
+        model = ApiSleutel
+        fields = ["medewerker", "name", "expiry_date"]
+
+    def clean_medewerker(self):
+        medewerker = self.cleaned_data["medewerker"]
+        if not rollen.is_systeemkoppeling(medewerker):
+            raise forms.ValidationError(
+                _(
+                    "Alleen een account met alleen de rol systeemkoppeling krijgt een "
+                    "API-sleutel; medewerkers gebruiken de API met hun eigen login en code."
+                )
+            )
+        return medewerker
+
+
+def _sleutel_melden(request, sleutel: ApiSleutel, tekst: str) -> None:
+    messages.warning(
+        request,
+        _(
+            "De API-sleutel voor %(account)s (%(naam)s) is: %(sleutel)s — bewaar hem veilig, "
+            "hij wordt niet opnieuw getoond. Geldig tot %(tot)s."
+        )
+        % {
+            "account": sleutel.medewerker.get_username(),
+            "naam": sleutel.name,
+            "sleutel": tekst,
+            "tot": date_format(timezone.localtime(sleutel.expiry_date), "DATETIME_FORMAT"),
+        },
+    )
+
+
+@admin.register(ApiSleutel)
+class ApiSleutelAdmin(admin.ModelAdmin):
+    """The beheerder makes, rotates and revokes the keys of system accounts; a key's text is
+    shown once, after it was made, and only its hash is kept."""
+
+    form = ApiSleutelForm
+    list_display = [
+        "prefix",
+        "name",
+        "medewerker",
+        "created",
+        "expiry_date",
+        "laatst_gebruikt_op",
+        "_has_expired",
+        "revoked",
+    ]
+    list_filter = ["revoked", "created"]
+    search_fields = ["name", "prefix", "medewerker__username"]
+    list_select_related = ["medewerker"]
+    actions = ["intrekken", "vernieuwen"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["prefix"]
+        return ["prefix", "medewerker", "name", "expiry_date", "revoked", "laatst_gebruikt_op"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "medewerker":
+            kwargs["queryset"] = Medewerker.objects.filter(groups__name=rollen.SYSTEEMKOPPELING)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # A key is never edited: it is revoked or rotated (the actions).
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            sleutel, tekst = toegang.api_sleutel_maken(
+                medewerker=obj.medewerker, naam=obj.name, geldig_tot=obj.expiry_date
+            )
+        except toegang.ToegangFout as fout:
+            raise PermissionDenied(str(fout)) from fout
+        obj.pk = sleutel.pk
+        _sleutel_melden(request, sleutel, tekst)
+
+    @admin.action(description=_("Geselecteerde API-sleutels intrekken"), permissions=["change"])
+    def intrekken(self, request, queryset):
+        for sleutel in queryset:
+            toegang.api_sleutel_intrekken(sleutel=sleutel)
+        messages.success(
+            request, _("%(aantal)d sleutel(s) ingetrokken.") % {"aantal": len(queryset)}
+        )
+
+    @admin.action(
+        description=_("Geselecteerde API-sleutels vernieuwen (de oude werkt nog 24 uur)"),
+        permissions=["change"],
+    )
+    def vernieuwen(self, request, queryset):
+        for sleutel in queryset.select_related("medewerker"):
+            try:
+                nieuw, tekst = toegang.api_sleutel_vernieuwen(sleutel=sleutel)
+            except toegang.ToegangFout as fout:
+                messages.error(request, f"{sleutel}: {fout}")
+                continue
+            _sleutel_melden(request, nieuw, tekst)
+
+
+@admin.action(
+    description=_("Koppellink voor de authenticator-app maken (24 uur geldig)"),
+    permissions=["change"],
+)
+def koppellink_maken(modeladmin, request, queryset):
+    """The beheerder hands the link to the staff member (in person or by phone, not by the
+    account's e-mail alone); it works once, after the account's own password."""
+    for medewerker in queryset:
+        try:
+            _link, token = toegang.koppellink_maken(medewerker=medewerker, door=request.user)
+        except toegang.ToegangFout as fout:
+            messages.error(request, f"{medewerker.get_username()}: {fout}")
+            continue
+        url = request.build_absolute_uri(reverse("koppellink", args=[token]))
+        messages.warning(
+            request,
+            _(
+                "Koppellink voor %(account)s (eenmalig, 24 uur geldig; wordt niet opnieuw "
+                "getoond): %(url)s"
+            )
+            % {"account": medewerker.get_username(), "url": url},
+        )
+
+
+MedewerkerAdmin.actions = [koppellink_maken]
+
+
+@admin.register(Koppellink)
+class KoppellinkAdmin(AlleenLezen):
+    """Which links were handed out, by whom, and whether they were used (the token itself is
+    not stored)."""
+
+    list_display = ["medewerker", "created_at", "aangemaakt_door", "geldig_tot", "gebruikt_op"]
+    list_select_related = ["medewerker", "aangemaakt_door"]
+    search_fields = ["medewerker__username"]
+    exclude = ["token_hash"]

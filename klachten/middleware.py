@@ -22,6 +22,7 @@ VRIJ_VOOR_HALF_INGELOGD = frozenset(
         "logout",
         "tweestaps",
         "tweestaps-instellen",
+        "koppellink",
         "password_reset",
         "password_reset_done",
         "password_reset_confirm",

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from klachten.termijnen import LOPEND_BIJ, Land, TermijnRegel, TermijnSoort
@@ -1102,3 +1103,52 @@ class Doorverwijzing(models.Model):
 
     def __str__(self):
         return f"{self.klacht_id} → {self.naar} ({self.datum})"
+
+
+class ApiSleutel(AbstractAPIKey):
+    """An API key of a system account (role systeemkoppeling; issue 15, Access): stored as a
+    SHA-512 hash by djangorestframework-api-key (a leaked database copy gives no working key),
+    with an expiry, revoked or rotated by the beheerder (admin, `manage.py api_sleutel`). The
+    last use is written at most once a minute (klachten.api.authenticatie)."""
+
+    medewerker = models.ForeignKey(
+        Medewerker,
+        on_delete=models.CASCADE,
+        related_name="api_sleutels",
+        verbose_name=_("account"),
+    )
+    laatst_gebruikt_op = models.DateTimeField(_("laatst gebruikt op"), null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+
+class Koppellink(models.Model):
+    """A one-time link through which a staff member links their authenticator app (issue 15,
+    Access: the second factor from the first login). The beheerder hands it out; only its
+    SHA-256 hash is stored; it works once, for 24 hours, after the account's own password."""
+
+    medewerker = models.ForeignKey(Medewerker, on_delete=models.CASCADE, related_name="koppellinks")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    geldig_tot = models.DateTimeField(_("geldig tot"))
+    gebruikt_op = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+    aangemaakt_door = models.ForeignKey(
+        Medewerker, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("koppellink")
+        verbose_name_plural = _("koppellinks")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.medewerker} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_bruikbaar(self) -> bool:
+        return self.gebruikt_op is None and self.geldig_tot > timezone.now()

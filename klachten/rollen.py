@@ -60,6 +60,19 @@ def is_beheerder(gebruiker) -> bool:
     return gebruiker.is_superuser or BEHEERDER in rollen_van(gebruiker)
 
 
+def is_systeemkoppeling(gebruiker) -> bool:
+    """A system account (another system's integration), not a person: the role systeemkoppeling
+    and no other, no admin. Only these get API keys (issue 15: a person's key would skip the
+    second factor of the staff login)."""
+    return (
+        gebruiker.is_authenticated
+        and gebruiker.is_active
+        and not gebruiker.is_superuser
+        and not gebruiker.is_staff
+        and rollen_van(gebruiker) == {SYSTEEMKOPPELING}
+    )
+
+
 def permissies_toekennen(
     rol_permissies: dict[str, list[str]], *, app_labels: list[str], using: str = "default"
 ) -> None:

@@ -1108,13 +1108,14 @@ ROL_PERMISSIES = {
             "termijn",
             "oorzaak",
             "productgroep",
+            "apisleutel",
         )
         for actie in ("view", "add", "change", "delete")
     ]
     + ["view_group", "change_group", "view_dossiernummerreeks", "view_inzage", "view_avgverzoek"]
-    # A lost phone: the beheerder unlinks the app (the next login links a new one); lockouts:
-    # the beheerder sees and lifts them.
-    + ["view_totpdevice", "delete_totpdevice"]
+    # A lost phone: the beheerder unlinks the app and hands out a koppellink (klachten.toegang);
+    # lockouts: the beheerder sees and lifts them.
+    + ["view_totpdevice", "delete_totpdevice", "view_koppellink"]
     + ["view_accessattempt", "delete_accessattempt", "view_accesslog"],
 }
 

@@ -28,7 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    # Hashed API keys with an expiry for system accounts (klachten.models.ApiSleutel).
+    "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -294,7 +295,9 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # System accounts only, with a hashed key (issue 15); staff use their session, after
+        # the second factor (klachten.middleware.TweestapsMiddleware).
+        "klachten.api.authenticatie.ApiSleutelAuthenticatie",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -306,7 +309,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Klachtenafhandeling API",
-    "DESCRIPTION": "Registreren en opvragen van klachten door andere systemen (token-authenticatie).",
+    "DESCRIPTION": (
+        "Registreren en opvragen van klachten door andere systemen. Authenticatie: een API-sleutel "
+        "van een systeemkoppeling in de header `Authorization: Api-Key <sleutel>`; de beheerder "
+        "maakt, vernieuwt en trekt sleutels in (admin: API-sleutels, of `manage.py api_sleutel`). "
+        "Een sleutel verloopt; een persoonlijk account krijgt geen sleutel."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -314,6 +322,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# API keys of system accounts (klachten.toegang): valid this many days; after a rotation the old
+# key keeps working this many hours, so the integration can switch without an outage.
+API_SLEUTEL_GELDIG_DAGEN = env.int("API_SLEUTEL_GELDIG_DAGEN", default=365)
+API_SLEUTEL_OVERLAP_UREN = env.int("API_SLEUTEL_OVERLAP_UREN", default=24)
 
 # Public complaint form: per-IP rate limit (django-ratelimit syntax, e.g. "10/h").
 KLACHT_FORMULIER_LIMIET = env("KLACHT_FORMULIER_LIMIET", default="10/h")

@@ -2,9 +2,9 @@
 
 The first step is Django's login page (username and password, django-axes counting failures);
 klachten.middleware.TweestapsMiddleware sends a session without a code here. A staff member
-without an authenticator app sets one up at the first login (a QR code); the beheerder resets a
-lost one by deleting the device in the admin (TOTP devices), after which the next login sets up
-a new one.
+links an authenticator app (a QR code) through a one-time koppellink that the beheerder hands
+out (admin or `manage.py koppellink`; issue 15), after their password; a lost phone: the
+beheerder hands out a new link, and the app linked through it replaces the old one.
 """
 
 from base64 import b32encode
@@ -29,11 +29,14 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from klachten import services
+from klachten import toegang
 from klachten.middleware import is_tweestaps_geverifieerd, veilige_volgende
+from klachten.models import Koppellink
 
 # The key of an app being linked, kept in the session until its first code confirms it.
 NIEUWE_SLEUTEL = "tweestaps_nieuwe_sleutel"
+# The koppellink opened in this browser (its id: the token itself is never stored).
+KOPPELLINK = "tweestaps_koppellink"
 
 
 class CodeFormulier(forms.Form):
@@ -148,19 +151,45 @@ def tweestaps(request):
 
 
 @never_cache
+@require_http_methods(["GET"])
+def koppellink(request, token):
+    """The one-time link the beheerder handed out (klachten.toegang.koppellink_maken): remember in
+    this browser's session which link was opened (its id, not the token) and go on to the
+    password and the app, at an address without the token."""
+    link = toegang.koppellink_voor(token)
+    if link is None:
+        return render(request, "registration/koppellink_ongeldig.html", status=404)
+    request.session[KOPPELLINK] = link.pk
+    return redirect("tweestaps-instellen")
+
+
+def _koppellink_van_sessie(request) -> Koppellink | None:
+    pk = request.session.get(KOPPELLINK)
+    if pk is None:
+        return None
+    link = Koppellink.objects.filter(pk=pk, medewerker=request.user).first()
+    return link if link is not None and link.is_bruikbaar else None
+
+
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def tweestaps_instellen(request):
-    """First login: link an authenticator app (QR code or key), confirmed with its first code.
+    """Link an authenticator app (QR code or key), confirmed with its first code, through the
+    koppellink the beheerder handed out (issue 15): the password alone links nothing, so whoever
+    first knows it cannot claim the account's second factor. With a link, a new app replaces
+    the old one (a new phone).
 
-    The new key lives in this session only until it is confirmed: someone else who logs in
-    with the same password meanwhile sees another key, so copying it gives them nothing."""
+    The new key lives in this session only until it is confirmed."""
     volgende = veilige_volgende(request, settings.LOGIN_REDIRECT_URL)
-    if is_tweestaps_geverifieerd(request):
-        return redirect(volgende)
-    if _apparaat(request.user) is not None:
-        # Setting up a second app needs the first one: a password alone must not add a device.
-        return redirect(f"{reverse('tweestaps')}?{request.GET.urlencode()}")
+    link = _koppellink_van_sessie(request)
+    if link is None:
+        if is_tweestaps_geverifieerd(request):
+            return redirect(volgende)
+        if _apparaat(request.user) is not None:
+            # Setting up a second app needs the first one or a new link.
+            return redirect(f"{reverse('tweestaps')}?{request.GET.urlencode()}")
+        return render(request, "registration/koppellink_nodig.html", status=403)
     if _geblokkeerd(request):
         return _blokkade(request)
     sleutel = request.session.get(NIEUWE_SLEUTEL)
@@ -171,10 +200,14 @@ def tweestaps_instellen(request):
     if request.method == "POST" and form.is_valid():
         stap = _nieuwe_code_controleren(apparaat, form.cleaned_data["code"])
         if stap is not None:
-            apparaat = services.tweestaps_koppelen(
-                medewerker=request.user, sleutel=sleutel, laatste_stap=stap
-            )
+            try:
+                apparaat = toegang.app_koppelen_met_link(
+                    koppellink=link, medewerker=request.user, sleutel=sleutel, laatste_stap=stap
+                )
+            except toegang.ToegangFout:
+                return render(request, "registration/koppellink_nodig.html", status=403)
             del request.session[NIEUWE_SLEUTEL]
+            del request.session[KOPPELLINK]
             _ingelogd(request, apparaat)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(volgende)

@@ -20,12 +20,12 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import settings
-from rest_framework.authtoken.models import Token
 
 from klachten import rollen
 from klachten.models import Klacht, Label
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Status
+from tests.api import api_sleutel_kop
 from tests.beveiliging.vijandig import SCHEMATHESIS
 from tests.factories import (
     AfdelingFactory,
@@ -78,7 +78,7 @@ def api_schema(db, time_machine):
         klacht_in_status(
             status, door=behandelaar, categorie=categorieen[1], ingediend_door=koppeling
         )
-    token = Token.objects.create(user=koppeling).key
+    kop = api_sleutel_kop(koppeling)["HTTP_AUTHORIZATION"]
 
     slugs = {
         "label": list(Label.objects.values_list("slug", flat=True)),
@@ -89,7 +89,7 @@ def api_schema(db, time_machine):
     nummers = list(Klacht.objects.values_list("dossiernummer", flat=True))
     config = schemathesis.Config.from_dict(
         {
-            "headers": {"Authorization": f"Token {token}"},
+            "headers": {"Authorization": kop},
             "generation": {
                 "mode": "all",
                 "max-examples": MAX_VOORBEELDEN,

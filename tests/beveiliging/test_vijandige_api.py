@@ -17,7 +17,6 @@ import pytest
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 
 from klachten import rollen
 from klachten.api.serializers import KlachtInvoerSerializer, KlantberichtSerializer
@@ -25,6 +24,7 @@ from klachten.models import Gebeurtenis, GebeurtenisSoort, Klacht
 from klachten.workflow import Status
 from klanttevredenheid.api import ContactmomentInvoerSerializer
 from klanttevredenheid.models import Contactmoment
+from tests.api import api_sleutel_kop
 from tests.beveiliging.vijandig import VIJANDIG, geteld, veilig_getoond, weigeren
 from tests.factories import KlachtFactory, MedewerkerFactory, klacht_in_status
 
@@ -82,7 +82,7 @@ def koppeling(db):
 @pytest.fixture
 def api(client, koppeling):
     """POST (a dict, see als_json, or a body as is) and GET with the koppeling's token."""
-    kop = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=koppeling).key}"}
+    kop = api_sleutel_kop(koppeling)
 
     class Api:
         def post(self, url, data: dict | str):

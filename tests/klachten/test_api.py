@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 from openapi_spec_validator import validate
-from rest_framework.authtoken.models import Token
 
 from klachten import rollen
 from klachten.models import OMSCHRIJVING_MAX, Bericht, Kanaal, Klacht
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Status
+from tests.api import api_toegang
 from tests.factories import KlachtFactory, LabelFactory, MedewerkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,6 @@ NU = dt.datetime(2026, 6, 15, 12, 0, tzinfo=AMSTERDAM)
 @pytest.fixture(autouse=True)
 def _bevroren_tijd(time_machine):
     time_machine.move_to(NU, tick=False)
-
-
-def token_voor(gebruiker) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=gebruiker).key}"}
 
 
 @pytest.fixture
@@ -46,7 +42,9 @@ def payload(label, categorie):
 
 
 def test_api_registreert_een_klacht(client, koppeling, payload, label, afdeling_a):
-    response = client.post(LIJST, payload, content_type="application/json", **token_voor(koppeling))
+    response = client.post(
+        LIJST, payload, content_type="application/json", **api_toegang(client, koppeling)
+    )
 
     assert response.status_code == 201
     klacht = Klacht.objects.get()
@@ -65,7 +63,9 @@ def test_api_registreert_met_label_en_afdeling(client, koppeling, payload, label
     noord = LabelFactory(slug="noord")
     payload |= {"label": "noord", "afdeling": afdeling_b.code, "urgentie": "hoog"}
 
-    response = client.post(LIJST, payload, content_type="application/json", **token_voor(koppeling))
+    response = client.post(
+        LIJST, payload, content_type="application/json", **api_toegang(client, koppeling)
+    )
 
     assert response.status_code == 201
     assert response.json()["label"] == "noord"
@@ -77,7 +77,9 @@ def test_api_registreert_met_label_en_afdeling(client, koppeling, payload, label
 def test_api_registreert_een_direct_opgeloste_klacht(client, koppeling, payload):
     payload |= {"direct_opgelost": True, "oplossing": "Terugbelafspraak alsnog nagekomen."}
 
-    response = client.post(LIJST, payload, content_type="application/json", **token_voor(koppeling))
+    response = client.post(
+        LIJST, payload, content_type="application/json", **api_toegang(client, koppeling)
+    )
 
     assert response.status_code == 201, response.json()
     klacht = Klacht.objects.get()
@@ -87,7 +89,7 @@ def test_api_registreert_een_direct_opgeloste_klacht(client, koppeling, payload)
 
 
 def test_api_geeft_een_klacht_terug(client, koppeling, payload):
-    kop = token_voor(koppeling)
+    kop = api_toegang(client, koppeling)
     nummer = client.post(LIJST, payload, content_type="application/json", **kop).json()[
         "dossiernummer"
     ]
@@ -105,7 +107,7 @@ def test_api_geeft_een_klacht_terug(client, koppeling, payload):
 
 
 def test_api_klachtbehandelaar_mag_registreren_en_lezen(client, behandelaar, payload):
-    kop = token_voor(behandelaar)
+    kop = api_toegang(client, behandelaar)
 
     aangemaakt = client.post(LIJST, payload, content_type="application/json", **kop)
     gelezen = client.get(f"{LIJST}{aangemaakt.json()['dossiernummer']}/", **kop)
@@ -137,7 +139,7 @@ def test_api_met_ongeldig_token_geeft_401(client, payload):
 def test_api_gebruiker_zonder_rol_geeft_403(client, payload, afdeling_a, categorie):
     zonder_rol = MedewerkerFactory(afdelingen=[afdeling_a])
     klacht = KlachtFactory(categorie=categorie)
-    kop = token_voor(zonder_rol)
+    kop = api_toegang(client, zonder_rol)
 
     post = client.post(LIJST, payload, content_type="application/json", **kop)
     get = client.get(f"{LIJST}{klacht.dossiernummer}/", **kop)
@@ -149,7 +151,7 @@ def test_api_gebruiker_zonder_rol_geeft_403(client, payload, afdeling_a, categor
 
 def test_api_directie_mag_lezen_maar_niet_registreren(client, directie, payload, categorie):
     klacht = KlachtFactory(categorie=categorie)
-    kop = token_voor(directie)
+    kop = api_toegang(client, directie)
 
     post = client.post(LIJST, payload, content_type="application/json", **kop)
     get = client.get(f"{LIJST}{klacht.dossiernummer}/", **kop)
@@ -184,7 +186,9 @@ def test_api_ongeldige_invoer_geeft_400_met_veldfouten_en_slaat_niets_op(
 ):
     payload |= wijziging
 
-    response = client.post(LIJST, payload, content_type="application/json", **token_voor(koppeling))
+    response = client.post(
+        LIJST, payload, content_type="application/json", **api_toegang(client, koppeling)
+    )
 
     assert response.status_code == 400
     assert list(response.json()) == [veld]
@@ -193,7 +197,9 @@ def test_api_ongeldige_invoer_geeft_400_met_veldfouten_en_slaat_niets_op(
 
 
 def test_api_ontbrekende_velden_geven_elk_een_veldfout(client, koppeling, label):
-    response = client.post(LIJST, {}, content_type="application/json", **token_voor(koppeling))
+    response = client.post(
+        LIJST, {}, content_type="application/json", **api_toegang(client, koppeling)
+    )
 
     assert response.status_code == 400
     assert {"kanaal", "klant_naam", "klant_email", "categorie", "omschrijving"} <= set(
@@ -203,7 +209,7 @@ def test_api_ontbrekende_velden_geven_elk_een_veldfout(client, koppeling, label)
 
 
 def test_api_onbekend_dossiernummer_geeft_404(client, koppeling):
-    response = client.get(f"{LIJST}KL-2026-999999/", **token_voor(koppeling))
+    response = client.get(f"{LIJST}KL-2026-999999/", **api_toegang(client, koppeling))
 
     assert response.status_code == 404
 
@@ -217,7 +223,10 @@ def test_openapi_schema_is_geldig(client, db):
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/klachten/" in schema["paths"]
     assert "/api/v1/klachten/{dossiernummer}/" in schema["paths"]
-    assert "tokenAuth" in schema["components"]["securitySchemes"]
+    sleutel = schema["components"]["securitySchemes"]["apiSleutel"]
+    assert (sleutel["type"], sleutel["in"], sleutel["name"]) == ("apiKey", "header", "Authorization")
+    assert "Api-Key <sleutel>" in sleutel["description"]
+    assert "tokenAuth" not in schema["components"]["securitySchemes"]
 
 
 def test_api_documentatie_is_bereikbaar(client, db):

@@ -2,18 +2,14 @@
 the same rules as the pages (issue 3)."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from klachten import rollen, services
 from klachten.models import Bericht, Gebeurtenis, GebeurtenisSoort
 from klachten.workflow import BerichtSoort
+from tests.api import api_toegang
 from tests.factories import KlachtFactory, MedewerkerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def token_voor(gebruiker) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=gebruiker).key}"}
 
 
 @pytest.fixture
@@ -26,7 +22,7 @@ def test_api_leest_de_tijdlijn_nieuwste_eerst(client, koppeling, behandelaar, ca
     services.ontvangst_bevestigen(klacht=klacht, door=behandelaar)
 
     response = client.get(
-        f"/api/v1/klachten/{klacht.dossiernummer}/tijdlijn/", **token_voor(koppeling)
+        f"/api/v1/klachten/{klacht.dossiernummer}/tijdlijn/", **api_toegang(client, koppeling)
     )
 
     assert response.status_code == 200
@@ -48,7 +44,7 @@ def test_api_voegt_een_klantbericht_toe_en_meldt_het_de_behandelaar(
         f"/api/v1/klachten/{klacht.dossiernummer}/klantberichten/",
         {"tekst": "De klant mailde de factuur na."},
         content_type="application/json",
-        **token_voor(koppeling),
+        **api_toegang(client, koppeling),
     )
 
     assert response.status_code == 201
@@ -73,7 +69,7 @@ def test_api_klantbericht_op_een_afgesloten_klacht_wordt_geweigerd(
         f"/api/v1/klachten/{klacht.dossiernummer}/klantberichten/",
         {"tekst": "Nog een vraag."},
         content_type="application/json",
-        **token_voor(koppeling),
+        **api_toegang(client, koppeling),
     )
 
     assert response.status_code == 403
@@ -90,7 +86,7 @@ def test_api_klantbericht_zonder_tekst_geeft_een_veldfout(
         f"/api/v1/klachten/{klacht.dossiernummer}/klantberichten/",
         {"tekst": ""},
         content_type="application/json",
-        **token_voor(koppeling),
+        **api_toegang(client, koppeling),
     )
 
     assert response.status_code == 400
@@ -102,7 +98,7 @@ def test_api_workflow_van_een_andere_afdeling_is_onvindbaar(
 ):
     andere = MedewerkerFactory(rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling_b])
     klacht = KlachtFactory(categorie=categorie_b, ingediend_door=andere)
-    token = token_voor(behandelaar)
+    token = api_toegang(client, behandelaar)
     basis = f"/api/v1/klachten/{klacht.dossiernummer}"
 
     assert client.get(f"{basis}/tijdlijn/", **token).status_code == 404

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from klachten import services
 from klachten.models import Inzage, InzageSoort
+from tests.api import api_sleutel_kop
 from tests.factories import KlachtFactory, pdf_bestand
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_wat_een_medewerker_niet_mag_zien_wordt_niet_geopend_en_niet_gelogd(
 
 def test_een_klacht_opvragen_via_de_api_wordt_vastgelegd(systeemkoppeling, label, categorie):
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=systeemkoppeling).key}")
+    api.credentials(**api_sleutel_kop(systeemkoppeling))
     klacht = KlachtFactory(label=label, categorie=categorie, ingediend_door=systeemkoppeling)
 
     assert api.get(f"/api/v1/klachten/{klacht.dossiernummer}/").status_code == 200

@@ -10,7 +10,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from klachten import berichten, rollen, services
 from klachten.berichten import STANDAARDJABLONEN, berichtsjablonen_inrichten
@@ -24,6 +23,7 @@ from klachten.models import (
 )
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status, WorkflowFout
+from tests.api import api_toegang
 from tests.conftest import actie_url, formuliergegevens, meldingen
 from tests.factories import MedewerkerFactory, klacht_in_status
 
@@ -422,7 +422,7 @@ def test_de_api_toont_nooit_een_signaal(client, kwetsbaar, wie, request):
     """Not in the list, the complaint or its timeline, for any account that may read it (the
     handling afdeling included: the API serves other systems)."""
     gebruiker = request.getfixturevalue(wie)
-    token = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=gebruiker).key}"}
+    token = api_toegang(client, gebruiker)
     api = f"/api/v1/klachten/{kwetsbaar.dossiernummer}/"
 
     antwoorden = [client.get(url, **token) for url in ("/api/v1/klachten/", api, api + "tijdlijn/")]

@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from klachten import rollen, selectors, services
 from klachten.models import Bericht, GebeurtenisSoort, Klacht
@@ -18,6 +17,7 @@ from klachten.workflow import (
     WorkflowFout,
     toegestane_acties,
 )
+from tests.api import api_toegang
 from tests.conftest import actie_url, stand
 from tests.factories import KlachtFactory, MedewerkerFactory, klacht_in_status, pdf_bestand
 
@@ -243,7 +243,7 @@ def test_partner_krijgt_404_voor_dossier_acties_en_bijlagen_van_andere_klachten(
 
 
 def test_partner_ziet_via_de_api_alleen_de_eigen_klachten(client, partner, voorraad):
-    token = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=partner).key}"}
+    token = api_toegang(client, partner)
 
     lijst = client.get(API, **token)
 

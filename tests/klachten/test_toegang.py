@@ -3,10 +3,10 @@ others nothing (issue 2, acceptance 6; DESIGN.md section 10)."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from klachten import rollen
 from klachten.models import Bericht
+from tests.api import api_sleutel_kop, api_toegang
 from tests.factories import KlachtFactory, MedewerkerFactory, pdf_bestand
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_behandelaar_kan_geen_ontvangst_bevestigen_van_een_andere_afdeling(
 def test_api_geeft_404_voor_een_klacht_van_een_andere_afdeling(
     client, behandelaar, klacht_a, klacht_b
 ):
-    kop = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=behandelaar).key}"}
+    kop = api_toegang(client, behandelaar)
 
     assert client.get(api(klacht_a), **kop).status_code == 200
     assert client.get(api(klacht_b), **kop).status_code == 404
@@ -167,7 +167,7 @@ def test_systeemkoppeling_leest_terug_wat_zij_registreerde(client, categorie_b, 
     koppeling = MedewerkerFactory(rollen=[rollen.SYSTEEMKOPPELING])
     eigen = KlachtFactory(categorie=categorie_b, ingediend_door=koppeling)
     ander = KlachtFactory(categorie=categorie_b)
-    kop = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=koppeling).key}"}
+    kop = api_sleutel_kop(koppeling)
 
     assert client.get(api(eigen), **kop).status_code == 200
     assert client.get(api(ander), **kop).status_code == 404

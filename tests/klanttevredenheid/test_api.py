@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from openapi_spec_validator import validate
-from rest_framework.authtoken.models import Token
 
 from klachten.termijnen import AMSTERDAM
 from klanttevredenheid.models import (
@@ -17,6 +16,7 @@ from klanttevredenheid.models import (
     RedenOvergeslagen,
     UitnodigingStatus,
 )
+from tests.api import api_sleutel_kop, api_toegang
 from tests.factories import LabelFactory, MedewerkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,9 @@ def _bevroren_tijd(time_machine):
     time_machine.move_to(NU, tick=False)
 
 
-def token_voor(gebruiker) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=gebruiker).key}"}
-
-
 @pytest.fixture
 def kop(systeemkoppeling):
-    return token_voor(systeemkoppeling)
+    return api_sleutel_kop(systeemkoppeling)
 
 
 @pytest.fixture
@@ -240,7 +236,7 @@ def test_api_zonder_recht_add_contactmoment_geeft_403(request, client, payload, 
     else:
         medewerker = request.getfixturevalue(gebruiker)
 
-    response = post(client, payload, token_voor(medewerker))
+    response = post(client, payload, api_toegang(client, medewerker))
 
     assert response.status_code == 403
     assert not Contactmoment.objects.exists()

@@ -37,12 +37,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import berichten, rollen, services, termijnen
+from klachten import berichten, rollen, services, termijnen, toegang
 from klachten.models import (
     Afdeling,
+    ApiSleutel,
     Bericht,
     BerichtStatus,
     Categorie,
@@ -1918,7 +1920,6 @@ class Command(BaseCommand):
             gebruiker.groups.add(Group.objects.get(name=demo.rol))
             gebruiker.afdelingen.add(*(afdelingen[code] for code in demo.afdelingen))
             gebruikers[demo.username] = gebruiker
-        Token.objects.get_or_create(user=gebruikers[KOPPELING.username])
         return gebruikers
 
     # --- klachten -----------------------------------------------------------------------------
@@ -2230,6 +2231,39 @@ class Command(BaseCommand):
         open_ = ", ".join(f"{naam} {aantal}" for naam, aantal in sorted(termijnen_open.items()))
         return f"  Per status: {statussen}.\n  Eerstvolgende termijn: {open_}."
 
+    def koppellinks_en_api_sleutel(self, basis: str) -> list[str]:
+        """Staff link their authenticator app through a one-time koppellink (issue 15): a fresh
+        one (24 hours) for every demo account without an app, on every run. The system account
+        gets an API key when it has no working one; a key is stored hashed, so a later run can
+        only say how to make a new one."""
+        regels = ["", "Koppellinks voor de authenticator-app (eenmalig, 24 uur geldig):"]
+        for demo in GEBRUIKERS:
+            gebruiker = Medewerker.objects.filter(username=demo.username).first()
+            if (
+                gebruiker is None
+                or TOTPDevice.objects.filter(user=gebruiker, confirmed=True).exists()
+            ):
+                continue
+            _link, token = toegang.koppellink_maken(medewerker=gebruiker)
+            regels.append(f"  {demo.username:<13} {basis}{reverse('koppellink', args=[token])}")
+        koppeling = Medewerker.objects.filter(username=KOPPELING.username).first()
+        if koppeling is not None:
+            geldig = ApiSleutel.objects.filter(
+                medewerker=koppeling, revoked=False, expiry_date__gt=timezone.now()
+            ).exists()
+            if geldig:
+                regels.append(
+                    f"  {KOPPELING.username:<13} API-sleutel: staat er al (alleen als hash); een "
+                    f"nieuwe: python manage.py api_sleutel maken {KOPPELING.username}"
+                )
+            else:
+                _sleutel, tekst = toegang.api_sleutel_maken(medewerker=koppeling, naam="Demo")
+                regels.append(
+                    f"  {KOPPELING.username:<13} API-sleutel {tekst} "
+                    f'(header "Authorization: Api-Key {tekst}")'
+                )
+        return regels
+
     def logins_tonen(self) -> None:
         basis = settings.SITE_URL.rstrip("/")
         regels = ["", f"Demo-logins (wachtwoord voor iedereen: {DEMO_WACHTWOORD}):"]
@@ -2246,12 +2280,7 @@ class Command(BaseCommand):
             regels.append(
                 f"  {demo.username:<13} / {DEMO_WACHTWOORD:<5} {demo.rol} ({afdelingen}{beheer})"
             )
-        token = Token.objects.filter(user__username=KOPPELING.username).first()
-        if token is not None:
-            regels.append(
-                f"  {KOPPELING.username:<13} API-token {token.key} "
-                f'(header "Authorization: Token {token.key}")'
-            )
+        regels += self.koppellinks_en_api_sleutel(basis)
         regels += [
             "",
             "Adressen:",
