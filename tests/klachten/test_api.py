@@ -224,7 +224,11 @@ def test_openapi_schema_is_geldig(client, db):
     assert "/api/v1/klachten/" in schema["paths"]
     assert "/api/v1/klachten/{dossiernummer}/" in schema["paths"]
     sleutel = schema["components"]["securitySchemes"]["apiSleutel"]
-    assert (sleutel["type"], sleutel["in"], sleutel["name"]) == ("apiKey", "header", "Authorization")
+    assert (sleutel["type"], sleutel["in"], sleutel["name"]) == (
+        "apiKey",
+        "header",
+        "Authorization",
+    )
     assert "Api-Key <sleutel>" in sleutel["description"]
     assert "tokenAuth" not in schema["components"]["securitySchemes"]
 
