@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 
+from klachten.api.permissies import BestaandeMethode
 from klachten.api.serializers import ZonderSurrogatenMixin
 from klachten.models import VROEGSTE_ONTVANGST, Afdeling, Label, Medewerker
 from klanttevredenheid import services
@@ -205,7 +206,7 @@ class ContactmomentAanmakenView(generics.GenericAPIView):
 
     queryset = Contactmoment.objects.none()  # DjangoModelPermissions takes the model from it
     serializer_class = ContactmomentInvoerSerializer
-    permission_classes = [permissions.DjangoModelPermissions]
+    permission_classes = [BestaandeMethode, permissions.DjangoModelPermissions]
 
     @extend_schema(
         request=ContactmomentInvoerSerializer,

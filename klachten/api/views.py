@@ -14,6 +14,7 @@ from rest_framework.decorators import (
 from rest_framework.response import Response
 
 from klachten import selectors, services
+from klachten.api.permissies import BestaandeMethode
 from klachten.api.serializers import (
     FoutSerializer,
     KlachtInvoerSerializer,
@@ -65,6 +66,21 @@ class KlachtenApiFilter(django_filters.FilterSet):
         model = Klacht
         fields = ["status", "kanaal", "label", "afdeling"]
 
+    def is_valid(self):
+        """An empty filter value (`?ontvangen_vanaf=`) is an error, as a malformed one is: a
+        caller who meant to filter must not silently get everything (issue 15)."""
+        geldig = super().is_valid()
+        for naam in self.filters:
+            waarden = (
+                self.data.getlist(naam) if hasattr(self.data, "getlist") else [self.data.get(naam)]
+            )
+            if naam in self.data and not any(str(w or "").strip() for w in waarden):
+                self.form.add_error(
+                    naam, _("Lege waarde: geef een waarde of laat de parameter weg.")
+                )
+                geldig = False
+        return geldig
+
 
 # The error responses, documented as DRF gives them (the schema promises what the API answers).
 VELDFOUTEN = OpenApiResponse(
@@ -106,7 +122,7 @@ class KlachtViewSet(
 
     lookup_field = "dossiernummer"
     lookup_value_regex = r"KL-\d{4}-\d{6}"
-    permission_classes = [permissions.IsAuthenticated, KlachtPermissie]
+    permission_classes = [BestaandeMethode, permissions.IsAuthenticated, KlachtPermissie]
     pagination_class = KlachtenPagina
     filter_backends = [DjangoFilterBackend]
     filterset_class = KlachtenApiFilter

@@ -6,11 +6,13 @@ import base64
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from klachten import toegang
 from klachten.models import Bericht, Kanaal, Klacht
 from klachten.workflow import BerichtSoort, Status
 from tests.e2e.conftest import E2E_WACHTWOORD
@@ -100,11 +102,13 @@ def test_leeg_formulier_toont_foutsamenvatting_en_bewaart_invoer(
 def test_behandelaar_registreert_telefonische_klacht_als_direct_opgelost(
     page: Page, live_server, e2e_label, e2e_categorie, e2e_behandelaar
 ):
-    page.goto(f"{live_server.url}/account/login/")
+    # First login: through the koppellink the beheerder handed out, then the password, then
+    # link an authenticator app. The "app" reads the key under the QR code.
+    _link, token = toegang.koppellink_maken(medewerker=e2e_behandelaar)
+    page.goto(f"{live_server.url}{reverse('koppellink', args=[token])}")
     page.locator("#id_username").fill("sanne")
     page.locator("#id_password").fill(E2E_WACHTWOORD)
     page.get_by_role("button", name="Inloggen").click()
-    # First login: link an authenticator app. The "app" reads the key under the QR code.
     expect(page).to_have_url(re.compile(r"/account/tweestaps/instellen/"))
     geheim = page.locator("code.sleutel").inner_text().replace(" ", "")
     sleutel = base64.b32decode(geheim + "=" * (-len(geheim) % 8))

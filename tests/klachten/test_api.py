@@ -244,3 +244,32 @@ def test_api_documentatie_is_bereikbaar(client, db):
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("methode", "pad", "toegestaan"),
+    [
+        ("put", "{dossier}", {"GET", "HEAD", "OPTIONS"}),
+        ("patch", "{dossier}", {"GET", "HEAD", "OPTIONS"}),
+        ("delete", "{dossier}", {"GET", "HEAD", "OPTIONS"}),
+        ("put", LIJST, {"GET", "POST", "HEAD", "OPTIONS"}),
+        ("delete", LIJST, {"GET", "POST", "HEAD", "OPTIONS"}),
+        ("get", "{dossier}klantberichten/", {"POST", "OPTIONS"}),
+        ("delete", "/api/v1/contactmomenten/", {"POST", "OPTIONS"}),
+        ("get", "/api/v1/contactmomenten/", {"POST", "OPTIONS"}),
+    ],
+)
+@pytest.mark.parametrize("wie", ["koppeling", "directie"])
+def test_een_methode_die_een_adres_niet_heeft_geeft_405_met_allow(
+    client, wie, request, methode, pad, toegestaan, categorie
+):
+    """Not 403 (which said "not for you" where the operation does not exist), whoever asks."""
+    gebruiker = request.getfixturevalue(wie)
+    klacht = KlachtFactory(categorie=categorie, ingediend_door=request.getfixturevalue("koppeling"))
+    url = pad.format(dossier=f"{LIJST}{klacht.dossiernummer}/")
+
+    response = getattr(client, methode)(url, **api_toegang(client, gebruiker))
+
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == toegestaan
+    assert Klacht.objects.filter(pk=klacht.pk).exists()

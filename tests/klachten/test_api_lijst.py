@@ -96,3 +96,37 @@ def test_lijst_doet_een_vast_aantal_queries(
         response = client.get(LIJST, **kop)
 
     assert len(response.json()["results"]) == 25
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ontvangen_vanaf=",
+        "ontvangen_tot=%20",
+        "status=",
+        "label=",
+        "ontvangen_vanaf=gisteren",
+        "ontvangen_tot=2026-13-45",
+        "kanaal=postduif",
+    ],
+)
+def test_een_leeg_of_onleesbaar_filter_geeft_400_met_een_veldfout(client, directie, query):
+    """Not silently everything: a caller who meant to filter is told which filter is wrong."""
+    veld = query.split("=")[0]
+
+    response = client.get(f"{LIJST}?{query}", **api_toegang(client, directie))
+
+    assert response.status_code == 400
+    assert list(response.json()) == [veld]
+    assert response.json()[veld]
+
+
+def test_een_geldig_filter_naast_geen_filter_werkt_nog(client, directie, categorie):
+    klachten_op(categorie, 2, begin=dt.datetime(2026, 3, 2, 9, 0, tzinfo=AMSTERDAM))
+
+    response = client.get(
+        f"{LIJST}?ontvangen_vanaf=2026-03-02T09:30:00%2B01:00", **api_toegang(client, directie)
+    )
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1

@@ -253,7 +253,8 @@ class TestDemoData:
         for uitvoer in (eerste, tweede):
             assert "behandelaar3" in uitvoer
             assert "partner       / demo  partnerbehandelaar (toegewezen klachten)" in uitvoer
-            assert "API-token" in uitvoer
+            assert "API-sleutel" in uitvoer
+            assert "/account/koppelen/" in uitvoer
             assert "/account/login/" in uitvoer
         assert "Per status:" in eerste
 

@@ -4,18 +4,21 @@ that expire, and the security headers (issue 8, security)."""
 import datetime as dt
 import re
 from base64 import b32decode
+from io import StringIO
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import rollen
+from klachten import rollen, toegang
+from klachten.models import Koppellink
 from tests.factories import MedewerkerFactory
 
 WACHTWOORD = "een-lang-testwachtwoord"
@@ -120,10 +123,22 @@ def sleutel_op(pagina: str) -> tuple[str, bytes]:
     return geheim, b32decode(zonder + "=" * (-len(zonder) % 8))
 
 
-def test_eerste_keer_inloggen_stelt_een_authenticator_app_in(client, medewerker):
-    wachtwoord_invullen(client)
-    response = client.get(reverse("tweestaps"))
-    assert response["Location"].startswith(reverse("tweestaps-instellen"))
+def koppellink_openen(client, medewerker) -> str:
+    """The beheerder hands out a koppellink; the staff member opens it. Returns the token."""
+    _link, token = toegang.koppellink_maken(medewerker=medewerker)
+    response = client.get(reverse("koppellink", args=[token]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tweestaps-instellen")
+    return token
+
+
+def test_eerste_keer_inloggen_stelt_de_app_in_via_de_koppellink(client, medewerker):
+    koppellink_openen(client, medewerker)
+    # Not logged in yet: the password first, then back to linking the app.
+    naar_login = client.get(reverse("tweestaps-instellen"))
+    assert naar_login["Location"].startswith(reverse("login"))
+    response = wachtwoord_invullen(client, volgende=reverse("tweestaps-instellen"))
+    assert response["Location"] == reverse("tweestaps-instellen")
 
     pagina = client.get(reverse("tweestaps-instellen")).content.decode()
     assert "<svg" in pagina
@@ -140,36 +155,117 @@ def test_eerste_keer_inloggen_stelt_een_authenticator_app_in(client, medewerker)
     assert apparaat.confirmed
     assert apparaat.bin_key == sleutel
     assert client.get(reverse("klachten:werkvoorraad")).status_code == 200
+    assert Koppellink.objects.get().gebruikt_op is not None
     # The code that linked the app cannot log in once more.
     client.post(reverse("logout"))
     wachtwoord_invullen(client)
     assert client.post(reverse("tweestaps"), {"code": code(nieuw)}).status_code == 200
 
 
-def test_wie_ook_het_wachtwoord_heeft_krijgt_bij_het_instellen_een_andere_sleutel(
-    client, medewerker
-):
-    """Someone with the password who opens the set-up page copies nothing the user will use."""
-    indringer = Client()
-    wachtwoord_invullen(indringer)
-    _geheim, sleutel_indringer = sleutel_op(
-        indringer.get(reverse("tweestaps-instellen")).content.decode()
-    )
+def test_wie_alleen_het_wachtwoord_kent_koppelt_geen_app(client, medewerker):
+    """Whoever first knows the password of a new account cannot claim its second factor: no
+    QR code, no key, and a code sent anyway links nothing."""
+    wachtwoord_invullen(client)
+    response = client.get(reverse("tweestaps"))
+    assert response["Location"].startswith(reverse("tweestaps-instellen"))
+
+    pagina = client.get(reverse("tweestaps-instellen"))
+    poging = client.post(reverse("tweestaps-instellen"), {"code": "123456"})
+
+    assert pagina.status_code == poging.status_code == 403
+    assert "koppellink" in pagina.content.decode()
+    assert "<svg" not in pagina.content.decode()
+    assert 'class="sleutel"' not in pagina.content.decode()
+    assert not TOTPDevice.objects.filter(user=medewerker).exists()
+    assert client.get(reverse("klachten:werkvoorraad")).status_code == 302
+
+
+def test_de_koppellink_werkt_maar_een_keer(client, medewerker):
+    token = koppellink_openen(client, medewerker)
     wachtwoord_invullen(client)
     _geheim, sleutel = sleutel_op(client.get(reverse("tweestaps-instellen")).content.decode())
-    assert sleutel != sleutel_indringer
-
     client.post(
         reverse("tweestaps-instellen"),
         {"code": code(TOTPDevice(user=medewerker, key=sleutel.hex()))},
     )
-    # The intruder's copy of their own page's key is no second factor of this account.
-    apparaat = TOTPDevice.objects.get(user=medewerker)
-    assert apparaat.bin_key == sleutel
-    wachtwoord_invullen(indringer)
-    indringer_code = code(TOTPDevice(user=medewerker, key=sleutel_indringer.hex()))
-    assert indringer.post(reverse("tweestaps"), {"code": indringer_code}).status_code == 200
-    assert indringer.get(reverse("klachten:werkvoorraad")).status_code == 302
+    assert TOTPDevice.objects.filter(user=medewerker, confirmed=True).count() == 1
+
+    tweede = Client()
+    response = tweede.get(reverse("koppellink", args=[token]))
+
+    assert response.status_code == 404
+    assert "werkt niet" in response.content.decode()
+
+
+def test_de_koppellink_is_24_uur_geldig(client, medewerker):
+    _link, token = toegang.koppellink_maken(medewerker=medewerker)
+
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=23, minutes=59)):
+        assert client.get(reverse("koppellink", args=[token])).status_code == 302
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=24, minutes=1)):
+        assert Client().get(reverse("koppellink", args=[token])).status_code == 404
+        # Opened in time, but the password came too late: no app either.
+        wachtwoord_invullen(client)
+        assert client.get(reverse("tweestaps-instellen")).status_code == 403
+
+
+def test_de_koppellink_werkt_alleen_voor_het_eigen_account(client, medewerker, afdeling_a):
+    MedewerkerFactory(
+        username="collega", rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling_a]
+    )
+    koppellink_openen(client, medewerker)
+
+    wachtwoord_invullen(client, username="collega")
+
+    assert client.get(reverse("tweestaps-instellen")).status_code == 403
+
+
+def test_de_koppellink_staat_alleen_als_hash_in_de_database_en_een_nieuwe_vervangt_hem(medewerker):
+    _link, oud = toegang.koppellink_maken(medewerker=medewerker)
+    link, token = toegang.koppellink_maken(medewerker=medewerker)
+
+    assert list(Koppellink.objects.values_list("pk", flat=True)) == [link.pk]
+    assert token not in link.token_hash
+    assert toegang.koppellink_voor(token) == link
+    assert toegang.koppellink_voor(oud) is None
+
+
+def test_met_een_nieuwe_koppellink_vervangt_een_nieuwe_app_de_oude(client, apparaat):
+    """A lost phone: the beheerder hands out a new link; the old app stops working."""
+    koppellink_openen(client, apparaat.user)
+    wachtwoord_invullen(client)
+    _geheim, sleutel = sleutel_op(client.get(reverse("tweestaps-instellen")).content.decode())
+
+    client.post(
+        reverse("tweestaps-instellen"),
+        {"code": code(TOTPDevice(user=apparaat.user, key=sleutel.hex()))},
+    )
+
+    assert [a.bin_key for a in TOTPDevice.objects.filter(user=apparaat.user)] == [sleutel]
+
+
+def test_de_beheerder_maakt_een_koppellink_in_de_admin_en_met_een_commando(
+    client, beheerder, medewerker
+):
+    beheerder.is_staff = True
+    beheerder.save(update_fields=["is_staff"])
+    client.force_login(beheerder)
+
+    response = client.post(
+        reverse("admin:klachten_medewerker_changelist"),
+        {"action": "koppellink_maken", "_selected_action": [medewerker.pk]},
+        follow=True,
+    )
+    uitvoer = StringIO()
+    call_command("koppellink", "sanne", stdout=uitvoer)
+
+    melding = next(str(m) for m in response.context["messages"] if "sanne" in str(m))
+    assert re.search(r"/account/koppelen/[\w-]+/", melding)
+    url = uitvoer.getvalue().strip().splitlines()[-1]
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    # The command's link replaced the admin's (one usable link per account).
+    assert toegang.koppellink_voor(token).medewerker == medewerker
+    assert Koppellink.objects.filter(medewerker=medewerker).count() == 1
 
 
 def test_met_een_app_kan_een_wachtwoord_alleen_geen_tweede_app_toevoegen(client, apparaat):
