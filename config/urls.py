@@ -20,3 +20,6 @@ urlpatterns = [
     path("", include("klanttevredenheid.urls")),
     path("", include("klachten.urls")),
 ]
+
+# The 500 page shows the request id (klachten.views.fouten).
+handler500 = "klachten.views.fouten.serverfout"

@@ -37,12 +37,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "django_guid",
     "klachten",
     "klanttevredenheid",
     "rapportage",
 ]
 
 MIDDLEWARE = [
+    # First: the request id for every log line of the request (klachten.logboek).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -352,14 +355,51 @@ KLACHT_BEWAARTERMIJN_MAANDEN = env.int("KLACHT_BEWAARTERMIJN_MAANDEN", default=2
 BIJLAGEN_MAX_AANTAL = 5
 BIJLAGE_MAX_BYTES = 10 * 1024 * 1024
 
+# Logs (klachten.logboek; issue 15): every line carries the request id (django-guid) and never a
+# secret link (status, survey, koppellink, password reset: masked); a refused request (4xx) is one
+# line, an error one traceback. Django's own handlers for the "django" logger are replaced: with
+# DEBUG its console handler printed every line a second time, through the root's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "geheimen_maskeren": {"()": "klachten.logboek.GeheimenMaskeren"},
+        "een_regel_bij_weigering": {"()": "klachten.logboek.EenRegelBijWeigering"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "regel": {"format": "%(asctime)s %(levelname)s [%(verzoek_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "regel",
+            "filters": ["een_regel_bij_weigering", "geheimen_maskeren"],
+        },
+        "mail_admins": {
+            "class": "klachten.logboek.AdminMailZonderGeheimen",
+            "level": "ERROR",
+            "formatter": "regel",
+            "filters": ["require_debug_false", "een_regel_bij_weigering", "geheimen_maskeren"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every step of a PDF at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # runserver's own access lines (development): through the root, masked, once.
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-guid says at INFO for every request that it made an id.
+        "django_guid": {"level": "WARNING"},
+        # WeasyPrint logs every step of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# The request id (django-guid): taken from the load balancer's X-Request-ID when it sends a valid
+# one, else made here; returned in that header (the gunicorn access line logs it) and shown on the
+# 500 page (klachten.views.fouten).
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "EXPOSE_HEADER": False}
 
 # The address customers reach the site on; used for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
