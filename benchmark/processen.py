@@ -95,6 +95,9 @@ class Webserver(Proces):
                 "-m",
                 "gunicorn",
                 "config.wsgi",
+                # The documented configuration (the masking logger; no access log here).
+                "-c",
+                "config/gunicorn.conf.py",
                 "--bind",
                 f"127.0.0.1:{poort}",
                 "--workers",
