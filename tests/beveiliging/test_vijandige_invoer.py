@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
@@ -92,6 +93,7 @@ from tests.beveiliging.vijandig import (
     weigeren,
 )
 from tests.factories import (
+    KlachtFactory,
     MedewerkerFactory,
     klacht_in_status,
     pdf_bestand,
@@ -1051,3 +1053,35 @@ def test_django_weigert_een_onderwerp_met_een_regeleinde_en_de_outbox_maakt_er_e
     assert bericht.status == BerichtStatus.VERZONDEN
     assert [m.subject for m in mail.outbox] == [bericht.onderwerp]
     mails_veilig(mail.outbox, berichten_na=berichten_na)
+
+
+def test_namen_op_paginas_zijn_afgeschermd_tegen_een_richtingsomkering(
+    client, label, categorie, behandelaar
+):
+    """A customer's or staff member's name with a right-to-left override (U+202E) must not turn
+    the text after it around (the dossiernummer, the date): every name shown stands in <bdi>."""
+    naam = "Anna\u202e 1202-LK"
+    behandelaar.first_name, behandelaar.last_name = "Sanne\u202e", "de Vries"
+    behandelaar.save(update_fields=["first_name", "last_name"])
+    klacht = KlachtFactory(label=label, categorie=categorie, klant_naam=naam)
+    services.toewijzen(
+        klacht=klacht, door=behandelaar, afdeling=klacht.afdeling, behandelaar=behandelaar
+    )
+    client.force_login(behandelaar)
+
+    paginas = {
+        "werkvoorraad": client.get(reverse("klachten:werkvoorraad")).content.decode(),
+        "dossier": client.get(
+            reverse("klachten:dossier", args=[klacht.dossiernummer])
+        ).content.decode(),
+    }
+
+    for pagina, html in paginas.items():
+        # An <option> holds text only (no <bdi>), and a timeline entry's text is a paragraph of
+        # its own: the browser ends an override at the end of either.
+        html = re.sub(r"<option[^>]*>.*?</option>", "", html, flags=re.DOTALL)
+        html = re.sub(r'<div class="tijdlijn-tekst">.*?</div>', "", html, flags=re.DOTALL)
+        for tekst in (naam, "Sanne\u202e de Vries"):
+            voorkomens = html.count(tekst)
+            assert voorkomens, (pagina, tekst)
+            assert html.count(f"<bdi>{tekst}</bdi>") == voorkomens, (pagina, tekst)
