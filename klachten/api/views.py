@@ -1,4 +1,7 @@
+import datetime as dt
+
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -54,13 +57,34 @@ class KlachtenPagina(pagination.CursorPagination):
     page_size_query_param = "aantal"
 
 
+class UtcMomentVeld(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, passed to the database in UTC: Python reads offsets up to 24 hours,
+    PostgreSQL only up to 16 (`+21:45` was a 500); a moment that does not fit in UTC (year 9999
+    with a negative offset) is a field error."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                _("Dit moment valt buiten het bereik."), "invalid"
+            ) from None
+
+
+class UtcMomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcMomentVeld
+
+
 class KlachtenApiFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     kanaal = django_filters.ChoiceFilter(choices=Kanaal.choices)
     label = django_filters.CharFilter(field_name="label__slug")
     afdeling = django_filters.CharFilter(field_name="afdeling__code")
-    ontvangen_vanaf = django_filters.IsoDateTimeFilter(field_name="ontvangen_op", lookup_expr="gte")
-    ontvangen_tot = django_filters.IsoDateTimeFilter(field_name="ontvangen_op", lookup_expr="lt")
+    ontvangen_vanaf = UtcMomentFilter(field_name="ontvangen_op", lookup_expr="gte")
+    ontvangen_tot = UtcMomentFilter(field_name="ontvangen_op", lookup_expr="lt")
 
     class Meta:
         model = Klacht

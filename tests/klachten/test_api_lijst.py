@@ -130,3 +130,19 @@ def test_een_geldig_filter_naast_geen_filter_werkt_nog(client, directie, categor
 
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1
+
+
+def test_een_moment_met_een_verre_tijdzone_filtert_in_utc_en_een_onmogelijk_moment_is_400(
+    client, directie
+):
+    """Python reads offsets up to 24 hours, PostgreSQL up to 16: the moment goes to the database
+    in UTC (it was a 500); one outside what UTC can hold is a field error."""
+    kop = api_toegang(client, directie)
+
+    ver = client.get(f"{LIJST}?ontvangen_vanaf=2209-01-31T00:06:00%2B21:45", **kop)
+    onmogelijk = client.get(f"{LIJST}?ontvangen_tot=9999-12-31T23:00:00-05:00", **kop)
+
+    assert ver.status_code == 200
+    assert ver.json()["results"] == []
+    assert onmogelijk.status_code == 400
+    assert list(onmogelijk.json()) == ["ontvangen_tot"]
