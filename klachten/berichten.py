@@ -241,13 +241,13 @@ def bijlage_bewaren(naam: str, inhoud: bytes) -> tuple[str, str]:
 
 
 def bericht_in_wachtrij(*, bericht_id: int) -> None:
-    """Queue delivery; when the broker is down the message stays pending for the sweep."""
+    """Queue delivery; when the broker is down or does not answer the message stays pending for
+    the sweep, and the request goes on at once (klachten.broker)."""
+    from klachten import broker
     from klachten.tasks import bericht_afleveren
 
-    try:
-        bericht_afleveren.delay(bericht_id)
-    except Exception:
-        logger.warning("Broker onbereikbaar; bericht %s wacht op de sweep.", bericht_id)
+    if not broker.aanbieden(bericht_afleveren, bericht_id):
+        logger.info("Bericht %s wacht op de sweep (broker onbereikbaar).", bericht_id)
 
 
 VERGRENDELING_MAXIMAAL = dt.timedelta(minutes=5)

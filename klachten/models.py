@@ -1102,3 +1102,21 @@ class Doorverwijzing(models.Model):
 
     def __str__(self):
         return f"{self.klacht_id} → {self.naar} ({self.datum})"
+
+
+class Limietteller(models.Model):
+    """A rate-limit counter (klachten.caches.TellerCache, the cache django-ratelimit counts in):
+    how often one client address used one public form in one window. In the database rather than
+    in Redis, so the limit keeps limiting when Redis is down (issue 15). Rows past `verloopt_op`
+    count as absent and are deleted by the nightly clean-up (inloggegevens-opruimen)."""
+
+    sleutel = models.CharField(_("sleutel"), max_length=250, primary_key=True)
+    aantal = models.BigIntegerField(_("aantal"))
+    verloopt_op = models.DateTimeField(_("verloopt op"), null=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("limietteller")
+        verbose_name_plural = _("limiettellers")
+
+    def __str__(self):
+        return f"{self.sleutel}: {self.aantal}"

@@ -209,8 +209,31 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# The cache holds the rate-limit counters; without Redis, CACHE_URL=locmemcache:// works (one process).
-CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+# Nothing depends on Redis being up (issue 15; docs/storingen.md). The default cache only speeds
+# things up (the month report's live figures): a Redis cache there is klachten.caches'
+# FailSoftRedisCache, which treats an unreachable Redis as a miss after CACHE_REDIS_TIMEOUT_S and
+# then leaves it alone for CACHE_REDIS_PAUZE_S. CACHE_URL=locmemcache:// works as well.
+CACHE_REDIS_TIMEOUT_S = env.float("CACHE_REDIS_TIMEOUT_S", default=0.5)
+CACHE_REDIS_PAUZE_S = env.float("CACHE_REDIS_PAUZE_S", default=30)
+_cache = env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")
+if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache["BACKEND"] = "klachten.caches.FailSoftRedisCache"
+    _cache["OPTIONS"] = {
+        "socket_connect_timeout": CACHE_REDIS_TIMEOUT_S,
+        "socket_timeout": CACHE_REDIS_TIMEOUT_S,
+        "PAUSE": CACHE_REDIS_PAUZE_S,
+        **_cache.get("OPTIONS", {}),
+    }
+CACHES = {
+    "default": _cache,
+    # The rate-limit counters (django-ratelimit), in the database: they must keep limiting when
+    # Redis is down, and one atomic statement per count keeps them exact under concurrency.
+    "limieten": {"BACKEND": "klachten.caches.TellerCache"},
+}
+RATELIMIT_USE_CACHE = "limieten"
+# django-ratelimit warns that it does not know our backend (W001); it is atomic and shared by
+# every process (klachten.caches.TellerCache; tests/klachten/test_limieten.py).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -230,6 +253,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: the outbox sweep catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# klachten.broker: a request waits at most BROKER_WACHTTIJD_S for the broker to take a task
+# (Redis answers within a millisecond when it is well); after a failure no task is offered for
+# BROKER_PAUZE_S (their messages wait in the outbox for the sweep, which runs every minute).
+BROKER_WACHTTIJD_S = env.float("BROKER_WACHTTIJD_S", default=0.5)
+BROKER_PAUZE_S = env.float("BROKER_PAUZE_S", default=30)
 # Redelivery (klachten/tasks.py): with acks_late a message stays in Redis, unacknowledged, until
 # its task ran; if the worker holding it dies, Redis hands it to another worker after
 # visibility_timeout. It must exceed the longest countdown of a retry (retry_backoff_max, 1800 s):
