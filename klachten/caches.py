@@ -41,10 +41,16 @@ class TellerCache(BaseCache):
 
         return connection.ops.quote_name(Limietteller._meta.db_table)
 
+    def _seconden(self, timeout) -> float | None:
+        """How long a value set now lives (None: for ever)."""
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        return None if timeout is None else max(0, timeout)
+
     def _verloopt_op(self, timeout):
         """The moment a counter set now with `timeout` expires, as the database takes it (None:
         never)."""
-        seconden = self.get_backend_timeout(timeout)
+        seconden = self._seconden(timeout)
         if seconden is None:
             return None
         return connection.ops.adapt_datetimefield_value(
@@ -84,12 +90,12 @@ class TellerCache(BaseCache):
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         """Store `value` unless a running counter has the key; True when stored."""
-        if self.get_backend_timeout(timeout) == 0:
+        if self._seconden(timeout) == 0:
             return False
         return self._schrijven(key, value, timeout, version, alleen_verlopen=True)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
-        if self.get_backend_timeout(timeout) == 0:
+        if self._seconden(timeout) == 0:
             self.delete(key, version=version)
             return
         self._schrijven(key, value, timeout, version, alleen_verlopen=False)

@@ -41,6 +41,7 @@ from klachten.models import (
     Kwetsbaarheidssignaal,
     Label,
     Leermoment,
+    Limietteller,
     Medewerker,
     Oorzaak,
     Termijnafloop,
@@ -1146,8 +1147,9 @@ def tweestaps_koppelen(*, medewerker: Medewerker, sleutel: str, laatste_stap: in
 
 def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[str, int]:
     """Retention of login data (AVG: kept no longer than needed): expired sessions, failed
-    login attempts whose lockout is over, and the login log after INLOGLOG_BEWAARDAGEN days
-    (staff addresses and browsers)."""
+    login attempts whose lockout is over, the login log after INLOGLOG_BEWAARDAGEN days
+    (staff addresses and browsers), and rate-limit counters whose window is over (they hold a
+    hash of a client address; klachten.caches.TellerCache)."""
     from axes.models import AccessAttempt, AccessLog
     from django.conf import settings
     from django.contrib.sessions.models import Session
@@ -1161,6 +1163,7 @@ def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[
         "inloglog": AccessLog.objects.filter(
             attempt_time__lt=op - dt.timedelta(days=settings.INLOGLOG_BEWAARDAGEN)
         ).delete()[0],
+        "limiettellers": Limietteller.objects.filter(verloopt_op__lte=op).delete()[0],
     }
 
 
