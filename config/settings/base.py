@@ -231,9 +231,6 @@ CACHES = {
     "limieten": {"BACKEND": "klachten.caches.TellerCache"},
 }
 RATELIMIT_USE_CACHE = "limieten"
-# django-ratelimit warns that it does not know our backend (W001); it is atomic and shared by
-# every process (klachten.caches.TellerCache; tests/klachten/test_limieten.py).
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
