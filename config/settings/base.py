@@ -111,6 +111,9 @@ AUTHENTICATION_BACKENDS = [
 # spread over many addresses), and the address, whatever usernames it tries (one password
 # sprayed over many accounts). Behind a proxy, set DJANGO_CLIENT_IP_HEADER so that colleagues
 # are told apart by their own address.
+# Failures and lockouts are rows in the database (django-axes' database handler, said here so
+# that nobody moves them to the cache): they keep locking when Redis is down (issue 15).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTEN", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -132,6 +135,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 SESSIE_INACTIEF_MINUTEN = env.int("SESSIE_INACTIEF_MINUTEN", default=30)
 SESSIE_MAX_UREN = env.int("SESSIE_MAX_UREN", default=10)
 SESSION_COOKIE_AGE = SESSIE_MAX_UREN * 3600
+# Sessions in the database, not the cache: staff stay signed in when Redis is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # django-axes' log of logins (address, browser) is kept this many days (beat: inloggegevens-opruimen).
 INLOGLOG_BEWAARDAGEN = env.int("INLOGLOG_BEWAARDAGEN", default=90)
