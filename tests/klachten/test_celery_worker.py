@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery_app import app
+from klachten import broker
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht, Termijnsignaal
 from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden, termijnen_bewaken
 from tests.factories import KlachtFactory
@@ -262,6 +263,28 @@ def test_klacht_komt_binnen_als_de_broker_plat_ligt_en_de_sweep_bezorgt_later_ee
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["anna@example.nl"]
     assert (SWEEP, "SUCCESS", 1, False, False) in uitgevoerde_taken
+
+
+def test_een_hangende_broker_houdt_een_verzoek_hooguit_een_halve_seconde_op():
+    """Redis frozen (SIGSTOP) accepts the connection and never answers: kombu would wait 15 s.
+    klachten.broker gives up after BROKER_WACHTTIJD_S and then leaves the broker alone."""
+    with RedisServer() as server, celery_via(server.url(0), "klachten-test-hangend"):
+        assert broker.aanbieden(openstaande_berichten_verzenden) is True
+        server.bevriezen()
+        try:
+            begin = time.monotonic()
+            eerste = broker.aanbieden(openstaande_berichten_verzenden)
+            duur_eerste = time.monotonic() - begin
+            begin = time.monotonic()
+            tweede = broker.aanbieden(openstaande_berichten_verzenden)
+            duur_tweede = time.monotonic() - begin
+            in_storing = broker.in_storing()
+        finally:
+            server.ontdooien()
+
+    assert (eerste, tweede, in_storing) == (False, False, True)
+    assert duur_eerste < 1.5, f"{duur_eerste:.2f} s"  # BROKER_WACHTTIJD_S is 0.5 s
+    assert duur_tweede < 0.05, f"{duur_tweede:.3f} s"  # not tried at all during the pause
 
 
 # The mail server is down at submission -------------------------------------------------------------
