@@ -273,12 +273,10 @@ def test_een_hangende_redis_houdt_geen_klant_op(redis, mailserver, omgeving, lab
     """Redis frozen (SIGSTOP): connections are accepted and never answered. A submission waits at
     most BROKER_WACHTTIJD_S for the broker once per web process, then not at all."""
     with Webserver(omgeving=omgeving) as web:
-        assert (
-            indienen(web, ip="198.51.100.200", email="voor@example.nl", categorie_id=categorie.pk)[
-                0
-            ]
-            == 302
+        status, _duur = indienen(
+            web, ip="198.51.100.200", email="voor@example.nl", categorie_id=categorie.pk
         )
+        assert status == 302
         redis.bevriezen()
         try:
             metingen = [
@@ -295,7 +293,7 @@ def test_een_hangende_redis_houdt_geen_klant_op(redis, mailserver, omgeving, lab
 
     assert [status for status, _duur in metingen] == [302] * 12
     duren = sorted(duur for _status, duur in metingen)
-    # Two web processes: at most two submissions wait for the broker (0.5 s), the rest do not.
+    # Two web processes: each waits for the broker once (0.5 s), then not during the pause.
     assert duren[-1] < 3, duren
     assert statistics.median(duren) < 0.5, duren
     assert Klacht.objects.filter(klant_email__startswith="hang").count() == 12
