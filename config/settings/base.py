@@ -86,6 +86,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/klachten"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a connection is kept open between requests (production: 60; docs/benchmarks.md). A kept
+# connection is checked before its first use in a request or task (CONN_HEALTH_CHECKS): after a
+# PostgreSQL restart or failover each web process and worker opens a new one by itself, where it
+# would otherwise fail once on the dead one. A Celery worker never keeps one across tasks: Celery's
+# Django fixup closes every connection before and after each task (CELERY_DB_REUSE_MAX is unset),
+# so its next task connects afresh.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "klachten.Medewerker"
 
