@@ -325,6 +325,10 @@ class Klacht(models.Model):
     status_token = models.CharField(
         max_length=64, unique=True, default=nieuw_status_token, editable=False
     )
+    # The public form's one-time key (a hidden field, a UUID rendered into each form): the same
+    # form sent again (after an error page, a double click, two at once) is one complaint, and
+    # the second answer shows the first's dossiernummer (klachten.services.klacht_registreren).
+    formulier_sleutel = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     privacy_akkoord_op = models.DateTimeField(
         _("akkoord privacyverklaring op"), null=True, blank=True
     )

@@ -58,6 +58,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so it sees the view's exception first: PostgreSQL or the attachment storage
+    # unreachable is a 503 with Retry-After, never a 500 (klachten.storingen; the middleware
+    # above the view is covered by handler500 in config/urls.py).
+    "klachten.storingen.StoringMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
