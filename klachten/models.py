@@ -581,6 +581,23 @@ class Bijlage(models.Model):
         return self.oorspronkelijke_naam
 
 
+class VerweesdBestand(models.Model):
+    """A file written for a write that was rolled back, which the storage did not let us remove
+    then (it was down: that is why the write failed). The beat job bestanden-opruimen removes it
+    once the storage answers again (klachten.services.verweesde_bestanden_opruimen)."""
+
+    naam = models.CharField(_("bestand"), max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    pogingen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("verweesd bestand")
+        verbose_name_plural = _("verweesde bestanden")
+
+    def __str__(self):
+        return self.naam
+
+
 class BerichtStatus(models.TextChoices):
     WACHTEND = "wachtend", _("Wacht op verzending")
     VERZONDEN = "verzonden", _("Verzonden")

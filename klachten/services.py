@@ -19,6 +19,7 @@ from dataclasses import asdict
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.template import Context, Template
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ from klachten.models import (
     Urgentie,
     Verbeterpunt,
     VerbeterpuntStatus,
+    VerweesdBestand,
 )
 from klachten.storingen import OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
@@ -232,14 +234,35 @@ def klacht_registreren(
 
 
 def _bestanden_verwijderen(namen: list[str]) -> None:
-    """Remove the files of a complaint that was rolled back (best effort: a storage that is down
-    keeps them, and the log names them)."""
+    """Remove the files of a complaint that was rolled back. One the storage does not let us
+    remove now (it is down: that is often why the complaint failed) is recorded, and the beat job
+    removes it later (verweesde_bestanden_opruimen); should the database be down too, the log
+    names it."""
     opslag = Bijlage._meta.get_field("bestand").storage
     for naam in namen:
         try:
             opslag.delete(naam)
         except Exception:
-            logger.warning("Bestand %s van een teruggedraaide klacht niet verwijderd", naam)
+            try:
+                VerweesdBestand.objects.get_or_create(naam=naam)
+            except Exception:
+                logger.warning("Bestand %s van een teruggedraaide klacht blijft staan", naam)
+
+
+def verweesde_bestanden_opruimen() -> int:
+    """Remove the files recorded by _bestanden_verwijderen, now that the storage may answer
+    again; what still fails stays recorded for the next run. Returns how many were removed."""
+    opslag = Bijlage._meta.get_field("bestand").storage
+    verwijderd = 0
+    for bestand in VerweesdBestand.objects.order_by("pk"):
+        try:
+            opslag.delete(bestand.naam)
+        except Exception:
+            VerweesdBestand.objects.filter(pk=bestand.pk).update(pogingen=F("pogingen") + 1)
+        else:
+            bestand.delete()
+            verwijderd += 1
+    return verwijderd
 
 
 def _klacht_schrijven(
