@@ -19,3 +19,7 @@ urlpatterns = [
     path("", include("klanttevredenheid.urls")),
     path("", include("klachten.urls")),
 ]
+
+# An outage (PostgreSQL or the attachment storage unreachable) raised outside a view is a 503 too;
+# any other error is the plain 500 page (klachten.storingen).
+handler500 = "klachten.storingen.server_fout"

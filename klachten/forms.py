@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -91,6 +92,11 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
+    # The one-time key of this form (Klacht.formulier_sleutel): a fresh one in every new form,
+    # the same one when the form comes back with errors or is sent again.
+    formulier_sleutel = forms.UUIDField(
+        required=False, initial=uuid.uuid4, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Klacht

@@ -325,6 +325,10 @@ class Klacht(models.Model):
     status_token = models.CharField(
         max_length=64, unique=True, default=nieuw_status_token, editable=False
     )
+    # The public form's one-time key (a hidden field, a UUID rendered into each form): the same
+    # form sent again (after an error page, a double click, two at once) is one complaint, and
+    # the second answer shows the first's dossiernummer (klachten.services.klacht_registreren).
+    formulier_sleutel = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     privacy_akkoord_op = models.DateTimeField(
         _("akkoord privacyverklaring op"), null=True, blank=True
     )
@@ -575,6 +579,23 @@ class Bijlage(models.Model):
 
     def __str__(self):
         return self.oorspronkelijke_naam
+
+
+class VerweesdBestand(models.Model):
+    """A file written for a write that was rolled back, which the storage did not let us remove
+    then (it was down: that is why the write failed). The beat job bestanden-opruimen removes it
+    once the storage answers again (klachten.services.verweesde_bestanden_opruimen)."""
+
+    naam = models.CharField(_("bestand"), max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    pogingen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("verweesd bestand")
+        verbose_name_plural = _("verweesde bestanden")
+
+    def __str__(self):
+        return self.naam
 
 
 class BerichtStatus(models.TextChoices):

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.template import Context, Template
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -51,7 +53,9 @@ from klachten.models import (
     Urgentie,
     Verbeterpunt,
     VerbeterpuntStatus,
+    VerweesdBestand,
 )
+from klachten.storingen import OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
 from klachten.workflow import (
     ACTIES,
@@ -157,106 +161,247 @@ def klacht_registreren(
     privacy_akkoord: bool = False,
     betreft_medewerker: Medewerker | None = None,
     taal: str | None = None,
+    formulier_sleutel: uuid.UUID | None = None,
 ) -> Klacht:
     """Register a complaint: step 1 (ontvangst) and 2 (registratie) of DESIGN.md section 4.
 
     `taal` is the customer's language, that of every message to them; by default the language of
     the page they filed it on (staff registering a call name it: their own page is no guide).
 
-    The dossiernummer is issued in the same transaction as the complaint. A web complaint is then
-    acknowledged at once, in a transaction of its own (the message goes out after commit): the
-    year's numbering row stays locked only while the complaint is written, so complaints filed at
-    the same moment wait for each other for milliseconds, not for the writing of a message. Should
-    the acknowledgement fail, the complaint is registered all the same: its acknowledgement
-    deadline runs and the work queue shows it. A complaint registered by staff gets an
-    acknowledgement deadline of received + 8 days. "Direct opgelost" goes from step 1 to 7 in one
-    step.
+    All or nothing (issue 15, "no half-written complaint"): the dossiernummer, the complaint, its
+    timeline entry and history row, its attachments and, for a web complaint, the acknowledgement
+    in the outbox are written in ONE transaction; the e-mail goes out after commit. Should any
+    part fail (the database; the attachment storage: OpslagOnbereikbaar; the acknowledgement),
+    nothing is stored, the dossiernummer is given back, and the files already written are removed
+    again. The year's numbering row is locked late, so complaints filed at the same moment wait
+    for each other only while the complaint and its acknowledgement are written (milliseconds).
+    A complaint registered by staff gets an acknowledgement deadline of received + 8 days.
+    "Direct opgelost" goes from step 1 to 7 in one step.
+
+    `formulier_sleutel` is the public form's one-time key: a second call with a key already
+    stored (the customer sends the form again after an error page, or twice at once) stores
+    nothing and returns the complaint the first call stored. The database's unique constraint
+    decides, so two at the same moment give one complaint as well.
     """
-    with transaction.atomic():
-        actor = ingediend_door if ingediend_door is not None else KLANT
-        actie = actie_controleren(
-            "direct_oplossen" if direct_opgelost else "registreren", None, actor
-        )
-        nu = timezone.now()
-        ontvangen_op = ontvangen_op or nu
-        klacht = Klacht(
-            label=label,
-            kanaal=kanaal,
-            ontvangen_op=ontvangen_op,
-            taal=taal or translation.get_language() or "nl",
-            klant_naam=klant_naam.strip(),
-            klant_email=klant_email.strip(),
-            klant_telefoon=klant_telefoon.strip(),
-            polisnummer=polisnummer.strip(),
-            afdeling=afdeling or categorie.afdeling,
-            categorie=categorie,
-            urgentie=urgentie,
-            omschrijving=omschrijving.strip(),
-            gewenste_oplossing=gewenste_oplossing.strip(),
-            ingediend_door=ingediend_door,
-            direct_opgelost=direct_opgelost,
-            oplossing=oplossing.strip(),
-            status=actie.naar,
-            privacy_akkoord_op=nu if privacy_akkoord else None,
-            betreft_medewerker=betreft_medewerker,
-        )
-        # The fields as the forms and the API check them; the check constraints (state, number
-        # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
-        # them on save: validating them here would cost a query each.
-        klacht.full_clean(exclude=["dossiernummer", "status_token"], validate_constraints=False)
-        regels = selectors.termijnregels()
-        if direct_opgelost:
-            klacht.afgesloten_op = nu
-        else:
-            klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
-                ontvangen_op, regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING]
+    geschreven: list[str] = []  # the files of this complaint written to the storage
+    klaar = False  # the body ran to its end: what fails after that is the COMMIT itself
+    try:
+        with transaction.atomic():
+            klacht = _klacht_schrijven(
+                label=label,
+                kanaal=kanaal,
+                klant_naam=klant_naam,
+                klant_email=klant_email,
+                categorie=categorie,
+                omschrijving=omschrijving,
+                afdeling=afdeling,
+                ontvangen_op=ontvangen_op,
+                klant_telefoon=klant_telefoon,
+                polisnummer=polisnummer,
+                gewenste_oplossing=gewenste_oplossing,
+                urgentie=urgentie,
+                bijlagen=bijlagen,
+                ingediend_door=ingediend_door,
+                direct_opgelost=direct_opgelost,
+                oplossing=oplossing,
+                privacy_akkoord=privacy_akkoord,
+                betreft_medewerker=betreft_medewerker,
+                taal=taal,
+                formulier_sleutel=formulier_sleutel,
+                geschreven=geschreven,
             )
-            klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
-                ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
-            )
-        termijnen_bijwerken(klacht, regels)
-        klacht.dossiernummer = dossiernummer_uitgeven(
-            jaar=termijnen.lokale_datum(ontvangen_op).year
+            klaar = True
+    except IntegrityError:
+        # Rolled back for certain (also at COMMIT: a deferred constraint).
+        _bestanden_verwijderen(geschreven)
+        bestaande = (
+            Klacht.objects.filter(formulier_sleutel=formulier_sleutel).first()
+            if formulier_sleutel is not None
+            else None
         )
-        if ingediend_door is not None:
-            klacht._history_user = ingediend_door
-        klacht.save()
+        if bestaande is None:
+            raise
+        return bestaande
+    except BaseException:
+        if not klaar:
+            _bestanden_verwijderen(geschreven)
+        elif geschreven:
+            # The COMMIT failed (the connection broke): PostgreSQL may have committed all the
+            # same, so the files stay (an orphan file harms nobody; a complaint without its
+            # attachment would).
+            logger.warning("Afloop van de registratie onbekend; bestanden blijven: %s", geschreven)
+        raise
+    return klacht
 
-        gebeurtenis = Gebeurtenis.objects.create(
-            klacht=klacht,
-            soort=GebeurtenisSoort.ONTVANGEN,
-            door=ingediend_door,
-            door_klant=ingediend_door is None,
-            naar_status=klacht.status,
-            op=ontvangen_op,
-        )
-        for upload in bijlagen:
-            bijlage_opslaan(klacht=klacht, upload=upload, gebeurtenis=gebeurtenis)
 
-        if direct_opgelost:
-            _aankondigen(signals.klacht_afgesloten, klacht)
-    if not direct_opgelost and kanaal == Kanaal.WEBFORMULIER:
+def _bestanden_verwijderen(namen: list[str]) -> None:
+    """Remove the files of a complaint that was rolled back. One the storage does not let us
+    remove now (it is down: that is often why the complaint failed) is recorded, and the beat job
+    removes it later (verweesde_bestanden_opruimen); should the database be down too, the log
+    names it."""
+    opslag = Bijlage._meta.get_field("bestand").storage
+    for naam in namen:
         try:
-            klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
+            opslag.delete(naam)
         except Exception:
-            logger.exception("Ontvangstbevestiging van %s mislukt", klacht.dossiernummer)
+            try:
+                VerweesdBestand.objects.get_or_create(naam=naam)
+            except Exception:
+                logger.warning("Bestand %s van een teruggedraaide klacht blijft staan", naam)
+
+
+def verweesde_bestanden_opruimen() -> int:
+    """Remove the files recorded by _bestanden_verwijderen, now that the storage may answer
+    again; what still fails stays recorded for the next run. Returns how many were removed."""
+    opslag = Bijlage._meta.get_field("bestand").storage
+    verwijderd = 0
+    for bestand in VerweesdBestand.objects.order_by("pk"):
+        try:
+            opslag.delete(bestand.naam)
+        except Exception:
+            VerweesdBestand.objects.filter(pk=bestand.pk).update(pogingen=F("pogingen") + 1)
+        else:
+            bestand.delete()
+            verwijderd += 1
+    return verwijderd
+
+
+def _klacht_schrijven(
+    *,
+    label: Label,
+    kanaal: Kanaal | str,
+    klant_naam: str,
+    klant_email: str,
+    categorie: Categorie,
+    omschrijving: str,
+    afdeling: Afdeling | None,
+    ontvangen_op: dt.datetime | None,
+    klant_telefoon: str,
+    polisnummer: str,
+    gewenste_oplossing: str,
+    urgentie: Urgentie | str,
+    bijlagen: Iterable[UploadedFile],
+    ingediend_door: Medewerker | None,
+    direct_opgelost: bool,
+    oplossing: str,
+    privacy_akkoord: bool,
+    betreft_medewerker: Medewerker | None,
+    taal: str | None,
+    formulier_sleutel: uuid.UUID | None,
+    geschreven: list[str],
+) -> Klacht:
+    """The body of klacht_registreren's transaction (its caller holds it)."""
+    actor = ingediend_door if ingediend_door is not None else KLANT
+    actie = actie_controleren("direct_oplossen" if direct_opgelost else "registreren", None, actor)
+    nu = timezone.now()
+    ontvangen_op = ontvangen_op or nu
+    klacht = Klacht(
+        label=label,
+        kanaal=kanaal,
+        ontvangen_op=ontvangen_op,
+        taal=taal or translation.get_language() or "nl",
+        klant_naam=klant_naam.strip(),
+        klant_email=klant_email.strip(),
+        klant_telefoon=klant_telefoon.strip(),
+        polisnummer=polisnummer.strip(),
+        afdeling=afdeling or categorie.afdeling,
+        categorie=categorie,
+        urgentie=urgentie,
+        omschrijving=omschrijving.strip(),
+        gewenste_oplossing=gewenste_oplossing.strip(),
+        ingediend_door=ingediend_door,
+        direct_opgelost=direct_opgelost,
+        oplossing=oplossing.strip(),
+        status=actie.naar,
+        privacy_akkoord_op=nu if privacy_akkoord else None,
+        betreft_medewerker=betreft_medewerker,
+    )
+    # The fields as the forms and the API check them; the check constraints (state, number
+    # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
+    # them on save: validating them here would cost a query each.
+    klacht.full_clean(exclude=["dossiernummer", "status_token"], validate_constraints=False)
+    regels = selectors.termijnregels()
+    if direct_opgelost:
+        klacht.afgesloten_op = nu
+    else:
+        klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
+            ontvangen_op, regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING]
+        )
+        klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
+            ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
+        )
+    termijnen_bijwerken(klacht, regels)
+    # The files first, before the numbering row is locked: an upload to an object store takes
+    # longer than everything after it.
+    nieuwe_bijlagen = [
+        _bijlage_voorbereiden(klacht=klacht, upload=upload, geschreven=geschreven)
+        for upload in bijlagen
+    ]
+    klacht.formulier_sleutel = formulier_sleutel
+    klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)
+    if ingediend_door is not None:
+        klacht._history_user = ingediend_door
+    klacht.save()
+
+    gebeurtenis = Gebeurtenis.objects.create(
+        klacht=klacht,
+        soort=GebeurtenisSoort.ONTVANGEN,
+        door=ingediend_door,
+        door_klant=ingediend_door is None,
+        naar_status=klacht.status,
+        op=ontvangen_op,
+    )
+    for bijlage in nieuwe_bijlagen:
+        bijlage.gebeurtenis = gebeurtenis
+        bijlage.save()
+
+    if direct_opgelost:
+        _aankondigen(signals.klacht_afgesloten, klacht)
+    elif kanaal == Kanaal.WEBFORMULIER:
+        # In the same transaction: no complaint without its acknowledgement in the outbox.
+        klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
     return klacht
 
 
 def bijlage_opslaan(
-    *, klacht: Klacht, upload: UploadedFile, gebeurtenis: Gebeurtenis | None = None
+    *,
+    klacht: Klacht,
+    upload: UploadedFile,
+    gebeurtenis: Gebeurtenis | None = None,
+    geschreven: list[str] | None = None,
 ) -> Bijlage:
-    """Store an attachment whose type was checked from its content (klachten.uploads)."""
+    """Store an attachment whose type was checked from its content (klachten.uploads). The
+    storage failing raises OpslagOnbereikbaar; `geschreven` collects the file's name (for the
+    caller to remove it when its transaction rolls back)."""
+    bijlage = _bijlage_voorbereiden(klacht=klacht, upload=upload, geschreven=geschreven)
+    bijlage.gebeurtenis = gebeurtenis
+    bijlage.save()
+    return bijlage
+
+
+def _bijlage_voorbereiden(
+    *, klacht: Klacht, upload: UploadedFile, geschreven: list[str] | None
+) -> Bijlage:
+    """The file written to the storage, its row not yet saved."""
     bestandstype = bijlage_type_bepalen(upload)
     bijlage = Bijlage(
         klacht=klacht,
-        gebeurtenis=gebeurtenis,
         oorspronkelijke_naam=upload.name[:255],
         mime_type=bestandstype.mime,
         grootte=upload.size,
     )
-    bijlage.bestand.save(upload.name, upload, save=False)
-    bijlage.save()
+    # The name first (a fresh UUID, models.bijlage_pad), so that a file the storage left half
+    # written (a full disk) is known and removed too.
+    naam = bijlage.bestand.field.generate_filename(bijlage, upload.name)
+    if geschreven is not None:
+        geschreven.append(naam)
+    try:
+        bijlage.bestand.name = bijlage.bestand.storage.save(naam, upload, max_length=255)
+    except Exception as exc:
+        logger.warning("Bijlage niet opgeslagen: %s: %s", type(exc).__name__, exc)
+        raise OpslagOnbereikbaar(str(exc)) from exc
+    if geschreven is not None and bijlage.bestand.name != naam:
+        geschreven.append(bijlage.bestand.name)
     return bijlage
 
 

@@ -70,3 +70,11 @@ def inloggegevens_opruimen() -> dict[str, int]:
     from klachten import services
 
     return services.sessies_en_inlogpogingen_opruimen()
+
+
+@shared_task
+def verweesde_bestanden_opruimen() -> int:
+    """Files of rolled-back complaints that the storage would not remove while it was down."""
+    from klachten import services
+
+    return services.verweesde_bestanden_opruimen()

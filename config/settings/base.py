@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so it sees the view's exception first: PostgreSQL or the attachment storage
+    # unreachable is a 503 with Retry-After, never a 500 (klachten.storingen; the middleware
+    # above the view is covered by handler500 in config/urls.py).
+    "klachten.storingen.StoringMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +91,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/klachten"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a connection is kept open between requests (production: 60; docs/benchmarks.md). A kept
+# connection is checked before its first use in a request or task (CONN_HEALTH_CHECKS): after a
+# PostgreSQL restart or failover each web process and worker opens a new one by itself, where it
+# would otherwise fail once on the dead one. A Celery worker never keeps one across tasks: Celery's
+# Django fixup closes every connection before and after each task (CELERY_DB_REUSE_MAX is unset),
+# so its next task connects afresh.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "klachten.Medewerker"
 
@@ -187,6 +200,14 @@ MEDIA_URL = "/geen-publieke-bijlagen/"
 # (DJANGO_STORAGE=s3; docs/deployment.md). Never public: no ACL, signed URLs are not used (the
 # permission-checked views stream the files).
 DJANGO_STORAGE = env("DJANGO_STORAGE", default="schijf")
+# An object store that hangs must not hang the customer's request past gunicorn's timeout (30 s,
+# after which the customer would get a bare error): botocore's defaults wait 60 s per try and
+# try 5 times. With these the form says "attachments not saved, try again" within ~15 s.
+S3_CLIENT_CONFIG = BotoConfig(
+    connect_timeout=env.int("S3_TIMEOUT_S", default=5),
+    read_timeout=env.int("S3_TIMEOUT_S", default=5),
+    retries={"max_attempts": 2, "mode": "standard"},
+)
 if DJANGO_STORAGE == "s3":
     _bestanden = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -200,6 +221,7 @@ if DJANGO_STORAGE == "s3":
             "default_acl": None,
             "file_overwrite": False,
             "querystring_auth": True,
+            "client_config": S3_CLIENT_CONFIG,
         },
     }
 elif DJANGO_STORAGE == "schijf":
@@ -314,6 +336,12 @@ CELERY_BEAT_SCHEDULE = {
     "inloggegevens-opruimen": {
         "task": "klachten.tasks.inloggegevens_opruimen",
         "schedule": crontab(minute=15, hour=3),
+    },
+    # Files of complaints that rolled back because the attachment storage failed, which it would
+    # not let us remove then; every 15 minutes, so they do not linger once the storage is back.
+    "bestanden-opruimen": {
+        "task": "klachten.tasks.verweesde_bestanden_opruimen",
+        "schedule": crontab(minute="*/15"),
     },
     # Personal data of invitations sent more than 3 months ago; daily, at night, when it is quiet.
     "persoonsgegevens-wissen": {
