@@ -61,9 +61,11 @@ def status_van(bericht: Bericht) -> str:
 
 
 def storing_duurde_een_minuut(bericht: Bericht) -> None:
-    """Written a minute ago: old enough for the sweep (it leaves messages under 30 s alone)."""
+    """Written a minute ago: old enough for the sweep (it leaves messages under 30 s alone), and
+    the back-off of a failed first attempt (one minute, berichten.terugval) is over."""
     Bericht.objects.filter(pk=bericht.pk).update(
-        created_at=F("created_at") - dt.timedelta(minutes=1)
+        created_at=F("created_at") - dt.timedelta(minutes=1),
+        volgende_poging_op=F("volgende_poging_op") - dt.timedelta(minutes=1),
     )
 
 
