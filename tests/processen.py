@@ -1,0 +1,554 @@
+"""Real processes for the fault tests (issue 15; DESIGN.md section 13; docs/storingen.md).
+
+Each fault is injected into a real component that a test starts for itself and may kill: a private
+`redis-server` on a free port (never the shared one), a throwaway PostgreSQL cluster (initdb + pg_ctl on
+its own port, in a directory of its own), an SMTP server (aiosmtpd) whose answers a test scripts, the
+web application under gunicorn and a Celery worker, each in a subprocess. Tests talk to the web server
+over HTTP like a browser (`Bezoeker`), never through Django's test client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email
+import email.policy
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+PROJECT = Path(__file__).resolve().parents[1]
+PG_BIN = Path(
+    os.environ.get("PG_BIN")
+    or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), "/usr/bin")
+)
+
+
+def vrije_poort() -> int:
+    """A TCP port of 127.0.0.1 that nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wacht_tot(voorwaarde, *, seconden: float = 30.0, stap: float = 0.02) -> bool:
+    """Poll a real process's progress until `voorwaarde()` holds or the time is up (the caller
+    asserts the outcome)."""
+    grens = time.monotonic() + seconden
+    while not voorwaarde():
+        if time.monotonic() > grens:
+            return False
+        time.sleep(stap)
+    return True
+
+
+def poort_open(poort: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", poort)) == 0
+
+
+def _stoppen(
+    proces: subprocess.Popen | None, sig: int = signal.SIGTERM, seconden: float = 10
+) -> None:
+    """Stop a process started in a session of its own, with everything it started."""
+    if proces is None or proces.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proces.pid, sig)
+    try:
+        proces.wait(seconden)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proces.pid, signal.SIGKILL)
+        proces.wait(5)
+
+
+def omgeving(**extra: str) -> dict[str, str]:
+    """The environment of a subprocess of the application: this one's, without what pytest and the
+    test settings put in, plus `extra`."""
+    basis = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTEST", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
+    return {**basis, "PYTHONUNBUFFERED": "1", **extra}
+
+
+# Redis --------------------------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A private redis-server on a free port (cache and/or broker of the processes under test).
+
+    `doden()` kills it with SIGKILL (what it held in memory is gone, as after a crash of a Redis that
+    keeps nothing on disk); `starten()` starts it again, empty, on the same port.
+    """
+
+    def __init__(self, map: Path | None = None):
+        self.map = Path(map or tempfile.mkdtemp(prefix="redis-"))
+        self.map.mkdir(parents=True, exist_ok=True)
+        self.poort = vrije_poort()
+        self.proces: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.poort}/{db}"
+
+    def starten(self) -> RedisServer:
+        uitvoerbaar = shutil.which("redis-server")
+        assert uitvoerbaar, "redis-server is needed: apt-get install -y redis-server"
+        self.proces = subprocess.Popen(
+            [
+                *(uitvoerbaar, "--port", str(self.poort), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.map)),
+                *("--logfile", str(self.map / "redis.log")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert wacht_tot(lambda: poort_open(self.poort), seconden=10), self.log()
+        return self
+
+    def doden(self) -> None:
+        _stoppen(self.proces, signal.SIGKILL)
+        assert wacht_tot(lambda: not poort_open(self.poort), seconden=5)
+
+    def bevriezen(self) -> None:
+        """SIGSTOP: Redis accepts connections (the kernel does) but never answers."""
+        os.kill(self.proces.pid, signal.SIGSTOP)
+
+    def ontdooien(self) -> None:
+        os.kill(self.proces.pid, signal.SIGCONT)
+
+    def log(self) -> str:
+        pad = self.map / "redis.log"
+        return pad.read_text(errors="replace") if pad.exists() else ""
+
+    def __enter__(self) -> RedisServer:
+        return self.starten()
+
+    def __exit__(self, *exc) -> None:
+        if self.proces is not None and self.proces.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.proces.pid, signal.SIGCONT)
+        _stoppen(self.proces, signal.SIGKILL)
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster (initdb + pg_ctl, as PostgreSQL's own test tools do it) on a
+    free port, in a directory of its own, trust authentication for user postgres.
+
+    initdb refuses to run as root: as root the cluster belongs to the `postgres` system user.
+    """
+
+    def __init__(self):
+        self.map = Path(tempfile.mkdtemp(prefix="pgcluster-"))
+        self.data = self.map / "data"
+        self.poort = vrije_poort()
+        self._als_postgres = os.geteuid() == 0
+        if self._als_postgres:
+            shutil.chown(self.map, "postgres", "postgres")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.poort}/{database}"
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        opdracht = list(args)
+        if self._als_postgres:
+            opdracht = ["runuser", "-u", "postgres", "--", *opdracht]
+        return subprocess.run(opdracht, capture_output=True, text=True, check=check)
+
+    def aanmaken(self) -> PostgresCluster:
+        self._run(
+            str(PG_BIN / "initdb"),
+            *("-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"),
+            *("--locale=C", "--no-sync"),
+        )
+        return self.starten()
+
+    def starten(self) -> PostgresCluster:
+        opties = (
+            f"-p {self.poort} -c listen_addresses=127.0.0.1 -k {self.map} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        resultaat = self._run(
+            str(PG_BIN / "pg_ctl"),
+            *("-D", str(self.data), "-o", opties, "-l", str(self.map / "postgres.log")),
+            *("-w", "-t", "30", "start"),
+            check=False,
+        )
+        assert resultaat.returncode == 0, resultaat.stderr + self.log()
+        return self
+
+    def stoppen(self, modus: str = "fast") -> None:
+        """`fast` ends every session and stops cleanly; `immediate` is a crash (recovery at start)."""
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", modus, "-w", "stop")
+
+    def draait(self) -> bool:
+        return poort_open(self.poort)
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        return subprocess.run(
+            [str(PG_BIN / "psql"), "-X", "-A", "-t", "-q", "-d", self.url(database), "-c", sql],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    def log(self) -> str:
+        pad = self.map / "postgres.log"
+        return pad.read_text(errors="replace") if pad.exists() else ""
+
+    def __enter__(self) -> PostgresCluster:
+        return self.aanmaken()
+
+    def __exit__(self, *exc) -> None:
+        if self.data.exists():
+            self._run(
+                str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop", check=False
+            )
+        shutil.rmtree(self.map, ignore_errors=True)
+
+
+# SMTP ---------------------------------------------------------------------------------------------
+
+
+class Mailserver:
+    """An SMTP server (aiosmtpd) on a free port whose answers a test scripts.
+
+    - `weiger(bij, antwoord, adres=None)`: answer `antwoord` (e.g. "451 4.7.1 Greylisted, try again
+      later" or "550 5.1.1 No such user") at stage `bij` ("RCPT" or "DATA") for `adres` (every
+      recipient when None) until `accepteer()`.
+    - `stoppen()` / `starten()`: the port refuses connections / answers again (the same port).
+    - `houd_vast("voor_aanname" | "na_aanname")`: the next DATA comes in completely but the reply
+      waits until `loslaten` is set; before acceptance the message is taken only then (a client gone
+      by then has handed over nothing), after acceptance it is kept at once and only the reply waits.
+    Everything accepted is in `aangenomen`; `message_ids()` counts what came in how often.
+    """
+
+    def __init__(self):
+        self.poort = vrije_poort()
+        self.aangenomen: list[email.message.EmailMessage] = []
+        self.pogingen: Counter[str] = Counter()  # DATA or refused RCPT per recipient
+        self._regels: dict[tuple[str, str | None], str] = {}
+        self._slot = threading.Lock()
+        self._controller: Controller | None = None
+        self._modus: str | None = None
+        self.wacht_op_antwoord = threading.Event()
+        self.verbinding_weg = threading.Event()
+        self.loslaten = threading.Event()
+
+    # scripting
+    def weiger(self, bij: str, antwoord: str, adres: str | None = None) -> None:
+        assert bij in {"RCPT", "DATA"}
+        with self._slot:
+            self._regels[(bij, adres.lower() if adres else None)] = antwoord
+
+    def accepteer(self, adres: str | None = None) -> None:
+        with self._slot:
+            if adres is None:
+                self._regels.clear()
+            else:
+                for sleutel in [s for s in self._regels if s[1] == adres.lower()]:
+                    del self._regels[sleutel]
+
+    def _regel(self, bij: str, adressen: list[str]) -> str | None:
+        with self._slot:
+            for adres in adressen:
+                if (bij, adres.lower()) in self._regels:
+                    return self._regels[(bij, adres.lower())]
+            return self._regels.get((bij, None))
+
+    def houd_vast(self, modus: str) -> None:
+        assert modus in {"voor_aanname", "na_aanname"}
+        self.wacht_op_antwoord.clear()
+        self.verbinding_weg.clear()
+        self.loslaten.clear()
+        self._modus = modus
+
+    # aiosmtpd handler hooks
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        weigering = self._regel("RCPT", [address])
+        if weigering:
+            self.pogingen[address.lower()] += 1
+            return weigering
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        for adres in envelope.rcpt_tos:
+            self.pogingen[adres.lower()] += 1
+        weigering = self._regel("DATA", envelope.rcpt_tos)
+        if weigering:
+            return weigering
+        bericht = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        modus, self._modus = self._modus, None
+        if modus == "na_aanname":
+            self.aangenomen.append(bericht)
+        if modus is not None:
+            self.wacht_op_antwoord.set()
+            try:
+                while not self.loslaten.is_set():
+                    await asyncio.sleep(0.01)
+            except asyncio.CancelledError:  # aiosmtpd cancels us when the client disconnects
+                self.verbinding_weg.set()
+                raise
+        if modus != "na_aanname":
+            self.aangenomen.append(bericht)
+        return "250 2.0.0 Message accepted for delivery"
+
+    # what came in
+    def message_ids(self) -> Counter[str]:
+        return Counter(str(m["Message-ID"]) for m in self.aangenomen)
+
+    def aan(self, adres: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.aangenomen if adres.lower() in str(m["To"]).lower()]
+
+    # the process
+    def starten(self) -> Mailserver:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
+        self._controller = Controller(
+            self, hostname="127.0.0.1", port=self.poort, server_kwargs={"timeout": 30}
+        )
+        self._controller.start()
+        return self
+
+    def stoppen(self) -> None:
+        if self._controller is not None:
+            self.loslaten.set()
+            self._controller.stop()
+            self._controller = None
+
+    def django_instellingen(self) -> dict[str, str]:
+        """The environment that points the application's SMTP backend at this server."""
+        return {
+            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.poort),
+        }
+
+    def __enter__(self) -> Mailserver:
+        return self.starten()
+
+    def __exit__(self, *exc) -> None:
+        self.stoppen()
+
+
+assert SMTP  # aiosmtpd's server class: the handler hooks above follow its protocol
+
+
+# The application ----------------------------------------------------------------------------------
+
+SECRET_KEY = "storingstest-0d8a6f3c2b9e4174a5c6d0e1f2a3b4c5d6e7f8091a2b3c4d"
+
+
+def app_omgeving(*, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of the application under test (config.settings.storingen): production
+    settings over plain HTTP on loopback; the caller points the database, cache, broker and mail
+    where the test wants them."""
+    return omgeving(
+        DJANGO_SETTINGS_MODULE="config.settings.storingen",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        # Different customers are told apart by the address our proxy (the test) puts in front.
+        DJANGO_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR",
+        DJANGO_MEDIA_ROOT=extra.pop("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="media-")),
+        **extra,
+    )
+
+
+class Webserver:
+    """The application under gunicorn in a subprocess (its own session, so it can be killed with
+    its workers), logging access and errors to one file that `log()` reads."""
+
+    def __init__(self, *, omgeving: dict[str, str], processen: int = 2, map: Path | None = None):
+        self.map = Path(map or tempfile.mkdtemp(prefix="web-"))
+        self.poort = vrije_poort()
+        self.url = f"http://127.0.0.1:{self.poort}"
+        self.logpad = self.map / "gunicorn.log"
+        self.omgeving = omgeving
+        self.processen = processen
+        self.proces: subprocess.Popen | None = None
+
+    def starten(self) -> Webserver:
+        config = PROJECT / "config" / "gunicorn.conf.py"
+        opdracht = [sys.executable, "-m", "gunicorn", "config.wsgi"]
+        if config.exists():  # the documented production configuration, when there is one
+            opdracht += ["-c", str(config)]
+        opdracht += [
+            *("-b", f"127.0.0.1:{self.poort}", "-w", str(self.processen)),
+            *("--no-control-socket", "--timeout", "60", "--graceful-timeout", "3"),
+            *("--access-logfile", "-", "--error-logfile", "-"),
+        ]
+        with self.logpad.open("ab") as uit:
+            self.proces = subprocess.Popen(
+                opdracht,
+                cwd=PROJECT,
+                env=self.omgeving,
+                stdout=uit,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        assert wacht_tot(
+            lambda: poort_open(self.poort) or self.proces.poll() is not None, seconden=30
+        ), self.log()
+        assert self.proces.poll() is None, self.log()
+        return self
+
+    def log(self) -> str:
+        return self.logpad.read_text(errors="replace") if self.logpad.exists() else ""
+
+    def stoppen(self) -> None:
+        _stoppen(self.proces)
+
+    def __enter__(self) -> Webserver:
+        return self.starten()
+
+    def __exit__(self, *exc) -> None:
+        self.stoppen()
+
+
+class Worker:
+    """A Celery worker (`celery -A config worker`) in a subprocess, consuming `wachtrij` (default:
+    Celery's default queue) of the broker in its environment, logging to a file."""
+
+    def __init__(
+        self,
+        *,
+        omgeving: dict[str, str],
+        wachtrij: str | None = None,
+        concurrency: int = 1,
+        pool: str = "prefork",
+        map: Path | None = None,
+    ):
+        self.map = Path(map or tempfile.mkdtemp(prefix="worker-"))
+        self.logpad = self.map / "worker.log"
+        opdracht = [
+            *(sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO"),
+            *("-P", pool, "-c", str(concurrency), "-n", f"storing-{os.getpid()}@%h"),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ]
+        if wachtrij:
+            opdracht += ["-Q", wachtrij]
+        self._opdracht = opdracht
+        self.omgeving = omgeving
+        self.proces: subprocess.Popen | None = None
+
+    def starten(self) -> Worker:
+        with self.logpad.open("ab") as uit:
+            self.proces = subprocess.Popen(
+                self._opdracht,
+                cwd=PROJECT,
+                env=self.omgeving,
+                stdout=uit,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        assert wacht_tot(lambda: " ready." in self.log() or self.proces.poll() is not None), (
+            self.log()
+        )
+        assert self.proces.poll() is None, self.log()
+        return self
+
+    def log(self) -> str:
+        return self.logpad.read_text(errors="replace") if self.logpad.exists() else ""
+
+    def doden(self) -> None:
+        _stoppen(self.proces, signal.SIGKILL)
+
+    def stoppen(self) -> None:
+        _stoppen(self.proces, signal.SIGTERM, seconden=15)
+
+    def __enter__(self) -> Worker:
+        return self.starten()
+
+    def __exit__(self, *exc) -> None:
+        self.stoppen()
+
+
+# A customer's browser -----------------------------------------------------------------------------
+
+_VERBORGEN = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>", re.IGNORECASE)
+_ATTRIBUUT = re.compile(r"\b(name|value)=\"([^\"]*)\"")
+
+
+def verborgen_velden(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (the CSRF token, a one-time form key), as a browser sends them."""
+    velden = {}
+    for invoer in _VERBORGEN.findall(html):
+        attributen = dict(_ATTRIBUUT.findall(invoer))
+        if "name" in attributen:
+            velden[attributen["name"]] = attributen.get("value", "")
+    return velden
+
+
+class Bezoeker:
+    """A browser without JavaScript: keeps cookies, fetches a form and posts it back with its hidden
+    fields. `ip` is the client address our proxy would put in X-Forwarded-For."""
+
+    def __init__(self, basis_url: str, *, ip: str = "203.0.113.1", timeout: float = 30.0):
+        self.basis_url = basis_url.rstrip("/")
+        self.sessie = requests.Session()
+        self.sessie.headers["X-Forwarded-For"] = ip
+        self.sessie.headers["Accept-Language"] = "nl"
+        self.timeout = timeout
+
+    def get(self, pad: str, **kwargs) -> requests.Response:
+        return self.sessie.get(self.basis_url + pad, timeout=self.timeout, **kwargs)
+
+    def formulier(self, pad: str) -> dict[str, str]:
+        """The hidden fields of the form at `pad` (GET), to post back."""
+        antwoord = self.get(pad)
+        antwoord.raise_for_status()
+        return verborgen_velden(antwoord.text)
+
+    def post(
+        self, pad: str, velden: dict, *, bestanden=None, verborgen: dict | None = None, **kwargs
+    ) -> requests.Response:
+        """POST `velden` (plus the hidden fields of a GET before, or `verborgen` when given: a
+        resubmission of the same page sends the same key again)."""
+        if verborgen is None:
+            verborgen = self.formulier(pad)
+        return self.sessie.post(
+            self.basis_url + pad,
+            data={**verborgen, **velden},
+            files=bestanden,
+            headers={"Referer": self.basis_url + pad},
+            timeout=self.timeout,
+            allow_redirects=kwargs.pop("allow_redirects", False),
+            **kwargs,
+        )
+
+
+def klachtgegevens(*, categorie_id: int, email: str, naam: str = "Anna de Vries") -> dict:
+    """A valid submission of the public complaint form, as a browser posts it."""
+    return {
+        "klant_naam": naam,
+        "klant_email": email,
+        "klant_telefoon": "06 12345678",
+        "polisnummer": "P-123456",
+        "categorie": str(categorie_id),
+        "omschrijving": "Mijn declaratie van de fysiotherapeut is na zes weken nog niet betaald.",
+        "gewenste_oplossing": "Dat de declaratie alsnog wordt vergoed.",
+        "privacy_akkoord": "on",
+        "website": "",
+    }
