@@ -24,6 +24,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from klachten import selectors, termijnen
 from klachten.models import (
@@ -190,7 +191,8 @@ def bericht_versturen(
         label=label or klacht.label,
         soort=soort,
         aan=aan or klacht.klant_email,
-        onderwerp=" ".join(onderwerp.split()),  # one line: no header injection
+        # One line (no header injection), and within the column: a notice's subject repeats it.
+        onderwerp=Truncator(" ".join(onderwerp.split())).chars(255),
         tekst=tekst,
         verstuurd_door=door,
     )
