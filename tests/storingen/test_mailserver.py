@@ -63,7 +63,7 @@ def test_mailserver_weigert_dan_neemt_aan_elk_bericht_een_keer_onbestelbaar_na_e
         CELERY_BROKER_URL=f"redis://127.0.0.1:{vrije_poort()}/0",  # nobody listens
         **mail.django_instellingen(),
     )
-    web = Webserver(omgeving=omgeving).starten()
+    web = Webserver(omgeving=omgeving, processen=1).starten()
     try:
         # Five customers file a complaint while the mail server is down: each is stored and
         # acknowledged on the page; the e-mail waits.
