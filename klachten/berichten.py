@@ -24,7 +24,6 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 
 from klachten import selectors, termijnen
 from klachten.models import (
@@ -192,7 +191,8 @@ def bericht_versturen(
         soort=soort,
         aan=aan or klacht.klant_email,
         # One line (no header injection), and within the column: a notice's subject repeats it.
-        onderwerp=Truncator(" ".join(onderwerp.split())).chars(255),
+        # (A plain cut: Truncator would normalise the text, and what was typed is kept exactly.)
+        onderwerp=" ".join(onderwerp.split())[:255],
         tekst=tekst,
         verstuurd_door=door,
     )
