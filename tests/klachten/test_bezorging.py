@@ -4,6 +4,7 @@ behandelaar, keeps its deadline running and does not count in the reports; staff
 to a corrected address."""
 
 import datetime as dt
+import importlib
 import smtplib
 import socket
 
@@ -428,3 +429,29 @@ def test_de_beheerder_ziet_de_wachtende_en_onbestelbare_berichten_in_de_kop(
     ).content.decode()
     assert "weg@example.nl" in lijst
     assert "anna@example.nl" not in lijst
+
+
+def test_de_migratie_zet_tijdelijk_geweigerde_berichten_terug_in_de_outbox(categorie, behandelaar):
+    """Before issue 15 a 451 at RCPT marked a message mislukt for good: those wait again, a 5xx
+    refusal is onbestelbaar, and a message the AVG erasure cancelled stays mislukt."""
+    from django.apps import apps
+
+    migratie = importlib.import_module("klachten.migrations.0018_mail_bezorging")
+    _klacht, grijs = bevestigde_klacht(categorie, behandelaar, "grijs@example.nl")
+    _klacht, weg = bevestigde_klacht(categorie, behandelaar, "weg@example.nl")
+    _klacht, gewist = bevestigde_klacht(categorie, behandelaar, "gewist@example.nl")
+    fouten = {
+        grijs: "SMTPRecipientsRefused: {'grijs@example.nl': (451, b'4.7.1 Greylisted')}",
+        weg: "SMTPRecipientsRefused: {'weg@example.nl': (550, b'5.1.1 No such user')}",
+        gewist: "Niet verzonden: de persoonsgegevens zijn gewist.",
+    }
+    for bericht, fout in fouten.items():
+        Bericht.objects.filter(pk=bericht.pk).update(status="mislukt", laatste_fout=fout)
+
+    migratie.mislukte_berichten_indelen(apps, None)
+
+    assert [Bericht.objects.get(pk=b.pk).status for b in (grijs, weg, gewist)] == [
+        BerichtStatus.WACHTEND,
+        BerichtStatus.ONBESTELBAAR,
+        BerichtStatus.MISLUKT,
+    ]
