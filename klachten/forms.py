@@ -248,6 +248,16 @@ class ActieFormulier(forms.Form):
     versie = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class BerichtOpnieuwFormulier(ActieFormulier):
+    """An undeliverable message sent again, to the customer's corrected address (issue 15)."""
+
+    klant_email = forms.EmailField(
+        label=_("E-mailadres van de klant"),
+        max_length=254,
+        help_text=_("Gecorrigeerd waar nodig; het dossier krijgt dit adres voor alle berichten."),
+    )
+
+
 class TekstFormulier(ActieFormulier):
     tekst = forms.CharField(
         label=_("Tekst"),

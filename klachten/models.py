@@ -399,6 +399,9 @@ class Klacht(models.Model):
         db_index=True,
         help_text=_("Alleen gevuld zolang de klacht onbeantwoord en open is."),
     )
+    # The earliest date of a deadline whose message was undeliverable (Termijnafloop): it runs
+    # again until the message is sent again (termijnen.LOPEND_BIJ, "bezorging").
+    bezorging_uiterlijk_datum = models.DateField(_("bezorging uiterlijk"), null=True, blank=True)
     volgende_termijn_datum = models.DateField(
         _("eerstvolgende termijn"), null=True, blank=True, db_index=True
     )
@@ -518,6 +521,8 @@ class GebeurtenisSoort(models.TextChoices):
     LEERMOMENT = "leermoment", _("Leermoment")
     VERBETERPUNT = "verbeterpunt", _("Verbeterpunt")
     ANONIMISERING = "anonimisering", _("Persoonsgegevens gewist")
+    # A message that did not arrive, or was sent again (services.bericht_onbestelbaar_verwerken).
+    BEZORGING = "bezorging", _("Bezorging van een bericht")
 
 
 class Gebeurtenis(models.Model):
@@ -601,7 +606,10 @@ class VerweesdBestand(models.Model):
 class BerichtStatus(models.TextChoices):
     WACHTEND = "wachtend", _("Wacht op verzending")
     VERZONDEN = "verzonden", _("Verzonden")
-    MISLUKT = "mislukt", _("Mislukt")
+    # Never sent, on purpose: the customer's data was erased while it waited (klachten.avg).
+    MISLUKT = "mislukt", _("Niet verzonden")
+    # The mail server refused it for good (a 5xx answer): a person must correct the address.
+    ONBESTELBAAR = "onbestelbaar", _("Onbestelbaar")
 
 
 class Bericht(models.Model):
@@ -621,6 +629,26 @@ class Bericht(models.Model):
     )
     pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     laatste_fout = models.TextField(_("laatste fout"), blank=True)
+    # After a temporary failure (berichten.afleverfout_indelen): not tried again before this.
+    volgende_poging_op = models.DateTimeField(_("volgende poging op"), null=True, blank=True)
+    # An undeliverable message sent again (to a corrected address) lives on as this copy.
+    opnieuw_verstuurd_als = models.OneToOneField(
+        "self",
+        verbose_name=_("opnieuw verstuurd als"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opnieuw_verstuurd_van",
+    )
+    # A notice of the deadline watch: the signal it belongs to (bewaking).
+    termijnsignaal = models.ForeignKey(
+        "Termijnsignaal",
+        verbose_name=_("termijnsignaal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="berichten",
+    )
     verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     verstuurd_door = models.ForeignKey(
         Medewerker, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -644,6 +672,12 @@ class Bericht(models.Model):
                 fields=["created_at"],
                 condition=Q(status="wachtend"),
                 name="bericht_wachtend_idx",
+            ),
+            # The work queue's marker and filter "bericht niet bezorgd" (selectors.NIET_BEZORGD).
+            models.Index(
+                fields=["klacht"],
+                condition=Q(status="onbestelbaar", opnieuw_verstuurd_als__isnull=True),
+                name="bericht_onbestelbaar_idx",
             ),
         ]
 
@@ -753,13 +787,35 @@ class Termijnafloop(models.Model):
     """How a running deadline ended: met on or before its date, or late. Written by the workflow
     (services._actie) when a deadline stops running or moves because it was met; an answer term
     that is suspended or extended is not met, it moves (Termijnwijziging). The reports count
-    these (rapportage: deadlines on time)."""
+    these (rapportage: deadlines on time).
+
+    A deadline met by an action that sends the customer a message rests on that message
+    (`bericht`): when it turns out undeliverable (onbestelbaar) the deadline was not met after
+    all (`onbestelbaar_op` set, op_tijd false) and runs again as the complaint's "bezorging"
+    deadline, with its own date, until a copy is sent again (services.bericht_opnieuw_versturen).
+    """
 
     klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="termijnaflopen")
     termijn = models.CharField(_("termijn"), max_length=30, choices=TermijnSoort.choices)
     uiterlijk_datum = models.DateField(_("uiterlijk"))
     afgerond_op = models.DateTimeField(_("afgerond op"))
     op_tijd = models.BooleanField(_("op tijd"))
+    bericht = models.ForeignKey(
+        Bericht,
+        verbose_name=_("bericht"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="termijnaflopen",
+    )
+    onbestelbaar_op = models.DateTimeField(
+        _("bericht onbestelbaar sinds"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Het bericht kwam niet aan: de termijn loopt weer tot het opnieuw is verstuurd."
+        ),
+    )
 
     class Meta:
         verbose_name = _("afgeronde termijn")
@@ -899,7 +955,8 @@ class Termijnsignaal(models.Model):
     soort = models.CharField(_("soort"), max_length=20, choices=SignaalSoort.choices)
     termijn = models.CharField(_("termijn"), max_length=30, choices=TermijnSoort.choices)
     datum = models.DateField(_("uiterste datum"))
-    created_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+    # Written with its notices; whether they arrived is theirs to say (Bericht.termijnsignaal).
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("termijnsignaal")

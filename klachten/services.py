@@ -19,14 +19,16 @@ from dataclasses import asdict
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.template import Context, Template
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, selectors, signals, termijnen
+from klachten import berichten, rollen, selectors, signals, termijnen, workflow
 from klachten.models import (
     Afdeling,
+    Bericht,
+    BerichtStatus,
     Bijlage,
     Categorie,
     Doorverwijzing,
@@ -59,6 +61,7 @@ from klachten.storingen import OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
 from klachten.workflow import (
     ACTIES,
+    INTERNE_BERICHTEN,
     KLANT,
     SYSTEEM,
     Actie,
@@ -462,13 +465,21 @@ TERMIJN_VERSCHUIVEN = frozenset({"opschorten", "verlengen"})
 
 def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie: str) -> None:
     """Every deadline that ran before the action and stopped or moved with it was met: on time
-    when today is not after its date (the reports' "op tijd" figures read these rows)."""
+    when today is not after its date (the reports' "op tijd" figures read these rows).
+
+    An action that sends the customer a message meets its deadlines with that message: the rows
+    name it (Termijnafloop.bericht), and should it turn out undeliverable the deadline was not
+    met after all (bericht_onbestelbaar_verwerken). The bezorging deadline is no deadline of its
+    own in the reports: its outcome is that of the rows it reopened (bericht_opnieuw_versturen).
+    """
     na = termijnen.termijnen_van(klacht)
     nu = timezone.now()
     vandaag = termijnen.lokale_datum(nu)
     aflopen = []
     for termijn, datum in asdict(voor).items():
         if datum is None or getattr(na, termijn) == datum:
+            continue
+        if termijn == termijnen.TermijnSoort.BEZORGING:
             continue
         if (
             actie in TERMIJN_VERSCHUIVEN
@@ -485,7 +496,139 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
                 op_tijd=vandaag <= datum,
             )
         )
+    soort = ACTIES[actie].bericht
+    if aflopen and soort is not None:
+        bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
+        for afloop in aflopen:
+            afloop.bericht = bericht
     Termijnafloop.objects.bulk_create(aflopen)
+
+
+def _bezorging_bijwerken(klacht: Klacht) -> None:
+    """The bezorging deadline: the earliest date of the deadlines whose message was undeliverable
+    and not sent again (none: no such deadline runs)."""
+    klacht.bezorging_uiterlijk_datum = Termijnafloop.objects.filter(
+        klacht=klacht, onbestelbaar_op__isnull=False
+    ).aggregate(datum=Min("uiterlijk_datum"))["datum"]
+
+
+def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
+    """A message to the customer that the mail server refused for good does not count as given
+    (DESIGN.md section 12, "delivery is a fact"; issue 15): the deadlines it met run again as the
+    complaint's bezorging deadline with their own dates (on the queue's badge, in the deadline
+    watch, in the reports), an undelivered acknowledgement no longer reads as acknowledged, the
+    timeline says so, and the behandelaar (without one: the afdeling's teamleiders) gets a notice
+    to correct the address and send it again.
+
+    A notice to staff that is undeliverable tells nobody by mail (it would only go the same way);
+    the beheerder's count of undeliverable messages shows it, and a deadline signal whose notice
+    did not arrive does not read as sent (Termijnsignaal, its berichten). Runs in the caller's
+    transaction (berichten.bericht_afleveren), with the status change."""
+    if bericht.klacht_id is None or bericht.soort in INTERNE_BERICHTEN:
+        return
+    with transaction.atomic():
+        klacht = (
+            Klacht.objects.select_for_update(of=("self",))
+            .select_related("label", "afdeling", "behandelaar", "heroverweging_behandelaar")
+            .get(pk=bericht.klacht_id)
+        )
+        Termijnafloop.objects.filter(bericht=bericht).update(
+            onbestelbaar_op=timezone.now(), op_tijd=False
+        )
+        if bericht.soort == BerichtSoort.ONTVANGSTBEVESTIGING:
+            klacht.ontvangst_bevestigd_op = None
+        _bezorging_bijwerken(klacht)
+        termijnen_bijwerken(klacht)
+        klacht.save()
+        Gebeurtenis.objects.create(
+            klacht=klacht,
+            soort=GebeurtenisSoort.BEZORGING,
+            tekst=_(
+                "Niet bezorgd: '%(onderwerp)s' aan %(aan)s. Antwoord van de mailserver: "
+                "%(antwoord)s"
+            )
+            % {
+                "onderwerp": bericht.onderwerp,
+                "aan": bericht.aan,
+                "antwoord": bericht.laatste_fout,
+            },
+        )
+        melding = _(
+            "Het bericht '%(onderwerp)s' aan %(aan)s is niet bezorgd: de mailserver weigerde het "
+            "(%(antwoord)s). De klant heeft het niet gekregen; een termijn kan in gevaar zijn. "
+            "Controleer het e-mailadres en verstuur het bericht opnieuw vanuit het dossier."
+        ) % {"onderwerp": bericht.onderwerp, "aan": bericht.aan, "antwoord": bericht.laatste_fout}
+        behandelaar = klacht.heroverweging_behandelaar or klacht.behandelaar
+        if behandelaar is not None and behandelaar.email and behandelaar.is_active:
+            ontvangers = [behandelaar]
+        else:
+            ontvangers = selectors.teamleiders(klacht.afdeling_id)
+        for ontvanger in ontvangers:
+            berichten.medewerker_melden(klacht=klacht, ontvanger=ontvanger, melding=melding)
+
+
+def bericht_opnieuw_versturen(
+    *, klacht: Klacht, door: Medewerker, bericht: Bericht, klant_email: str
+) -> Bericht:
+    """Send an undeliverable message again, to the customer's corrected address (issue 15).
+
+    The address is corrected on the complaint (its history shows who changed it), the message
+    goes out as a new outbox row with the same subject and text, and the old one stays on the
+    dossier as onbestelbaar, pointing at its copy. The deadlines it met count as met from now:
+    on time when today is not after their own date (the bezorging deadline stops)."""
+    with transaction.atomic():
+        k = Klacht.objects.select_for_update(of=("self",)).select_related("label").get(pk=klacht.pk)
+        reden = workflow.opnieuw_versturen_weigering(k, door)
+        if reden is not None:
+            raise WorkflowFout(reden)
+        oud = Bericht.objects.select_for_update(of=("self",)).get(pk=bericht.pk, klacht=k)
+        if (
+            oud.status != BerichtStatus.ONBESTELBAAR
+            or oud.opnieuw_verstuurd_als_id is not None
+            or oud.soort in INTERNE_BERICHTEN
+        ):
+            raise ValidationError(_("Dit bericht is niet onbestelbaar of is al opnieuw verstuurd."))
+        adres = klant_email.strip()
+        if not adres:
+            raise ValidationError({"klant_email": _("Vul het e-mailadres van de klant in.")})
+        if adres != k.klant_email:
+            k.klant_email = adres
+            k._history_user = door
+        nieuw = berichten.bericht_versturen(
+            klacht=k,
+            soort=oud.soort,
+            onderwerp=oud.onderwerp,
+            tekst=oud.tekst,
+            door=door,
+            aan=adres,
+            bijlage=(oud.bijlage_naam, oud.bijlage.name) if oud.bijlage else None,
+        )
+        oud.opnieuw_verstuurd_als = nieuw
+        oud.save(update_fields=["opnieuw_verstuurd_als"])
+        nu = timezone.now()
+        vandaag = termijnen.lokale_datum(nu)
+        for afloop in Termijnafloop.objects.filter(bericht=oud):
+            afloop.bericht = nieuw
+            afloop.onbestelbaar_op = None
+            afloop.afgerond_op = nu
+            afloop.op_tijd = vandaag <= afloop.uiterlijk_datum
+            afloop.save(update_fields=["bericht", "onbestelbaar_op", "afgerond_op", "op_tijd"])
+        if oud.soort == BerichtSoort.ONTVANGSTBEVESTIGING and k.ontvangst_bevestigd_op is None:
+            k.ontvangst_bevestigd_op = nu
+        _bezorging_bijwerken(k)
+        termijnen_bijwerken(k)
+        k.versie += 1
+        k.save()
+        Gebeurtenis.objects.create(
+            klacht=k,
+            soort=GebeurtenisSoort.BEZORGING,
+            tekst=_(
+                "Opnieuw verstuurd: '%(onderwerp)s' aan %(aan)s (eerder onbestelbaar bij %(oud)s)."
+            )
+            % {"onderwerp": oud.onderwerp, "aan": adres, "oud": oud.aan},
+            door=door,
+        )
+    return nieuw
 
 
 def _bericht(
