@@ -3,7 +3,10 @@
 from django.urls import path
 
 from benchmark import views
-from config.urls import urlpatterns as applicatie
+from config import urls as applicatie_urls
+
+applicatie = applicatie_urls.urlpatterns
+handler500 = applicatie_urls.handler500
 
 urlpatterns = [
     path("basislijn/invoegen/", views.invoegen, name="basislijn-invoegen"),

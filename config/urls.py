@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("klachten.urls")),
 ]
 
-# The 500 page shows the request id (klachten.views.fouten).
-handler500 = "klachten.views.fouten.serverfout"
+# An outage (PostgreSQL or the attachment storage unreachable) raised outside a view is a 503 too;
+# any other error is the plain 500 page with the request id (klachten.storingen, klachten.views.fouten).
+handler500 = "klachten.storingen.server_fout"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from klachten import rollen, toegang
+from klachten import rollen, selectors, toegang
 from klachten.middleware import inzage_loggen
 from klachten.models import (
     Afdeling,
@@ -17,6 +17,7 @@ from klachten.models import (
     AvgVerzoek,
     Bericht,
     Berichtsjabloon,
+    BerichtStatus,
     Bijlage,
     Categorie,
     DossiernummerReeks,
@@ -33,6 +34,7 @@ from klachten.models import (
     Productgroep,
     Reactietermijn,
     Termijn,
+    Termijnsignaal,
     Verbeterpunt,
 )
 
@@ -169,10 +171,43 @@ class KlachtAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class AfTeHandelenFilter(admin.SimpleListFilter):
+    """The outbox as the beheerder watches it (issue 15): what waits after a failed attempt, and
+    what was refused for good and not yet sent again."""
+
+    title = _("aandacht nodig")
+    parameter_name = "aandacht"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("wacht_na_fout", _("Wacht na een mislukte poging")),
+            ("onbestelbaar", _("Onbestelbaar, niet opnieuw verstuurd")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "wacht_na_fout":
+            return queryset.filter(status=BerichtStatus.WACHTEND, pogingen__gt=0)
+        if self.value() == "onbestelbaar":
+            return queryset.filter(
+                status=BerichtStatus.ONBESTELBAAR, opnieuw_verstuurd_als__isnull=True
+            )
+        return queryset
+
+
 @admin.register(Bericht)
 class BerichtAdmin(admin.ModelAdmin):
-    list_display = ["klacht", "soort", "aan", "status", "pogingen", "created_at", "verzonden_op"]
-    list_filter = ["status", "soort"]
+    list_display = [
+        "klacht",
+        "soort",
+        "aan",
+        "status",
+        "pogingen",
+        "volgende_poging_op",
+        "laatste_fout",
+        "created_at",
+        "verzonden_op",
+    ]
+    list_filter = [AfTeHandelenFilter, "status", "soort"]
     search_fields = ["klacht__dossiernummer", "aan", "onderwerp"]
     list_select_related = ["klacht"]
     readonly_fields = [f.name for f in Bericht._meta.fields]
@@ -456,3 +491,21 @@ class KoppellinkAdmin(AlleenLezen):
     list_select_related = ["medewerker", "aangemaakt_door"]
     search_fields = ["medewerker__username"]
     exclude = ["token_hash"]
+
+
+@admin.register(Termijnsignaal)
+class TermijnsignaalAdmin(AlleenLezen):
+    """What the deadline watch signalled, and whether its notices arrived: a signal whose notice
+    was refused for good does not read as sent (selectors.signaal_bezorging)."""
+
+    list_display = ["klacht", "soort", "termijn", "datum", "created_at", "bezorging"]
+    list_filter = ["soort", "termijn"]
+    search_fields = ["klacht__dossiernummer"]
+    list_select_related = ["klacht"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("berichten")
+
+    @admin.display(description=_("bezorging"))
+    def bezorging(self, signaal):
+        return BerichtStatus(selectors.signaal_bezorging(signaal)).label

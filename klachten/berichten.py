@@ -178,16 +178,21 @@ def bericht_versturen(
     aan: str | None = None,
     label=None,
     bijlage: tuple[str, str] | None = None,
+    termijnsignaal=None,
 ) -> Bericht:
     """Write the message to the outbox (and, about a complaint, to its timeline); deliver it once
     the transaction commits. A message about no complaint (a survey invitation, a report) names
-    its label; `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path)."""
+    its label; `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path); a
+    notice of the deadline watch names its `termijnsignaal`."""
     bericht = Bericht(
+        termijnsignaal=termijnsignaal,
         klacht=klacht,
         label=label or klacht.label,
         soort=soort,
         aan=aan or klacht.klant_email,
-        onderwerp=" ".join(onderwerp.split()),  # one line: no header injection
+        # One line (no header injection), and within the column: a notice's subject repeats it.
+        # (A plain cut: Truncator would normalise the text, and what was typed is kept exactly.)
+        onderwerp=" ".join(onderwerp.split())[:255],
         tekst=tekst,
         verstuurd_door=door,
     )
@@ -241,13 +246,13 @@ def bijlage_bewaren(naam: str, inhoud: bytes) -> tuple[str, str]:
 
 
 def bericht_in_wachtrij(*, bericht_id: int) -> None:
-    """Queue delivery; when the broker is down the message stays pending for the sweep."""
+    """Queue delivery; when the broker is down or does not answer the message stays pending for
+    the sweep, and the request goes on at once (klachten.broker)."""
+    from klachten import broker
     from klachten.tasks import bericht_afleveren
 
-    try:
-        bericht_afleveren.delay(bericht_id)
-    except Exception:
-        logger.warning("Broker onbereikbaar; bericht %s wacht op de sweep.", bericht_id)
+    if not broker.aanbieden(bericht_afleveren, bericht_id):
+        logger.info("Bericht %s wacht op de sweep (broker onbereikbaar).", bericht_id)
 
 
 VERGRENDELING_MAXIMAAL = dt.timedelta(minutes=5)
@@ -270,8 +275,76 @@ def message_id(bericht: Bericht) -> str:
     return f"<bericht-{bericht.pk}.{aangemaakt:%Y%m%d%H%M%S%f}@{domein}>"
 
 
+@dataclass(frozen=True)
+class Afleverfout:
+    """What a failed delivery means (afleverfout_indelen)."""
+
+    blijvend: bool  # permanent: the message is onbestelbaar, a person must act
+    server_onbereikbaar: bool  # the server as a whole failed: the sweep ends its run
+    antwoord: str  # what the server said (or what went wrong), for the dossier
+
+
+def _smtp_antwoord(code: int, tekst: bytes | str) -> str:
+    if isinstance(tekst, bytes):
+        tekst = tekst.decode("utf-8", "replace")
+    return f"{code} {tekst}".strip()
+
+
+def afleverfout_indelen(exc: BaseException) -> Afleverfout:
+    """The one place that decides whether a failed delivery is temporary or permanent.
+
+    Temporary (the message keeps waiting, with back-off): no connection, a timeout, a dropped
+    connection, and every 4xx answer at any stage (greylisting answers 451 at RCPT). A refusal
+    at connect, HELO, STARTTLS or login is about our server, never about one message: temporary
+    whatever its code, and the server counts as unreachable. Permanent (onbestelbaar after this
+    one try): a 5xx answer to MAIL FROM, to RCPT TO or at DATA (RFC 5321 section 4.2.1: a
+    5yz reply is a permanent negative completion). Anything else (a bug, a missing attachment)
+    keeps the message waiting, so it is never lost; the error stands on the dossier.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        antwoorden = list(exc.recipients.values()) or [(450, b"")]
+        blijvend = all(code >= 500 for code, _tekst in antwoorden)
+        antwoord = "; ".join(_smtp_antwoord(code, tekst) for code, tekst in antwoorden)
+        return Afleverfout(blijvend=blijvend, server_onbereikbaar=False, antwoord=antwoord)
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return Afleverfout(
+            blijvend=exc.smtp_code >= 500,
+            server_onbereikbaar=False,
+            antwoord=_smtp_antwoord(exc.smtp_code, exc.smtp_error),
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        # SMTPConnectError, SMTPHeloError, SMTPAuthenticationError, a refused STARTTLS.
+        return Afleverfout(
+            blijvend=False,
+            server_onbereikbaar=True,
+            antwoord=f"{type(exc).__name__}: {_smtp_antwoord(exc.smtp_code, exc.smtp_error)}",
+        )
+    if isinstance(exc, OSError):  # refused, timed out, disconnected (SMTP errors are OSErrors)
+        return Afleverfout(
+            blijvend=False, server_onbereikbaar=True, antwoord=f"{type(exc).__name__}: {exc}"
+        )
+    return Afleverfout(
+        blijvend=False, server_onbereikbaar=False, antwoord=f"{type(exc).__name__}: {exc}"
+    )
+
+
+TERUGVAL_EERSTE = dt.timedelta(minutes=1)
+TERUGVAL_MAXIMAAL = dt.timedelta(hours=1)
+
+
+def terugval(pogingen: int) -> dt.timedelta:
+    """How long a message waits after its `pogingen`-th failed attempt: 1 minute, doubling per
+    attempt, at most an hour (a greylisting server takes a retry after a few minutes; a server
+    that is down is not hammered). The Celery task retries after exactly this wait, and the sweep
+    skips the message until then (Bericht.volgende_poging_op), so they agree."""
+    if pogingen < 1:
+        return dt.timedelta(0)
+    return min(TERUGVAL_MAXIMAAL, TERUGVAL_EERSTE * 2 ** min(pogingen - 1, 16))
+
+
 def bericht_afleveren(*, bericht_id: int) -> bool:
-    """Send one pending message. Returns False when there was nothing (left) to send.
+    """Send one pending message now. Returns False when there was nothing (left) to send, or
+    when the mail server refused it for good (it is onbestelbaar then).
 
     Idempotent, so a task delivered twice (acks_late redelivery, a retry next to the sweep) sends
     nothing twice. The row is claimed with SKIP LOCKED and the status is checked under that lock:
@@ -288,9 +361,11 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
     normally milliseconds; longer only for a worker that froze mid-send for more than
     VERGRENDELING_MAXIMAAL and then got its reply after all.
 
-    A failure keeps the message pending with the error and the attempt counted, and is raised
-    again for the task's retry; an address the mail server refuses outright marks it failed (a
-    person must correct it).
+    A failure is sorted by afleverfout_indelen. Temporary: the message stays pending with the
+    attempt counted, the server's answer kept and its next attempt set (terugval), and the error
+    is raised again for the task's retry. Permanent: the message is onbestelbaar, in the same
+    transaction as its consequences (services.bericht_onbestelbaar_verwerken: the deadline it
+    met runs again, the behandelaar is told).
     """
     fout = None
     with transaction.atomic():
@@ -327,20 +402,47 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
         bericht.pogingen += 1
         try:
             mail.send()
-        except smtplib.SMTPRecipientsRefused as exc:
-            bericht.status = BerichtStatus.MISLUKT
-            bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
         except Exception as exc:
-            fout = exc
-            bericht.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
+            indeling = afleverfout_indelen(exc)
+            bericht.laatste_fout = indeling.antwoord[:2000]
+            if indeling.blijvend:
+                bericht.status = BerichtStatus.ONBESTELBAAR
+                bericht.volgende_poging_op = None
+            else:
+                bericht.volgende_poging_op = timezone.now() + terugval(bericht.pogingen)
+                fout = exc
         else:
             bericht.status = BerichtStatus.VERZONDEN
             bericht.verzonden_op = timezone.now()
             bericht.laatste_fout = ""
-        bericht.save(update_fields=["status", "verzonden_op", "pogingen", "laatste_fout"])
+            bericht.volgende_poging_op = None
+        bericht.save(
+            update_fields=[
+                "status",
+                "verzonden_op",
+                "pogingen",
+                "laatste_fout",
+                "volgende_poging_op",
+            ]
+        )
+        if bericht.status == BerichtStatus.ONBESTELBAAR:
+            from klachten import services
+
+            services.bericht_onbestelbaar_verwerken(bericht=bericht)
     if fout is not None:
         raise fout
     return bericht.status == BerichtStatus.VERZONDEN
+
+
+def wachttijd_tot_volgende_poging(*, bericht_id: int) -> float:
+    """Seconds until the message's next attempt is due (at least 1): the task's retry countdown,
+    so that the task and the sweep keep to the same back-off."""
+    volgende = (
+        Bericht.objects.filter(pk=bericht_id).values_list("volgende_poging_op", flat=True).first()
+    )
+    if volgende is None:
+        return TERUGVAL_EERSTE.total_seconds()
+    return max(1.0, (volgende - timezone.now()).total_seconds())
 
 
 WACHTTIJD_SWEEP = dt.timedelta(seconds=30)
@@ -350,27 +452,33 @@ WACHTTIJD_SWEEP = dt.timedelta(seconds=30)
 @dataclass(frozen=True)
 class SweepResultaat:
     verzonden: int
-    niet_gelukt: int  # tried in this run and still pending, or refused (mislukt)
+    niet_gelukt: int  # tried in this run and still pending, or refused for good (onbestelbaar)
     wachtend: int  # all messages still pending after the run, younger ones included
+    onbestelbaar: int = 0  # of niet_gelukt: refused for good in this run
 
 
 def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepResultaat:
     """The outbox sweep: try once more every message that was pending at `op` (default now) for
-    longer than WACHTTIJD_SWEEP, oldest first, in batches, until nothing new is left.
+    longer than WACHTTIJD_SWEEP and whose next attempt is due (its back-off is over), oldest
+    first, in batches, until nothing new is left.
 
     Each message is claimed like the task claims it (SKIP LOCKED, status check), so a sweep that
-    runs next to the workers or next to another sweep sends nothing twice. When the mail server
-    cannot be reached the run stops at once: the rest would only wait for the same timeout, and
-    the next sweep (a minute later) tries again.
+    runs next to the workers or next to another sweep sends nothing twice. A message that fails
+    never holds back the others: the sweep moves on to the next one. Only when the mail server
+    itself cannot be reached (afleverfout_indelen: server_onbereikbaar) does the run stop at
+    once: the rest would only wait for the same timeout, and the next sweep (a minute later)
+    tries again.
     """
     op = op or timezone.now()
     geprobeerd: set[int] = set()
-    verzonden = niet_gelukt = 0
+    verzonden = niet_gelukt = onbestelbaar = 0
     mailserver_weg = False
     while not mailserver_weg:
         nieuw = [
             pk
-            for pk in selectors.openstaande_bericht_ids(geschreven_voor=op - WACHTTIJD_SWEEP)
+            for pk in selectors.openstaande_bericht_ids(
+                geschreven_voor=op - WACHTTIJD_SWEEP, aan_de_beurt_op=op
+            )
             if pk not in geprobeerd
         ]
         if not nieuw:
@@ -379,21 +487,23 @@ def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepRe
             geprobeerd.add(bericht_id)
             try:
                 gelukt = bericht_afleveren(bericht_id=bericht_id)
-            except OSError as exc:  # no connection to the mail server (SMTP errors are OSErrors)
-                logger.warning("Sweep gestopt: mailserver onbereikbaar (%s).", exc)
-                niet_gelukt += 1
-                mailserver_weg = True
-                break
             except Exception as exc:
-                logger.warning("Sweep: bericht %s wacht nog: %s", bericht_id, exc)
                 niet_gelukt += 1
+                if afleverfout_indelen(exc).server_onbereikbaar:
+                    logger.warning("Sweep gestopt: mailserver onbereikbaar (%s).", exc)
+                    mailserver_weg = True
+                    break
+                logger.warning("Sweep: bericht %s wacht nog: %s", bericht_id, exc)
                 continue
             if gelukt:
                 verzonden += 1
-            elif Bericht.objects.filter(pk=bericht_id, status=BerichtStatus.MISLUKT).exists():
-                niet_gelukt += 1  # the mail server refused the address
+            elif Bericht.objects.filter(pk=bericht_id, status=BerichtStatus.ONBESTELBAAR).exists():
+                niet_gelukt += 1  # the mail server refused it for good
+                onbestelbaar += 1
     wachtend = Bericht.objects.filter(status=BerichtStatus.WACHTEND).count()
-    return SweepResultaat(verzonden=verzonden, niet_gelukt=niet_gelukt, wachtend=wachtend)
+    return SweepResultaat(
+        verzonden=verzonden, niet_gelukt=niet_gelukt, wachtend=wachtend, onbestelbaar=onbestelbaar
+    )
 
 
 def berichtsjablonen_inrichten(*, using: str = "default") -> int:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachten import berichten, selectors, services, termijnen
-from klachten.models import Klacht, Medewerker, SignaalSoort, Termijn, Termijnsignaal
+from klachten.models import Bericht, Klacht, Medewerker, SignaalSoort, Termijn, Termijnsignaal
 from klachten.termijnen import TermijnSoort
 from klachten.workflow import SYSTEEM, BerichtSoort, Status
 
@@ -52,20 +52,27 @@ def _teamleiders_per_afdeling():
 
 
 def _signaal(klacht: Klacht, soort: str, termijn: str, datum: dt.date, verstuur) -> bool:
-    """Record the signal and send its message in one transaction; False if it was sent before."""
+    """Record the signal and send its message in one transaction; False if it was sent before.
+
+    `verstuur(signaal)` writes the signal's messages to the outbox, naming the signal: the row
+    records that the watch did its job once, and whether its notices arrived is for the outbox to
+    say (a notice that fails for a while is retried like any message; one that is undeliverable
+    leaves the signal reading "niet bezorgd", selectors.signaal_bezorging), never "sent"."""
     try:
         with transaction.atomic():
-            _signaal_obj, nieuw = Termijnsignaal.objects.get_or_create(
+            signaal, nieuw = Termijnsignaal.objects.get_or_create(
                 klacht=klacht, soort=soort, termijn=termijn, datum=datum
             )
             if nieuw:
-                verstuur()
+                verstuur(signaal)
             return nieuw
     except IntegrityError:  # another run signalled it at the same moment
         return False
 
 
-def _melden(klacht: Klacht, ontvangers: list[Medewerker], melding: str) -> None:
+def _melden(
+    klacht: Klacht, ontvangers: list[Medewerker], melding: str, signaal: Termijnsignaal
+) -> None:
     onderwerp, tekst = berichten.bericht_opstellen(
         klacht=klacht,
         soort=BerichtSoort.TERMIJNSIGNAAL,
@@ -80,6 +87,7 @@ def _melden(klacht: Klacht, ontvangers: list[Medewerker], melding: str) -> None:
             tekst=tekst,
             door=None,
             aan=ontvanger.email,
+            termijnsignaal=signaal,
         )
 
 
@@ -125,7 +133,7 @@ def _herinneringen(op: dt.datetime) -> Plan:
                 SignaalSoort.HERINNERING,
                 termijn,
                 datum,
-                lambda: _melden(klacht, ontvangers, melding),
+                lambda signaal: _melden(klacht, ontvangers, melding, signaal),
             )
 
         yield (
@@ -159,7 +167,7 @@ def _escalaties(op: dt.datetime) -> Plan:
                 SignaalSoort.ESCALATIE,
                 termijn,
                 datum,
-                lambda: _melden(klacht, ontvangers, melding),
+                lambda signaal: _melden(klacht, ontvangers, melding, signaal),
             )
 
         yield _lopend(termijn, SignaalSoort.ESCALATIE, Q(**{f"{kolom}__lt": vandaag})), escaleren
@@ -174,13 +182,19 @@ def _statusupdates(op: dt.datetime) -> Plan:
     vandaag = _vandaag(op)
 
     def sturen(klacht: Klacht) -> bool:
-        def verstuur():
+        def verstuur(signaal: Termijnsignaal):
             onderwerp, tekst = berichten.bericht_opstellen(
                 klacht=klacht, soort=BerichtSoort.STATUSUPDATE_STANDAARD
             )
             services.statusupdate_sturen(
                 klacht=klacht, door=SYSTEEM, onderwerp=onderwerp, tekst=tekst
             )
+            # The statusupdate it sent (the action's message) belongs to the signal.
+            Bericht.objects.filter(
+                pk=Bericht.objects.filter(klacht=klacht, soort=BerichtSoort.STATUSUPDATE)
+                .order_by("-pk")
+                .values("pk")[:1]
+            ).update(termijnsignaal=signaal)
 
         return _signaal(
             klacht,
@@ -218,7 +232,7 @@ def _kifid_alarmen(op: dt.datetime) -> Plan:
             SignaalSoort.KIFID_ALARM,
             TermijnSoort.KIFID_ALARM,
             klacht.kifid_alarm_datum,
-            lambda: _melden(klacht, ontvangers, melding),
+            lambda signaal: _melden(klacht, ontvangers, melding, signaal),
         )
 
     yield (

@@ -1,4 +1,4 @@
-from klachten import rollen
+from klachten import rollen, selectors
 
 
 def medewerker(request):
@@ -17,6 +17,9 @@ def medewerker(request):
         "medewerker_rollen": rollen_tekst,
         "medewerker_afdelingen": afdelingen_tekst,
         "medewerker_is_beheerder": lambda: rollen.is_beheerder(gebruiker),
+        # The outbox's waiting and undeliverable messages, in the beheerder's header (issue 15);
+        # read only when the template shows it.
+        "medewerker_postvak": selectors.postvak,
         # A partnerbehandelaar's menu: their work queue only (klachten.rollen).
         "medewerker_is_partner": lambda: rollen.is_partnerbehandelaar(gebruiker),
     }

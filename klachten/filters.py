@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klachten import rollen
+from klachten import rollen, selectors
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Medewerker, Urgentie
 from klachten.widgets import SnelleSelect
 from klachten.workflow import Status
@@ -59,6 +59,9 @@ class WerkvoorraadFilter(django_filters.FilterSet):
     over_termijn = django_filters.BooleanFilter(
         label=_("Over termijn"), method="filter_over_termijn", widget=forms.CheckboxInput
     )
+    niet_bezorgd = django_filters.BooleanFilter(
+        label=_("Bericht niet bezorgd"), method="filter_niet_bezorgd", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Klacht
@@ -88,6 +91,11 @@ class WerkvoorraadFilter(django_filters.FilterSet):
             return queryset
         gebruiker = self.request.user
         return queryset.filter(Q(behandelaar=gebruiker) | Q(heroverweging_behandelaar=gebruiker))
+
+    def filter_niet_bezorgd(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(selectors.niet_bezorgd())
 
     def filter_over_termijn(self, queryset, name, value):
         if not value:

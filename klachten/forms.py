@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -91,6 +92,11 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
+    # The one-time key of this form (Klacht.formulier_sleutel): a fresh one in every new form,
+    # the same one when the form comes back with errors or is sent again.
+    formulier_sleutel = forms.UUIDField(
+        required=False, initial=uuid.uuid4, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Klacht
@@ -240,6 +246,16 @@ class ActieFormulier(forms.Form):
     """Base of the dossier's action forms: carries the version the user saw (optimistic locking)."""
 
     versie = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BerichtOpnieuwFormulier(ActieFormulier):
+    """An undeliverable message sent again, to the customer's corrected address (issue 15)."""
+
+    klant_email = forms.EmailField(
+        label=_("E-mailadres van de klant"),
+        max_length=254,
+        help_text=_("Gecorrigeerd waar nodig; het dossier krijgt dit adres voor alle berichten."),
+    )
 
 
 class TekstFormulier(ActieFormulier):

@@ -326,6 +326,10 @@ class Klacht(models.Model):
     status_token = models.CharField(
         max_length=64, unique=True, default=nieuw_status_token, editable=False
     )
+    # The public form's one-time key (a hidden field, a UUID rendered into each form): the same
+    # form sent again (after an error page, a double click, two at once) is one complaint, and
+    # the second answer shows the first's dossiernummer (klachten.services.klacht_registreren).
+    formulier_sleutel = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     privacy_akkoord_op = models.DateTimeField(
         _("akkoord privacyverklaring op"), null=True, blank=True
     )
@@ -396,6 +400,9 @@ class Klacht(models.Model):
         db_index=True,
         help_text=_("Alleen gevuld zolang de klacht onbeantwoord en open is."),
     )
+    # The earliest date of a deadline whose message was undeliverable (Termijnafloop): it runs
+    # again until the message is sent again (termijnen.LOPEND_BIJ, "bezorging").
+    bezorging_uiterlijk_datum = models.DateField(_("bezorging uiterlijk"), null=True, blank=True)
     volgende_termijn_datum = models.DateField(
         _("eerstvolgende termijn"), null=True, blank=True, db_index=True
     )
@@ -515,6 +522,8 @@ class GebeurtenisSoort(models.TextChoices):
     LEERMOMENT = "leermoment", _("Leermoment")
     VERBETERPUNT = "verbeterpunt", _("Verbeterpunt")
     ANONIMISERING = "anonimisering", _("Persoonsgegevens gewist")
+    # A message that did not arrive, or was sent again (services.bericht_onbestelbaar_verwerken).
+    BEZORGING = "bezorging", _("Bezorging van een bericht")
 
 
 class Gebeurtenis(models.Model):
@@ -578,10 +587,30 @@ class Bijlage(models.Model):
         return self.oorspronkelijke_naam
 
 
+class VerweesdBestand(models.Model):
+    """A file written for a write that was rolled back, which the storage did not let us remove
+    then (it was down: that is why the write failed). The beat job bestanden-opruimen removes it
+    once the storage answers again (klachten.services.verweesde_bestanden_opruimen)."""
+
+    naam = models.CharField(_("bestand"), max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    pogingen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("verweesd bestand")
+        verbose_name_plural = _("verweesde bestanden")
+
+    def __str__(self):
+        return self.naam
+
+
 class BerichtStatus(models.TextChoices):
     WACHTEND = "wachtend", _("Wacht op verzending")
     VERZONDEN = "verzonden", _("Verzonden")
-    MISLUKT = "mislukt", _("Mislukt")
+    # Never sent, on purpose: the customer's data was erased while it waited (klachten.avg).
+    MISLUKT = "mislukt", _("Niet verzonden")
+    # The mail server refused it for good (a 5xx answer): a person must correct the address.
+    ONBESTELBAAR = "onbestelbaar", _("Onbestelbaar")
 
 
 class Bericht(models.Model):
@@ -601,6 +630,26 @@ class Bericht(models.Model):
     )
     pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     laatste_fout = models.TextField(_("laatste fout"), blank=True)
+    # After a temporary failure (berichten.afleverfout_indelen): not tried again before this.
+    volgende_poging_op = models.DateTimeField(_("volgende poging op"), null=True, blank=True)
+    # An undeliverable message sent again (to a corrected address) lives on as this copy.
+    opnieuw_verstuurd_als = models.OneToOneField(
+        "self",
+        verbose_name=_("opnieuw verstuurd als"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opnieuw_verstuurd_van",
+    )
+    # A notice of the deadline watch: the signal it belongs to (bewaking).
+    termijnsignaal = models.ForeignKey(
+        "Termijnsignaal",
+        verbose_name=_("termijnsignaal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="berichten",
+    )
     verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     verstuurd_door = models.ForeignKey(
         Medewerker, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -624,6 +673,12 @@ class Bericht(models.Model):
                 fields=["created_at"],
                 condition=Q(status="wachtend"),
                 name="bericht_wachtend_idx",
+            ),
+            # The work queue's marker and filter "bericht niet bezorgd" (selectors.NIET_BEZORGD).
+            models.Index(
+                fields=["klacht"],
+                condition=Q(status="onbestelbaar", opnieuw_verstuurd_als__isnull=True),
+                name="bericht_onbestelbaar_idx",
             ),
         ]
 
@@ -733,13 +788,35 @@ class Termijnafloop(models.Model):
     """How a running deadline ended: met on or before its date, or late. Written by the workflow
     (services._actie) when a deadline stops running or moves because it was met; an answer term
     that is suspended or extended is not met, it moves (Termijnwijziging). The reports count
-    these (rapportage: deadlines on time)."""
+    these (rapportage: deadlines on time).
+
+    A deadline met by an action that sends the customer a message rests on that message
+    (`bericht`): when it turns out undeliverable (onbestelbaar) the deadline was not met after
+    all (`onbestelbaar_op` set, op_tijd false) and runs again as the complaint's "bezorging"
+    deadline, with its own date, until a copy is sent again (services.bericht_opnieuw_versturen).
+    """
 
     klacht = models.ForeignKey(Klacht, on_delete=models.CASCADE, related_name="termijnaflopen")
     termijn = models.CharField(_("termijn"), max_length=30, choices=TermijnSoort.choices)
     uiterlijk_datum = models.DateField(_("uiterlijk"))
     afgerond_op = models.DateTimeField(_("afgerond op"))
     op_tijd = models.BooleanField(_("op tijd"))
+    bericht = models.ForeignKey(
+        Bericht,
+        verbose_name=_("bericht"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="termijnaflopen",
+    )
+    onbestelbaar_op = models.DateTimeField(
+        _("bericht onbestelbaar sinds"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Het bericht kwam niet aan: de termijn loopt weer tot het opnieuw is verstuurd."
+        ),
+    )
 
     class Meta:
         verbose_name = _("afgeronde termijn")
@@ -879,7 +956,8 @@ class Termijnsignaal(models.Model):
     soort = models.CharField(_("soort"), max_length=20, choices=SignaalSoort.choices)
     termijn = models.CharField(_("termijn"), max_length=30, choices=TermijnSoort.choices)
     datum = models.DateField(_("uiterste datum"))
-    created_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+    # Written with its notices; whether they arrived is theirs to say (Bericht.termijnsignaal).
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("termijnsignaal")
@@ -1152,3 +1230,21 @@ class Koppellink(models.Model):
     @property
     def is_bruikbaar(self) -> bool:
         return self.gebruikt_op is None and self.geldig_tot > timezone.now()
+
+
+class Limietteller(models.Model):
+    """A rate-limit counter (klachten.caches.TellerCache, the cache django-ratelimit counts in):
+    how often one client address used one public form in one window. In the database rather than
+    in Redis, so the limit keeps limiting when Redis is down (issue 15). Rows past `verloopt_op`
+    count as absent and are deleted by the nightly clean-up (inloggegevens-opruimen)."""
+
+    sleutel = models.CharField(_("sleutel"), max_length=250, primary_key=True)
+    aantal = models.BigIntegerField(_("aantal"))
+    verloopt_op = models.DateTimeField(_("verloopt op"), null=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("limietteller")
+        verbose_name_plural = _("limiettellers")
+
+    def __str__(self):
+        return f"{self.sleutel}: {self.aantal}"

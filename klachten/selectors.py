@@ -39,7 +39,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from klachten.workflow import ACTIES, Status, mag
+from klachten.workflow import ACTIES, INTERNE_BERICHTEN, Status, mag
 
 ALLES, NIETS, EIGEN = "alles", "niets", "eigen"
 
@@ -112,14 +112,64 @@ def label_voor_verzoek(request: HttpRequest, slug: str | None = None) -> Label:
     return label
 
 
-def openstaande_bericht_ids(*, geschreven_voor: dt.datetime) -> list[int]:
-    """Messages still pending that were written before `geschreven_voor`: the sweep sends these,
-    oldest first, 500 at a time."""
+def openstaande_bericht_ids(
+    *, geschreven_voor: dt.datetime, aan_de_beurt_op: dt.datetime | None = None
+) -> list[int]:
+    """Messages still pending that were written before `geschreven_voor` and whose next attempt
+    is due at `aan_de_beurt_op` (default: now; a message in back-off after a temporary failure
+    waits, berichten.terugval): the sweep sends these, oldest first, 500 at a time."""
+    aan_de_beurt_op = aan_de_beurt_op or timezone.now()
     return list(
         Bericht.objects.filter(status=BerichtStatus.WACHTEND, created_at__lte=geschreven_voor)
+        .filter(Q(volgende_poging_op__isnull=True) | Q(volgende_poging_op__lte=aan_de_beurt_op))
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+# A complaint with a message to the customer that the mail server refused for good and that was
+# not sent again: the work queue's marker "bericht niet bezorgd" and its filter (one definition).
+def niet_bezorgd() -> Exists:
+    return Exists(
+        Bericht.objects.filter(
+            klacht=OuterRef("pk"),
+            status=BerichtStatus.ONBESTELBAAR,
+            opnieuw_verstuurd_als__isnull=True,
+        ).exclude(soort__in=INTERNE_BERICHTEN)
+    )
+
+
+@dataclass(frozen=True)
+class Postvak:
+    """What the outbox holds that needs an eye: messages waiting (after a failed attempt, or not
+    yet tried) and messages refused for good that nobody sent again (the beheerder's count)."""
+
+    wachtend: int
+    onbestelbaar: int
+
+
+def postvak() -> Postvak:
+    """The beheerder's count of the outbox, in one query on the partial indexes."""
+    tellingen = Bericht.objects.filter(
+        Q(status=BerichtStatus.WACHTEND)
+        | Q(status=BerichtStatus.ONBESTELBAAR, opnieuw_verstuurd_als__isnull=True)
+    ).aggregate(
+        wachtend=Count("pk", filter=Q(status=BerichtStatus.WACHTEND)),
+        onbestelbaar=Count("pk", filter=Q(status=BerichtStatus.ONBESTELBAAR)),
+    )
+    return Postvak(**tellingen)
+
+
+def signaal_bezorging(signaal) -> str:
+    """Whether a deadline signal's notices arrived: "verzonden" only when every one of them was
+    sent; "onbestelbaar" when one was refused for good; else "wachtend" (BerichtStatus values).
+    A signal without messages (its notice had no recipient) reads as sent: nothing to deliver."""
+    statussen = {b.status for b in signaal.berichten.all()}
+    if BerichtStatus.ONBESTELBAAR in statussen or BerichtStatus.MISLUKT in statussen:
+        return BerichtStatus.ONBESTELBAAR
+    if BerichtStatus.WACHTEND in statussen:
+        return BerichtStatus.WACHTEND
+    return BerichtStatus.VERZONDEN
 
 
 # The closed complaints of a queue are counted up to this many ("10.000+"): an exact count over
@@ -139,6 +189,8 @@ def werkvoorraad(gebruiker) -> QuerySet[Klacht]:
         .select_related("afdeling", "categorie", "behandelaar", "label")
         .annotate(is_eigen=Case(When(_eigen(gebruiker), then=Value(0)), default=Value(1)))
     )
+    # The marker "bericht niet bezorgd": the customer did not get a message (issue 15).
+    klachten = klachten.annotate(is_niet_bezorgd=niet_bezorgd())
     if ziet_kwetsbaarheid(gebruiker):
         # The discreet marker of a vulnerable customer, only for those who handle complaints.
         klachten = klachten.annotate(

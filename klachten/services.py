@@ -11,20 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Min
 from django.template import Context, Template
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, selectors, signals, termijnen
+from klachten import berichten, rollen, selectors, signals, termijnen, workflow
 from klachten.models import (
     Afdeling,
+    Bericht,
+    BerichtStatus,
     Bijlage,
     Categorie,
     Doorverwijzing,
@@ -41,6 +45,7 @@ from klachten.models import (
     Kwetsbaarheidssignaal,
     Label,
     Leermoment,
+    Limietteller,
     Medewerker,
     Oorzaak,
     Termijnafloop,
@@ -50,10 +55,13 @@ from klachten.models import (
     Urgentie,
     Verbeterpunt,
     VerbeterpuntStatus,
+    VerweesdBestand,
 )
+from klachten.storingen import OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
 from klachten.workflow import (
     ACTIES,
+    INTERNE_BERICHTEN,
     KLANT,
     SYSTEEM,
     Actie,
@@ -156,106 +164,247 @@ def klacht_registreren(
     privacy_akkoord: bool = False,
     betreft_medewerker: Medewerker | None = None,
     taal: str | None = None,
+    formulier_sleutel: uuid.UUID | None = None,
 ) -> Klacht:
     """Register a complaint: step 1 (ontvangst) and 2 (registratie) of DESIGN.md section 4.
 
     `taal` is the customer's language, that of every message to them; by default the language of
     the page they filed it on (staff registering a call name it: their own page is no guide).
 
-    The dossiernummer is issued in the same transaction as the complaint. A web complaint is then
-    acknowledged at once, in a transaction of its own (the message goes out after commit): the
-    year's numbering row stays locked only while the complaint is written, so complaints filed at
-    the same moment wait for each other for milliseconds, not for the writing of a message. Should
-    the acknowledgement fail, the complaint is registered all the same: its acknowledgement
-    deadline runs and the work queue shows it. A complaint registered by staff gets an
-    acknowledgement deadline of received + 8 days. "Direct opgelost" goes from step 1 to 7 in one
-    step.
+    All or nothing (issue 15, "no half-written complaint"): the dossiernummer, the complaint, its
+    timeline entry and history row, its attachments and, for a web complaint, the acknowledgement
+    in the outbox are written in ONE transaction; the e-mail goes out after commit. Should any
+    part fail (the database; the attachment storage: OpslagOnbereikbaar; the acknowledgement),
+    nothing is stored, the dossiernummer is given back, and the files already written are removed
+    again. The year's numbering row is locked late, so complaints filed at the same moment wait
+    for each other only while the complaint and its acknowledgement are written (milliseconds).
+    A complaint registered by staff gets an acknowledgement deadline of received + 8 days.
+    "Direct opgelost" goes from step 1 to 7 in one step.
+
+    `formulier_sleutel` is the public form's one-time key: a second call with a key already
+    stored (the customer sends the form again after an error page, or twice at once) stores
+    nothing and returns the complaint the first call stored. The database's unique constraint
+    decides, so two at the same moment give one complaint as well.
     """
-    with transaction.atomic():
-        actor = ingediend_door if ingediend_door is not None else KLANT
-        actie = actie_controleren(
-            "direct_oplossen" if direct_opgelost else "registreren", None, actor
-        )
-        nu = timezone.now()
-        ontvangen_op = ontvangen_op or nu
-        klacht = Klacht(
-            label=label,
-            kanaal=kanaal,
-            ontvangen_op=ontvangen_op,
-            taal=taal or translation.get_language() or "nl",
-            klant_naam=klant_naam.strip(),
-            klant_email=klant_email.strip(),
-            klant_telefoon=klant_telefoon.strip(),
-            polisnummer=polisnummer.strip(),
-            afdeling=afdeling or categorie.afdeling,
-            categorie=categorie,
-            urgentie=urgentie,
-            omschrijving=omschrijving.strip(),
-            gewenste_oplossing=gewenste_oplossing.strip(),
-            ingediend_door=ingediend_door,
-            direct_opgelost=direct_opgelost,
-            oplossing=oplossing.strip(),
-            status=actie.naar,
-            privacy_akkoord_op=nu if privacy_akkoord else None,
-            betreft_medewerker=betreft_medewerker,
-        )
-        # The fields as the forms and the API check them; the check constraints (state, number
-        # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
-        # them on save: validating them here would cost a query each.
-        klacht.full_clean(exclude=["dossiernummer", "status_token"], validate_constraints=False)
-        regels = selectors.termijnregels()
-        if direct_opgelost:
-            klacht.afgesloten_op = nu
-        else:
-            klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
-                ontvangen_op, regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING]
+    geschreven: list[str] = []  # the files of this complaint written to the storage
+    klaar = False  # the body ran to its end: what fails after that is the COMMIT itself
+    try:
+        with transaction.atomic():
+            klacht = _klacht_schrijven(
+                label=label,
+                kanaal=kanaal,
+                klant_naam=klant_naam,
+                klant_email=klant_email,
+                categorie=categorie,
+                omschrijving=omschrijving,
+                afdeling=afdeling,
+                ontvangen_op=ontvangen_op,
+                klant_telefoon=klant_telefoon,
+                polisnummer=polisnummer,
+                gewenste_oplossing=gewenste_oplossing,
+                urgentie=urgentie,
+                bijlagen=bijlagen,
+                ingediend_door=ingediend_door,
+                direct_opgelost=direct_opgelost,
+                oplossing=oplossing,
+                privacy_akkoord=privacy_akkoord,
+                betreft_medewerker=betreft_medewerker,
+                taal=taal,
+                formulier_sleutel=formulier_sleutel,
+                geschreven=geschreven,
             )
-            klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
-                ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
-            )
-        termijnen_bijwerken(klacht, regels)
-        klacht.dossiernummer = dossiernummer_uitgeven(
-            jaar=termijnen.lokale_datum(ontvangen_op).year
+            klaar = True
+    except IntegrityError:
+        # Rolled back for certain (also at COMMIT: a deferred constraint).
+        _bestanden_verwijderen(geschreven)
+        bestaande = (
+            Klacht.objects.filter(formulier_sleutel=formulier_sleutel).first()
+            if formulier_sleutel is not None
+            else None
         )
-        if ingediend_door is not None:
-            klacht._history_user = ingediend_door
-        klacht.save()
+        if bestaande is None:
+            raise
+        return bestaande
+    except BaseException:
+        if not klaar:
+            _bestanden_verwijderen(geschreven)
+        elif geschreven:
+            # The COMMIT failed (the connection broke): PostgreSQL may have committed all the
+            # same, so the files stay (an orphan file harms nobody; a complaint without its
+            # attachment would).
+            logger.warning("Afloop van de registratie onbekend; bestanden blijven: %s", geschreven)
+        raise
+    return klacht
 
-        gebeurtenis = Gebeurtenis.objects.create(
-            klacht=klacht,
-            soort=GebeurtenisSoort.ONTVANGEN,
-            door=ingediend_door,
-            door_klant=ingediend_door is None,
-            naar_status=klacht.status,
-            op=ontvangen_op,
-        )
-        for upload in bijlagen:
-            bijlage_opslaan(klacht=klacht, upload=upload, gebeurtenis=gebeurtenis)
 
-        if direct_opgelost:
-            _aankondigen(signals.klacht_afgesloten, klacht)
-    if not direct_opgelost and kanaal == Kanaal.WEBFORMULIER:
+def _bestanden_verwijderen(namen: list[str]) -> None:
+    """Remove the files of a complaint that was rolled back. One the storage does not let us
+    remove now (it is down: that is often why the complaint failed) is recorded, and the beat job
+    removes it later (verweesde_bestanden_opruimen); should the database be down too, the log
+    names it."""
+    opslag = Bijlage._meta.get_field("bestand").storage
+    for naam in namen:
         try:
-            klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
+            opslag.delete(naam)
         except Exception:
-            logger.exception("Ontvangstbevestiging van %s mislukt", klacht.dossiernummer)
+            try:
+                VerweesdBestand.objects.get_or_create(naam=naam)
+            except Exception:
+                logger.warning("Bestand %s van een teruggedraaide klacht blijft staan", naam)
+
+
+def verweesde_bestanden_opruimen() -> int:
+    """Remove the files recorded by _bestanden_verwijderen, now that the storage may answer
+    again; what still fails stays recorded for the next run. Returns how many were removed."""
+    opslag = Bijlage._meta.get_field("bestand").storage
+    verwijderd = 0
+    for bestand in VerweesdBestand.objects.order_by("pk"):
+        try:
+            opslag.delete(bestand.naam)
+        except Exception:
+            VerweesdBestand.objects.filter(pk=bestand.pk).update(pogingen=F("pogingen") + 1)
+        else:
+            bestand.delete()
+            verwijderd += 1
+    return verwijderd
+
+
+def _klacht_schrijven(
+    *,
+    label: Label,
+    kanaal: Kanaal | str,
+    klant_naam: str,
+    klant_email: str,
+    categorie: Categorie,
+    omschrijving: str,
+    afdeling: Afdeling | None,
+    ontvangen_op: dt.datetime | None,
+    klant_telefoon: str,
+    polisnummer: str,
+    gewenste_oplossing: str,
+    urgentie: Urgentie | str,
+    bijlagen: Iterable[UploadedFile],
+    ingediend_door: Medewerker | None,
+    direct_opgelost: bool,
+    oplossing: str,
+    privacy_akkoord: bool,
+    betreft_medewerker: Medewerker | None,
+    taal: str | None,
+    formulier_sleutel: uuid.UUID | None,
+    geschreven: list[str],
+) -> Klacht:
+    """The body of klacht_registreren's transaction (its caller holds it)."""
+    actor = ingediend_door if ingediend_door is not None else KLANT
+    actie = actie_controleren("direct_oplossen" if direct_opgelost else "registreren", None, actor)
+    nu = timezone.now()
+    ontvangen_op = ontvangen_op or nu
+    klacht = Klacht(
+        label=label,
+        kanaal=kanaal,
+        ontvangen_op=ontvangen_op,
+        taal=taal or translation.get_language() or "nl",
+        klant_naam=klant_naam.strip(),
+        klant_email=klant_email.strip(),
+        klant_telefoon=klant_telefoon.strip(),
+        polisnummer=polisnummer.strip(),
+        afdeling=afdeling or categorie.afdeling,
+        categorie=categorie,
+        urgentie=urgentie,
+        omschrijving=omschrijving.strip(),
+        gewenste_oplossing=gewenste_oplossing.strip(),
+        ingediend_door=ingediend_door,
+        direct_opgelost=direct_opgelost,
+        oplossing=oplossing.strip(),
+        status=actie.naar,
+        privacy_akkoord_op=nu if privacy_akkoord else None,
+        betreft_medewerker=betreft_medewerker,
+    )
+    # The fields as the forms and the API check them; the check constraints (state, number
+    # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
+    # them on save: validating them here would cost a query each.
+    klacht.full_clean(exclude=["dossiernummer", "status_token"], validate_constraints=False)
+    regels = selectors.termijnregels()
+    if direct_opgelost:
+        klacht.afgesloten_op = nu
+    else:
+        klacht.ontvangstbevestiging_uiterlijk_datum = termijnen.ontvangstbevestiging_uiterlijk(
+            ontvangen_op, regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING]
+        )
+        klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
+            ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
+        )
+    termijnen_bijwerken(klacht, regels)
+    # The files first, before the numbering row is locked: an upload to an object store takes
+    # longer than everything after it.
+    nieuwe_bijlagen = [
+        _bijlage_voorbereiden(klacht=klacht, upload=upload, geschreven=geschreven)
+        for upload in bijlagen
+    ]
+    klacht.formulier_sleutel = formulier_sleutel
+    klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)
+    if ingediend_door is not None:
+        klacht._history_user = ingediend_door
+    klacht.save()
+
+    gebeurtenis = Gebeurtenis.objects.create(
+        klacht=klacht,
+        soort=GebeurtenisSoort.ONTVANGEN,
+        door=ingediend_door,
+        door_klant=ingediend_door is None,
+        naar_status=klacht.status,
+        op=ontvangen_op,
+    )
+    for bijlage in nieuwe_bijlagen:
+        bijlage.gebeurtenis = gebeurtenis
+        bijlage.save()
+
+    if direct_opgelost:
+        _aankondigen(signals.klacht_afgesloten, klacht)
+    elif kanaal == Kanaal.WEBFORMULIER:
+        # In the same transaction: no complaint without its acknowledgement in the outbox.
+        klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
     return klacht
 
 
 def bijlage_opslaan(
-    *, klacht: Klacht, upload: UploadedFile, gebeurtenis: Gebeurtenis | None = None
+    *,
+    klacht: Klacht,
+    upload: UploadedFile,
+    gebeurtenis: Gebeurtenis | None = None,
+    geschreven: list[str] | None = None,
 ) -> Bijlage:
-    """Store an attachment whose type was checked from its content (klachten.uploads)."""
+    """Store an attachment whose type was checked from its content (klachten.uploads). The
+    storage failing raises OpslagOnbereikbaar; `geschreven` collects the file's name (for the
+    caller to remove it when its transaction rolls back)."""
+    bijlage = _bijlage_voorbereiden(klacht=klacht, upload=upload, geschreven=geschreven)
+    bijlage.gebeurtenis = gebeurtenis
+    bijlage.save()
+    return bijlage
+
+
+def _bijlage_voorbereiden(
+    *, klacht: Klacht, upload: UploadedFile, geschreven: list[str] | None
+) -> Bijlage:
+    """The file written to the storage, its row not yet saved."""
     bestandstype = bijlage_type_bepalen(upload)
     bijlage = Bijlage(
         klacht=klacht,
-        gebeurtenis=gebeurtenis,
         oorspronkelijke_naam=upload.name[:255],
         mime_type=bestandstype.mime,
         grootte=upload.size,
     )
-    bijlage.bestand.save(upload.name, upload, save=False)
-    bijlage.save()
+    # The name first (a fresh UUID, models.bijlage_pad), so that a file the storage left half
+    # written (a full disk) is known and removed too.
+    naam = bijlage.bestand.field.generate_filename(bijlage, upload.name)
+    if geschreven is not None:
+        geschreven.append(naam)
+    try:
+        bijlage.bestand.name = bijlage.bestand.storage.save(naam, upload, max_length=255)
+    except Exception as exc:
+        logger.warning("Bijlage niet opgeslagen: %s: %s", type(exc).__name__, exc)
+        raise OpslagOnbereikbaar(str(exc)) from exc
+    if geschreven is not None and bijlage.bestand.name != naam:
+        geschreven.append(bijlage.bestand.name)
     return bijlage
 
 
@@ -316,13 +465,21 @@ TERMIJN_VERSCHUIVEN = frozenset({"opschorten", "verlengen"})
 
 def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie: str) -> None:
     """Every deadline that ran before the action and stopped or moved with it was met: on time
-    when today is not after its date (the reports' "op tijd" figures read these rows)."""
+    when today is not after its date (the reports' "op tijd" figures read these rows).
+
+    An action that sends the customer a message meets its deadlines with that message: the rows
+    name it (Termijnafloop.bericht), and should it turn out undeliverable the deadline was not
+    met after all (bericht_onbestelbaar_verwerken). The bezorging deadline is no deadline of its
+    own in the reports: its outcome is that of the rows it reopened (bericht_opnieuw_versturen).
+    """
     na = termijnen.termijnen_van(klacht)
     nu = timezone.now()
     vandaag = termijnen.lokale_datum(nu)
     aflopen = []
     for termijn, datum in asdict(voor).items():
         if datum is None or getattr(na, termijn) == datum:
+            continue
+        if termijn == termijnen.TermijnSoort.BEZORGING:
             continue
         if (
             actie in TERMIJN_VERSCHUIVEN
@@ -339,7 +496,139 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
                 op_tijd=vandaag <= datum,
             )
         )
+    soort = ACTIES[actie].bericht
+    if aflopen and soort is not None:
+        bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
+        for afloop in aflopen:
+            afloop.bericht = bericht
     Termijnafloop.objects.bulk_create(aflopen)
+
+
+def _bezorging_bijwerken(klacht: Klacht) -> None:
+    """The bezorging deadline: the earliest date of the deadlines whose message was undeliverable
+    and not sent again (none: no such deadline runs)."""
+    klacht.bezorging_uiterlijk_datum = Termijnafloop.objects.filter(
+        klacht=klacht, onbestelbaar_op__isnull=False
+    ).aggregate(datum=Min("uiterlijk_datum"))["datum"]
+
+
+def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
+    """A message to the customer that the mail server refused for good does not count as given
+    (DESIGN.md section 12, "delivery is a fact"; issue 15): the deadlines it met run again as the
+    complaint's bezorging deadline with their own dates (on the queue's badge, in the deadline
+    watch, in the reports), an undelivered acknowledgement no longer reads as acknowledged, the
+    timeline says so, and the behandelaar (without one: the afdeling's teamleiders) gets a notice
+    to correct the address and send it again.
+
+    A notice to staff that is undeliverable tells nobody by mail (it would only go the same way);
+    the beheerder's count of undeliverable messages shows it, and a deadline signal whose notice
+    did not arrive does not read as sent (Termijnsignaal, its berichten). Runs in the caller's
+    transaction (berichten.bericht_afleveren), with the status change."""
+    if bericht.klacht_id is None or bericht.soort in INTERNE_BERICHTEN:
+        return
+    with transaction.atomic():
+        klacht = (
+            Klacht.objects.select_for_update(of=("self",))
+            .select_related("label", "afdeling", "behandelaar", "heroverweging_behandelaar")
+            .get(pk=bericht.klacht_id)
+        )
+        Termijnafloop.objects.filter(bericht=bericht).update(
+            onbestelbaar_op=timezone.now(), op_tijd=False
+        )
+        if bericht.soort == BerichtSoort.ONTVANGSTBEVESTIGING:
+            klacht.ontvangst_bevestigd_op = None
+        _bezorging_bijwerken(klacht)
+        termijnen_bijwerken(klacht)
+        klacht.save()
+        Gebeurtenis.objects.create(
+            klacht=klacht,
+            soort=GebeurtenisSoort.BEZORGING,
+            tekst=_(
+                "Niet bezorgd: '%(onderwerp)s' aan %(aan)s. Antwoord van de mailserver: "
+                "%(antwoord)s"
+            )
+            % {
+                "onderwerp": bericht.onderwerp,
+                "aan": bericht.aan,
+                "antwoord": bericht.laatste_fout,
+            },
+        )
+        melding = _(
+            "Het bericht '%(onderwerp)s' aan %(aan)s is niet bezorgd: de mailserver weigerde het "
+            "(%(antwoord)s). De klant heeft het niet gekregen; een termijn kan in gevaar zijn. "
+            "Controleer het e-mailadres en verstuur het bericht opnieuw vanuit het dossier."
+        ) % {"onderwerp": bericht.onderwerp, "aan": bericht.aan, "antwoord": bericht.laatste_fout}
+        behandelaar = klacht.heroverweging_behandelaar or klacht.behandelaar
+        if behandelaar is not None and behandelaar.email and behandelaar.is_active:
+            ontvangers = [behandelaar]
+        else:
+            ontvangers = selectors.teamleiders(klacht.afdeling_id)
+        for ontvanger in ontvangers:
+            berichten.medewerker_melden(klacht=klacht, ontvanger=ontvanger, melding=melding)
+
+
+def bericht_opnieuw_versturen(
+    *, klacht: Klacht, door: Medewerker, bericht: Bericht, klant_email: str
+) -> Bericht:
+    """Send an undeliverable message again, to the customer's corrected address (issue 15).
+
+    The address is corrected on the complaint (its history shows who changed it), the message
+    goes out as a new outbox row with the same subject and text, and the old one stays on the
+    dossier as onbestelbaar, pointing at its copy. The deadlines it met count as met from now:
+    on time when today is not after their own date (the bezorging deadline stops)."""
+    with transaction.atomic():
+        k = Klacht.objects.select_for_update(of=("self",)).select_related("label").get(pk=klacht.pk)
+        reden = workflow.opnieuw_versturen_weigering(k, door)
+        if reden is not None:
+            raise WorkflowFout(reden)
+        oud = Bericht.objects.select_for_update(of=("self",)).get(pk=bericht.pk, klacht=k)
+        if (
+            oud.status != BerichtStatus.ONBESTELBAAR
+            or oud.opnieuw_verstuurd_als_id is not None
+            or oud.soort in INTERNE_BERICHTEN
+        ):
+            raise ValidationError(_("Dit bericht is niet onbestelbaar of is al opnieuw verstuurd."))
+        adres = klant_email.strip()
+        if not adres:
+            raise ValidationError({"klant_email": _("Vul het e-mailadres van de klant in.")})
+        if adres != k.klant_email:
+            k.klant_email = adres
+            k._history_user = door
+        nieuw = berichten.bericht_versturen(
+            klacht=k,
+            soort=oud.soort,
+            onderwerp=oud.onderwerp,
+            tekst=oud.tekst,
+            door=door,
+            aan=adres,
+            bijlage=(oud.bijlage_naam, oud.bijlage.name) if oud.bijlage else None,
+        )
+        oud.opnieuw_verstuurd_als = nieuw
+        oud.save(update_fields=["opnieuw_verstuurd_als"])
+        nu = timezone.now()
+        vandaag = termijnen.lokale_datum(nu)
+        for afloop in Termijnafloop.objects.filter(bericht=oud):
+            afloop.bericht = nieuw
+            afloop.onbestelbaar_op = None
+            afloop.afgerond_op = nu
+            afloop.op_tijd = vandaag <= afloop.uiterlijk_datum
+            afloop.save(update_fields=["bericht", "onbestelbaar_op", "afgerond_op", "op_tijd"])
+        if oud.soort == BerichtSoort.ONTVANGSTBEVESTIGING and k.ontvangst_bevestigd_op is None:
+            k.ontvangst_bevestigd_op = nu
+        _bezorging_bijwerken(k)
+        termijnen_bijwerken(k)
+        k.versie += 1
+        k.save()
+        Gebeurtenis.objects.create(
+            klacht=k,
+            soort=GebeurtenisSoort.BEZORGING,
+            tekst=_(
+                "Opnieuw verstuurd: '%(onderwerp)s' aan %(aan)s (eerder onbestelbaar bij %(oud)s)."
+            )
+            % {"onderwerp": oud.onderwerp, "aan": adres, "oud": oud.aan},
+            door=door,
+        )
+    return nieuw
 
 
 def _bericht(
@@ -1147,8 +1436,9 @@ def tweestaps_koppelen(*, medewerker: Medewerker, sleutel: str, laatste_stap: in
 
 def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[str, int]:
     """Retention of login data (AVG: kept no longer than needed): expired sessions, failed
-    login attempts whose lockout is over, and the login log after INLOGLOG_BEWAARDAGEN days
-    (staff addresses and browsers)."""
+    login attempts whose lockout is over, the login log after INLOGLOG_BEWAARDAGEN days
+    (staff addresses and browsers), and rate-limit counters whose window is over (they hold a
+    hash of a client address; klachten.caches.TellerCache)."""
     from axes.models import AccessAttempt, AccessLog
     from django.conf import settings
     from django.contrib.sessions.models import Session
@@ -1162,6 +1452,7 @@ def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[
         "inloglog": AccessLog.objects.filter(
             attempt_time__lt=op - dt.timedelta(days=settings.INLOGLOG_BEWAARDAGEN)
         ).delete()[0],
+        "limiettellers": Limietteller.objects.filter(verloopt_op__lte=op).delete()[0],
     }
 
 

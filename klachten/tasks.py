@@ -17,19 +17,21 @@ from klachten import berichten
 # sends it within a minute or two if the redelivery has not yet. Running twice is harmless:
 # berichten.bericht_afleveren is idempotent. A message that kills its process every time comes
 # back every time (the sweep would retry it every minute as well); the worker log shows it.
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
 def bericht_afleveren(self, bericht_id: int) -> bool:
-    """Send one message from the outbox; retried with back-off when the mail server fails."""
-    return berichten.bericht_afleveren(bericht_id=bericht_id)
+    """Send one message from the outbox. After a temporary failure it retries when the message's
+    back-off is over (berichten.terugval: 1 minute, doubling, at most an hour), the moment the
+    sweep would take it too; the claim under SKIP LOCKED makes sure only one of them sends it.
+    After the last retry the message still waits in the outbox, for the sweep. A permanent
+    refusal (onbestelbaar) is no error: nothing to retry."""
+    try:
+        return berichten.bericht_afleveren(bericht_id=bericht_id)
+    except Exception as exc:
+        try:
+            wachten = berichten.wachttijd_tot_volgende_poging(bericht_id=bericht_id)
+        except Exception:  # the database is gone too: the sweep takes it later
+            wachten = berichten.TERUGVAL_EERSTE.total_seconds()
+        raise self.retry(exc=exc, countdown=wachten) from exc
 
 
 @shared_task
@@ -70,3 +72,11 @@ def inloggegevens_opruimen() -> dict[str, int]:
     from klachten import services
 
     return services.sessies_en_inlogpogingen_opruimen()
+
+
+@shared_task
+def verweesde_bestanden_opruimen() -> int:
+    """Files of rolled-back complaints that the storage would not remove while it was down."""
+    from klachten import services
+
+    return services.verweesde_bestanden_opruimen()

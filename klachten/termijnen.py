@@ -31,6 +31,8 @@ class TermijnSoort(models.TextChoices):
     ANTWOORD = "antwoord", _("Antwoord")
     HEROVERWEGING = "heroverweging", _("Heroverweging")
     KIFID_ALARM = "kifid_alarm", _("Kifid-alarm (geen definitief antwoord)")
+    # A message that met a deadline was undeliverable: that deadline runs again, with its date.
+    BEZORGING = "bezorging", _("Bezorging (bericht niet aangekomen)")
 
 
 class Land(models.TextChoices):
@@ -195,6 +197,7 @@ class Termijnen:
     statusupdate: dt.date | None
     antwoord: dt.date | None
     heroverweging: dt.date | None
+    bezorging: dt.date | None = None
 
     @property
     def eerstvolgende(self) -> dt.date | None:
@@ -220,6 +223,8 @@ LOPEND_BIJ: dict[str, tuple[str, frozenset[Status]]] = {
         "heroverweging_uiterlijk_datum",
         frozenset({Status.IN_HEROVERWEGING}),
     ),
+    # In every state: an answer that never arrived is still owed after the complaint is closed.
+    TermijnSoort.BEZORGING: ("bezorging_uiterlijk_datum", frozenset(Status)),
 }
 
 
@@ -230,17 +235,21 @@ def geldende_termijnen(
     statusupdate: dt.date | None,
     antwoord: dt.date | None,
     heroverweging: dt.date | None,
+    bezorging: dt.date | None = None,
 ) -> Termijnen:
     """Which deadlines run in which state (LOPEND_BIJ).
 
     Acknowledgement: until acknowledged. Answer: until answered. Statusupdate: while investigated or
-    reconsidered. Reconsideration: while it runs. Nothing runs for an answered or closed complaint.
+    reconsidered. Reconsideration: while it runs. Nothing else runs for an answered or closed
+    complaint. Bezorging: in any state, while a message that met a deadline is undeliverable and
+    not sent again (models.Termijnafloop); its date is that deadline's.
     """
     datums = {
         TermijnSoort.ONTVANGSTBEVESTIGING: ontvangstbevestiging,
         TermijnSoort.STATUSUPDATE: statusupdate,
         TermijnSoort.ANTWOORD: antwoord,
         TermijnSoort.HEROVERWEGING: heroverweging,
+        TermijnSoort.BEZORGING: bezorging,
     }
     return Termijnen(
         **{
@@ -266,4 +275,5 @@ def termijnen_van(klacht) -> Termijnen:
         statusupdate=klacht.statusupdate_uiterlijk_datum,
         antwoord=klacht.antwoord_uiterlijk_datum,
         heroverweging=klacht.heroverweging_uiterlijk_datum,
+        bezorging=klacht.bezorging_uiterlijk_datum,
     )

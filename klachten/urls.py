@@ -34,6 +34,11 @@ urlpatterns = [
         medewerker.klacht_actie,
         name="actie",
     ),
+    path(
+        "medewerker/klachten/<slug:dossiernummer>/berichten/<int:pk>/opnieuw-versturen/",
+        medewerker.bericht_opnieuw_versturen,
+        name="bericht-opnieuw-versturen",
+    ),
     path("medewerker/bijlagen/<int:pk>/", medewerker.bijlage_downloaden, name="bijlage"),
     path("medewerker/verbeterpunten/", medewerker.verbeterpunten, name="verbeterpunten"),
     path(

@@ -341,6 +341,23 @@ ACTIES: dict[str, Actie] = _acties(
     ),
 )
 
+# Sending an undeliverable message again to a corrected address (issue 15): who may write to the
+# customer about a complaint, in any state, as long as there is a customer (not anonymised). Not a
+# row of ACTIES: it is offered beside the message on the timeline, not as a step.
+OPNIEUW_VERSTUREN = frozenset(BEHANDELAARS | PARTNERS)
+
+
+def opnieuw_versturen_weigering(klacht: Klacht, actor) -> str | None:
+    """Why `actor` may not send an undeliverable message of `klacht` again, or None."""
+    if actor in (KLANT, SYSTEEM) or actor is None:
+        return _("Alleen een medewerker kan een bericht opnieuw versturen.")
+    if not actor.is_superuser and not (rollen.rollen_van(actor) & OPNIEUW_VERSTUREN):
+        return _("U mag geen berichten opnieuw versturen.")
+    if klacht.betreft_medewerker_id is not None and klacht.betreft_medewerker_id == actor.pk:
+        return _("Deze klacht gaat over u; een collega behandelt haar.")
+    return _niet_geanonimiseerd(klacht, actor)
+
+
 # The actions about a vulnerable customer: the dossier offers them beside the signals.
 KWETSBARE_KLANT = (
     "kwetsbaarheid_vastleggen",

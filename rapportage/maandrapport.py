@@ -48,6 +48,7 @@ from django.utils.translation import pgettext_lazy
 from klachten import selectors as klachtselectors
 from klachten import termijnen
 from klachten.models import (
+    BerichtStatus,
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
@@ -166,6 +167,9 @@ def afgesloten_in(van: dt.datetime, tot: dt.datetime) -> QuerySet[Klacht]:
 # customer and any phone contact recorded on the timeline; for a complaint solved at first contact
 # (direct opgelost) its receipt itself, as it was solved in that contact. Internal notices to staff
 # are no reaction (they are not on the timeline as messages), nor is a status change or a note.
+# A message the mail server refused for good (onbestelbaar) reached nobody: no reaction either
+# (an undelivered acknowledgement also clears ontvangst_bevestigd_op; a copy sent again counts
+# from its own moment).
 EERSTE_REACTIE = (GebeurtenisSoort.BERICHT, GebeurtenisSoort.TELEFOON)
 
 
@@ -174,6 +178,7 @@ def met_eerste_reactie(klachten: QuerySet[Klacht]) -> QuerySet[Klacht]:
     bevestigd = F("ontvangst_bevestigd_op")
     contact = Subquery(
         Gebeurtenis.objects.filter(klacht=OuterRef("pk"), soort__in=EERSTE_REACTIE)
+        .exclude(bericht__status=BerichtStatus.ONBESTELBAAR)
         .order_by("op")
         .values("op")[:1]
     )
@@ -288,8 +293,12 @@ def bouwstenen(
         blok(rij["label"], rij["afdeling"]).tellers["open_einde"] += rij["n"]
 
     # Deadlines that fell due in the month: met (on time or late), or still running past it.
+    # A deadline whose message was undeliverable (Termijnafloop.onbestelbaar_op) was not met: it
+    # runs again, so it counts like a running one, as not on time once its date is past.
+    verstreken_tot = min(laatste_dag, vandaag - dt.timedelta(days=1))
     for rij in _rijen(
         Termijnafloop.objects.filter(
+            Q(onbestelbaar_op__isnull=True) | Q(uiterlijk_datum__lte=verstreken_tot),
             termijn__in=OP_TIJD_TERMIJNEN,
             uiterlijk_datum__gte=eerste_dag,
             uiterlijk_datum__lte=laatste_dag,
@@ -304,7 +313,6 @@ def bouwstenen(
         b.tellers[f"{rij['termijn']}_totaal"] += rij["n"]
         if rij["op_tijd"]:
             b.tellers[f"{rij['termijn']}_op_tijd"] += rij["n"]
-    verstreken_tot = min(laatste_dag, vandaag - dt.timedelta(days=1))
     if verstreken_tot >= eerste_dag:
         for termijn in OP_TIJD_TERMIJNEN:
             kolom, statussen = termijnen.LOPEND_BIJ[termijn]
@@ -450,7 +458,8 @@ FIGUREN = [
         _("Ontvangst op tijd bevestigd"),
         _(
             "Van de ontvangstbevestigingen die uiterlijk in de periode moesten (8 dagen na "
-            "ontvangst): het deel dat op of vóór die dag is verstuurd."
+            "ontvangst): het deel dat op of vóór die dag is verstuurd. Een onbestelbaar bericht "
+            "telt niet als verstuurd; opnieuw verstuurd telt het vanaf dat moment."
         ),
         "%",
     ),
@@ -460,7 +469,7 @@ FIGUREN = [
         _(
             "Van de statusupdates die uiterlijk in de periode moesten (zolang de klacht in onderzoek "
             "is: 21 dagen na het laatste bericht aan de klant): het deel waarvoor de klant op of "
-            "vóór die dag een bericht kreeg."
+            "vóór die dag een bericht kreeg (een onbestelbaar bericht telt niet)."
         ),
         "%",
     ),
@@ -469,7 +478,8 @@ FIGUREN = [
         _("Binnen de antwoordtermijn"),
         _(
             "Van de antwoordtermijnen die in de periode afliepen (na opschorting of verlenging: de "
-            "nieuwe datum): het deel dat op of vóór die dag beantwoord is."
+            "nieuwe datum): het deel dat op of vóór die dag beantwoord is (een onbestelbaar "
+            "antwoord telt niet)."
         ),
         "%",
     ),
@@ -479,8 +489,8 @@ FIGUREN = [
         _(
             "Van de in de periode ontvangen klachten via een kanaal waarvoor hun label een "
             "reactietermijn publiceert: het deel met een eerste reactie binnen die termijn. Eerste "
-            "reactie: de ontvangstbevestiging, een bericht aan de klant of een vastgelegd "
-            "telefoongesprek, wat het eerst kwam (direct opgelost: de ontvangst zelf). Uren zijn "
+            "reactie: de ontvangstbevestiging, een bericht aan de klant (niet onbestelbaar) of een "
+            "vastgelegd telefoongesprek, wat het eerst kwam (direct opgelost: de ontvangst zelf). Uren zijn "
             "klokuren, werkdagen tellen zonder weekend en feestdagen. Zonder reactie telt een "
             "klacht mee (als te laat) zodra de termijn voorbij is; kanalen zonder gepubliceerde "
             "termijn tellen niet mee."

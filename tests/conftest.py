@@ -16,7 +16,7 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import rollen, selectors, services, signals
+from klachten import broker, rollen, selectors, services, signals
 from klachten.forms import OPEN_PLEK
 from klachten.models import (
     Bericht,
@@ -84,10 +84,20 @@ def _standaardtaal():
 
 @pytest.fixture(autouse=True)
 def _lege_cache():
-    """The rate limit counts in the cache: every test starts with a clean slate."""
+    """Every test starts with an empty cache (the rate-limit counters are rows of the test
+    database, klachten.caches.TellerCache, and go with it)."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _broker_zonder_storing():
+    """A broker failure in one test (klachten.broker leaves the broker alone for a while) does
+    not keep the next test's tasks from being published."""
+    broker.storing_opheffen()
+    yield
+    broker.storing_opheffen()
 
 
 @pytest.fixture

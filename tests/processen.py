@@ -355,6 +355,86 @@ class Mailserver:
 assert SMTP  # aiosmtpd's server class: the handler hooks above follow its protocol
 
 
+# Object store -------------------------------------------------------------------------------------
+
+
+class Objectopslag:
+    """An S3-compatible object store (moto's `moto_server`) in a subprocess on a free port, holding
+    its objects in memory. `bevriezen()` (SIGSTOP) makes it a store that accepts connections but
+    never answers (hung, overloaded); `doden()` one that refuses them (and forgets its objects)."""
+
+    SLEUTELS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    REGIO = "eu-west-1"
+
+    def __init__(self, map: Path | None = None):
+        self.map = Path(map or tempfile.mkdtemp(prefix="s3-"))
+        self.poort = vrije_poort()
+        self.url = f"http://127.0.0.1:{self.poort}"
+        self.proces: subprocess.Popen | None = None
+
+    def starten(self) -> Objectopslag:
+        uitvoerbaar = shutil.which("moto_server") or str(
+            Path(sys.executable).with_name("moto_server")
+        )
+        with (self.map / "moto.log").open("ab") as uit:
+            self.proces = subprocess.Popen(
+                [uitvoerbaar, "-H", "127.0.0.1", "-p", str(self.poort)],
+                stdout=uit,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        assert wacht_tot(lambda: poort_open(self.poort), seconden=30), self.log()
+        return self
+
+    def client(self):
+        import boto3
+
+        return boto3.client("s3", endpoint_url=self.url, region_name=self.REGIO, **self.SLEUTELS)
+
+    def bucket_aanmaken(self, naam: str) -> str:
+        self.client().create_bucket(
+            Bucket=naam, CreateBucketConfiguration={"LocationConstraint": self.REGIO}
+        )
+        return naam
+
+    def sleutels(self, bucket: str) -> list[str]:
+        return [o["Key"] for o in self.client().list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+    def django_instellingen(self, bucket: str, *, timeout_s: int = 1) -> dict[str, str]:
+        """The environment that points the application's attachment storage here."""
+        return {
+            "DJANGO_STORAGE": "s3",
+            "S3_BUCKET": bucket,
+            "S3_ENDPOINT_URL": self.url,
+            "S3_REGION": self.REGIO,
+            "S3_ACCESS_KEY_ID": "test",
+            "S3_SECRET_ACCESS_KEY": "test",
+            "S3_TIMEOUT_S": str(timeout_s),
+        }
+
+    def bevriezen(self) -> None:
+        os.killpg(self.proces.pid, signal.SIGSTOP)
+
+    def ontdooien(self) -> None:
+        os.killpg(self.proces.pid, signal.SIGCONT)
+
+    def doden(self) -> None:
+        _stoppen(self.proces, signal.SIGKILL)
+
+    def log(self) -> str:
+        pad = self.map / "moto.log"
+        return pad.read_text(errors="replace") if pad.exists() else ""
+
+    def __enter__(self) -> Objectopslag:
+        return self.starten()
+
+    def __exit__(self, *exc) -> None:
+        if self.proces is not None and self.proces.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proces.pid, signal.SIGCONT)
+        _stoppen(self.proces, signal.SIGKILL)
+
+
 # The application ----------------------------------------------------------------------------------
 
 SECRET_KEY = "storingstest-0d8a6f3c2b9e4174a5c6d0e1f2a3b4c5d6e7f8091a2b3c4d"

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -62,6 +63,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so it sees the view's exception first: PostgreSQL or the attachment storage
+    # unreachable is a 503 with Retry-After, never a 500 (klachten.storingen; the middleware
+    # above the view is covered by handler500 in config/urls.py).
+    "klachten.storingen.StoringMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +95,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/klachten"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a connection is kept open between requests (production: 60; docs/benchmarks.md). A kept
+# connection is checked before its first use in a request or task (CONN_HEALTH_CHECKS): after a
+# PostgreSQL restart or failover each web process and worker opens a new one by itself, where it
+# would otherwise fail once on the dead one. A Celery worker never keeps one across tasks: Celery's
+# Django fixup closes every connection before and after each task (CELERY_DB_REUSE_MAX is unset),
+# so its next task connects afresh.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "klachten.Medewerker"
 
@@ -115,6 +128,9 @@ AUTHENTICATION_BACKENDS = [
 # spread over many addresses), and the address, whatever usernames it tries (one password
 # sprayed over many accounts). Behind a proxy, set DJANGO_CLIENT_IP_HEADER so that colleagues
 # are told apart by their own address.
+# Failures and lockouts are rows in the database (django-axes' database handler, said here so
+# that nobody moves them to the cache): they keep locking when Redis is down (issue 15).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTEN", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -136,6 +152,8 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 SESSIE_INACTIEF_MINUTEN = env.int("SESSIE_INACTIEF_MINUTEN", default=30)
 SESSIE_MAX_UREN = env.int("SESSIE_MAX_UREN", default=10)
 SESSION_COOKIE_AGE = SESSIE_MAX_UREN * 3600
+# Sessions in the database, not the cache: staff stay signed in when Redis is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # django-axes' log of logins (address, browser) is kept this many days (beat: inloggegevens-opruimen).
 INLOGLOG_BEWAARDAGEN = env.int("INLOGLOG_BEWAARDAGEN", default=90)
@@ -186,6 +204,14 @@ MEDIA_URL = "/geen-publieke-bijlagen/"
 # (DJANGO_STORAGE=s3; docs/deployment.md). Never public: no ACL, signed URLs are not used (the
 # permission-checked views stream the files).
 DJANGO_STORAGE = env("DJANGO_STORAGE", default="schijf")
+# An object store that hangs must not hang the customer's request past gunicorn's timeout (30 s,
+# after which the customer would get a bare error): botocore's defaults wait 60 s per try and
+# try 5 times. With these the form says "attachments not saved, try again" within ~15 s.
+S3_CLIENT_CONFIG = BotoConfig(
+    connect_timeout=env.int("S3_TIMEOUT_S", default=5),
+    read_timeout=env.int("S3_TIMEOUT_S", default=5),
+    retries={"max_attempts": 2, "mode": "standard"},
+)
 if DJANGO_STORAGE == "s3":
     _bestanden = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -199,6 +225,7 @@ if DJANGO_STORAGE == "s3":
             "default_acl": None,
             "file_overwrite": False,
             "querystring_auth": True,
+            "client_config": S3_CLIENT_CONFIG,
         },
     }
 elif DJANGO_STORAGE == "schijf":
@@ -213,8 +240,28 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# The cache holds the rate-limit counters; without Redis, CACHE_URL=locmemcache:// works (one process).
-CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+# Nothing depends on Redis being up (issue 15; docs/storingen.md). The default cache only speeds
+# things up (the month report's live figures): a Redis cache there is klachten.caches'
+# FailSoftRedisCache, which treats an unreachable Redis as a miss after CACHE_REDIS_TIMEOUT_S and
+# then leaves it alone for CACHE_REDIS_PAUZE_S. CACHE_URL=locmemcache:// works as well.
+CACHE_REDIS_TIMEOUT_S = env.float("CACHE_REDIS_TIMEOUT_S", default=0.5)
+CACHE_REDIS_PAUZE_S = env.float("CACHE_REDIS_PAUZE_S", default=30)
+_cache = env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")
+if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache["BACKEND"] = "klachten.caches.FailSoftRedisCache"
+    _cache["OPTIONS"] = {
+        "socket_connect_timeout": CACHE_REDIS_TIMEOUT_S,
+        "socket_timeout": CACHE_REDIS_TIMEOUT_S,
+        "PAUSE": CACHE_REDIS_PAUZE_S,
+        **_cache.get("OPTIONS", {}),
+    }
+CACHES = {
+    "default": _cache,
+    # The rate-limit counters (django-ratelimit), in the database: they must keep limiting when
+    # Redis is down, and one atomic statement per count keeps them exact under concurrency.
+    "limieten": {"BACKEND": "klachten.caches.TellerCache"},
+}
+RATELIMIT_USE_CACHE = "limieten"
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -234,6 +281,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: the outbox sweep catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# klachten.broker: a request waits at most BROKER_WACHTTIJD_S for the broker to take a task
+# (Redis answers within a millisecond when it is well); after a failure no task is offered for
+# BROKER_PAUZE_S (their messages wait in the outbox for the sweep, which runs every minute).
+BROKER_WACHTTIJD_S = env.float("BROKER_WACHTTIJD_S", default=0.5)
+BROKER_PAUZE_S = env.float("BROKER_PAUZE_S", default=30)
 # Redelivery (klachten/tasks.py): with acks_late a message stays in Redis, unacknowledged, until
 # its task ran; if the worker holding it dies, Redis hands it to another worker after
 # visibility_timeout. It must exceed the longest countdown of a retry (retry_backoff_max, 1800 s):
@@ -288,6 +340,12 @@ CELERY_BEAT_SCHEDULE = {
     "inloggegevens-opruimen": {
         "task": "klachten.tasks.inloggegevens_opruimen",
         "schedule": crontab(minute=15, hour=3),
+    },
+    # Files of complaints that rolled back because the attachment storage failed, which it would
+    # not let us remove then; every 15 minutes, so they do not linger once the storage is back.
+    "bestanden-opruimen": {
+        "task": "klachten.tasks.verweesde_bestanden_opruimen",
+        "schedule": crontab(minute="*/15"),
     },
     # Personal data of invitations sent more than 3 months ago; daily, at night, when it is quiet.
     "persoonsgegevens-wissen": {

@@ -20,6 +20,5 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Persistent database connections: opening one per request costs more than most of our pages
-# (measured by manage.py benchmark, docs/benchmarks.md). Checked before reuse after an error.
+# (measured by manage.py benchmark, docs/benchmarks.md). Health-checked before reuse (base).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -1,7 +1,7 @@
 """API authentication: hashed API keys of system accounts (issue 15, Access).
 
 `Authorization: Api-Key <key>` (djangorestframework-api-key's header). Keys migrated from the old
-DRF tokens (klachten migration 0018) are sent as before, `Authorization: Token <key>`, until they
+DRF tokens (klachten migration 0021_toegang_api_sleutels_en_koppellinks) are sent as before, `Authorization: Token <key>`, until they
 expire. A key that is unknown, revoked or expired, or that belongs to a personal account (one
 that is not, or no longer, only a systeemkoppeling), is refused with 401: a personal account
 uses the API through its own login, with the second factor.

@@ -20,6 +20,7 @@ from klachten.filters import WerkvoorraadFilter
 from klachten.forms import (
     AntwoordFormulier,
     BerichtFormulier,
+    BerichtOpnieuwFormulier,
     DoorverwijzingFormulier,
     ExterneProcedureFormulier,
     HeroverwegingAntwoordFormulier,
@@ -41,6 +42,8 @@ from klachten.forms import (
 )
 from klachten.middleware import inzage_loggen
 from klachten.models import (
+    Bericht,
+    BerichtStatus,
     Bijlage,
     InzageSoort,
     Klacht,
@@ -54,6 +57,7 @@ from klachten.workflow import (
     GewijzigdIntussen,
     Status,
     WorkflowFout,
+    opnieuw_versturen_weigering,
     toegestane_acties,
     weigering,
 )
@@ -229,6 +233,8 @@ def klacht_dossier(request, dossiernummer):
             "verbeterpunten": klacht.verbeterpunten.select_related("eigenaar"),
             "externe_uiterste_datum": services.externe_uiterste_datum(klacht),
             "status_url": berichten.klacht_status_url(klacht),
+            # An undeliverable message is offered to be sent again beside it on the timeline.
+            "mag_opnieuw_versturen": opnieuw_versturen_weigering(klacht, request.user) is None,
         },
     )
 
@@ -519,6 +525,64 @@ def klacht_actie(request, dossiernummer, actie):
             "eenvoudige_taal": eenvoudige_taal,
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
         },
+        status=status,
+    )
+
+
+@medewerker_vereist
+@require_http_methods(["GET", "POST"])
+def bericht_opnieuw_versturen(request, dossiernummer, pk):
+    """Correct the customer's address and send an undeliverable message again (issue 15)."""
+    klacht = _klacht_van(request, dossiernummer)
+    bericht = get_object_or_404(Bericht, pk=pk, klacht=klacht, status=BerichtStatus.ONBESTELBAAR)
+    reden = opnieuw_versturen_weigering(klacht, request.user)
+    if reden is None and bericht.opnieuw_verstuurd_als_id is not None:
+        reden = _("Dit bericht is al opnieuw verstuurd.")
+    if reden is not None:
+        messages.error(request, reden)
+        return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+    status = 200
+    if request.method == "POST":
+        form = BerichtOpnieuwFormulier(request.POST)
+        if form.is_valid():
+            try:
+                if form.cleaned_data["versie"] != klacht.versie:
+                    raise GewijzigdIntussen(
+                        _(
+                            "Dit dossier is intussen gewijzigd door iemand anders. Laad de "
+                            "pagina opnieuw en probeer het dan nog eens."
+                        )
+                    )
+                services.bericht_opnieuw_versturen(
+                    klacht=klacht,
+                    door=request.user,
+                    bericht=bericht,
+                    klant_email=form.cleaned_data["klant_email"],
+                )
+            except GewijzigdIntussen as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except WorkflowFout as exc:
+                messages.error(request, str(exc))
+                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+            except ValidationError as exc:
+                fouten_toevoegen(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Het bericht is opnieuw verstuurd naar %(adres)s.")
+                    % {"adres": form.cleaned_data["klant_email"]},
+                )
+                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+    else:
+        inzage_loggen(request, klacht, InzageSoort.DOSSIER)
+        form = BerichtOpnieuwFormulier(
+            initial={"versie": klacht.versie, "klant_email": klacht.klant_email}
+        )
+    return render(
+        request,
+        "klachten/bericht_opnieuw_versturen.html",
+        {"klacht": klacht, "bericht": bericht, "form": form},
         status=status,
     )
 

@@ -20,6 +20,7 @@ from klachten.forms import (
     fouten_toevoegen,
 )
 from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
+from klachten.storingen import OPNIEUW_PROBEREN_NA_S, OpslagOnbereikbaar
 from klachten.workflow import KLANT, Status, WorkflowFout, weigering
 
 SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
@@ -47,8 +48,13 @@ def _termijnen_context() -> dict:
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=formulier_limiet, method="POST", block=False)
 def klacht_indienen(request, label_slug=None):
-    """The public complaint form (/klacht/ or /<label>/klacht/)."""
+    """The public complaint form (/klacht/ or /<label>/klacht/).
+
+    The form carries a one-time key: sent again (after an error page, twice at once) it answers
+    with the complaint stored the first time. When the attachment storage fails nothing is stored
+    and the form comes back with what was typed (503)."""
     label = selectors.label_voor_verzoek(request, label_slug)
+    status = 200
     if request.method == "POST":
         if getattr(request, "limited", False):
             return te_veel_verzoeken(request, label)
@@ -69,19 +75,38 @@ def klacht_indienen(request, label_slug=None):
                     gewenste_oplossing=form.cleaned_data["gewenste_oplossing"],
                     bijlagen=form.cleaned_data["bijlagen"],
                     privacy_akkoord=True,
+                    formulier_sleutel=form.cleaned_data["formulier_sleutel"],
                 )
             except ValidationError as exc:
                 fouten_toevoegen(form, exc)
+            except OpslagOnbereikbaar:
+                status = 503
+                form.add_error(
+                    None,
+                    _(
+                        "Door een storing bij ons konden we uw bijlagen niet opslaan. Uw klacht "
+                        "is nog niet verstuurd. Probeer het over een minuut opnieuw, of verstuur "
+                        "uw klacht zonder bijlagen: die kunt u later toevoegen via de link in onze "
+                        "e-mail."
+                    ),
+                )
             else:
+                # Stored: should saving the session fail now, the outage page still shows the
+                # dossiernummer (klachten.storingen).
+                request.opgeslagen_dossiernummer = klacht.dossiernummer
                 request.session[SESSIE_INGEDIENDE_KLACHT] = klacht.pk
                 return redirect("klachten:ontvangen")
     else:
         form = KlachtFormulier()
-    return render(
+    response = render(
         request,
         "klachten/klacht_formulier.html",
         {"form": form, "label": label, "termijnen": _termijnen_context()},
+        status=status,
     )
+    if status == 503:
+        response["Retry-After"] = str(OPNIEUW_PROBEREN_NA_S)
+    return response
 
 
 def klacht_ontvangen(request):

@@ -143,3 +143,49 @@ def test_behandelaar_registreert_telefonische_klacht_als_direct_opgelost(
     assert klacht.kanaal == Kanaal.TELEFOON
     assert klacht.afgesloten_op is not None
     assert klacht.ingediend_door == e2e_behandelaar
+
+
+def test_getypte_tekst_en_formuliersleutel_blijven_bewaard_bij_een_databasestoring(
+    page: Page, live_server, e2e_label, e2e_categorie, monkeypatch
+):
+    """Issue 15: PostgreSQL is away when the customer sends the form. The 503 page says the
+    complaint was not received and leads back to the form, where the script
+    (static/js/formulier_bewaren.js) has put the text back, with the form's one-time key; sent
+    again once the database is back, one complaint; the confirmation wipes the saved text."""
+    from django.db import OperationalError
+
+    from klachten import services
+
+    page.goto(f"{live_server.url}/klacht/")
+    sleutel = page.locator('input[name="formulier_sleutel"]').input_value()
+    page.get_by_label("Uw naam").fill("Johanna van der Meer")
+    page.get_by_label("Uw e-mailadres").fill("johanna@example.nl")
+    page.get_by_label("Waar gaat uw klacht over?").select_option(label="Declaratie")
+    page.get_by_label("Wat is er gebeurd?").fill("De machtiging is twee keer kwijtgeraakt.")
+    page.get_by_label("Ik ga akkoord met de privacyverklaring.").check()
+
+    echte_registratie = services.klacht_registreren
+
+    def database_weg(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "klacht_registreren", database_weg)
+    page.get_by_role("button", name="Klacht versturen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw klacht is nog niet ontvangen")
+
+    page.get_by_role("link", name="Terug naar het formulier").click()
+    expect(page.get_by_label("Wat is er gebeurd?")).to_have_value(
+        "De machtiging is twee keer kwijtgeraakt."
+    )
+    expect(page.get_by_label("Uw naam")).to_have_value("Johanna van der Meer")
+    expect(page.get_by_label("Waar gaat uw klacht over?")).to_have_value(str(e2e_categorie.pk))
+    expect(page.locator('input[name="formulier_sleutel"]')).to_have_value(sleutel)
+
+    monkeypatch.setattr(services, "klacht_registreren", echte_registratie)
+    page.get_by_role("button", name="Klacht versturen").click()
+    expect(page.locator("#dossiernummer")).to_have_text(DOSSIERNUMMER)
+    assert str(Klacht.objects.get().formulier_sleutel) == sleutel
+
+    page.goto(f"{live_server.url}/klacht/")
+    expect(page.get_by_label("Wat is er gebeurd?")).to_have_value("")
+    assert page.locator('input[name="formulier_sleutel"]').input_value() != sleutel

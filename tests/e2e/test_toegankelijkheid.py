@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
-from klachten import rollen
+from klachten import rollen, services
 from klachten.berichten import klacht_status_url
 from klanttevredenheid.models import ContactmomentSoort, Kwartaalcijfer, Opvolging
 from rapportage import services as rapportage_services
@@ -268,9 +268,21 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     respons(label=e2e_dossiers["nieuw"].label, rapportcijfer=9, nps_score=10)
     inloggen(page, live_server, e2e_behandelaar.username)
     dossier = e2e_dossiers["onderzoek_te_laat"].dossiernummer
+    # One message the mail server refused for good: the queue's marker, the dossier's delivery
+    # state with its button, and the page that sends it again (issue 15).
+    onbestelbaar = e2e_dossiers["onderzoek_te_laat"].berichten.order_by("pk").first()
+    onbestelbaar.status, onbestelbaar.laatste_fout = "onbestelbaar", "550 5.1.1 No such user"
+    onbestelbaar.save(update_fields=["status", "laatste_fout"])
+    services.bericht_onbestelbaar_verwerken(bericht=onbestelbaar)
 
     openen(page, f"{url}/medewerker/")
     axe_controleren(page, "werkvoorraad", bevindingen)
+    openen(page, f"{url}/medewerker/?niet_bezorgd=on")
+    axe_controleren(page, "werkvoorraad bericht niet bezorgd", bevindingen)
+    openen(
+        page, f"{url}/medewerker/klachten/{dossier}/berichten/{onbestelbaar.pk}/opnieuw-versturen/"
+    )
+    axe_controleren(page, "bericht opnieuw versturen", bevindingen)
     openen(page, f"{url}/medewerker/?over_termijn=on")
     axe_controleren(page, "werkvoorraad gefilterd", bevindingen)
     openen(page, f"{url}/medewerker/klachten/{dossier}/")

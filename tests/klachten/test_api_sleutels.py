@@ -119,7 +119,7 @@ def test_een_sleutel_van_een_persoonlijk_account_wordt_bij_gebruik_geweigerd_met
 def test_een_oud_drf_token_van_een_persoonlijk_account_wordt_geweigerd_met_401(
     client, behandelaar, koppeling
 ):
-    """Migration 0018 takes the old plain DRF tokens of system accounts over as hashed keys and
+    """The migration toegang_api_sleutels_en_koppellinks takes the old plain DRF tokens of system accounts over as hashed keys and
     drops the others, and the table with them; the old header form keeps working for the first."""
     module = next(
         Path(django_apps.get_app_config("klachten").path, "migrations").glob(

@@ -102,15 +102,15 @@ def test_onbereikbare_mailserver_laat_het_bericht_wachten_met_de_fout(
 
 
 @pytest.mark.django_db
-def test_geweigerd_adres_markeert_het_bericht_als_mislukt(bericht, settings, mailoutbox):
+def test_geweigerd_adres_maakt_het_bericht_onbestelbaar(bericht, settings, mailoutbox):
     settings.EMAIL_BACKEND = f"{__name__}.WeigerendeMailBackend"
 
     assert berichten.bericht_afleveren(bericht_id=bericht.pk) is False
 
     bericht.refresh_from_db()
-    assert bericht.status == BerichtStatus.MISLUKT
-    assert "SMTPRecipientsRefused" in bericht.laatste_fout
-    # A failed message is left for a person; the sweep does not keep hammering it.
+    assert bericht.status == BerichtStatus.ONBESTELBAAR
+    assert bericht.laatste_fout == "550 No such user"
+    # An undeliverable message is left for a person; the sweep does not keep hammering it.
     assert berichten.bericht_afleveren(bericht_id=bericht.pk) is False
     assert bericht.pogingen == 1
 

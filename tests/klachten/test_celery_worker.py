@@ -3,9 +3,9 @@ mail server is down (issue 4, acceptance 3; DESIGN.md section 5).
 
 The other tests run Celery tasks eagerly. Here `celery.contrib.testing.worker.start_worker` runs a
 real worker (solo pool) in a thread of the test process, consuming from Redis: it sees the rows the
-test committed (hence `transaction=True`) and delivers to the same in-memory mail outbox. Each test
-publishes on a queue of its own in Redis database 5, so no other worker on the machine takes its
-tasks, and removes that queue afterwards. The sweep only takes messages pending longer than 30
+test committed (hence `transaction=True`) and delivers to the same in-memory mail outbox. The broker
+is a private redis-server that this module starts for itself on a free port (tests/processen.py;
+never the shared Redis), and each test publishes on a queue of its own there, removed afterwards. The sweep only takes messages pending longer than 30
 seconds: instead of waiting, a test makes the outage last a minute by moving `created_at` back.
 """
 
@@ -29,11 +29,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery_app import app
+from klachten import broker
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht, Termijnsignaal
 from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden, termijnen_bewaken
 from tests.factories import KlachtFactory
+from tests.processen import RedisServer
 
-REDIS = "redis://127.0.0.1:6379/5"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 AFLEVEREN = "klachten.tasks.bericht_afleveren"
 SWEEP = "klachten.tasks.openstaande_berichten_verzenden"
@@ -61,9 +62,11 @@ def status_van(bericht: Bericht) -> str:
 
 
 def storing_duurde_een_minuut(bericht: Bericht) -> None:
-    """Written a minute ago: old enough for the sweep (it leaves messages under 30 s alone)."""
+    """Written a minute ago: old enough for the sweep (it leaves messages under 30 s alone), and
+    the back-off of a failed first attempt (one minute, berichten.terugval) is over."""
     Bericht.objects.filter(pk=bericht.pk).update(
-        created_at=F("created_at") - dt.timedelta(minutes=1)
+        created_at=F("created_at") - dt.timedelta(minutes=1),
+        volgende_poging_op=F("volgende_poging_op") - dt.timedelta(minutes=1),
     )
 
 
@@ -115,17 +118,22 @@ def worker_draait():
         setup_logging.disconnect(_logging_laten_zoals_het_is)
 
 
+@pytest.fixture(scope="module")
+def redis_server():
+    """A private redis-server for this module (started here, killed afterwards)."""
+    with RedisServer() as server:
+        yield server
+
+
 @pytest.fixture
-def wachtrij():
-    """A queue name of this test's own in Redis database 5; removed afterwards."""
-    verbinding = redis.Redis.from_url(REDIS, socket_connect_timeout=2)
-    try:
-        verbinding.ping()
-    except redis.ConnectionError:
-        pytest.fail(
-            "These tests need Redis on 127.0.0.1:6379 (see ENVIRONMENT.md): redis-server "
-            '--daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
-        )
+def broker_url(redis_server) -> str:
+    return redis_server.url(0)
+
+
+@pytest.fixture
+def wachtrij(broker_url):
+    """A queue name of this test's own on the private broker; removed afterwards."""
+    verbinding = redis.Redis.from_url(broker_url, socket_connect_timeout=2)
     naam = f"klachten-test-{uuid.uuid4().hex[:12]}"
     yield naam
     for sleutel in verbinding.scan_iter(match=f"*{naam}*"):
@@ -168,9 +176,9 @@ def uitgevoerde_taken():
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_bezorgt_de_ontvangstbevestiging_van_een_webklacht(
-    client, klacht_formulier_data, mailoutbox, wachtrij, uitgevoerde_taken
+    client, klacht_formulier_data, mailoutbox, broker_url, wachtrij, uitgevoerde_taken
 ):
-    with celery_via(REDIS, wachtrij), worker_draait():
+    with celery_via(broker_url, wachtrij), worker_draait():
         response = client.post(reverse("klachten:indienen"), klacht_formulier_data)
         assert response.status_code == 302
         bericht = Bericht.objects.get()
@@ -193,7 +201,7 @@ def test_worker_bezorgt_de_ontvangstbevestiging_van_een_webklacht(
 
 @pytest.mark.django_db(transaction=True)
 def test_beat_run_verdeelt_en_de_worker_escaleert_een_gemiste_termijn(
-    mailoutbox, wachtrij, uitgevoerde_taken, behandelaar, teamleider, categorie
+    mailoutbox, broker_url, wachtrij, uitgevoerde_taken, behandelaar, teamleider, categorie
 ):
     klacht = KlachtFactory(categorie=categorie)
     gisteren = timezone.localdate() - dt.timedelta(days=1)
@@ -201,7 +209,7 @@ def test_beat_run_verdeelt_en_de_worker_escaleert_een_gemiste_termijn(
         behandelaar=behandelaar, ontvangstbevestiging_uiterlijk_datum=gisteren
     )
 
-    with celery_via(REDIS, wachtrij), worker_draait():
+    with celery_via(broker_url, wachtrij), worker_draait():
         termijnen_bewaken.delay()
 
         assert wacht_tot(lambda: len(mailoutbox) == 2)
@@ -221,7 +229,13 @@ def test_beat_run_verdeelt_en_de_worker_escaleert_een_gemiste_termijn(
 
 @pytest.mark.django_db(transaction=True)
 def test_klacht_komt_binnen_als_de_broker_plat_ligt_en_de_sweep_bezorgt_later_een_keer(
-    client, klacht_formulier_data, mailoutbox, wachtrij, onbereikbare_broker, uitgevoerde_taken
+    client,
+    klacht_formulier_data,
+    mailoutbox,
+    broker_url,
+    wachtrij,
+    onbereikbare_broker,
+    uitgevoerde_taken,
 ):
     with celery_via(onbereikbare_broker, wachtrij):
         begin = time.monotonic()
@@ -240,7 +254,7 @@ def test_klacht_komt_binnen_als_de_broker_plat_ligt_en_de_sweep_bezorgt_later_ee
 
     # The broker answers again; beat sends the sweep, the worker runs it.
     storing_duurde_een_minuut(bericht)
-    with celery_via(REDIS, wachtrij), worker_draait():
+    with celery_via(broker_url, wachtrij), worker_draait():
         openstaande_berichten_verzenden.delay()
         assert wacht_tot(lambda: status_van(bericht) == BerichtStatus.VERZONDEN)
         # A second sweep (the next beat tick) finds nothing to send.
@@ -253,18 +267,47 @@ def test_klacht_komt_binnen_als_de_broker_plat_ligt_en_de_sweep_bezorgt_later_ee
     assert (SWEEP, "SUCCESS", 1, False, False) in uitgevoerde_taken
 
 
+def test_een_hangende_broker_houdt_een_verzoek_hooguit_een_halve_seconde_op():
+    """Redis frozen (SIGSTOP) accepts the connection and never answers: kombu would wait 15 s.
+    klachten.broker gives up after BROKER_WACHTTIJD_S and then leaves the broker alone."""
+    with RedisServer() as server, celery_via(server.url(0), "klachten-test-hangend"):
+        assert broker.aanbieden(openstaande_berichten_verzenden) is True
+        server.bevriezen()
+        try:
+            begin = time.monotonic()
+            eerste = broker.aanbieden(openstaande_berichten_verzenden)
+            duur_eerste = time.monotonic() - begin
+            begin = time.monotonic()
+            tweede = broker.aanbieden(openstaande_berichten_verzenden)
+            duur_tweede = time.monotonic() - begin
+            in_storing = broker.in_storing()
+        finally:
+            server.ontdooien()
+
+    assert (eerste, tweede, in_storing) == (False, False, True)
+    assert duur_eerste < 1.5, f"{duur_eerste:.2f} s"  # BROKER_WACHTTIJD_S is 0.5 s
+    assert duur_tweede < 0.05, f"{duur_tweede:.3f} s"  # not tried at all during the pause
+
+
 # The mail server is down at submission -------------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
 def test_bericht_wacht_als_de_mailserver_plat_ligt_en_de_sweep_bezorgt_het_daarna_een_keer(
-    client, klacht_formulier_data, settings, mailoutbox, wachtrij, monkeypatch, uitgevoerde_taken
+    client,
+    klacht_formulier_data,
+    settings,
+    mailoutbox,
+    broker_url,
+    wachtrij,
+    monkeypatch,
+    uitgevoerde_taken,
 ):
     settings.EMAIL_BACKEND = f"{__name__}.KapotteMailBackend"
     # The task's retries (30 s back-off and more) have run out: only the sweep is left.
     monkeypatch.setattr(bericht_afleveren, "max_retries", 0)
 
-    with celery_via(REDIS, wachtrij), worker_draait():
+    with celery_via(broker_url, wachtrij), worker_draait():
         response = client.post(reverse("klachten:indienen"), klacht_formulier_data)
         assert response.status_code == 302
         bericht = Bericht.objects.get()
@@ -354,7 +397,10 @@ def test_berichten_verzenden_meldt_wat_nog_niet_lukt(
     )
 
     settings.EMAIL_BACKEND = LOCMEM
-    assert berichten_verzenden().endswith(": 3 verzonden, 0 niet gelukt, 0 nog wachtend.")
+    # The one that met the closed port waits out its back-off (a minute, berichten.terugval).
+    assert berichten_verzenden().endswith(": 2 verzonden, 0 niet gelukt, 1 nog wachtend.")
+    time_machine.move_to(NU + dt.timedelta(hours=1, minutes=1), tick=False)
+    assert berichten_verzenden().endswith(": 1 verzonden, 0 niet gelukt, 0 nog wachtend.")
     assert len(mailoutbox) == 3
     # One message was tried while the server was down; the others only once it was back.
     assert sorted(b.pogingen for b in Bericht.objects.all()) == [1, 1, 2]

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from klachten import services
-from klachten.models import Bericht, Kanaal, Klacht
+from klachten.models import Bericht, Gebeurtenis, Kanaal, Klacht
 from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status
 from tests.factories import KlachtFactory
@@ -230,18 +230,26 @@ def test_ontvangst_bevestigen_zonder_tekst_geeft_een_veldfout(
     assert not Bericht.objects.exists()
 
 
-def test_webklacht_blijft_geregistreerd_als_de_bevestiging_mislukt(categorie, monkeypatch, caplog):
-    """The acknowledgement runs in its own transaction after the complaint is written: when it
-    fails, nothing is lost; the acknowledgement deadline runs and the queue shows the complaint."""
+def test_webklacht_zonder_ontvangstbevestiging_wordt_niet_half_opgeslagen(categorie, monkeypatch):
+    """Issue 15, "no half-written complaint": the web complaint and its acknowledgement in the
+    outbox are one transaction. When the acknowledgement cannot be written, nothing is stored:
+    no complaint, no timeline, no message, and the dossiernummer is given back (the next
+    complaint gets it). The error reaches the caller, whose customer still has the form."""
+    echte_bevestiging = services.ontvangst_bevestigen
 
     def mislukt(**kwargs):
         raise RuntimeError("sjabloon kapot")
 
     monkeypatch.setattr(services, "ontvangst_bevestigen", mislukt)
 
-    klacht = KlachtFactory(categorie=categorie, kanaal=Kanaal.WEBFORMULIER, privacy_akkoord=True)
+    with pytest.raises(RuntimeError, match="sjabloon kapot"):
+        KlachtFactory(categorie=categorie, kanaal=Kanaal.WEBFORMULIER, privacy_akkoord=True)
 
-    bewaard = Klacht.objects.get(pk=klacht.pk)
-    assert bewaard.status == Status.ONTVANGEN
-    assert bewaard.ontvangstbevestiging_uiterlijk_datum is not None
-    assert "Ontvangstbevestiging van" in caplog.text
+    assert not Klacht.objects.exists()
+    assert not Gebeurtenis.objects.exists()
+    assert not Bericht.objects.exists()
+    monkeypatch.setattr(services, "ontvangst_bevestigen", echte_bevestiging)
+    volgende = KlachtFactory(categorie=categorie, kanaal=Kanaal.WEBFORMULIER, privacy_akkoord=True)
+    assert volgende.dossiernummer == "KL-2026-000001"
+    assert volgende.status == Status.ONTVANGST_BEVESTIGD
+    assert Bericht.objects.get().soort == BerichtSoort.ONTVANGSTBEVESTIGING

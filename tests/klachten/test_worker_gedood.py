@@ -2,7 +2,8 @@
 section 5): acks_late with an idempotent outbox.
 
 Everything here is real: the worker is a separate `celery worker` process (prefork pool, the
-project's own Celery settings) on Redis database 7 (ours alone; emptied before and after), it
+project's own Celery settings) on a private redis-server that this module starts on a free port
+(tests/processen.py; never the shared Redis; its database emptied before and after each test), it
 sends through Django's SMTP backend to an SMTP server (aiosmtpd) running in a thread of the test,
 and it is killed with SIGKILL, as the OOM killer or a crashing machine would. The SMTP server can
 hold its reply to the end of DATA: the worker is then caught in the middle of sending, its row
@@ -43,8 +44,8 @@ from klachten.models import Bericht, BerichtStatus, Kanaal
 from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden
 from tests.factories import KlachtFactory
 from tests.klachten.test_celery_worker import celery_via, status_van, storing_duurde_een_minuut
+from tests.processen import RedisServer
 
-REDIS = "redis://127.0.0.1:6379/7"
 AFLEVEREN = "klachten.tasks.bericht_afleveren"
 SWEEP = "klachten.tasks.openstaande_berichten_verzenden"
 PROJECT = Path(__file__).resolve().parents[2]
@@ -148,17 +149,23 @@ def mailserver():
 # Real worker processes ---------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def redis_server():
+    """A private redis-server for this module (started here, killed afterwards)."""
+    with RedisServer() as server:
+        yield server
+
+
 @pytest.fixture
-def redis_db7():
-    """Our own Redis database, empty before and after (unacknowledged messages live there)."""
-    verbinding = redis.Redis.from_url(REDIS, socket_connect_timeout=2)
-    try:
-        verbinding.ping()
-    except redis.ConnectionError:
-        pytest.fail(
-            "These tests need Redis on 127.0.0.1:6379 (see ENVIRONMENT.md): redis-server "
-            '--daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
-        )
+def broker_url(redis_server) -> str:
+    return redis_server.url(0)
+
+
+@pytest.fixture
+def broker_db(broker_url):
+    """The private broker's database, empty before and after (unacknowledged messages live
+    there)."""
+    verbinding = redis.Redis.from_url(broker_url, socket_connect_timeout=2)
     verbinding.flushdb()
     yield verbinding
     verbinding.flushdb()
@@ -223,19 +230,19 @@ def database_url_van_de_test() -> str:
 
 
 @pytest.fixture
-def wachtrij(redis_db7):
+def wachtrij(broker_db):
     return f"gedood-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture
-def workers(transactional_db, mailserver, wachtrij, tmp_path):
+def workers(transactional_db, mailserver, broker_url, wachtrij, tmp_path):
     """Starts workers on the test database and the test's SMTP server; kills what is left over
     before the database is emptied."""
     omgeving = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": database_url_van_de_test(),
-        "CELERY_BROKER_URL": REDIS,
+        "CELERY_BROKER_URL": broker_url,
         "CACHE_URL": "locmemcache://",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
@@ -274,7 +281,7 @@ def workers(transactional_db, mailserver, wachtrij, tmp_path):
         gestart.append(worker)
         return worker.wacht_tot_klaar()
 
-    with celery_via(REDIS, wachtrij):
+    with celery_via(broker_url, wachtrij):
         yield starten
     for worker in gestart:
         worker.doden()
@@ -293,9 +300,9 @@ def webklacht(categorie) -> Bericht:
     return klacht.berichten.get()
 
 
-def broker_is_leeg(redis_db7, wachtrij: str) -> bool:
+def broker_is_leeg(broker_db, wachtrij: str) -> bool:
     """No message left in the queue, and none unacknowledged."""
-    return redis_db7.llen(wachtrij) == 0 and redis_db7.hlen("unacked") == 0
+    return broker_db.llen(wachtrij) == 0 and broker_db.hlen("unacked") == 0
 
 
 def bericht_is_vrij(bericht: Bericht) -> bool:
@@ -310,7 +317,7 @@ def bericht_is_vrij(bericht: Bericht) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_gedood_tijdens_het_verzenden_bezorgt_het_bericht_daarna_precies_een_keer(
-    workers, mailserver, categorie, redis_db7, wachtrij
+    workers, mailserver, categorie, broker_db, wachtrij
 ):
     """The whole worker dies (SIGKILL to it and its pool) before the mail server accepted the
     customer's acknowledgement: nothing went out, the row is still pending, and what takes over
@@ -330,7 +337,7 @@ def test_worker_gedood_tijdens_het_verzenden_bezorgt_het_bericht_daarna_precies_
     bericht.refresh_from_db()
     assert (bericht.status, bericht.pogingen) == (BerichtStatus.WACHTEND, 0)
     assert mailserver.aangenomen == []
-    assert redis_db7.hlen("unacked") == 1
+    assert broker_db.hlen("unacked") == 1
 
     # A new worker. Beat's sweep runs there a minute later, and Redis hands it the dead worker's
     # task after the visibility timeout (shortened here from an hour): one of them sends it, the
@@ -349,12 +356,12 @@ def test_worker_gedood_tijdens_het_verzenden_bezorgt_het_bericht_daarna_precies_
     assert mailserver.message_ids() == [berichten.message_id(bericht)]
     assert (bericht.status, bericht.pogingen) == (BerichtStatus.VERZONDEN, 1)
     assert bericht.verzonden_op is not None
-    assert broker_is_leeg(redis_db7, wachtrij)
+    assert broker_is_leeg(broker_db, wachtrij)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_gedood_poolproces_geeft_de_taak_terug_en_de_worker_verstuurt_het_een_keer(
-    workers, mailserver, categorie, redis_db7, wachtrij
+    workers, mailserver, categorie, broker_db, wachtrij
 ):
     """The OOM killer takes the pool process, not the worker: reject_on_worker_lost puts the task
     back at once (without it the task would be failed and acknowledged, left to the sweep)."""
@@ -369,7 +376,7 @@ def test_gedood_poolproces_geeft_de_taak_terug_en_de_worker_verstuurt_het_een_ke
     mailserver.loslaten.set()
 
     assert wacht_tot(lambda: status_van(bericht) == BerichtStatus.VERZONDEN), worker.uitvoer()
-    assert wacht_tot(lambda: broker_is_leeg(redis_db7, wachtrij))
+    assert wacht_tot(lambda: broker_is_leeg(broker_db, wachtrij))
     assert worker.geslaagd(AFLEVEREN) == ["True"]
     assert mailserver.message_ids() == [berichten.message_id(bericht)]
     bericht.refresh_from_db()
@@ -405,7 +412,7 @@ def test_gedood_nadat_de_mailserver_het_aannam_gaat_het_nogmaals_met_dezelfde_me
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_gedood_voordat_de_taak_begon_bezorgt_het_bericht_daarna_een_keer(
-    workers, mailserver, categorie, redis_db7, wachtrij, zonder_eigen_taak
+    workers, mailserver, categorie, broker_db, wachtrij, zonder_eigen_taak
 ):
     """The worker had taken the task from the queue, waiting for its moment (a retry's
     countdown), and died: with acks_late it was never acknowledged, so Redis gives it to the
@@ -416,14 +423,14 @@ def test_worker_gedood_voordat_de_taak_begon_bezorgt_het_bericht_daarna_een_keer
 
     # In the worker's hands, not in the queue: unacknowledged in Redis.
     assert wacht_tot(lambda: " received" in worker.uitvoer()), worker.uitvoer()
-    assert redis_db7.llen(wachtrij) == 0
-    assert redis_db7.hlen("unacked") == 1
+    assert broker_db.llen(wachtrij) == 0
+    assert broker_db.hlen("unacked") == 1
     worker.doden()
     assert status_van(bericht) == BerichtStatus.WACHTEND
 
     nieuw = workers(zichtbaarheid_s=1)
     assert wacht_tot(lambda: status_van(bericht) == BerichtStatus.VERZONDEN), nieuw.uitvoer()
-    assert wacht_tot(lambda: broker_is_leeg(redis_db7, wachtrij))
+    assert wacht_tot(lambda: broker_is_leeg(broker_db, wachtrij))
     # With a visibility timeout this short Redis may hand the task out once more while it runs:
     # then one run sends and the other finds it sent. Sent once either way.
     assert nieuw.geslaagd(AFLEVEREN).count("True") == 1
@@ -441,7 +448,7 @@ def test_worker_gedood_voordat_de_taak_begon_bezorgt_het_bericht_daarna_een_keer
 
 @pytest.mark.django_db(transaction=True)
 def test_dezelfde_taak_twee_keer_afgeleverd_verstuurt_het_bericht_een_keer(
-    workers, mailserver, categorie, redis_db7, wachtrij, zonder_eigen_taak
+    workers, mailserver, categorie, broker_db, wachtrij, zonder_eigen_taak
 ):
     """A redelivered task (same task id) runs next to the first and once more afterwards."""
     worker = workers(concurrency=2)
@@ -465,7 +472,7 @@ def test_dezelfde_taak_twee_keer_afgeleverd_verstuurt_het_bericht_een_keer(
     assert mailserver.message_ids() == [berichten.message_id(bericht)]
     bericht.refresh_from_db()
     assert (bericht.status, bericht.pogingen) == (BerichtStatus.VERZONDEN, 1)
-    assert wacht_tot(lambda: broker_is_leeg(redis_db7, wachtrij))
+    assert wacht_tot(lambda: broker_is_leeg(broker_db, wachtrij))
 
 
 # A worker that hangs without dying -----------------------------------------------------------------

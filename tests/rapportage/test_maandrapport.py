@@ -17,10 +17,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from klachten import services
+from klachten import berichten, services
 from klachten.models import (
+    Bericht,
     ExterneInstantie,
     Kanaal,
+    Klacht,
     Reactietermijn,
     TermijnEenheid,
     TermijnwijzigingSoort,
@@ -56,6 +58,7 @@ from tests.factories import (
     klacht_in_status,
     standaardlabel,
 )
+from tests.klachten.test_bezorging import WEIGERINGEN, bestaat_niet
 
 pytestmark = pytest.mark.django_db
 
@@ -832,3 +835,52 @@ def test_statusupdate_telt_vanaf_het_laatste_bericht_ook_als_het_onderzoek_later
     # 26 Feb (21 days after 5 Feb), was not sent by 1 March: 0 of 1.
     assert januari["statusupdates_op_tijd"] == P("0.0")
     assert februari["statusupdates_op_tijd"] == P("0.0")
+
+
+def test_een_onbestelbare_ontvangstbevestiging_telt_niet_als_op_tijd(
+    time_machine, categorie, behandelaar, settings
+):
+    """Not delivered is not given (issue 15): four acknowledgements due 10 January, all sent on
+    3 January. A was delivered; B, C and D were refused for good (550). B was sent again on 12
+    January (late), D on 8 January (on time), C never. By hand: on time A and D, 2 of 4 = 50.0%.
+    While C's date has not passed (5 January) its undelivered acknowledgement is not counted yet,
+    like any running deadline: A and D were met, B not yet resent counts once its date is past."""
+    settings.EMAIL_BACKEND = "tests.klachten.test_bezorging.WeigerendeMailserver"
+    WEIGERINGEN.clear()
+    time_machine.move_to(om(D(2026, 1, 2)), tick=False)
+    klachten = {
+        naam: KlachtFactory(
+            categorie=categorie, ingediend_door=behandelaar, klant_email=f"{naam}@example.nl"
+        )
+        for naam in "ABCD"
+    }
+    time_machine.move_to(om(D(2026, 1, 3)), tick=False)
+    for naam, klacht in klachten.items():
+        klachten[naam] = services.ontvangst_bevestigen(klacht=klacht, door=behandelaar, **BERICHT)
+        if naam != "A":
+            WEIGERINGEN[f"{naam}@example.nl"] = bestaat_niet(f"{naam}@example.nl")
+    for bericht in Bericht.objects.filter(soort="ontvangstbevestiging"):
+        berichten.bericht_afleveren(bericht_id=bericht.pk)
+    WEIGERINGEN.clear()
+
+    def opnieuw(naam: str, datum: dt.date) -> None:
+        time_machine.move_to(om(datum), tick=False)
+        services.bericht_opnieuw_versturen(
+            klacht=klachten[naam],
+            door=behandelaar,
+            bericht=Bericht.objects.get(aan=f"{naam}@example.nl"),
+            klant_email=f"{naam.lower()}@voorbeeld.nl",
+        )
+
+    # On 5 January: A met, D not yet resent and C, B still open with their date to come.
+    voor_de_datum = figuren(optellen(bouwstenen(2026, 1, nu=om(D(2026, 1, 5)))))
+    assert voor_de_datum["bevestigd_op_tijd"] == P("100.0")  # A alone: 1 of 1
+    opnieuw("D", D(2026, 1, 8))
+    opnieuw("B", D(2026, 1, 12))
+
+    januari = figuren(optellen(bouwstenen(2026, 1, nu=om(D(2026, 2, 1)))))
+
+    assert januari["bevestigd_op_tijd"] == P("50.0")
+    # C's acknowledgement is still owed: its deadline runs on in the queue and the watch.
+    assert Klacht.objects.get(pk=klachten["C"].pk).volgende_termijn_datum == D(2026, 1, 10)
+    WEIGERINGEN.clear()

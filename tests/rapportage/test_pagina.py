@@ -24,6 +24,7 @@ from tests.factories import (
     MedewerkerFactory,
     klacht_in_status,
 )
+from tests.processen import vrije_poort
 
 NU = dt.datetime(2026, 10, 15, 10, 0, tzinfo=AMSTERDAM)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -413,3 +414,21 @@ def test_lopende_maand_komt_een_minuut_uit_de_cache(
 
     assert binnen_de_minuut[("totaal", "ontvangen")] == eerst == "4"
     assert daarna[("totaal", "ontvangen")] == "5"
+
+
+def test_lopende_maand_zonder_redis_wordt_berekend(client, directie, gegevens, settings):
+    """The cache is Redis and Redis refuses: the running month is computed, not an error."""
+    settings.RAPPORTAGE_LIVE_CACHE_S = 60
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "klachten.caches.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{vrije_poort()}/0",
+        },
+    }
+    client.force_login(directie)
+
+    response = client.get(pagina())
+
+    assert response.status_code == 200
+    assert cellen(response.content.decode())[("totaal", "ontvangen")] == "4"

@@ -55,7 +55,7 @@ def drf_tokens_overnemen(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("klachten", "0017_kwetsbare_klant_en_reactietermijnen"),
+        ("klachten", "0020_bezorging"),
     ]
 
     operations = [
