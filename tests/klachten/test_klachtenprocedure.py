@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
 
@@ -33,6 +34,10 @@ pytestmark = pytest.mark.django_db
 
 LINKTEKST = "Zo gaan wij om met uw klacht: de klachtenprocedure"
 NU = dt.datetime(2026, 3, 10, 10, 0, tzinfo=AMSTERDAM)
+
+
+def _database_weg(*args, **kwargs):
+    raise OperationalError("connection to server failed: Connection refused")
 
 
 @pytest.fixture(autouse=True)
@@ -170,7 +175,7 @@ def publieke_sjablonen() -> set[str]:
 
 
 def test_elke_publieke_pagina_linkt_naar_de_klachtenprocedure(
-    client, label, klacht_formulier_data, behandelaar, categorie, settings
+    client, label, klacht_formulier_data, behandelaar, categorie, settings, monkeypatch
 ):
     """Each public page (every template that extends base_publiek.html, rendered for real)
     links to the label's procedure with a link text that says where it leads; the "not found"
@@ -218,6 +223,10 @@ def test_elke_publieke_pagina_linkt_naar_de_klachtenprocedure(
     settings.KLACHT_FORMULIER_LIMIET = "1/h"
     client.post(reverse("klachten:link-kwijt"), {})
     controleren(client.post(reverse("klachten:link-kwijt"), {}), status=429)
+    # The outage page (database unreachable: rendered without a label, the default procedure).
+    with monkeypatch.context() as m:
+        m.setattr(services, "klacht_registreren", _database_weg)
+        controleren(client.post(reverse("klachten:indienen"), klacht_formulier_data), status=503)
     # The "not found" page (no label known there: the default label's procedure).
     niet_gevonden = client.get(reverse("klachten:status", args=["bestaat-niet"]))
     assert niet_gevonden.status_code == 404
