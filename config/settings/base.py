@@ -86,6 +86,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/klachten"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default (scripts/run without PostgreSQL): every transaction takes SQLite's one
+    # write lock when it begins (BEGIN IMMEDIATE), so the services that lock rows or take advisory
+    # locks on PostgreSQL run one at a time here instead of failing with "database is locked"
+    # halfway; a second writer waits up to 20 s for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "klachten.Medewerker"
 
