@@ -20,7 +20,7 @@ from klachten.forms import (
     fouten_toevoegen,
 )
 from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
-from klachten.workflow import KLANT, Status, WorkflowFout, weigering
+from klachten.workflow import KLANT, BerichtSoort, Status, WorkflowFout, weigering
 
 SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
 
@@ -96,6 +96,10 @@ def klacht_ontvangen(request):
         context.update(
             status_url=berichten.klacht_status_url(klacht),
             antwoord_uiterlijk=klacht.antwoord_uiterlijk_datum,
+            # Not when the address had its acknowledgements of the day (no spam relay).
+            bevestiging_gemaild=klacht.berichten.filter(
+                soort=BerichtSoort.ONTVANGSTBEVESTIGING
+            ).exists(),
         )
     return render(request, "klachten/klacht_ontvangen.html", context)
 
