@@ -293,10 +293,26 @@ def sqlite_site(tmp_path_factory):
         log.close()
 
 
-def test_demo_en_migraties_op_sqlite_zonder_redis_binnen_de_tijd(sqlite_site):
-    # Measured on the CI machine (2 cores): about 7 s and 10 s. A margin for a busy machine.
-    assert sqlite_site["tijden"]["migrate"] < 60
-    assert sqlite_site["tijden"]["demo_data"] < 90
+def test_de_demo_op_sqlite_heeft_klachten_in_elke_stap_en_een_lege_outbox_zonder_redis(
+    sqlite_site,
+):
+    # Measured on 2 shared cores: migrate 7-23 s, demo_data --aantal 40 10-36 s, the more the
+    # busier the machine (the full 200 of scripts/run: 26 s on a quiet one); so not asserted.
+    print(sqlite_site["tijden"])
+    statussen = dict(
+        sql(sqlite_site, "SELECT status, count(*) FROM klachten_klacht GROUP BY status")
+    )
+    assert sum(statussen.values()) >= DEMO_AANTAL
+    assert set(statussen) == {
+        "ontvangen",
+        "ontvangst_bevestigd",
+        "in_onderzoek",
+        "beantwoord",
+        "in_heroverweging",
+        "afgesloten",
+    }
+    # Without a broker the newest messages wait in the outbox for the worker, none is lost.
+    assert sql(sqlite_site, "SELECT count(*) FROM klachten_bericht WHERE status = 'wachtend'")[0][0]
 
 
 def test_klant_dient_een_klacht_in_en_volgt_die_op_sqlite(sqlite_site):
