@@ -32,6 +32,7 @@ from klachten.models import (
     BerichtStatus,
     Gebeurtenis,
     GebeurtenisSoort,
+    Kanaal,
     Klacht,
     KwetsbaarheidSoort,
     Medewerker,
@@ -89,14 +90,72 @@ def tekst_opstellen(
     return " ".join(onderwerp.split()), _opgeschoond(tekst)
 
 
+# No spam relay (issue 15): what the public form sends by itself to the address typed into it
+# carries no text typed into it, so the form cannot send label-branded text of anyone's choosing.
+ZONDER_VRIJE_TEKST = frozenset({BerichtSoort.ONTVANGSTBEVESTIGING, BerichtSoort.STATUSLINK})
+
+
+def adres_onbewezen(klacht: Klacht) -> bool:
+    """Whether the customer's address is one nobody has vouched for: typed into the public form
+    (staff and system accounts register what a customer told them; that address they checked)."""
+    return klacht.kanaal == Kanaal.WEBFORMULIER and klacht.ingediend_door_id is None
+
+
+class ZonderVrijeTekst:
+    """A complaint as a template for an unproven address sees it: the dossiernummer, dates, label,
+    category, afdeling and status; every field the customer typed (name, description, desired
+    solution, policy and phone number) is empty. Also for the beheerder's edited templates in the
+    database: the rule is here, not in the template text. The customer reads their own text on
+    the status page."""
+
+    ZICHTBAAR = frozenset(
+        {
+            "pk",
+            "id",
+            "dossiernummer",
+            "ontvangen_op",
+            "label",
+            "categorie",
+            "afdeling",
+            "kanaal",
+            "get_kanaal_display",
+            "taal",
+            "status",
+            "get_status_display",
+            "urgentie",
+            "get_urgentie_display",
+            "ontvangstbevestiging_uiterlijk_datum",
+            "antwoord_uiterlijk_datum",
+            "statusupdate_uiterlijk_datum",
+        }
+    )
+
+    def __init__(self, klacht: Klacht):
+        self._klacht = klacht
+
+    def __getattr__(self, naam: str):
+        if naam.startswith("_"):
+            raise AttributeError(naam)
+        return getattr(self._klacht, naam) if naam in self.ZICHTBAAR else ""
+
+    def __str__(self) -> str:
+        return str(self._klacht)
+
+
 def bericht_opstellen(
     *, klacht: Klacht, soort: BerichtSoort | str, eenvoudig: bool = False, **extra
 ) -> tuple[str, str]:
     """Subject and text of a message about a complaint from the beheerder's template, in the
-    customer's language, filled with the complaint's data and followed by the label's signature."""
+    customer's language, filled with the complaint's data and followed by the label's signature.
+    The kinds of ZONDER_VRIJE_TEKST to an unproven address see the complaint without what the
+    customer typed (ZonderVrijeTekst)."""
     regels = selectors.termijnregels()
     context = {
-        "klacht": klacht,
+        "klacht": (
+            ZonderVrijeTekst(klacht)
+            if soort in ZONDER_VRIJE_TEKST and adres_onbewezen(klacht)
+            else klacht
+        ),
         "status_url": klacht_status_url(klacht),
         # The answer date that runs now (during a heroverweging its term); else the last promised.
         "antwoord_uiterlijk": selectors.antwoord_belofte(klacht) or klacht.antwoord_uiterlijk_datum,

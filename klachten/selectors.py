@@ -30,6 +30,7 @@ from klachten.models import (
     Categorie,
     Doorverwijzing,
     GebeurtenisSoort,
+    Kanaal,
     Klacht,
     Kwetsbaarheidssignaal,
     Label,
@@ -39,7 +40,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from klachten.workflow import ACTIES, INTERNE_BERICHTEN, Status, mag
+from klachten.workflow import ACTIES, INTERNE_BERICHTEN, BerichtSoort, Status, mag
 
 ALLES, NIETS, EIGEN = "alles", "niets", "eigen"
 
@@ -170,6 +171,31 @@ def signaal_bezorging(signaal) -> str:
     if BerichtStatus.WACHTEND in statussen:
         return BerichtStatus.WACHTEND
     return BerichtStatus.VERZONDEN
+
+
+def adres_sleutel(email: str) -> str:
+    """An e-mail address as one mailbox: without case and without a +tag in the local part
+    (klant+1@ and klant+2@ reach the same person)."""
+    lokaal, _at, domein = (email or "").strip().lower().rpartition("@")
+    return f"{lokaal.split('+', 1)[0]}@{domein}"
+
+
+def ontvangstbevestigingen_naar_adres(*, email: str, sinds: dt.datetime) -> int:
+    """How many acknowledgements of public-form complaints went to the mailbox of `email`
+    (adres_sleutel) since `sinds`: the complaints received since then (index on ontvangen_op),
+    narrowed by the address in the database and compared exactly here."""
+    sleutel = adres_sleutel(email)
+    lokaal, _at, domein = sleutel.rpartition("@")
+    adressen = Bericht.objects.filter(
+        soort=BerichtSoort.ONTVANGSTBEVESTIGING,
+        klacht__kanaal=Kanaal.WEBFORMULIER,
+        klacht__ingediend_door__isnull=True,
+        klacht__ontvangen_op__gte=sinds,
+        created_at__gte=sinds,
+        aan__istartswith=lokaal,
+        aan__iendswith="@" + domein,
+    ).values_list("aan", flat=True)
+    return sum(1 for aan in adressen if adres_sleutel(aan) == sleutel)
 
 
 # The closed complaints of a queue are counted up to this many ("10.000+"): an exact count over

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -657,14 +658,69 @@ def datum_tekst(datum: dt.date, taal: str) -> str:
         return formats.date_format(datum, "j F Y")
 
 
+# No spam relay (issue 15): at most this many automatic acknowledgements of public-form
+# complaints go to one mailbox in a rolling 24 hours.
+ONTVANGSTBEVESTIGINGEN_PER_ADRES = 3
+ONTVANGSTBEVESTIGINGEN_VENSTER = dt.timedelta(hours=24)
+_ADRES_SLOT = 0x4F4256  # advisory lock namespace of the count per address ("OBV")
+
+
 def ontvangst_bevestigen(
     *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
 ) -> Klacht:
-    """Send the ontvangstbevestiging (step 2): within 8 days of receipt, with the dossiernummer."""
-    with _actie(klacht=klacht, naam="ontvangst_bevestigen", door=door, versie=versie) as (k, actie):
-        _bericht(k, actie, door, onderwerp, tekst)
-        k.ontvangst_bevestigd_op = timezone.now()
+    """Send the ontvangstbevestiging (step 2): within 8 days of receipt, with the dossiernummer.
+
+    The automatic one of a public-form complaint (door SYSTEEM) is not mailed when
+    ONTVANGSTBEVESTIGINGEN_PER_ADRES went to the same mailbox in the past 24 hours (no spam
+    relay, issue 15): the complaint is stored and the customer saw its dossiernummer and status
+    link on the confirmation page, but it stays *ontvangen*; a timeline note tells the handler
+    why, and the acknowledgement deadline keeps running, so the handler confirms it (the address
+    checked, by phone or by sending it from the dossier) or finds it not admissible.
+    """
+    with transaction.atomic():
+        if (
+            door == SYSTEEM
+            and berichten.adres_onbewezen(klacht)
+            and not _ontvangstbevestiging_mailen_mag(klacht)
+        ):
+            return klacht
+        with _actie(klacht=klacht, naam="ontvangst_bevestigen", door=door, versie=versie) as (
+            k,
+            actie,
+        ):
+            _bericht(k, actie, door, onderwerp, tekst)
+            k.ontvangst_bevestigd_op = timezone.now()
     return k
+
+
+def _ontvangstbevestiging_mailen_mag(klacht: Klacht) -> bool:
+    """Whether the mailbox of the complaint got fewer than ONTVANGSTBEVESTIGINGEN_PER_ADRES
+    automatic acknowledgements in the past 24 hours; if not, the timeline says so. On PostgreSQL
+    a lock per mailbox (until the caller's transaction ends) makes simultaneous complaints count
+    one after the other; SQLite has one writer anyway."""
+    sleutel = selectors.adres_sleutel(klacht.klant_email)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ADRES_SLOT, sleutel])
+    aantal = selectors.ontvangstbevestigingen_naar_adres(
+        email=klacht.klant_email, sinds=timezone.now() - ONTVANGSTBEVESTIGINGEN_VENSTER
+    )
+    if aantal < ONTVANGSTBEVESTIGINGEN_PER_ADRES:
+        return True
+    with translation.override(settings.LANGUAGE_CODE):  # for staff, not in the customer's language
+        tekst = _(
+            "Geen ontvangstbevestiging gemaild: naar %(adres)s gingen in de afgelopen 24 uur al "
+            "%(aantal)s ontvangstbevestigingen van klachten via het webformulier (grens tegen "
+            "misbruik van het formulier om e-mail naar anderen te sturen). De klant zag het "
+            "dossiernummer en de statuslink op de bevestigingspagina. Controleer het adres en "
+            "bevestig de ontvangst vanuit het dossier; de termijn voor de ontvangstbevestiging "
+            "loopt."
+        ) % {"adres": klacht.klant_email, "aantal": aantal}
+    _notitie(klacht, GebeurtenisSoort.NOTITIE, tekst, SYSTEEM)
+    logger.warning(
+        "Ontvangstbevestiging van %s niet gemaild: grens per adres bereikt", klacht.dossiernummer
+    )
+    return False
 
 
 def toewijzen(
@@ -1440,7 +1496,6 @@ def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[
     (staff addresses and browsers), and rate-limit counters whose window is over (they hold a
     hash of a client address; klachten.caches.TellerCache)."""
     from axes.models import AccessAttempt, AccessLog
-    from django.conf import settings
     from django.contrib.sessions.models import Session
 
     op = op or timezone.now()

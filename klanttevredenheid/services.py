@@ -179,6 +179,10 @@ advisory locks, well within PostgreSQL's lock table; two customers in one bucket
 
 
 def _klanten_vergrendelen(momenten: list[Contactmoment]) -> None:
+    """Lock the customers of `momenten` until the transaction ends. Advisory locks on PostgreSQL;
+    SQLite (the embedded default) has one writer, whose transaction already holds the lock."""
+    if connection.vendor != "postgresql":
+        return
     sleutels = sorted({s for m in momenten for s in _klantsleutels(m)})
     if sleutels:
         with connection.cursor() as cursor:
@@ -529,8 +533,9 @@ def externe_responsen_importeren(
     """
     op = op or timezone.now()
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EXTERN_SLOT, label.pk])
+        if connection.vendor == "postgresql":  # SQLite: one writer at a time anyway
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EXTERN_SLOT, label.pk])
         sleutels = [
             externe_sleutel(
                 label=label, klantreferentie=rij.klantreferentie, moment=rij.moment, soort=rij.soort

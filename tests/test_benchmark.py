@@ -56,12 +56,22 @@ def test_voorbereiden_laat_niets_verschuldigd_en_geeft_werkende_sessies(gevuld, 
     nu = timezone.now() + dt.timedelta(minutes=1)
     assert all(not bewaking.verschuldigd(job, op=nu) for job in bewaking.PLANNEN)
     assert len(data["enquete_tokens"]) == 50
-    assert Uitnodiging.objects.filter(token__in=data["enquete_tokens"], status="verzonden").count()
-    assert data["dossiernummers"]
-    assert data["status_tokens"]
+    verzonden = Uitnodiging.objects.filter(token__in=data["enquete_tokens"], status="verzonden")
+    assert verzonden.count() == 50
     behandelaar = Medewerker.objects.get(username=data["accounts"]["behandelaar"]["gebruikersnaam"])
     zichtbaar = set(selectors.klachten_voor(behandelaar).values_list("dossiernummer", flat=True))
+    # Fewer complaints than the sample's 5,000: all of them, in id order, every time.
+    afdelingen = list(behandelaar.afdelingen.values_list("pk", flat=True))
+    van_afdelingen = Klacht.objects.filter(afdeling__in=afdelingen).order_by("id")
+    assert data["dossiernummers"] == list(van_afdelingen.values_list("dossiernummer", flat=True))
     assert set(data["dossiernummers"]) <= zichtbaar
+    assert data["status_tokens"] == list(
+        Klacht.objects.order_by("id").values_list("status_token", flat=True)
+    )
+    # More than asked for: exactly that many, every k-th by id, the same on a second draw.
+    alle = list(Klacht.objects.order_by("id").values_list("status_token", flat=True))
+    assert gegevens._steekproef("status_token", None, aantal=7) == alle[::428][:7]
+    assert gegevens._steekproef("status_token", None, aantal=1000) == alle[::3][:1000]
 
     client.cookies[data["sessiecookie"]] = data["accounts"]["behandelaar"]["sessie"]
     assert client.get("/medewerker/").status_code == 200

@@ -103,6 +103,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # so its next task connects afresh.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default (scripts/run without PostgreSQL): every transaction takes SQLite's one
+    # write lock when it begins (BEGIN IMMEDIATE), so the services that lock rows or take advisory
+    # locks on PostgreSQL run one at a time here instead of failing with "database is locked"
+    # halfway; a second writer waits up to 20 s for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+    # The covering indexes' INCLUDE columns are a PostgreSQL speed-up; SQLite ignores them, and
+    # saying so on every manage.py command only worries a newcomer.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "klachten.Medewerker"
 

@@ -21,7 +21,7 @@ from klachten.forms import (
 )
 from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
 from klachten.storingen import OPNIEUW_PROBEREN_NA_S, OpslagOnbereikbaar
-from klachten.workflow import KLANT, Status, WorkflowFout, weigering
+from klachten.workflow import KLANT, BerichtSoort, Status, WorkflowFout, weigering
 
 SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
 
@@ -121,6 +121,10 @@ def klacht_ontvangen(request):
         context.update(
             status_url=berichten.klacht_status_url(klacht),
             antwoord_uiterlijk=klacht.antwoord_uiterlijk_datum,
+            # Not when the address had its acknowledgements of the day (no spam relay).
+            bevestiging_gemaild=klacht.berichten.filter(
+                soort=BerichtSoort.ONTVANGSTBEVESTIGING
+            ).exists(),
         )
     return render(request, "klachten/klacht_ontvangen.html", context)
 
