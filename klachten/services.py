@@ -1472,24 +1472,6 @@ def rollen_inrichten(*, using: str = "default") -> None:
     )
 
 
-def tweestaps_koppelen(*, medewerker: Medewerker, sleutel: str, laatste_stap: int):
-    """Link the staff member's authenticator app, confirmed by its first code (DESIGN.md section
-    10; issue 8: two-factor login for every staff account): a confirmed TOTP device with that
-    code's time step as used, so the same code cannot log in again. Half-done links are removed."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    with transaction.atomic():
-        Medewerker.objects.select_for_update().get(pk=medewerker.pk)
-        TOTPDevice.objects.filter(user=medewerker, confirmed=False).delete()
-        return TOTPDevice.objects.create(
-            user=medewerker,
-            name=_("Authenticator-app"),
-            key=sleutel,
-            confirmed=True,
-            last_t=laatste_stap,
-        )
-
-
 def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[str, int]:
     """Retention of login data (AVG: kept no longer than needed): expired sessions, failed
     login attempts whose lockout is over, the login log after INLOGLOG_BEWAARDAGEN days

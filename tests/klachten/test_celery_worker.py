@@ -33,7 +33,7 @@ from klachten import broker
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht, Termijnsignaal
 from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden, termijnen_bewaken
 from tests.factories import KlachtFactory
-from tests.processen import RedisServer
+from tests.processen import RedisServer, wacht_tot
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 AFLEVEREN = "klachten.tasks.bericht_afleveren"
@@ -45,16 +45,6 @@ class KapotteMailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("Mailserver onbereikbaar")
-
-
-def wacht_tot(voorwaarde, *, seconden: float = 10.0) -> bool:
-    """Poll until `voorwaarde()` holds or the time is up; the caller asserts the outcome."""
-    grens = time.monotonic() + seconden
-    while not voorwaarde():
-        if time.monotonic() > grens:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def status_van(bericht: Bericht) -> str:
