@@ -41,6 +41,8 @@ KLANTSJABLONEN = [
     "base_publiek.html",
     "403.html",
     "404.html",
+    "500.html",
+    "503.html",
     "klachten/klacht_formulier.html",
     "klachten/klacht_ontvangen.html",
     "klachten/klacht_status.html",
