@@ -504,8 +504,11 @@ def wachttijd_tot_volgende_poging(*, bericht_id: int) -> float:
     return max(1.0, (volgende - timezone.now()).total_seconds())
 
 
-WACHTTIJD_SWEEP = dt.timedelta(seconds=30)
-"""The sweep leaves younger messages to their own task, which normally sends them within seconds."""
+def wachttijd_sweep() -> dt.timedelta:
+    """How old a pending message must be before the sweep takes it (BERICHTEN_SWEEP_WACHTTIJD_S,
+    30 s): the sweep leaves younger messages to their own task, which normally sends them within
+    seconds."""
+    return dt.timedelta(seconds=settings.BERICHTEN_SWEEP_WACHTTIJD_S)
 
 
 @dataclass(frozen=True)
@@ -518,7 +521,7 @@ class SweepResultaat:
 
 def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepResultaat:
     """The outbox sweep: try once more every message that was pending at `op` (default now) for
-    longer than WACHTTIJD_SWEEP and whose next attempt is due (its back-off is over), oldest
+    longer than wachttijd_sweep() and whose next attempt is due (its back-off is over), oldest
     first, in batches, until nothing new is left.
 
     Each message is claimed like the task claims it (SKIP LOCKED, status check), so a sweep that
@@ -536,7 +539,7 @@ def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepRe
         nieuw = [
             pk
             for pk in selectors.openstaande_bericht_ids(
-                geschreven_voor=op - WACHTTIJD_SWEEP, aan_de_beurt_op=op
+                geschreven_voor=op - wachttijd_sweep(), aan_de_beurt_op=op
             )
             if pk not in geprobeerd
         ]

@@ -1,8 +1,8 @@
 """Handing a task to the broker (Redis) without letting a broker fault reach the request.
 
 A message is in the outbox (Bericht, status wachtend) before its task is published, and the
-outbox sweep sends whatever is still pending after WACHTTIJD_SWEEP: the task only makes delivery
-immediate. So a request must not fail, nor wait long, when the broker is down (issue 15):
+outbox sweep sends whatever is still pending after berichten.wachttijd_sweep(): the task only
+makes delivery immediate. So a request must not fail, nor wait long, when the broker is down (issue 15):
 
 - refused (Redis stopped): the publish fails at once; the request carries on;
 - no answer (Redis hanging, a network partition): kombu would wait for its socket timeout on every

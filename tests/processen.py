@@ -565,6 +565,18 @@ class Worker:
         self.stoppen()
 
 
+def sweep_sturen(broker_url: str) -> None:
+    """What beat does every minute: hand the outbox sweep to the workers of `broker_url`."""
+    from celery import Celery
+
+    # Not the current app: the tests' own tasks must keep running on the project's app.
+    afzender = Celery(broker=broker_url, set_as_current=False)
+    try:
+        afzender.send_task("klachten.tasks.openstaande_berichten_verzenden")
+    finally:
+        afzender.close()
+
+
 # A customer's browser -----------------------------------------------------------------------------
 
 _VERBORGEN = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>", re.IGNORECASE)

@@ -307,6 +307,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "visibility_timeout": 3600,
 }
+# The outbox sweep takes a pending message once it is this many seconds old (younger ones are
+# their own task's; the fault tests set 0 so as not to wait).
+BERICHTEN_SWEEP_WACHTTIJD_S = env.int("BERICHTEN_SWEEP_WACHTTIJD_S", default=30)
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: sends messages whose immediate task got lost (broker or mail server down).
     # Every minute, so a customer waits at most a minute longer than when all is well.

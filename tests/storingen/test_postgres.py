@@ -7,13 +7,16 @@ gunicorn serves the application on it with production settings (persistent conne
 with health checks). Customers in several threads fetch the form and send it, as a browser
 without JavaScript does. The test stops the cluster twice, `-m fast` (a clean restart: sessions
 ended) and `-m immediate` (a crash: recovery at start), for a few seconds each, and starts it
-again; gunicorn is never restarted.
+again; gunicorn and the Celery worker are never restarted.
 
 What must hold: during the gap only 503 answers (never a 500); afterwards the server serves again
 by itself; every complaint whose POST got a success is stored once, and a customer who got the
 503 and sends the same form again (the one-time key) ends with one complaint and learns its
 dossiernummer; no complaint without its dossiernummer, its ONTVANGEN timeline entry, its history
-row and exactly one acknowledgement in the outbox.
+row and exactly one acknowledgement in the outbox. The worker that lived through the outages then
+delivers every acknowledgement to the SMTP server, each once (a second copy can only be the
+window berichten.bericht_afleveren describes: the server took it, the COMMIT that records it did
+not happen; that copy carries the same Message-ID).
 
 The cluster runs with fsync off for speed (it only matters when the machine itself crashes), but
 the database has synchronous_commit on, as production must: with it off, `-m immediate` loses
@@ -33,11 +36,14 @@ from django.db import connection
 from tests.processen import (
     PG_BIN,
     Bezoeker,
+    Mailserver,
     PostgresCluster,
     RedisServer,
     Webserver,
+    Worker,
     app_omgeving,
     klachtgegevens,
+    sweep_sturen,
     verborgen_velden,
     wacht_tot,
 )
@@ -159,6 +165,19 @@ WHERE k.dossiernummer !~ '^KL-[0-9]{4}-[0-9]{6}$'
 """
 
 
+WACHTEND = "SELECT count(*) FROM klachten_bericht WHERE status = 'wachtend'"
+VERZONDEN_IDS = """
+SELECT b.id || '|' || to_char(b.created_at AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS')
+FROM klachten_bericht b WHERE b.status = 'verzonden' AND b.soort = 'ontvangstbevestiging'
+"""
+
+
+def _message_id(regel: str) -> str:
+    """The Message-ID berichten.message_id gives the message of a VERZONDEN_IDS row."""
+    pk, aangemaakt = regel.split("|")
+    return f"<bericht-{pk}.{aangemaakt}@example.nl>"
+
+
 def _zelfde_formulier_twee_keer_tegelijk(basis_url: str, categorie_id: int) -> list:
     """One form sent twice at the same moment (a double click): both answers, in order."""
     bezoeker = Bezoeker(basis_url, ip="198.51.100.200")
@@ -180,7 +199,7 @@ def _zelfde_formulier_twee_keer_tegelijk(basis_url: str, categorie_id: int) -> l
 
 
 def test_postgres_herstart_onder_belasting_geeft_503_en_verliest_niets(label, categorie):
-    with PostgresCluster() as cluster, RedisServer() as redis:
+    with PostgresCluster() as cluster, RedisServer() as redis, Mailserver() as mail:
         _cluster_vullen(cluster)
         omgeving = app_omgeving(
             database_url=cluster.url("klachten"),
@@ -188,10 +207,15 @@ def test_postgres_herstart_onder_belasting_geeft_503_en_verliest_niets(label, ca
             CACHE_URL="locmemcache://",
             KLACHT_FORMULIER_LIMIET="10000/h",  # a few addresses send many forms here
             REDIS_URL=redis.url(0),
-            CELERY_BROKER_URL=redis.url(0),  # no worker: the acknowledgements stay in the outbox
+            CELERY_BROKER_URL=redis.url(0),
             DJANGO_LOG_LEVEL="WARNING",
+            BERICHTEN_SWEEP_WACHTTIJD_S="0",  # the sweep takes what waits, however young
+            **mail.django_instellingen(),
         )
-        with Webserver(omgeving=omgeving, processen=2) as server:
+        with (
+            Webserver(omgeving=omgeving, processen=2) as server,
+            Worker(omgeving=omgeving) as worker,
+        ):
             verloop = Verloop()
             stop = threading.Event()
             klanten = [
@@ -234,6 +258,15 @@ def test_postgres_herstart_onder_belasting_geeft_503_en_verliest_niets(label, ca
             boots = server.log().count("Booting worker")
             log = server.log()
 
+            # What beat does every minute: the same worker (its tasks of the gap failed on the
+            # database) sends whatever still waits.
+            sweep_sturen(redis.url(0))
+            assert wacht_tot(lambda: cluster.psql(WACHTEND, "klachten") == "0", seconden=60), (
+                worker.log()[-3000:]
+            )
+            worker_leeft = worker.proces.poll() is None
+            verzonden = cluster.psql(VERZONDEN_IDS, "klachten").splitlines()
+
         klachten = _klachten(cluster)
         half = cluster.psql(HALF_GESCHREVEN, "klachten")
 
@@ -253,6 +286,14 @@ def test_postgres_herstart_onder_belasting_geeft_503_en_verliest_niets(label, ca
     for formulier_sleutel, nummer in verloop.opgeslagen.items():
         assert nummer in (None, klachten[formulier_sleutel])
     assert half == ""
+
+    # Every acknowledgement reached the mail server, sent by the worker that lived through it.
+    assert worker_leeft
+    ontvangen = mail.message_ids()
+    assert len(verzonden) == len(klachten)
+    assert {_message_id(regel) for regel in verzonden} == set(ontvangen)
+    dubbel = {mid: n for mid, n in ontvangen.items() if n > 1}
+    assert sum(dubbel.values()) <= 2 * len(dubbel) <= 4, dubbel  # at most the window, per stop
 
     # The same form twice at once: one complaint, both answers lead to it.
     assert {eerste.status_code, tweede.status_code} == {302}

@@ -7,17 +7,14 @@ freezes it (SIGSTOP: it accepts connections and never answers). What is stored i
 database the server writes (the test database), what is delivered at a real SMTP server.
 """
 
-import datetime as dt
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from celery import Celery
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,13 +32,13 @@ from tests.processen import (
     Worker,
     app_omgeving,
     klachtgegevens,
+    sweep_sturen,
     wacht_tot,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WACHTWOORD = "een-lang-testwachtwoord"
-SWEEP = "klachten.tasks.openstaande_berichten_verzenden"
 
 
 def database_url() -> str:
@@ -62,22 +59,6 @@ def indienen(server: Webserver, *, ip: str, email: str, categorie_id: int) -> tu
         "/klacht/", klachtgegevens(categorie_id=categorie_id, email=email), verborgen=verborgen
     )
     return antwoord.status_code, time.monotonic() - begin
-
-
-def storing_duurde_een_minuut() -> int:
-    """Pending messages written a minute ago: old enough for the sweep (WACHTTIJD_SWEEP)."""
-    return Bericht.objects.filter(status=BerichtStatus.WACHTEND).update(
-        created_at=F("created_at") - dt.timedelta(minutes=1)
-    )
-
-
-def sweep_sturen(redis: RedisServer) -> None:
-    """What beat does every minute: hand the outbox sweep to the workers."""
-    afzender = Celery(broker=redis.url(0))
-    try:
-        afzender.send_task(SWEEP)
-    finally:
-        afzender.close()
 
 
 def wachtwoord_geven(*gebruikers) -> None:
@@ -124,6 +105,7 @@ def omgeving(redis, mailserver):
         database_url=database_url(),
         CACHE_URL=redis.url(1),
         CELERY_BROKER_URL=redis.url(0),
+        BERICHTEN_SWEEP_WACHTTIJD_S="0",  # the sweep takes what waits, however young
         **mailserver.django_instellingen(),
     )
 
@@ -249,8 +231,7 @@ def test_redis_gedood_onder_50_inzendingen_verliest_niets_en_de_limiet_blijft(
         # Redis comes back, empty. The worker reconnects; beat's next sweep sends what waited.
         assert Bericht.objects.filter(status=BerichtStatus.WACHTEND).exists()
         redis.starten()
-        storing_duurde_een_minuut()
-        sweep_sturen(redis)
+        sweep_sturen(redis.url(0))
         assert wacht_tot(
             lambda: not Bericht.objects.filter(status=BerichtStatus.WACHTEND).exists(),
             seconden=30,
