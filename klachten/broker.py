@@ -57,10 +57,14 @@ def in_storing() -> bool:
 
 
 def storing_opheffen() -> None:
-    """Try the broker again at the next task (tests; the pause would end by itself)."""
-    global _storing_tot
+    """Try the broker again at the next task, from a fresh publishing thread, so that a publish
+    still hanging on the old one holds nothing up (tests; the pause would end by itself)."""
+    global _storing_tot, _uitgever
     with _slot:
         _storing_tot = 0.0
+        if _uitgever is not None:
+            _uitgever[1].shutdown(wait=False)
+            _uitgever = None
 
 
 def aanbieden(taak, *args) -> bool:
