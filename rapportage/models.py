@@ -80,6 +80,11 @@ class Jaarrapport(models.Model):
     def __str__(self):
         return f"{self.label} {self.jaar}"
 
+    @property
+    def is_gepubliceerd(self) -> bool:
+        """Published: its figures are frozen and the public page shows them."""
+        return self.status == JaarrapportStatus.GEPUBLICEERD
+
 
 class Dossierreview(models.Model):
     """Each month the directie is offered one randomly chosen closed dossier to read; the review

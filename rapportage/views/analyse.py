@@ -77,6 +77,5 @@ def analyse(request, jaar: int, helft: int):
             "mag_schrijven": mag_schrijven,
             "vorige": vorige,
             "volgende": volgende if volgende[0] <= vandaag.year else None,
-            "vandaag": vandaag,
         },
     )
