@@ -16,23 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from klachten import berichten
-
-
-def moment(waarde: str) -> dt.datetime:
-    """An ISO moment (2026-12-01T09:00, or a date for its start); naive means Europe/Amsterdam."""
-    try:
-        op = dt.datetime.fromisoformat(waarde)
-    except ValueError:
-        raise CommandError(
-            f"--op {waarde!r} is geen moment; gebruik bijvoorbeeld 2026-12-01T09:00."
-        ) from None
-    if timezone.is_naive(op):
-        op = timezone.make_aware(op, timezone.get_default_timezone())
-    return op
+from klachten.opdrachtregel import moment
 
 
 class Command(BaseCommand):
@@ -41,13 +29,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--op",
-            type=str,
+            type=moment,
             default=None,
             help="Referentiemoment, bijvoorbeeld 2026-12-01T09:00 (standaard: nu).",
         )
 
-    def handle(self, *args, op: str | None = None, **options):
-        referentie = moment(op) if op else timezone.now()
+    def handle(self, *args, op: dt.datetime | None = None, **options):
+        referentie = op or timezone.now()
         resultaat = berichten.openstaande_berichten_verzenden(op=referentie)
         lokaal = timezone.localtime(referentie).strftime("%Y-%m-%d %H:%M")
         self.stdout.write(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from klachten import avg
-from klachten.management.commands.termijnen_bewaken import moment
+from klachten.opdrachtregel import moment
 
 
 class Command(BaseCommand):

@@ -1,21 +1,11 @@
 """Run the deadline watch once, for now or for a given moment (catching up after an outage,
 replaying days in tests): reminders, escalations, automatic statusupdates, Kifid alarms."""
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from klachten import bewaking
-from klachten.termijnen import AMSTERDAM
-
-
-def moment(waarde: str) -> dt.datetime:
-    try:
-        op = dt.datetime.fromisoformat(waarde)
-    except ValueError as exc:
-        raise CommandError(f"--op {waarde!r}: gebruik bijvoorbeeld 2026-12-01T09:00") from exc
-    return op if op.tzinfo else op.replace(tzinfo=AMSTERDAM)
+from klachten.opdrachtregel import moment
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand
 
-from klachten.management.commands.termijnen_bewaken import moment
+from klachten.opdrachtregel import moment
 from klanttevredenheid import services
 
 

@@ -3,7 +3,7 @@ for a given moment: catching up after an outage, replaying days in tests."""
 
 from django.core.management.base import BaseCommand
 
-from klachten.management.commands.termijnen_bewaken import moment
+from klachten.opdrachtregel import moment
 from klanttevredenheid import services
 
 

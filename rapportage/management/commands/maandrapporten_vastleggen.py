@@ -3,7 +3,7 @@ management (what beat does on the 1st; idempotent), for now or a given moment.""
 
 from django.core.management.base import BaseCommand
 
-from klachten.management.commands.termijnen_bewaken import moment
+from klachten.opdrachtregel import moment
 from rapportage import services
 
 
