@@ -99,20 +99,27 @@ class MedewerkerAdmin(UserAdmin):
         return ", ".join(g.name for g in obj.groups.all())
 
 
-class BijlageInline(admin.TabularInline):
-    model = Bijlage
+class AlleenLezenInline(admin.TabularInline):
+    """Rows a service writes (attachments, messages), shown on their complaint: no row is
+    added here."""
+
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BijlageInline(AlleenLezenInline):
+    model = Bijlage
     fields = ["oorspronkelijke_naam", "mime_type", "grootte", "created_at"]
     readonly_fields = fields
-    can_delete = False
 
 
-class BerichtInline(admin.TabularInline):
+class BerichtInline(AlleenLezenInline):
     model = Bericht
-    extra = 0
     fields = ["soort", "aan", "onderwerp", "status", "verzonden_op", "pogingen"]
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Klacht)

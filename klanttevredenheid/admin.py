@@ -29,6 +29,9 @@ class UitnodigingInline(admin.StackedInline):
     can_delete = False
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False  # planned by the services with the contact moment
+
 
 @admin.register(Contactmoment)
 class ContactmomentAdmin(admin.ModelAdmin):

@@ -454,6 +454,11 @@ def test_geen_veld_van_een_service_verandert_via_het_beheer(client, beheer, behe
         assert not model_admin.has_add_permission(_verzoek(beheerder)) or (
             label in TOEVOEGEN_VIA_SERVICE
         ), f"{label}: toevoegen in het beheer slaat de service over"
+        for inline in model_admin.get_inline_instances(_verzoek(beheerder), obj):
+            if inline.model._meta.label in DOOR_SERVICE:
+                assert not inline.has_add_permission(_verzoek(beheerder), obj), (
+                    f"{label}: een {inline.model._meta.label} toevoegen slaat de service over"
+                )
         meta = model._meta
         url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
         pagina = client.get(url)
