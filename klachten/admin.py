@@ -122,8 +122,21 @@ class BerichtInline(AlleenLezenInline):
     readonly_fields = fields
 
 
+class GeschiedenisAlleenLezen(SimpleHistoryAdmin):
+    """Old versions are shown, never saved back: django-simple-history's "revert" saves the old
+    version whole (state, behandelaar, deadlines, version), around every service (issue 16)."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Klacht)
-class KlachtAdmin(SimpleHistoryAdmin):
+class KlachtAdmin(GeschiedenisAlleenLezen):
     list_display = ["dossiernummer", "label", "status", "kanaal", "afdeling", "ontvangen_op"]
     list_filter = ["status", "kanaal", "label", "afdeling", "categorie", "urgentie"]
     search_fields = ["dossiernummer", "klant_naam", "klant_email"]
@@ -343,7 +356,7 @@ class VerbeterpuntForm(forms.ModelForm):
 
 
 @admin.register(Verbeterpunt)
-class VerbeterpuntAdmin(SimpleHistoryAdmin):
+class VerbeterpuntAdmin(GeschiedenisAlleenLezen):
     """Followed up through verbeterpunt_bijwerken; made on the dossier or the list of
     improvement actions (verbeterpunt_toevoegen, which writes the timeline entry)."""
 

@@ -581,3 +581,35 @@ def test_externe_procedure_wordt_op_het_dossier_vastgelegd_niet_in_het_beheer(
     assert Gebeurtenis.objects.filter(
         klacht=procedure.klacht, soort=GebeurtenisSoort.EXTERNE_PROCEDURE
     ).exists()
+
+
+def test_een_oude_versie_terugzetten_in_het_beheer_gaat_niet(client, beheer, beheerder):
+    """The history's "revert" (django-simple-history) would save an old version whole: its
+    state, behandelaar, deadlines and version, around every service. Each admin with a history
+    shows old versions and refuses to save one."""
+    gewalkt = []
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label
+        if label not in DOOR_SERVICE or not hasattr(model_admin, "history_form_view"):
+            continue
+        obj = beheer[label]
+        oudste = obj.history.last()
+        meta = model._meta
+        url = reverse(
+            f"admin:{meta.app_label}_{meta.model_name}_simple_history",
+            args=[obj.pk, oudste.history_id],
+        )
+        pagina = client.get(url)
+        assert pagina.status_code == 200, label
+        assert 'name="_save"' not in pagina.content.decode(), label
+        data = _formulier(pagina.content.decode())
+        data["_save"] = ["Opslaan"]
+        velden = [meta.get_field(veld).attname for veld in DOOR_SERVICE[label]]
+        voor = [getattr(obj, veld) for veld in velden]
+
+        assert client.post(url, data).status_code == 403, label
+
+        obj.refresh_from_db()
+        assert [getattr(obj, veld) for veld in velden] == voor, label
+        gewalkt.append(label)
+    assert {"klachten.Klacht", "klachten.Verbeterpunt"} <= set(gewalkt)
