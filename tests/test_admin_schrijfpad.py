@@ -270,6 +270,13 @@ def test_elk_veld_van_een_model_met_services_is_ingedeeld():
         assert _bewerkbare_velden(model) == set(velden) | vrij, label
 
 
+def test_geen_veld_van_een_service_is_bewerkbaar_in_een_lijst():
+    """A list's editable columns save through the changelist, past any change form."""
+    for model, model_admin in admin.site._registry.items():
+        bewerkbaar = set(model_admin.list_editable) & set(DOOR_SERVICE.get(model._meta.label, {}))
+        assert not bewerkbaar, f"{type(model_admin).__name__}: {sorted(bewerkbaar)}"
+
+
 class _Formulier(HTMLParser):
     """The fields of an admin change page as a browser posts them."""
 
@@ -401,11 +408,16 @@ def beheer(client, beheerder, behandelaar, collega, teamleider, afdeling_a, labe
     }
 
 
+def _verzoek(beheerder):
+    verzoek = RequestFactory().get("/")
+    verzoek.user = beheerder
+    return verzoek
+
+
 def _beheerbare(beheerder):
     """The admins whose model has service-owned fields and that let the beheerder change a
     record: the others refuse every change (proved in test_alleen_lezen_beheer_weigert)."""
-    verzoek = RequestFactory().get("/")
-    verzoek.user = beheerder
+    verzoek = _verzoek(beheerder)
     for model, model_admin in admin.site._registry.items():
         if model._meta.label in DOOR_SERVICE and model_admin.has_change_permission(
             verzoek, model()
@@ -414,9 +426,9 @@ def _beheerbare(beheerder):
 
 
 def test_alleen_lezen_beheer_weigert_elke_wijziging(beheerder):
-    verzoek = RequestFactory().get("/")
-    verzoek.user = beheerder
-    beheerder.is_staff = True
+    """The admins of service-written models that the walk below skips refuse every change,
+    and adding too unless their add form calls the service."""
+    verzoek = _verzoek(beheerder)
     alleen_lezen = [
         model._meta.label
         for model, model_admin in admin.site._registry.items()
@@ -501,12 +513,6 @@ def _fouten(antwoord) -> list:
     if antwoord.context is None or "adminform" not in antwoord.context:
         return []
     return [antwoord.context["adminform"].form.errors, antwoord.context["errors"]]
-
-
-def _verzoek(beheerder):
-    verzoek = RequestFactory().get("/")
-    verzoek.user = beheerder
-    return verzoek
 
 
 def test_toewijzen_kan_in_het_beheer_niet_en_niet_aan_wie_de_klacht_betreft(
