@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from klachten import rollen, selectors, toegang
+from klachten import rollen, selectors, services, toegang
 from klachten.middleware import inzage_loggen
 from klachten.models import (
     Afdeling,
@@ -37,6 +37,7 @@ from klachten.models import (
     Termijnsignaal,
     Verbeterpunt,
 )
+from klachten.workflow import WorkflowFout
 
 
 class ReactietermijnInline(admin.TabularInline):
@@ -98,33 +99,70 @@ class MedewerkerAdmin(UserAdmin):
         return ", ".join(g.name for g in obj.groups.all())
 
 
-class BijlageInline(admin.TabularInline):
-    model = Bijlage
+class AlleenLezenInline(admin.TabularInline):
+    """Rows a service writes (attachments, messages), shown on their complaint: no row is
+    added here."""
+
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BijlageInline(AlleenLezenInline):
+    model = Bijlage
     fields = ["oorspronkelijke_naam", "mime_type", "grootte", "created_at"]
     readonly_fields = fields
-    can_delete = False
 
 
-class BerichtInline(admin.TabularInline):
+class BerichtInline(AlleenLezenInline):
     model = Bericht
-    extra = 0
     fields = ["soort", "aan", "onderwerp", "status", "verzonden_op", "pogingen"]
     readonly_fields = fields
-    can_delete = False
+
+
+class GeschiedenisAlleenLezen(SimpleHistoryAdmin):
+    """Old versions are shown, never saved back: django-simple-history's "revert" saves the old
+    version whole (state, behandelaar, deadlines, version), around every service (issue 16)."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Klacht)
-class KlachtAdmin(SimpleHistoryAdmin):
+class KlachtAdmin(GeschiedenisAlleenLezen):
     list_display = ["dossiernummer", "label", "status", "kanaal", "afdeling", "ontvangen_op"]
     list_filter = ["status", "kanaal", "label", "afdeling", "categorie", "urgentie"]
     search_fields = ["dossiernummer", "klant_naam", "klant_email"]
     date_hierarchy = "ontvangen_op"
     list_select_related = ["label", "afdeling"]
-    # Workflow fields change only through the dossier's actions (klachten.services), so the table
-    # of allowed transitions holds in the admin too.
+    # Fields a service owns change only through the dossier's actions (klachten.services), so the
+    # table of allowed transitions, the version check, the timeline and each action's rules hold
+    # in the admin too: afdeling and behandelaar only through toewijzen (never the employee the
+    # complaint is about), urgentie and oorzaak through their actions, ontvangen_op and kanaal
+    # only at registration (the deadlines are computed from them). The beheerder corrects what
+    # the customer wrote; tests/test_admin_schrijfpad.py proves nothing else changes here.
     readonly_fields = [
         "dossiernummer",
+        "kanaal",
+        "ontvangen_op",
+        "klant_email",
+        "afdeling",
+        "behandelaar",
+        "betreft_medewerker",
+        "urgentie",
+        "oorzaak",
+        "direct_opgelost",
+        "behandeling_hervat_op",
+        "kifid_alarm_datum",
+        "bezorging_uiterlijk_datum",
+        "geanonimiseerd_op",
         "status",
         "is_ontvankelijk",
         "oordeel",
@@ -144,7 +182,6 @@ class KlachtAdmin(SimpleHistoryAdmin):
         "ingediend_door",
         "privacy_akkoord_op",
     ]
-    raw_id_fields = ["behandelaar"]
     inlines = [BijlageInline, BerichtInline]
 
     def has_add_permission(self, request):
@@ -255,30 +292,90 @@ class ExterneInstantieAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["naam"]}
 
 
+class VanHetDossier(admin.ModelAdmin):
+    """Recorded on the dossier, through its action (klachten.services): the beheerder reads it
+    here. The action locks the complaint, checks the workflow and writes the timeline entry; an
+    edit here would skip all three (issue 16), and the dossier page is where it is done."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
 @admin.register(ExterneProcedure)
-class ExterneProcedureAdmin(admin.ModelAdmin):
+class ExterneProcedureAdmin(VanHetDossier):
+    """Recorded and followed up with externe_procedure_vastleggen (step 6)."""
+
     list_display = ["klacht", "instantie", "ingediend_datum", "uitkomst", "beslist_datum"]
     list_filter = ["instantie", "uitkomst"]
     search_fields = ["klacht__dossiernummer"]
     list_select_related = ["klacht", "instantie"]
-    raw_id_fields = ["klacht"]
 
 
 @admin.register(Leermoment)
-class LeermomentAdmin(admin.ModelAdmin):
+class LeermomentAdmin(VanHetDossier):
+    """Recorded with leermoment_toevoegen (step 8); its text is also on the timeline."""
+
     list_display = ["klacht", "omschrijving", "door", "created_at"]
     search_fields = ["klacht__dossiernummer", "omschrijving"]
     list_select_related = ["klacht", "door"]
-    raw_id_fields = ["klacht"]
+
+
+class VerbeterpuntForm(forms.ModelForm):
+    """The follow-up of an improvement action as verbeterpunt_bijwerken does it: the status and
+    the due date, with its rules (who may, gereed_op stamped once) and its refusals shown as
+    errors of this form.
+
+    The service writes from clean(): the admin has no hook between validation and saving that
+    can still show an error, and its change view runs in one transaction with no inline after
+    this form, so nothing is written unless the whole form is accepted.
+    """
+
+    class Meta:
+        model = Verbeterpunt
+        fields = ["status", "streefdatum"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or self.instance.pk is None:
+            return cleaned
+        try:
+            self.bijgewerkt = services.verbeterpunt_bijwerken(
+                verbeterpunt=self.instance,
+                door=self.medewerker,
+                status=cleaned["status"],
+                streefdatum=cleaned["streefdatum"],
+            )
+        except ValidationError as fout:
+            self.add_error(None, fout)
+        except WorkflowFout as fout:
+            self.add_error(None, str(fout))
+        return cleaned
 
 
 @admin.register(Verbeterpunt)
-class VerbeterpuntAdmin(SimpleHistoryAdmin):
+class VerbeterpuntAdmin(GeschiedenisAlleenLezen):
+    """Followed up through verbeterpunt_bijwerken; made on the dossier or the list of
+    improvement actions (verbeterpunt_toevoegen, which writes the timeline entry)."""
+
+    form = VerbeterpuntForm
     list_display = ["omschrijving", "klacht", "eigenaar", "streefdatum", "status"]
     list_filter = ["status"]
     search_fields = ["omschrijving", "klacht__dossiernummer"]
     list_select_related = ["klacht", "eigenaar"]
-    raw_id_fields = ["klacht"]
+    readonly_fields = ["klacht", "omschrijving", "eigenaar", "gereed_op", "aangemaakt_door"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"medewerker": request.user})
+
+    def save_model(self, request, obj, form, change):
+        """Already saved by the service in the form's clean()."""
 
 
 @admin.register(Termijn)

@@ -29,20 +29,28 @@ class UitnodigingInline(admin.StackedInline):
     can_delete = False
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False  # planned by the services with the contact moment
+
 
 @admin.register(Contactmoment)
 class ContactmomentAdmin(admin.ModelAdmin):
     list_display = ["moment", "soort", "groep", "label", "afdeling", "behandelaar", "bron"]
     list_filter = ["soort", "groep", "bron", "label", "afdeling"]
     date_hierarchy = "moment"
-    raw_id_fields = ["klacht", "behandelaar"]
-    # The customer's data is written only by the services (contactmomenten_registreren), which
+    # A contact moment is written only by the services (contactmomenten_registreren), which
     # keep email_genormaliseerd, the 4-week throttle and the invitation in step with it: an
-    # address edited here would be missed by a customer's access and erasure requests (AVG).
-    readonly_fields = ["klant_email", "klant_naam", "klantnummer", "geanonimiseerd_op", "bureau"]
+    # address edited here would be missed by a customer's access and erasure requests (AVG), a
+    # moment or kind edited here would leave the invitation planned for the old one.
     inlines = [UitnodigingInline]
     list_select_related = ["label", "afdeling", "behandelaar"]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Contactmoment._meta.fields]
 
 
 @admin.register(Respons)
@@ -50,16 +58,27 @@ class ResponsAdmin(admin.ModelAdmin):
     list_display = ["ontvangen_op", "rapportcijfer", "nps_score", "contactmoment"]
     list_filter = ["rapportcijfer", "contactmoment__bron"]
     date_hierarchy = "ontvangen_op"
-    raw_id_fields = ["contactmoment"]
     list_select_related = ["contactmoment"]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # the customer's answer (enquete_beantwoorden, or an import)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Respons._meta.fields]
 
 
 @admin.register(Opvolging)
 class OpvolgingAdmin(admin.ModelAdmin):
     list_display = ["created_at", "status", "toegewezen_aan", "afgerond_op"]
     list_filter = ["status"]
-    raw_id_fields = ["respons", "toegewezen_aan", "afgerond_door"]
+    raw_id_fields = ["toegewezen_aan"]
+    # Closed with its report through opvolging_afronden (the follow-up page); the beheerder may
+    # hand an open one to someone else.
+    readonly_fields = ["respons", "status", "notitie", "afgerond_op", "afgerond_door"]
+
+    def has_add_permission(self, request):
+        return False  # made by enquete_beantwoorden for a low score
 
 
 @admin.register(Kwartaalcijfer)
