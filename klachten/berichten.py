@@ -512,14 +512,14 @@ def wachttijd_sweep() -> dt.timedelta:
 
 
 @dataclass(frozen=True)
-class SweepResultaat:
+class SweepResult:
     verzonden: int
     niet_gelukt: int  # tried in this run and still pending, or refused for good (onbestelbaar)
     wachtend: int  # all messages still pending after the run, younger ones included
     onbestelbaar: int = 0  # of niet_gelukt: refused for good in this run
 
 
-def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepResultaat:
+def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepResult:
     """The outbox sweep: try once more every message that was pending at `op` (default now) for
     longer than wachttijd_sweep() and whose next attempt is due (its back-off is over), oldest
     first, in batches, until nothing new is left.
@@ -563,7 +563,7 @@ def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepRe
                 niet_gelukt += 1  # the mail server refused it for good
                 onbestelbaar += 1
     wachtend = Bericht.objects.filter(status=BerichtStatus.WACHTEND).count()
-    return SweepResultaat(
+    return SweepResult(
         verzonden=verzonden, niet_gelukt=niet_gelukt, wachtend=wachtend, onbestelbaar=onbestelbaar
     )
 

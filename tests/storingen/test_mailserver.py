@@ -35,7 +35,7 @@ WEG_BIJ_DATA = "geweigerd@example.nl"
 GOED = ["anna@example.nl", "bram@example.nl", "chris@example.nl"]
 
 
-def sweep(minuten: int) -> berichten.SweepResultaat:
+def sweep(minuten: int) -> berichten.SweepResult:
     """One run of the outbox sweep, `minuten` after now (every back-off before it is over)."""
     return berichten.openstaande_berichten_verzenden(
         op=timezone.now() + dt.timedelta(minutes=minuten)
