@@ -6,6 +6,7 @@ import base64
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -13,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from klachten import toegang
-from klachten.models import Bericht, Kanaal, Klacht
+from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht
 from klachten.workflow import BerichtSoort, Status
 from tests.e2e.conftest import E2E_WACHTWOORD
 
@@ -54,6 +55,11 @@ def test_klacht_indienen_geeft_dossiernummer_en_ontvangstbevestiging(
     assert bericht.aan == "johanna@example.nl"
     assert nummer in bericht.onderwerp
     assert nummer in bericht.tekst
+    # Through the outbox to the mail server (eager tasks in the tests): sent, once.
+    assert bericht.status == BerichtStatus.VERZONDEN
+    (verzonden,) = [m for m in mail.outbox if m.to == ["johanna@example.nl"]]
+    assert nummer in verzonden.subject
+    assert nummer in verzonden.body
 
 
 def test_leeg_formulier_toont_foutsamenvatting_en_bewaart_invoer(
