@@ -25,6 +25,7 @@ from django import forms
 from django.core import mail
 from django.core.mail import BadHeaderError, EmailMessage
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,10 +94,13 @@ from tests.beveiliging.vijandig import (
     weigeren,
 )
 from tests.factories import (
+    AfdelingFactory,
+    CategorieFactory,
     KlachtFactory,
     MedewerkerFactory,
     klacht_in_status,
     pdf_bestand,
+    standaardlabel,
     verzonden_uitnodiging,
 )
 
@@ -649,10 +653,50 @@ PER_VELD = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _organisatie(django_db_setup, django_db_blocker):
+    """The label, afdeling, categorie and the staff of every role, made once for the module's
+    hundreds of cases (each case runs in a savepoint inside this transaction) and rolled back
+    after the last one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        label = standaardlabel()
+        label.externe_instantie = ExterneInstantie.objects.get(code="kifid")
+        label.save(update_fields=["externe_instantie"])
+        afdeling = AfdelingFactory(naam="Declaraties", code="declaraties")
+        categorie = CategorieFactory(naam="Declaratie", code="declaratie", afdeling=afdeling)
+        behandelaars = [
+            MedewerkerFactory(
+                username=naam, rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling]
+            )
+            for naam in ("behandelaar", "collega")
+        ]
+        teamleider = MedewerkerFactory(
+            username="teamleider", rollen=[rollen.TEAMLEIDER], afdelingen=[afdeling]
+        )
+        directie = MedewerkerFactory(username="directie", rollen=[rollen.DIRECTIE])
+        partner = MedewerkerFactory(username="partner", rollen=[rollen.PARTNERBEHANDELAAR])
+        yield label, categorie, *behandelaars, teamleider, directie, partner
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def omgeving(client, label, categorie, behandelaar, collega, teamleider, directie, kifid):
-    partner = MedewerkerFactory(username="partner", rollen=[rollen.PARTNERBEHANDELAAR])
-    return Omgeving(client, label, categorie, behandelaar, collega, teamleider, directie, partner)
+def label(_organisatie):
+    return _organisatie[0]
+
+
+@pytest.fixture
+def categorie(_organisatie):
+    return _organisatie[1]
+
+
+@pytest.fixture
+def behandelaar(_organisatie):
+    return _organisatie[2]
+
+
+@pytest.fixture
+def omgeving(client, _organisatie):
+    return Omgeving(client, *_organisatie)
 
 
 def verwacht(veld: str, waarde: str) -> str:

@@ -114,6 +114,11 @@ def test_api_klachtbehandelaar_mag_registreren_en_lezen(client, behandelaar, pay
 
     assert aangemaakt.status_code == 201
     assert gelezen.status_code == 200
+    klacht = gelezen.json()
+    # What is read back is what was registered, with the behandelaar's afdeling.
+    assert klacht["dossiernummer"] == aangemaakt.json()["dossiernummer"] == "KL-2026-000001"
+    assert {veld: klacht[veld] for veld in payload} == payload
+    assert (klacht["status"], klacht["afdeling"]) == ("ontvangen", "declaraties")
 
 
 def test_api_zonder_token_geeft_401(client, payload, label, categorie):

@@ -22,4 +22,6 @@ def test_een_te_lichte_huiskleur_wordt_geweigerd():
 
 @pytest.mark.parametrize("kleur", ["#1f4e79", "#0b5f7a", "#6a2c70", "#767676"])
 def test_donkere_huiskleuren_zijn_goed(kleur):
-    Label(naam="Merk", slug="merk", kleur=kleur).clean()
+    assert contrast_met_wit(kleur) >= 4.5
+    # clean() raises ValidationError for a colour that is too light (see the test above).
+    assert Label(naam="Merk", slug="merk", kleur=kleur).clean() is None

@@ -101,8 +101,15 @@ def test_direct_opgelost_wordt_in_een_stap_geregistreerd_en_afgesloten(
     assert klacht.kanaal == Kanaal.TELEFOON
     assert klacht.oplossing == "Declaratie direct alsnog uitbetaald en uitleg gegeven."
     assert klacht.ontvangstbevestiging_uiterlijk_datum is None
+    assert klacht.ingediend_door.username == "behandelaar"
     assert not Bericht.objects.exists()
     assert mailoutbox == []
+    # The dossier it leads to says so (this replaces a browser test that clicked the same form).
+    dossier = behandelaar_client.get(response["Location"]).content.decode()
+    assert "is geregistreerd en afgesloten als direct opgelost" in dossier
+    assert klacht.dossiernummer in dossier
+    assert ">Afgesloten<" in dossier
+    assert "Declaratie direct alsnog uitbetaald en uitleg gegeven." in dossier
 
 
 def test_direct_opgelost_zonder_oplossing_geeft_een_veldfout_en_slaat_niets_op(

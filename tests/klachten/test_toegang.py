@@ -41,9 +41,20 @@ def api(klacht):
 
 
 def test_behandelaar_ziet_de_klacht_van_de_eigen_afdeling(behandelaar_client, klacht_a):
-    assert behandelaar_client.get(dossier(klacht_a)).status_code == 200
-    assert behandelaar_client.get(bevestigen(klacht_a)).status_code == 200
-    assert behandelaar_client.get(bijlage(klacht_a)).status_code == 200
+    pagina = behandelaar_client.get(dossier(klacht_a))
+    assert pagina.status_code == 200
+    html = pagina.content.decode()
+    assert klacht_a.dossiernummer in html
+    assert "Klant Van A" in html
+    assert klacht_a.omschrijving in html
+
+    actie = behandelaar_client.get(bevestigen(klacht_a))
+    assert actie.status_code == 200
+    assert klacht_a.dossiernummer in actie.content.decode()
+
+    download = behandelaar_client.get(bijlage(klacht_a))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == pdf_bestand().read()
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,11 @@ def test_api_contactmoment_in_de_toekomst_binnen_5_minuten_mag(client, kop, payl
     response = post(client, payload | {"moment": "2026-06-15T12:04:00+02:00"}, kop)
 
     assert response.status_code == 201, response.json()
+    # Recorded at the moment the other system gave, four minutes ahead of our clock.
+    moment = Contactmoment.objects.get()
+    assert moment.moment == dt.datetime(2026, 6, 15, 10, 4, tzinfo=dt.UTC)
+    assert response.json()["moment"] == "2026-06-15T12:04:00+02:00"
+    assert response.json()["uitnodiging"]["status"] == "gepland"
 
 
 @pytest.mark.parametrize(

@@ -79,7 +79,12 @@ def test_behandelaar_ziet_de_eigen_opvolging_met_klant_en_reactie(client, opvolg
 
 def test_teamleider_van_de_afdeling_ziet_hem(client, opvolging, teamleider):
     client.force_login(teamleider)
-    assert client.get(url(opvolging)).status_code == 200
+    response = client.get(url(opvolging))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for tekst in ("Bram Jansen", "Niemand belde terug.", "Declaraties"):
+        assert tekst in html
+    assert 'name="verslag"' in html  # a teamleider may close it (services.ROL_PERMISSIES)
 
 
 def test_directie_ziet_hem_zonder_afrondformulier(client, opvolging, directie):

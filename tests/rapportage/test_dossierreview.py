@@ -2,9 +2,11 @@
 recorded (DESIGN.md section 7)."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from klachten.models import Bericht
 from klachten.termijnen import AMSTERDAM
@@ -71,16 +73,22 @@ def test_directie_legt_bevindingen_vast(gesloten, client, directie, teamleider):
     assert "Netjes binnen de termijn" in lijst
 
 
-def test_dagelijkse_run_doet_alles_een_keer(gesloten, directie, monkeypatch):
-    from rapportage import exports
-
-    monkeypatch.setattr(exports, "maandrapport_pdf", lambda *a, **k: b"%PDF-1.7 test")
+def test_dagelijkse_run_doet_alles_een_keer(gesloten, directie):
+    """The real run, WeasyPrint included: October's report goes out as a PDF once, and the
+    next morning adds nothing."""
     eerste = services.dagelijks_bijwerken(op=om(D(2026, 11, 1), 6))
+    berichten = list(Bericht.objects.order_by("pk").values_list("pk", flat=True))
     tweede = services.dagelijks_bijwerken(op=om(D(2026, 11, 2), 6))
 
     assert eerste["dossierreview"] == 1
     assert eerste["maandrapporten"] == 2  # September and October 2026
     assert tweede == {"maandrapporten": 0, "dossierreview": 0, "jaarrapport_herinneringen": 0}
+    assert list(Bericht.objects.order_by("pk").values_list("pk", flat=True)) == berichten
+    (pdf,) = [b for b in Bericht.objects.filter(aan=directie.email) if b.bijlage]
+    assert pdf.bijlage.name.endswith("maandrapportage-2026-10.pdf")
+    with pdf.bijlage.open("rb") as bestand:
+        tekst = PdfReader(io.BytesIO(bestand.read())).pages[0].extract_text()
+    assert "oktober 2026" in tekst
 
 
 def test_bevindingen_staan_in_het_maandrapport(gesloten, client, directie, time_machine):
