@@ -325,9 +325,7 @@ class Mailserver:
     # the process
     def starten(self) -> Mailserver:
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
-        self._controller = Controller(
-            self, hostname="127.0.0.1", port=self.poort, server_kwargs={"timeout": 30}
-        )
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.poort)
         self._controller.start()
         return self
 
