@@ -298,8 +298,8 @@ def test_onbekende_kolom_wordt_gemeld_en_genegeerd(tmp_path, label):
 
 # At scale ----------------------------------------------------------------------------------------
 
-# Chunking is what scale proves: 10,000 rows in chunks of 500 take the same code path as a
-# production file of 100,000 in chunks of 2,000 (20 chunks, each a transaction of its own).
+# Chunking is what scale proves: 10,000 rows in 20 chunks of 500, each a transaction of its own,
+# take the same code path as a production file of 100,000 rows in chunks of 2,000 (48 s here).
 AANTAL = 10_000
 PER_CHUNK = 500
 FOUT_ELKE = 100  # 1% bad rows
