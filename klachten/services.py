@@ -414,6 +414,18 @@ def _aankondigen(signaal, klacht: Klacht) -> None:
     transaction.on_commit(lambda: signaal.send(sender=Klacht, klacht_id=klacht_id))
 
 
+def _versie_controleren(huidig: Klacht, versie: int | None) -> None:
+    """`versie`, when given, is the version the user saw: otherwise someone changed the dossier
+    meanwhile (checked on the locked row)."""
+    if versie is not None and huidig.versie != versie:
+        raise GewijzigdIntussen(
+            _(
+                "Dit dossier is intussen gewijzigd door iemand anders. Laad de pagina "
+                "opnieuw, bekijk de wijziging en voer uw actie dan opnieuw uit."
+            )
+        )
+
+
 @contextmanager
 def _actie(
     *, klacht: Klacht, naam: str, door, versie: int | None = None
@@ -430,13 +442,7 @@ def _actie(
             .select_related("label__externe_instantie", "categorie", "behandelaar")
             .get(pk=klacht.pk)
         )
-        if versie is not None and huidig.versie != versie:
-            raise GewijzigdIntussen(
-                _(
-                    "Dit dossier is intussen gewijzigd door iemand anders. Laad de pagina "
-                    "opnieuw, bekijk de wijziging en voer uw actie dan opnieuw uit."
-                )
-            )
+        _versie_controleren(huidig, versie)
         actie = actie_controleren(naam, huidig, door)
         van = huidig.status
         lopend = termijnen.termijnen_van(huidig)
@@ -569,7 +575,12 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
 
 
 def bericht_opnieuw_versturen(
-    *, klacht: Klacht, door: Medewerker, bericht: Bericht, klant_email: str
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    bericht: Bericht,
+    klant_email: str,
+    versie: int | None = None,
 ) -> Bericht:
     """Send an undeliverable message again, to the customer's corrected address (issue 15).
 
@@ -579,6 +590,7 @@ def bericht_opnieuw_versturen(
     on time when today is not after their own date (the bezorging deadline stops)."""
     with transaction.atomic():
         k = Klacht.objects.select_for_update(of=("self",)).select_related("label").get(pk=klacht.pk)
+        _versie_controleren(k, versie)
         reden = workflow.opnieuw_versturen_weigering(k, door)
         if reden is not None:
             raise WorkflowFout(reden)

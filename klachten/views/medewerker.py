@@ -546,18 +546,12 @@ def bericht_opnieuw_versturen(request, dossiernummer, pk):
         form = BerichtOpnieuwFormulier(request.POST)
         if form.is_valid():
             try:
-                if form.cleaned_data["versie"] != klacht.versie:
-                    raise GewijzigdIntussen(
-                        _(
-                            "Dit dossier is intussen gewijzigd door iemand anders. Laad de "
-                            "pagina opnieuw en probeer het dan nog eens."
-                        )
-                    )
                 services.bericht_opnieuw_versturen(
                     klacht=klacht,
                     door=request.user,
                     bericht=bericht,
                     klant_email=form.cleaned_data["klant_email"],
+                    versie=form.cleaned_data["versie"],
                 )
             except GewijzigdIntussen as exc:
                 form.add_error(None, str(exc))
