@@ -261,9 +261,10 @@ def test_worker_gedood_tijdens_het_verzenden_bezorgt_het_bericht_daarna_precies_
 
     # A new worker. Beat's sweep runs there a minute later, and Redis hands it the dead worker's
     # task after the visibility timeout (shortened here from an hour): one of them sends it, the
-    # other finds nothing left to send.
-    nieuw = workers(zichtbaarheid_s=1)
+    # other finds nothing left to send. The row is aged before the new worker starts, so that
+    # both read the same creation moment (the Message-ID is built from it).
     storing_duurde_een_minuut(bericht)
+    nieuw = workers(zichtbaarheid_s=1)
     openstaande_berichten_verzenden.delay()
     assert wacht_tot(lambda: nieuw.geslaagd(AFLEVEREN) and nieuw.geslaagd(SWEEP)), nieuw.uitvoer()
 
