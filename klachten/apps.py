@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,15 @@ class KlachtenConfig(AppConfig):
     def ready(self):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        from klachten import berichten
+        from klachten.workflow import BerichtSoort
+
+        # klachten's messages; the notices to staff are internal (never on the status page).
+        berichten.soorten_registreren(
+            BerichtSoort,
+            jablonen=Path(__file__).parent / "berichtsjablonen",
+            intern={BerichtSoort.MELDING_BEHANDELAAR, BerichtSoort.TERMIJNSIGNAAL},
+        )
         post_migrate.connect(rollen_inrichten_na_migratie, sender=self)
         post_delete.connect(app_ontkoppeld, sender=TOTPDevice, dispatch_uid="klachten_app_weg")
 
@@ -23,9 +34,9 @@ def app_ontkoppeld(sender, instance, **kwargs):
 
 
 def rollen_inrichten_na_migratie(sender, **kwargs):
-    from klachten.berichten import berichtsjablonen_inrichten
+    from klachten import berichten
     from klachten.services import rollen_inrichten
 
     using = kwargs.get("using", "default")
     rollen_inrichten(using=using)
-    berichtsjablonen_inrichten(using=using)
+    berichten.berichtsjablonen_inrichten(using=using)

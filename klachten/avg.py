@@ -45,7 +45,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klachten import signals, termijnen
+from klachten import berichten, signals, termijnen
 from klachten.models import (
     AvgVerzoek,
     AvgVerzoekSoort,
@@ -66,7 +66,7 @@ from klachten.models import (
     Verbeterpunt,
     nieuw_status_token,
 )
-from klachten.workflow import INTERNE_BERICHTEN, Status
+from klachten.workflow import Status
 
 logger = logging.getLogger(__name__)
 
@@ -409,9 +409,9 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                         b.tekst,
                     ]
                     # To the customer only: notices to staff are no data of the customer's.
-                    for b in klacht.berichten.exclude(soort__in=INTERNE_BERICHTEN).order_by(
-                        "created_at", "id"
-                    )
+                    for b in klacht.berichten.exclude(
+                        soort__in=berichten.interne_soorten()
+                    ).order_by("created_at", "id")
                 ],
             )
         )

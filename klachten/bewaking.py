@@ -126,7 +126,7 @@ def _herinneringen(op: dt.datetime) -> Plan:
             ontvangers = [ontvanger] if ontvanger and ontvanger.email else _teamleiders(klacht)
             melding = _("Herinnering: de termijn '%(termijn)s' verloopt op %(datum)s.") % {
                 "termijn": TermijnSoort(termijn).label,
-                "datum": services.datum_tekst(datum, "nl"),
+                "datum": berichten.datum_tekst(datum, "nl"),
             }
             return _signaal(
                 klacht,
@@ -160,7 +160,7 @@ def _escalaties(op: dt.datetime) -> Plan:
                 ontvangers.append(behandelaar)
             melding = _("Termijn verstreken: '%(termijn)s' verliep op %(datum)s.") % {
                 "termijn": TermijnSoort(termijn).label,
-                "datum": services.datum_tekst(datum, "nl"),
+                "datum": berichten.datum_tekst(datum, "nl"),
             }
             return _signaal(
                 klacht,
@@ -225,7 +225,7 @@ def _kifid_alarmen(op: dt.datetime) -> Plan:
         if klacht.behandelaar and klacht.behandelaar.email and klacht.behandelaar not in ontvangers:
             ontvangers.append(klacht.behandelaar)
         melding = _("8 weken zonder antwoord: de klant kan sinds %(datum)s naar Kifid.") % {
-            "datum": services.datum_tekst(klacht.kifid_alarm_datum, "nl")
+            "datum": berichten.datum_tekst(klacht.kifid_alarm_datum, "nl")
         }
         return _signaal(
             klacht,

@@ -14,7 +14,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from klachten.termijnen import LOPEND_BIJ, Land, TermijnRegel, TermijnSoort
-from klachten.workflow import BerichtSoort, Oordeel, Status
+from klachten.workflow import Oordeel, Status
 
 OMSCHRIJVING_MAX = 5000
 
@@ -604,6 +604,15 @@ class VerweesdBestand(models.Model):
         return self.naam
 
 
+def berichtsoort_keuzes() -> list[tuple[str, str]]:
+    """The choices of Bericht.soort and Berichtsjabloon.soort: every kind of message the apps
+    declared to the outbox (klachten.berichten.soorten). Imported when asked, after the apps are
+    ready: the outbox imports these models."""
+    from klachten import berichten
+
+    return berichten.soort_keuzes()
+
+
 class BerichtStatus(models.TextChoices):
     WACHTEND = "wachtend", _("Wacht op verzending")
     VERZONDEN = "verzonden", _("Verzonden")
@@ -621,7 +630,7 @@ class Bericht(models.Model):
         Klacht, on_delete=models.CASCADE, related_name="berichten", null=True, blank=True
     )
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="+")
-    soort = models.CharField(_("soort"), max_length=40, choices=BerichtSoort.choices)
+    soort = models.CharField(_("soort"), max_length=40, choices=berichtsoort_keuzes)
     aan = models.EmailField(_("aan"), max_length=254)
     onderwerp = models.CharField(_("onderwerp"), max_length=255)
     tekst = models.TextField(_("tekst"))
@@ -694,7 +703,7 @@ class Berichtsjabloon(models.Model):
     kind {{ nieuwe_datum }}, {{ reden }}, {{ oordeel }}, {{ escalatie }}.
     """
 
-    soort = models.CharField(_("soort"), max_length=40, choices=BerichtSoort.choices)
+    soort = models.CharField(_("soort"), max_length=40, choices=berichtsoort_keuzes)
     taal = models.CharField(_("taal"), max_length=10, default="nl")
     onderwerp = models.CharField(_("onderwerp"), max_length=255)
     tekst = models.TextField(_("tekst"))

@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from klachten import rollen, termijnen
+from klachten import berichten, rollen, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -40,7 +40,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from klachten.workflow import ACTIES, INTERNE_BERICHTEN, BerichtSoort, Status, mag
+from klachten.workflow import ACTIES, BerichtSoort, Status, mag
 
 ALLES, NIETS, EIGEN = "alles", "niets", "eigen"
 
@@ -136,7 +136,7 @@ def niet_bezorgd() -> Exists:
             klacht=OuterRef("pk"),
             status=BerichtStatus.ONBESTELBAAR,
             opnieuw_verstuurd_als__isnull=True,
-        ).exclude(soort__in=INTERNE_BERICHTEN)
+        ).exclude(soort__in=berichten.interne_soorten())
     )
 
 
@@ -588,3 +588,34 @@ def termijnregels() -> dict[str, termijnen.TermijnRegel]:
     regels = dict(termijnen.STANDAARD)
     regels.update({t.soort: t.regel for t in Termijn.objects.all()})
     return regels
+
+
+@dataclass(frozen=True)
+class BeloofdeTermijnen:
+    """The terms promised to the customer, as the beheerder set them (admin: Termijnen): on the
+    complaint form and its confirmation, the status page, the klachtenprocedure page and in the
+    messages (Gedragscode Klachtbehandeling: the customer knows when to expect what)."""
+
+    ontvangstbevestiging: termijnen.TermijnRegel
+    statusupdate: termijnen.TermijnRegel
+    antwoord: termijnen.TermijnRegel
+    heroverweging: termijnen.TermijnRegel
+
+    @property
+    def statusupdate_weken(self) -> int:
+        return self.statusupdate.dagen // 7
+
+    @property
+    def antwoord_weken(self) -> int:
+        return self.antwoord.dagen // 7
+
+
+def beloofde_termijnen() -> BeloofdeTermijnen:
+    """The one place that reads the terms shown to customers (BeloofdeTermijnen)."""
+    regels = termijnregels()
+    return BeloofdeTermijnen(
+        ontvangstbevestiging=regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING],
+        statusupdate=regels[termijnen.TermijnSoort.STATUSUPDATE],
+        antwoord=regels[termijnen.TermijnSoort.ANTWOORD],
+        heroverweging=regels[termijnen.TermijnSoort.HEROVERWEGING],
+    )

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min
 from django.template import Context, Template
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klachten import berichten, rollen, selectors, signals, termijnen, workflow
@@ -62,7 +62,6 @@ from klachten.storingen import OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
 from klachten.workflow import (
     ACTIES,
-    INTERNE_BERICHTEN,
     KLANT,
     SYSTEEM,
     Actie,
@@ -531,7 +530,7 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
     the beheerder's count of undeliverable messages shows it, and a deadline signal whose notice
     did not arrive does not read as sent (Termijnsignaal, its berichten). Runs in the caller's
     transaction (berichten.bericht_afleveren), with the status change."""
-    if bericht.klacht_id is None or bericht.soort in INTERNE_BERICHTEN:
+    if bericht.klacht_id is None or berichten.is_intern(bericht.soort):
         return
     with transaction.atomic():
         klacht = (
@@ -598,7 +597,7 @@ def bericht_opnieuw_versturen(
         if (
             oud.status != BerichtStatus.ONBESTELBAAR
             or oud.opnieuw_verstuurd_als_id is not None
-            or oud.soort in INTERNE_BERICHTEN
+            or berichten.is_intern(oud.soort)
         ):
             raise ValidationError(_("Dit bericht is niet onbestelbaar of is al opnieuw verstuurd."))
         adres = klant_email.strip()
@@ -663,11 +662,6 @@ def _notitie(klacht: Klacht, soort: GebeurtenisSoort, tekst: str, door) -> Gebeu
     return Gebeurtenis.objects.create(
         klacht=klacht, soort=soort, tekst=tekst, door=_medewerker(door), door_klant=door == KLANT
     )
-
-
-def datum_tekst(datum: dt.date, taal: str) -> str:
-    with translation.override(taal):
-        return formats.date_format(datum, "j F Y")
 
 
 # No spam relay (issue 15): at most this many automatic acknowledgements of public-form
@@ -974,7 +968,11 @@ def termijn_wijzigen(
             raise ValidationError(
                 {
                     "nieuwe_datum": _("Kies een datum na de huidige termijn (%(datum)s).")
-                    % {"datum": datum_tekst(oude_datum, translation.get_language() or "nl")}
+                    % {
+                        "datum": berichten.datum_tekst(
+                            oude_datum, translation.get_language() or "nl"
+                        )
+                    }
                 }
             )
         if not reden.strip():
@@ -994,7 +992,7 @@ def termijn_wijzigen(
             f"{TermijnwijzigingSoort(soort).label}: {reden.strip()}",
             door,
         )
-        datum = datum_tekst(nieuwe_datum, k.taal)
+        datum = berichten.datum_tekst(nieuwe_datum, k.taal)
         if tekst and datum not in tekst:
             # The customer must be told the new date, whatever the handler wrote.
             with translation.override(k.taal):
@@ -1024,7 +1022,9 @@ def escalatie_tekst(klacht: Klacht, standpunt_op: dt.datetime) -> str:
                     {
                         "instantie": instantie.naam,
                         "website": instantie.website,
-                        "uiterste_datum": datum_tekst(uiterste, klacht.taal) if uiterste else "",
+                        "uiterste_datum": berichten.datum_tekst(uiterste, klacht.taal)
+                        if uiterste
+                        else "",
                     },
                     autoescape=False,
                 )

@@ -32,6 +32,8 @@ class Status(models.TextChoices):
 
 
 class BerichtSoort(models.TextChoices):
+    """klachten's kinds of message (the outbox's registry holds every app's: klachten.berichten)."""
+
     ONTVANGSTBEVESTIGING = "ontvangstbevestiging", _("Ontvangstbevestiging")
     NIET_ONTVANKELIJK = "niet_ontvankelijk", _("Niet-ontvankelijkheid")
     STATUSUPDATE = "statusupdate", _("Statusupdate")
@@ -43,20 +45,6 @@ class BerichtSoort(models.TextChoices):
     STATUSLINK = "statuslink", _("Statuslink opnieuw")
     MELDING_BEHANDELAAR = "melding_behandelaar", _("Melding aan behandelaar")
     TERMIJNSIGNAAL = "termijnsignaal", _("Herinnering of escalatie van een termijn")
-    KTO_UITNODIGING = "kto_uitnodiging", _("Uitnodiging klanttevredenheidsonderzoek")
-    KTO_SIGNAAL = "kto_signaal", _("Lage score in het klanttevredenheidsonderzoek")
-    RAPPORT = "rapport", _("Rapportage aan het management")
-
-
-# Messages that go to staff, not to the customer: never shown on the customer's status page.
-INTERNE_BERICHTEN = frozenset(
-    {
-        BerichtSoort.MELDING_BEHANDELAAR,
-        BerichtSoort.TERMIJNSIGNAAL,
-        BerichtSoort.KTO_SIGNAAL,
-        BerichtSoort.RAPPORT,
-    }
-)
 
 
 class Oordeel(models.TextChoices):

@@ -10,7 +10,9 @@ class KlanttevredenheidConfig(AppConfig):
     def ready(self):
         from klachten import avg
         from klachten import signals as klachtsignalen
-        from klanttevredenheid import receivers, services
+        from klanttevredenheid import berichtsoorten, receivers, services
+
+        berichtsoorten.registreren()
 
         # What the survey part keeps about a customer, for their requests for access and erasure.
         avg.bron_registreren(

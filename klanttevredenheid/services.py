@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from klachten import avg, berichten, rollen, selectors, termijnen
 from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort
 from klanttevredenheid import cijfers
+from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import (
     Bron,
     Campagne,
@@ -329,7 +329,7 @@ def _uitnodiging_versturen(uitnodiging: Uitnodiging, instelling: Enquete, op: dt
     with translation.override(moment.taal):
         aanleiding = str(AANLEIDING.get(moment.soort, ""))
     onderwerp, tekst = berichten.tekst_opstellen(
-        soort=BerichtSoort.KTO_UITNODIGING,
+        soort=KtoBerichtSoort.KTO_UITNODIGING,
         taal=moment.taal,
         label=moment.label,
         context={
@@ -342,7 +342,7 @@ def _uitnodiging_versturen(uitnodiging: Uitnodiging, instelling: Enquete, op: dt
     uitnodiging.bericht = berichten.bericht_versturen(
         klacht=None,
         label=moment.label,
-        soort=BerichtSoort.KTO_UITNODIGING,
+        soort=KtoBerichtSoort.KTO_UITNODIGING,
         onderwerp=onderwerp,
         tekst=tekst,
         door=None,
@@ -431,7 +431,7 @@ def _opvolgen(respons: Respons) -> Opvolging:
         ontvangers.insert(0, behandelaar)
     if ontvangers:
         onderwerp, tekst = berichten.tekst_opstellen(
-            soort=BerichtSoort.KTO_SIGNAAL,
+            soort=KtoBerichtSoort.KTO_SIGNAAL,
             taal="nl",
             label=moment.label,
             context={
@@ -445,7 +445,7 @@ def _opvolgen(respons: Respons) -> Opvolging:
             berichten.bericht_versturen(
                 klacht=moment.klacht,
                 label=moment.label,
-                soort=BerichtSoort.KTO_SIGNAAL,
+                soort=KtoBerichtSoort.KTO_SIGNAAL,
                 onderwerp=onderwerp,
                 tekst=tekst,
                 door=None,
@@ -806,7 +806,7 @@ def _signalen_wissen(opvolgingen: list[int]) -> None:
     for pk in opvolgingen:
         links |= Q(tekst__contains=reverse("klanttevredenheid:opvolging", kwargs={"pk": pk}))
     avg.berichten_wissen(
-        Bericht.objects.filter(links, soort=BerichtSoort.KTO_SIGNAAL), tekst=avg.GEANONIMISEERD
+        Bericht.objects.filter(links, soort=KtoBerichtSoort.KTO_SIGNAAL), tekst=avg.GEANONIMISEERD
     )
 
 

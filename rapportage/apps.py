@@ -8,7 +8,9 @@ class RapportageConfig(AppConfig):
 
     def ready(self):
         from klachten import signals as klachtsignalen
-        from rapportage import receivers
+        from rapportage import berichtsoorten, receivers
+
+        berichtsoorten.registreren()
 
         klachtsignalen.klacht_geanonimiseerd.connect(
             receivers.klacht_geanonimiseerd, dispatch_uid="rapportage.klacht_geanonimiseerd"

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from klachten import berichten, rollen, termijnen
 from klachten.models import Klacht, Label, Medewerker
-from klachten.workflow import BerichtSoort, Status
+from klachten.workflow import Status
 from rapportage import maandrapport
+from rapportage.berichtsoorten import RapportBerichtSoort
 from rapportage.models import Dossierreview, Jaarrapport, JaarrapportStatus, Maandrapport
 
 logger = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ def _directie_mailen(*, label: Label, titel: str, inleiding: str, url: str, bijl
         logger.warning("Geen directie met e-mailadres voor: %s", titel)
         return 0
     onderwerp, tekst = berichten.tekst_opstellen(
-        soort=BerichtSoort.RAPPORT,
+        soort=RapportBerichtSoort.RAPPORT,
         taal="nl",
         label=label,
         context={
@@ -226,7 +227,7 @@ def _directie_mailen(*, label: Label, titel: str, inleiding: str, url: str, bijl
         berichten.bericht_versturen(
             klacht=None,
             label=label,
-            soort=BerichtSoort.RAPPORT,
+            soort=RapportBerichtSoort.RAPPORT,
             onderwerp=onderwerp,
             tekst=tekst,
             door=None,

@@ -1,47 +1,22 @@
-"""Messages to customers (and notices to staff): composing them from the templates, the outbox.
-
-Every message is a `Bericht` row written in the transaction of the change that causes it; a Celery
-task sends it after commit, with retries, and a periodic sweep sends what is still pending
-(DESIGN.md section 5, "mail that is never lost").
-"""
+"""Composing messages: the beheerder's templates filled with a complaint's data, in the
+customer's language (or in plain language), with the label's signature."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import smtplib
 from dataclasses import dataclass
-from email.utils import parseaddr
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
-from django.db import connection, transaction
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, translation
 
-from klachten import selectors, termijnen
-from klachten.models import (
-    Bericht,
-    Berichtsjabloon,
-    BerichtStatus,
-    Gebeurtenis,
-    GebeurtenisSoort,
-    Kanaal,
-    Klacht,
-    KwetsbaarheidSoort,
-    Medewerker,
-)
-from klachten.workflow import INTERNE_BERICHTEN, BerichtSoort
-
-logger = logging.getLogger(__name__)
-
-STANDAARDJABLONEN = Path(__file__).parent / "berichtsjablonen"
+from klachten import selectors
+from klachten.berichten.soorten import EENVOUDIG, is_intern
+from klachten.models import Berichtsjabloon, Kanaal, Klacht, KwetsbaarheidSoort
+from klachten.workflow import BerichtSoort
 
 
 def klacht_status_url(klacht: Klacht) -> str:
@@ -85,7 +60,7 @@ def tekst_opstellen(
         context_obj = Context({"label": label, **context}, autoescape=False)
         onderwerp = _sjabloon(jabloon.onderwerp).render(context_obj)
         tekst = _sjabloon(jabloon.tekst).render(context_obj)
-        if soort not in INTERNE_BERICHTEN:
+        if not is_intern(soort):
             tekst = tekst.strip() + "\n\n" + _ondertekening(label, taal)
     return " ".join(onderwerp.split()), _opgeschoond(tekst)
 
@@ -149,7 +124,7 @@ def bericht_opstellen(
     customer's language, filled with the complaint's data and followed by the label's signature.
     The kinds of ZONDER_VRIJE_TEKST to an unproven address see the complaint without what the
     customer typed (ZonderVrijeTekst)."""
-    regels = selectors.termijnregels()
+    beloofd = selectors.beloofde_termijnen()
     context = {
         "klacht": (
             ZonderVrijeTekst(klacht)
@@ -159,9 +134,10 @@ def bericht_opstellen(
         "status_url": klacht_status_url(klacht),
         # The answer date that runs now (during a heroverweging its term); else the last promised.
         "antwoord_uiterlijk": selectors.antwoord_belofte(klacht) or klacht.antwoord_uiterlijk_datum,
+        # In days, as the beheerder's templates write them ({{ termijnen.statusupdate }} dagen).
         "termijnen": {
-            "ontvangstbevestiging": regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING].dagen,
-            "statusupdate": regels[termijnen.TermijnSoort.STATUSUPDATE].dagen,
+            "ontvangstbevestiging": beloofd.ontvangstbevestiging.dagen,
+            "statusupdate": beloofd.statusupdate.dagen,
         },
         **extra,
     }
@@ -182,7 +158,7 @@ EENVOUDIGE_TAAL_BIJ = frozenset(
     }
 )
 # The handler's choice on a message form (?sjabloon=): the plain-language or the standard text.
-EENVOUDIG, STANDAARD = "eenvoudig", "standaard"
+STANDAARD = "standaard"
 
 
 @dataclass(frozen=True)
@@ -227,366 +203,7 @@ def _opgeschoond(tekst: str) -> str:
     return "\n".join(regels) + "\n"
 
 
-def bericht_versturen(
-    *,
-    klacht: Klacht | None,
-    soort: BerichtSoort | str,
-    onderwerp: str,
-    tekst: str,
-    door: Medewerker | None,
-    aan: str | None = None,
-    label=None,
-    bijlage: tuple[str, str] | None = None,
-    termijnsignaal=None,
-) -> Bericht:
-    """Write the message to the outbox (and, about a complaint, to its timeline); deliver it once
-    the transaction commits. A message about no complaint (a survey invitation, a report) names
-    its label; `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path); a
-    notice of the deadline watch names its `termijnsignaal`."""
-    bericht = Bericht(
-        termijnsignaal=termijnsignaal,
-        klacht=klacht,
-        label=label or klacht.label,
-        soort=soort,
-        aan=aan or klacht.klant_email,
-        # One line (no header injection), and within the column: a notice's subject repeats it.
-        # (A plain cut: Truncator would normalise the text, and what was typed is kept exactly.)
-        onderwerp=" ".join(onderwerp.split())[:255],
-        tekst=tekst,
-        verstuurd_door=door,
-    )
-    if bijlage is not None:
-        bericht.bijlage_naam, bericht.bijlage.name = bijlage
-    bericht.save()
-    if klacht is not None and soort not in INTERNE_BERICHTEN:
-        Gebeurtenis.objects.create(
-            klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
-        )
-    transaction.on_commit(lambda: bericht_in_wachtrij(bericht_id=bericht.pk))
-    return bericht
-
-
-def behandelaar_melden(*, klacht: Klacht, melding: str) -> Bericht | None:
-    """Tell the behandelaar (or, without one, nobody yet: the queue shows it) about an event."""
-    ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
-    return medewerker_melden(klacht=klacht, ontvanger=ontvanger, melding=melding)
-
-
-def medewerker_melden(
-    *, klacht: Klacht, ontvanger: Medewerker | None, melding: str
-) -> Bericht | None:
-    """A notice about the complaint to one member of staff (none without an e-mail address),
-    through the outbox like every message; never on the customer's status page."""
-    if ontvanger is None or not ontvanger.email:
-        return None
-    onderwerp, tekst = bericht_opstellen(
-        klacht=klacht,
-        soort=BerichtSoort.MELDING_BEHANDELAAR,
-        melding=melding,
-        dossier_url=dossier_url(klacht),
-    )
-    return bericht_versturen(
-        klacht=klacht,
-        soort=BerichtSoort.MELDING_BEHANDELAAR,
-        onderwerp=onderwerp,
-        tekst=tekst,
-        door=None,
-        aan=ontvanger.email,
-    )
-
-
-def bijlage_bewaren(naam: str, inhoud: bytes) -> tuple[str, str]:
-    """Store an attachment once (outside the web root) for any number of messages; returns the
-    (file name the recipient sees, storage path) that bericht_versturen takes."""
-    pad = default_storage.save(
-        f"berichten/{timezone.localdate():%Y/%m}/{Path(naam).name}", ContentFile(inhoud)
-    )
-    return Path(naam).name, pad
-
-
-def bericht_in_wachtrij(*, bericht_id: int) -> None:
-    """Queue delivery; when the broker is down or does not answer the message stays pending for
-    the sweep, and the request goes on at once (klachten.broker)."""
-    from klachten import broker
-    from klachten.tasks import bericht_afleveren
-
-    if not broker.aanbieden(bericht_afleveren, bericht_id):
-        logger.info("Bericht %s wacht op de sweep (broker onbereikbaar).", bericht_id)
-
-
-VERGRENDELING_MAXIMAAL = dt.timedelta(minutes=5)
-"""How long a worker may hold a claimed message without a word to PostgreSQL (during its SMTP
-conversation). A worker whose machine vanished without closing its connections (power cut, network
-gone, a frozen VM) would otherwise keep the row locked until TCP keepalive notices, after more than
-two hours by default, and the sweep would skip the message all that time. After this PostgreSQL
-ends that session (idle_in_transaction_session_timeout), the lock goes and the sweep sends the
-message. Far longer than a send takes (EMAIL_TIMEOUT is 20 s per SMTP step)."""
-
-
-def message_id(bericht: Bericht) -> str:
-    """The Message-ID of `bericht`: the same on every attempt (row id and creation moment, which
-    never change, at the sender's domain), and not the same as a message of another installation
-    whose ids continue from a restored copy of this database. A copy that went out twice (see
-    bericht_afleveren) carries the same Message-ID, so mail clients and mailbox providers can
-    recognise it as one message (many show it once)."""
-    domein = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    aangemaakt = bericht.created_at.astimezone(dt.UTC)
-    return f"<bericht-{bericht.pk}.{aangemaakt:%Y%m%d%H%M%S%f}@{domein}>"
-
-
-@dataclass(frozen=True)
-class Afleverfout:
-    """What a failed delivery means (afleverfout_indelen)."""
-
-    blijvend: bool  # permanent: the message is onbestelbaar, a person must act
-    server_onbereikbaar: bool  # the server as a whole failed: the sweep ends its run
-    antwoord: str  # what the server said (or what went wrong), for the dossier
-
-
-def _smtp_antwoord(code: int, tekst: bytes | str) -> str:
-    if isinstance(tekst, bytes):
-        tekst = tekst.decode("utf-8", "replace")
-    return f"{code} {tekst}".strip()
-
-
-def afleverfout_indelen(exc: BaseException) -> Afleverfout:
-    """The one place that decides whether a failed delivery is temporary or permanent.
-
-    Temporary (the message keeps waiting, with back-off): no connection, a timeout, a dropped
-    connection, and every 4xx answer at any stage (greylisting answers 451 at RCPT). A refusal
-    at connect, HELO, STARTTLS or login is about our server, never about one message: temporary
-    whatever its code, and the server counts as unreachable. Permanent (onbestelbaar after this
-    one try): a 5xx answer to MAIL FROM, to RCPT TO or at DATA (RFC 5321 section 4.2.1: a
-    5yz reply is a permanent negative completion). Anything else (a bug, a missing attachment)
-    keeps the message waiting, so it is never lost; the error stands on the dossier.
-    """
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        antwoorden = list(exc.recipients.values()) or [(450, b"")]
-        blijvend = all(code >= 500 for code, _tekst in antwoorden)
-        antwoord = "; ".join(_smtp_antwoord(code, tekst) for code, tekst in antwoorden)
-        return Afleverfout(blijvend=blijvend, server_onbereikbaar=False, antwoord=antwoord)
-    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
-        return Afleverfout(
-            blijvend=exc.smtp_code >= 500,
-            server_onbereikbaar=False,
-            antwoord=_smtp_antwoord(exc.smtp_code, exc.smtp_error),
-        )
-    if isinstance(exc, smtplib.SMTPResponseException):
-        # SMTPConnectError, SMTPHeloError, SMTPAuthenticationError, a refused STARTTLS.
-        return Afleverfout(
-            blijvend=False,
-            server_onbereikbaar=True,
-            antwoord=f"{type(exc).__name__}: {_smtp_antwoord(exc.smtp_code, exc.smtp_error)}",
-        )
-    if isinstance(exc, OSError):  # refused, timed out, disconnected (SMTP errors are OSErrors)
-        return Afleverfout(
-            blijvend=False, server_onbereikbaar=True, antwoord=f"{type(exc).__name__}: {exc}"
-        )
-    return Afleverfout(
-        blijvend=False, server_onbereikbaar=False, antwoord=f"{type(exc).__name__}: {exc}"
-    )
-
-
-TERUGVAL_EERSTE = dt.timedelta(minutes=1)
-TERUGVAL_MAXIMAAL = dt.timedelta(hours=1)
-
-
-def terugval(pogingen: int) -> dt.timedelta:
-    """How long a message waits after its `pogingen`-th failed attempt: 1 minute, doubling per
-    attempt, at most an hour (a greylisting server takes a retry after a few minutes; a server
-    that is down is not hammered). The Celery task retries after exactly this wait, and the sweep
-    skips the message until then (Bericht.volgende_poging_op), so they agree."""
-    if pogingen < 1:
-        return dt.timedelta(0)
-    return min(TERUGVAL_MAXIMAAL, TERUGVAL_EERSTE * 2 ** min(pogingen - 1, 16))
-
-
-def bericht_afleveren(*, bericht_id: int) -> bool:
-    """Send one pending message now. Returns False when there was nothing (left) to send, or
-    when the mail server refused it for good (it is onbestelbaar then).
-
-    Idempotent, so a task delivered twice (acks_late redelivery, a retry next to the sweep) sends
-    nothing twice. The row is claimed with SKIP LOCKED and the status is checked under that lock:
-    a second worker skips a message being sent, and one sent already is not pending any more. The
-    lock is held, in one transaction, through the SMTP conversation until the status is written.
-    A worker killed before the mail server accepted the message therefore leaves it pending (its
-    transaction dies with its connection), to be sent by the redelivered task or the sweep.
-
-    The window that cannot be closed: the mail server has accepted the message (its "250" reply
-    to DATA) but the worker dies, or loses its database connection, before the COMMIT that marks
-    it sent. The message then goes out a second time: SMTP cannot ask a server whether it already
-    has a message, and marking it sent before sending would lose it instead. Both copies carry
-    the same Message-ID (message_id). The window is the time between that reply and the COMMIT,
-    normally milliseconds; longer only for a worker that froze mid-send for more than
-    VERGRENDELING_MAXIMAAL and then got its reply after all.
-
-    A failure is sorted by afleverfout_indelen. Temporary: the message stays pending with the
-    attempt counted, the server's answer kept and its next attempt set (terugval), and the error
-    is raised again for the task's retry. Permanent: the message is onbestelbaar, in the same
-    transaction as its consequences (services.bericht_onbestelbaar_verwerken: the deadline it
-    met runs again, the behandelaar is told).
-    """
-    fout = None
-    with transaction.atomic():
-        bericht = (
-            # of=("self",): lock only the message. Without it the joined klacht and label rows
-            # are locked too, and as every message of a label shares that row, a worker would
-            # skip a message whenever another message of the same label is being delivered.
-            Bericht.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("label")
-            .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
-            .first()
-        )
-        if bericht is None:
-            return False
-        if connection.vendor == "postgresql":
-            # For this transaction only (set_config's true: SET LOCAL): see VERGRENDELING_MAXIMAAL.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('idle_in_transaction_session_timeout', %s, true)",
-                    [str(int(VERGRENDELING_MAXIMAAL.total_seconds() * 1000))],
-                )
-        label = bericht.label
-        mail = EmailMessage(
-            subject=bericht.onderwerp,
-            body=bericht.tekst,
-            to=[bericht.aan],
-            reply_to=[label.email] if label.email else None,
-            headers={"Message-ID": message_id(bericht)},
-        )
-        if bericht.bijlage:
-            with bericht.bijlage.open("rb") as bestand:
-                mail.attach(bericht.bijlage_naam or Path(bericht.bijlage.name).name, bestand.read())
-        # Counted in the same transaction: an attempt cut off by a killed worker is not counted.
-        bericht.pogingen += 1
-        try:
-            mail.send()
-        except Exception as exc:
-            indeling = afleverfout_indelen(exc)
-            bericht.laatste_fout = indeling.antwoord[:2000]
-            if indeling.blijvend:
-                bericht.status = BerichtStatus.ONBESTELBAAR
-                bericht.volgende_poging_op = None
-            else:
-                bericht.volgende_poging_op = timezone.now() + terugval(bericht.pogingen)
-                fout = exc
-        else:
-            bericht.status = BerichtStatus.VERZONDEN
-            bericht.verzonden_op = timezone.now()
-            bericht.laatste_fout = ""
-            bericht.volgende_poging_op = None
-        bericht.save(
-            update_fields=[
-                "status",
-                "verzonden_op",
-                "pogingen",
-                "laatste_fout",
-                "volgende_poging_op",
-            ]
-        )
-        if bericht.status == BerichtStatus.ONBESTELBAAR:
-            from klachten import services
-
-            services.bericht_onbestelbaar_verwerken(bericht=bericht)
-    if fout is not None:
-        raise fout
-    return bericht.status == BerichtStatus.VERZONDEN
-
-
-def wachttijd_tot_volgende_poging(*, bericht_id: int) -> float:
-    """Seconds until the message's next attempt is due (at least 1): the task's retry countdown,
-    so that the task and the sweep keep to the same back-off."""
-    volgende = (
-        Bericht.objects.filter(pk=bericht_id).values_list("volgende_poging_op", flat=True).first()
-    )
-    if volgende is None:
-        return TERUGVAL_EERSTE.total_seconds()
-    return max(1.0, (volgende - timezone.now()).total_seconds())
-
-
-def wachttijd_sweep() -> dt.timedelta:
-    """How old a pending message must be before the sweep takes it (BERICHTEN_SWEEP_WACHTTIJD_S,
-    30 s): the sweep leaves younger messages to their own task, which normally sends them within
-    seconds."""
-    return dt.timedelta(seconds=settings.BERICHTEN_SWEEP_WACHTTIJD_S)
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    verzonden: int
-    niet_gelukt: int  # tried in this run and still pending, or refused for good (onbestelbaar)
-    wachtend: int  # all messages still pending after the run, younger ones included
-    onbestelbaar: int = 0  # of niet_gelukt: refused for good in this run
-
-
-def openstaande_berichten_verzenden(*, op: dt.datetime | None = None) -> SweepResult:
-    """The outbox sweep: try once more every message that was pending at `op` (default now) for
-    longer than wachttijd_sweep() and whose next attempt is due (its back-off is over), oldest
-    first, in batches, until nothing new is left.
-
-    Each message is claimed like the task claims it (SKIP LOCKED, status check), so a sweep that
-    runs next to the workers or next to another sweep sends nothing twice. A message that fails
-    never holds back the others: the sweep moves on to the next one. Only when the mail server
-    itself cannot be reached (afleverfout_indelen: server_onbereikbaar) does the run stop at
-    once: the rest would only wait for the same timeout, and the next sweep (a minute later)
-    tries again.
-    """
-    op = op or timezone.now()
-    geprobeerd: set[int] = set()
-    verzonden = niet_gelukt = onbestelbaar = 0
-    mailserver_weg = False
-    while not mailserver_weg:
-        nieuw = [
-            pk
-            for pk in selectors.openstaande_bericht_ids(
-                geschreven_voor=op - wachttijd_sweep(), aan_de_beurt_op=op
-            )
-            if pk not in geprobeerd
-        ]
-        if not nieuw:
-            break
-        for bericht_id in nieuw:
-            geprobeerd.add(bericht_id)
-            try:
-                gelukt = bericht_afleveren(bericht_id=bericht_id)
-            except Exception as exc:
-                niet_gelukt += 1
-                if afleverfout_indelen(exc).server_onbereikbaar:
-                    logger.warning("Sweep gestopt: mailserver onbereikbaar (%s).", exc)
-                    mailserver_weg = True
-                    break
-                logger.warning("Sweep: bericht %s wacht nog: %s", bericht_id, exc)
-                continue
-            if gelukt:
-                verzonden += 1
-            elif Bericht.objects.filter(pk=bericht_id, status=BerichtStatus.ONBESTELBAAR).exists():
-                niet_gelukt += 1  # the mail server refused it for good
-                onbestelbaar += 1
-    wachtend = Bericht.objects.filter(status=BerichtStatus.WACHTEND).count()
-    return SweepResult(
-        verzonden=verzonden, niet_gelukt=niet_gelukt, wachtend=wachtend, onbestelbaar=onbestelbaar
-    )
-
-
-def berichtsjablonen_inrichten(*, using: str = "default") -> int:
-    """Create the standard templates that are missing (idempotent; never overwrites edits).
-
-    The defaults live in klachten/berichtsjablonen/<taal>/<soort>.txt, their plain-language (B1)
-    versions in <taal>/eenvoudig/<soort>.txt: the first line is the subject, the rest (after one
-    empty line) the text.
-    """
-    aangemaakt = 0
-    bestanden = [(b, False) for b in STANDAARDJABLONEN.glob("*/*.txt")]
-    bestanden += [(b, True) for b in STANDAARDJABLONEN.glob(f"*/{EENVOUDIG}/*.txt")]
-    for bestand, eenvoudig in sorted(bestanden):
-        taal = (bestand.parent.parent if eenvoudig else bestand.parent).name
-        soort = bestand.stem
-        onderwerp, _, tekst = bestand.read_text(encoding="utf-8").partition("\n")
-        _jabloon_obj, nieuw = Berichtsjabloon.objects.using(using).get_or_create(
-            soort=soort,
-            taal=taal,
-            eenvoudige_taal=eenvoudig,
-            defaults={"onderwerp": onderwerp.strip(), "tekst": tekst.strip() + "\n"},
-        )
-        aangemaakt += nieuw
-    return aangemaakt
+def datum_tekst(datum: dt.date, taal: str) -> str:
+    """A date as a message writes it, in the recipient's language ("3 maart 2026")."""
+    with translation.override(taal):
+        return formats.date_format(datum, "j F Y")

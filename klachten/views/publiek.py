@@ -35,16 +35,6 @@ def te_veel_verzoeken(request, label):
     return render(request, "klachten/te_veel_verzoeken.html", {"label": label}, status=429)
 
 
-def _termijnen_context() -> dict:
-    """The terms the public pages promise, as the beheerder set them."""
-    regels = selectors.termijnregels()
-    return {
-        "ontvangstbevestiging": regels[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING].dagen,
-        "statusupdate_weken": regels[termijnen.TermijnSoort.STATUSUPDATE].dagen // 7,
-        "antwoord_weken": regels[termijnen.TermijnSoort.ANTWOORD].dagen // 7,
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=formulier_limiet, method="POST", block=False)
 def klacht_indienen(request, label_slug=None):
@@ -101,7 +91,7 @@ def klacht_indienen(request, label_slug=None):
     response = render(
         request,
         "klachten/klacht_formulier.html",
-        {"form": form, "label": label, "termijnen": _termijnen_context()},
+        {"form": form, "label": label, "termijnen": selectors.beloofde_termijnen()},
         status=status,
     )
     if status == 503:
@@ -116,7 +106,7 @@ def klacht_ontvangen(request):
     if pk is not None:
         klacht = Klacht.objects.select_related("label").filter(pk=pk).first()
     label = klacht.label if klacht else selectors.label_voor_verzoek(request)
-    context = {"klacht": klacht, "label": label, "termijnen": _termijnen_context()}
+    context = {"klacht": klacht, "label": label, "termijnen": selectors.beloofde_termijnen()}
     if klacht is not None:
         context.update(
             status_url=berichten.klacht_status_url(klacht),
@@ -190,8 +180,7 @@ def _stappen(klacht: Klacht) -> list[dict]:
 
 def _status_uitleg(klacht: Klacht, mag_heroverweging: bool) -> tuple[str, str]:
     """The state in plain words (B1) for the customer: a heading and one or two sentences."""
-    beloofd = _termijnen_context()
-    weken = beloofd["statusupdate_weken"]
+    beloofd = selectors.beloofde_termijnen()
     uitleg = {
         Status.ONTVANGEN: (
             _("We hebben uw klacht ontvangen"),
@@ -199,7 +188,7 @@ def _status_uitleg(klacht: Klacht, mag_heroverweging: bool) -> tuple[str, str]:
                 "Binnen %(dagen)s dagen bevestigen we dat we uw klacht hebben ontvangen. Daarna "
                 "gaat een klachtbehandelaar ermee aan de slag."
             )
-            % {"dagen": beloofd["ontvangstbevestiging"]},
+            % {"dagen": beloofd.ontvangstbevestiging.dagen},
         ),
         Status.ONTVANGST_BEVESTIGD: (
             _("Uw klacht is geregistreerd"),
@@ -208,7 +197,7 @@ def _status_uitleg(klacht: Klacht, mag_heroverweging: bool) -> tuple[str, str]:
         Status.IN_ONDERZOEK: (
             _("We onderzoeken uw klacht"),
             _("Zolang we uw klacht onderzoeken, hoort u minstens elke %(weken)s weken van ons.")
-            % {"weken": weken},
+            % {"weken": beloofd.statusupdate_weken},
         ),
         Status.BEANTWOORD: (
             _("We hebben uw klacht beantwoord"),
@@ -409,14 +398,13 @@ def klachtenprocedure(request, label_slug=None):
     procedure and the terms are published and easy to find (every public page and every e-mail
     links here)."""
     label = selectors.label_voor_verzoek(request, label_slug)
-    regels = selectors.termijnregels()
+    beloofd = selectors.beloofde_termijnen()
     volgorde = list(Kanaal.values)
     reactietermijnen = sorted(label.reactietermijnen.all(), key=lambda t: volgorde.index(t.kanaal))
     instantie = label.externe_instantie
     standaard = label.is_standaard  # its pages need no slug (klachtenprocedure_url)
 
-    def tekst(soort: str) -> str:
-        regel = regels[soort]
+    def tekst(regel: termijnen.TermijnRegel) -> str:
         return _termijn_tekst(regel.dagen, regel.werkdagen)
 
     return render(
@@ -431,10 +419,10 @@ def klachtenprocedure(request, label_slug=None):
             if standaard
             else reverse("rapportage:publiek-label", kwargs={"label_slug": label.slug}),
             "termijnen": {
-                "ontvangstbevestiging": tekst(termijnen.TermijnSoort.ONTVANGSTBEVESTIGING),
-                "statusupdate": tekst(termijnen.TermijnSoort.STATUSUPDATE),
-                "antwoord": tekst(termijnen.TermijnSoort.ANTWOORD),
-                "heroverweging": tekst(termijnen.TermijnSoort.HEROVERWEGING),
+                "ontvangstbevestiging": tekst(beloofd.ontvangstbevestiging),
+                "statusupdate": tekst(beloofd.statusupdate),
+                "antwoord": tekst(beloofd.antwoord),
+                "heroverweging": tekst(beloofd.heroverweging),
             },
             "reactietermijnen": [
                 {

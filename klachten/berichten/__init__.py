@@ -1,0 +1,89 @@
+"""The outbox: messages to customers (and notices to staff), composed from templates, written in
+the transaction of the change that causes them, delivered after commit (DESIGN.md section 5,
+"mail that is never lost").
+
+Every message is a `Bericht` row (the models Bericht, Berichtsjabloon and BerichtStatus stay in
+klachten.models); a Celery task delivers it after commit, with retries and back-off, and a
+periodic sweep sends what is still pending.
+
+What the apps may call (`from klachten import berichten`; the submodules are the outbox's own):
+
+- declaring kinds of message: `soorten_registreren` (from an AppConfig.ready: the kinds, which
+  of them are internal, and the folder of their default templates), `soort_keuzes` (the choices
+  of the `soort` fields), `is_intern`, `interne_soorten`, `standaardjablonen`,
+  `berichtsjablonen_inrichten`;
+- composing: `bericht_opstellen` (about a complaint), `tekst_opstellen` (any message),
+  `ondertekening`, `datum_tekst`, `klacht_status_url`, `dossier_url`, `eenvoudige_taal` (the
+  plain-language version for a message form), `adres_onbewezen`;
+- sending: `bericht_versturen`, `behandelaar_melden`, `medewerker_melden`, `bijlage_bewaren`;
+  `bericht_in_wachtrij` is the one place a written message is handed to the broker (the demo
+  holds it back for messages it marks as sent);
+- delivery and the sweep, for the tasks, the command and the fault tests: `bericht_afleveren`,
+  `openstaande_berichten_verzenden` (`SweepResult`), `afleverfout_indelen`, `message_id`,
+  `terugval`, `wachttijd_sweep`.
+
+Modules: soorten (the registry of kinds), opstellen (composing), versturen (writing and
+queueing), afleveren (delivering, sorting failures, back-off), sweep, tasks (Celery).
+"""
+
+from klachten.berichten.afleveren import (
+    afleverfout_indelen,
+    bericht_afleveren,
+    message_id,
+    terugval,
+)
+from klachten.berichten.opstellen import (
+    adres_onbewezen,
+    bericht_opstellen,
+    datum_tekst,
+    dossier_url,
+    eenvoudige_taal,
+    klacht_status_url,
+    ondertekening,
+    tekst_opstellen,
+)
+from klachten.berichten.soorten import (
+    berichtsjablonen_inrichten,
+    interne_soorten,
+    is_intern,
+    soort_keuzes,
+    soorten_registreren,
+    standaardjablonen,
+)
+from klachten.berichten.sweep import SweepResult, openstaande_berichten_verzenden, wachttijd_sweep
+from klachten.berichten.versturen import (
+    behandelaar_melden,
+    bericht_in_wachtrij,
+    bericht_versturen,
+    bijlage_bewaren,
+    medewerker_melden,
+)
+
+__all__ = [
+    "SweepResult",
+    "adres_onbewezen",
+    "afleverfout_indelen",
+    "behandelaar_melden",
+    "bericht_afleveren",
+    "bericht_in_wachtrij",
+    "bericht_opstellen",
+    "bericht_versturen",
+    "berichtsjablonen_inrichten",
+    "bijlage_bewaren",
+    "datum_tekst",
+    "dossier_url",
+    "eenvoudige_taal",
+    "interne_soorten",
+    "is_intern",
+    "klacht_status_url",
+    "medewerker_melden",
+    "message_id",
+    "ondertekening",
+    "openstaande_berichten_verzenden",
+    "soort_keuzes",
+    "soorten_registreren",
+    "standaardjablonen",
+    "tekst_opstellen",
+    "terugval",
+    "wachttijd_sweep",
+]

@@ -1,0 +1,106 @@
+"""Writing messages to the outbox: a Bericht row in the transaction of the change that causes it,
+its delivery queued once that transaction commits (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from klachten import berichten, broker
+from klachten.berichten.opstellen import bericht_opstellen, dossier_url
+from klachten.berichten.soorten import is_intern
+from klachten.berichten.tasks import bericht_afleveren
+from klachten.models import Bericht, Gebeurtenis, GebeurtenisSoort, Klacht, Medewerker
+from klachten.workflow import BerichtSoort
+
+logger = logging.getLogger(__name__)
+
+
+def bericht_versturen(
+    *,
+    klacht: Klacht | None,
+    soort: BerichtSoort | str,
+    onderwerp: str,
+    tekst: str,
+    door: Medewerker | None,
+    aan: str | None = None,
+    label=None,
+    bijlage: tuple[str, str] | None = None,
+    termijnsignaal=None,
+) -> Bericht:
+    """Write the message to the outbox (and, about a complaint, to its timeline); deliver it once
+    the transaction commits. A message about no complaint (a survey invitation, a report) names
+    its label; `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path); a
+    notice of the deadline watch names its `termijnsignaal`."""
+    bericht = Bericht(
+        termijnsignaal=termijnsignaal,
+        klacht=klacht,
+        label=label or klacht.label,
+        soort=soort,
+        aan=aan or klacht.klant_email,
+        # One line (no header injection), and within the column: a notice's subject repeats it.
+        # (A plain cut: Truncator would normalise the text, and what was typed is kept exactly.)
+        onderwerp=" ".join(onderwerp.split())[:255],
+        tekst=tekst,
+        verstuurd_door=door,
+    )
+    if bijlage is not None:
+        bericht.bijlage_naam, bericht.bijlage.name = bijlage
+    bericht.save()
+    if klacht is not None and not is_intern(soort):
+        Gebeurtenis.objects.create(
+            klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
+        )
+    # Through the package: the demo replaces berichten.bericht_in_wachtrij while it writes history.
+    transaction.on_commit(lambda: berichten.bericht_in_wachtrij(bericht_id=bericht.pk))
+    return bericht
+
+
+def behandelaar_melden(*, klacht: Klacht, melding: str) -> Bericht | None:
+    """Tell the behandelaar (or, without one, nobody yet: the queue shows it) about an event."""
+    ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
+    return medewerker_melden(klacht=klacht, ontvanger=ontvanger, melding=melding)
+
+
+def medewerker_melden(
+    *, klacht: Klacht, ontvanger: Medewerker | None, melding: str
+) -> Bericht | None:
+    """A notice about the complaint to one member of staff (none without an e-mail address),
+    through the outbox like every message; never on the customer's status page."""
+    if ontvanger is None or not ontvanger.email:
+        return None
+    onderwerp, tekst = bericht_opstellen(
+        klacht=klacht,
+        soort=BerichtSoort.MELDING_BEHANDELAAR,
+        melding=melding,
+        dossier_url=dossier_url(klacht),
+    )
+    return bericht_versturen(
+        klacht=klacht,
+        soort=BerichtSoort.MELDING_BEHANDELAAR,
+        onderwerp=onderwerp,
+        tekst=tekst,
+        door=None,
+        aan=ontvanger.email,
+    )
+
+
+def bijlage_bewaren(naam: str, inhoud: bytes) -> tuple[str, str]:
+    """Store an attachment once (outside the web root) for any number of messages; returns the
+    (file name the recipient sees, storage path) that bericht_versturen takes."""
+    pad = default_storage.save(
+        f"berichten/{timezone.localdate():%Y/%m}/{Path(naam).name}", ContentFile(inhoud)
+    )
+    return Path(naam).name, pad
+
+
+def bericht_in_wachtrij(*, bericht_id: int) -> None:
+    """Queue delivery; when the broker is down or does not answer the message stays pending for
+    the sweep, and the request goes on at once (klachten.broker)."""
+    if not broker.aanbieden(bericht_afleveren, bericht_id):
+        logger.info("Bericht %s wacht op de sweep (broker onbereikbaar).", bericht_id)
