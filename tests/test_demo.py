@@ -13,7 +13,7 @@ from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
-from klachten import selectors, services, termijnen
+from klachten import berichten, selectors, services, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -32,6 +32,7 @@ from klachten.models import (
 )
 from klachten.workflow import BerichtSoort, Status
 from klanttevredenheid import cijfers
+from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import (
     Bron,
     Campagne,
@@ -46,6 +47,7 @@ from klanttevredenheid.models import (
     Uitnodiging,
     UitnodigingStatus,
 )
+from rapportage.berichtsoorten import RapportBerichtSoort
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +136,9 @@ class TestDemoData:
             BerichtSoort.STATUSLINK,
             BerichtSoort.STATUSUPDATE_STANDAARD,
             BerichtSoort.TERMIJNSIGNAAL,
-            BerichtSoort.KTO_UITNODIGING,
-            BerichtSoort.KTO_SIGNAAL,
-            BerichtSoort.RAPPORT,
+            KtoBerichtSoort.KTO_UITNODIGING,
+            KtoBerichtSoort.KTO_SIGNAAL,
+            RapportBerichtSoort.RAPPORT,
         }
         assert set(BerichtSoort.values) - niet_in_demo <= set(
             Bericht.objects.values_list("soort", flat=True)
@@ -160,7 +162,7 @@ class TestDemoData:
             # standpoint (Kifid: 3 months after it or a year after the complaint).
             uiterste = services.externe_uiterste_datum(klacht)
             assert uiterste > termijnen.lokale_datum(klacht.definitief_standpunt_op)
-            assert services.datum_tekst(uiterste, klacht.taal) in antwoord.tekst
+            assert berichten.datum_tekst(uiterste, klacht.taal) in antwoord.tekst
         # A reconsideration just asked, waiting for its second-line handler.
         assert Klacht.objects.filter(
             status=Status.IN_HEROVERWEGING, heroverweging_behandelaar__isnull=True
@@ -364,7 +366,7 @@ class TestDemoData:
 
         # The survey e-mails of the past went out; the last two days' wait for the worker.
         kto = Bericht.objects.filter(
-            soort__in=[BerichtSoort.KTO_UITNODIGING, BerichtSoort.KTO_SIGNAAL]
+            soort__in=[KtoBerichtSoort.KTO_UITNODIGING, KtoBerichtSoort.KTO_SIGNAAL]
         )
         assert kto.filter(status=BerichtStatus.VERZONDEN).exists()
         assert not kto.filter(

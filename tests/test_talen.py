@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from klachten import services
-from klachten.berichten import STANDAARDJABLONEN
+from klachten.berichten import is_intern, standaardjablonen
 from klachten.models import Kanaal, Klacht, Uitkomst
 from klachten.talen import MEDEWERKER_TALEN
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import INTERNE_BERICHTEN, BerichtSoort, Oordeel, Status
+from klachten.workflow import BerichtSoort, Oordeel, Status
 from klanttevredenheid.models import Kwartaalcijfer
 from rapportage import services as rapportage_services
 from tests.factories import KlachtFactory, klacht_in_status, verzonden_uitnodiging
@@ -498,13 +498,14 @@ def test_uitnodiging_voor_de_enquete_in_het_frans(db):
 @pytest.mark.parametrize(
     "soort",
     sorted(
-        b.stem
-        for b in (STANDAARDJABLONEN / "en").glob("*.txt")
-        if b.stem not in {str(s) for s in INTERNE_BERICHTEN}
+        j.soort
+        for j in standaardjablonen()
+        if j.taal == "en" and not j.eenvoudig and not is_intern(j.soort)
     ),
 )
 def test_elk_klantbericht_met_een_engels_sjabloon_heeft_ook_een_frans(soort):
-    assert (STANDAARDJABLONEN / "fr" / f"{soort}.txt").is_file()
+    frans = {j.soort for j in standaardjablonen() if j.taal == "fr" and not j.eenvoudig}
+    assert soort in frans
 
 
 # The language switch ---------------------------------------------------------------------------

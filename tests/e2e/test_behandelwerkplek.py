@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from klachten.berichten import interne_soorten
 from klachten.models import Bericht, Kanaal, Klacht
-from klachten.workflow import INTERNE_BERICHTEN, BerichtSoort, Oordeel, Status
+from klachten.workflow import BerichtSoort, Oordeel, Status
 from tests.e2e.conftest import inloggen, schermafbeelding
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -119,7 +120,7 @@ def test_behandelaar_handelt_webklacht_af_en_klant_vraagt_heroverweging(
     assert klacht.behandelaar == e2e_behandelaar
     berichten = list(
         Bericht.objects.filter(klacht=klacht)
-        .exclude(soort__in=INTERNE_BERICHTEN)
+        .exclude(soort__in=interne_soorten())
         .order_by("created_at")
     )
     assert [b.soort for b in berichten] == [

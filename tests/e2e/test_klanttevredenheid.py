@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
-from klachten.workflow import BerichtSoort
 from klanttevredenheid import services
+from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import ContactmomentSoort, Opvolging, OpvolgingStatus, Respons
 from tests.e2e.conftest import inloggen, schermafbeelding
 from tests.factories import contactmoment
@@ -72,7 +72,7 @@ def test_klant_beantwoordt_enquete_en_behandelaar_belt_terug(
     assert len(signaal) == 1
     assert "Lage score" in signaal[0].subject
     assert "Bram Hendriks" not in signaal[0].body  # who the customer is stays in the system
-    assert respons.contactmoment.uitnodiging.bericht.soort == BerichtSoort.KTO_UITNODIGING
+    assert respons.contactmoment.uitnodiging.bericht.soort == KtoBerichtSoort.KTO_UITNODIGING
     opvolging = Opvolging.objects.get(respons=respons)
 
     # The behandelaar sees the answer on the dashboard and calls back.

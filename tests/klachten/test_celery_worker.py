@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from config.celery_app import app
 from klachten import broker
+from klachten.berichten.tasks import bericht_afleveren, openstaande_berichten_verzenden
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht, Termijnsignaal
-from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden, termijnen_bewaken
+from klachten.tasks import termijnen_bewaken
 from tests.factories import KlachtFactory
 from tests.processen import RedisServer, wacht_tot
 

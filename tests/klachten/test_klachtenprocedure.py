@@ -25,7 +25,7 @@ from klachten.models import (
     TermijnEenheid,
 )
 from klachten.termijnen import AMSTERDAM, TermijnSoort
-from klachten.workflow import INTERNE_BERICHTEN, BerichtSoort, Status
+from klachten.workflow import BerichtSoort, Status
 from klanttevredenheid.models import Kwartaalcijfer
 from tests.conftest import actie_url
 from tests.factories import LabelFactory, klacht_in_status, verzonden_uitnodiging
@@ -244,7 +244,7 @@ def test_elke_publieke_pagina_linkt_naar_de_klachtenprocedure(
 def klantsjablonen() -> list[tuple[str, str]]:
     return sorted(
         (j.soort, j.taal)
-        for j in Berichtsjabloon.objects.exclude(soort__in=INTERNE_BERICHTEN)
+        for j in Berichtsjabloon.objects.exclude(soort__in=berichten.interne_soorten())
         if not j.eenvoudige_taal
     )
 

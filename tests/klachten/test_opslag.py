@@ -16,7 +16,7 @@ from moto.server import ThreadedMotoServer
 
 from klachten import berichten
 from klachten.models import Bericht, Bijlage, Klacht
-from klachten.workflow import BerichtSoort
+from rapportage.berichtsoorten import RapportBerichtSoort
 from tests.factories import pdf_bestand, standaardlabel
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_rapportbijlage_van_de_outbox_uit_de_objectopslag(s3_opslag, mailoutbox)
     bericht = berichten.bericht_versturen(
         klacht=None,
         label=standaardlabel(),
-        soort=BerichtSoort.RAPPORT,
+        soort=RapportBerichtSoort.RAPPORT,
         onderwerp="Rapport",
         tekst="Zie de bijlage.",
         door=None,

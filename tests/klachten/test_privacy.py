@@ -35,7 +35,7 @@ from klachten.models import (
     VerbeterpuntStatus,
 )
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import INTERNE_BERICHTEN, Oordeel, Status, WorkflowFout, weigering
+from klachten.workflow import Oordeel, Status, WorkflowFout, weigering
 from klanttevredenheid import services as kto
 from klanttevredenheid.models import Contactmoment, Uitnodiging, UitnodigingStatus
 from rapportage import maandrapport
@@ -351,8 +351,8 @@ def test_inzage_levert_alles_over_een_emailadres_leesbaar_en_als_gegevens(
     assert klachten[0]["velden"]["Polis- of lidnummer"] == klant.polis
     berichten_tabel = next(t for t in klachten[0]["tabellen"] if t["titel"] == "Berichten")
     # Only what went to the customer: the notices to staff about it are no data of theirs.
-    assert Bericht.objects.filter(klacht=klacht, soort__in=INTERNE_BERICHTEN).exists()
-    aan_klant = Bericht.objects.filter(klacht=klacht).exclude(soort__in=INTERNE_BERICHTEN)
+    assert Bericht.objects.filter(klacht=klacht, soort__in=berichten.interne_soorten()).exists()
+    aan_klant = Bericht.objects.filter(klacht=klacht).exclude(soort__in=berichten.interne_soorten())
     assert len(berichten_tabel["rijen"]) == aan_klant.count() > 0
     assert {r["Aan"] for r in berichten_tabel["rijen"]} == {klant.email}
     titels = {t["titel"] for t in klachten[0]["tabellen"]}

@@ -32,8 +32,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from klachten import berichten
+from klachten.berichten.tasks import bericht_afleveren, openstaande_berichten_verzenden
 from klachten.models import Bericht, BerichtStatus, Kanaal
-from klachten.tasks import bericht_afleveren, openstaande_berichten_verzenden
 from tests.factories import KlachtFactory
 from tests.klachten.test_celery_worker import celery_via, status_van, storing_duurde_een_minuut
 from tests.processen import Mailserver, RedisServer, wacht_tot
@@ -50,11 +50,11 @@ import json, sys, datetime as dt
 import django
 django.setup()
 from config.celery_app import app
-from klachten import berichten
+from klachten.berichten import afleveren
 opties = json.loads(sys.argv[1])
 app.conf.broker_transport_options = {**app.conf.broker_transport_options, **opties["transport"]}
 if opties["vergrendeling_s"]:
-    berichten.VERGRENDELING_MAXIMAAL = dt.timedelta(seconds=opties["vergrendeling_s"])
+    afleveren.VERGRENDELING_MAXIMAAL = dt.timedelta(seconds=opties["vergrendeling_s"])
 app.worker_main(sys.argv[2:])
 """
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from klachten import rollen
 from klachten.models import Bericht
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort
 from klanttevredenheid import services
+from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import Contactmoment, Opvolging, OpvolgingStatus
 from tests.conftest import meldingen
 from tests.factories import KlachtFactory, MedewerkerFactory, verzonden_uitnodiging
@@ -221,7 +221,9 @@ def test_link_naar_het_klachtdossier_als_de_medewerker_het_mag_zien(
 
 def test_het_signaal_van_de_lage_score_linkt_naar_deze_pagina(opvolging):
     """The alert e-mail to the behandelaar and teamleider (services._opvolgen) leads here."""
-    teksten = Bericht.objects.filter(soort=BerichtSoort.KTO_SIGNAAL).values_list("tekst", flat=True)
+    teksten = Bericht.objects.filter(soort=KtoBerichtSoort.KTO_SIGNAAL).values_list(
+        "tekst", flat=True
+    )
     assert teksten
     assert all(url(opvolging) in tekst for tekst in teksten)
 
@@ -246,5 +248,5 @@ def test_lage_score_na_een_partnerbehandelaar_gaat_naar_de_teamleiders(
     opvolging = lage_score(behandelaar=partner, afdeling=afdeling_a)
 
     assert opvolging.toegewezen_aan is None
-    signalen = Bericht.objects.filter(soort=BerichtSoort.KTO_SIGNAAL)
+    signalen = Bericht.objects.filter(soort=KtoBerichtSoort.KTO_SIGNAAL)
     assert sorted(signalen.values_list("aan", flat=True)) == [teamleider.email]

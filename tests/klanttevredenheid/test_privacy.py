@@ -11,8 +11,8 @@ from django.urls import reverse
 from klachten import avg
 from klachten.models import Bericht, BerichtStatus
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort
 from klanttevredenheid import cijfers, services
+from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import Contactmoment, Opvolging, Respons, Uitnodiging
 from tests.databank import tabellen_met
 from tests.factories import contactmoment
@@ -97,9 +97,9 @@ def test_wissen_op_verzoek_leegt_ook_wat_de_klant_schreef_en_het_verslag(
     opvolging = Opvolging.objects.get(respons__contactmoment=moment)
     verslag = "Jaap teruggebeld: zijn vergoeding komt volgende week."
     services.opvolging_afronden(opvolging=opvolging, door=behandelaar, notitie=verslag)
-    signaal = Bericht.objects.get(soort=BerichtSoort.KTO_SIGNAAL)
+    signaal = Bericht.objects.get(soort=KtoBerichtSoort.KTO_SIGNAAL)
     assert "Lang moeten wachten." in signaal.tekst
-    (uitnodiging_email,) = Bericht.objects.filter(soort=BerichtSoort.KTO_UITNODIGING)
+    (uitnodiging_email,) = Bericht.objects.filter(soort=KtoBerichtSoort.KTO_UITNODIGING)
     assert uitnodiging_email.status == BerichtStatus.WACHTEND  # its delivery never ran here
     # The access export holds the follow-up's report.
     (onderdeel,) = services.avg_verzamelen(EMAIL)

@@ -10,8 +10,9 @@ from django.utils import timezone
 from klachten import services as klachtservices
 from klachten.models import Bericht
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort, Oordeel, Status
+from klachten.workflow import Oordeel, Status
 from klanttevredenheid import cijfers, services
+from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import (
     Bron,
     Contactmoment,
@@ -144,7 +145,7 @@ def test_verzenden_stuurt_een_keer_met_link_die_verloopt(time_machine):
     assert uitnodiging.geldig_tot == D(2026, 6, 4)
     assert len(uitnodiging.token) >= 40
     bericht = uitnodiging.bericht
-    assert bericht.soort == BerichtSoort.KTO_UITNODIGING
+    assert bericht.soort == KtoBerichtSoort.KTO_UITNODIGING
     assert bericht.klacht is None
     assert bericht.aan == moment.klant_email
     assert "Beste Piet Bakker" in bericht.tekst

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 
 from klachten.models import Bericht
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort, Status
+from klachten.workflow import Status
 from rapportage import services
+from rapportage.berichtsoorten import RapportBerichtSoort
 from rapportage.models import Dossierreview
 from tests.factories import klacht_in_status
 
@@ -42,7 +43,7 @@ def test_eenmaal_per_maand_een_dossier_van_de_vorige_maand(gesloten, directie):
     assert (review.jaar, review.maand) == (2026, 11)
     assert services.dossierreview_aanbieden(op=om(D(2026, 11, 2), 6)) is None
     assert Dossierreview.objects.count() == 1
-    bericht = Bericht.objects.get(soort=BerichtSoort.RAPPORT)
+    bericht = Bericht.objects.get(soort=RapportBerichtSoort.RAPPORT)
     assert bericht.aan == directie.email
     assert f"/medewerker/rapportage/dossierreview/{review.pk}/" in bericht.tekst
 

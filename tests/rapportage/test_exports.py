@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from klachten import services as klachten_services
 from klachten.models import Bericht, Kanaal
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort, Oordeel, Status
+from klachten.workflow import Oordeel, Status
 from rapportage import exports, grafieken, selectors, services
+from rapportage.berichtsoorten import RapportBerichtSoort
 from rapportage.maandrapport import FIGUREN, maandoverzicht
 from rapportage.models import Maandrapport
 from tests.factories import KlachtFactory, MedewerkerFactory, klacht_in_status
@@ -467,7 +468,7 @@ def test_maandrapporten_vastleggen_mailt_de_directie_de_pdf_eenmaal(
 
     assert [(r.jaar, r.maand) for r in vastgelegd] == [(2026, 10)]
     assert Maandrapport.objects.get(jaar=2026, maand=10).verzonden_op == op
-    berichten = Bericht.objects.filter(soort=BerichtSoort.RAPPORT)
+    berichten = Bericht.objects.filter(soort=RapportBerichtSoort.RAPPORT)
     assert sorted(b.aan for b in berichten) == sorted([directie.email, tweede.email])
     for bericht in berichten:
         assert bericht.bijlage.name.endswith(".pdf")
@@ -486,7 +487,7 @@ def test_maandrapporten_vastleggen_mailt_de_directie_de_pdf_eenmaal(
         opnieuw = services.maandrapporten_vastleggen(op=op + dt.timedelta(days=1))
 
     assert opnieuw == []
-    assert Bericht.objects.filter(soort=BerichtSoort.RAPPORT).count() == 2
+    assert Bericht.objects.filter(soort=RapportBerichtSoort.RAPPORT).count() == 2
     assert len(mail.outbox) == 2
 
 

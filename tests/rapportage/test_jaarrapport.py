@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from klachten.models import Bericht
 from klachten.termijnen import AMSTERDAM
-from klachten.workflow import BerichtSoort, Status
+from klachten.workflow import Status
 from rapportage import maandrapport, services
+from rapportage.berichtsoorten import RapportBerichtSoort
 from rapportage.models import Jaarrapport, JaarrapportStatus
 from tests.factories import KlachtFactory, LabelFactory, klacht_in_status, standaardlabel
 
@@ -109,7 +110,7 @@ def test_herinnering_in_maart_eenmaal_per_label(jaar_2025, directie, time_machin
     assert services.jaarrapporten_herinneren(op=om(D(2026, 3, 2))) == 2
     assert services.jaarrapporten_herinneren(op=om(D(2026, 3, 3))) == 0
 
-    berichten = Bericht.objects.filter(soort=BerichtSoort.RAPPORT)
+    berichten = Bericht.objects.filter(soort=RapportBerichtSoort.RAPPORT)
     assert berichten.count() == 2
     assert all(b.aan == directie.email for b in berichten)
     assert "vóór 1 april" in berichten.first().tekst
