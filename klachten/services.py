@@ -1293,7 +1293,7 @@ def kwetsbaarheid_vastleggen(
 
     Triage (DESIGN.md section 4: "urgency hoog, e.g. a vulnerable customer or a medical
     urgency"): the complaint's urgentie becomes hoog. Messages to the customer are then offered
-    in plain language where a template exists (klachten.berichten.EENVOUDIGE_TAAL_BIJ).
+    in plain language where a template exists (EENVOUDIGE_TAAL_BIJ, klachten.berichten).
     """
     with _actie(klacht=klacht, naam="kwetsbaarheid_vastleggen", door=door, versie=versie) as (
         k,
