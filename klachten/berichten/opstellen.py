@@ -51,7 +51,7 @@ def _ondertekening(label, taal: str) -> str:
 
 
 def tekst_opstellen(
-    *, soort: BerichtSoort | str, taal: str, label, context: dict, eenvoudig: bool = False
+    *, soort: str, taal: str, label, context: dict, eenvoudig: bool = False
 ) -> tuple[str, str]:
     """Subject and text from the beheerder's template of `soort` in language `taal` (else Dutch),
     filled with `context`; a message to a customer is followed by the label's signature."""

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def bericht_versturen(
     *,
     klacht: Klacht | None,
-    soort: BerichtSoort | str,
+    soort: str,
     onderwerp: str,
     tekst: str,
     door: Medewerker | None,
@@ -33,10 +33,11 @@ def bericht_versturen(
     bijlage: tuple[str, str] | None = None,
     termijnsignaal=None,
 ) -> Bericht:
-    """Write the message to the outbox (and, about a complaint, to its timeline); deliver it once
-    the transaction commits. A message about no complaint (a survey invitation, a report) names
-    its label; `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path); a
-    notice of the deadline watch names its `termijnsignaal`."""
+    """Write the message of kind `soort` (any app's registered kind) to the outbox (and, about a
+    complaint, to its timeline, unless the kind is internal); deliver it once the transaction
+    commits. A message about no complaint (a survey invitation, a report) names its label;
+    `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path); a notice of
+    the deadline watch names its `termijnsignaal`."""
     bericht = Bericht(
         termijnsignaal=termijnsignaal,
         klacht=klacht,
