@@ -297,11 +297,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # BROKER_PAUZE_S (their messages wait in the outbox for the sweep, which runs every minute).
 BROKER_WACHTTIJD_S = env.float("BROKER_WACHTTIJD_S", default=0.5)
 BROKER_PAUZE_S = env.float("BROKER_PAUZE_S", default=30)
-# Redelivery (klachten/tasks.py): with acks_late a message stays in Redis, unacknowledged, until
-# its task ran; if the worker holding it dies, Redis hands it to another worker after
-# visibility_timeout. It must exceed the longest countdown of a retry (retry_backoff_max, 1800 s):
-# a worker also holds a retry until its moment comes, and a shorter timeout would hand that one
-# out again and again. The outbox sweep sends a message long before this runs out anyway.
+# Redelivery (klachten/berichten/tasks.py): with acks_late a message stays in Redis,
+# unacknowledged, until its task ran; if the worker holding it dies, Redis hands it to another
+# worker after visibility_timeout. It must exceed the longest countdown of a retry
+# (retry_backoff_max, 1800 s): a worker also holds a retry until its moment comes, and a shorter
+# timeout would hand that one out again and again. The outbox sweep sends a message long before this runs out anyway.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
