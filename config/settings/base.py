@@ -301,7 +301,8 @@ BROKER_PAUZE_S = env.float("BROKER_PAUZE_S", default=30)
 # unacknowledged, until its task ran; if the worker holding it dies, Redis hands it to another
 # worker after visibility_timeout. It must exceed the longest countdown of a retry
 # (retry_backoff_max, 1800 s): a worker also holds a retry until its moment comes, and a shorter
-# timeout would hand that one out again and again. The outbox sweep sends a message long before this runs out anyway.
+# timeout would hand that one out again and again. The outbox sweep sends a message long before
+# this runs out anyway.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
