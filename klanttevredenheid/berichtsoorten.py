@@ -1,5 +1,6 @@
 """The survey's kinds of message, declared to the outbox (klachten.berichten) from
-KlanttevredenheidConfig.ready; their default templates are in klanttevredenheid/berichtsjablonen/."""
+KlanttevredenheidConfig.ready; their default templates are in
+klanttevredenheid/berichtsjablonen/."""
 
 from pathlib import Path
 
