@@ -28,7 +28,7 @@ from klachten.termijnen import AMSTERDAM, TermijnSoort
 from klachten.workflow import BerichtSoort, Status
 from klanttevredenheid.models import Kwartaalcijfer
 from tests.conftest import actie_url
-from tests.factories import LabelFactory, klacht_in_status, verzonden_uitnodiging
+from tests.factories import KlachtFactory, LabelFactory, klacht_in_status, verzonden_uitnodiging
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +143,32 @@ def test_procedure_noemt_de_termijnen_zoals_de_beheerder_ze_zette(client, label)
 
     assert "Dat doen we binnen 5 werkdagen na ontvangst" in pagina
     assert "Binnen 30 dagen na ontvangst krijgt u een antwoord" in pagina
+
+
+def test_formulier_statuspagina_bericht_en_procedure_beloven_dezelfde_termijnen(
+    client, label, categorie
+):
+    """One selector (selectors.beloofde_termijnen) for every place that promises terms."""
+    Termijn.objects.filter(soort=TermijnSoort.ONTVANGSTBEVESTIGING).update(dagen=5)
+    Termijn.objects.filter(soort=TermijnSoort.STATUSUPDATE).update(dagen=14)
+    Termijn.objects.filter(soort=TermijnSoort.ANTWOORD).update(dagen=35)
+    klacht = KlachtFactory(categorie=categorie, kanaal=Kanaal.TELEFOON)
+
+    formulier = tekst(client.get("/klacht/"))
+    status = tekst(client.get(reverse("klachten:status", args=[klacht.status_token])))
+    _onderwerp, bericht = berichten.bericht_opstellen(
+        klacht=klacht, soort=BerichtSoort.ONTVANGSTBEVESTIGING
+    )
+    procedure = tekst(client.get("/klachtenprocedure/"))
+
+    assert "Binnen 5 dagen bevestigen we dat we uw klacht hebben ontvangen." in formulier
+    assert "hoort u minstens elke 2 weken hoe het ervoor staat" in formulier
+    assert "Binnen 5 weken krijgt u ons antwoord." in formulier
+    assert "Binnen 5 dagen bevestigen we dat we uw klacht hebben ontvangen." in status
+    assert "minstens elke 14 dagen weten hoe het ervoor staat" in bericht
+    assert "Dat doen we binnen 5 dagen na ontvangst" in procedure
+    assert "laten we u minstens elke 2 weken weten hoe het ervoor staat" in procedure
+    assert "Binnen 5 weken na ontvangst krijgt u een antwoord" in procedure
 
 
 def test_procedure_in_het_frans_en_engels(client, label, kifid):
