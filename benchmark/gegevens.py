@@ -1,8 +1,8 @@
 """The benchmark's dataset and what each run prepares in it.
 
 The fill reuses the two earlier benchmarks' SQL (one INSERT ... SELECT per table over
-generate_series, indexes built after the load): `klanttevredenheid_benchmark` for the contact
-moments, invitations and responses, then `rapportage_benchmark` for the complaints over 5 years
+generate_series, indexes built after the load): `klanttevredenheid.benchmark` for the contact
+moments, invitations and responses, then `rapportage.benchmark` for the complaints over 5 years
 with their timeline, messages, history versions, deadline outcomes and external procedures.
 """
 
@@ -29,12 +29,10 @@ from klachten.middleware import LAATST_ACTIEF
 from klachten.models import Afdeling, Categorie, Klacht, Label, Medewerker, SignaalSoort
 from klachten.termijnen import AMSTERDAM, TermijnSoort
 from klanttevredenheid import services as kto_services
-from klanttevredenheid.management.commands.klanttevredenheid_benchmark import (
-    Command as KtoBenchmark,
-)
+from klanttevredenheid.benchmark import KlanttevredenheidBenchmark
 from klanttevredenheid.models import Contactmoment
 from rapportage import maandrapport, services
-from rapportage.management.commands.rapportage_benchmark import Command as RapportageBenchmark
+from rapportage.benchmark import RapportageBenchmark
 
 ENQUETE_KLANTNUMMER = "bm-enquete"  # marks the fresh invitations each run answers
 
@@ -57,7 +55,7 @@ def vullen(
     rapportage.uitkomst = {}
     stam = rapportage.stamgegevens()
     uit.write(f"Vullen: {contactmomenten:,} contactmomenten, {responsen:,} responsen ...\n")
-    KtoBenchmark(stdout=uit).vullen(responsen, nu, contactmomenten=contactmomenten)
+    KlanttevredenheidBenchmark(stdout=uit).vullen(responsen, nu, contactmomenten=contactmomenten)
     rapportage.vullen(aantal=klachten, open_=open_, nu=nu, stam=stam)
     return time.perf_counter() - start
 

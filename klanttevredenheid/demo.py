@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from klachten import demo as klachtendemo
 from klachten import termijnen
-from klachten.management.commands import demo_data
 from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
 from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, services
@@ -48,6 +48,12 @@ from klanttevredenheid.models import (
 from klanttevredenheid.services import NieuwContactmoment
 
 S = ContactmomentSoort
+
+# Its pages, in the list of addresses `demo_data` prints after every run.
+ADRESSEN = [
+    ("Klanttevredenheid (medewerkers)", "/medewerker/klanttevredenheid/"),
+    ("Klanttevredenheid (publiek)", "/klanttevredenheid/"),
+]
 
 MAANDEN_TERUG = 15
 AANTAL_CONTACTMOMENTEN = (
@@ -252,11 +258,12 @@ class Klant:
     klantnummer: str
 
 
-def klanttevredenheid_vullen(
-    *, nu: dt.datetime, rng: random.Random, gebruikers: dict[str, Medewerker], labels: list[Label]
+def demo_vullen(
+    *, nu: dt.datetime, seed: int, gebruikers: dict[str, Medewerker], labels: list[Label]
 ) -> str:
-    """Fill the satisfaction app with 15 months of demo history (call once, inside the demo's
-    transaction, on a database without it); returns a one-line summary."""
+    """Fill the satisfaction app with 15 months of demo history (called once by `demo_data`,
+    inside the demo's transaction, on a database without it); returns a one-line summary."""
+    rng = random.Random(seed + 2)
     return _Vulling(nu=nu, rng=rng, gebruikers=gebruikers, labels=labels).vullen()
 
 
@@ -300,12 +307,12 @@ class _Vulling:
         self.nachtelijke_taken()
         while self.agenda:
             op, _volgnummer, uitvoeren = heapq.heappop(self.agenda)
-            with demo_data.klok(op):
+            with klachtendemo.klok(op):
                 uitvoeren()
-        with demo_data.klok(self.nu):
+        with klachtendemo.klok(self.nu):
             self.wissen(self.nu)
             services.kwartaalcijfers_berekenen(op=self.nu)
-        demo_data.verleden_verzonden(Bericht.objects.filter(pk__gt=eerste_bericht), self.nu)
+        klachtendemo.verleden_verzonden(Bericht.objects.filter(pk__gt=eerste_bericht), self.nu)
         return self.samenvatting(eerste_moment)
 
     def plannen(self, op: dt.datetime, uitvoeren: Callable[[], object]) -> None:
@@ -392,17 +399,17 @@ class _Vulling:
             soort: gewicht * (OVERSTAPSEIZOEN_FACTOR.get(soort, 1) if overstapseizoen else 1)
             for soort, gewicht in SOORT_GEWICHTEN.items()
         }
-        return demo_data.kiezen(self.rng, gewichten)
+        return klachtendemo.kiezen(self.rng, gewichten)
 
     def klant_kiezen(self, label: Label, *, nieuw: bool = False) -> Klant:
         bekenden = self.klanten[label.pk]
         if bekenden and not nieuw and self.rng.random() < BESTAANDE_KLANT_KANS:
             return self.rng.choice(bekenden)
-        voornaam = self.rng.choice(demo_data.VOORNAMEN)
-        achternaam = self.rng.choice(demo_data.ACHTERNAMEN)
+        voornaam = self.rng.choice(klachtendemo.VOORNAMEN)
+        achternaam = self.rng.choice(klachtendemo.ACHTERNAMEN)
         email = ""
         if self.rng.random() >= ZONDER_EMAIL_KANS:
-            email = demo_data.Command.emailadres(self.rng, voornaam, achternaam)
+            email = klachtendemo.emailadres(self.rng, voornaam, achternaam)
             while email in self.emails:
                 lokaal, domein = email.split("@")
                 email = f"{lokaal}{self.rng.randint(1, 99)}@{domein}"
@@ -440,7 +447,7 @@ class _Vulling:
         behandelaar = None
         if not online:
             behandelaar = self.gebruikers[
-                demo_data.kiezen(self.rng, demo_data.EERSTE_LIJN[afdeling])
+                klachtendemo.kiezen(self.rng, klachtendemo.EERSTE_LIJN[afdeling])
             ]
         return NieuwContactmoment(
             label=klant.label,
@@ -459,7 +466,7 @@ class _Vulling:
         gewichten = AFDELING_GEWICHTEN.get((soort, label.slug)) or AFDELING_GEWICHTEN.get(
             (soort, None), {"klantenservice": 1}
         )
-        return demo_data.kiezen(self.rng, gewichten)
+        return klachtendemo.kiezen(self.rng, gewichten)
 
     def campagnes(self) -> list[tuple[dt.datetime, list[NieuwContactmoment]]]:
         """The yearly survey of each label: an imported sample, a share of it from every group,
@@ -480,7 +487,7 @@ class _Vulling:
                 )
                 rijen = []
                 for _ in range(CAMPAGNE_OMVANG.get(label.slug, 10)):
-                    groep = demo_data.kiezen(self.rng, GROEP_GEWICHTEN)
+                    groep = klachtendemo.kiezen(self.rng, GROEP_GEWICHTEN)
                     klant = self.klant_kiezen(label, nieuw=groep == Enquetegroep.NIEUWE_KLANT)
                     rijen.append(
                         NieuwContactmoment(
@@ -531,8 +538,8 @@ class _Vulling:
         aantal, van, tot = EXTERN_ONDERZOEK
         rijen = []
         for nummer in range(aantal):
-            soort = demo_data.kiezen(rng, SOORT_GEWICHTEN)
-            cijfer = demo_data.kiezen(rng, CIJFER_GEWICHTEN)
+            soort = klachtendemo.kiezen(rng, SOORT_GEWICHTEN)
+            cijfer = klachtendemo.kiezen(rng, CIJFER_GEWICHTEN)
             stemming = "positief" if cijfer >= 8 else "neutraal" if cijfer >= 6 else "negatief"
             dag = self.vandaag - dt.timedelta(days=rng.randint(tot + 1, van))
             rijen.append(
@@ -559,7 +566,7 @@ class _Vulling:
         """The nightly erasure, on an outbox as the worker would have left it: the invitations of
         the past went out (the demo marks them sent only at the end; a message still waiting at
         erasure would be cancelled, as in production)."""
-        demo_data.verleden_verzonden(Bericht.objects.filter(klacht__isnull=True), op)
+        klachtendemo.verleden_verzonden(Bericht.objects.filter(klacht__isnull=True), op)
         services.persoonsgegevens_wissen(op=op)
 
     def nachtelijke_taken(self) -> None:
@@ -643,7 +650,7 @@ class _Vulling:
             datum += dt.timedelta(days=1)
             while not termijnen.is_werkdag(datum):
                 datum += dt.timedelta(days=1)
-        afgerond_op = demo_data.werkmoment(self.rng, datum)
+        afgerond_op = klachtendemo.werkmoment(self.rng, datum)
         verslag = self.tekst_kiezen(VERSLAGEN, soort)
         self.plannen(
             afgerond_op,
@@ -655,7 +662,7 @@ class _Vulling:
         )
 
     def cijfer_trekken(self, op: dt.datetime, soort: str, behandelaar: str | None) -> int:
-        cijfer = demo_data.kiezen(self.rng, CIJFER_GEWICHTEN)
+        cijfer = klachtendemo.kiezen(self.rng, CIJFER_GEWICHTEN)
         deel = (termijnen.lokale_datum(op) - self.begin).days / max(
             (self.vandaag - self.begin).days, 1
         )

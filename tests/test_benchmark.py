@@ -3,6 +3,10 @@ scenarios rely on holds (the numbers are measured by `manage.py benchmark`, not 
 
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -95,3 +99,25 @@ def test_basislijn_doet_een_query_per_verzoek(client, settings):
         cursor.execute(f"SELECT tekst FROM {views.TABEL}")
         assert cursor.fetchall() == [("regel",)]
         cursor.execute(f"DROP TABLE {views.TABEL}")
+
+
+def test_benchmarkcommando_hoort_bij_de_benchmarkinstellingen():
+    """`scripts/benchmark` runs `manage.py benchmark` with config.settings.benchmark: there the
+    suite is an installed app and its command is found (klachten no longer carries it)."""
+    omgeving = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.benchmark",
+        "DJANGO_SECRET_KEY": "benchmark-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    uitvoer = subprocess.run(
+        [sys.executable, "manage.py", "help", "benchmark"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=omgeving,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert uitvoer.returncode == 0, uitvoer.stderr
+    assert "--hergebruik" in uitvoer.stdout

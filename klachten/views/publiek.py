@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from klachten import berichten, selectors, services, talen, termijnen
+from klachten import berichten, paginalinks, selectors, services, talen, termijnen
 from klachten.forms import (
     HeroverwegingVragenFormulier,
     KlachtFormulier,
@@ -415,9 +415,7 @@ def klachtenprocedure(request, label_slug=None):
             "formulier_url": reverse("klachten:indienen")
             if standaard
             else reverse("klachten:indienen-label", kwargs={"label_slug": label.slug}),
-            "jaarverslag_url": reverse("rapportage:publiek")
-            if standaard
-            else reverse("rapportage:publiek-label", kwargs={"label_slug": label.slug}),
+            "jaarverslag_url": paginalinks.link_url(paginalinks.JAARVERSLAG, label),
             "termijnen": {
                 "ontvangstbevestiging": tekst(beloofd.ontvangstbevestiging),
                 "statusupdate": tekst(beloofd.statusupdate),

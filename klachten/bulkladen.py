@@ -1,6 +1,7 @@
-"""Bulk loading for the benchmark fills: indexes and foreign keys off during the load, back after
-(building an index once over all rows is much faster than updating it row by row, and a foreign
-key added afterwards is checked in one join instead of per row)."""
+"""Bulk loading for the benchmark fills of every app (klanttevredenheid.benchmark,
+rapportage.benchmark): indexes and foreign keys off during the load, back after (building an index
+once over all rows is much faster than updating it row by row, and a foreign key added afterwards
+is checked in one join instead of per row). In klachten, the app every other app may import."""
 
 
 def indexen_weghalen(cursor, tabellen: list[str]) -> list[str]:
