@@ -14,7 +14,8 @@ from klachten import selectors
 from klachten.berichten.afleveren import afleverfout_indelen, bericht_afleveren
 from klachten.models import Bericht, BerichtStatus
 
-logger = logging.getLogger(__name__)
+# The outbox logs as one logger (klachten.berichten): filters and settings for it see it all.
+logger = logging.getLogger("klachten.berichten")
 
 
 def wachttijd_sweep() -> dt.timedelta:

@@ -18,7 +18,8 @@ from klachten.berichten.tasks import bericht_afleveren
 from klachten.models import Bericht, Gebeurtenis, GebeurtenisSoort, Klacht, Medewerker
 from klachten.workflow import BerichtSoort
 
-logger = logging.getLogger(__name__)
+# The outbox logs as one logger (klachten.berichten): filters and settings for it see it all.
+logger = logging.getLogger("klachten.berichten")
 
 
 def bericht_versturen(
