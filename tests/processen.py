@@ -13,8 +13,11 @@ import asyncio
 import contextlib
 import email
 import email.policy
+import grp
+import imaplib
 import logging
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -642,3 +645,229 @@ def klachtgegevens(*, categorie_id: int, email: str, naam: str = "Anna de Vries"
         "privacy_akkoord": "on",
         "website": "",
     }
+
+
+# IMAP ---------------------------------------------------------------------------------------------
+
+
+class Imapserver:
+    """A private Dovecot (IMAP) on a free port of 127.0.0.1, with a throwaway configuration, its
+    mailboxes (Maildir) and its password file in a directory of its own: the mail server the e-mail
+    channel reads from (issue 17).
+
+    - `gebruiker_maken(naam, wachtwoord)`: a mail user (also while the server runs: Dovecot rereads
+      the password file when it changes).
+    - `toevoegen(gebruiker, raw, flags=())`: APPEND a raw message to the user's INBOX, as a mail
+      server delivers it; returns its UID. `vlaggen()`, `uids()` and `uidvalidity()` read back.
+    - `stoppen()` / `starten()`: the port refuses connections / answers again (same port, same
+      mailboxes); `doden()` is SIGKILL (Dovecot and every process it started).
+    - `tls=True`: IMAPS as well, on `tls_poort`, with a throwaway self-signed certificate for
+      127.0.0.1 and localhost (`certificaat`, for the client's `cafile`); plain IMAP (`poort`)
+      offers STARTTLS then.
+
+    As root, Dovecot runs its helpers as the users its Debian package creates (`dovecot`,
+    `dovenull`) and refuses mail access as root: the mailboxes belong to the system user `mail`.
+    Otherwise everything runs as the current user.
+    """
+
+    HOST = "127.0.0.1"
+
+    def __init__(self, map: Path | None = None, *, tls: bool = False):
+        self.map = Path(map or tempfile.mkdtemp(prefix="imap-"))
+        self.map.mkdir(parents=True, exist_ok=True)
+        self.poort = vrije_poort()
+        self.tls = tls
+        self.tls_poort = vrije_poort() if tls else None
+        self.wachtwoorden: dict[str, str] = {}
+        self.logpad = self.map / "dovecot.log"
+        self.gebruikersbestand = self.map / "gebruikers"
+        self.certificaat = self.map / "certificaat.pem"
+        self.sleutel = self.map / "sleutel.pem"
+        self.proces: subprocess.Popen | None = None
+        if os.geteuid() == 0:
+            eigenaar = pwd.getpwnam("mail")
+            self._uid, self._gid = eigenaar.pw_uid, eigenaar.pw_gid
+        else:
+            self._uid, self._gid = os.getuid(), os.getgid()
+        for deel in ("run", "state", "mail"):
+            (self.map / deel).mkdir(exist_ok=True)
+        os.chown(self.map / "mail", self._uid, self._gid)
+        # Dovecot's authentication process (user `dovecot` when root) reads the password file.
+        self.map.chmod(0o711)
+        self.gebruikersbestand.touch()
+
+    # configuration
+    def gebruiker_maken(self, naam: str, wachtwoord: str) -> str:
+        assert re.fullmatch(r"[\w.@+-]+", naam), naam
+        assert ":" not in wachtwoord, "the password file separates its fields with ':'"
+        assert "\n" not in wachtwoord
+        self.wachtwoorden[naam] = wachtwoord
+        regels = "".join(
+            f"{gebruiker}:{{PLAIN}}{geheim}:{self._uid}:{self._gid}::{self.map / 'mail' / gebruiker}::\n"
+            for gebruiker, geheim in self.wachtwoorden.items()
+        )
+        tijdelijk = self.gebruikersbestand.with_suffix(".nieuw")
+        tijdelijk.write_text(regels)
+        tijdelijk.chmod(0o644)
+        tijdelijk.replace(self.gebruikersbestand)  # Dovecot never reads half a file
+        return naam
+
+    def _configuratie(self) -> str:
+        if os.geteuid() == 0:
+            gebruikers = (
+                f"mail_uid = {self._uid}\nmail_gid = {self._gid}\n"
+                f"first_valid_uid = {self._uid}\nfirst_valid_gid = {self._gid}\n"
+            )
+        else:
+            naam = pwd.getpwuid(self._uid).pw_name
+            groep = grp.getgrgid(self._gid).gr_name
+            gebruikers = (
+                f"default_internal_user = {naam}\ndefault_internal_group = {groep}\n"
+                f"default_login_user = {naam}\n"
+                f"first_valid_uid = {self._uid}\nfirst_valid_gid = {self._gid}\n"
+                # Only root may chroot (Dovecot's "rootless installation").
+                "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n"
+            )
+        if self.tls:
+            versleuteling = (
+                f"ssl = yes\nssl_cert = <{self.certificaat}\nssl_key = <{self.sleutel}\n"
+            )
+            imaps = f"address = {self.HOST}\n    port = {self.tls_poort}"
+        else:
+            versleuteling = "ssl = no\n"
+            imaps = "port = 0"
+        return f"""\
+base_dir = {self.map / "run"}
+state_dir = {self.map / "state"}
+instance_name = imap-test-{self.poort}
+listen = {self.HOST}
+protocols = imap
+log_path = {self.logpad}
+{versleuteling}disable_plaintext_auth = no
+auth_mechanisms = plain login
+{gebruikers}mail_location = maildir:~/Maildir
+mail_fsync = never
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {self.gebruikersbestand}
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {self.gebruikersbestand}
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = {self.HOST}
+    port = {self.poort}
+  }}
+  inet_listener imaps {{
+    {imaps}
+  }}
+}}
+"""
+
+    def _certificaat_maken(self) -> None:
+        if self.certificaat.exists():
+            return
+        subprocess.run(
+            [
+                *("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=localhost"),
+                *("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"),
+                *("-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"),
+                *("-keyout", str(self.sleutel), "-out", str(self.certificaat)),
+            ],
+            capture_output=True,
+            check=True,
+        )
+
+    # the process
+    def starten(self) -> Imapserver:
+        uitvoerbaar = shutil.which("dovecot") or "/usr/sbin/dovecot"
+        assert Path(uitvoerbaar).exists(), "dovecot is needed: apt-get install -y dovecot-imapd"
+        if self.tls:
+            self._certificaat_maken()
+        configuratie = self.map / "dovecot.conf"
+        configuratie.write_text(self._configuratie())
+        with self.logpad.open("ab") as uit:
+            self.proces = subprocess.Popen(
+                [uitvoerbaar, "-F", "-c", str(configuratie)],
+                stdout=uit,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        assert wacht_tot(lambda: self.draait() or self.proces.poll() is not None, seconden=10), (
+            self.log()
+        )
+        assert self.proces.poll() is None, self.log()
+        return self
+
+    def draait(self) -> bool:
+        """Does the server greet (`* OK`)? Dovecot greets once its authentication is ready."""
+        try:
+            with socket.create_connection((self.HOST, self.poort), timeout=1) as verbinding:
+                begroet = verbinding.recv(256).startswith(b"* OK")
+                verbinding.sendall(b"a LOGOUT\r\n")
+                return begroet
+        except OSError:
+            return False
+
+    def stoppen(self) -> None:
+        _stoppen(self.proces)
+        assert wacht_tot(lambda: not poort_open(self.poort), seconden=5)
+
+    def doden(self) -> None:
+        _stoppen(self.proces, signal.SIGKILL)
+        assert wacht_tot(lambda: not poort_open(self.poort), seconden=5)
+
+    def log(self) -> str:
+        return self.logpad.read_text(errors="replace") if self.logpad.exists() else ""
+
+    def __enter__(self) -> Imapserver:
+        return self.starten()
+
+    def __exit__(self, *exc) -> None:
+        _stoppen(self.proces, signal.SIGKILL)
+        shutil.rmtree(self.map, ignore_errors=True)
+
+    # as a client
+    def verbinding(self, gebruiker: str) -> imaplib.IMAP4:
+        """A logged-in IMAP connection of `gebruiker` (plain IMAP; `with` logs out)."""
+        verbinding = imaplib.IMAP4(self.HOST, self.poort, timeout=10)
+        verbinding.login(gebruiker, self.wachtwoorden[gebruiker])
+        return verbinding
+
+    def toevoegen(
+        self, gebruiker: str, raw: bytes, flags: tuple[str, ...] = (), map: str = "INBOX"
+    ) -> int:
+        """APPEND `raw` (the message as a mail server stores it) to `map` of `gebruiker`; its UID."""
+        with self.verbinding(gebruiker) as verbinding:
+            vlaggen = f"({' '.join(flags)})" if flags else None
+            status, antwoord = verbinding.append(map, vlaggen, None, raw)
+            assert status == "OK", antwoord
+            gevonden = re.search(rb"\[APPENDUID \d+ (\d+)\]", antwoord[0])
+            assert gevonden, antwoord
+            return int(gevonden.group(1))
+
+    def uidvalidity(self, gebruiker: str, map: str = "INBOX") -> int:
+        with self.verbinding(gebruiker) as verbinding:
+            status, antwoord = verbinding.status(map, "(UIDVALIDITY)")
+            assert status == "OK", antwoord
+            return int(re.search(rb"UIDVALIDITY (\d+)", antwoord[0]).group(1))
+
+    def vlaggen(self, gebruiker: str, map: str = "INBOX") -> dict[int, set[str]]:
+        """The flags of every message in `map`, by UID (read-only: reading changes nothing)."""
+        with self.verbinding(gebruiker) as verbinding:
+            status, antwoord = verbinding.select(map, readonly=True)
+            assert status == "OK", antwoord
+            if int(antwoord[0]) == 0:
+                return {}
+            status, regels = verbinding.uid("FETCH", "1:*", "(UID FLAGS)")
+            assert status == "OK", regels
+        uitkomst = {}
+        for regel in regels:
+            gevonden = re.search(rb"UID (\d+) FLAGS \(([^)]*)\)", regel)
+            uitkomst[int(gevonden.group(1))] = set(gevonden.group(2).decode().split())
+        return uitkomst
+
+    def uids(self, gebruiker: str, map: str = "INBOX") -> list[int]:
+        return sorted(self.vlaggen(gebruiker, map))
