@@ -655,8 +655,9 @@ class Imapserver:
     mailboxes (Maildir) and its password file in a directory of its own: the mail server the e-mail
     channel reads from (issue 17).
 
-    - `gebruiker_maken(naam, wachtwoord)`: a mail user (also while the server runs: Dovecot rereads
-      the password file when it changes).
+    - `gebruiker_maken(naam, wachtwoord)`: a mail user, also while the server runs. Each user has a
+      password file of their own (`gebruikers/<naam>`): Dovecot looks at a password file at most
+      once a second, so a user added to a shared file could not log in for up to a second.
     - `toevoegen(gebruiker, raw, flags=())`: APPEND a raw message to the user's INBOX, as a mail
       server delivers it; returns its UID. `vlaggen()`, `uids()` and `uidvalidity()` read back.
     - `stoppen()` / `starten()`: the port refuses connections / answers again (same port, same
@@ -680,7 +681,7 @@ class Imapserver:
         self.tls_poort = vrije_poort() if tls else None
         self.wachtwoorden: dict[str, str] = {}
         self.logpad = self.map / "dovecot.log"
-        self.gebruikersbestand = self.map / "gebruikers"
+        self.gebruikers = self.map / "gebruikers"
         self.certificaat = self.map / "certificaat.pem"
         self.sleutel = self.map / "sleutel.pem"
         self.proces: subprocess.Popen | None = None
@@ -689,27 +690,26 @@ class Imapserver:
             self._uid, self._gid = eigenaar.pw_uid, eigenaar.pw_gid
         else:
             self._uid, self._gid = os.getuid(), os.getgid()
-        for deel in ("run", "state", "mail"):
+        for deel in ("run", "state", "mail", "gebruikers"):
             (self.map / deel).mkdir(exist_ok=True)
         os.chown(self.map / "mail", self._uid, self._gid)
-        # Dovecot's authentication process (user `dovecot` when root) reads the password file.
+        # Dovecot's authentication process (user `dovecot` when root) reads the password files.
         self.map.chmod(0o711)
-        self.gebruikersbestand.touch()
+        self.gebruikers.chmod(0o755)
 
     # configuration
     def gebruiker_maken(self, naam: str, wachtwoord: str) -> str:
         assert re.fullmatch(r"[\w.@+-]+", naam), naam
         assert ":" not in wachtwoord, "the password file separates its fields with ':'"
         assert "\n" not in wachtwoord
+        assert naam not in self.wachtwoorden, f"{naam} exists already"
         self.wachtwoorden[naam] = wachtwoord
-        regels = "".join(
-            f"{gebruiker}:{{PLAIN}}{geheim}:{self._uid}:{self._gid}::{self.map / 'mail' / gebruiker}::\n"
-            for gebruiker, geheim in self.wachtwoorden.items()
+        tijdelijk = self.gebruikers / f".{naam}.nieuw"
+        tijdelijk.write_text(
+            f"{naam}:{{PLAIN}}{wachtwoord}:{self._uid}:{self._gid}::{self.map / 'mail' / naam}::\n"
         )
-        tijdelijk = self.gebruikersbestand.with_suffix(".nieuw")
-        tijdelijk.write_text(regels)
         tijdelijk.chmod(0o644)
-        tijdelijk.replace(self.gebruikersbestand)  # Dovecot never reads half a file
+        tijdelijk.replace(self.gebruikers / naam)  # Dovecot never reads half a file
         return naam
 
     def _configuratie(self) -> str:
@@ -745,15 +745,16 @@ protocols = imap
 log_path = {self.logpad}
 {versleuteling}disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 {gebruikers}mail_location = maildir:~/Maildir
 mail_fsync = never
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {self.gebruikersbestand}
+  args = scheme=PLAIN username_format=%u {self.gebruikers}/%u
 }}
 userdb {{
   driver = passwd-file
-  args = username_format=%u {self.gebruikersbestand}
+  args = username_format=%u {self.gebruikers}/%u
 }}
 service imap-login {{
   inet_listener imap {{
@@ -855,7 +856,8 @@ service imap-login {{
             return int(re.search(rb"UIDVALIDITY (\d+)", antwoord[0]).group(1))
 
     def vlaggen(self, gebruiker: str, map: str = "INBOX") -> dict[int, set[str]]:
-        """The flags of every message in `map`, by UID (read-only: reading changes nothing)."""
+        """The flags of every message in `map`, by UID (read-only: reading changes nothing), without
+        `\\Recent` (a flag of the session that first sees a message, gone in IMAP4rev2)."""
         with self.verbinding(gebruiker) as verbinding:
             status, antwoord = verbinding.select(map, readonly=True)
             assert status == "OK", antwoord
@@ -866,7 +868,9 @@ service imap-login {{
         uitkomst = {}
         for regel in regels:
             gevonden = re.search(rb"UID (\d+) FLAGS \(([^)]*)\)", regel)
-            uitkomst[int(gevonden.group(1))] = set(gevonden.group(2).decode().split())
+            uitkomst[int(gevonden.group(1))] = set(gevonden.group(2).decode().split()) - {
+                "\\Recent"
+            }
         return uitkomst
 
     def uids(self, gebruiker: str, map: str = "INBOX") -> list[int]:
