@@ -713,6 +713,7 @@ class Imapserver:
         return naam
 
     def _configuratie(self) -> str:
+        chroot = ""
         if os.geteuid() == 0:
             gebruikers = (
                 f"mail_uid = {self._uid}\nmail_gid = {self._gid}\n"
@@ -725,9 +726,8 @@ class Imapserver:
                 f"default_internal_user = {naam}\ndefault_internal_group = {groep}\n"
                 f"default_login_user = {naam}\n"
                 f"first_valid_uid = {self._uid}\nfirst_valid_gid = {self._gid}\n"
-                # Only root may chroot (Dovecot's "rootless installation").
-                "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n"
             )
+            chroot = "  chroot =\n"  # only root may chroot (Dovecot's "rootless installation")
         if self.tls:
             versleuteling = (
                 f"ssl = yes\nssl_cert = <{self.certificaat}\nssl_key = <{self.sleutel}\n"
@@ -756,8 +756,14 @@ userdb {{
   driver = passwd-file
   args = username_format=%u {self.gebruikers}/%u
 }}
+# No growing delay for an address after a failed login (a test logs in with a wrong password).
+service anvil {{
+{chroot}  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
 service imap-login {{
-  inet_listener imap {{
+{chroot}  inet_listener imap {{
     address = {self.HOST}
     port = {self.poort}
   }}

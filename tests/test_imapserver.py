@@ -1,16 +1,20 @@
 """The private IMAP server of the e-mail channel's tests (tests/processen.py, `Imapserver`; issue
 17, "Real components"): a real Dovecot that keeps what is appended, with the UIDs, UIDVALIDITY and
 flags a mail client relies on, across a restart; refuses connections once killed; keeps users apart;
-and speaks TLS with a certificate a client can verify.
+and speaks TLS with a certificate a client can verify. The sample messages of tests/mail (the
+real-world cases of issue 17's acceptance 4) go through it unharmed.
 
 One server for the module (it starts in about a tenth of a second, but there is no need to start it
 per test); every test makes its own user, so no test sees another's messages.
 """
 
+import email
+import email.policy
 import imaplib
 import itertools
 import re
 import ssl
+from pathlib import Path
 
 import pytest
 
@@ -185,3 +189,37 @@ def test_tls_met_een_certificaat_dat_de_client_controleert():
             imaplib.IMAP4_SSL(
                 server.HOST, server.tls_poort, ssl_context=ssl.create_default_context()
             )
+
+
+MAIL = Path(__file__).parent / "mail"
+
+
+def test_de_voorbeeldberichten_komen_heel_terug(server, gebruiker):
+    """The sample messages of tests/mail (issue 17's real-world cases) survive a trip through the
+    server: LF line endings come back as CRLF, every part still parses without defects."""
+    voorbeelden = sorted(MAIL.glob("*.eml"))
+    assert len(voorbeelden) >= 10
+    uids = {pad.name: server.toevoegen(gebruiker, pad.read_bytes()) for pad in voorbeelden}
+
+    with server.verbinding(gebruiker) as imap:
+        imap.select("INBOX", readonly=True)
+        for pad in voorbeelden:
+            status, antwoord = imap.uid("FETCH", str(uids[pad.name]), "(BODY.PEEK[])")
+            assert status == "OK"
+            raw = antwoord[0][1]
+            assert raw == pad.read_bytes().replace(b"\n", b"\r\n")
+            bericht = email.message_from_bytes(raw, policy=email.policy.default)
+            assert bericht["Message-ID"], pad.name
+            assert not [d for deel in bericht.walk() for d in deel.defects], pad.name
+
+    bounce = email.message_from_bytes(
+        (MAIL / "bounce-gmail.eml").read_bytes(), policy=email.policy.default
+    )
+    status = next(d for d in bounce.walk() if d.get_content_type() == "message/delivery-status")
+    ontvanger = status.get_payload()[1]
+    assert (ontvanger["Action"], ontvanger["Status"]) == ("failed", "5.1.1")
+    latin1 = email.message_from_bytes(
+        (MAIL / "nieuwe-klacht-latin1.eml").read_bytes(), policy=email.policy.default
+    )
+    assert str(latin1["From"]).startswith("Renée Müller-Özdemir")
+    assert "diëtist" in latin1.get_body(("plain",)).get_content()
