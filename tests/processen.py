@@ -15,10 +15,12 @@ import email
 import email.policy
 import grp
 import imaplib
+import json
 import logging
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -28,7 +30,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import requests
 from aiosmtpd.controller import Controller
@@ -665,6 +669,10 @@ class Imapserver:
     - `tls=True`: IMAPS as well, on `tls_poort`, with a throwaway self-signed certificate for
       127.0.0.1 and localhost (`certificaat`, for the client's `cafile`); plain IMAP (`poort`)
       offers STARTTLS then.
+    - `oauth2=True`: XOAUTH2 and OAUTHBEARER logins as well (Microsoft 365 and Google Workspace use
+      them): Dovecot checks a token at an introspection endpoint of the test's own (a local HTTP
+      server standing in for the identity provider); `token_uitgeven(gebruiker)` issues one,
+      `token_intrekken(token)` makes it invalid.
 
     As root, Dovecot runs its helpers as the users its Debian package creates (`dovecot`,
     `dovenull`) and refuses mail access as root: the mailboxes belong to the system user `mail`.
@@ -673,13 +681,16 @@ class Imapserver:
 
     HOST = "127.0.0.1"
 
-    def __init__(self, map: Path | None = None, *, tls: bool = False):
+    def __init__(self, map: Path | None = None, *, tls: bool = False, oauth2: bool = False):
         self.map = Path(map or tempfile.mkdtemp(prefix="imap-"))
         self.map.mkdir(parents=True, exist_ok=True)
         self.poort = vrije_poort()
         self.tls = tls
         self.tls_poort = vrije_poort() if tls else None
         self.wachtwoorden: dict[str, str] = {}
+        self.oauth2 = oauth2
+        self.tokens: dict[str, str] = {}  # token -> user, as the identity provider knows them
+        self._introspectie: ThreadingHTTPServer | None = None
         self.logpad = self.map / "dovecot.log"
         self.gebruikers = self.map / "gebruikers"
         self.certificaat = self.map / "certificaat.pem"
@@ -712,6 +723,49 @@ class Imapserver:
         tijdelijk.replace(self.gebruikers / naam)  # Dovecot never reads half a file
         return naam
 
+    def token_uitgeven(self, gebruiker: str) -> str:
+        """An access token for `gebruiker`, as the identity provider would issue it."""
+        token = secrets.token_urlsafe(24)
+        self.tokens[token] = gebruiker
+        return token
+
+    def token_intrekken(self, token: str) -> None:
+        self.tokens.pop(token, None)
+
+    def _introspectie_starten(self) -> Path:
+        """The identity provider's token introspection (RFC 7662) on a free port, and Dovecot's
+        oauth2 passdb configuration pointing at it."""
+        tokens = self.tokens
+
+        class Introspectie(BaseHTTPRequestHandler):
+            def do_POST(self):
+                velden = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                gebruiker = tokens.get(velden.get("token", [""])[0])
+                inhoud = json.dumps(
+                    {"active": True, "email": gebruiker} if gebruiker else {"active": False}
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(inhoud)))
+                self.end_headers()
+                self.wfile.write(inhoud)
+
+            def log_message(self, *args):
+                pass
+
+        if self._introspectie is None:
+            self._introspectie = ThreadingHTTPServer((self.HOST, vrije_poort()), Introspectie)
+            threading.Thread(target=self._introspectie.serve_forever, daemon=True).start()
+        pad = self.map / "oauth2.conf"
+        pad.write_text(
+            "introspection_mode = post\n"
+            f"introspection_url = http://{self.HOST}:{self._introspectie.server_port}/introspect\n"
+            "username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+            "force_introspection = yes\n"
+        )
+        pad.chmod(0o644)
+        return pad
+
     def _configuratie(self) -> str:
         chroot = ""
         if os.geteuid() == 0:
@@ -736,6 +790,14 @@ class Imapserver:
         else:
             versleuteling = "ssl = no\n"
             imaps = "port = 0"
+        mechanismen = "plain login"
+        oauth2 = ""
+        if self.oauth2:
+            mechanismen += " xoauth2 oauthbearer"
+            oauth2 = (
+                "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {self._introspectie_starten()}\n}}\n"
+            )
         return f"""\
 base_dir = {self.map / "run"}
 state_dir = {self.map / "state"}
@@ -744,7 +806,7 @@ listen = {self.HOST}
 protocols = imap
 log_path = {self.logpad}
 {versleuteling}disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanismen}
 auth_failure_delay = 0
 {gebruikers}mail_location = maildir:~/Maildir
 mail_fsync = never
@@ -752,7 +814,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {self.gebruikers}/%u
 }}
-userdb {{
+{oauth2}userdb {{
   driver = passwd-file
   args = username_format=%u {self.gebruikers}/%u
 }}
@@ -834,6 +896,9 @@ service imap-login {{
 
     def __exit__(self, *exc) -> None:
         _stoppen(self.proces, signal.SIGKILL)
+        if self._introspectie is not None:
+            self._introspectie.shutdown()
+            self._introspectie.server_close()
         shutil.rmtree(self.map, ignore_errors=True)
 
     # as a client

@@ -1,7 +1,8 @@
 """The private IMAP server of the e-mail channel's tests (tests/processen.py, `Imapserver`; issue
 17, "Real components"): a real Dovecot that keeps what is appended, with the UIDs, UIDVALIDITY and
 flags a mail client relies on, across a restart; refuses connections once killed; keeps users apart;
-and speaks TLS with a certificate a client can verify. The sample messages of tests/mail (the
+speaks TLS with a certificate a client can verify; and takes OAuth2 logins (XOAUTH2,
+OAUTHBEARER) with tokens the test issues. The sample messages of tests/mail (the
 real-world cases of issue 17's acceptance 4) go through it unharmed.
 
 One server for the module (it starts in about a tenth of a second, but there is no need to start it
@@ -189,6 +190,38 @@ def test_tls_met_een_certificaat_dat_de_client_controleert():
             imaplib.IMAP4_SSL(
                 server.HOST, server.tls_poort, ssl_context=ssl.create_default_context()
             )
+
+
+def test_oauth2_xoauth2_en_oauthbearer_met_een_token_van_de_identiteitsprovider():
+    """Microsoft 365 and Google Workspace log in with XOAUTH2 (or OAUTHBEARER) and an access
+    token; the server asks the identity provider (the test's own introspection endpoint)."""
+    with Imapserver(oauth2=True) as server:
+        gebruiker = server.gebruiker_maken("klachten@label.example", "geheim-oauth")
+        uid = server.toevoegen(gebruiker, bericht(11))
+        token = server.token_uitgeven(gebruiker)
+
+        def xoauth2(token: str):
+            return lambda _: f"user={gebruiker}\x01auth=Bearer {token}\x01\x01".encode()
+
+        with imaplib.IMAP4(server.HOST, server.poort, timeout=10) as imap:
+            assert imap.authenticate("XOAUTH2", xoauth2(token))[0] == "OK"
+            imap.select("INBOX", readonly=True)
+            assert imap.uid("SEARCH", "ALL")[1] == [str(uid).encode()]
+
+        oauthbearer = f"n,a={gebruiker},\x01auth=Bearer {token}\x01\x01".encode()
+        with imaplib.IMAP4(server.HOST, server.poort, timeout=10) as imap:
+            assert imap.authenticate("OAUTHBEARER", lambda _: oauthbearer)[0] == "OK"
+
+        # A token of another user does not open this mailbox; a revoked one opens nothing.
+        ander = server.token_uitgeven(server.gebruiker_maken("ander@label.example", "x-geheim"))
+        server.token_intrekken(token)
+        for ongeldig in (ander, token, "verzonnen-token"):
+            imap = imaplib.IMAP4(server.HOST, server.poort, timeout=10)
+            try:
+                with pytest.raises(imaplib.IMAP4.error, match="AUTHENTICATIONFAILED"):
+                    imap.authenticate("XOAUTH2", xoauth2(ongeldig))
+            finally:
+                imap.shutdown()
 
 
 MAIL = Path(__file__).parent / "mail"
