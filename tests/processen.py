@@ -881,6 +881,8 @@ service imap-login {{
             return False
 
     def stoppen(self) -> None:
+        """SIGTERM to Dovecot and every process it started (a clean stop of the master alone waits
+        a second for its children: ten times the start-up)."""
         _stoppen(self.proces)
         assert wacht_tot(lambda: not poort_open(self.poort), seconden=5)
 
