@@ -656,7 +656,7 @@ def klachtgegevens(*, categorie_id: int, email: str, naam: str = "Anna de Vries"
 
 class Imapserver:
     """A private Dovecot (IMAP) on a free port of 127.0.0.1, with a throwaway configuration, its
-    mailboxes (Maildir) and its password file in a directory of its own: the mail server the e-mail
+    mailboxes (Maildir) and its password files in a directory of its own: the mail server the e-mail
     channel reads from (issue 17).
 
     - `gebruiker_maken(naam, wachtwoord)`: a mail user, also while the server runs. Each user has a
@@ -911,28 +911,29 @@ service imap-login {{
         return verbinding
 
     def toevoegen(
-        self, gebruiker: str, raw: bytes, flags: tuple[str, ...] = (), map: str = "INBOX"
+        self, gebruiker: str, raw: bytes, flags: tuple[str, ...] = (), postvak: str = "INBOX"
     ) -> int:
-        """APPEND `raw` (the message as a mail server stores it) to `map` of `gebruiker`; its UID."""
+        """APPEND `raw` (the message as a mail server stores it) to mailbox `postvak` of
+        `gebruiker`; its UID."""
         with self.verbinding(gebruiker) as verbinding:
             vlaggen = f"({' '.join(flags)})" if flags else None
-            status, antwoord = verbinding.append(map, vlaggen, None, raw)
+            status, antwoord = verbinding.append(postvak, vlaggen, None, raw)
             assert status == "OK", antwoord
             gevonden = re.search(rb"\[APPENDUID \d+ (\d+)\]", antwoord[0])
             assert gevonden, antwoord
             return int(gevonden.group(1))
 
-    def uidvalidity(self, gebruiker: str, map: str = "INBOX") -> int:
+    def uidvalidity(self, gebruiker: str, postvak: str = "INBOX") -> int:
         with self.verbinding(gebruiker) as verbinding:
-            status, antwoord = verbinding.status(map, "(UIDVALIDITY)")
+            status, antwoord = verbinding.status(postvak, "(UIDVALIDITY)")
             assert status == "OK", antwoord
             return int(re.search(rb"UIDVALIDITY (\d+)", antwoord[0]).group(1))
 
-    def vlaggen(self, gebruiker: str, map: str = "INBOX") -> dict[int, set[str]]:
-        """The flags of every message in `map`, by UID (read-only: reading changes nothing), without
-        `\\Recent` (a flag of the session that first sees a message, gone in IMAP4rev2)."""
+    def vlaggen(self, gebruiker: str, postvak: str = "INBOX") -> dict[int, set[str]]:
+        """The flags of every message in `postvak`, by UID (read-only: reading changes nothing),
+        without `\\Recent` (a flag of the session that first sees a message, gone in IMAP4rev2)."""
         with self.verbinding(gebruiker) as verbinding:
-            status, antwoord = verbinding.select(map, readonly=True)
+            status, antwoord = verbinding.select(postvak, readonly=True)
             assert status == "OK", antwoord
             if int(antwoord[0]) == 0:
                 return {}
@@ -946,5 +947,5 @@ service imap-login {{
             }
         return uitkomst
 
-    def uids(self, gebruiker: str, map: str = "INBOX") -> list[int]:
-        return sorted(self.vlaggen(gebruiker, map))
+    def uids(self, gebruiker: str, postvak: str = "INBOX") -> list[int]:
+        return sorted(self.vlaggen(gebruiker, postvak))
