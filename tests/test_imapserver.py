@@ -1,9 +1,9 @@
 """The private IMAP server of the e-mail channel's tests (tests/processen.py, `Imapserver`; issue
 17, "Real components"): a real Dovecot that keeps what is appended, with the UIDs, UIDVALIDITY and
 flags a mail client relies on, across a restart; refuses connections once killed; keeps users apart;
-speaks TLS with a certificate a client can verify; and takes OAuth2 logins (XOAUTH2,
-OAUTHBEARER) with tokens the test issues. The sample messages of tests/mail (the
-real-world cases of issue 17's acceptance 4) go through it unharmed.
+speaks TLS with a certificate a client can verify; and takes OAuth2 logins (XOAUTH2, OAUTHBEARER)
+with tokens the test issues. The sample messages of tests/mail (the real-world cases of issue 17's
+acceptance 4) go through it unharmed.
 
 One server for the module (it starts in about a tenth of a second, but there is no need to start it
 per test); every test makes its own user, so no test sees another's messages.
