@@ -24,16 +24,16 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benchmark import views
-from klachten import rollen, termijnen
+from klachten import kalender, rollen, termijnen
 from klachten.middleware import LAATST_ACTIEF
 from klachten.models import Afdeling, Categorie, Klacht, Label, Medewerker, SignaalSoort
-from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klachten.termijnen import TermijnSoort
 from klanttevredenheid import services as kto_services
 from klanttevredenheid.management.commands.klanttevredenheid_benchmark import (
     Command as KtoBenchmark,
 )
 from klanttevredenheid.models import Contactmoment
-from rapportage import maandrapport, services
+from rapportage import services
 from rapportage.management.commands.rapportage_benchmark import Command as RapportageBenchmark
 
 ENQUETE_KLANTNUMMER = "bm-enquete"  # marks the fresh invitations each run answers
@@ -96,9 +96,9 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
         cursor.execute("ANALYZE klachten_klacht")
 
     afdelingen = list(behandelaar.afdelingen.values_list("pk", flat=True))
-    lokaal = nu.astimezone(AMSTERDAM)
+    lokaal = kalender.lokale_datum(nu)
     lopend = (lokaal.year, lokaal.month)
-    vorige = maandrapport.vorige_maand(*lopend)
+    vorige = kalender.vorige_maand(*lopend)
     return {
         "accounts": accounts,
         "sessiecookie": settings.SESSION_COOKIE_NAME,
@@ -178,7 +178,7 @@ def stabiele_bewaking(nu: dt.datetime) -> int:
     automatic statusupdate and Kifid alarm that is due now is recorded as sent (a Termijnsignaal),
     so a run of the deadline watch finds nothing to do, as on any ordinary hour. Returns how many
     signals were added."""
-    vandaag = termijnen.lokale_datum(nu)
+    vandaag = kalender.lokale_datum(nu)
     toegevoegd = 0
     with connection.cursor() as cursor:
         for termijn, (kolom, statussen) in termijnen.LOPEND_BIJ.items():

@@ -323,7 +323,7 @@ class LeermomentAdmin(VanHetDossier):
     list_select_related = ["klacht", "door"]
 
 
-class VerbeterpuntForm(forms.ModelForm):
+class VerbeterpuntBijwerkenFormulier(forms.ModelForm):
     """The follow-up of an improvement action as verbeterpunt_bijwerken does it: the status and
     the due date, with its rules (who may, gereed_op stamped once) and its refusals shown as
     errors of this form.
@@ -360,7 +360,7 @@ class VerbeterpuntAdmin(GeschiedenisAlleenLezen):
     """Followed up through verbeterpunt_bijwerken; made on the dossier or the list of
     improvement actions (verbeterpunt_toevoegen, which writes the timeline entry)."""
 
-    form = VerbeterpuntForm
+    form = VerbeterpuntBijwerkenFormulier
     list_display = ["omschrijving", "klacht", "eigenaar", "streefdatum", "status"]
     list_filter = ["status"]
     search_fields = ["omschrijving", "klacht__dossiernummer"]
@@ -450,7 +450,7 @@ class AvgVerzoekAdmin(AlleenLezen):
 admin.site.unregister(APIKey)  # the library's own key model is not used: keys belong to an account
 
 
-class ApiSleutelForm(forms.ModelForm):
+class ApiSleutelFormulier(forms.ModelForm):
     class Meta:
         model = ApiSleutel
         fields = ["medewerker", "name", "expiry_date"]
@@ -488,7 +488,7 @@ class ApiSleutelAdmin(admin.ModelAdmin):
     """The beheerder makes, rotates and revokes the keys of system accounts; a key's text is
     shown once, after it was made, and only its hash is kept."""
 
-    form = ApiSleutelForm
+    form = ApiSleutelFormulier
     list_display = [
         "prefix",
         "name",

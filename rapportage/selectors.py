@@ -9,14 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
 from django.utils import timezone
 
-from klachten import rollen, termijnen
+from klachten import kalender, rollen
 from klachten.models import Afdeling, Categorie, ExterneInstantie, Kanaal, Label, Uitkomst
 
 EERSTE_JAAR = 2000  # months before this are not a report (and would not be a valid trend)
 
 
 def huidige_maand(nu: dt.datetime | None = None) -> tuple[int, int]:
-    vandaag = termijnen.lokale_datum(nu or timezone.now())
+    vandaag = kalender.lokale_datum(nu or timezone.now())
     return vandaag.year, vandaag.month
 
 

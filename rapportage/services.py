@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, termijnen
+from klachten import berichten, kalender, rollen
 from klachten.models import Klacht, Label, Medewerker
 from klachten.workflow import BerichtSoort, Status
 from rapportage import maandrapport
@@ -31,15 +31,15 @@ def maandrapporten_vastleggen(*, op: dt.datetime | None = None) -> list[Maandrap
     (from the first complaint on; idempotent, catches up), then send management the month before
     with a link and the PDF, once."""
     op = op or timezone.now()
-    vandaag = termijnen.lokale_datum(op)
-    laatste = maandrapport.vorige_maand(vandaag.year, vandaag.month)
+    vandaag = kalender.lokale_datum(op)
+    laatste = kalender.vorige_maand(vandaag.year, vandaag.month)
     eerste_ontvangen = (
         Klacht.objects.order_by("ontvangen_op").values_list("ontvangen_op", flat=True).first()
     )
     maand = (
         (
-            termijnen.lokale_datum(eerste_ontvangen).year,
-            termijnen.lokale_datum(eerste_ontvangen).month,
+            kalender.lokale_datum(eerste_ontvangen).year,
+            kalender.lokale_datum(eerste_ontvangen).month,
         )
         if eerste_ontvangen
         else laatste
@@ -49,7 +49,7 @@ def maandrapporten_vastleggen(*, op: dt.datetime | None = None) -> list[Maandrap
         rapport, nieuw = maandrapport.maandrapport_vastleggen(*maand, nu=op)
         if nieuw:
             vastgelegd.append(rapport)
-        maand = maandrapport.volgende_maand(*maand)
+        maand = kalender.volgende_maand(*maand)
     rapport = Maandrapport.objects.filter(jaar=laatste[0], maand=laatste[1]).first()
     if rapport is not None and rapport.verzonden_op is None:
         maandrapport_versturen(rapport=rapport, op=op)
@@ -134,7 +134,7 @@ def jaarrapport_publiceren(
         rapport = Jaarrapport.objects.select_for_update().get(pk=jaarrapport.pk)
         if rapport.status == JaarrapportStatus.GEPUBLICEERD:
             raise JaarrapportFout(_("Dit jaarrapport is al gepubliceerd."))
-        if termijnen.lokale_datum(op).year <= rapport.jaar:
+        if kalender.lokale_datum(op).year <= rapport.jaar:
             raise JaarrapportFout(_("Een jaar wordt gepubliceerd als het voorbij is."))
         if not rapport.toelichting.strip():
             raise JaarrapportFout(_("Schrijf eerst de toelichting van de directie."))
@@ -170,7 +170,7 @@ def jaarrapporten_herinneren(*, op: dt.datetime | None = None) -> int:
     """In March: remind the directie of every label whose report of the year before is not
     published yet (it must be by 1 April); once per label and year."""
     op = op or timezone.now()
-    vandaag = termijnen.lokale_datum(op)
+    vandaag = kalender.lokale_datum(op)
     if vandaag.month != 3:
         return 0
     jaar = vandaag.year - 1
@@ -243,10 +243,10 @@ def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview |
     """Once a month: offer the directie one randomly chosen dossier closed in the month before
     (else any closed one) to read, by e-mail with a link (DESIGN.md section 7)."""
     op = op or timezone.now()
-    vandaag = termijnen.lokale_datum(op)
+    vandaag = kalender.lokale_datum(op)
     if Dossierreview.objects.filter(jaar=vandaag.year, maand=vandaag.month).exists():
         return None
-    van, tot = maandrapport.maand_grenzen(*maandrapport.vorige_maand(vandaag.year, vandaag.month))
+    van, tot = kalender.maand_grenzen(*kalender.vorige_maand(vandaag.year, vandaag.month))
     gesloten = Klacht.objects.filter(status=Status.AFGESLOTEN)
     kandidaten = list(
         gesloten.filter(afgesloten_op__gte=van, afgesloten_op__lt=tot).values_list("pk", flat=True)

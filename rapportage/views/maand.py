@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from klachten import rollen
+from klachten import kalender, rollen
 from klachten.models import Label, Uitkomst
 from klachten.workflow import Oordeel
 from rapportage import grafieken, maandrapport
@@ -26,8 +26,6 @@ from rapportage.maandrapport import (
     FIGUREN,
     Figuren,
     maandoverzicht,
-    volgende_maand,
-    vorige_maand,
 )
 from rapportage.models import Dossierreview, Maandrapport
 from rapportage.selectors import (
@@ -292,7 +290,7 @@ def _maandkeuze(jaar: int, maand: int, huidig: tuple[int, int]) -> list[tuple[st
     keuze, m = [], huidig
     for _i in range(MAANDEN_IN_KEUZE):
         keuze.append(m)
-        m = vorige_maand(*m)
+        m = kalender.vorige_maand(*m)
     if (jaar, maand) not in keuze:
         keuze.append((jaar, maand))
     return [
@@ -317,8 +315,8 @@ def maand(request, jaar: int, maand: int):
     n = namen()
     label_slug = selectie.label.slug if selectie.label else None
 
-    vorige = vorige_maand(jaar, maand)
-    volgende = volgende_maand(jaar, maand)
+    vorige = kalender.vorige_maand(jaar, maand)
+    volgende = kalender.volgende_maand(jaar, maand)
     vorige_figuren = overzicht.trend[-2][1]
     if selectie.afdelingen is None:
         bereik = _("Alle afdelingen")

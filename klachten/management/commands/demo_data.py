@@ -41,7 +41,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import berichten, rollen, services, termijnen, toegang
+from klachten import berichten, kalender, rollen, services, toegang
 from klachten.models import (
     Afdeling,
     ApiSleutel,
@@ -841,7 +841,7 @@ def opstellen(klacht: Klacht, soort: BerichtSoort, alineas: list[str], **extra) 
 def werkmoment(rng: random.Random, datum: dt.date) -> dt.datetime:
     """A moment during office hours on `datum` (Europe/Amsterdam)."""
     tijd = dt.time(rng.randint(8, 16), rng.randint(0, 59), rng.randint(0, 59))
-    return dt.datetime.combine(datum, tijd, tzinfo=termijnen.AMSTERDAM)
+    return kalender.lokaal_moment(datum, tijd)
 
 
 def demo_pdf(regel: str) -> bytes:
@@ -932,7 +932,7 @@ class Draaiboek:
 
     @property
     def basis(self) -> dt.date:
-        return termijnen.lokale_datum(self.dossier.ontvangen_op)
+        return kalender.lokale_datum(self.dossier.ontvangen_op)
 
     def stap(self, dag: int, uitvoeren: Callable[[Klacht], object], *, klant=False) -> None:
         self.stappen.append(Stap(dag, len(self.stappen), klant, uitvoeren))
@@ -945,14 +945,14 @@ class Draaiboek:
             datum = self.basis + dt.timedelta(days=stap.dag)
             if stap.klant:
                 tijd = dt.time(self.rng.randint(7, 22), self.rng.randint(0, 59))
-                moment = dt.datetime.combine(datum, tijd, tzinfo=termijnen.AMSTERDAM)
+                moment = kalender.lokaal_moment(datum, tijd)
             else:
                 moment = werkmoment(self.rng, self.werkdag(datum))
             if moment <= vorige:
                 moment = vorige + dt.timedelta(minutes=self.rng.randint(4, 40))
-                if not stap.klant and moment.astimezone(termijnen.AMSTERDAM).hour >= 18:
+                if not stap.klant and moment.astimezone(kalender.AMSTERDAM).hour >= 18:
                     # After an evening complaint or message: the next working morning.
-                    datum = termijnen.lokale_datum(moment) + dt.timedelta(days=1)
+                    datum = kalender.lokale_datum(moment) + dt.timedelta(days=1)
                     while datum.weekday() >= 5:
                         datum += dt.timedelta(days=1)
                     moment = werkmoment(self.rng, datum)
@@ -1338,7 +1338,7 @@ def kwetsbare_klant_plannen(b: Draaiboek, rng: random.Random) -> None:
     def verwijzen(klacht: Klacht) -> None:
         if mag("doorverwijzing_vastleggen", klacht):
             b.gedeeld["doorverwijzing"] = services.doorverwijzing_vastleggen(
-                klacht=klacht, door=door, naar=naar, datum=termijnen.lokale_datum(timezone.now())
+                klacht=klacht, door=door, naar=naar, datum=kalender.vandaag()
             )
 
     def uitkomst_vastleggen(klacht: Klacht) -> None:
@@ -1865,7 +1865,7 @@ class Command(BaseCommand):
     # --- stamgegevens -------------------------------------------------------------------------
 
     def stamgegevens_aanmaken(self) -> dict[str, Medewerker]:
-        services.rollen_inrichten()
+        toegang.rollen_inrichten()
         for gegevens in LABELS:
             code = EXTERNE_INSTANTIE_PER_LABEL[gegevens["slug"]]
             instantie = ExterneInstantie.objects.filter(code=code).first()
@@ -2032,7 +2032,7 @@ class Command(BaseCommand):
             ),
             rng=rng,
             begin=geregistreerd_op,
-            vandaag=termijnen.lokale_datum(self.nu),
+            vandaag=kalender.lokale_datum(self.nu),
         )
         (vast.verloop if vast else gewoon_verloop)(boek)
         kwetsbare_klant_plannen(boek, random.Random(opzet.seed + 15))
@@ -2058,7 +2058,7 @@ class Command(BaseCommand):
     def losse_verbeterpunten_aanmaken(self, rng: random.Random) -> None:
         """Two improvement actions that came from the analysis of all complaints, not one."""
         teamleider, beheerder = self.gebruikers["teamleider"], self.gebruikers["beheerder"]
-        vandaag = termijnen.lokale_datum(self.nu)
+        vandaag = kalender.lokale_datum(self.nu)
         for (dagen_terug, streef, gereed), omschrijving, eigenaar in zip(
             [(200, 60, 55), (45, 60, None)],
             LOSSE_VERBETERPUNTEN,
@@ -2145,7 +2145,7 @@ class Command(BaseCommand):
     ) -> dt.datetime:
         """A moment in the period, mostly on working days (Europe/Amsterdam); exactly
         `dagen_terug` days ago when given."""
-        datum = termijnen.lokale_datum(self.nu)
+        datum = kalender.lokale_datum(self.nu)
         if dagen_terug is None:
             datum -= dt.timedelta(days=rng.randint(0, maanden * 30))
             if datum.weekday() >= 5 and rng.random() < 0.7:
@@ -2153,7 +2153,7 @@ class Command(BaseCommand):
         else:
             datum -= dt.timedelta(days=dagen_terug)
         tijd = dt.time(rng.randint(8, 20), rng.randint(0, 59), rng.randint(0, 59))
-        moment = dt.datetime.combine(datum, tijd, tzinfo=termijnen.AMSTERDAM)
+        moment = kalender.lokaal_moment(datum, tijd)
         if moment >= self.nu - dt.timedelta(minutes=15):
             moment = self.nu - dt.timedelta(minutes=rng.randint(15, 120))
         return moment
@@ -2218,7 +2218,7 @@ class Command(BaseCommand):
         """How the loaded complaints stand: per status, and the deadlines of the open ones."""
         ids = [k.pk for k in klachten]
         per_status = Counter(Klacht.objects.filter(pk__in=ids).values_list("status", flat=True))
-        vandaag = termijnen.lokale_datum(self.nu)
+        vandaag = kalender.lokale_datum(self.nu)
         termijnen_open = Counter()
         for datum in Klacht.objects.filter(
             pk__in=ids, volgende_termijn_datum__isnull=False

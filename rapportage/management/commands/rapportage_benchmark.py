@@ -47,7 +47,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmark import laden
-from klachten import rollen
+from klachten import kalender, rollen
 from klachten import services as klachten_services
 from klachten.models import (
     Afdeling,
@@ -69,7 +69,6 @@ from klachten.models import (
     Termijnwijziging,
     Verbeterpunt,
 )
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid.models import Respons
 from rapportage import maandrapport, services
 from rapportage.models import Dossierreview, Jaarrapport, Maandrapport
@@ -583,9 +582,9 @@ class Command(BaseCommand):
         Maandrapport.objects.all().delete()
         Jaarrapport.objects.all().delete()
         nu = timezone.now()
-        vandaag = nu.astimezone(AMSTERDAM).date()
+        vandaag = kalender.lokale_datum(nu)
         lopend = (vandaag.year, vandaag.month)
-        vorige = maandrapport.vorige_maand(*lopend)
+        vorige = kalender.vorige_maand(*lopend)
         vorig_jaar = vandaag.year - 1
 
         self.bouwstenen_meten(lopend, plannen=plannen)
@@ -751,11 +750,8 @@ class Command(BaseCommand):
 
     def vullen(self, *, aantal: int, open_: int, nu: dt.datetime, stam: dict) -> None:
         start = time.perf_counter()
-        lokaal = nu.astimezone(AMSTERDAM)
-        jaar, maand = lokaal.year, lokaal.month
-        for _i in range(60):
-            jaar, maand = maandrapport.vorige_maand(jaar, maand)
-        begin = dt.datetime(jaar, maand, 1, tzinfo=AMSTERDAM)
+        vandaag = kalender.lokale_datum(nu)
+        begin = kalender.lokaal_moment(kalender.maanden_later(vandaag, -60).replace(day=1))
         self.stdout.write(
             f"Vullen: {aantal:,} klachten van {begin:%Y-%m-%d} tot nu, ongeveer {open_:,} open."
         )
@@ -763,7 +759,7 @@ class Command(BaseCommand):
         categorieen = stam["categorieen"]
         params = {
             "nu": nu,
-            "vandaag": lokaal.date(),
+            "vandaag": vandaag,
             "start": begin,
             "aantal": aantal,
             # Share of the "normal" complaints (80%) of the last 18 months (30%) that is still
