@@ -16,6 +16,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -85,6 +86,11 @@ def volgende_maand(jaar: int, maand: int) -> tuple[int, int]:
 
 def maand_grenzen(jaar: int, maand: int) -> Grenzen:
     return _grenzen(dt.date(jaar, maand, 1), dt.date(*volgende_maand(jaar, maand), 1))
+
+
+def maandnaam(jaar: int, maand: int) -> str:
+    """ "oktober 2026": the month and year in the active language."""
+    return date_format(dt.date(jaar, maand, 1), "F Y")
 
 
 # Quarters ----------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from klachten import kalender
 from klachten.models import Uitkomst
 from klachten.termijnen import TermijnSoort
 from klachten.workflow import Oordeel
@@ -118,10 +119,6 @@ class Kop:
         ]
 
 
-def _maandnaam(jaar: int, maand: int) -> str:
-    return date_format(dt.date(jaar, maand, 1), "F Y")
-
-
 def _moment(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y, H:i")
 
@@ -129,7 +126,7 @@ def _moment(moment: dt.datetime) -> str:
 def kop(overzicht: Maandoverzicht, *, label, afdelingen, namen: selectors.Namen) -> Kop:
     from rapportage.models import Maandrapport
 
-    maandnaam = _maandnaam(overzicht.jaar, overzicht.maand)
+    maandnaam = kalender.maandnaam(overzicht.jaar, overzicht.maand)
     if overzicht.bevroren:
         berekend_op = (
             Maandrapport.objects.filter(jaar=overzicht.jaar, maand=overzicht.maand)

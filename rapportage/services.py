@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from klachten import berichten, kalender, rollen
@@ -20,10 +19,6 @@ from rapportage import maandrapport
 from rapportage.models import Dossierreview, Jaarrapport, JaarrapportStatus, Maandrapport
 
 logger = logging.getLogger(__name__)
-
-
-def maandnaam(jaar: int, maand: int) -> str:
-    return date_format(dt.date(jaar, maand, 1), "F Y")
 
 
 def maandrapporten_vastleggen(*, op: dt.datetime | None = None) -> list[Maandrapport]:
@@ -82,7 +77,7 @@ def maandrapport_versturen(*, rapport: Maandrapport, op: dt.datetime | None = No
             return 0
         if label is not None:
             with translation.override("nl"):
-                naam = maandnaam(rapport.jaar, rapport.maand)
+                naam = kalender.maandnaam(rapport.jaar, rapport.maand)
                 verstuurd = _directie_mailen(
                     label=label,
                     titel=_("Maandrapportage klachten %(maand)s") % {"maand": naam},
@@ -266,7 +261,10 @@ def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview |
             _directie_mailen(
                 label=label,
                 titel=_("Dossierreview %(maand)s: %(dossier)s")
-                % {"maand": maandnaam(vandaag.year, vandaag.month), "dossier": review.klacht},
+                % {
+                    "maand": kalender.maandnaam(vandaag.year, vandaag.month),
+                    "dossier": review.klacht,
+                },
                 inleiding=_(
                     "Deze maand is dit afgesloten dossier willekeurig gekozen om te lezen. Leg uw "
                     "bevindingen vast; ze komen in de volgende maandrapportage."

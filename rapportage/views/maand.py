@@ -294,7 +294,7 @@ def _maandkeuze(jaar: int, maand: int, huidig: tuple[int, int]) -> list[tuple[st
     if (jaar, maand) not in keuze:
         keuze.append((jaar, maand))
     return [
-        (f"{j}-{mm:02d}", grafieken.maand_lang(j, mm), (j, mm) == (jaar, maand)) for j, mm in keuze
+        (f"{j}-{mm:02d}", kalender.maandnaam(j, mm), (j, mm) == (jaar, maand)) for j, mm in keuze
     ]
 
 
@@ -327,7 +327,7 @@ def maand(request, jaar: int, maand: int):
             if namen_eigen
             else _("Geen afdeling")
         )
-    maandnaam = grafieken.maand_lang(jaar, maand)
+    maandnaam = kalender.maandnaam(jaar, maand)
     export_query = f"?{urlencode({'label': label_slug})}" if label_slug else ""
     return render(
         request,
@@ -346,9 +346,9 @@ def maand(request, jaar: int, maand: int):
             "status": _status(overzicht, jaar, maand, huidig),
             "nu": nu,
             "vorige_url": _maand_url(*vorige, label_slug) if vorige[0] >= EERSTE_JAAR else "",
-            "vorige_naam": grafieken.maand_lang(*vorige),
+            "vorige_naam": kalender.maandnaam(*vorige),
             "volgende_url": _maand_url(*volgende, label_slug) if volgende <= huidig else "",
-            "volgende_naam": grafieken.maand_lang(*volgende),
+            "volgende_naam": kalender.maandnaam(*volgende),
             "huidige_url": _maand_url(*huidig, label_slug) if (jaar, maand) != huidig else "",
             "figuren": FIGUREN,
             "tabellen": _afdelingentabellen(overzicht, n.afdeling),

@@ -4,6 +4,7 @@ half-open and gapless, daylight-saving changes included."""
 import datetime as dt
 
 import time_machine
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -124,3 +125,10 @@ def test_maanden_later_telt_op(datum, a, b):
     assert kalender.maanden_later(kalender.maanden_later(datum, a), b) == (
         kalender.maanden_later(datum, a + b)
     )
+
+
+def test_de_maandnaam_in_de_actieve_taal():
+    with translation.override("nl"):
+        assert kalender.maandnaam(2026, 10) == "oktober 2026"
+    with translation.override("fr"):
+        assert kalender.maandnaam(2027, 2) == "février 2027"
