@@ -128,7 +128,8 @@ def _gesloten_in(klachten: QuerySet[Klacht], van, tot) -> QuerySet[Klacht]:
 
 
 def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> Analyse:
-    van, tot = kalender.helft_grenzen(jaar, helft)
+    periode = kalender.helft_grenzen(jaar, helft)
+    van, tot = periode
     vorig_van, vorig_tot = kalender.helft_grenzen(*kalender.vorige_helft(jaar, helft))
     klachten = _klachten(selectie)
     ontvangen = klachten.filter(ontvangen_op__gte=van, ontvangen_op__lt=tot)
@@ -169,8 +170,8 @@ def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> A
     lopend = [VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING]
     beslist = ExterneProcedure.objects.filter(
         klacht__in=klachten,
-        beslist_datum__gte=van.date(),
-        beslist_datum__lt=tot.date(),
+        beslist_datum__gte=periode.eerste_dag,
+        beslist_datum__lt=periode.dag_erna,
     ).exclude(uitkomst=Uitkomst.LOPEND)
     kwetsbare_klachten, signalen, doorverwijzingen = kwetsbaarheid_tellen(
         klachten, van, tot, vorig_van

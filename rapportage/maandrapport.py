@@ -220,8 +220,9 @@ def bouwstenen(
 ) -> dict[Sleutel, Bouwstenen]:
     """The building blocks of month `jaar`-`maand` per (label, afdeling), as they stand `nu`."""
     nu = nu or timezone.now()
-    van, tot = kalender.maand_grenzen(jaar, maand)
-    eerste_dag, laatste_dag = van.date(), (tot - dt.timedelta(days=1)).date()
+    maandgrenzen = kalender.maand_grenzen(jaar, maand)
+    van, tot = maandgrenzen
+    eerste_dag, laatste_dag = maandgrenzen.eerste_dag, maandgrenzen.laatste_dag
     vandaag = kalender.lokale_datum(nu)
     uitkomst: dict[Sleutel, Bouwstenen] = {}
 
