@@ -763,7 +763,7 @@ def maand_exporteren(request, jaar: int, maand: int, formaat: str):
     _maand_of_404(jaar, maand)
     content_type, maker = FORMATEN[formaat]
     overzicht = maandrapport.maandoverzicht(
-        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen_set()
+        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen
     )
     inhoud = maker(
         overzicht, label=selectie.label, afdelingen=selectie.afdelingen, namen=selectors.namen()

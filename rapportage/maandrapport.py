@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -372,7 +372,7 @@ def optellen(
     blokken: dict[Sleutel, Bouwstenen],
     *,
     labels: set[int] | None = None,
-    afdelingen: set[int] | None = None,
+    afdelingen: Set[int] | None = None,
 ) -> Bouwstenen:
     """The sum of the building blocks of the selected labels and afdelingen (None: all)."""
     som = Bouwstenen()
@@ -737,7 +737,7 @@ def maandoverzicht(
     maand: int,
     *,
     labels: set[int] | None = None,
-    afdelingen: set[int] | None = None,
+    afdelingen: Set[int] | None = None,
     nu: dt.datetime | None = None,
 ) -> Maandoverzicht:
     """The month's report for the selected labels and afdelingen (None: all), with the trend of
@@ -798,7 +798,7 @@ def jaarblokken(
     jaar: int,
     *,
     labels: set[int] | None = None,
-    afdelingen: set[int] | None = None,
+    afdelingen: Set[int] | None = None,
     nu: dt.datetime | None = None,
 ) -> tuple[Bouwstenen, list[tuple[int, Bouwstenen]], bool]:
     """The summed building blocks of a year (up to the running month), per month, and whether

@@ -45,9 +45,6 @@ class Selectie:
     def labels(self) -> set[int] | None:
         return None if self.label is None else {self.label.pk}
 
-    def afdelingen_set(self) -> set[int] | None:
-        return None if self.afdelingen is None else set(self.afdelingen)
-
 
 def mag_rapportage_zien(gebruiker) -> bool:
     return rollen.ziet_alle_klachten(gebruiker) or rollen.TEAMLEIDER in rollen.rollen_van(gebruiker)

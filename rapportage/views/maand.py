@@ -310,7 +310,7 @@ def maand(request, jaar: int, maand: int):
     if not is_rapportmaand(jaar, maand, nu):
         raise Http404
     overzicht = maandoverzicht(
-        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen_set(), nu=nu
+        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen, nu=nu
     )
     n = namen()
     label_slug = selectie.label.slug if selectie.label else None
