@@ -41,14 +41,14 @@ class Grenzen(NamedTuple):
         return self.tot.date()
 
 
-def vandaag() -> dt.date:
-    """Today's date in Amsterdam."""
-    return timezone.now().astimezone(AMSTERDAM).date()
-
-
 def lokale_datum(moment: dt.datetime) -> dt.date:
     """The calendar date of an aware moment in Europe/Amsterdam."""
     return moment.astimezone(AMSTERDAM).date()
+
+
+def vandaag() -> dt.date:
+    """Today's date in Amsterdam."""
+    return lokale_datum(timezone.now())
 
 
 def lokaal_moment(datum: dt.date, tijd: dt.time = dt.time()) -> dt.datetime:
