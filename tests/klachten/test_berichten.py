@@ -12,9 +12,9 @@ from django.db import connection
 from django.urls import reverse
 
 from klachten import berichten
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht
 from klachten.tasks import openstaande_berichten_verzenden
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status
 from tests.factories import CategorieFactory, KlachtFactory, standaardlabel
 

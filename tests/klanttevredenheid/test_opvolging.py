@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klachten import rollen
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort
 from klanttevredenheid import services
 from klanttevredenheid.models import Contactmoment, Opvolging, OpvolgingStatus
