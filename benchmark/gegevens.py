@@ -24,14 +24,14 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benchmark import views
-from klachten import rollen, termijnen
+from klachten import kalender, rollen, termijnen
 from klachten.middleware import LAATST_ACTIEF
 from klachten.models import Afdeling, Categorie, Klacht, Label, Medewerker, SignaalSoort
-from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klachten.termijnen import TermijnSoort
 from klanttevredenheid import services as kto_services
 from klanttevredenheid.benchmark import KlanttevredenheidBenchmark
 from klanttevredenheid.models import Contactmoment
-from rapportage import maandrapport, services
+from rapportage import services
 from rapportage.benchmark import RapportageBenchmark
 
 ENQUETE_KLANTNUMMER = "bm-enquete"  # marks the fresh invitations each run answers
@@ -94,9 +94,9 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
         cursor.execute("ANALYZE klachten_klacht")
 
     afdelingen = list(behandelaar.afdelingen.values_list("pk", flat=True))
-    lokaal = nu.astimezone(AMSTERDAM)
+    lokaal = kalender.lokale_datum(nu)
     lopend = (lokaal.year, lokaal.month)
-    vorige = maandrapport.vorige_maand(*lopend)
+    vorige = kalender.vorige_maand(*lopend)
     return {
         "accounts": accounts,
         "sessiecookie": settings.SESSION_COOKIE_NAME,
@@ -176,7 +176,7 @@ def stabiele_bewaking(nu: dt.datetime) -> int:
     automatic statusupdate and Kifid alarm that is due now is recorded as sent (a Termijnsignaal),
     so a run of the deadline watch finds nothing to do, as on any ordinary hour. Returns how many
     signals were added."""
-    vandaag = termijnen.lokale_datum(nu)
+    vandaag = kalender.lokale_datum(nu)
     toegevoegd = 0
     with connection.cursor() as cursor:
         for termijn, (kolom, statussen) in termijnen.LOPEND_BIJ.items():

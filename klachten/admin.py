@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -49,6 +50,19 @@ class ReactietermijnInline(admin.TabularInline):
     fields = ["kanaal", "aantal", "eenheid"]
 
 
+class ZonderVerwijderen:
+    """Personal data leaves only through the privacy services: the retention job anonymises a
+    closed complaint and a customer's erasure request erases everything of that address and is
+    logged (klachten.avg, DESIGN.md section 10); klanttevredenheid erases its contact moments
+    itself (persoonsgegevens_wissen). A delete in the admin would skip the log of the request,
+    the attachments' files, the history versions and the figures that must stay, so no admin
+    deletes a record that holds a customer's data or belongs to one
+    (tests/test_admin_verwijderen.py walks every admin)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Label)
 class LabelAdmin(admin.ModelAdmin):
     list_display = ["naam", "slug", "is_standaard", "hostnaam", "telefoon", "email"]
@@ -90,9 +104,20 @@ class MedewerkerAdmin(UserAdmin):
         (_("Rollen en afdelingen"), {"fields": ["afdelingen"]}),
     ]
     filter_horizontal = ["groups", "user_permissions", "afdelingen"]
+    # A change of what the account may do takes effect at once: its sessions end and the staff
+    # member logs in again with the new rights, as after an unlinked authenticator app.
+    TOEGANGSVELDEN = frozenset(
+        {"groups", "user_permissions", "is_active", "is_staff", "is_superuser"}
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def save_related(self, request, form, formsets, change):
+        """The groups are saved with the related objects, after the account itself."""
+        super().save_related(request, form, formsets, change)
+        if change and self.TOEGANGSVELDEN & set(form.changed_data):
+            toegang.sessies_beeindigen(medewerker=form.instance)
 
     @admin.display(description=_("rollen"))
     def rollen(self, obj):
@@ -136,7 +161,7 @@ class GeschiedenisAlleenLezen(SimpleHistoryAdmin):
 
 
 @admin.register(Klacht)
-class KlachtAdmin(GeschiedenisAlleenLezen):
+class KlachtAdmin(ZonderVerwijderen, GeschiedenisAlleenLezen):
     list_display = ["dossiernummer", "label", "status", "kanaal", "afdeling", "ontvangen_op"]
     list_filter = ["status", "kanaal", "label", "afdeling", "categorie", "urgentie"]
     search_fields = ["dossiernummer", "klant_naam", "klant_email"]
@@ -232,7 +257,7 @@ class AfTeHandelenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Bericht)
-class BerichtAdmin(admin.ModelAdmin):
+class BerichtAdmin(ZonderVerwijderen, admin.ModelAdmin):
     list_display = [
         "klacht",
         "soort",
@@ -292,7 +317,7 @@ class ExterneInstantieAdmin(admin.ModelAdmin):
     prepopulated_fields = {"code": ["naam"]}
 
 
-class VanHetDossier(admin.ModelAdmin):
+class VanHetDossier(ZonderVerwijderen, admin.ModelAdmin):
     """Recorded on the dossier, through its action (klachten.services): the beheerder reads it
     here. The action locks the complaint, checks the workflow and writes the timeline entry; an
     edit here would skip all three (issue 16), and the dossier page is where it is done."""
@@ -323,7 +348,7 @@ class LeermomentAdmin(VanHetDossier):
     list_select_related = ["klacht", "door"]
 
 
-class VerbeterpuntForm(forms.ModelForm):
+class VerbeterpuntBijwerkenFormulier(forms.ModelForm):
     """The follow-up of an improvement action as verbeterpunt_bijwerken does it: the status and
     the due date, with its rules (who may, gereed_op stamped once) and its refusals shown as
     errors of this form.
@@ -356,11 +381,11 @@ class VerbeterpuntForm(forms.ModelForm):
 
 
 @admin.register(Verbeterpunt)
-class VerbeterpuntAdmin(GeschiedenisAlleenLezen):
+class VerbeterpuntAdmin(ZonderVerwijderen, GeschiedenisAlleenLezen):
     """Followed up through verbeterpunt_bijwerken; made on the dossier or the list of
     improvement actions (verbeterpunt_toevoegen, which writes the timeline entry)."""
 
-    form = VerbeterpuntForm
+    form = VerbeterpuntBijwerkenFormulier
     list_display = ["omschrijving", "klacht", "eigenaar", "streefdatum", "status"]
     list_filter = ["status"]
     search_fields = ["omschrijving", "klacht__dossiernummer"]
@@ -450,7 +475,7 @@ class AvgVerzoekAdmin(AlleenLezen):
 admin.site.unregister(APIKey)  # the library's own key model is not used: keys belong to an account
 
 
-class ApiSleutelForm(forms.ModelForm):
+class ApiSleutelFormulier(forms.ModelForm):
     class Meta:
         model = ApiSleutel
         fields = ["medewerker", "name", "expiry_date"]
@@ -488,7 +513,7 @@ class ApiSleutelAdmin(admin.ModelAdmin):
     """The beheerder makes, rotates and revokes the keys of system accounts; a key's text is
     shown once, after it was made, and only its hash is kept."""
 
-    form = ApiSleutelForm
+    form = ApiSleutelFormulier
     list_display = [
         "prefix",
         "name",
@@ -577,6 +602,31 @@ def koppellink_maken(modeladmin, request, queryset):
 
 
 MedewerkerAdmin.actions = [koppellink_maken]
+
+
+admin.site.unregister(TOTPDevice)  # django_otp's own admin shows and edits the secret key
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(admin.ModelAdmin):
+    """The staff's authenticator apps (the second factor). The beheerder sees who linked one and
+    when it was last used, and removes it when a phone is lost: that ends the account's sessions
+    (klachten.apps.app_ontkoppeld), and the staff member links a new app through a koppellink.
+    The secret key is never shown (no QR code or configuration page either) and no app is added
+    or edited here: only its owner links one, with a code from the app itself."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Koppellink)

@@ -27,7 +27,7 @@ class KlachtenConfig(AppConfig):
 
 def app_ontkoppeld(sender, instance, **kwargs):
     """An unlinked authenticator app ends the sessions that were verified with it."""
-    from klachten.services import sessies_beeindigen
+    from klachten.toegang import sessies_beeindigen
 
     if instance.confirmed:
         sessies_beeindigen(medewerker=instance.user)
@@ -35,7 +35,7 @@ def app_ontkoppeld(sender, instance, **kwargs):
 
 def rollen_inrichten_na_migratie(sender, **kwargs):
     from klachten import berichten
-    from klachten.services import rollen_inrichten
+    from klachten.toegang import rollen_inrichten
 
     using = kwargs.get("using", "default")
     rollen_inrichten(using=using)

@@ -45,7 +45,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klachten import berichten, signals, termijnen
+from klachten import berichten, kalender, signals
 from klachten.models import (
     AvgVerzoek,
     AvgVerzoekSoort,
@@ -279,9 +279,7 @@ def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
 
 
 def _bewaargrens(op) -> dt.date:
-    return termijnen.maanden_later(
-        termijnen.lokale_datum(op), -settings.KLACHT_BEWAARTERMIJN_MAANDEN
-    )
+    return kalender.maanden_later(kalender.lokale_datum(op), -settings.KLACHT_BEWAARTERMIJN_MAANDEN)
 
 
 def extern_recent(op) -> Exists:
@@ -298,7 +296,7 @@ def extern_recent(op) -> Exists:
 def te_anonimiseren(op) -> Q:
     """Closed complaints past the retention period, with no external case running or decided
     within it (the customer's terms at Kifid and SKGZ have run out)."""
-    grens = dt.datetime.combine(_bewaargrens(op), dt.time(), tzinfo=termijnen.AMSTERDAM)
+    grens = kalender.lokaal_moment(_bewaargrens(op))
     return Q(
         status=Status.AFGESLOTEN, geanonimiseerd_op__isnull=True, afgesloten_op__lt=grens
     ) & ~Q(extern_recent(op))

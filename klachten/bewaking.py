@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from klachten import berichten, selectors, services, termijnen
+from klachten import berichten, kalender, selectors, services, termijnen
 from klachten.models import Bericht, Klacht, Medewerker, SignaalSoort, Termijn, Termijnsignaal
 from klachten.termijnen import TermijnSoort
 from klachten.workflow import SYSTEEM, BerichtSoort, Status
@@ -34,7 +34,7 @@ Plan = Iterator[tuple[QuerySet[Klacht], Callable[[Klacht], bool]]]
 
 
 def _vandaag(op: dt.datetime) -> dt.date:
-    return termijnen.lokale_datum(op)
+    return kalender.lokale_datum(op)
 
 
 def _instellingen() -> dict[str, Termijn]:
@@ -257,8 +257,8 @@ PLANNEN: dict[str, Callable[[dt.datetime], Plan]] = {
 }
 
 
-def job_draaien(naam: str, *, op: dt.datetime, klacht_ids: Iterable[int] | None = None) -> int:
-    """Run one job for the moment `op`, for every complaint it finds due (or only those of
+def plan_uitvoeren(naam: str, *, op: dt.datetime, klacht_ids: Iterable[int] | None = None) -> int:
+    """Run one job (a plan of PLANNEN) for the moment `op`, for every complaint it finds due (or only those of
     `klacht_ids`); returns how many signals it sent."""
     verstuurd = 0
     for klachten, signaleren in PLANNEN[naam](op):
@@ -280,27 +280,19 @@ def verschuldigd(naam: str, *, op: dt.datetime) -> set[int]:
 
 
 def herinneringen_sturen(*, op: dt.datetime) -> int:
-    return job_draaien("herinneringen", op=op)
+    return plan_uitvoeren("herinneringen", op=op)
 
 
 def escalaties_sturen(*, op: dt.datetime) -> int:
-    return job_draaien("escalaties", op=op)
+    return plan_uitvoeren("escalaties", op=op)
 
 
 def statusupdates_sturen(*, op: dt.datetime) -> int:
-    return job_draaien("statusupdates", op=op)
+    return plan_uitvoeren("statusupdates", op=op)
 
 
 def kifid_alarmen_sturen(*, op: dt.datetime) -> int:
-    return job_draaien("kifid", op=op)
-
-
-JOBS = {
-    "statusupdates": statusupdates_sturen,
-    "herinneringen": herinneringen_sturen,
-    "escalaties": escalaties_sturen,
-    "kifid": kifid_alarmen_sturen,
-}
+    return plan_uitvoeren("kifid", op=op)
 
 
 def alles_bewaken(
@@ -310,7 +302,7 @@ def alles_bewaken(
     each sent."""
     op = op or timezone.now()
     ids = None if klacht_ids is None else list(klacht_ids)
-    return {naam: job_draaien(naam, op=op, klacht_ids=ids) for naam in PLANNEN}
+    return {naam: plan_uitvoeren(naam, op=op, klacht_ids=ids) for naam in PLANNEN}
 
 
 def alles_verdelen(*, op: dt.datetime | None = None, per: int = 50) -> dict[str, int]:
@@ -325,8 +317,8 @@ def alles_verdelen(*, op: dt.datetime | None = None, per: int = 50) -> dict[str,
     from klachten import tasks
 
     op = op or timezone.now()
-    per_job = {naam: verschuldigd(naam, op=op) for naam in PLANNEN}
-    alle = sorted(set().union(*per_job.values()))
+    per_plan = {naam: verschuldigd(naam, op=op) for naam in PLANNEN}
+    alle = sorted(set().union(*per_plan.values()))
     for begin in range(0, len(alle), per):
         deel = alle[begin : begin + per]
         try:
@@ -334,4 +326,4 @@ def alles_verdelen(*, op: dt.datetime | None = None, per: int = 50) -> dict[str,
         except Exception:  # broker unreachable: do it now rather than not at all
             logger.warning("Broker weigert termijnbewaking; %s klachten hier verwerkt", len(deel))
             alles_bewaken(op=op, klacht_ids=deel)
-    return {naam: len(ids) for naam, ids in per_job.items()}
+    return {naam: len(ids) for naam, ids in per_plan.items()}

@@ -30,7 +30,7 @@ class TellerCache(BaseCache):
     key is there already, `incr(key)`. Both are single statements: `add` inserts, or replaces a
     counter whose time has run out, but never a running one; `incr` adds to a running counter and
     returns the new count. Expired rows count as absent; the nightly clean-up deletes them
-    (services.sessies_en_inlogpogingen_opruimen)."""
+    (toegang.sessies_en_inlogpogingen_opruimen)."""
 
     def __init__(self, location, params):
         super().__init__(params)

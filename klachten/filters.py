@@ -4,10 +4,9 @@ urgentie, "over termijn", and a search on dossiernummer, customer name and e-mai
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klachten import rollen, selectors
+from klachten import kalender, rollen, selectors
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Medewerker, Urgentie
 from klachten.widgets import SnelleSelect
 from klachten.workflow import Status
@@ -100,4 +99,4 @@ class WerkvoorraadFilter(django_filters.FilterSet):
     def filter_over_termijn(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(volgende_termijn_datum__lt=timezone.localdate())
+        return queryset.filter(volgende_termijn_datum__lt=kalender.vandaag())

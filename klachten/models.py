@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
+from klachten import kalender
 from klachten.termijnen import LOPEND_BIJ, Land, TermijnRegel, TermijnSoort
 from klachten.workflow import Oordeel, Status
 
@@ -902,7 +903,7 @@ class Verbeterpunt(models.Model):
     def is_over_datum(self) -> bool:
         """Still to do and past its due date."""
         open_ = self.status in (VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING)
-        return open_ and self.streefdatum < timezone.localdate()
+        return open_ and self.streefdatum < kalender.vandaag()
 
 
 class Termijn(models.Model):

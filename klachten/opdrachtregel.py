@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.core.management.base import CommandError
 
-from klachten.termijnen import AMSTERDAM
+from klachten.kalender import AMSTERDAM
 
 
 def moment(waarde: str) -> dt.datetime:

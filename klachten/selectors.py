@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, termijnen
+from klachten import berichten, kalender, rollen, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -341,7 +341,7 @@ class TermijnBadge:
 
 def termijn_badges(klacht: Klacht, vandaag: dt.date | None = None) -> list[TermijnBadge]:
     """The deadlines that run now, with days left; the same rules the tasks use."""
-    vandaag = vandaag or timezone.localdate()
+    vandaag = vandaag or kalender.vandaag()
     geldend = termijnen.termijnen_van(klacht)
     datums = {termijnen.TermijnSoort(veld): datum for veld, datum in asdict(geldend).items()}
     # The Kifid limit: stored only while the complaint is open and unanswered (the watch's alarm).
@@ -364,7 +364,7 @@ def volgende_termijn_badge(klacht: Klacht, vandaag: dt.date | None = None) -> Te
     """The badge of the work queue: the nearest running deadline (from the indexed column)."""
     if klacht.volgende_termijn_datum is None:
         return None
-    vandaag = vandaag or timezone.localdate()
+    vandaag = vandaag or kalender.vandaag()
     return TermijnBadge(
         naam=_("Termijn"),
         datum=klacht.volgende_termijn_datum,

@@ -25,7 +25,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, selectors, signals, termijnen, workflow
+from klachten import berichten, kalender, rollen, selectors, signals, termijnen, workflow
 from klachten.models import (
     Afdeling,
     Bericht,
@@ -46,7 +46,6 @@ from klachten.models import (
     Kwetsbaarheidssignaal,
     Label,
     Leermoment,
-    Limietteller,
     Medewerker,
     Oorzaak,
     Termijnafloop,
@@ -341,7 +340,7 @@ def _klacht_schrijven(
         for upload in bijlagen
     ]
     klacht.formulier_sleutel = formulier_sleutel
-    klacht.dossiernummer = dossiernummer_uitgeven(jaar=termijnen.lokale_datum(ontvangen_op).year)
+    klacht.dossiernummer = dossiernummer_uitgeven(jaar=kalender.lokale_datum(ontvangen_op).year)
     if ingediend_door is not None:
         klacht._history_user = ingediend_door
     klacht.save()
@@ -480,7 +479,7 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
     """
     na = termijnen.termijnen_van(klacht)
     nu = timezone.now()
-    vandaag = termijnen.lokale_datum(nu)
+    vandaag = kalender.lokale_datum(nu)
     aflopen = []
     for termijn, datum in asdict(voor).items():
         if datum is None or getattr(na, termijn) == datum:
@@ -618,7 +617,7 @@ def bericht_opnieuw_versturen(
         oud.opnieuw_verstuurd_als = nieuw
         oud.save(update_fields=["opnieuw_verstuurd_als"])
         nu = timezone.now()
-        vandaag = termijnen.lokale_datum(nu)
+        vandaag = kalender.lokale_datum(nu)
         for afloop in Termijnafloop.objects.filter(bericht=oud):
             afloop.bericht = nieuw
             afloop.onbestelbaar_op = None
@@ -1361,7 +1360,7 @@ def doorverwijzing_vastleggen(
     errors = {}
     if not naar.strip():
         errors["naar"] = _("Vul in naar wie of welke organisatie de klant is doorverwezen.")
-    if datum > timezone.localdate():
+    if datum > kalender.vandaag():
         errors["datum"] = _("De datum van de doorverwijzing kan niet in de toekomst liggen.")
     if errors:
         raise ValidationError(errors)
@@ -1438,83 +1437,3 @@ def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
             tekst=tekst,
             door=None,
         )
-
-
-# What each role may do in the admin and the API, on top of what klachten.selectors lets it see.
-ROL_PERMISSIES = {
-    rollen.KLACHTBEHANDELAAR: ["view_klacht", "add_klacht", "change_klacht", "view_bijlage"],
-    rollen.TEAMLEIDER: ["view_klacht", "add_klacht", "change_klacht", "view_bijlage"],
-    rollen.DIRECTIE: ["view_klacht", "view_bijlage"],
-    rollen.SYSTEEMKOPPELING: ["view_klacht", "add_klacht"],
-    rollen.PARTNERBEHANDELAAR: ["view_klacht", "change_klacht", "view_bijlage"],
-    rollen.BEHEERDER: [
-        f"{actie}_{model}"
-        for model in (
-            "label",
-            "afdeling",
-            "categorie",
-            "medewerker",
-            "klacht",
-            "bijlage",
-            "bericht",
-            "berichtsjabloon",
-            "externeinstantie",
-            "externeprocedure",
-            "verbeterpunt",
-            "leermoment",
-            "termijn",
-            "oorzaak",
-            "productgroep",
-            "apisleutel",
-        )
-        for actie in ("view", "add", "change", "delete")
-    ]
-    + ["view_group", "change_group", "view_dossiernummerreeks", "view_inzage", "view_avgverzoek"]
-    # A lost phone: the beheerder unlinks the app and hands out a koppellink (klachten.toegang);
-    # lockouts: the beheerder sees and lifts them.
-    + ["view_totpdevice", "delete_totpdevice", "view_koppellink"]
-    + ["view_accessattempt", "delete_accessattempt", "view_accesslog"],
-}
-
-
-def rollen_inrichten(*, using: str = "default") -> None:
-    """Create the role groups with their permissions (idempotent; runs after every migrate)."""
-    rollen.permissies_toekennen(
-        ROL_PERMISSIES, app_labels=["klachten", "auth", "otp_totp", "axes"], using=using
-    )
-
-
-def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[str, int]:
-    """Retention of login data (AVG: kept no longer than needed): expired sessions, failed
-    login attempts whose lockout is over, the login log after INLOGLOG_BEWAARDAGEN days
-    (staff addresses and browsers), and rate-limit counters whose window is over (they hold a
-    hash of a client address; klachten.caches.TellerCache)."""
-    from axes.models import AccessAttempt, AccessLog
-    from django.contrib.sessions.models import Session
-
-    op = op or timezone.now()
-    return {
-        "sessies": Session.objects.filter(expire_date__lt=op).delete()[0],
-        "pogingen": AccessAttempt.objects.filter(
-            attempt_time__lt=op - settings.AXES_COOLOFF_TIME
-        ).delete()[0],
-        "inloglog": AccessLog.objects.filter(
-            attempt_time__lt=op - dt.timedelta(days=settings.INLOGLOG_BEWAARDAGEN)
-        ).delete()[0],
-        "limiettellers": Limietteller.objects.filter(verloopt_op__lte=op).delete()[0],
-    }
-
-
-def sessies_beeindigen(*, medewerker: Medewerker) -> int:
-    """End every session of this staff member (their app was unlinked: a lost phone must not
-    keep a session that was verified with it). Sessions live in the database; the few of the
-    staff are read to find theirs."""
-    from django.contrib.sessions.models import Session
-
-    te_beeindigen = [
-        sessie.pk
-        for sessie in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if sessie.get_decoded().get("_auth_user_id") == str(medewerker.pk)
-    ]
-    Session.objects.filter(pk__in=te_beeindigen).delete()
-    return len(te_beeindigen)

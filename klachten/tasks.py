@@ -38,9 +38,9 @@ def verlopen_klachten_anonimiseren() -> int:
 @shared_task
 def inloggegevens_opruimen() -> dict[str, int]:
     """Expired sessions, finished lockouts and the login log past its retention period."""
-    from klachten import services
+    from klachten import toegang
 
-    return services.sessies_en_inlogpogingen_opruimen()
+    return toegang.sessies_en_inlogpogingen_opruimen()
 
 
 @shared_task

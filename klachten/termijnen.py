@@ -10,19 +10,16 @@ holiday; Good Friday counts, as most insurers close then). The rules themselves 
 (`klachten.models.Termijn`, edited in the admin); `STANDAARD` holds the defaults.
 """
 
-import calendar
 import datetime as dt
 from dataclasses import astuple, dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from klachten import kalender
 from klachten.workflow import Status
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class TermijnSoort(models.TextChoices):
@@ -87,44 +84,39 @@ def is_werkdag(datum: dt.date, land: str = Land.NL) -> bool:
     return datum.weekday() < 5 and datum not in _feestdagen(land, datum.year)
 
 
-def lokale_datum(moment: dt.datetime) -> dt.date:
-    """The calendar date of an aware moment in Europe/Amsterdam."""
-    return moment.astimezone(AMSTERDAM).date()
-
-
 def ontvangstbevestiging_uiterlijk(
     ontvangen_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.ONTVANGSTBEVESTIGING]
 ) -> dt.date:
     """Last day on which the acknowledgement must be sent: received + 8 days."""
-    return regel.einde(lokale_datum(ontvangen_op))
+    return regel.einde(kalender.lokale_datum(ontvangen_op))
 
 
 def statusupdate_uiterlijk(
     vorige: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.STATUSUPDATE]
 ) -> dt.date:
     """Last day for the next statusupdate: 21 days after the previous contact."""
-    return regel.einde(lokale_datum(vorige))
+    return regel.einde(kalender.lokale_datum(vorige))
 
 
 def antwoord_uiterlijk(
     ontvangen_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.ANTWOORD]
 ) -> dt.date:
     """Last day for the reasoned answer: received + the answer term."""
-    return regel.einde(lokale_datum(ontvangen_op))
+    return regel.einde(kalender.lokale_datum(ontvangen_op))
 
 
 def heroverweging_uiterlijk(
     gevraagd_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.HEROVERWEGING]
 ) -> dt.date:
     """Last day for the answer to a reconsideration: asked + 6 weeks."""
-    return regel.einde(lokale_datum(gevraagd_op))
+    return regel.einde(kalender.lokale_datum(gevraagd_op))
 
 
 def kifid_alarm_datum(
     ontvangen_op: dt.datetime, regel: TermijnRegel = STANDAARD[TermijnSoort.KIFID_ALARM]
 ) -> dt.date:
     """The day the customer may go to Kifid because there is no final answer yet: 8 weeks."""
-    return regel.einde(lokale_datum(ontvangen_op))
+    return regel.einde(kalender.lokale_datum(ontvangen_op))
 
 
 @dataclass(frozen=True)
@@ -147,27 +139,18 @@ class Reactieregel:
         if self.eenheid == "uren":
             return ontvangen_op + dt.timedelta(hours=self.aantal)
         regel = TermijnRegel(self.aantal, werkdagen=self.eenheid == "werkdagen", land=self.land)
-        return regel.einde(lokale_datum(ontvangen_op))
+        return regel.einde(kalender.lokale_datum(ontvangen_op))
 
     def op_tijd(self, ontvangen_op: dt.datetime, reactie_op: dt.datetime) -> bool:
         """Whether a reaction at `reactie_op` came within the term."""
         uiterlijk = self.uiterlijk(ontvangen_op)
         if isinstance(uiterlijk, dt.datetime):
             return reactie_op <= uiterlijk
-        return lokale_datum(reactie_op) <= uiterlijk
+        return kalender.lokale_datum(reactie_op) <= uiterlijk
 
     def verstreken(self, ontvangen_op: dt.datetime, nu: dt.datetime) -> bool:
         """Whether the term is over at `nu` (a reaction now would be late)."""
         return not self.op_tijd(ontvangen_op, nu)
-
-
-def maanden_later(datum: dt.date, maanden: int) -> dt.date:
-    """The same day `maanden` months later; the month's last day when that day does not exist."""
-    jaar, maand = divmod(datum.month - 1 + maanden, 12)
-    jaar += datum.year
-    maand += 1
-    laatste = calendar.monthrange(jaar, maand)[1]
-    return dt.date(jaar, maand, min(datum.day, laatste))
 
 
 def externe_uiterste_datum(
@@ -183,9 +166,13 @@ def externe_uiterste_datum(
     """
     kandidaten = []
     if maanden_na_standpunt is not None:
-        kandidaten.append(maanden_later(lokale_datum(standpunt_op), maanden_na_standpunt))
+        kandidaten.append(
+            kalender.maanden_later(kalender.lokale_datum(standpunt_op), maanden_na_standpunt)
+        )
     if maanden_na_klacht is not None:
-        kandidaten.append(maanden_later(lokale_datum(ontvangen_op), maanden_na_klacht))
+        kandidaten.append(
+            kalender.maanden_later(kalender.lokale_datum(ontvangen_op), maanden_na_klacht)
+        )
     return max(kandidaten) if kandidaten else None
 
 

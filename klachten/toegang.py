@@ -1,5 +1,6 @@
-"""Writes to access: API keys of system accounts and the one-time links through which staff link
-their authenticator app (issue 15, Access; DESIGN.md section 10).
+"""Accounts and access: the role groups and their permissions, the API keys of system accounts,
+the one-time links through which staff link their authenticator app (the second factor), and
+the sessions and login data of staff (issue 15, Access; DESIGN.md section 10).
 
 Kept apart from klachten.services (the complaint workflow), like services they are keyword-only,
 run in a transaction and lock the row they change.
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klachten import rollen
-from klachten.models import ApiSleutel, Koppellink, Medewerker
+from klachten.models import ApiSleutel, Koppellink, Limietteller, Medewerker
 
 
 class ToegangFout(Exception):
@@ -168,3 +169,83 @@ def app_koppelen_met_link(
             confirmed=True,
             last_t=laatste_stap,
         )
+
+
+# What each role may do in the admin and the API, on top of what klachten.selectors lets it see.
+ROL_PERMISSIES = {
+    rollen.KLACHTBEHANDELAAR: ["view_klacht", "add_klacht", "change_klacht", "view_bijlage"],
+    rollen.TEAMLEIDER: ["view_klacht", "add_klacht", "change_klacht", "view_bijlage"],
+    rollen.DIRECTIE: ["view_klacht", "view_bijlage"],
+    rollen.SYSTEEMKOPPELING: ["view_klacht", "add_klacht"],
+    rollen.PARTNERBEHANDELAAR: ["view_klacht", "change_klacht", "view_bijlage"],
+    rollen.BEHEERDER: [
+        f"{actie}_{model}"
+        for model in (
+            "label",
+            "afdeling",
+            "categorie",
+            "medewerker",
+            "klacht",
+            "bijlage",
+            "bericht",
+            "berichtsjabloon",
+            "externeinstantie",
+            "externeprocedure",
+            "verbeterpunt",
+            "leermoment",
+            "termijn",
+            "oorzaak",
+            "productgroep",
+            "apisleutel",
+        )
+        for actie in ("view", "add", "change", "delete")
+    ]
+    + ["view_group", "change_group", "view_dossiernummerreeks", "view_inzage", "view_avgverzoek"]
+    # A lost phone: the beheerder unlinks the app and hands out a koppellink (klachten.toegang);
+    # lockouts: the beheerder sees and lifts them.
+    + ["view_totpdevice", "delete_totpdevice", "view_koppellink"]
+    + ["view_accessattempt", "delete_accessattempt", "view_accesslog"],
+}
+
+
+def rollen_inrichten(*, using: str = "default") -> None:
+    """Create the role groups with their permissions (idempotent; runs after every migrate)."""
+    rollen.permissies_toekennen(
+        ROL_PERMISSIES, app_labels=["klachten", "auth", "otp_totp", "axes"], using=using
+    )
+
+
+def sessies_en_inlogpogingen_opruimen(*, op: dt.datetime | None = None) -> dict[str, int]:
+    """Retention of login data (AVG: kept no longer than needed): expired sessions, failed
+    login attempts whose lockout is over, the login log after INLOGLOG_BEWAARDAGEN days
+    (staff addresses and browsers), and rate-limit counters whose window is over (they hold a
+    hash of a client address; klachten.caches.TellerCache)."""
+    from axes.models import AccessAttempt, AccessLog
+    from django.contrib.sessions.models import Session
+
+    op = op or timezone.now()
+    return {
+        "sessies": Session.objects.filter(expire_date__lt=op).delete()[0],
+        "pogingen": AccessAttempt.objects.filter(
+            attempt_time__lt=op - settings.AXES_COOLOFF_TIME
+        ).delete()[0],
+        "inloglog": AccessLog.objects.filter(
+            attempt_time__lt=op - dt.timedelta(days=settings.INLOGLOG_BEWAARDAGEN)
+        ).delete()[0],
+        "limiettellers": Limietteller.objects.filter(verloopt_op__lte=op).delete()[0],
+    }
+
+
+def sessies_beeindigen(*, medewerker: Medewerker) -> int:
+    """End every session of this staff member (their app was unlinked: a lost phone must not
+    keep a session that was verified with it). Sessions live in the database; the few of the
+    staff are read to find theirs."""
+    from django.contrib.sessions.models import Session
+
+    te_beeindigen = [
+        sessie.pk
+        for sessie in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if sessie.get_decoded().get("_auth_user_id") == str(medewerker.pk)
+    ]
+    Session.objects.filter(pk__in=te_beeindigen).delete()
+    return len(te_beeindigen)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from klachten.admin import ZonderVerwijderen
 from klanttevredenheid.models import (
     Campagne,
     Contactmoment,
@@ -34,7 +35,7 @@ class UitnodigingInline(admin.StackedInline):
 
 
 @admin.register(Contactmoment)
-class ContactmomentAdmin(admin.ModelAdmin):
+class ContactmomentAdmin(ZonderVerwijderen, admin.ModelAdmin):
     list_display = ["moment", "soort", "groep", "label", "afdeling", "behandelaar", "bron"]
     list_filter = ["soort", "groep", "bron", "label", "afdeling"]
     date_hierarchy = "moment"
@@ -54,7 +55,7 @@ class ContactmomentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Respons)
-class ResponsAdmin(admin.ModelAdmin):
+class ResponsAdmin(ZonderVerwijderen, admin.ModelAdmin):
     list_display = ["ontvangen_op", "rapportcijfer", "nps_score", "contactmoment"]
     list_filter = ["rapportcijfer", "contactmoment__bron"]
     date_hierarchy = "ontvangen_op"
@@ -69,7 +70,7 @@ class ResponsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opvolging)
-class OpvolgingAdmin(admin.ModelAdmin):
+class OpvolgingAdmin(ZonderVerwijderen, admin.ModelAdmin):
     list_display = ["created_at", "status", "toegewezen_aan", "afgerond_op"]
     list_filter = ["status"]
     raw_id_fields = ["toegewezen_aan"]

@@ -23,9 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from klachten import bulkladen
+from klachten import bulkladen, kalender
 from klachten.models import Afdeling, Label
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.models import Kwartaalcijfer, Respons
 
@@ -58,7 +57,7 @@ class KlanttevredenheidBenchmark(BaseCommand):
             f"{Label.objects.count()} labels."
         )
 
-        jaar, kwartaal = cijfers.vorig_kwartaal(*cijfers.kwartaal_van(nu.date()))
+        jaar, kwartaal = kalender.vorig_kwartaal(*kalender.kwartaal_van(nu.date()))
         Kwartaalcijfer.objects.all().delete()
         start = time.perf_counter()
         alle = services.kwartaalcijfers_berekenen(op=nu)
@@ -74,7 +73,7 @@ class KlanttevredenheidBenchmark(BaseCommand):
             f"Kwartaalcijfer {jaar} K{kwartaal}, alle labels: {duur:.3f} s "
             + ", ".join(f"{k.label}: {k.gemiddelde} ({k.aantal:,})" for k in berekend)
         )
-        van, tot = cijfers.kwartaal_grenzen(jaar, kwartaal)
+        van, tot = kalender.kwartaal_grenzen(jaar, kwartaal)
         start = time.perf_counter()
         rijen = cijfers.cijfers(van=van, tot=tot, per=("maand", "afdeling"))
         self.stdout.write(
@@ -179,4 +178,4 @@ class KlanttevredenheidBenchmark(BaseCommand):
             f"Gevuld: {uitnodigingen:,} contactmomenten en uitnodigingen, "
             f"{Respons.objects.count():,} responsen in {time.perf_counter() - start:.1f} s."
         )
-        self.stdout.write(f"(peildatum {nu.astimezone(AMSTERDAM):%Y-%m-%d})")
+        self.stdout.write(f"(peildatum {kalender.lokale_datum(nu):%Y-%m-%d})")

@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
 
-from klachten.termijnen import AMSTERDAM
+from klachten import kalender
 from klanttevredenheid.models import Bron, Respons, Uitnodiging, UitnodigingStatus
 
 PROMOTOR_VANAF = 9
@@ -109,7 +109,9 @@ def cijfers(
     def velden(moment: str) -> dict:
         return {
             naam: (
-                PERIODES[naam](moment, tzinfo=AMSTERDAM) if naam in PERIODES else F(DIMENSIES[naam])
+                PERIODES[naam](moment, tzinfo=kalender.AMSTERDAM)
+                if naam in PERIODES
+                else F(DIMENSIES[naam])
             )
             for naam in per
         }
@@ -195,34 +197,10 @@ def totaal(*, van: dt.datetime, tot: dt.datetime, **kwargs) -> Cijfers:
 
 
 def _datum(waarde) -> dt.date:
-    return waarde.astimezone(AMSTERDAM).date() if isinstance(waarde, dt.datetime) else waarde
+    return kalender.lokale_datum(waarde) if isinstance(waarde, dt.datetime) else waarde
 
 
 def _sorteerbaar(sleutel: tuple) -> tuple:
     return tuple(
         (w is None, str(w) if not isinstance(w, dt.date) else w.isoformat()) for w in sleutel
     )
-
-
-# Quarters ----------------------------------------------------------------------------------------
-
-
-def kwartaal_van(datum: dt.date) -> tuple[int, int]:
-    return datum.year, (datum.month - 1) // 3 + 1
-
-
-def kwartaal_grenzen(jaar: int, kwartaal: int) -> tuple[dt.datetime, dt.datetime]:
-    """[begin, end) of a quarter in Europe/Amsterdam time."""
-    begin = dt.datetime(jaar, 3 * kwartaal - 2, 1, tzinfo=AMSTERDAM)
-    eind_jaar, eind_maand = (jaar + 1, 1) if kwartaal == 4 else (jaar, 3 * kwartaal + 1)
-    return begin, dt.datetime(eind_jaar, eind_maand, 1, tzinfo=AMSTERDAM)
-
-
-def vorig_kwartaal(jaar: int, kwartaal: int) -> tuple[int, int]:
-    return (jaar - 1, 4) if kwartaal == 1 else (jaar, kwartaal - 1)
-
-
-def maand_grenzen(jaar: int, maand: int) -> tuple[dt.datetime, dt.datetime]:
-    begin = dt.datetime(jaar, maand, 1, tzinfo=AMSTERDAM)
-    eind = dt.datetime(jaar + maand // 12, maand % 12 + 1, 1, tzinfo=AMSTERDAM)
-    return begin, eind

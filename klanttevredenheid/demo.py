@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from klachten import demo as klachtendemo
-from klachten import termijnen
+from klachten import kalender, termijnen
 from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.models import (
     Bron,
@@ -281,8 +280,8 @@ class _Vulling:
         self.nu, self.rng, self.gebruikers = nu, rng, gebruikers
         self.labels = labels
         self.grens = nu - dt.timedelta(minutes=2)  # what happens at or after this has not yet
-        self.vandaag = termijnen.lokale_datum(nu)
-        self.begin = termijnen.maanden_later(self.vandaag, -MAANDEN_TERUG)
+        self.vandaag = kalender.lokale_datum(nu)
+        self.begin = kalender.maanden_later(self.vandaag, -MAANDEN_TERUG)
         self.afdelingen = {a.code: a for a in Afdeling.objects.all()}
         self.klanten: dict[int, list[Klant]] = {label.pk: [] for label in labels}
         self.emails: set[str] = set()
@@ -334,12 +333,12 @@ class _Vulling:
             rij = self.contactmoment(klant, soort, datum)
             if rij is None:
                 continue
-            per_dag.setdefault(termijnen.lokale_datum(rij.moment), []).append(rij)
+            per_dag.setdefault(kalender.lokale_datum(rij.moment), []).append(rij)
             if soort == S.SCHADE_GEMELD and self.rng.random() < VERVOLGCONTACT_KANS:
                 later = datum + dt.timedelta(days=self.rng.randint(2, 12))
                 vervolg = self.contactmoment(klant, S.VRAAG_KLANTENSERVICE, later)
                 if vervolg is not None:
-                    per_dag.setdefault(termijnen.lokale_datum(vervolg.moment), []).append(vervolg)
+                    per_dag.setdefault(kalender.lokale_datum(vervolg.moment), []).append(vervolg)
         batches = []
         for datum in sorted(per_dag):
             rijen = sorted(per_dag[datum], key=lambda r: r.moment)
@@ -434,7 +433,7 @@ class _Vulling:
         `moment`), handled by someone of the afdeling unless it was done online."""
         online = self.rng.random() < ONLINE_KANS.get(soort, 0.0)
         if moment is not None:
-            datum = termijnen.lokale_datum(moment)
+            datum = kalender.lokale_datum(moment)
         elif online:  # Mijn omgeving: any day, any hour
             moment = self.om(datum, self.rng.randint(7, 22), self.rng.randint(0, 59))
         else:  # customer service: working days, office hours and the evening
@@ -645,7 +644,7 @@ class _Vulling:
             or self.rng.random() >= OPVOLGING_AFGEROND_KANS
         ):
             return
-        datum = termijnen.lokale_datum(op)
+        datum = kalender.lokale_datum(op)
         for _ in range(self.rng.randint(1, 5)):  # called back within a few working days
             datum += dt.timedelta(days=1)
             while not termijnen.is_werkdag(datum):
@@ -663,7 +662,7 @@ class _Vulling:
 
     def cijfer_trekken(self, op: dt.datetime, soort: str, behandelaar: str | None) -> int:
         cijfer = klachtendemo.kiezen(self.rng, CIJFER_GEWICHTEN)
-        deel = (termijnen.lokale_datum(op) - self.begin).days / max(
+        deel = (kalender.lokale_datum(op) - self.begin).days / max(
             (self.vandaag - self.begin).days, 1
         )
         bijstelling = (
@@ -685,7 +684,7 @@ class _Vulling:
 
     @staticmethod
     def om(datum: dt.date, uur: int, minuut: int) -> dt.datetime:
-        return dt.datetime.combine(datum, dt.time(uur, minuut), tzinfo=AMSTERDAM)
+        return kalender.lokaal_moment(datum, dt.time(uur, minuut))
 
     def samenvatting(self, eerste_moment: int) -> str:
         momenten = Contactmoment.objects.filter(pk__gt=eerste_moment)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from klachten.api.serializers import ZonderSurrogatenMixin
-from klachten.termijnen import AMSTERDAM
+from klachten.kalender import AMSTERDAM
 from klanttevredenheid.api import moment_controleren
 from klanttevredenheid.csv_import import Kolommen
 from klanttevredenheid.models import ContactmomentSoort

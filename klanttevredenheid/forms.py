@@ -8,7 +8,7 @@ TEKST_MAX = 2000
 """The most characters of the toelichting and of the verbetertips."""
 
 
-class EnqueteForm(forms.Form):
+class EnqueteFormulier(forms.Form):
     """The survey after a contact moment (DESIGN.md section 6): a rapportcijfer 1-10 with an
     optional toelichting and verbetertips, and, when the invitation asks it, the 0-10 recommend
     question (NPS). Fields in the order of the page, so the error summary follows it too."""

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from klachten import kalender
 from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
-from klachten.termijnen import AMSTERDAM
 
 
 class ContactmomentSoort(models.TextChoices):
@@ -269,7 +269,7 @@ class Uitnodiging(models.Model):
         """The last day the link works (it expires at midnight after it, Europe/Amsterdam)."""
         if self.verloopt_op is None:
             return None
-        return (self.verloopt_op - dt.timedelta(microseconds=1)).astimezone(AMSTERDAM).date()
+        return kalender.lokale_datum(self.verloopt_op - dt.timedelta(microseconds=1))
 
 
 class Respons(models.Model):

@@ -19,9 +19,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from klachten import avg, berichten, rollen, selectors, termijnen
+from klachten import avg, berichten, kalender, rollen, selectors
 from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import (
@@ -92,8 +91,8 @@ def enquetes_inrichten(*, using: str = "default") -> None:
 def verzendmoment(moment: dt.datetime, instelling: Enquete) -> dt.datetime:
     """When the invitation goes out: `vertraging_dagen` after the contact moment at the send time
     (default: the next morning at 9), Europe/Amsterdam; never before the contact moment itself."""
-    dag = termijnen.lokale_datum(moment) + dt.timedelta(days=instelling.vertraging_dagen)
-    gepland = dt.datetime.combine(dag, instelling.verzendtijd, tzinfo=AMSTERDAM)
+    dag = kalender.lokale_datum(moment) + dt.timedelta(days=instelling.vertraging_dagen)
+    gepland = kalender.lokaal_moment(dag, instelling.verzendtijd)
     return max(gepland, moment)
 
 
@@ -242,14 +241,14 @@ def _uitnodigingen_plannen(
     )
     dagen: dict[str, list[dt.date]] = defaultdict(list)
     for email, nummer, verzenden_op in eerder:
-        dag = termijnen.lokale_datum(verzenden_op)
+        dag = kalender.lokale_datum(verzenden_op)
         if email:
             dagen["e:" + email].append(dag)
         if nummer:
             dagen["k:" + nummer].append(dag)
     # ...and those of this batch, in the order they go out.
     for uitnodiging in sorted(kandidaten, key=lambda u: (u.verzenden_op, u.contactmoment.pk)):
-        dag = termijnen.lokale_datum(uitnodiging.verzenden_op)
+        dag = kalender.lokale_datum(uitnodiging.verzenden_op)
         sleutels = _klantsleutels(uitnodiging.contactmoment)
         if any(
             abs((dag - eerdere).days) < NIET_OPNIEUW_BINNEN_DAGEN
@@ -322,10 +321,8 @@ def _uitnodiging_versturen(uitnodiging: Uitnodiging, instelling: Enquete, op: dt
     uitnodiging.status = UitnodigingStatus.VERZONDEN
     uitnodiging.verzonden_op = op
     # Valid through the whole last day the e-mail names: until midnight after it.
-    laatste_dag = termijnen.lokale_datum(op) + dt.timedelta(days=instelling.geldig_dagen)
-    uitnodiging.verloopt_op = dt.datetime.combine(
-        laatste_dag + dt.timedelta(days=1), dt.time(), tzinfo=AMSTERDAM
-    )
+    laatste_dag = kalender.lokale_datum(op) + dt.timedelta(days=instelling.geldig_dagen)
+    uitnodiging.verloopt_op = kalender.dag_grenzen(laatste_dag).tot
     with translation.override(moment.taal):
         aanleiding = str(AANLEIDING.get(moment.soort, ""))
     onderwerp, tekst = berichten.tekst_opstellen(
@@ -503,7 +500,7 @@ def externe_sleutel(*, label: Label, klantreferentie: str, moment: dt.datetime, 
     Stored as a keyed hash (HMAC-SHA256 under SECRET_KEY): the reference is personal data and is
     erased after 3 months, the key stays, so a later import of the same rows still finds them."""
     referentie = " ".join(klantreferentie.split()).casefold()
-    waarde = f"{label.pk}|{referentie}|{termijnen.lokale_datum(moment).isoformat()}|{soort}"
+    waarde = f"{label.pk}|{referentie}|{kalender.lokale_datum(moment).isoformat()}|{soort}"
     return salted_hmac("klanttevredenheid.extern", waarde, algorithm="sha256").hexdigest()
 
 
@@ -597,7 +594,7 @@ def kwartaalcijfers_berekenen(*, op: dt.datetime | None = None) -> list[Kwartaal
     label's first response (catches up; idempotent: a stored quarter is never computed again, so
     late responses do not change it)."""
     op = op or timezone.now()
-    laatste = cijfers.vorig_kwartaal(*cijfers.kwartaal_van(termijnen.lokale_datum(op)))
+    laatste = kalender.vorig_kwartaal(*kalender.kwartaal_van(kalender.lokale_datum(op)))
     berekend = []
     for label in Label.objects.order_by("pk"):
         eerste = (
@@ -606,7 +603,7 @@ def kwartaalcijfers_berekenen(*, op: dt.datetime | None = None) -> list[Kwartaal
             .values_list("ontvangen_op", flat=True)
             .first()
         )
-        kwartaal = cijfers.kwartaal_van(termijnen.lokale_datum(eerste)) if eerste else laatste
+        kwartaal = kalender.kwartaal_van(kalender.lokale_datum(eerste)) if eerste else laatste
         al = set(Kwartaalcijfer.objects.filter(label=label).values_list("jaar", "kwartaal"))
         while kwartaal <= laatste:
             if kwartaal not in al:
@@ -616,7 +613,7 @@ def kwartaalcijfers_berekenen(*, op: dt.datetime | None = None) -> list[Kwartaal
 
 
 def _kwartaalcijfer(label: Label, jaar: int, kwartaal: int, op: dt.datetime):
-    van, tot = cijfers.kwartaal_grenzen(jaar, kwartaal)
+    van, tot = kalender.kwartaal_grenzen(jaar, kwartaal)
     uitkomst = cijfers.totaal(
         van=van,
         tot=tot,
@@ -645,8 +642,8 @@ def bewaargrens(op: dt.datetime) -> dt.datetime:
     """On `op`'s day, the personal data of a survey sent before this moment is erased: the 3
     months are over on that date 3 months later, so everything sent on or before the date 3
     months ago (DESIGN.md section 6)."""
-    grens_datum = termijnen.maanden_later(termijnen.lokale_datum(op), -BEWAARTERMIJN_MAANDEN)
-    return dt.datetime.combine(grens_datum + dt.timedelta(days=1), dt.time(), tzinfo=AMSTERDAM)
+    grens_datum = kalender.maanden_later(kalender.lokale_datum(op), -BEWAARTERMIJN_MAANDEN)
+    return kalender.dag_grenzen(grens_datum).tot
 
 
 def persoonsgegevens_wissen(*, op: dt.datetime | None = None) -> int:

@@ -23,10 +23,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from klachten import rollen
+from klachten import kalender, rollen
 from klachten.models import Klacht
 from rapportage import exports, maandrapport
-from rapportage.analyse import helft_grenzen
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,7 @@ def _gegroepeerd(klachten: QuerySet[Klacht]) -> dict[tuple[str, str], int]:
 
 def klachtenuitvraag(jaar: int) -> list[Rij]:
     """The rows of the survey for a year, by product group and cause (three grouped queries)."""
-    van, _midden = helft_grenzen(jaar, 1)
-    _midden, tot = helft_grenzen(jaar, 2)
+    van, tot = kalender.jaar_grenzen(jaar)
     ontvangen = _gegroepeerd(Klacht.objects.filter(ontvangen_op__gte=van, ontvangen_op__lt=tot))
     afgehandeld = _gegroepeerd(maandrapport.afgesloten_in(van, tot))
     openstaand = _gegroepeerd(maandrapport.open_op(tot))
@@ -159,7 +157,7 @@ def klachtenuitvraag_downloaden(request, jaar: int):
     """Directie and beheerder download the survey of a finished year."""
     if not rollen.ziet_alle_klachten(request.user):
         raise PermissionDenied
-    if not 2000 <= jaar < timezone.localdate().year:
+    if not 2000 <= jaar < kalender.vandaag().year:
         raise Http404
     response = HttpResponse(
         klachtenuitvraag_xlsx(jaar, klachtenuitvraag(jaar)),

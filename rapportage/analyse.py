@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
+from klachten import kalender
 from klachten.models import (
     Doorverwijzing,
     DoorverwijzingUitkomst,
@@ -23,23 +24,8 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from klachten.termijnen import AMSTERDAM
 from rapportage import maandrapport
 from rapportage.selectors import Selectie, uitkomstnaam
-
-
-def helft_grenzen(jaar: int, helft: int) -> tuple[dt.datetime, dt.datetime]:
-    begin = dt.datetime(jaar, 1 if helft == 1 else 7, 1, tzinfo=AMSTERDAM)
-    eind = (
-        dt.datetime(jaar, 7, 1, tzinfo=AMSTERDAM)
-        if helft == 1
-        else dt.datetime(jaar + 1, 1, 1, tzinfo=AMSTERDAM)
-    )
-    return begin, eind
-
-
-def vorige_helft(jaar: int, helft: int) -> tuple[int, int]:
-    return (jaar - 1, 2) if helft == 1 else (jaar, 1)
 
 
 @dataclass(frozen=True)
@@ -142,8 +128,9 @@ def _gesloten_in(klachten: QuerySet[Klacht], van, tot) -> QuerySet[Klacht]:
 
 
 def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> Analyse:
-    van, tot = helft_grenzen(jaar, helft)
-    vorig_van, vorig_tot = helft_grenzen(*vorige_helft(jaar, helft))
+    periode = kalender.helft_grenzen(jaar, helft)
+    van, tot = periode
+    vorig_van, vorig_tot = kalender.helft_grenzen(*kalender.vorige_helft(jaar, helft))
     klachten = _klachten(selectie)
     ontvangen = klachten.filter(ontvangen_op__gte=van, ontvangen_op__lt=tot)
     vorig_ontvangen = klachten.filter(ontvangen_op__gte=vorig_van, ontvangen_op__lt=vorig_tot)
@@ -183,8 +170,8 @@ def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> A
     lopend = [VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING]
     beslist = ExterneProcedure.objects.filter(
         klacht__in=klachten,
-        beslist_datum__gte=van.date(),
-        beslist_datum__lt=tot.date(),
+        beslist_datum__gte=periode.eerste_dag,
+        beslist_datum__lt=periode.dag_erna,
     ).exclude(uitkomst=Uitkomst.LOPEND)
     kwetsbare_klachten, signalen, doorverwijzingen = kwetsbaarheid_tellen(
         klachten, van, tot, vorig_van

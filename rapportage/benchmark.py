@@ -48,7 +48,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import bulkladen, rollen
+from klachten import bulkladen, kalender, rollen
 from klachten import services as klachten_services
 from klachten.models import (
     Afdeling,
@@ -70,7 +70,6 @@ from klachten.models import (
     Termijnwijziging,
     Verbeterpunt,
 )
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid.benchmark import KlanttevredenheidBenchmark
 from klanttevredenheid.models import Respons
 from rapportage import maandrapport, services
@@ -602,9 +601,9 @@ class RapportageBenchmark(BaseCommand):
         Maandrapport.objects.all().delete()
         Jaarrapport.objects.all().delete()
         nu = timezone.now()
-        vandaag = nu.astimezone(AMSTERDAM).date()
+        vandaag = kalender.lokale_datum(nu)
         lopend = (vandaag.year, vandaag.month)
-        vorige = maandrapport.vorige_maand(*lopend)
+        vorige = kalender.vorige_maand(*lopend)
         vorig_jaar = vandaag.year - 1
 
         self.bouwstenen_meten(lopend, plannen=plannen)
@@ -766,11 +765,8 @@ class RapportageBenchmark(BaseCommand):
 
     def vullen(self, *, aantal: int, open_: int, nu: dt.datetime, stam: dict) -> None:
         start = time.perf_counter()
-        lokaal = nu.astimezone(AMSTERDAM)
-        jaar, maand = lokaal.year, lokaal.month
-        for _i in range(60):
-            jaar, maand = maandrapport.vorige_maand(jaar, maand)
-        begin = dt.datetime(jaar, maand, 1, tzinfo=AMSTERDAM)
+        vandaag = kalender.lokale_datum(nu)
+        begin = kalender.lokaal_moment(kalender.maanden_later(vandaag, -60).replace(day=1))
         self.stdout.write(
             f"Vullen: {aantal:,} klachten van {begin:%Y-%m-%d} tot nu, ongeveer {open_:,} open."
         )
@@ -778,7 +774,7 @@ class RapportageBenchmark(BaseCommand):
         categorieen = stam["categorieen"]
         params = {
             "nu": nu,
-            "vandaag": lokaal.date(),
+            "vandaag": vandaag,
             "start": begin,
             "aantal": aantal,
             # Share of the "normal" complaints (80%) of the last 18 months (30%) that is still

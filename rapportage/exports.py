@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from klachten import kalender
 from klachten.models import Uitkomst
 from klachten.termijnen import TermijnSoort
 from klachten.workflow import Oordeel
@@ -118,10 +119,6 @@ class Kop:
         ]
 
 
-def _maandnaam(jaar: int, maand: int) -> str:
-    return date_format(dt.date(jaar, maand, 1), "F Y")
-
-
 def _moment(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y, H:i")
 
@@ -129,7 +126,7 @@ def _moment(moment: dt.datetime) -> str:
 def kop(overzicht: Maandoverzicht, *, label, afdelingen, namen: selectors.Namen) -> Kop:
     from rapportage.models import Maandrapport
 
-    maandnaam = _maandnaam(overzicht.jaar, overzicht.maand)
+    maandnaam = kalender.maandnaam(overzicht.jaar, overzicht.maand)
     if overzicht.bevroren:
         berekend_op = (
             Maandrapport.objects.filter(jaar=overzicht.jaar, maand=overzicht.maand)
@@ -766,7 +763,7 @@ def maand_exporteren(request, jaar: int, maand: int, formaat: str):
     _maand_of_404(jaar, maand)
     content_type, maker = FORMATEN[formaat]
     overzicht = maandrapport.maandoverzicht(
-        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen_set()
+        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen
     )
     inhoud = maker(
         overzicht, label=selectie.label, afdelingen=selectie.afdelingen, namen=selectors.namen()

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import dateformat
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from klachten import kalender
 from rapportage.maandrapport import FIGUREN, Maandoverzicht
 
 FIGUUR = {f.naam: f for f in FIGUREN}
@@ -49,10 +50,6 @@ def cijfer_tekst(naam: str, waarde) -> str:
 def maand_kort(jaar: int, maand: int) -> str:
     """ "okt 26": the month as the charts' axis shows it."""
     return dateformat.format(dt.date(jaar, maand, 1), "b y")
-
-
-def maand_lang(jaar: int, maand: int) -> str:
-    return date_format(dt.date(jaar, maand, 1), "F Y")
 
 
 # What the charts are made of -------------------------------------------------------------------
@@ -406,8 +403,8 @@ def _beschrijving(maanden: list[tuple[int, int]], reeksen: list[Reeks]) -> str:
         "open. De cijfers staan ook in de tabel bij de grafiek."
     ) % {
         "reeksen": ", ".join(r.titel for r in reeksen),
-        "van": maand_lang(*maanden[0]),
-        "tot": maand_lang(*maanden[-1]),
+        "van": kalender.maandnaam(*maanden[0]),
+        "tot": kalender.maandnaam(*maanden[-1]),
     }
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -45,8 +45,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from klachten import kalender, termijnen
 from klachten import selectors as klachtselectors
-from klachten import termijnen
 from klachten.models import (
     BerichtStatus,
     ExterneProcedure,
@@ -58,7 +58,7 @@ from klachten.models import (
     Termijnafloop,
     Uitkomst,
 )
-from klachten.termijnen import AMSTERDAM, Reactieregel, TermijnSoort
+from klachten.termijnen import Reactieregel, TermijnSoort
 from klachten.workflow import Oordeel, Status
 from klanttevredenheid import cijfers as kto
 
@@ -73,18 +73,6 @@ GROEPEN += ("extern_beslist", "reactie")
 
 Sleutel = tuple[int, int]  # (label_id, afdeling_id)
 ZONDER_AFDELING = 0  # survey responses to contact moments without an afdeling
-
-
-def maand_grenzen(jaar: int, maand: int) -> tuple[dt.datetime, dt.datetime]:
-    return kto.maand_grenzen(jaar, maand)
-
-
-def vorige_maand(jaar: int, maand: int) -> tuple[int, int]:
-    return (jaar - 1, 12) if maand == 1 else (jaar, maand - 1)
-
-
-def volgende_maand(jaar: int, maand: int) -> tuple[int, int]:
-    return (jaar + 1, 1) if maand == 12 else (jaar, maand + 1)
 
 
 # Building blocks ---------------------------------------------------------------------------------
@@ -232,9 +220,10 @@ def bouwstenen(
 ) -> dict[Sleutel, Bouwstenen]:
     """The building blocks of month `jaar`-`maand` per (label, afdeling), as they stand `nu`."""
     nu = nu or timezone.now()
-    van, tot = maand_grenzen(jaar, maand)
-    eerste_dag, laatste_dag = van.date(), (tot - dt.timedelta(days=1)).date()
-    vandaag = termijnen.lokale_datum(nu)
+    maandgrenzen = kalender.maand_grenzen(jaar, maand)
+    van, tot = maandgrenzen
+    eerste_dag, laatste_dag = maandgrenzen.eerste_dag, maandgrenzen.laatste_dag
+    vandaag = kalender.lokale_datum(nu)
     uitkomst: dict[Sleutel, Bouwstenen] = {}
 
     def blok(label: int, afdeling: int) -> Bouwstenen:
@@ -268,8 +257,8 @@ def bouwstenen(
     for rij in _rijen(
         laatste.annotate(
             dagen=ExpressionWrapper(
-                TruncDate("op", tzinfo=AMSTERDAM)
-                - TruncDate("klacht__ontvangen_op", tzinfo=AMSTERDAM),
+                TruncDate("op", tzinfo=kalender.AMSTERDAM)
+                - TruncDate("klacht__ontvangen_op", tzinfo=kalender.AMSTERDAM),
                 output_field=DurationField(),
             )
         ),
@@ -383,7 +372,7 @@ def optellen(
     blokken: dict[Sleutel, Bouwstenen],
     *,
     labels: set[int] | None = None,
-    afdelingen: set[int] | None = None,
+    afdelingen: Set[int] | None = None,
 ) -> Bouwstenen:
     """The sum of the building blocks of the selected labels and afdelingen (None: all)."""
     som = Bouwstenen()
@@ -648,7 +637,7 @@ def _sleutels_als_json(blokken: dict[Sleutel, Bouwstenen]) -> dict:
 
 
 def is_afgelopen(jaar: int, maand: int, nu: dt.datetime) -> bool:
-    return maand_grenzen(jaar, maand)[1] <= nu
+    return kalender.maand_grenzen(jaar, maand).tot <= nu
 
 
 def maandrapport_vastleggen(jaar: int, maand: int, *, nu: dt.datetime | None = None):
@@ -690,7 +679,7 @@ def blokken_van(
     for jaar, maand in maanden:
         if (jaar, maand) in opgeslagen:
             uitkomst[(jaar, maand)] = (_sleutels_uit_json(opgeslagen[(jaar, maand)]), True)
-        elif begin is None or maand_grenzen(jaar, maand)[1] <= begin:
+        elif begin is None or kalender.maand_grenzen(jaar, maand).tot <= begin:
             uitkomst[(jaar, maand)] = ({}, is_afgelopen(jaar, maand, nu))  # before any data
         else:
             uitkomst[(jaar, maand)] = (_live(jaar, maand, nu), False)
@@ -748,7 +737,7 @@ def maandoverzicht(
     maand: int,
     *,
     labels: set[int] | None = None,
-    afdelingen: set[int] | None = None,
+    afdelingen: Set[int] | None = None,
     nu: dt.datetime | None = None,
 ) -> Maandoverzicht:
     """The month's report for the selected labels and afdelingen (None: all), with the trend of
@@ -756,7 +745,7 @@ def maandoverzicht(
     nu = nu or timezone.now()
     maanden = [(jaar, maand)]
     for _i in range(TRENDMAANDEN):
-        maanden.insert(0, vorige_maand(*maanden[0]))
+        maanden.insert(0, kalender.vorige_maand(*maanden[0]))
     per_maand = blokken_van(maanden, nu=nu)
     blokken, bevroren = per_maand[(jaar, maand)]
     totaal = optellen(blokken, labels=labels, afdelingen=afdelingen)
@@ -809,13 +798,13 @@ def jaarblokken(
     jaar: int,
     *,
     labels: set[int] | None = None,
-    afdelingen: set[int] | None = None,
+    afdelingen: Set[int] | None = None,
     nu: dt.datetime | None = None,
 ) -> tuple[Bouwstenen, list[tuple[int, Bouwstenen]], bool]:
     """The summed building blocks of a year (up to the running month), per month, and whether
     all twelve months are stored."""
     nu = nu or timezone.now()
-    vandaag = termijnen.lokale_datum(nu)
+    vandaag = kalender.lokale_datum(nu)
     maanden = [
         (jaar, maand) for maand in range(1, 13) if (jaar, maand) <= (vandaag.year, vandaag.month)
     ]

@@ -9,14 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
 from django.utils import timezone
 
-from klachten import rollen, termijnen
+from klachten import kalender, rollen
 from klachten.models import Afdeling, Categorie, ExterneInstantie, Kanaal, Label, Uitkomst
 
 EERSTE_JAAR = 2000  # months before this are not a report (and would not be a valid trend)
 
 
 def huidige_maand(nu: dt.datetime | None = None) -> tuple[int, int]:
-    vandaag = termijnen.lokale_datum(nu or timezone.now())
+    vandaag = kalender.lokale_datum(nu or timezone.now())
     return vandaag.year, vandaag.month
 
 
@@ -44,9 +44,6 @@ class Selectie:
     @property
     def labels(self) -> set[int] | None:
         return None if self.label is None else {self.label.pk}
-
-    def afdelingen_set(self) -> set[int] | None:
-        return None if self.afdelingen is None else set(self.afdelingen)
 
 
 def mag_rapportage_zien(gebruiker) -> bool:

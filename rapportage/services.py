@@ -10,10 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from klachten import berichten, rollen, termijnen
+from klachten import berichten, kalender, rollen
 from klachten.models import Klacht, Label, Medewerker
 from klachten.workflow import Status
 from rapportage import maandrapport
@@ -23,24 +22,20 @@ from rapportage.models import Dossierreview, Jaarrapport, JaarrapportStatus, Maa
 logger = logging.getLogger(__name__)
 
 
-def maandnaam(jaar: int, maand: int) -> str:
-    return date_format(dt.date(jaar, maand, 1), "F Y")
-
-
 def maandrapporten_vastleggen(*, op: dt.datetime | None = None) -> list[Maandrapport]:
     """On the 1st: store the report of the month before, and of any finished month still missing
     (from the first complaint on; idempotent, catches up), then send management the month before
     with a link and the PDF, once."""
     op = op or timezone.now()
-    vandaag = termijnen.lokale_datum(op)
-    laatste = maandrapport.vorige_maand(vandaag.year, vandaag.month)
+    vandaag = kalender.lokale_datum(op)
+    laatste = kalender.vorige_maand(vandaag.year, vandaag.month)
     eerste_ontvangen = (
         Klacht.objects.order_by("ontvangen_op").values_list("ontvangen_op", flat=True).first()
     )
     maand = (
         (
-            termijnen.lokale_datum(eerste_ontvangen).year,
-            termijnen.lokale_datum(eerste_ontvangen).month,
+            kalender.lokale_datum(eerste_ontvangen).year,
+            kalender.lokale_datum(eerste_ontvangen).month,
         )
         if eerste_ontvangen
         else laatste
@@ -50,7 +45,7 @@ def maandrapporten_vastleggen(*, op: dt.datetime | None = None) -> list[Maandrap
         rapport, nieuw = maandrapport.maandrapport_vastleggen(*maand, nu=op)
         if nieuw:
             vastgelegd.append(rapport)
-        maand = maandrapport.volgende_maand(*maand)
+        maand = kalender.volgende_maand(*maand)
     rapport = Maandrapport.objects.filter(jaar=laatste[0], maand=laatste[1]).first()
     if rapport is not None and rapport.verzonden_op is None:
         maandrapport_versturen(rapport=rapport, op=op)
@@ -83,7 +78,7 @@ def maandrapport_versturen(*, rapport: Maandrapport, op: dt.datetime | None = No
             return 0
         if label is not None:
             with translation.override("nl"):
-                naam = maandnaam(rapport.jaar, rapport.maand)
+                naam = kalender.maandnaam(rapport.jaar, rapport.maand)
                 verstuurd = _directie_mailen(
                     label=label,
                     titel=_("Maandrapportage klachten %(maand)s") % {"maand": naam},
@@ -135,7 +130,7 @@ def jaarrapport_publiceren(
         rapport = Jaarrapport.objects.select_for_update().get(pk=jaarrapport.pk)
         if rapport.status == JaarrapportStatus.GEPUBLICEERD:
             raise JaarrapportFout(_("Dit jaarrapport is al gepubliceerd."))
-        if termijnen.lokale_datum(op).year <= rapport.jaar:
+        if kalender.lokale_datum(op).year <= rapport.jaar:
             raise JaarrapportFout(_("Een jaar wordt gepubliceerd als het voorbij is."))
         if not rapport.toelichting.strip():
             raise JaarrapportFout(_("Schrijf eerst de toelichting van de directie."))
@@ -171,7 +166,7 @@ def jaarrapporten_herinneren(*, op: dt.datetime | None = None) -> int:
     """In March: remind the directie of every label whose report of the year before is not
     published yet (it must be by 1 April); once per label and year."""
     op = op or timezone.now()
-    vandaag = termijnen.lokale_datum(op)
+    vandaag = kalender.lokale_datum(op)
     if vandaag.month != 3:
         return 0
     jaar = vandaag.year - 1
@@ -244,10 +239,10 @@ def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview |
     """Once a month: offer the directie one randomly chosen dossier closed in the month before
     (else any closed one) to read, by e-mail with a link (DESIGN.md section 7)."""
     op = op or timezone.now()
-    vandaag = termijnen.lokale_datum(op)
+    vandaag = kalender.lokale_datum(op)
     if Dossierreview.objects.filter(jaar=vandaag.year, maand=vandaag.month).exists():
         return None
-    van, tot = maandrapport.maand_grenzen(*maandrapport.vorige_maand(vandaag.year, vandaag.month))
+    van, tot = kalender.maand_grenzen(*kalender.vorige_maand(vandaag.year, vandaag.month))
     gesloten = Klacht.objects.filter(status=Status.AFGESLOTEN)
     kandidaten = list(
         gesloten.filter(afgesloten_op__gte=van, afgesloten_op__lt=tot).values_list("pk", flat=True)
@@ -267,7 +262,10 @@ def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview |
             _directie_mailen(
                 label=label,
                 titel=_("Dossierreview %(maand)s: %(dossier)s")
-                % {"maand": maandnaam(vandaag.year, vandaag.month), "dossier": review.klacht},
+                % {
+                    "maand": kalender.maandnaam(vandaag.year, vandaag.month),
+                    "dossier": review.klacht,
+                },
                 inleiding=_(
                     "Deze maand is dit afgesloten dossier willekeurig gekozen om te lezen. Leg uw "
                     "bevindingen vast; ze komen in de volgende maandrapportage."

@@ -13,9 +13,14 @@ import asyncio
 import contextlib
 import email
 import email.policy
+import grp
+import imaplib
+import json
 import logging
 import os
+import pwd
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -25,7 +30,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import requests
 from aiosmtpd.controller import Controller
@@ -642,3 +649,303 @@ def klachtgegevens(*, categorie_id: int, email: str, naam: str = "Anna de Vries"
         "privacy_akkoord": "on",
         "website": "",
     }
+
+
+# IMAP ---------------------------------------------------------------------------------------------
+
+
+class Imapserver:
+    """A private Dovecot (IMAP) on a free port of 127.0.0.1, with a throwaway configuration, its
+    mailboxes (Maildir) and its password files in a directory of its own: the mail server the e-mail
+    channel reads from (issue 17).
+
+    - `gebruiker_maken(naam, wachtwoord)`: a mail user, also while the server runs. Each user has a
+      password file of their own (`gebruikers/<naam>`): Dovecot looks at a password file at most
+      once a second, so a user added to a shared file could not log in for up to a second.
+    - `toevoegen(gebruiker, raw, flags=())`: APPEND a raw message to the user's INBOX, as a mail
+      server delivers it; returns its UID. `vlaggen()`, `uids()` and `uidvalidity()` read back.
+    - `stoppen()` / `starten()`: the port refuses connections / answers again (same port, same
+      mailboxes); `doden()` is SIGKILL (Dovecot and every process it started).
+    - `tls=True`: IMAPS as well, on `tls_poort`, with a throwaway self-signed certificate for
+      127.0.0.1 and localhost (`certificaat`, for the client's `cafile`); plain IMAP (`poort`)
+      offers STARTTLS then.
+    - `oauth2=True`: XOAUTH2 and OAUTHBEARER logins as well (Microsoft 365 and Google Workspace use
+      them): Dovecot checks a token at an introspection endpoint of the test's own (a local HTTP
+      server standing in for the identity provider); `token_uitgeven(gebruiker)` issues one,
+      `token_intrekken(token)` makes it invalid.
+
+    As root, Dovecot runs its helpers as the users its Debian package creates (`dovecot`,
+    `dovenull`) and refuses mail access as root: the mailboxes belong to the system user `mail`.
+    Otherwise everything runs as the current user.
+    """
+
+    HOST = "127.0.0.1"
+
+    def __init__(self, map: Path | None = None, *, tls: bool = False, oauth2: bool = False):
+        self.map = Path(map or tempfile.mkdtemp(prefix="imap-"))
+        self.map.mkdir(parents=True, exist_ok=True)
+        self.poort = vrije_poort()
+        self.tls = tls
+        self.tls_poort = vrije_poort() if tls else None
+        self.wachtwoorden: dict[str, str] = {}
+        self.oauth2 = oauth2
+        self.tokens: dict[str, str] = {}  # token -> user, as the identity provider knows them
+        self._introspectie: ThreadingHTTPServer | None = None
+        self.logpad = self.map / "dovecot.log"
+        self.gebruikers = self.map / "gebruikers"
+        self.certificaat = self.map / "certificaat.pem"
+        self.sleutel = self.map / "sleutel.pem"
+        self.proces: subprocess.Popen | None = None
+        if os.geteuid() == 0:
+            eigenaar = pwd.getpwnam("mail")
+            self._uid, self._gid = eigenaar.pw_uid, eigenaar.pw_gid
+        else:
+            self._uid, self._gid = os.getuid(), os.getgid()
+        for deel in ("run", "state", "mail", "gebruikers"):
+            (self.map / deel).mkdir(exist_ok=True)
+        os.chown(self.map / "mail", self._uid, self._gid)
+        # Dovecot's authentication process (user `dovecot` when root) reads the password files.
+        self.map.chmod(0o711)
+        self.gebruikers.chmod(0o755)
+
+    # configuration
+    def gebruiker_maken(self, naam: str, wachtwoord: str) -> str:
+        assert re.fullmatch(r"[\w.@+-]+", naam), naam
+        assert ":" not in wachtwoord, "the password file separates its fields with ':'"
+        assert "\n" not in wachtwoord
+        assert naam not in self.wachtwoorden, f"{naam} exists already"
+        self.wachtwoorden[naam] = wachtwoord
+        tijdelijk = self.gebruikers / f".{naam}.nieuw"
+        tijdelijk.write_text(
+            f"{naam}:{{PLAIN}}{wachtwoord}:{self._uid}:{self._gid}::{self.map / 'mail' / naam}::\n"
+        )
+        tijdelijk.chmod(0o644)
+        tijdelijk.replace(self.gebruikers / naam)  # Dovecot never reads half a file
+        return naam
+
+    def token_uitgeven(self, gebruiker: str) -> str:
+        """An access token for `gebruiker`, as the identity provider would issue it."""
+        token = secrets.token_urlsafe(24)
+        self.tokens[token] = gebruiker
+        return token
+
+    def token_intrekken(self, token: str) -> None:
+        self.tokens.pop(token, None)
+
+    def _introspectie_starten(self) -> Path:
+        """The identity provider's token introspection (RFC 7662) on a free port, and Dovecot's
+        oauth2 passdb configuration pointing at it."""
+        tokens = self.tokens
+
+        class Introspectie(BaseHTTPRequestHandler):
+            def do_POST(self):
+                velden = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                gebruiker = tokens.get(velden.get("token", [""])[0])
+                inhoud = json.dumps(
+                    {"active": True, "email": gebruiker} if gebruiker else {"active": False}
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(inhoud)))
+                self.end_headers()
+                self.wfile.write(inhoud)
+
+            def log_message(self, *args):
+                pass
+
+        if self._introspectie is None:
+            self._introspectie = ThreadingHTTPServer((self.HOST, vrije_poort()), Introspectie)
+            threading.Thread(target=self._introspectie.serve_forever, daemon=True).start()
+        pad = self.map / "oauth2.conf"
+        pad.write_text(
+            "introspection_mode = post\n"
+            f"introspection_url = http://{self.HOST}:{self._introspectie.server_port}/introspect\n"
+            "username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+            "force_introspection = yes\n"
+        )
+        pad.chmod(0o644)
+        return pad
+
+    def _configuratie(self) -> str:
+        chroot = ""
+        if os.geteuid() == 0:
+            gebruikers = (
+                f"mail_uid = {self._uid}\nmail_gid = {self._gid}\n"
+                f"first_valid_uid = {self._uid}\nfirst_valid_gid = {self._gid}\n"
+            )
+        else:
+            naam = pwd.getpwuid(self._uid).pw_name
+            groep = grp.getgrgid(self._gid).gr_name
+            gebruikers = (
+                f"default_internal_user = {naam}\ndefault_internal_group = {groep}\n"
+                f"default_login_user = {naam}\n"
+                f"first_valid_uid = {self._uid}\nfirst_valid_gid = {self._gid}\n"
+            )
+            chroot = "  chroot =\n"  # only root may chroot (Dovecot's "rootless installation")
+        if self.tls:
+            versleuteling = (
+                f"ssl = yes\nssl_cert = <{self.certificaat}\nssl_key = <{self.sleutel}\n"
+            )
+            imaps = f"address = {self.HOST}\n    port = {self.tls_poort}"
+        else:
+            versleuteling = "ssl = no\n"
+            imaps = "port = 0"
+        mechanismen = "plain login"
+        oauth2 = ""
+        if self.oauth2:
+            mechanismen += " xoauth2 oauthbearer"
+            oauth2 = (
+                "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {self._introspectie_starten()}\n}}\n"
+            )
+        return f"""\
+base_dir = {self.map / "run"}
+state_dir = {self.map / "state"}
+instance_name = imap-test-{self.poort}
+listen = {self.HOST}
+protocols = imap
+log_path = {self.logpad}
+{versleuteling}disable_plaintext_auth = no
+auth_mechanisms = {mechanismen}
+auth_failure_delay = 0
+{gebruikers}mail_location = maildir:~/Maildir
+mail_fsync = never
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {self.gebruikers}/%u
+}}
+{oauth2}userdb {{
+  driver = passwd-file
+  args = username_format=%u {self.gebruikers}/%u
+}}
+# No growing delay for an address after a failed login (a test logs in with a wrong password).
+service anvil {{
+{chroot}  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
+service imap-login {{
+{chroot}  inet_listener imap {{
+    address = {self.HOST}
+    port = {self.poort}
+  }}
+  inet_listener imaps {{
+    {imaps}
+  }}
+}}
+"""
+
+    def _certificaat_maken(self) -> None:
+        if self.certificaat.exists():
+            return
+        subprocess.run(
+            [
+                *("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=localhost"),
+                *("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"),
+                *("-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"),
+                *("-keyout", str(self.sleutel), "-out", str(self.certificaat)),
+            ],
+            capture_output=True,
+            check=True,
+        )
+
+    # the process
+    def starten(self) -> Imapserver:
+        uitvoerbaar = shutil.which("dovecot") or "/usr/sbin/dovecot"
+        assert Path(uitvoerbaar).exists(), "dovecot is needed: apt-get install -y dovecot-imapd"
+        if self.tls:
+            self._certificaat_maken()
+        configuratie = self.map / "dovecot.conf"
+        configuratie.write_text(self._configuratie())
+        with self.logpad.open("ab") as uit:
+            self.proces = subprocess.Popen(
+                [uitvoerbaar, "-F", "-c", str(configuratie)],
+                stdout=uit,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        assert wacht_tot(lambda: self.draait() or self.proces.poll() is not None, seconden=10), (
+            self.log()
+        )
+        assert self.proces.poll() is None, self.log()
+        return self
+
+    def draait(self) -> bool:
+        """Does the server greet (`* OK`)? Dovecot greets once its authentication is ready."""
+        try:
+            with socket.create_connection((self.HOST, self.poort), timeout=1) as verbinding:
+                begroet = verbinding.recv(256).startswith(b"* OK")
+                verbinding.sendall(b"a LOGOUT\r\n")
+                return begroet
+        except OSError:
+            return False
+
+    def stoppen(self) -> None:
+        """SIGTERM to Dovecot and every process it started (a clean stop of the master alone waits
+        a second for its children: ten times the start-up)."""
+        _stoppen(self.proces)
+        assert wacht_tot(lambda: not poort_open(self.poort), seconden=5)
+
+    def doden(self) -> None:
+        _stoppen(self.proces, signal.SIGKILL)
+        assert wacht_tot(lambda: not poort_open(self.poort), seconden=5)
+
+    def log(self) -> str:
+        return self.logpad.read_text(errors="replace") if self.logpad.exists() else ""
+
+    def __enter__(self) -> Imapserver:
+        return self.starten()
+
+    def __exit__(self, *exc) -> None:
+        _stoppen(self.proces, signal.SIGKILL)
+        if self._introspectie is not None:
+            self._introspectie.shutdown()
+            self._introspectie.server_close()
+        shutil.rmtree(self.map, ignore_errors=True)
+
+    # as a client
+    def verbinding(self, gebruiker: str) -> imaplib.IMAP4:
+        """A logged-in IMAP connection of `gebruiker` (plain IMAP; `with` logs out)."""
+        verbinding = imaplib.IMAP4(self.HOST, self.poort, timeout=10)
+        verbinding.login(gebruiker, self.wachtwoorden[gebruiker])
+        return verbinding
+
+    def toevoegen(
+        self, gebruiker: str, raw: bytes, flags: tuple[str, ...] = (), postvak: str = "INBOX"
+    ) -> int:
+        """APPEND `raw` (the message as a mail server stores it) to mailbox `postvak` of
+        `gebruiker`; its UID."""
+        with self.verbinding(gebruiker) as verbinding:
+            vlaggen = f"({' '.join(flags)})" if flags else None
+            status, antwoord = verbinding.append(postvak, vlaggen, None, raw)
+            assert status == "OK", antwoord
+            gevonden = re.search(rb"\[APPENDUID \d+ (\d+)\]", antwoord[0])
+            assert gevonden, antwoord
+            return int(gevonden.group(1))
+
+    def uidvalidity(self, gebruiker: str, postvak: str = "INBOX") -> int:
+        with self.verbinding(gebruiker) as verbinding:
+            status, antwoord = verbinding.status(postvak, "(UIDVALIDITY)")
+            assert status == "OK", antwoord
+            return int(re.search(rb"UIDVALIDITY (\d+)", antwoord[0]).group(1))
+
+    def vlaggen(self, gebruiker: str, postvak: str = "INBOX") -> dict[int, set[str]]:
+        """The flags of every message in `postvak`, by UID (read-only: reading changes nothing),
+        without `\\Recent` (a flag of the session that first sees a message, gone in IMAP4rev2)."""
+        with self.verbinding(gebruiker) as verbinding:
+            status, antwoord = verbinding.select(postvak, readonly=True)
+            assert status == "OK", antwoord
+            if int(antwoord[0]) == 0:
+                return {}
+            status, regels = verbinding.uid("FETCH", "1:*", "(UID FLAGS)")
+            assert status == "OK", regels
+        uitkomst = {}
+        for regel in regels:
+            gevonden = re.search(rb"UID (\d+) FLAGS \(([^)]*)\)", regel)
+            uitkomst[int(gevonden.group(1))] = set(gevonden.group(2).decode().split()) - {
+                "\\Recent"
+            }
+        return uitkomst
+
+    def uids(self, gebruiker: str, postvak: str = "INBOX") -> list[int]:
+        return sorted(self.vlaggen(gebruiker, postvak))

@@ -292,7 +292,9 @@ class _Formulier(HTMLParser):
         if tag == "input" and naam and a.get("type") not in ("submit", "button", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                 return
-            self.data.setdefault(naam, []).append(a.get("value") or "")
+            # A browser posts "on" for a ticked checkbox without a value.
+            standaard = "on" if a.get("type") == "checkbox" else ""
+            self.data.setdefault(naam, []).append(a.get("value") or standaard)
         elif tag == "select" and naam:
             self._select = naam
             self.data.setdefault(naam, [])

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
-from klachten import berichten, selectors, services, termijnen
+from klachten import berichten, kalender, selectors, services, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -161,7 +161,7 @@ class TestDemoData:
             # With the customer's last day at the externe instantie, counted from the moved-back
             # standpoint (Kifid: 3 months after it or a year after the complaint).
             uiterste = services.externe_uiterste_datum(klacht)
-            assert uiterste > termijnen.lokale_datum(klacht.definitief_standpunt_op)
+            assert uiterste > kalender.lokale_datum(klacht.definitief_standpunt_op)
             assert berichten.datum_tekst(uiterste, klacht.taal) in antwoord.tekst
         # A reconsideration just asked, waiting for its second-line handler.
         assert Klacht.objects.filter(
@@ -181,7 +181,7 @@ class TestDemoData:
         for procedure in procedures:
             assert procedure.instantie == procedure.klacht.label.externe_instantie
             assert procedure.klacht.definitief_standpunt_op is not None
-            assert procedure.ingediend_datum > termijnen.lokale_datum(
+            assert procedure.ingediend_datum > kalender.lokale_datum(
                 procedure.klacht.definitief_standpunt_op
             )
 

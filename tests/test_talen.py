@@ -24,9 +24,9 @@ from django.utils import translation
 
 from klachten import services
 from klachten.berichten import is_intern, standaardjablonen
+from klachten.kalender import AMSTERDAM
 from klachten.models import Kanaal, Klacht, Uitkomst
 from klachten.talen import MEDEWERKER_TALEN
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Oordeel, Status
 from klanttevredenheid.models import Kwartaalcijfer
 from rapportage import services as rapportage_services

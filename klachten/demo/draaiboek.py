@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 
-from klachten import berichten, services, termijnen
+from klachten import berichten, kalender, services
 from klachten.demo.teksten import (
     ADVIES_NIET_TE_BEOORDELEN,
     ADVIES_ONGEGROND,
@@ -117,7 +117,7 @@ def opstellen(klacht: Klacht, soort: BerichtSoort, alineas: list[str], **extra) 
 def werkmoment(rng: random.Random, datum: dt.date) -> dt.datetime:
     """A moment during office hours on `datum` (Europe/Amsterdam)."""
     tijd = dt.time(rng.randint(8, 16), rng.randint(0, 59), rng.randint(0, 59))
-    return dt.datetime.combine(datum, tijd, tzinfo=termijnen.AMSTERDAM)
+    return kalender.lokaal_moment(datum, tijd)
 
 
 def demo_pdf(regel: str) -> bytes:
@@ -208,7 +208,7 @@ class Draaiboek:
 
     @property
     def basis(self) -> dt.date:
-        return termijnen.lokale_datum(self.dossier.ontvangen_op)
+        return kalender.lokale_datum(self.dossier.ontvangen_op)
 
     def stap(self, dag: int, uitvoeren: Callable[[Klacht], object], *, klant=False) -> None:
         self.stappen.append(Stap(dag, len(self.stappen), klant, uitvoeren))
@@ -221,14 +221,14 @@ class Draaiboek:
             datum = self.basis + dt.timedelta(days=stap.dag)
             if stap.klant:
                 tijd = dt.time(self.rng.randint(7, 22), self.rng.randint(0, 59))
-                moment = dt.datetime.combine(datum, tijd, tzinfo=termijnen.AMSTERDAM)
+                moment = kalender.lokaal_moment(datum, tijd)
             else:
                 moment = werkmoment(self.rng, self.werkdag(datum))
             if moment <= vorige:
                 moment = vorige + dt.timedelta(minutes=self.rng.randint(4, 40))
-                if not stap.klant and moment.astimezone(termijnen.AMSTERDAM).hour >= 18:
+                if not stap.klant and moment.astimezone(kalender.AMSTERDAM).hour >= 18:
                     # After an evening complaint or message: the next working morning.
-                    datum = termijnen.lokale_datum(moment) + dt.timedelta(days=1)
+                    datum = kalender.lokale_datum(moment) + dt.timedelta(days=1)
                     while datum.weekday() >= 5:
                         datum += dt.timedelta(days=1)
                     moment = werkmoment(self.rng, datum)

@@ -11,9 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
-
-from klachten import services, termijnen
+from klachten import kalender, services
 from klachten.demo.draaiboek import Draaiboek, kiezen
 from klachten.demo.teksten import (
     HEROVERWEGING_OORDEEL,
@@ -120,7 +118,7 @@ def kwetsbare_klant_plannen(b: Draaiboek, rng: random.Random) -> None:
     def verwijzen(klacht: Klacht) -> None:
         if mag("doorverwijzing_vastleggen", klacht):
             b.gedeeld["doorverwijzing"] = services.doorverwijzing_vastleggen(
-                klacht=klacht, door=door, naar=naar, datum=termijnen.lokale_datum(timezone.now())
+                klacht=klacht, door=door, naar=naar, datum=kalender.vandaag()
             )
 
     def uitkomst_vastleggen(klacht: Klacht) -> None:

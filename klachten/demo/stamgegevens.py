@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import rollen, services, toegang
+from klachten import rollen, toegang
 from klachten.models import (
     Afdeling,
     ApiSleutel,
@@ -175,7 +175,7 @@ PRODUCTGROEP_PER_LABEL = {"zorgzaam": "zorg", "rechtsbijstand": "schade"}
 def stamgegevens_aanmaken() -> dict[str, Medewerker]:
     """The labels with their reaction terms, afdelingen, categorieën and a user per role (an
     existing one is kept); returns the users by username."""
-    services.rollen_inrichten()
+    toegang.rollen_inrichten()
     for gegevens in LABELS:
         code = EXTERNE_INSTANTIE_PER_LABEL[gegevens["slug"]]
         instantie = ExterneInstantie.objects.filter(code=code).first()

@@ -24,7 +24,7 @@ from django.apps import apps
 from django.db.models import Max
 from django.utils.module_loading import module_has_submodule
 
-from klachten import berichten, services, termijnen
+from klachten import berichten, kalender, services
 from klachten.demo.draaiboek import (
     Dossier,
     Draaiboek,
@@ -264,7 +264,7 @@ class KlachtenDemo:
             ),
             rng=rng,
             begin=geregistreerd_op,
-            vandaag=termijnen.lokale_datum(self.nu),
+            vandaag=kalender.lokale_datum(self.nu),
         )
         (vast.verloop if vast else gewoon_verloop)(boek)
         kwetsbare_klant_plannen(boek, random.Random(opzet.seed + 15))
@@ -290,7 +290,7 @@ class KlachtenDemo:
     def losse_verbeterpunten_aanmaken(self, rng: random.Random) -> None:
         """Two improvement actions that came from the analysis of all complaints, not one."""
         teamleider, beheerder = self.gebruikers["teamleider"], self.gebruikers["beheerder"]
-        vandaag = termijnen.lokale_datum(self.nu)
+        vandaag = kalender.lokale_datum(self.nu)
         for (dagen_terug, streef, gereed), omschrijving, eigenaar in zip(
             [(200, 60, 55), (45, 60, None)],
             LOSSE_VERBETERPUNTEN,
@@ -375,7 +375,7 @@ class KlachtenDemo:
     ) -> dt.datetime:
         """A moment in the period, mostly on working days (Europe/Amsterdam); exactly
         `dagen_terug` days ago when given."""
-        datum = termijnen.lokale_datum(self.nu)
+        datum = kalender.lokale_datum(self.nu)
         if dagen_terug is None:
             datum -= dt.timedelta(days=rng.randint(0, maanden * 30))
             if datum.weekday() >= 5 and rng.random() < 0.7:
@@ -383,7 +383,7 @@ class KlachtenDemo:
         else:
             datum -= dt.timedelta(days=dagen_terug)
         tijd = dt.time(rng.randint(8, 20), rng.randint(0, 59), rng.randint(0, 59))
-        moment = dt.datetime.combine(datum, tijd, tzinfo=termijnen.AMSTERDAM)
+        moment = kalender.lokaal_moment(datum, tijd)
         if moment >= self.nu - dt.timedelta(minutes=15):
             moment = self.nu - dt.timedelta(minutes=rng.randint(15, 120))
         return moment
@@ -436,7 +436,7 @@ class KlachtenDemo:
         """How the loaded complaints stand: per status, and the deadlines of the open ones."""
         ids = [k.pk for k in klachten]
         per_status = Counter(Klacht.objects.filter(pk__in=ids).values_list("status", flat=True))
-        vandaag = termijnen.lokale_datum(self.nu)
+        vandaag = kalender.lokale_datum(self.nu)
         termijnen_open = Counter()
         for datum in Klacht.objects.filter(
             pk__in=ids, volgende_termijn_datum__isnull=False

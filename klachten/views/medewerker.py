@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from klachten import berichten, rollen, selectors, services
+from klachten import berichten, kalender, rollen, selectors, services
 from klachten.filters import WerkvoorraadFilter
 from klachten.forms import (
     AntwoordFormulier,
@@ -133,7 +133,7 @@ def werkvoorraad(request):
         selectors.werkvoorraad_volgorde(klachten, request.user, status), 25, aantal=totaal
     )
     pagina = paginator.get_page(request.GET.get("pagina"))
-    vandaag = timezone.localdate()
+    vandaag = kalender.vandaag()
     for klacht in pagina:
         klacht.termijn_badge = selectors.volgende_termijn_badge(klacht, vandaag)
     query_zonder_pagina = request.GET.copy()
@@ -446,7 +446,7 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
                 toelichting=verwijzing.toelichting,
             )
         else:
-            initial["datum"] = timezone.localdate()
+            initial["datum"] = kalender.vandaag()
     if (
         naam == "kwetsbaarheid_intrekken"
         and (query or {}).get("soort") in KwetsbaarheidSoort.values

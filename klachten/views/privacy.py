@@ -7,13 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from klachten import avg, rollen
+from klachten import avg, kalender, rollen
 from klachten.models import AvgVerzoek
 from klachten.views.medewerker import medewerker_vereist
 
@@ -72,7 +71,7 @@ def avg_verzoeken(request):
             email = form.cleaned_data["email"]
             archief = avg.inzage_exporteren(email=email, door=request.user)
             response = HttpResponse(archief, content_type="application/zip")
-            naam = f"inzage-{timezone.localdate():%Y-%m-%d}.zip"
+            naam = f"inzage-{kalender.vandaag():%Y-%m-%d}.zip"
             response["Content-Disposition"] = f'attachment; filename="{naam}"'
             response["X-Content-Type-Options"] = "nosniff"
             return response

@@ -1,7 +1,6 @@
 """Staff pages of the customer-satisfaction app: the dashboard of scores and comments, and the
 follow-up ('terugbellen') of a low score (DESIGN.md section 6)."""
 
-import datetime as dt
 from functools import wraps
 
 from django import forms
@@ -10,12 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from klachten import rollen
+from klachten import kalender, rollen
 from klachten import selectors as klacht_selectors
 from klanttevredenheid import cijfers, selectors, services
 from klanttevredenheid.models import OpvolgingStatus, RedenOvergeslagen
@@ -119,22 +117,14 @@ def _kwartaal_naam(kwartaal: tuple[int, int]) -> str:
     return _("%(kwartaal)se kwartaal %(jaar)s") % {"kwartaal": kwartaal[1], "jaar": kwartaal[0]}
 
 
-def _volgend_kwartaal(kwartaal: tuple[int, int]) -> tuple[int, int]:
-    jaar, k = kwartaal
-    return (jaar + 1, 1) if k == 4 else (jaar, k + 1)
-
-
 def _per_maand(rijen: list[cijfers.Cijfers], kwartaal: tuple[int, int]) -> list[tuple]:
     """The three months of the quarter in order, each with its figures (a month without any
     response or invitation gets the empty row, so it shows as 'geen gegevens')."""
     gevonden = {rij.groep["maand"]: rij for rij in rijen}
-    maanden = []
-    for i in range(3):
-        maand = dt.date(kwartaal[0], 3 * kwartaal[1] - 2 + i, 1)
-        maanden.append(
-            (maand, gevonden.get(maand) or cijfers.Cijfers({"maand": maand}, 0, None, None, 0, 0))
-        )
-    return maanden
+    return [
+        (maand, gevonden.get(maand) or cijfers.Cijfers({"maand": maand}, 0, None, None, 0, 0))
+        for maand in kalender.maanden_van_kwartaal(*kwartaal)
+    ]
 
 
 def _uitsplitsing(dimensie: str, rijen: list[cijfers.Cijfers]) -> list[tuple[str, cijfers.Cijfers]]:
@@ -157,18 +147,18 @@ def dashboard(request):
     """The user's own dashboard: the quarter's figures in total, per month and broken down, the
     responses with their comments, and the open follow-ups (DESIGN.md section 6)."""
     gebruiker = request.user
-    vandaag = timezone.localdate()
-    huidig = cijfers.kwartaal_van(vandaag)
+    vandaag = kalender.vandaag()
+    huidig = kalender.kwartaal_van(vandaag)
     kwartaal = _kwartaal_uit(request.GET.get("kwartaal"), huidig)
-    van, tot = cijfers.kwartaal_grenzen(*kwartaal)
-    vorig = cijfers.vorig_kwartaal(*kwartaal)
+    van, tot = kalender.kwartaal_grenzen(*kwartaal)
+    vorig = kalender.vorig_kwartaal(*kwartaal)
     bereik = {
         "responsen": selectors.responsen_voor(gebruiker),
         "uitnodigingen": selectors.uitnodigingen_voor(gebruiker),
     }
 
     totaal = cijfers.totaal(van=van, tot=tot, **bereik)
-    vorig_van, vorig_tot = cijfers.kwartaal_grenzen(*vorig)
+    vorig_van, vorig_tot = kalender.kwartaal_grenzen(*vorig)
     vorig_totaal = cijfers.totaal(van=vorig_van, tot=vorig_tot, **bereik)
     per_maand = _per_maand(cijfers.cijfers(van=van, tot=tot, per=("maand",), **bereik), kwartaal)
     overgeslagen = cijfers.overgeslagen(van=van, tot=tot, uitnodigingen=bereik["uitnodigingen"])
@@ -201,7 +191,7 @@ def dashboard(request):
         aantal_open = open_opvolgingen.count()
         opvolgingen = opvolgingen[:OPEN_OPVOLGINGEN_MAX]
     for opvolging in opvolgingen:
-        opvolging.dagen_open = (vandaag - timezone.localdate(opvolging.created_at)).days
+        opvolging.dagen_open = (vandaag - kalender.lokale_datum(opvolging.created_at)).days
 
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -209,7 +199,7 @@ def dashboard(request):
     k = huidig
     for _i in range(KWARTALEN_TERUG):
         kwartalen.append((_kwartaal_code(k), _kwartaal_naam(k)))
-        k = cijfers.vorig_kwartaal(*k)
+        k = kalender.vorig_kwartaal(*k)
     if not any(code == _kwartaal_code(kwartaal) for code, _naam in kwartalen):
         kwartalen.append((_kwartaal_code(kwartaal), _kwartaal_naam(kwartaal)))
     return render(
@@ -228,7 +218,7 @@ def dashboard(request):
             "vorig_kwartaal_code": _kwartaal_code(vorig),
             "vorig_kwartaal_naam": _kwartaal_naam(vorig),
             "volgend_kwartaal_code": (
-                _kwartaal_code(_volgend_kwartaal(kwartaal)) if kwartaal < huidig else None
+                _kwartaal_code(kalender.volgend_kwartaal(*kwartaal)) if kwartaal < huidig else None
             ),
             "kwartalen": kwartalen,
             "totaal": totaal,

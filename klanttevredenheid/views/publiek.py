@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from klachten import selectors, talen
 from klanttevredenheid import services
-from klanttevredenheid.forms import EnqueteForm
+from klanttevredenheid.forms import EnqueteFormulier
 from klanttevredenheid.models import Kwartaalcijfer, Uitnodiging, UitnodigingStatus
 
 EERDERE_KWARTALEN = 12
@@ -75,7 +75,7 @@ def enquete(request, token):
         return _niet_beschikbaar(request, token, exc.reden)
     talen.klanttaal_activeren(request, uitnodiging.contactmoment.taal)
     if request.method == "POST":
-        form = EnqueteForm(request.POST, nps_vragen=uitnodiging.nps_vragen)
+        form = EnqueteFormulier(request.POST, nps_vragen=uitnodiging.nps_vragen)
         if form.is_valid():
             try:
                 services.enquete_beantwoorden(token=token, **form.antwoorden())
@@ -84,7 +84,7 @@ def enquete(request, token):
                 return _niet_beschikbaar(request, token, exc.reden)
             return redirect("klanttevredenheid:bedankt", token=token)
     else:
-        form = EnqueteForm(nps_vragen=uitnodiging.nps_vragen)
+        form = EnqueteFormulier(nps_vragen=uitnodiging.nps_vragen)
     moment = uitnodiging.contactmoment
     return render(
         request,

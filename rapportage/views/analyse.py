@@ -10,17 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klachten import rollen
+from klachten import kalender, rollen
 from rapportage import analyse as analyse_
 from rapportage import selectors
 from rapportage.models import Klachtanalyse
 
 
-class ConclusiesForm(forms.Form):
+class ConclusiesFormulier(forms.Form):
     conclusies = forms.CharField(
         label=gettext_lazy("Conclusies van de werkgroep"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -34,20 +33,19 @@ class ConclusiesForm(forms.Form):
 
 @login_required
 def index(request):
-    vandaag = timezone.localdate()
-    jaar, helft = analyse_.vorige_helft(vandaag.year, 1 if vandaag.month <= 6 else 2)
+    jaar, helft = kalender.vorige_helft(*kalender.helft_van(kalender.vandaag()))
     return redirect("rapportage:analyse", jaar=jaar, helft=helft)
 
 
 @login_required
 def analyse(request, jaar: int, helft: int):
     selectie = selectors.selectie_voor(request.user, request.GET.get("label"))
-    vandaag = timezone.localdate()
+    vandaag = kalender.vandaag()
     if helft not in (1, 2) or not 2000 <= jaar <= vandaag.year:
         raise Http404
     mag_schrijven = bool(rollen.rollen_van(request.user) & {rollen.DIRECTIE, rollen.TEAMLEIDER})
     verslag = Klachtanalyse.objects.filter(jaar=jaar, helft=helft).first()
-    form = ConclusiesForm(
+    form = ConclusiesFormulier(
         request.POST or None, initial={"conclusies": verslag.conclusies if verslag else ""}
     )
     if request.method == "POST":
@@ -64,8 +62,8 @@ def analyse(request, jaar: int, helft: int):
             )
             messages.success(request, _("De conclusies zijn opgeslagen."))
             return redirect(reverse("rapportage:analyse", kwargs={"jaar": jaar, "helft": helft}))
-    vorige = analyse_.vorige_helft(jaar, helft)
-    volgende = (jaar, 2) if helft == 1 else (jaar + 1, 1)
+    vorige = kalender.vorige_helft(jaar, helft)
+    volgende = kalender.volgende_helft(jaar, helft)
     return render(
         request,
         "rapportage/klachtanalyse.html",

@@ -16,7 +16,7 @@ from rapportage import services
 from rapportage.models import Dossierreview
 
 
-class ReviewForm(forms.Form):
+class DossierreviewFormulier(forms.Form):
     opmerkingen = forms.CharField(
         label=gettext_lazy("Bevindingen"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -50,7 +50,7 @@ def review(request, pk: int):
         ),
         pk=pk,
     )
-    form = ReviewForm(request.POST or None, initial={"opmerkingen": review.opmerkingen})
+    form = DossierreviewFormulier(request.POST or None, initial={"opmerkingen": review.opmerkingen})
     if request.method == "POST":
         if rollen.DIRECTIE not in rollen.rollen_van(request.user):
             raise PermissionDenied

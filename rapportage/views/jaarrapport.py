@@ -11,12 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from klachten import rollen
+from klachten import kalender, rollen
 from klachten import selectors as klachtselectors
 from klachten.models import Label
 from klachten.workflow import Oordeel
@@ -24,7 +23,7 @@ from rapportage import maandrapport, selectors, services
 from rapportage.models import Jaarrapport, JaarrapportStatus
 
 
-class ToelichtingForm(forms.Form):
+class ToelichtingFormulier(forms.Form):
     toelichting = forms.CharField(
         label=gettext_lazy("Toelichting van de directie"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -90,7 +89,7 @@ def inhoud(overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict]) -
 
 
 def _jaar_geldig(jaar: int) -> None:
-    if not 2000 <= jaar <= timezone.localdate().year:
+    if not 2000 <= jaar <= kalender.vandaag().year:
         raise Http404
 
 
@@ -108,7 +107,7 @@ def jaar(request, jaar: int, pdf: bool = False):
     label = label or next((lbl for lbl in labels if lbl.is_standaard), labels[0])
     rapport = services.jaarrapport_voor(jaar=jaar, label=label)
     mag_publiceren = rollen.DIRECTIE in rollen.rollen_van(request.user)
-    form = ToelichtingForm(request.POST or None, initial={"toelichting": rapport.toelichting})
+    form = ToelichtingFormulier(request.POST or None, initial={"toelichting": rapport.toelichting})
     if request.method == "POST":
         if not mag_publiceren:
             raise PermissionDenied
@@ -147,7 +146,7 @@ def jaar(request, jaar: int, pdf: bool = False):
             "rapport": rapport,
             "form": form,
             "mag_publiceren": mag_publiceren,
-            "jaar_voorbij": timezone.localdate().year > jaar,
+            "jaar_voorbij": kalender.vandaag().year > jaar,
             "publieke_url": reverse(
                 "rapportage:publiek-jaar", kwargs={"label_slug": label.slug, "jaar": jaar}
             ),

@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from klachten import rollen
+from klachten import kalender, rollen
 from klachten.models import Label, Uitkomst
 from klachten.workflow import Oordeel
 from rapportage import grafieken, maandrapport
@@ -26,8 +26,6 @@ from rapportage.maandrapport import (
     FIGUREN,
     Figuren,
     maandoverzicht,
-    volgende_maand,
-    vorige_maand,
 )
 from rapportage.models import Dossierreview, Maandrapport
 from rapportage.selectors import (
@@ -292,11 +290,11 @@ def _maandkeuze(jaar: int, maand: int, huidig: tuple[int, int]) -> list[tuple[st
     keuze, m = [], huidig
     for _i in range(MAANDEN_IN_KEUZE):
         keuze.append(m)
-        m = vorige_maand(*m)
+        m = kalender.vorige_maand(*m)
     if (jaar, maand) not in keuze:
         keuze.append((jaar, maand))
     return [
-        (f"{j}-{mm:02d}", grafieken.maand_lang(j, mm), (j, mm) == (jaar, maand)) for j, mm in keuze
+        (f"{j}-{mm:02d}", kalender.maandnaam(j, mm), (j, mm) == (jaar, maand)) for j, mm in keuze
     ]
 
 
@@ -312,13 +310,13 @@ def maand(request, jaar: int, maand: int):
     if not is_rapportmaand(jaar, maand, nu):
         raise Http404
     overzicht = maandoverzicht(
-        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen_set(), nu=nu
+        jaar, maand, labels=selectie.labels, afdelingen=selectie.afdelingen, nu=nu
     )
     n = namen()
     label_slug = selectie.label.slug if selectie.label else None
 
-    vorige = vorige_maand(jaar, maand)
-    volgende = volgende_maand(jaar, maand)
+    vorige = kalender.vorige_maand(jaar, maand)
+    volgende = kalender.volgende_maand(jaar, maand)
     vorige_figuren = overzicht.trend[-2][1]
     if selectie.afdelingen is None:
         bereik = _("Alle afdelingen")
@@ -329,7 +327,7 @@ def maand(request, jaar: int, maand: int):
             if namen_eigen
             else _("Geen afdeling")
         )
-    maandnaam = grafieken.maand_lang(jaar, maand)
+    maandnaam = kalender.maandnaam(jaar, maand)
     export_query = f"?{urlencode({'label': label_slug})}" if label_slug else ""
     return render(
         request,
@@ -348,9 +346,9 @@ def maand(request, jaar: int, maand: int):
             "status": _status(overzicht, jaar, maand, huidig),
             "nu": nu,
             "vorige_url": _maand_url(*vorige, label_slug) if vorige[0] >= EERSTE_JAAR else "",
-            "vorige_naam": grafieken.maand_lang(*vorige),
+            "vorige_naam": kalender.maandnaam(*vorige),
             "volgende_url": _maand_url(*volgende, label_slug) if volgende <= huidig else "",
-            "volgende_naam": grafieken.maand_lang(*volgende),
+            "volgende_naam": kalender.maandnaam(*volgende),
             "huidige_url": _maand_url(*huidig, label_slug) if (jaar, maand) != huidig else "",
             "figuren": FIGUREN,
             "tabellen": _afdelingentabellen(overzicht, n.afdeling),

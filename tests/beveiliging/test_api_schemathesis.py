@@ -22,8 +22,8 @@ from django.db import close_old_connections
 from hypothesis import settings
 
 from klachten import rollen
+from klachten.kalender import AMSTERDAM
 from klachten.models import Klacht, Label
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Status
 from tests.api import api_sleutel_kop
 from tests.beveiliging.vijandig import SCHEMATHESIS

@@ -16,7 +16,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from klachten.termijnen import AMSTERDAM
+from klachten.kalender import AMSTERDAM
 from klanttevredenheid.models import Contactmoment
 from tests.beveiliging.vijandig import EEN_MB, VIJANDIG, geteld
 

@@ -74,14 +74,14 @@ from klachten.models import (
 from klachten.views.medewerker import SCHERMEN
 from klachten.workflow import ACTIES, BerichtSoort, Oordeel, Status
 from klanttevredenheid import services as kto_services
-from klanttevredenheid.forms import EnqueteForm
+from klanttevredenheid.forms import EnqueteFormulier
 from klanttevredenheid.models import Opvolging, Respons
 from klanttevredenheid.views.medewerker import OpvolgingAfrondenFormulier
 from rapportage import services as rapportage_services
 from rapportage.models import Dossierreview, Jaarrapport, Klachtanalyse
-from rapportage.views.analyse import ConclusiesForm
-from rapportage.views.dossierreview import ReviewForm
-from rapportage.views.jaarrapport import ToelichtingForm
+from rapportage.views.analyse import ConclusiesFormulier
+from rapportage.views.dossierreview import DossierreviewFormulier
+from rapportage.views.jaarrapport import ToelichtingFormulier
 from tests.beveiliging.vijandig import (
     NUL,
     SURROGAAT_ONTVANGEN,
@@ -303,7 +303,7 @@ def enquete(o: Omgeving) -> Situatie:
         gegevens=gegevens,
         opgeslagen=lambda: {
             veld: getattr(Respons.objects.latest("pk"), veld)
-            for veld in vrije_tekstvelden(EnqueteForm)
+            for veld in vrije_tekstvelden(EnqueteFormulier)
         },
         paginas=paginas,
     )
@@ -636,14 +636,14 @@ FORMULIEREN: dict[str, Scherm] = {
     "link_kwijt": Scherm(LinkKwijtFormulier, link_kwijt),
     "status_aanvullen": Scherm(KlantInformatieFormulier, klant_aanvullen),
     "status_heroverweging": Scherm(HeroverwegingVragenFormulier, klant_heroverweging),
-    "enquete": Scherm(EnqueteForm, enquete),
+    "enquete": Scherm(EnqueteFormulier, enquete),
     "registreren": Scherm(KlachtRegistratieFormulier, registratieformulier),
     **{f"actie_{naam}": scherm for naam, scherm in ACTIES_MET_TEKST.items()},
     "verbeterpunten": Scherm(VerbeterpuntFormulier, verbeterpunten),
     "opvolging": Scherm(OpvolgingAfrondenFormulier, opvolging),
-    "dossierreview": Scherm(ReviewForm, dossierreview),
-    "jaarrapport": Scherm(ToelichtingForm, jaarrapport),
-    "klachtanalyse": Scherm(ConclusiesForm, klachtanalyse),
+    "dossierreview": Scherm(DossierreviewFormulier, dossierreview),
+    "jaarrapport": Scherm(ToelichtingFormulier, jaarrapport),
+    "klachtanalyse": Scherm(ConclusiesFormulier, klachtanalyse),
 }
 
 PER_VELD = [

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from klachten import rollen, services
+from klachten import rollen, services, toegang
 from klachten.models import (
     Afdeling,
     Categorie,
@@ -92,7 +92,7 @@ def e2e_categorie(e2e_afdeling):
 @pytest.fixture
 def e2e_behandelaar(e2e_afdeling):
     """A klachtbehandelaar of the afdeling, with a password to log in through the browser."""
-    services.rollen_inrichten()
+    toegang.rollen_inrichten()
     gebruiker = Medewerker.objects.create_user(
         username="sanne", password=E2E_WACHTWOORD, first_name="Sanne", last_name="de Vries"
     )
@@ -104,7 +104,7 @@ def e2e_behandelaar(e2e_afdeling):
 @pytest.fixture
 def e2e_tweedelijns(e2e_afdeling):
     """A second klachtbehandelaar of the afdeling: the second line for a heroverweging."""
-    services.rollen_inrichten()
+    toegang.rollen_inrichten()
     gebruiker = Medewerker.objects.create_user(
         username="youssef",
         password=E2E_WACHTWOORD,

@@ -14,7 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from klachten import rollen, services
+from klachten import kalender, rollen, services, toegang
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Afdeling,
     Categorie,
@@ -24,10 +25,9 @@ from klachten.models import (
     Medewerker,
     Uitkomst,
 )
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import KLANT, Oordeel, Status
 from klanttevredenheid.models import ContactmomentSoort
-from rapportage.maandrapport import maandrapport_vastleggen, vorige_maand
+from rapportage.maandrapport import maandrapport_vastleggen
 from tests.e2e.conftest import (
     E2E_WACHTWOORD,
     SCHERMAFBEELDINGEN,
@@ -57,7 +57,7 @@ KANALEN = [Kanaal.WEBFORMULIER, Kanaal.TELEFOON, Kanaal.EMAIL, Kanaal.BRIEF, Kan
 
 
 def medewerker(username: str, naam: str, rol: str, afdelingen=()) -> Medewerker:
-    services.rollen_inrichten()
+    toegang.rollen_inrichten()
     voornaam, achternaam = naam.split(" ", 1)
     gebruiker = Medewerker.objects.create_user(
         username=username,
@@ -203,7 +203,7 @@ def jaar_aan_klachten(e2e_label, e2e_afdeling, e2e_categorie, e2e_behandelaar):
     # Oldest month first; the running month up to today.
     maanden = [(nu.year, nu.month)]
     for _i in range(13):
-        maanden.insert(0, vorige_maand(*maanden[0]))
+        maanden.insert(0, kalender.vorige_maand(*maanden[0]))
     nummer = 0
     for index, (jaar, maand) in enumerate(maanden):
         for _j in range(2 + (index * 5) % 3):

@@ -7,8 +7,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from klachten import rollen
+from klachten.kalender import AMSTERDAM
 from klachten.models import OMSCHRIJVING_MAX, Bericht, Kanaal, Klacht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Status
 from tests.api import api_toegang
 from tests.factories import KlachtFactory, LabelFactory, MedewerkerFactory

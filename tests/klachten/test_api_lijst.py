@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from klachten.termijnen import AMSTERDAM
+from klachten.kalender import AMSTERDAM
 from klachten.workflow import Status
 from tests.api import api_toegang
 from tests.factories import KlachtFactory, klacht_in_status

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from klachten import rollen, toegang
+from klachten.kalender import AMSTERDAM
 from klachten.models import ApiSleutel
-from klachten.termijnen import AMSTERDAM
 from tests.factories import KlachtFactory, MedewerkerFactory
 
 pytestmark = pytest.mark.django_db

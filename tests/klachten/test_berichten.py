@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from klachten import berichten
 from klachten.berichten.tasks import openstaande_berichten_verzenden
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status
 from tests.factories import CategorieFactory, KlachtFactory, standaardlabel
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from klachten import berichten, services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import KLANT, BerichtSoort, Oordeel, Status
 from tests.factories import KlachtFactory, klacht_in_status
 

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from klachten import services
 from klachten.berichten import berichtsjablonen_inrichten, soort_keuzes, standaardjablonen
+from klachten.kalender import AMSTERDAM
 from klachten.models import Berichtsjabloon, ExterneInstantie, Kanaal
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Oordeel, Status
 from tests.conftest import actie_url
 from tests.factories import KlachtFactory, klacht_in_status

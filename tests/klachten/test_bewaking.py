@@ -3,13 +3,15 @@ send exactly the expected reminders, escalations, automatic statusupdates and Ki
 second run changes nothing; after ten days without beat, one run catches up, once."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
 
 from klachten import bewaking, services, tasks
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, Kanaal, Termijn, Termijnsignaal
-from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klachten.termijnen import TermijnSoort
 from klachten.workflow import BerichtSoort
 from tests.factories import KlachtFactory
 from tests.klachten.test_celery_worker import celery_via
@@ -149,8 +151,8 @@ def test_tien_dagen_elk_uur_geeft_precies_de_verwachte_signalen(dossiers, time_m
 
     # Every job again at the last moment: nothing new.
     voor = (signalen(), berichten_stand())
-    for job in bewaking.JOBS.values():
-        assert job(op=moment) == 0
+    for naam in bewaking.PLANNEN:
+        assert bewaking.plan_uitvoeren(naam, op=moment) == 0
     assert (signalen(), berichten_stand()) == voor
 
 
@@ -164,6 +166,23 @@ def test_na_tien_dagen_zonder_beat_haalt_een_run_alles_in_eenmaal(dossiers, time
     # Reminders for deadlines already past are not sent; those deadlines escalate instead.
     assert signalen() == INGEHAALD
     assert berichten_stand()["klant"] == 2 + 2  # two manual earlier, two automatic now
+
+
+def test_de_opdracht_draait_met_job_alleen_dat_plan(dossiers, time_machine):
+    moment = om(D(2026, 3, 11), 23)
+    time_machine.move_to(moment, tick=False)
+    uitvoer = io.StringIO()
+
+    call_command(
+        "termijnen_bewaken", "--op", moment.isoformat(), "--job", "escalaties", stdout=uitvoer
+    )
+
+    verstuurd = signalen()
+    assert verstuurd
+    assert {soort for _naam, soort, _termijn, _datum in verstuurd} == {"escalatie"}
+    assert uitvoer.getvalue().splitlines() == [
+        f"escalaties: {len(verstuurd)} verstuurd (peilmoment {moment.isoformat()})"
+    ]
 
 
 INGEHAALD = {

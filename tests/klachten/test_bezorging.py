@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from klachten import berichten, bewaking, selectors, services
 from klachten.berichten import afleverfout_indelen
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -24,7 +25,7 @@ from klachten.models import (
     Termijnafloop,
     Termijnsignaal,
 )
-from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klachten.termijnen import TermijnSoort
 from klachten.workflow import BerichtSoort
 from rapportage.maandrapport import met_eerste_reactie
 from tests.factories import KlachtFactory

@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from klachten import services, termijnen
+from klachten import kalender, services
 from klachten.models import DossiernummerReeks, Kanaal, Klacht
 from tests.factories import CategorieFactory, KlachtFactory, standaardlabel
 
@@ -23,7 +23,7 @@ def test_50_gelijktijdige_klachten_krijgen_50_opeenvolgende_dossiernummers(mailo
     label = standaardlabel()
     categorie = CategorieFactory()
     ontvangen_op = timezone.now()
-    jaar = termijnen.lokale_datum(ontvangen_op).year
+    jaar = kalender.lokale_datum(ontvangen_op).year
     aantal = 50
     # All threads start their transaction at the same moment, each on its own connection.
     start = threading.Barrier(aantal)

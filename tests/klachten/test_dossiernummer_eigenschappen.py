@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from klachten import services
 from klachten.api.views import KlachtViewSet
+from klachten.kalender import AMSTERDAM
 from klachten.models import DossiernummerReeks, Kanaal, Klacht
-from klachten.termijnen import AMSTERDAM
 from tests.factories import CategorieFactory, standaardlabel
 
 pytestmark = pytest.mark.django_db

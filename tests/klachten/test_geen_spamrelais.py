@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, Berichtsjabloon, Gebeurtenis, GebeurtenisSoort, Kanaal, Klacht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from klachten import berichten, services
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Berichtsjabloon,
     ExterneInstantie,
@@ -24,7 +25,7 @@ from klachten.models import (
     Termijn,
     TermijnEenheid,
 )
-from klachten.termijnen import AMSTERDAM, TermijnSoort
+from klachten.termijnen import TermijnSoort
 from klachten.workflow import BerichtSoort, Status
 from klanttevredenheid.models import Kwartaalcijfer
 from tests.conftest import actie_url

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from klachten import berichten, rollen, services
 from klachten.berichten import berichtsjablonen_inrichten, standaardjablonen
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Berichtsjabloon,
     DoorverwijzingUitkomst,
@@ -21,7 +22,6 @@ from klachten.models import (
     KwetsbaarheidSoort,
     Urgentie,
 )
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status, WorkflowFout
 from tests.api import api_toegang
 from tests.conftest import actie_url, formuliergegevens, meldingen

@@ -15,7 +15,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
 
-from klachten import services
+from klachten import toegang
 from klachten.caches import FailSoftRedisCache
 from klachten.models import Klacht, Limietteller
 from tests.processen import RedisServer, vrije_poort
@@ -108,7 +108,7 @@ def test_verlopen_tellers_gaan_s_nachts_weg():
     with time_machine.travel(NU, tick=False):
         tellen("rl:uur", periode=3600)
         tellen("rl:dag", periode=86400)
-    uitkomst = services.sessies_en_inlogpogingen_opruimen(op=NU + dt.timedelta(hours=2))
+    uitkomst = toegang.sessies_en_inlogpogingen_opruimen(op=NU + dt.timedelta(hours=2))
     assert uitkomst["limiettellers"] == 1
     assert list(Limietteller.objects.values_list("aantal", flat=True)) == [1]
 

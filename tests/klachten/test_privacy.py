@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klachten import avg, berichten, services
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     AvgVerzoek,
     Bericht,
@@ -34,7 +35,6 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Oordeel, Status, WorkflowFout, weigering
 from klanttevredenheid import services as kto
 from klanttevredenheid.models import Contactmoment, Uitnodiging, UitnodigingStatus

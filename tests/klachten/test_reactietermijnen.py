@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from klachten.kalender import AMSTERDAM
 from klachten.models import Kanaal, Reactietermijn, TermijnEenheid
-from klachten.termijnen import AMSTERDAM, Land, Reactieregel
+from klachten.termijnen import Land, Reactieregel
 from tests.factories import LabelFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, Gebeurtenis, Kanaal, Klacht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import BerichtSoort, Status
 from tests.factories import KlachtFactory
 

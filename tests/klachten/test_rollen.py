@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from klachten import rollen
-from klachten.services import ROL_PERMISSIES, rollen_inrichten
+from klachten.toegang import ROL_PERMISSIES, rollen_inrichten
 from klanttevredenheid.services import ROL_PERMISSIES as KTO_PERMISSIES
 from tests.factories import MedewerkerFactory
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Bericht,
     Bijlage,
@@ -17,7 +18,6 @@ from klachten.models import (
     Kanaal,
     Klacht,
 )
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import KLANT, BerichtSoort, Oordeel, Status
 from tests.conftest import meldingen, stand
 from tests.factories import KlachtFactory, klacht_in_status, pdf_bestand

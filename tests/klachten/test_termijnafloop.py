@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Kanaal, Termijnafloop, TermijnwijzigingSoort
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Oordeel
 from tests.factories import KlachtFactory
 

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from klachten import selectors, services, termijnen
+from klachten.kalender import AMSTERDAM
 from klachten.models import Termijn
-from klachten.termijnen import AMSTERDAM, TermijnRegel, TermijnSoort
+from klachten.termijnen import TermijnRegel, TermijnSoort
 from klachten.workflow import Status
 from tests.factories import KlachtFactory, klacht_in_status
 

@@ -7,8 +7,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klachten import termijnen
-from klachten.termijnen import AMSTERDAM, Land, TermijnRegel
+from klachten import kalender, termijnen
+from klachten.kalender import AMSTERDAM
+from klachten.termijnen import Land, TermijnRegel
 
 datums = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2060, 12, 31))
 # hypothesis takes naive bounds and makes the moments aware with `timezones`.
@@ -57,31 +58,8 @@ def test_later_begonnen_eindigt_niet_eerder(regel, a, b):
 def test_termijnen_tellen_vanaf_de_datum_in_amsterdam(moment):
     datum = moment.astimezone(AMSTERDAM).date()
 
-    assert termijnen.lokale_datum(moment) == datum
+    assert kalender.lokale_datum(moment) == datum
     assert termijnen.ontvangstbevestiging_uiterlijk(moment) == datum + dt.timedelta(days=8)
     assert termijnen.antwoord_uiterlijk(moment) == datum + dt.timedelta(days=42)
     assert termijnen.kifid_alarm_datum(moment) == datum + dt.timedelta(days=56)
     assert termijnen.statusupdate_uiterlijk(moment) == datum + dt.timedelta(days=21)
-
-
-@vast
-@given(datums, st.integers(min_value=-120, max_value=120))
-def test_maanden_later_houdt_de_dag_of_neemt_de_laatste_van_de_maand(datum, maanden):
-    uitkomst = termijnen.maanden_later(datum, maanden)
-
-    assert (uitkomst.year * 12 + uitkomst.month) - (datum.year * 12 + datum.month) == maanden
-    assert uitkomst.day <= datum.day
-    if uitkomst.day < datum.day:  # that day does not exist in the month: its last day
-        assert (uitkomst + dt.timedelta(days=1)).day == 1
-
-
-@vast
-@given(
-    datums.filter(lambda d: d.day <= 28),
-    st.integers(min_value=-60, max_value=60),
-    st.integers(min_value=-60, max_value=60),
-)
-def test_maanden_later_telt_op(datum, a, b):
-    assert termijnen.maanden_later(termijnen.maanden_later(datum, a), b) == (
-        termijnen.maanden_later(datum, a + b)
-    )

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from klachten import rollen, services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Verbeterpunt, VerbeterpuntStatus
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Status
 from tests.conftest import meldingen
 from tests.factories import MedewerkerFactory, klacht_in_status

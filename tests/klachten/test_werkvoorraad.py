@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from klachten import rollen, selectors, services
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     ExterneInstantie,
     Kanaal,
@@ -19,7 +20,6 @@ from klachten.models import (
     VerbeterpuntStatus,
 )
 from klachten.selectors import TermijnBadge, volgende_termijn_badge
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import KLANT, Oordeel, Status
 from tests.factories import (
     AfdelingFactory,

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -21,7 +22,6 @@ from klachten.models import (
     TermijnwijzigingSoort,
     Uitkomst,
 )
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import KLANT, BerichtSoort, Oordeel, Status
 from tests.factories import KlachtFactory, klacht_in_status
 

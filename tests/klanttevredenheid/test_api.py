@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from openapi_spec_validator import validate
 
-from klachten.termijnen import AMSTERDAM
+from klachten.kalender import AMSTERDAM
 from klanttevredenheid.models import (
     Bron,
     Contactmoment,

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from klachten.termijnen import AMSTERDAM
+from klachten.kalender import AMSTERDAM
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.models import (
     Bron,

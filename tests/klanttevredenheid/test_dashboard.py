@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from klachten import rollen
-from klachten.termijnen import AMSTERDAM
+from klachten import kalender, rollen
+from klachten.kalender import AMSTERDAM
 from klanttevredenheid import cijfers, selectors
 from klanttevredenheid.models import ContactmomentSoort, Opvolging, Respons
 from tests.factories import (
@@ -196,7 +196,7 @@ def test_kerncijfers_van_de_directie_zijn_met_de_hand_berekend(client, gegevens,
 
 def test_de_pagina_toont_de_cijfers_van_de_cijferfuncties(client, gegevens, directie):
     response = dashboard(client, directie)
-    van, tot = cijfers.kwartaal_grenzen(2026, 2)
+    van, tot = kalender.kwartaal_grenzen(2026, 2)
     bereik = {
         "responsen": selectors.responsen_voor(directie),
         "uitnodigingen": selectors.uitnodigingen_voor(directie),

@@ -17,8 +17,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from time_machine import travel
 
+from klachten import kalender
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, extern, services
 from klanttevredenheid.models import (
     Bron,
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.django_db
 S = ContactmomentSoort
 NU = dt.datetime(2026, 6, 15, 12, 0, tzinfo=AMSTERDAM)
 KOP = "klantreferentie;datum;soort;cijfer;nps;toelichting"
-TWEEDE_KWARTAAL = cijfers.kwartaal_grenzen(2026, 2)
+TWEEDE_KWARTAAL = kalender.kwartaal_grenzen(2026, 2)
 
 
 def om(jaar: int, maand: int, dag: int, uur: int = 10) -> dt.datetime:

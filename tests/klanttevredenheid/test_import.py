@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from klachten.termijnen import AMSTERDAM
+from klachten.kalender import AMSTERDAM
 from klanttevredenheid.models import (
     Bron,
     Campagne,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klachten import rollen
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import services
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import Contactmoment, Opvolging, OpvolgingStatus

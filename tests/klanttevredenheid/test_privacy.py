@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from klachten import avg
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, BerichtStatus
-from klachten.termijnen import AMSTERDAM
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import Contactmoment, Opvolging, Respons, Uitnodiging

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from klanttevredenheid import cijfers
+from klachten import kalender
 from klanttevredenheid.models import Kwartaalcijfer
 from tests.factories import LabelFactory
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def kwartaalcijfer(label, jaar: int, kwartaal: int, gemiddelde: str | None, aantal: int):
     """A published figure, as the job stores it on the first day of the next quarter."""
-    _begin, volgende = cijfers.kwartaal_grenzen(jaar, kwartaal)
+    _begin, volgende = kalender.kwartaal_grenzen(jaar, kwartaal)
     return Kwartaalcijfer.objects.create(
         label=label,
         jaar=jaar,

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from klachten import services as klachtservices
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Oordeel, Status
 from klanttevredenheid import cijfers, services
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort

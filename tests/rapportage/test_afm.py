@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Oorzaak, Productgroep
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Oordeel, Status
 from rapportage import afm
 from tests.factories import CategorieFactory, KlachtFactory, klacht_in_status, standaardlabel

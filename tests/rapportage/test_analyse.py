@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     DoorverwijzingUitkomst,
     ExterneInstantie,
@@ -17,7 +18,6 @@ from klachten.models import (
     Oorzaak,
     Uitkomst,
 )
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Oordeel, Status
 from rapportage import analyse, selectors
 from rapportage.models import Klachtanalyse

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Status
 from rapportage import services
 from rapportage.berichtsoorten import RapportBerichtSoort

@@ -18,8 +18,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from klachten import services as klachten_services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, Kanaal
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Oordeel, Status
 from rapportage import exports, grafieken, selectors, services
 from rapportage.berichtsoorten import RapportBerichtSoort

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import Status
 from rapportage import maandrapport, services
 from rapportage.berichtsoorten import RapportBerichtSoort

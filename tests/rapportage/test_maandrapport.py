@@ -17,7 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from klachten import berichten, services
+from klachten import berichten, kalender, services
+from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Bericht,
     ExterneInstantie,
@@ -28,7 +29,6 @@ from klachten.models import (
     TermijnwijzigingSoort,
     Uitkomst,
 )
-from klachten.termijnen import AMSTERDAM
 from klachten.workflow import KLANT, Oordeel, Status
 from klanttevredenheid import cijfers as kto
 from klanttevredenheid.models import (
@@ -803,7 +803,7 @@ def test_kto_totaal_telt_alle_enquetes_van_de_maand(afdeling_a):
     enquete(8, 9, op=om(D(2026, 5, 10)), label=label, afdeling=afdeling_a)
     # A question to customer service, reported by another system: no afdeling.
     enquete(6, 3, op=om(D(2026, 5, 12)), label=label, afdeling=None)
-    mei = kto.maand_grenzen(2026, 5)
+    mei = kalender.maand_grenzen(2026, 5)
     # klanttevredenheid's own figures of May: (8 + 6) / 2 = 7.0; 1 promoter, 1 detractor: 0.
     eigen = kto.totaal(van=mei[0], tot=mei[1])
     assert (eigen.gemiddelde, eigen.nps) == (P("7.0"), 0)

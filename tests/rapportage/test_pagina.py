@@ -11,11 +11,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from klachten import rollen
-from klachten.termijnen import AMSTERDAM
+from klachten import kalender, rollen
+from klachten.kalender import AMSTERDAM
 from klachten.workflow import Status
 from rapportage import grafieken
-from rapportage.maandrapport import FIGUREN, maandoverzicht, maandrapport_vastleggen, vorige_maand
+from rapportage.maandrapport import FIGUREN, maandoverzicht, maandrapport_vastleggen
 from tests.factories import (
     AfdelingFactory,
     CategorieFactory,
@@ -286,7 +286,7 @@ def test_kerncijfers_tonen_de_vorige_maand(client, directie, label, categorie, b
 def _vorige_maanden_vastleggen():
     maand = (2026, 10)
     for _i in range(13):
-        maand = vorige_maand(*maand)
+        maand = kalender.vorige_maand(*maand)
         maandrapport_vastleggen(*maand, nu=NU)
 
 

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 
 from klachten import services
+from klachten.kalender import AMSTERDAM
 from klachten.models import Kanaal, Reactietermijn, TermijnEenheid
 from klachten.rollen import KLACHTBEHANDELAAR
-from klachten.termijnen import AMSTERDAM
 from rapportage.maandrapport import (
     Figuren,
     bouwstenen,

@@ -28,10 +28,9 @@ import redis
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.utils import timezone
 
 from config.celery_app import app
-from klachten import bewaking, rollen, termijnen
+from klachten import bewaking, kalender, rollen, termijnen
 from klachten.models import (
     Afdeling,
     Bericht,
@@ -41,7 +40,6 @@ from klachten.models import (
     Medewerker,
     Termijnsignaal,
 )
-from klachten.termijnen import AMSTERDAM
 
 OPEN_STATUSSEN = ["ontvangen", "ontvangst_bevestigd", "in_onderzoek", "in_heroverweging"]
 
@@ -64,8 +62,8 @@ class Command(BaseCommand):
         naam = connection.settings_dict["NAME"]
         if connection.vendor != "postgresql" or "benchmark" not in naam:
             raise CommandError("Alleen op een PostgreSQL-database met 'benchmark' in de naam.")
-        vandaag = timezone.localdate()
-        op = dt.datetime.combine(vandaag, dt.time(9, 5), tzinfo=AMSTERDAM)
+        vandaag = kalender.vandaag()
+        op = kalender.lokaal_moment(vandaag, dt.time(9, 5))
         if not (hergebruik and Klacht.objects.exists()):
             self.vullen(aantal=aantal, open_=open, vandaag=vandaag)
         self.niets_verschuldigd(vandaag)
@@ -167,9 +165,9 @@ class Command(BaseCommand):
         )
 
     def inline(self, op: dt.datetime) -> None:
-        for naam, job in bewaking.JOBS.items():
+        for naam in bewaking.PLANNEN:
             start = time.perf_counter()
-            aantal = job(op=op)
+            aantal = bewaking.plan_uitvoeren(naam, op=op)
             duur = time.perf_counter() - start
             self.stdout.write(f"  inline {naam:<14} {duur:7.3f} s  {aantal:>6} verstuurd")
 

@@ -16,13 +16,17 @@ class Command(BaseCommand):
             "--op", type=moment, help="Peilmoment (Europe/Amsterdam), bv. 2026-12-01T09:00."
         )
         parser.add_argument(
-            "--job", choices=sorted(bewaking.JOBS), action="append", help="Alleen deze job(s)."
+            "--job",
+            dest="plannen",
+            choices=sorted(bewaking.PLANNEN),
+            action="append",
+            help="Alleen deze job(s).",
         )
 
-    def handle(self, *args, op=None, job=None, **options):
+    def handle(self, *args, op=None, plannen=None, **options):
         op = op or timezone.now()
-        for naam, functie in bewaking.JOBS.items():
-            if job and naam not in job:
+        for naam in bewaking.PLANNEN:
+            if plannen and naam not in plannen:
                 continue
-            aantal = functie(op=op)
+            aantal = bewaking.plan_uitvoeren(naam, op=op)
             self.stdout.write(f"{naam}: {aantal} verstuurd (peilmoment {op.isoformat()})")
