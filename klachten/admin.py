@@ -611,7 +611,7 @@ admin.site.unregister(TOTPDevice)  # django_otp's own admin shows and edits the 
 class AuthenticatorAppAdmin(admin.ModelAdmin):
     """The staff's authenticator apps (the second factor). The beheerder sees who linked one and
     when it was last used, and removes it when a phone is lost: that ends the account's sessions
-    (klachten.apps.app_ontkoppeld), and the staff member links a new app through a koppellink.
+    (klachten.receivers.app_ontkoppeld), and the staff member links a new app through a koppellink.
     The secret key is never shown (no QR code or configuration page either) and no app is added
     or edited here: only its owner links one, with a code from the app itself."""
 

@@ -12,7 +12,7 @@ class KlachtenConfig(AppConfig):
     def ready(self):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from klachten import berichten
+        from klachten import berichten, receivers
         from klachten.workflow import BerichtSoort
 
         # klachten's messages; the notices to staff are internal (never on the status page).
@@ -21,22 +21,7 @@ class KlachtenConfig(AppConfig):
             jablonen=Path(__file__).parent / "berichtsjablonen",
             intern={BerichtSoort.MELDING_BEHANDELAAR, BerichtSoort.TERMIJNSIGNAAL},
         )
-        post_migrate.connect(rollen_inrichten_na_migratie, sender=self)
-        post_delete.connect(app_ontkoppeld, sender=TOTPDevice, dispatch_uid="klachten_app_weg")
-
-
-def app_ontkoppeld(sender, instance, **kwargs):
-    """An unlinked authenticator app ends the sessions that were verified with it."""
-    from klachten.toegang import sessies_beeindigen
-
-    if instance.confirmed:
-        sessies_beeindigen(medewerker=instance.user)
-
-
-def rollen_inrichten_na_migratie(sender, **kwargs):
-    from klachten import berichten
-    from klachten.toegang import rollen_inrichten
-
-    using = kwargs.get("using", "default")
-    rollen_inrichten(using=using)
-    berichten.berichtsjablonen_inrichten(using=using)
+        post_migrate.connect(receivers.inrichten_na_migratie, sender=self)
+        post_delete.connect(
+            receivers.app_ontkoppeld, sender=TOTPDevice, dispatch_uid="klachten_app_weg"
+        )
