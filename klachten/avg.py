@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy
 
 from klachten import berichten, kalender, signals
 from klachten.models import (
+    NOG_TE_CLASSIFICEREN,
     AvgVerzoek,
     AvgVerzoekSoort,
     Bericht,
@@ -366,8 +367,8 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                 (_("Telefoonnummer"), klacht.klant_telefoon),
                 (_("Polis- of lidnummer"), klacht.polisnummer),
                 (_("Taal"), klacht.taal),
-                (_("Categorie"), klacht.categorie.naam),
-                (_("Afdeling"), klacht.afdeling.naam),
+                (_("Categorie"), str(klacht.categorie or NOG_TE_CLASSIFICEREN)),
+                (_("Afdeling"), str(klacht.afdeling or NOG_TE_CLASSIFICEREN)),
                 (_("Behandelaar"), str(klacht.behandelaar or "")),
                 (_("Omschrijving"), klacht.omschrijving),
                 (_("Gewenste oplossing"), klacht.gewenste_oplossing),

@@ -276,6 +276,24 @@ def nieuw_status_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def nieuw_antwoord_sleutel() -> str:
+    """Lower-case letters and digits only: mail systems may fold the case of a local part."""
+    return secrets.token_hex(12)
+
+
+# What pages, reports and exports show for a complaint without categorie or afdeling yet.
+NOG_TE_CLASSIFICEREN = _("nog te classificeren")
+
+# Where a complaint may still lack categorie and afdeling: it came in by e-mail and nobody has
+# handled it yet (no behandelaar, not yet found admissible: still ontvangen or acknowledged).
+ONGECLASSIFICEERD_TOEGESTAAN = (
+    Q(kanaal="e-mail")
+    & Q(status__in=["ontvangen", "ontvangst_bevestigd"])
+    & Q(behandelaar__isnull=True)
+    & Q(is_ontvankelijk__isnull=True)
+)
+
+
 class Klacht(models.Model):
     dossiernummer = models.CharField(_("dossiernummer"), max_length=20, unique=True, editable=False)
     label = models.ForeignKey(Label, verbose_name=_("label"), on_delete=models.PROTECT)
@@ -291,8 +309,14 @@ class Klacht(models.Model):
     klant_telefoon = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
     polisnummer = models.CharField(_("polis- of lidnummer"), max_length=50, blank=True)
 
-    afdeling = models.ForeignKey(Afdeling, verbose_name=_("afdeling"), on_delete=models.PROTECT)
-    categorie = models.ForeignKey(Categorie, verbose_name=_("categorie"), on_delete=models.PROTECT)
+    # Empty only for a complaint that came in by e-mail and awaits the teamleider's
+    # classification ("nog te classificeren"; constraint klacht_geclassificeerd).
+    afdeling = models.ForeignKey(
+        Afdeling, verbose_name=_("afdeling"), on_delete=models.PROTECT, null=True
+    )
+    categorie = models.ForeignKey(
+        Categorie, verbose_name=_("categorie"), on_delete=models.PROTECT, null=True
+    )
     urgentie = models.CharField(
         _("urgentie"), max_length=10, choices=Urgentie.choices, default=Urgentie.NORMAAL
     )
@@ -326,6 +350,13 @@ class Klacht(models.Model):
 
     status_token = models.CharField(
         max_length=64, unique=True, default=nieuw_status_token, editable=False
+    )
+    # The secret in the Reply-To of every message to the customer (klachten+<secret>@domain):
+    # a reply to that address lands on this dossier (klachten.berichten.inkomend), and a guessed
+    # dossiernummer cannot attach mail to someone else's. Empty for a complaint registered before
+    # the e-mail channel until its next message goes out (berichten.antwoordadres).
+    antwoord_sleutel = models.CharField(  # noqa: DJ001 (unique: many without one)
+        max_length=32, unique=True, null=True, default=nieuw_antwoord_sleutel, editable=False
     )
     # The public form's one-time key (a hidden field, a UUID rendered into each form): the same
     # form sent again (after an error page, a double click, two at once) is one complaint, and
@@ -418,7 +449,7 @@ class Klacht(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["status_token", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["status_token", "antwoord_sleutel", "updated_at"])
 
     class Meta:
         verbose_name = _("klacht")
@@ -435,6 +466,11 @@ class Klacht(models.Model):
             models.CheckConstraint(
                 condition=Q(direct_opgelost=False) | Q(status=Status.AFGESLOTEN),
                 name="klacht_direct_opgelost_is_afgesloten",
+            ),
+            models.CheckConstraint(
+                condition=(Q(categorie__isnull=False) & Q(afdeling__isnull=False))
+                | ONGECLASSIFICEERD_TOEGESTAAN,
+                name="klacht_geclassificeerd",
             ),
         ]
         indexes = [
@@ -489,6 +525,10 @@ class Klacht(models.Model):
 
     def __str__(self):
         return self.dossiernummer
+
+    @property
+    def is_geclassificeerd(self) -> bool:
+        return self.categorie_id is not None and self.afdeling_id is not None
 
     def clean(self):
         """Rules that hold for every way a complaint comes in (form, staff intake, API)."""
@@ -1258,3 +1298,158 @@ class Limietteller(models.Model):
 
     def __str__(self):
         return f"{self.sleutel}: {self.aantal}"
+
+
+class Beveiliging(models.TextChoices):
+    SSL = "ssl", _("TLS (IMAPS, meestal poort 993)")
+    STARTTLS = "starttls", _("STARTTLS (meestal poort 143)")
+    GEEN = "geen", _("Geen (alleen voor test en ontwikkeling)")
+
+
+class Aanmelding(models.TextChoices):
+    WACHTWOORD = "wachtwoord", _("Wachtwoord")
+    OAUTH2 = "oauth2", _("OAuth2-token (XOAUTH2)")
+
+
+class Mailbox(models.Model):
+    """A label's complaints mailbox, read over IMAP (DESIGN.md section 12; issue 17). The secret
+    is never in the database: `geheim_variabele` names the environment variable that holds the
+    password or the OAuth2 access token. Reading is incremental: `uidvalidity` and `laatste_uid`
+    are where the last run stopped (klachten.berichten.inkomend.imap)."""
+
+    label = models.ForeignKey(
+        Label, verbose_name=_("label"), on_delete=models.PROTECT, related_name="mailboxen"
+    )
+    adres = models.EmailField(_("e-mailadres"), unique=True)
+    imap_host = models.CharField(_("IMAP-server"), max_length=255, blank=True)
+    imap_poort = models.PositiveIntegerField(_("IMAP-poort"), default=993)
+    beveiliging = models.CharField(
+        _("beveiliging"), max_length=10, choices=Beveiliging.choices, default=Beveiliging.SSL
+    )
+    gebruiker = models.CharField(_("gebruikersnaam"), max_length=255, blank=True)
+    aanmelding = models.CharField(
+        _("aanmelding"), max_length=20, choices=Aanmelding.choices, default=Aanmelding.WACHTWOORD
+    )
+    geheim_variabele = models.CharField(
+        _("omgevingsvariabele met het geheim"),
+        max_length=100,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z_][A-Z0-9_]*$", _("Bijvoorbeeld MAILBOX_WACHTWOORD."))],
+        help_text=_(
+            "De naam van de omgevingsvariabele met het wachtwoord of het OAuth2-token; het "
+            "geheim zelf staat nooit in de database."
+        ),
+    )
+    map = models.CharField(_("map"), max_length=255, default="INBOX")
+    actief = models.BooleanField(_("actief"), default=True)
+    gelezen_op = models.DateTimeField(_("laatst gelezen op"), null=True, blank=True)
+    laatste_fout = models.TextField(_("laatste fout"), blank=True)
+    laatste_fout_op = models.DateTimeField(_("laatste fout op"), null=True, blank=True)
+    uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True, editable=False)
+    laatste_uid = models.BigIntegerField(_("laatste UID"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxen")
+        ordering = ["adres"]
+
+    def __str__(self):
+        return self.adres
+
+
+class InkomendStatus(models.TextChoices):
+    NIEUW = "nieuw", _("Nieuw")
+    VERWERKT = "verwerkt", _("Verwerkt")
+    QUARANTAINE = "quarantaine", _("Quarantaine")
+    GENEGEERD = "genegeerd", _("Genegeerd")
+
+
+class InkomendSoort(models.TextChoices):
+    """What a processed message turned out to be."""
+
+    NIEUWE_KLACHT = "nieuwe_klacht", _("Nieuwe klacht")
+    ANTWOORD = "antwoord", _("Bericht van de klant")
+    AUTOMATISCH = "automatisch", _("Automatisch antwoord")
+    ONBESTELBAAR = "onbestelbaar", _("Onbestelbaarmelding")
+    OVERIG = "overig", _("Overig")
+
+
+def inkomend_pad(instance: "InkomendBericht", filename: str) -> str:
+    return f"inkomend/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.eml"
+
+
+class InkomendBericht(models.Model):
+    """One e-mail as it arrived, stored before it is processed (nothing lost, nothing twice):
+    the raw message in the attachment storage (outside the web root), keyed by the SHA-256 of its
+    bytes (line endings normalised), so the same message read twice is one row. Processing
+    (klachten.berichten.inkomend) turns it into a complaint, a customer message on a dossier, a
+    bounce, or leaves it ignored or in quarantine with the reason."""
+
+    mailbox = models.ForeignKey(
+        Mailbox, verbose_name=_("mailbox"), on_delete=models.PROTECT, related_name="berichten"
+    )
+    bestand = models.FileField(_("origineel bericht"), upload_to=inkomend_pad, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    grootte = models.PositiveBigIntegerField(_("grootte (bytes)"))
+    message_id = models.CharField(_("Message-ID"), max_length=998, blank=True, db_index=True)
+    imap_uid = models.BigIntegerField(_("IMAP-UID"), null=True, blank=True)
+    afzender = models.CharField(_("van"), max_length=998, blank=True)
+    # The sender's bare address in lower case: the limit per sender counts by it.
+    afzender_adres = models.CharField(_("adres van de afzender"), max_length=254, blank=True)
+    aan = models.TextField(_("aan"), blank=True)
+    onderwerp = models.TextField(_("onderwerp"), blank=True)
+    verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InkomendStatus.choices,
+        default=InkomendStatus.NIEUW,
+    )
+    soort = models.CharField(_("soort"), max_length=20, choices=InkomendSoort.choices, blank=True)
+    reden = models.TextField(_("reden"), blank=True)
+    klacht = models.ForeignKey(
+        Klacht,
+        verbose_name=_("klacht"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inkomende_berichten",
+    )
+    gebeurtenis = models.ForeignKey(
+        Gebeurtenis,
+        verbose_name=_("gebeurtenis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A bounce: the outgoing message it reports as undelivered.
+    bericht = models.ForeignKey(
+        Bericht,
+        verbose_name=_("bericht"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
+    verwerkt_op = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inkomend bericht")
+        verbose_name_plural = _("inkomende berichten")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=InkomendStatus.values), name="inkomend_status_geldig"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(status="nieuw"), name="inkomend_nieuw_idx"
+            ),
+            models.Index(fields=["afzender_adres", "created_at"], name="inkomend_afzender_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.afzender_adres or '-'}: {self.onderwerp[:60]}"

@@ -181,14 +181,15 @@ def adres_sleutel(email: str) -> str:
 
 
 def ontvangstbevestigingen_naar_adres(*, email: str, sinds: dt.datetime) -> int:
-    """How many acknowledgements of public-form complaints went to the mailbox of `email`
+    """How many acknowledgements of complaints filed by the customer themselves (public form,
+    e-mail: berichten.adres_onbewezen) went to the mailbox of `email`
     (adres_sleutel) since `sinds`: the complaints received since then (index on ontvangen_op),
     narrowed by the address in the database and compared exactly here."""
     sleutel = adres_sleutel(email)
     lokaal, _at, domein = sleutel.rpartition("@")
     adressen = Bericht.objects.filter(
         soort=BerichtSoort.ONTVANGSTBEVESTIGING,
-        klacht__kanaal=Kanaal.WEBFORMULIER,
+        klacht__kanaal__in=[Kanaal.WEBFORMULIER, Kanaal.EMAIL],
         klacht__ingediend_door__isnull=True,
         klacht__ontvangen_op__gte=sinds,
         created_at__gte=sinds,

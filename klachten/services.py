@@ -148,7 +148,7 @@ def klacht_registreren(
     kanaal: Kanaal | str,
     klant_naam: str,
     klant_email: str,
-    categorie: Categorie,
+    categorie: Categorie | None,
     omschrijving: str,
     afdeling: Afdeling | None = None,
     ontvangen_op: dt.datetime | None = None,
@@ -179,6 +179,10 @@ def klacht_registreren(
     for each other only while the complaint and its acknowledgement are written (milliseconds).
     A complaint registered by staff gets an acknowledgement deadline of received + 8 days.
     "Direct opgelost" goes from step 1 to 7 in one step.
+
+    `categorie` is None only for a complaint that came in by e-mail (klachten.berichten.inkomend):
+    it is "nog te classificeren" until a teamleider gives it categorie and afdeling (the check
+    constraint klacht_geclassificeerd: before it is assigned or found admissible).
 
     `formulier_sleutel` is the public form's one-time key: a second call with a key already
     stored (the customer sends the form again after an error page, or twice at once) stores
@@ -274,7 +278,7 @@ def _klacht_schrijven(
     kanaal: Kanaal | str,
     klant_naam: str,
     klant_email: str,
-    categorie: Categorie,
+    categorie: Categorie | None,
     omschrijving: str,
     afdeling: Afdeling | None,
     ontvangen_op: dt.datetime | None,
@@ -306,7 +310,7 @@ def _klacht_schrijven(
         klant_email=klant_email.strip(),
         klant_telefoon=klant_telefoon.strip(),
         polisnummer=polisnummer.strip(),
-        afdeling=afdeling or categorie.afdeling,
+        afdeling=afdeling or (categorie.afdeling if categorie is not None else None),
         categorie=categorie,
         urgentie=urgentie,
         omschrijving=omschrijving.strip(),
@@ -321,7 +325,10 @@ def _klacht_schrijven(
     # The fields as the forms and the API check them; the check constraints (state, number
     # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
     # them on save: validating them here would cost a query each.
-    klacht.full_clean(exclude=["dossiernummer", "status_token"], validate_constraints=False)
+    niet_te_controleren = ["dossiernummer", "status_token", "antwoord_sleutel"]
+    if categorie is None:  # nog te classificeren (an e-mail): the constraint guards the rule
+        niet_te_controleren += ["categorie", "afdeling"]
+    klacht.full_clean(exclude=niet_te_controleren, validate_constraints=False)
     regels = selectors.termijnregels()
     if direct_opgelost:
         klacht.afgesloten_op = nu
@@ -359,8 +366,10 @@ def _klacht_schrijven(
 
     if direct_opgelost:
         _aankondigen(signals.klacht_afgesloten, klacht)
-    elif kanaal == Kanaal.WEBFORMULIER:
-        # In the same transaction: no complaint without its acknowledgement in the outbox.
+    elif berichten.adres_onbewezen(klacht):
+        # Sent by the customer themselves (the public form, an e-mail to the label's mailbox),
+        # acknowledged automatically; in the same transaction: no complaint without its
+        # acknowledgement in the outbox.
         klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
     return klacht
 
@@ -744,6 +753,15 @@ def toewijzen(
     line of a complaint of any afdeling, never the second line (the insurer's own).
     """
     with _actie(klacht=klacht, naam="toewijzen", door=door, versie=versie) as (k, _a):
+        if behandelaar is not None and k.categorie_id is None:
+            raise ValidationError(
+                {
+                    "behandelaar": _(
+                        "Deze klacht heeft nog geen categorie: classificeer haar voordat u een "
+                        "behandelaar kiest."
+                    )
+                }
+            )
         if behandelaar is not None:
             if k.betreft_medewerker_id == behandelaar.pk:
                 raise ValidationError(
@@ -904,11 +922,18 @@ def telefooncontact_vastleggen(*, klacht: Klacht, door: Medewerker, tekst: str) 
 
 
 def klantbericht_toevoegen(
-    *, klacht: Klacht, door, tekst: str, bijlagen: Iterable[UploadedFile] = ()
+    *,
+    klacht: Klacht,
+    door,
+    tekst: str,
+    bijlagen: Iterable[UploadedFile] = (),
+    per_email: bool = False,
 ) -> Gebeurtenis:
     """Information from the customer (status page, API, or an e-mail registered by staff).
 
-    Recorded on the timeline with its attachments; the behandelaar is notified.
+    Recorded on the timeline with its attachments; the behandelaar is notified. `per_email`: an
+    e-mail the customer sent to our mailbox (klachten.berichten.inkomend), which lands whatever
+    the complaint's state (workflow action email_van_klant).
     """
     with transaction.atomic():
         k = (
@@ -916,7 +941,7 @@ def klantbericht_toevoegen(
             .select_related("label", "behandelaar", "heroverweging_behandelaar")
             .get(pk=klacht.pk)
         )
-        actie_controleren("klantbericht_toevoegen", k, door)
+        actie_controleren("email_van_klant" if per_email else "klantbericht_toevoegen", k, door)
         gebeurtenis = Gebeurtenis.objects.create(
             klacht=k,
             soort=GebeurtenisSoort.KLANTBERICHT,
@@ -931,6 +956,17 @@ def klantbericht_toevoegen(
                 klacht=k, melding=_("De klant heeft informatie toegevoegd aan het dossier.")
             )
     return gebeurtenis
+
+
+def geweigerde_bijlagen_vastleggen(*, klacht: Klacht, geweigerd: Iterable[tuple[str, str]]) -> None:
+    """List on the timeline the attachments of a customer's e-mail that were not stored (type or
+    size refused as for uploads, klachten.uploads), each with its reason."""
+    regels = [f"- {naam}: {reden}" for naam, reden in geweigerd]
+    if not regels:
+        return
+    with translation.override(settings.LANGUAGE_CODE):  # for staff
+        kop = _("Bijlagen van de e-mail van de klant die niet zijn opgeslagen:")
+    _notitie(klacht, GebeurtenisSoort.NOTITIE, "\n".join([kop, *regels]), SYSTEEM)
 
 
 def statusupdate_sturen(

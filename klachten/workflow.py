@@ -110,6 +110,14 @@ def _niet_geanonimiseerd(klacht: Klacht, actor) -> str | None:
     return None
 
 
+def _geclassificeerd(klacht: Klacht, actor) -> str | None:
+    """A complaint that came in by e-mail has no categorie and afdeling until a teamleider
+    classifies it; only then is it judged admissible or not (constraint klacht_geclassificeerd)."""
+    if not klacht.is_geclassificeerd:
+        return _("Deze klacht heeft nog geen categorie en afdeling: classificeer haar eerst.")
+    return None
+
+
 def _nog_geen_heroverweging(klacht: Klacht, actor) -> str | None:
     if reden := _niet_geanonimiseerd(klacht, actor):
         return reden
@@ -194,6 +202,7 @@ ACTIES: dict[str, Actie] = _acties(
         frozenset({Status.ONTVANGST_BEVESTIGD}),
         Status.IN_ONDERZOEK,
         BEHANDELAARS | PARTNERS,
+        voorwaarde=_geclassificeerd,
     ),
     Actie(
         "niet_ontvankelijk_verklaren",
@@ -202,6 +211,7 @@ ACTIES: dict[str, Actie] = _acties(
         Status.AFGESLOTEN,
         BEHANDELAARS,
         BerichtSoort.NIET_ONTVANKELIJK,
+        voorwaarde=_geclassificeerd,
     ),
     # 4. Onderzoek
     Actie(
@@ -218,6 +228,16 @@ ACTIES: dict[str, Actie] = _acties(
         OPEN,
         None,
         BEHANDELAARS | PARTNERS | {rollen.SYSTEEMKOPPELING, KLANT},
+    ),
+    # An e-mail from the customer lands on its dossier whatever the state, also a closed one: it
+    # is never lost, and the handler decides (reopen, reconsideration, a new complaint).
+    Actie(
+        "email_van_klant",
+        _("E-mail van de klant ontvangen"),
+        ALLE,
+        None,
+        frozenset({KLANT}),
+        voorwaarde=_niet_geanonimiseerd,
     ),
     Actie(
         "statusupdate_sturen",

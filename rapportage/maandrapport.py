@@ -73,6 +73,7 @@ GROEPEN += ("extern_beslist", "reactie")
 
 Sleutel = tuple[int, int]  # (label_id, afdeling_id)
 ZONDER_AFDELING = 0  # survey responses to contact moments without an afdeling
+ZONDER_CATEGORIE = 0  # complaints not classified yet (received by e-mail)
 
 
 # Building blocks ---------------------------------------------------------------------------------
@@ -226,8 +227,10 @@ def bouwstenen(
     vandaag = kalender.lokale_datum(nu)
     uitkomst: dict[Sleutel, Bouwstenen] = {}
 
-    def blok(label: int, afdeling: int) -> Bouwstenen:
-        return uitkomst.setdefault((label, afdeling), Bouwstenen())
+    def blok(label: int, afdeling: int | None) -> Bouwstenen:
+        # A complaint not classified yet (e-mail, klachten.models.NOG_TE_CLASSIFICEREN) counts
+        # in the totals, not in an afdeling's row: as a contact moment without an afdeling.
+        return uitkomst.setdefault((label, afdeling or ZONDER_AFDELING), Bouwstenen())
 
     # Received: per categorie and kanaal.
     for rij in _rijen(
@@ -240,7 +243,7 @@ def bouwstenen(
     ):
         b = blok(rij["label"], rij["afdeling"])
         b.tellers["ontvangen"] += rij["n"]
-        b.categorie[str(rij["categorie"])] += rij["n"]
+        b.categorie[str(rij["categorie"] or ZONDER_CATEGORIE)] += rij["n"]
         b.kanaal[rij["kanaal"]] += rij["n"]
 
     # Closed: the complaint's last closing in the month (a complaint closed, reopened and closed

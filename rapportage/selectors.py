@@ -10,7 +10,15 @@ from django.core.validators import slug_re
 from django.utils import timezone
 
 from klachten import kalender, rollen
-from klachten.models import Afdeling, Categorie, ExterneInstantie, Kanaal, Label, Uitkomst
+from klachten.models import (
+    NOG_TE_CLASSIFICEREN,
+    Afdeling,
+    Categorie,
+    ExterneInstantie,
+    Kanaal,
+    Label,
+    Uitkomst,
+)
 
 EERSTE_JAAR = 2000  # months before this are not a report (and would not be a valid trend)
 
@@ -82,6 +90,8 @@ class Namen:
         return self.afdelingen.get(int(pk), str(pk))
 
     def categorie(self, pk) -> str:
+        if not int(pk):  # maandrapport.ZONDER_CATEGORIE
+            return str(NOG_TE_CLASSIFICEREN)
         return self.categorieen.get(int(pk), str(pk))
 
     def instantie(self, pk) -> str:

@@ -71,9 +71,14 @@ ZONDER_VRIJE_TEKST = frozenset({BerichtSoort.ONTVANGSTBEVESTIGING, BerichtSoort.
 
 
 def adres_onbewezen(klacht: Klacht) -> bool:
-    """Whether the customer's address is one nobody has vouched for: typed into the public form
-    (staff and system accounts register what a customer told them; that address they checked)."""
-    return klacht.kanaal == Kanaal.WEBFORMULIER and klacht.ingediend_door_id is None
+    """Whether the customer's address is one nobody has vouched for: typed into the public form,
+    or the sender of an e-mail to the label's mailbox (a From line is easily forged); staff and
+    system accounts register what a customer told them, an address they checked."""
+    return klacht.kanaal in ZELF_INGEDIEND and klacht.ingediend_door_id is None
+
+
+# The channels through which customers file a complaint themselves (no staff in between).
+ZELF_INGEDIEND = frozenset({Kanaal.WEBFORMULIER, Kanaal.EMAIL})
 
 
 class ZonderVrijeTekst:
