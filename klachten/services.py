@@ -933,7 +933,7 @@ def klantbericht_toevoegen(
 
     Recorded on the timeline with its attachments; the behandelaar is notified. `per_email`: an
     e-mail the customer sent to our mailbox (klachten.berichten.inkomend), which lands whatever
-    the complaint's state (workflow action email_van_klant).
+    the complaint's state (workflow.email_van_klant_controleren).
     """
     with transaction.atomic():
         k = (
@@ -941,7 +941,10 @@ def klantbericht_toevoegen(
             .select_related("label", "behandelaar", "heroverweging_behandelaar")
             .get(pk=klacht.pk)
         )
-        actie_controleren("email_van_klant" if per_email else "klantbericht_toevoegen", k, door)
+        if per_email:
+            workflow.email_van_klant_controleren(k)
+        else:
+            actie_controleren("klantbericht_toevoegen", k, door)
         gebeurtenis = Gebeurtenis.objects.create(
             klacht=k,
             soort=GebeurtenisSoort.KLANTBERICHT,

@@ -229,16 +229,6 @@ ACTIES: dict[str, Actie] = _acties(
         None,
         BEHANDELAARS | PARTNERS | {rollen.SYSTEEMKOPPELING, KLANT},
     ),
-    # An e-mail from the customer lands on its dossier whatever the state, also a closed one: it
-    # is never lost, and the handler decides (reopen, reconsideration, a new complaint).
-    Actie(
-        "email_van_klant",
-        _("E-mail van de klant ontvangen"),
-        ALLE,
-        None,
-        frozenset({KLANT}),
-        voorwaarde=_niet_geanonimiseerd,
-    ),
     Actie(
         "statusupdate_sturen",
         _("Statusupdate sturen"),
@@ -403,6 +393,15 @@ def weigering(naam: str, klacht: Klacht | None, actor) -> str | None:
     if actie.voorwaarde is not None and klacht is not None:
         return actie.voorwaarde(klacht, actor)
     return None
+
+
+def email_van_klant_controleren(klacht: Klacht) -> None:
+    """An e-mail the customer sent is a fact, not an action anyone takes: it lands on its
+    dossier whatever the state, also a closed one (never lost; the handler decides: reopen,
+    reconsideration, a new complaint), except on a complaint whose personal data was erased."""
+    reden = _niet_geanonimiseerd(klacht, KLANT)
+    if reden is not None:
+        raise WorkflowFout(reden)
 
 
 def actie_controleren(naam: str, klacht: Klacht | None, actor) -> Actie:

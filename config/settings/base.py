@@ -351,6 +351,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klachten.tasks.verlopen_klachten_anonimiseren",
         "schedule": crontab(minute=45, hour=2),
     },
+    # The e-mail channel: every active mailbox read over IMAP (klachten.berichten.inkomend.imap);
+    # every minute, incremental (only new messages are fetched); a mailbox that cannot be reached
+    # is recorded on it and tried again the next minute.
+    "mailboxen-lezen": {
+        "task": "klachten.tasks.mailboxen_lezen",
+        "schedule": 60.0,
+    },
     # Expired sessions, lockouts that are over and the login log past its period; nightly.
     "inloggegevens-opruimen": {
         "task": "klachten.tasks.inloggegevens_opruimen",
@@ -427,6 +434,14 @@ RAPPORTAGE_LIVE_CACHE_S = env.int("RAPPORTAGE_LIVE_CACHE_S", default=60)
 KLACHT_BEWAARTERMIJN_MAANDEN = env.int("KLACHT_BEWAARTERMIJN_MAANDEN", default=24)
 BIJLAGEN_MAX_AANTAL = 5
 BIJLAGE_MAX_BYTES = 10 * 1024 * 1024
+# The e-mail channel (klachten.berichten.inkomend; issue 17): a message larger than this goes to
+# quarantine unread; at most this many new complaints per sender in 24 hours, the rest to
+# quarantine (a loop with a robot, or someone flooding the mailbox).
+INKOMEND_MAX_BYTES = env.int("INKOMEND_MAX_BYTES", default=40 * 1024 * 1024)
+INKOMEND_NIEUWE_KLACHTEN_PER_AFZENDER = env.int("INKOMEND_NIEUWE_KLACHTEN_PER_AFZENDER", default=5)
+# The development source (klachten.berichten.inkomend.map): .eml files dropped in
+# <INKOMEND_MAP>/<mailbox address>/ are read by `manage.py mailboxen_lezen --map`.
+INKOMEND_MAP = Path(env.str("INKOMEND_MAP", default=str(BASE_DIR / "var" / "mail-in")))
 
 # Logs (klachten.logboek; issue 15): every line carries the request id (django-guid) and never a
 # secret link (status, survey, koppellink, password reset: masked); a refused request (4xx) is one

@@ -20,7 +20,12 @@ What the apps may call (`from klachten import berichten`; the submodules are the
   holds it back for messages it marks as sent);
 - delivery and the sweep, for the tasks, the command and the fault tests: `bericht_afleveren`,
   `openstaande_berichten_verzenden` (`SweepResult`), `afleverfout_indelen`, `message_id`,
-  `terugval`, `wachttijd_sweep`.
+  `antwoordadres`, `terugval`, `wachttijd_sweep`;
+- inbound e-mail (the subpackage inkomend): `inkomend_opslaan` (store the raw message first),
+  `inkomend_verwerken` (classify, thread, land: once), `inkomend_ontvangen` (both),
+  `openstaande_inkomende_verwerken` (what a crash left unprocessed), `onze_berichten` (our
+  messages by Message-ID), and the sources `map_lezen`, `bestand_importeren`,
+  `mailbox_lezen`, `mailboxen_lezen`.
 
 Modules: soorten (the registry of kinds), opstellen (composing), versturen (writing and
 queueing), afleveren (delivering, sorting failures, back-off), sweep, tasks (Celery).
@@ -28,10 +33,20 @@ queueing), afleveren (delivering, sorting failures, back-off), sweep, tasks (Cel
 
 from klachten.berichten.afleveren import (
     afleverfout_indelen,
+    antwoordadres,
     bericht_afleveren,
     message_id,
     terugval,
 )
+from klachten.berichten.inkomend.bronnen import Leesronde, bestand_importeren, map_lezen
+from klachten.berichten.inkomend.imap import mailbox_lezen, mailboxen_lezen
+from klachten.berichten.inkomend.verwerken import ontvangen as inkomend_ontvangen
+from klachten.berichten.inkomend.verwerken import onze_berichten
+from klachten.berichten.inkomend.verwerken import (
+    openstaande_verwerken as openstaande_inkomende_verwerken,
+)
+from klachten.berichten.inkomend.verwerken import opslaan as inkomend_opslaan
+from klachten.berichten.inkomend.verwerken import verwerken as inkomend_verwerken
 from klachten.berichten.opstellen import (
     adres_onbewezen,
     bericht_opstellen,
@@ -60,26 +75,37 @@ from klachten.berichten.versturen import (
 )
 
 __all__ = [
+    "Leesronde",
     "SweepResult",
     "adres_onbewezen",
     "afleverfout_indelen",
+    "antwoordadres",
     "behandelaar_melden",
     "bericht_afleveren",
     "bericht_in_wachtrij",
     "bericht_opstellen",
     "bericht_versturen",
     "berichtsjablonen_inrichten",
+    "bestand_importeren",
     "bijlage_bewaren",
     "datum_tekst",
     "dossier_url",
     "eenvoudige_taal",
+    "inkomend_ontvangen",
+    "inkomend_opslaan",
+    "inkomend_verwerken",
     "interne_soorten",
     "is_intern",
     "klacht_status_url",
+    "mailbox_lezen",
+    "mailboxen_lezen",
+    "map_lezen",
     "medewerker_melden",
     "message_id",
     "ondertekening",
+    "onze_berichten",
     "openstaande_berichten_verzenden",
+    "openstaande_inkomende_verwerken",
     "soort_keuzes",
     "soorten_registreren",
     "standaardjablonen",

@@ -14,7 +14,8 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from klachten.models import Bericht, BerichtStatus
+from klachten.berichten.soorten import is_intern
+from klachten.models import Bericht, BerichtStatus, Klacht, nieuw_antwoord_sleutel
 
 VERGRENDELING_MAXIMAAL = dt.timedelta(minutes=5)
 """How long a worker may hold a claimed message without a word to PostgreSQL (during its SMTP
@@ -34,6 +35,36 @@ def message_id(bericht: Bericht) -> str:
     domein = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     aangemaakt = bericht.created_at.astimezone(dt.UTC)
     return f"<bericht-{bericht.pk}.{aangemaakt:%Y%m%d%H%M%S%f}@{domein}>"
+
+
+def antwoordadres(bericht: Bericht) -> str:
+    """The Reply-To of `bericht`: the label's address, for a message to the customer about a
+    complaint with the complaint's secret as a +tag (klachten+<secret>@domain), so that the
+    customer's reply lands on that dossier (klachten.berichten.inkomend) however its subject and
+    headers were mangled. A complaint from before the e-mail channel gets its secret now."""
+    label_adres = bericht.label.email
+    if bericht.klacht_id is None or is_intern(bericht.soort):
+        return label_adres
+    sleutel = (
+        Klacht.objects.filter(pk=bericht.klacht_id)
+        .values_list("antwoord_sleutel", flat=True)
+        .first()
+    )
+    if sleutel is None:
+        sleutel = nieuw_antwoord_sleutel()
+        Klacht.objects.filter(pk=bericht.klacht_id, antwoord_sleutel__isnull=True).update(
+            antwoord_sleutel=sleutel
+        )
+        sleutel = Klacht.objects.values_list("antwoord_sleutel", flat=True).get(
+            pk=bericht.klacht_id
+        )
+    return plus_adres(label_adres, sleutel)
+
+
+def plus_adres(adres: str, sleutel: str) -> str:
+    """`klachten@domain` with `sleutel` as its +tag: `klachten+<sleutel>@domain`."""
+    lokaal, _at, domein = adres.rpartition("@")
+    return f"{lokaal.split('+', 1)[0]}+{sleutel}@{domein}"
 
 
 @dataclass(frozen=True)
@@ -153,7 +184,7 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
             subject=bericht.onderwerp,
             body=bericht.tekst,
             to=[bericht.aan],
-            reply_to=[label.email] if label.email else None,
+            reply_to=[antwoordadres(bericht)] if label.email else None,
             headers={"Message-ID": message_id(bericht)},
         )
         if bericht.bijlage:

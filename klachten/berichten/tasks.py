@@ -8,6 +8,7 @@ module through config/celery_app.py (autodiscover_tasks of klachten.berichten).
 from celery import shared_task
 
 from klachten.berichten import afleveren, sweep
+from klachten.berichten.inkomend import imap
 
 
 # A worker that dies loses no message (DESIGN.md section 5; tests/klachten/test_worker_gedood.py).
@@ -47,3 +48,11 @@ def bericht_afleveren(self, bericht_id: int) -> bool:
 def openstaande_berichten_verzenden() -> int:
     """The sweep: send what is still pending (broker was down, retries ran out)."""
     return sweep.openstaande_berichten_verzenden().verzonden
+
+
+@shared_task(name="klachten.tasks.mailboxen_lezen")
+def mailboxen_lezen() -> int:
+    """The e-mail channel: read every active mailbox (IMAP, or the local folder in development);
+    returns how many messages were new. Idempotent: a run that overlaps another skips the
+    mailbox being read, and a message read twice is stored and processed once."""
+    return sum(ronde.nieuw for ronde in imap.mailboxen_lezen().values())

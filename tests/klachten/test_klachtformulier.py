@@ -54,7 +54,9 @@ def test_webklacht_wordt_geregistreerd_en_meteen_bevestigd(
     assert klacht.dossiernummer in mail.subject
     assert klacht.dossiernummer in mail.body
     assert label.naam in mail.subject
-    assert mail.reply_to == [label.email]
+    # The label's address, with the dossier's secret: a reply lands on this dossier (issue 17).
+    lokaal, _at, domein = label.email.partition("@")
+    assert mail.reply_to == [f"{lokaal}+{klacht.antwoord_sleutel}@{domein}"]
 
     bericht.refresh_from_db()
     assert bericht.status == BerichtStatus.VERZONDEN
@@ -104,7 +106,8 @@ def test_formulier_van_een_label_hoort_bij_dat_label(
     assert Klacht.objects.get().label == noord
     assert "Rechtshulp Noord" in bevestiging.content.decode()
     assert "Rechtshulp Noord" in mailoutbox[0].subject
-    assert mailoutbox[0].reply_to == ["klachten@noord.example"]
+    sleutel = Klacht.objects.get().antwoord_sleutel
+    assert mailoutbox[0].reply_to == [f"klachten+{sleutel}@noord.example"]
 
 
 def test_onbekend_label_in_de_url_geeft_404(client, label, klacht_formulier_data):
