@@ -73,6 +73,7 @@ def dossier(behandelaar, categorie):
         kanaal=Kanaal.TELEFOON,
     )
     Klacht.objects.filter(pk=klacht.pk).update(behandelaar=behandelaar)
+    klacht.refresh_from_db()
     return klacht
 
 
@@ -409,3 +410,18 @@ def test_mail_importeren_van_een_mbox_met_voortgang(mailbox, tmp_path, capsys):
     assert "3/3" in uit.err  # the progress bar
     assert Klacht.objects.count() == 2
     assert InkomendBericht.objects.count() == 2
+
+
+def test_antwoord_op_een_melding_aan_een_medewerker_is_geen_klantbericht(mailbox, dossier):
+    melding = berichten.behandelaar_melden(klacht=dossier, melding="Let op.")
+    ruw = mail(
+        van="Behandelaar <behandelaar@elders.example>",
+        onderwerp="Re: melding",
+        tekst="Ik kijk ernaar.",
+        In_Reply_To=berichten.message_id(melding),
+    )
+
+    inkomend = berichten.inkomend_ontvangen(ruw, mailbox=mailbox)
+
+    assert inkomend.klacht != dossier
+    assert not klantberichten(dossier).exists()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from klachten import selectors, services
 from klachten.berichten.inkomend import lezen as lezer
 from klachten.berichten.inkomend.lezen import Gelezen
+from klachten.berichten.soorten import is_intern
 from klachten.models import (
     OMSCHRIJVING_MAX,
     Bericht,
@@ -307,7 +308,8 @@ def _koppelen(rij: InkomendBericht, gelezen: Gelezen) -> tuple[Klacht | None, st
     In-Reply-To/References; the secret in the address it was sent to (klachten+<secret>@);
     the dossiernummer in the subject, only when the sender is that dossier's customer."""
     for bericht in onze_berichten(gelezen.verwijzingen):
-        if bericht.klacht_id is not None:
+        # A reply to a notice to staff (is_intern) is no message from the customer.
+        if bericht.klacht_id is not None and not is_intern(bericht.soort):
             return bericht.klacht, "message-id"
     for adres in gelezen.ontvangers:
         lokaal = adres.partition("@")[0]
