@@ -22,6 +22,7 @@ from klachten.models import (
     Klacht,
     Mailbox,
 )
+from klachten.storingen import OpslagOnbereikbaar
 from klachten.workflow import BerichtSoort, Status
 from tests.factories import klacht_in_status
 
@@ -425,3 +426,35 @@ def test_antwoord_op_een_melding_aan_een_medewerker_is_geen_klantbericht(mailbox
 
     assert inkomend.klacht != dossier
     assert not klantberichten(dossier).exists()
+
+
+def test_alleen_html_wordt_leesbare_tekst(mailbox):
+    bericht = EmailMessage()
+    bericht["From"] = "Els <els@klant.example>"
+    bericht["To"] = "klachten@zuid.example"
+    bericht["Subject"] = "Klacht"
+    bericht.set_content(
+        "<html><head><style>p{color:red}</style></head><body><p>Eerste alinea.</p>"
+        "<p>Tweede &amp; laatste.</p><script>alert(1)</script></body></html>",
+        subtype="html",
+    )
+
+    klacht = berichten.inkomend_ontvangen(bytes(bericht), mailbox=mailbox).klacht
+
+    assert klacht.omschrijving == "Klacht\n\nEerste alinea.\n\nTweede & laatste."
+
+
+def test_opslag_onbereikbaar_laat_het_bericht_nieuw(mailbox, monkeypatch):
+    inkomend = berichten.inkomend_opslaan(monster("nieuwe-klacht-latin1.eml"), mailbox=mailbox)
+
+    def stuk(*args, **kwargs):
+        raise OSError("opslag weg")
+
+    monkeypatch.setattr(type(inkomend.bestand), "open", stuk)
+    with pytest.raises(OpslagOnbereikbaar):
+        berichten.inkomend_verwerken(inkomend)
+    monkeypatch.undo()
+
+    inkomend.refresh_from_db()
+    assert inkomend.status == InkomendStatus.NIEUW
+    assert berichten.openstaande_inkomende_verwerken() == 1

@@ -204,8 +204,11 @@ def _verwerken(rij: InkomendBericht) -> Uitkomst:
                 _("Te groot: %(grootte)s bytes (ten hoogste %(max)s).")
                 % {"grootte": rij.grootte, "max": settings.INKOMEND_MAX_BYTES},
             )
-        with rij.bestand.open("rb") as bestand:
-            ruw = bestand.read()
+        try:
+            with rij.bestand.open("rb") as bestand:
+                ruw = bestand.read()
+        except Exception as exc:  # the storage is down: try again next run
+            raise OpslagOnbereikbaar(str(exc)) from exc
         gelezen = lezer.lezen(ruw)
         return _indelen_en_landen(rij, gelezen)
 
