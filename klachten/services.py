@@ -366,8 +366,8 @@ def _klacht_schrijven(
 
     if direct_opgelost:
         _aankondigen(signals.klacht_afgesloten, klacht)
-    elif berichten.adres_onbewezen(klacht):
-        # Sent by the customer themselves (the public form, an e-mail to the label's mailbox),
+    elif kanaal == Kanaal.WEBFORMULIER or (kanaal == Kanaal.EMAIL and ingediend_door is None):
+        # The public form, or an e-mail to the label's mailbox (klachten.berichten.inkomend):
         # acknowledged automatically; in the same transaction: no complaint without its
         # acknowledgement in the outbox.
         klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
