@@ -11,6 +11,7 @@ from klachten import berichten
 from klachten.berichten.inkomend import imap
 from klachten.berichten.tasks import mailboxen_lezen
 from klachten.models import (
+    Aanmelding,
     Beveiliging,
     Gebeurtenis,
     GebeurtenisSoort,
@@ -192,3 +193,30 @@ def test_de_beat_taak_leest_imap_en_de_lokale_map(server, mailbox, label, settin
     assert mailboxen_lezen() == 0
     assert (tmp_path / lokaal.adres / "verwerkt" / "een.eml").exists()
     assert Klacht.objects.count() == 2
+
+
+def test_oauth2_token_uit_de_omgeving(label, monkeypatch):
+    """Microsoft 365 and Google Workspace: XOAUTH2 with an access token; a revoked one is an
+    error on the mailbox, not a crash."""
+    with Imapserver(oauth2=True) as oauth_server:
+        gebruiker = oauth_server.gebruiker_maken("oauth@zuid.example", "niet-gebruikt")
+        token = oauth_server.token_uitgeven(gebruiker)
+        monkeypatch.setenv("TEST_MAILBOX_TOKEN", token)
+        mailbox = Mailbox.objects.create(
+            label=label,
+            adres=gebruiker,
+            imap_host=oauth_server.HOST,
+            imap_poort=oauth_server.poort,
+            beveiliging=Beveiliging.GEEN,
+            aanmelding=Aanmelding.OAUTH2,
+            geheim_variabele="TEST_MAILBOX_TOKEN",
+        )
+        oauth_server.toevoegen(gebruiker, klacht_mail(1))
+
+        assert berichten.mailbox_lezen(mailbox).nieuw == 1
+
+        oauth_server.token_intrekken(token)
+        oauth_server.toevoegen(gebruiker, klacht_mail(2, van="b@klant.example"))
+        assert berichten.mailbox_lezen(mailbox).nieuw == 0
+        mailbox.refresh_from_db()
+        assert "AUTHENTICATIONFAILED" in mailbox.laatste_fout
