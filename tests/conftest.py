@@ -6,6 +6,7 @@ from functools import partial
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -50,18 +51,24 @@ def pytest_configure(config):
 def _force_login_met_tweede_stap():
     """`client.force_login(user)` stands for a completed staff login: password and TOTP code
     (klachten.middleware.TweestapsMiddleware). The user gets a confirmed TOTP device and the
-    session records it, as django_otp.login does after a good code. The two-factor pages
+    session records it, as django_otp.login does after a good code (written into the session
+    while Django's login fills it, so that the session is saved once). The two-factor pages
     themselves are tested through the real login in tests/klachten/test_inloggen.py."""
     oorspronkelijk = Client.force_login
 
     def force_login(self, user, backend=None):
-        oorspronkelijk(self, user, backend)
         apparaat = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if apparaat is None:
             apparaat = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        sessie = self.session
-        sessie[DEVICE_ID_SESSION_KEY] = apparaat.persistent_id
-        sessie.save()
+
+        def tweede_stap(sender, request, **kwargs):
+            request.session[DEVICE_ID_SESSION_KEY] = apparaat.persistent_id
+
+        user_logged_in.connect(tweede_stap, weak=False)
+        try:
+            oorspronkelijk(self, user, backend)
+        finally:
+            user_logged_in.disconnect(tweede_stap)
 
     Client.force_login = force_login
     yield
