@@ -75,6 +75,42 @@ def _force_login_met_tweede_stap():
     Client.force_login = oorspronkelijk
 
 
+def gevulde_tabellen(verbinding, tabellen) -> list[str]:
+    """Those of `tabellen` that hold a row (one query)."""
+    naam = verbinding.ops.quote_name
+    vraag = " UNION ALL ".join(
+        f"SELECT %s WHERE EXISTS (SELECT 1 FROM {naam(tabel)})" for tabel in tabellen
+    )
+    with verbinding.cursor() as cursor:
+        cursor.execute(vraag, list(tabellen))
+        return [tabel for (tabel,) in cursor.fetchall()]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_van_de_gevulde_tabellen():
+    """After a test with transaction=True, Django empties the database with one TRUNCATE of all
+    its tables (about 130): most of a second on PostgreSQL, which gives every truncated table
+    new files. The same flush here truncates the tables that hold rows, with CASCADE for the
+    empty tables that point at them: the database ends as empty, in a fraction of the time."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    operaties = type(connection.ops)
+    oorspronkelijk = operaties.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return oorspronkelijk(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        gevuld = gevulde_tabellen(self.connection, tables)
+        return oorspronkelijk(self, style, gevuld, allow_cascade=True) if gevuld else []
+
+    operaties.sql_flush = sql_flush
+    yield
+    operaties.sql_flush = oorspronkelijk
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded attachments go to a fresh directory per test."""
