@@ -7,13 +7,18 @@ import html
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from klachten.models import Bericht, ExterneInstantie, Kanaal, Label, Reactietermijn
 from klachten.models import TermijnEenheid as Eenheid
 from klachten.workflow import BerichtSoort
 from tests.e2e.conftest import schermafbeelding
-from tests.e2e.test_toegankelijkheid import AXE, axe_controleren, axe_verslag, pad_van
+from tests.e2e.test_toegankelijkheid import (  # noqa: F401 (axe_pagina is a fixture)
+    axe_controleren,
+    axe_pagina,
+    axe_verslag,
+    pad_van,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -108,19 +113,10 @@ def test_klant_vindt_de_klachtenprocedure_vanaf_formulier_bevestiging_status_en_
     expect(page.get_by_role("heading", level=1)).to_have_text("Zo gaan wij om met uw klacht")
 
 
-@pytest.fixture
-def axe_pagina(browser: Browser, browser_context_args):
-    """A page whose context bypasses the Content-Security-Policy, so that the injected axe-core
-    script may run (as in test_toegankelijkheid)."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `npm ci` in the project root (scripts/test does)")
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
 def test_klachtenprocedure_zonder_ernstige_axe_schendingen(
-    axe_pagina: Page, live_server, label_met_procedure
+    axe_pagina: Page,  # noqa: F811 (the fixture of test_toegankelijkheid)
+    live_server,
+    label_met_procedure,
 ):
     page, bevindingen = axe_pagina, []
     Label.objects.create(naam="Rechtsbijstand Plus", slug="rechtsbijstand", kleur="#6a2c70")

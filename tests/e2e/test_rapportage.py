@@ -1,5 +1,6 @@
 """The maandrapportage in a real browser (DESIGN.md sections 7 and 11): directie reads the month
-report of a year of complaints, a teamleider only their afdeling; both download the PDF."""
+report of a year of complaints, a teamleider only their afdeling; both download the PDF. One test
+for both roles, each in a browser context of its own: the year of complaints is built once."""
 
 import datetime as dt
 import io
@@ -11,7 +12,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from klachten import kalender, rollen, services, toegang
@@ -246,10 +247,19 @@ def pdf_downloaden(page: Page) -> bytes:
     return inhoud
 
 
-def test_directie_leest_de_maandrapportage_en_downloadt_de_pdf(
-    page: Page, live_server, jaar_aan_klachten, e2e_afdeling
+def test_directie_leest_de_maandrapportage_met_pdf_en_een_teamleider_alleen_de_eigen_afdeling(
+    page: Page, browser: Browser, browser_context_args, live_server, jaar_aan_klachten, e2e_afdeling
 ):
     assert Klacht.objects.count() >= 30
+    directie_leest_de_maandrapportage_en_downloadt_de_pdf(page, live_server)
+    context = browser.new_context(**browser_context_args)
+    try:
+        teamleider_ziet_alleen_de_eigen_afdeling(context.new_page(), live_server, e2e_afdeling)
+    finally:
+        context.close()
+
+
+def directie_leest_de_maandrapportage_en_downloadt_de_pdf(page: Page, live_server) -> None:
     medewerker("directeur", "Marieke Dekker", rollen.DIRECTIE)
     page.set_viewport_size({"width": 1280, "height": 900})
     inloggen(page, live_server, "directeur")
@@ -282,9 +292,7 @@ def test_directie_leest_de_maandrapportage_en_downloadt_de_pdf(
     assert inhoud[:4] == b"%PDF"
 
 
-def test_teamleider_ziet_alleen_de_eigen_afdeling(
-    page: Page, live_server, jaar_aan_klachten, e2e_afdeling
-):
+def teamleider_ziet_alleen_de_eigen_afdeling(page: Page, live_server, e2e_afdeling) -> None:
     medewerker("tessa", "Tessa Visser", rollen.TEAMLEIDER, [e2e_afdeling])
     page.set_viewport_size({"width": 1280, "height": 900})
     inloggen(page, live_server, "tessa")

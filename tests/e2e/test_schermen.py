@@ -21,11 +21,13 @@ def taal_kiezen(page: Page, taal: str) -> None:
 
 
 def bekijken(page: Page, url: str, naam: str, problemen: list[str]) -> None:
-    """Open the page at every width and take a screenshot to look at; a page that scrolls
-    sideways is a problem (collected, so that every screenshot is still made)."""
+    """Open the page and look at it at every width (the pages have no script: the browser lays
+    out the same document anew when the window changes) and take a screenshot to look at; a page
+    that scrolls sideways is a problem (collected, so that every screenshot is still made)."""
+    page.set_viewport_size({"width": BREEDTES[0], "height": 900})
+    page.goto(url)
     for breedte in BREEDTES:
         page.set_viewport_size({"width": breedte, "height": 900})
-        page.goto(url)
         scrollbreedte = page.evaluate("document.documentElement.scrollWidth")
         if scrollbreedte > breedte:
             problemen.append(f"{naam} is {scrollbreedte} px wide at {breedte} px")

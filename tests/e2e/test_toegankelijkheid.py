@@ -4,8 +4,9 @@ keyboard alone; every error in the summary at the top links to its field, which 
 in its aria-describedby; focus is always visible.
 
 axe-core comes from npm (package.json in the project root; scripts/test runs `npm ci` when
-node_modules/axe-core is missing) and is injected into each page by Playwright. The context of
-the axe checks bypasses the Content-Security-Policy, which allows no script from elsewhere."""
+node_modules/axe-core is missing) and is loaded into each page by Playwright, as an init script of
+the context (once per page, not once per check). The context of the axe checks bypasses the
+Content-Security-Policy, which allows no script from elsewhere."""
 
 import datetime as dt
 import re
@@ -65,10 +66,12 @@ GECONTROLEERD: list[str] = []
 @pytest.fixture
 def axe_pagina(browser: Browser, browser_context_args):
     """A page whose context bypasses the Content-Security-Policy, so that the injected axe-core
-    script may run (the site itself allows no script from elsewhere)."""
+    script may run (the site itself allows no script from elsewhere); every document the page
+    opens gets axe-core before its own content."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `npm ci` in the project root (scripts/test does)")
     context = browser.new_context(**browser_context_args, bypass_csp=True)
+    context.add_init_script(path=str(AXE))
     yield context.new_page()
     context.close()
 
@@ -79,7 +82,8 @@ def axe_controleren(page: Page, naam: str, bevindingen: list[str]) -> None:
     serious and critical violations go into `bevindingen` as readable lines (collected, so that
     every page is checked)."""
     page.wait_for_load_state("load")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):  # a page without axe_pagina's script
+        page.add_script_tag(path=str(AXE))
     for breedte in BREEDTES:
         page.set_viewport_size({"width": breedte, "height": 900})
         schendingen = page.evaluate(AXE_RUN, WCAG_TAGS)
