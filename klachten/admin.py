@@ -5,12 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from klachten import rollen, selectors, services, toegang
+from klachten.berichten.inkomend import beheer as inkomend_beheer
+from klachten.berichten.inkomend.imap import MailboxFout
 from klachten.middleware import inzage_loggen
 from klachten.models import (
     Afdeling,
@@ -24,12 +27,15 @@ from klachten.models import (
     DossiernummerReeks,
     ExterneInstantie,
     ExterneProcedure,
+    InkomendBericht,
+    InkomendStatus,
     Inzage,
     InzageSoort,
     Klacht,
     Koppellink,
     Label,
     Leermoment,
+    Mailbox,
     Medewerker,
     Oorzaak,
     Productgroep,
@@ -656,3 +662,176 @@ class TermijnsignaalAdmin(AlleenLezen):
     @admin.display(description=_("bezorging"))
     def bezorging(self, signaal):
         return BerichtStatus(selectors.signaal_bezorging(signaal)).label
+
+
+# --- the e-mail channel (issue 17) ----------------------------------------------------------------
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    """One mailbox per label: where its mail is read (IMAP, or without a server the local folder
+    of development) and how it logs in. The secret itself is never in the database: the row
+    names the environment variable, and the list shows whether it is set. The reader keeps
+    when it last read and what failed last."""
+
+    list_display = [
+        "adres",
+        "label",
+        "imap_host",
+        "aanmelding",
+        "geheim_variabele",
+        "geheim_ingesteld",
+        "actief",
+        "gelezen_op",
+        "laatste_fout_op",
+    ]
+    list_filter = ["actief", "label", "aanmelding"]
+    search_fields = ["adres", "imap_host", "gebruiker"]
+    list_select_related = ["label"]
+    readonly_fields = ["geheim_ingesteld", "gelezen_op", "laatste_fout", "laatste_fout_op"]
+    fieldsets = [
+        (None, {"fields": ["label", "adres", "actief"]}),
+        (
+            _("IMAP"),
+            {
+                "fields": [
+                    "imap_host",
+                    "imap_poort",
+                    "beveiliging",
+                    "map",
+                    "gebruiker",
+                    "aanmelding",
+                    "geheim_variabele",
+                    "geheim_ingesteld",
+                ],
+                "description": _(
+                    "Zonder IMAP-server leest de toepassing de lokale map (ontwikkeling en demo)."
+                ),
+            },
+        ),
+        (_("Lezen"), {"fields": ["gelezen_op", "laatste_fout", "laatste_fout_op"]}),
+    ]
+    actions = ["verbinding_testen"]
+
+    @admin.display(description=_("geheim ingesteld"), boolean=True)
+    def geheim_ingesteld(self, mailbox):
+        return inkomend_beheer.geheim_ingesteld(mailbox)
+
+    @admin.action(description=_("Verbinding testen (aanmelden, niets lezen)"))
+    def verbinding_testen(self, request, queryset):
+        for mailbox in queryset:
+            try:
+                uitkomst = inkomend_beheer.verbinding_testen(mailbox)
+            except MailboxFout as fout:
+                messages.error(request, f"{mailbox.adres}: {fout}")
+            else:
+                messages.success(request, f"{mailbox.adres}: {uitkomst}")
+
+
+class QuarantaineFilter(admin.SimpleListFilter):
+    """The quarantine: messages not turned into anything (spam-flagged, unreadable, too large,
+    over the limit per sender), and those ignored as automatic or from mail systems."""
+
+    title = _("quarantaine")
+    parameter_name = "quarantaine"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ja", _("In quarantaine")),
+            ("genegeerd", _("Genegeerd")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(status=InkomendStatus.QUARANTAINE)
+        if self.value() == "genegeerd":
+            return queryset.filter(status=InkomendStatus.GENEGEERD)
+        return queryset
+
+
+@admin.register(InkomendBericht)
+class InkomendBerichtAdmin(admin.ModelAdmin):
+    """Every message read from the mailboxes, as stored, and what became of it. Read only: a
+    message is never edited. From the quarantine the beheerder releases a message (processed
+    again past the noise filters: a new complaint even if spam-flagged) or deletes it with its
+    raw file; both are in the admin's log (klachten.berichten.inkomend.beheer)."""
+
+    list_display = [
+        "created_at",
+        "status",
+        "soort",
+        "reden",
+        "afzender",
+        "onderwerp",
+        "mailbox",
+        "klacht_link",
+    ]
+    list_filter = [QuarantaineFilter, "status", "soort", "mailbox"]
+    search_fields = ["afzender_adres", "onderwerp", "klacht__dossiernummer", "message_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["mailbox", "klacht"]
+    show_full_result_count = False
+    exclude = ["bestand"]
+    actions = ["vrijgeven", "verwijderen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_quarantaine_permission(self, request):
+        """Releasing and deleting (never editing) is the change permission's."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A message holds what the customer wrote: reading it opens their dossier."""
+        inkomend = self.get_object(request, object_id)
+        if inkomend is not None and inkomend.klacht_id is not None:
+            inzage_loggen(request, inkomend.klacht, InzageSoort.BEHEER)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("klacht"), ordering="klacht__dossiernummer")
+    def klacht_link(self, inkomend):
+        if inkomend.klacht_id is None:
+            return "-"
+        url = reverse("admin:klachten_klacht_change", args=[inkomend.klacht_id])
+        return format_html('<a href="{}">{}</a>', url, inkomend.klacht.dossiernummer)
+
+    @admin.action(
+        description=_("Vrijgeven: opnieuw verwerken, ook als spam gemarkeerd"),
+        permissions=["quarantaine"],
+    )
+    def vrijgeven(self, request, queryset):
+        for inkomend in queryset.order_by("created_at", "id"):
+            try:
+                verwerkt = inkomend_beheer.vrijgeven(inkomend=inkomend, door=request.user)
+            except inkomend_beheer.QuarantaineFout as fout:
+                messages.error(request, f"{inkomend.pk}: {fout}")
+            else:
+                niveau = messages.SUCCESS
+                if verwerkt.status == InkomendStatus.QUARANTAINE:
+                    niveau = messages.WARNING
+                messages.add_message(request, niveau, f"{inkomend.pk}: {verwerkt.reden}")
+
+    @admin.action(
+        description=_("Verwijderen uit quarantaine (met het originele bericht)"),
+        permissions=["quarantaine"],
+    )
+    def verwijderen(self, request, queryset):
+        verwijderd = 0
+        for inkomend in queryset:
+            try:
+                inkomend_beheer.verwijderen(inkomend=inkomend, door=request.user)
+            except inkomend_beheer.QuarantaineFout as fout:
+                messages.error(request, f"{inkomend.pk}: {fout}")
+            else:
+                verwijderd += 1
+        if verwijderd:
+            messages.success(
+                request, _("%(aantal)d bericht(en) verwijderd.") % {"aantal": verwijderd}
+            )

@@ -1051,6 +1051,7 @@ class InzageSoort(models.TextChoices):
     BIJLAGE = "bijlage", _("Bijlage gedownload")
     API = "api", _("Opgevraagd via de API")
     BEHEER = "beheer", _("Geopend in beheer")
+    ORIGINEEL = "origineel", _("Origineel e-mailbericht geopend")
 
 
 class Inzage(models.Model):
@@ -1434,6 +1435,16 @@ class InkomendBericht(models.Model):
     )
     created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
     verwerkt_op = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
+    # Released from quarantine by the beheerder: processed again past the noise filters.
+    vrijgegeven_door = models.ForeignKey(
+        Medewerker,
+        verbose_name=_("vrijgegeven door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    vrijgegeven_op = models.DateTimeField(_("vrijgegeven op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inkomend bericht")

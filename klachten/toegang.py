@@ -197,6 +197,7 @@ ROL_PERMISSIES = {
             "oorzaak",
             "productgroep",
             "apisleutel",
+            "mailbox",
         )
         for actie in ("view", "add", "change", "delete")
     ]
@@ -204,7 +205,9 @@ ROL_PERMISSIES = {
     # A lost phone: the beheerder unlinks the app and hands out a koppellink (klachten.toegang);
     # lockouts: the beheerder sees and lifts them.
     + ["view_totpdevice", "delete_totpdevice", "view_koppellink"]
-    + ["view_accessattempt", "delete_accessattempt", "view_accesslog"],
+    + ["view_accessattempt", "delete_accessattempt", "view_accesslog"]
+    # The inbound mail: read, and released from or deleted in quarantine (never edited).
+    + ["view_inkomendbericht", "change_inkomendbericht"],
 }
 
 

@@ -20,6 +20,7 @@ from klachten.models import (
     ExterneInstantie,
     Gebeurtenis,
     GebeurtenisSoort,
+    Mailbox,
     Status,
     VerbeterpuntStatus,
 )
@@ -129,6 +130,33 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
         ("medewerker", "geldig_tot", "gebruikt_op", "aangemaakt_door"), "toegang.koppellink_maken"
     ),
     "klachten.Termijnsignaal": dict.fromkeys(("klacht", "soort", "termijn", "datum"), "bewaking"),
+    "klachten.Mailbox": dict.fromkeys(
+        ("gelezen_op", "laatste_fout", "laatste_fout_op"),
+        "the readers (inkomend.imap.mailbox_lezen, inkomend.bronnen.map_lezen)",
+    ),
+    "klachten.InkomendBericht": dict.fromkeys(
+        (
+            "mailbox",
+            "bestand",
+            "grootte",
+            "message_id",
+            "imap_uid",
+            "afzender",
+            "afzender_adres",
+            "aan",
+            "onderwerp",
+            "verzonden_op",
+            "status",
+            "soort",
+            "reden",
+            "klacht",
+            "gebeurtenis",
+            "bericht",
+            "verwerkt_op",
+        ),
+        "inkomend.verwerken (opslaan, verwerken)",
+    )
+    | dict.fromkeys(("vrijgegeven_door", "vrijgegeven_op"), "inkomend.beheer.vrijgeven"),
     "klachten.DossiernummerReeks": dict.fromkeys(
         ("jaar", "laatste_nummer"), "dossiernummer_uitgeven"
     ),
@@ -204,6 +232,19 @@ VRIJ: dict[str, set[str]] = {
         "oplossing",
     },
     "klanttevredenheid.Opvolging": {"toegewezen_aan"},
+    # The mailbox's configuration is the beheerder's; the readers keep what they last did.
+    "klachten.Mailbox": {
+        "label",
+        "adres",
+        "imap_host",
+        "imap_poort",
+        "beveiliging",
+        "gebruiker",
+        "aanmelding",
+        "geheim_variabele",
+        "map",
+        "actief",
+    },
 }
 
 # Models no service writes: configuration and accounts, the beheerder's own to keep.
@@ -237,6 +278,9 @@ VIA_SERVICE = {
 
 # Admins whose add form calls the service that makes the record.
 TOEVOEGEN_VIA_SERVICE = {"klachten.ApiSleutel"}  # ApiSleutelAdmin.save_model: api_sleutel_maken
+# Admins whose add form holds none of the service's fields (read only there too): a new record
+# starts with them empty, as the service expects (a mailbox not read yet).
+TOEVOEGEN_ZONDER_SERVICEVELDEN = {"klachten.Mailbox"}
 
 
 def _modellen_in_beheer():
@@ -398,6 +442,17 @@ def beheer(client, beheerder, behandelaar, collega, teamleider, afdeling_a, labe
     respons = kto_services.enquete_beantwoorden(
         token=uitnodiging.token, rapportcijfer=4, nps_score=2, toelichting="Niemand belde."
     )
+    # A mailbox that was read and failed once (the reader's fields, read only in the admin).
+    mailbox = Mailbox.objects.create(
+        label=label,
+        adres="klachten@beheer.example",
+        imap_host="imap.beheer.example",
+        gebruiker="klachten@beheer.example",
+        geheim_variabele="MAILBOX_BEHEER_WACHTWOORD",
+        gelezen_op=timezone.now() - dt.timedelta(hours=1),
+        laatste_fout="LoginError: authentication failed",
+        laatste_fout_op=timezone.now(),
+    )
     return {
         "klachten.Klacht": beantwoord,
         "klachten.Bericht": beantwoord.berichten.first(),
@@ -407,6 +462,7 @@ def beheer(client, beheerder, behandelaar, collega, teamleider, afdeling_a, labe
         "klanttevredenheid.Contactmoment": uitnodiging.contactmoment,
         "klanttevredenheid.Respons": respons,
         "klanttevredenheid.Opvolging": respons.opvolging,
+        "klachten.Mailbox": mailbox,
     }
 
 
@@ -466,8 +522,14 @@ def test_geen_veld_van_een_service_verandert_via_het_beheer(client, beheer, behe
         assert label in beheer, f"{type(model_admin).__name__}: maak een {label} in `beheer`"
         obj = beheer[label]
         assert not model_admin.has_add_permission(_verzoek(beheerder)) or (
-            label in TOEVOEGEN_VIA_SERVICE
+            label in TOEVOEGEN_VIA_SERVICE | TOEVOEGEN_ZONDER_SERVICEVELDEN
         ), f"{label}: toevoegen in het beheer slaat de service over"
+        if label in TOEVOEGEN_ZONDER_SERVICEVELDEN:
+            toevoegen = client.get(
+                reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+            )
+            bewerkbaar = set(toevoegen.context["adminform"].form.fields) & set(DOOR_SERVICE[label])
+            assert not bewerkbaar, f"{label}: {sorted(bewerkbaar)} bewerkbaar bij toevoegen"
         for inline in model_admin.get_inline_instances(_verzoek(beheerder), obj):
             if inline.model._meta.label in DOOR_SERVICE:
                 assert not inline.has_add_permission(_verzoek(beheerder), obj), (
@@ -508,6 +570,7 @@ def test_geen_veld_van_een_service_verandert_via_het_beheer(client, beheer, behe
         "klanttevredenheid.Contactmoment",
         "klanttevredenheid.Respons",
         "klanttevredenheid.Opvolging",
+        "klachten.Mailbox",
     } <= set(gewalkt)
 
 

@@ -71,7 +71,7 @@ def test_geen_beheer_verwijdert_gegevens_van_een_klant(superuser_verzoek):
                     superuser_verzoek, model()
                 ), (naam, inline.model._meta.label)
     klachten = ("Klacht", "Bericht", "ExterneProcedure", "Leermoment", "Verbeterpunt", "Inzage")
-    klachten += ("AvgVerzoek", "Termijnsignaal")
+    klachten += ("AvgVerzoek", "Termijnsignaal", "InkomendBericht")
     kto = ("Contactmoment", "Respons", "Opvolging")
     verwacht = {f"klachten.{m}" for m in klachten} | {f"klanttevredenheid.{m}" for m in kto}
     assert verwacht <= set(gewalkt)

@@ -129,7 +129,7 @@ class Uitkomst:
     reden: str = ""
 
 
-def verwerken(inkomend: InkomendBericht) -> InkomendBericht | None:
+def verwerken(inkomend: InkomendBericht, *, vrijgegeven: bool = False) -> InkomendBericht | None:
     """Process a stored message once: classify, thread and land it in ONE transaction with its
     row locked (SKIP LOCKED: a second run at the same moment skips it) and its status checked
     under the lock (a run after it sees it processed). A process killed midway rolls it all
@@ -138,7 +138,11 @@ def verwerken(inkomend: InkomendBericht) -> InkomendBericht | None:
 
     A message that cannot be processed (unreadable, refused by the rules of a complaint) goes to
     quarantine with the reason; only the attachment storage being down leaves it nieuw (it
-    raises OpslagOnbereikbaar) to be tried again."""
+    raises OpslagOnbereikbaar) to be tried again.
+
+    `vrijgegeven`: released from quarantine by the beheerder (klachten.berichten.inkomend.beheer):
+    threaded and landed past the noise filters (size, mail systems, loops, spam, automatic
+    replies, the limit per sender)."""
     with transaction.atomic():
         rij = (
             InkomendBericht.objects.select_for_update(skip_locked=True, of=("self",))
@@ -151,7 +155,7 @@ def verwerken(inkomend: InkomendBericht) -> InkomendBericht | None:
         rij.klacht = rij.gebeurtenis = rij.bericht = None
         try:
             with transaction.atomic():
-                uitkomst = _verwerken(rij)
+                uitkomst = _verwerken(rij, vrijgegeven=vrijgegeven)
         except OpslagOnbereikbaar:
             raise
         except Exception as exc:
@@ -195,9 +199,9 @@ def ontvangen(ruw: bytes, *, mailbox: Mailbox, uid: int | None = None) -> Inkome
 # Classify, thread, land -------------------------------------------------------------------------
 
 
-def _verwerken(rij: InkomendBericht) -> Uitkomst:
+def _verwerken(rij: InkomendBericht, *, vrijgegeven: bool = False) -> Uitkomst:
     with translation.override(settings.LANGUAGE_CODE):  # reasons and notes are for staff
-        if rij.grootte > settings.INKOMEND_MAX_BYTES:
+        if rij.grootte > settings.INKOMEND_MAX_BYTES and not vrijgegeven:
             return Uitkomst(
                 InkomendStatus.QUARANTAINE,
                 InkomendSoort.OVERIG,
@@ -210,6 +214,8 @@ def _verwerken(rij: InkomendBericht) -> Uitkomst:
         except Exception as exc:  # the storage is down: try again next run
             raise OpslagOnbereikbaar(str(exc)) from exc
         gelezen = lezer.lezen(ruw)
+        if vrijgegeven:
+            return _landen(rij, gelezen, vrijgegeven=True)
         return _indelen_en_landen(rij, gelezen)
 
 
@@ -240,8 +246,8 @@ def _indelen_en_landen(rij: InkomendBericht, gelezen: Gelezen) -> Uitkomst:
             _("Door de mailserver als spam gemarkeerd."),
         )
     automatisch = _automatisch(gelezen)
-    klacht, hoe = _koppelen(rij, gelezen)
     if automatisch:
+        klacht, _hoe = _koppelen(rij, gelezen)
         # An out-of-office is never the customer's reaction and gets no acknowledgement; the
         # dossier it belongs to is kept on the row for the handler's screens.
         rij.klacht = klacht
@@ -251,9 +257,15 @@ def _indelen_en_landen(rij: InkomendBericht, gelezen: Gelezen) -> Uitkomst:
             _("Automatisch antwoord (%(teken)s): geen reactie van de klant.")
             % {"teken": automatisch},
         )
+    return _landen(rij, gelezen)
+
+
+def _landen(rij: InkomendBericht, gelezen: Gelezen, *, vrijgegeven: bool = False) -> Uitkomst:
+    """Thread the message and land it: on the dossier it answers, or as a new complaint."""
+    klacht, hoe = _koppelen(rij, gelezen)
     if klacht is not None:
         return _antwoord_landen(rij, gelezen, klacht, hoe)
-    return _nieuwe_klacht(rij, gelezen)
+    return _nieuwe_klacht(rij, gelezen, vrijgegeven=vrijgegeven)
 
 
 def eigen_adressen() -> set[str]:
@@ -372,7 +384,9 @@ def _antwoord_landen(rij: InkomendBericht, gelezen: Gelezen, klacht: Klacht, hoe
     )
 
 
-def _nieuwe_klacht(rij: InkomendBericht, gelezen: Gelezen) -> Uitkomst:
+def _nieuwe_klacht(
+    rij: InkomendBericht, gelezen: Gelezen, *, vrijgegeven: bool = False
+) -> Uitkomst:
     """A message that answers nothing of ours becomes a complaint (channel e-mail, nog te
     classificeren), acknowledged once by the existing acknowledgement; at most
     INKOMEND_NIEUWE_KLACHTEN_PER_AFZENDER per sender in 24 hours, the rest to quarantine."""
@@ -388,7 +402,7 @@ def _nieuwe_klacht(rij: InkomendBericht, gelezen: Gelezen) -> Uitkomst:
         status=InkomendStatus.VERWERKT,
         verwerkt_op__gte=timezone.now() - dt.timedelta(hours=24),
     ).count()
-    if al >= settings.INKOMEND_NIEUWE_KLACHTEN_PER_AFZENDER:
+    if al >= settings.INKOMEND_NIEUWE_KLACHTEN_PER_AFZENDER and not vrijgegeven:
         return Uitkomst(
             InkomendStatus.QUARANTAINE,
             InkomendSoort.NIEUWE_KLACHT,
