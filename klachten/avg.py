@@ -57,6 +57,8 @@ from klachten.models import (
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
+    InkomendBericht,
+    InkomendStatus,
     Inzage,
     Klacht,
     Kwetsbaarheidssignaal,
@@ -224,6 +226,24 @@ def _bestanden_verwijderen(bestanden: list[tuple]) -> None:
             logger.exception("Bestand %s van een geanonimiseerde klacht niet verwijderd", naam)
 
 
+def inkomend_wissen(rijen: QuerySet) -> list[tuple]:
+    """Wipe these inbound e-mails (issue 17): the headers that name the customer and the reason
+    (it may quote them) go, the row stays (what it was, when, so the same message read again
+    is recognised by its hash). Returns their raw files as (storage, name), for the caller to
+    delete after commit."""
+    bestanden = [(r.bestand.storage, r.bestand.name) for r in rijen.exclude(bestand="")]
+    rijen.update(
+        bestand="",
+        message_id="",
+        afzender="",
+        afzender_adres="",
+        aan="",
+        **_gevuld_wordt("onderwerp"),
+        **_gevuld_wordt("reden"),
+    )
+    return bestanden
+
+
 def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
     """Remove the customer's personal data from these complaints (locked by the caller), their
     timeline, messages, attachments, access log, term changes, external procedures and history
@@ -267,6 +287,7 @@ def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
         bijlage_naam=GEANONIMISEERD
     )
     Bijlage.objects.filter(klacht__in=ids).delete()
+    bestanden += inkomend_wissen(InkomendBericht.objects.filter(klacht__in=ids))
     transaction.on_commit(partial(_bestanden_verwijderen, bestanden))
     Termijnwijziging.objects.filter(klacht__in=ids).update(reden=GEANONIMISEERD)
     ExterneProcedure.objects.filter(klacht__in=ids).update(**_gevuld_wordt("toelichting"))
@@ -309,6 +330,11 @@ def verlopen_klachten_anonimiseren(*, op=None, per: int = 500) -> int:
     someone is changing right now (row locked) waits for the next night."""
     op = op or timezone.now()
     reden = _("Persoonsgegevens gewist: de bewaartermijn na afsluiting is verstreken.")
+    with transaction.atomic():
+        # Inbound e-mails that became nothing (quarantine, ignored): kept as long as a complaint.
+        grens = kalender.lokaal_moment(_bewaargrens(op))
+        bestanden = inkomend_wissen(_losse_inkomende().filter(created_at__lt=grens))
+        transaction.on_commit(partial(_bestanden_verwijderen, bestanden))
     totaal = 0
     laatste = 0
     while True:
@@ -323,6 +349,15 @@ def verlopen_klachten_anonimiseren(*, op=None, per: int = 500) -> int:
                 return totaal
             totaal += _anonimiseren(ids, op=op, reden=reden)
         laatste = ids[-1]
+
+
+def _losse_inkomende(email: str = "") -> QuerySet:
+    """Inbound e-mails on no complaint (quarantined or ignored), not wiped yet; of `email`."""
+    rijen = InkomendBericht.objects.filter(klacht__isnull=True).exclude(status=InkomendStatus.NIEUW)
+    rijen = rijen.exclude(afzender_adres="", bestand="")
+    if email:
+        rijen = rijen.filter(afzender_adres__iexact=email_normaliseren(email))
+    return rijen
 
 
 # --- the complaints as a source -----------------------------------------------------------------
@@ -489,8 +524,41 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
         for bijlage in klacht.bijlagen.all():
             naam = f"bijlagen/{klacht.dossiernummer}/{bijlage.pk}-{bijlage.oorspronkelijke_naam}"
             onderdeel.bestanden.append((naam, bijlage.bestand))
+        _emails_toevoegen(
+            onderdeel, klacht.inkomende_berichten.all(), f"e-mails/{klacht.dossiernummer}"
+        )
+        onderdelen.append(onderdeel)
+    losse = _losse_inkomende(email)
+    if losse.exists():
+        onderdeel = Onderdeel(titel=_("E-mails die geen klacht werden"))
+        _emails_toevoegen(onderdeel, losse, "e-mails/zonder-klacht")
         onderdelen.append(onderdeel)
     return onderdelen
+
+
+def _emails_toevoegen(onderdeel: Onderdeel, rijen: QuerySet, map: str) -> None:
+    """The inbound e-mails as a table, and each raw message as it arrived (`.eml`)."""
+    rijen = list(rijen.order_by("created_at", "id"))
+    if not rijen:
+        return
+    onderdeel.tabellen.append(
+        Tabel(
+            _("Ontvangen e-mails"),
+            [_("Ontvangen op"), _("Van"), _("Aan"), _("Onderwerp"), _("Status"), _("Bestand")],
+            [
+                [
+                    tekst(r.created_at),
+                    r.afzender,
+                    r.aan,
+                    r.onderwerp,
+                    r.get_status_display(),
+                    f"{map}/{r.pk}.eml" if r.bestand else "",
+                ]
+                for r in rijen
+            ],
+        )
+    )
+    onderdeel.bestanden += [(f"{map}/{r.pk}.eml", r.bestand) for r in rijen if r.bestand]
 
 
 def _blokkades(klachten, op) -> list[str]:
@@ -532,6 +600,8 @@ def _klachten_wissen(email: str, op) -> int:
         blokkades = _blokkades(Klacht.objects.filter(pk__in=ids), op)
         if blokkades:
             raise WissenGeblokkeerd(blokkades)
+        bestanden = inkomend_wissen(_losse_inkomende(email))
+        transaction.on_commit(partial(_bestanden_verwijderen, bestanden))
         return _anonimiseren(ids, op=op, reden=reden)
 
 

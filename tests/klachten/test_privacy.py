@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,15 @@ from klachten.models import (
     Bijlage,
     Gebeurtenis,
     GebeurtenisSoort,
+    InkomendBericht,
+    InkomendStatus,
     InzageSoort,
     Kanaal,
     Klacht,
     KwetsbaarheidSoort,
+    Label,
     Leermoment,
+    Mailbox,
     TermijnwijzigingSoort,
     Uitkomst,
     Verbeterpunt,
@@ -62,8 +67,25 @@ class Klant:
         self.polis = f"POLIS-{sleutel}"
         self.verhaal = f"Mijn behandeling bij dokter {sleutel}berg werd niet vergoed."
 
+    def mail(self, *, aan: str, **koppen) -> bytes:
+        """An e-mail from the customer naming all of their data."""
+        bericht = EmailMessage()
+        bericht["From"] = f"{self.naam} <{self.email}>"
+        bericht["To"] = aan
+        bericht["Subject"] = f"Polis {self.polis}"
+        bericht["Message-ID"] = f"<{self.polis}.{len(koppen)}@klant.example>"
+        for kop, waarde in koppen.items():
+            bericht[kop] = waarde
+        bericht.set_content(f"{self.verhaal}\nBel mij op {self.telefoon}.\n{self.naam}")
+        return bytes(bericht)
+
     def sporen(self) -> list[str]:
         return [self.naam, self.achternaam, self.email, self.telefoon, self.polis, self.verhaal]
+
+
+def mailbox() -> Mailbox:
+    label = Label.objects.get(is_standaard=True)
+    return Mailbox.objects.get_or_create(adres="klachten@privacy.example", label=label)[0]
 
 
 def volledige_klacht(klant: Klant, *, door, categorie, kifid, time_machine, begin, sluiten=True):
@@ -91,6 +113,10 @@ def volledige_klacht(klant: Klant, *, door, categorie, kifid, time_machine, begi
     services.notitie_toevoegen(klacht=klacht, door=door, tekst=f"Gebeld met {klant.naam}.")
     services.klantbericht_toevoegen(
         klacht=klacht, door=door, tekst=f"Aanvulling: mijn nummer is {klant.telefoon}."
+    )
+    # The customer's reply by e-mail, through the channel: its row and raw file hold it all.
+    berichten.inkomend_ontvangen(
+        klant.mail(aan=f"klachten+{klacht.antwoord_sleutel}@privacy.example"), mailbox=mailbox()
     )
     time_machine.move_to(begin + dt.timedelta(days=3), tick=False)
     services.termijn_wijzigen(
@@ -188,6 +214,11 @@ def test_na_de_bewaartermijn_staan_nergens_meer_persoonsgegevens_ook_niet_in_de_
     assert "klachten_historicalklacht" in tabellen_met(klant.naam)
     bestand = Path(Bijlage.objects.get(klacht=klacht).bestand.path)
     assert bestand.exists()
+    inkomend = InkomendBericht.objects.get(klacht=klacht)
+    assert inkomend.status == InkomendStatus.VERWERKT
+    assert "klachten_inkomendbericht" in tabellen_met(klant.email)
+    origineel = Path(inkomend.bestand.path)
+    assert klant.telefoon.encode() in origineel.read_bytes()
     # Closed on 13 October 2024: on 12 October 2026 the two years have not passed yet.
     time_machine.move_to(om(2026, 10, 12, 2), tick=False)
     assert avg.verlopen_klachten_anonimiseren() == 0
@@ -199,6 +230,9 @@ def test_na_de_bewaartermijn_staan_nergens_meer_persoonsgegevens_ook_niet_in_de_
     for spoor in klant.sporen():
         assert tabellen_met(spoor) == set(), spoor
     assert not bestand.exists()
+    assert not origineel.exists()
+    inkomend.refresh_from_db()
+    assert (inkomend.status, inkomend.bestand.name) == (InkomendStatus.VERWERKT, "")
     # Staff's texts about the complaint keep the lesson, not who the customer was.
     g = avg.GEANONIMISEERD
     assert Leermoment.objects.get(klacht=klacht).omschrijving == (
@@ -589,3 +623,76 @@ def test_een_klacht_wordt_ook_gevonden_op_het_adres_dat_ze_eerder_had(
     klacht.refresh_from_db()
     assert klacht.geanonimiseerd_op is not None
     assert tabellen_met(nieuw) == set()
+
+
+# Inbound e-mail (issue 17) -------------------------------------------------------------------
+
+
+def test_inzage_bevat_de_ontvangen_emails_als_eml_ook_die_geen_klacht_werden(dossiers, beheerder):
+    klant, klacht = dossiers["recent"]
+    spam = berichten.inkomend_ontvangen(
+        klant.mail(aan="klachten@privacy.example", **{"X-Spam-Flag": "YES"}), mailbox=mailbox()
+    )
+    assert (spam.status, spam.klacht) == (InkomendStatus.QUARANTAINE, None)
+
+    archief = zipfile.ZipFile(io.BytesIO(avg.inzage_exporteren(email=klant.email, door=beheerder)))
+
+    antwoord = InkomendBericht.objects.get(klacht=klacht)
+    for rij, naam in (
+        (antwoord, f"e-mails/{klacht.dossiernummer}/{antwoord.pk}.eml"),
+        (spam, f"e-mails/zonder-klacht/{spam.pk}.eml"),
+    ):
+        with rij.bestand.open("rb") as bestand:
+            assert archief.read(naam) == bestand.read()
+    gegevens = json.loads(archief.read("inzage.json"))
+    (losse,) = [o for o in gegevens["bronnen"]["Klachten"] if "Dossiernummer" not in o["velden"]]
+    (tabel,) = losse["tabellen"]
+    assert [r["Onderwerp"] for r in tabel["rijen"]] == [f"Polis {klant.polis}"]
+
+
+def test_wissen_laat_geen_ontvangen_email_of_origineel_achter(
+    dossiers, time_machine, beheerder, django_capture_on_commit_callbacks
+):
+    klant, klacht = dossiers["recent"]
+    time_machine.move_to(om(2027, 3, 1, 9), tick=False)
+    spam = berichten.inkomend_ontvangen(
+        klant.mail(aan="klachten@privacy.example", **{"X-Spam-Flag": "YES"}), mailbox=mailbox()
+    )
+    originelen = [Path(r.bestand.path) for r in (spam, klacht.inkomende_berichten.get())]
+    assert all(p.exists() for p in originelen)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        avg.gegevens_wissen(email=klant.email, door=beheerder)
+
+    for spoor in klant.sporen():
+        assert tabellen_met(spoor) == set(), spoor
+    assert not any(p.exists() for p in originelen)
+    assert not InkomendBericht.objects.exclude(bestand="").filter(
+        pk__in=[spam.pk, klacht.inkomende_berichten.get().pk]
+    )
+
+
+def test_een_email_die_geen_klacht_werd_gaat_na_de_bewaartermijn_weg(
+    dossiers, time_machine, django_capture_on_commit_callbacks
+):
+    klant, _klacht = dossiers["open"]
+    time_machine.move_to(om(2024, 9, 2), tick=False)
+    spam = berichten.inkomend_ontvangen(
+        klant.mail(aan="klachten@privacy.example", **{"X-Spam-Flag": "YES"}), mailbox=mailbox()
+    )
+    origineel = Path(spam.bestand.path)
+
+    time_machine.move_to(om(2026, 9, 1, 2), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        avg.verlopen_klachten_anonimiseren()
+    assert origineel.exists()  # not two years old yet
+
+    time_machine.move_to(om(2026, 9, 3, 2), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        avg.verlopen_klachten_anonimiseren()
+
+    assert not origineel.exists()
+    spam.refresh_from_db()
+    assert (spam.afzender_adres, spam.onderwerp, spam.bestand.name) == ("", avg.GEANONIMISEERD, "")
+    # The open complaint keeps its e-mail.
+    assert InkomendBericht.objects.get(klacht=dossiers["open"][1]).afzender_adres == klant.email
