@@ -173,6 +173,26 @@ def signaal_bezorging(signaal) -> str:
     return BerichtStatus.VERZONDEN
 
 
+def adres_onbestelbaar(klacht) -> Bericht | None:
+    """The customer's address is flagged undeliverable: the latest message to the complaint's
+    current address that the mail server refused for good (its 5xx, or a bounce that came back
+    by e-mail: klachten.berichten.inkomend) and nobody sent again. Correcting the address through
+    services.bericht_opnieuw_versturen clears it."""
+    if not klacht.klant_email:
+        return None
+    return (
+        Bericht.objects.filter(
+            klacht=klacht,
+            status=BerichtStatus.ONBESTELBAAR,
+            opnieuw_verstuurd_als__isnull=True,
+            aan__iexact=klacht.klant_email,
+        )
+        .exclude(soort__in=berichten.interne_soorten())
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def adres_sleutel(email: str) -> str:
     """An e-mail address as one mailbox: without case and without a +tag in the local part
     (klant+1@ and klant+2@ reach the same person)."""

@@ -235,6 +235,7 @@ def klacht_dossier(request, dossiernummer):
             "status_url": berichten.klacht_status_url(klacht),
             # An undeliverable message is offered to be sent again beside it on the timeline.
             "mag_opnieuw_versturen": opnieuw_versturen_weigering(klacht, request.user) is None,
+            "adres_onbestelbaar": selectors.adres_onbestelbaar(klacht),
         },
     )
 

@@ -10,9 +10,11 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from klachten import berichten
+from klachten import berichten, selectors, services
 from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.models import (
+    Bericht,
+    BerichtStatus,
     Beveiliging,
     InkomendBericht,
     InkomendSoort,
@@ -20,6 +22,7 @@ from klachten.models import (
     Inzage,
     InzageSoort,
     Kanaal,
+    Klacht,
     Mailbox,
 )
 from klachten.workflow import Status
@@ -238,3 +241,40 @@ def test_het_origineel_openen_staat_in_de_inzagelog(mailbox, behandelaar):
     assert geopend == ruw
     inzage = Inzage.objects.get(klacht=inkomend.klacht, soort=InzageSoort.ORIGINEEL)
     assert (inzage.medewerker, inzage.ip_adres) == (behandelaar, "192.0.2.7")
+
+
+# A bounce flags the customer's address ----------------------------------------------------------
+
+
+def test_een_onbestelbaarmelding_markeert_het_adres_tot_het_gecorrigeerd_is(
+    client, mailbox, behandelaar, categorie, mailoutbox, django_capture_on_commit_callbacks
+):
+    klacht = klacht_in_status(
+        Status.ONTVANGST_BEVESTIGD,
+        door=behandelaar,
+        categorie=categorie,
+        kanaal=Kanaal.TELEFOON,
+        klant_email="anna.devries@gmail.example",
+    )
+    Klacht.objects.filter(pk=klacht.pk).update(behandelaar=behandelaar)
+    ons = bevestiging(klacht)
+    Bericht.objects.filter(pk=ons.pk).update(status=BerichtStatus.VERZONDEN)
+    client.force_login(behandelaar)
+    dossier = reverse("klachten:dossier", args=[klacht.dossiernummer])
+    assert "adres-onbestelbaar" not in client.get(dossier).content.decode()
+
+    berichten.inkomend_ontvangen(
+        monster("bounce-gmail.eml", message_id=berichten.message_id(ons)), mailbox=mailbox
+    )
+
+    assert selectors.adres_onbestelbaar(klacht) == ons
+    html = client.get(dossier).content.decode()
+    assert 'class="adres-onbestelbaar"' in html
+    # Corrected through the resend flow: the flag goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.bericht_opnieuw_versturen(
+            klacht=klacht, door=behandelaar, bericht=ons, klant_email="anna@example.nl"
+        )
+    klacht.refresh_from_db()
+    assert selectors.adres_onbestelbaar(klacht) is None
+    assert "adres-onbestelbaar" not in client.get(dossier).content.decode()
