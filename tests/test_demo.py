@@ -22,9 +22,14 @@ from klachten.models import (
     ExterneProcedure,
     Gebeurtenis,
     GebeurtenisSoort,
+    InkomendBericht,
+    InkomendSoort,
+    InkomendStatus,
+    Kanaal,
     Klacht,
     Label,
     Leermoment,
+    Mailbox,
     Medewerker,
     Termijnwijziging,
     TermijnwijzigingSoort,
@@ -55,6 +60,7 @@ pytestmark = pytest.mark.django_db
 
 # Enough for the fixed dossiers (every state, every deadline colour) and a few drawn at random.
 AANTAL = 30
+E_MAIL_KLACHTEN = 1  # klachten.demo.email: a complaint that arrived by e-mail
 SEED = 2026  # the command's default, drawn explicitly
 
 
@@ -77,6 +83,7 @@ def tellingen() -> list[int]:
             Opvolging,
             Kwartaalcijfer,
             Bericht,
+            InkomendBericht,
         )
     ]
 
@@ -112,7 +119,7 @@ class TestDemoData:
     """One load of the demo data, looked at from every side."""
 
     def test_elke_status_en_elke_stap_van_de_procedure_komt_voor(self, demo):
-        assert Klacht.objects.count() == AANTAL
+        assert Klacht.objects.count() == AANTAL + E_MAIL_KLACHTEN
         assert set(Klacht.objects.values_list("status", flat=True)) == set(Status.values)
 
         # Not admissible, solved at first contact, answered with every kind of oordeel.
@@ -391,6 +398,31 @@ class TestDemoData:
         assert "Klanttevredenheid:" in uitvoer
         assert "/medewerker/klanttevredenheid/" in uitvoer
 
+    def test_e_mailgesprekken_door_de_echte_verwerking_zonder_mailserver(self, demo):
+        _voor, uitvoer, _lading = demo
+        mailboxen = Mailbox.objects.all()
+        assert {m.label_id for m in mailboxen} == set(Label.objects.values_list("pk", flat=True))
+        assert not any(m.imap_host for m in mailboxen)
+        assert all(m.gelezen_op is not None for m in mailboxen)
+        # A new complaint by e-mail: acknowledged, still te classificeren.
+        nieuw = InkomendBericht.objects.get(soort=InkomendSoort.NIEUWE_KLACHT)
+        klacht = nieuw.klacht
+        assert (klacht.kanaal, klacht.categorie, klacht.afdeling) == (Kanaal.EMAIL, None, None)
+        assert klacht.berichten.filter(soort=BerichtSoort.ONTVANGSTBEVESTIGING).exists()
+        # A reply with quoted history on an open dossier, threaded by our Message-ID.
+        antwoord = InkomendBericht.objects.get(soort=InkomendSoort.ANTWOORD)
+        assert antwoord.status == InkomendStatus.VERWERKT
+        assert "gevonden via message-id" in antwoord.reden
+        assert antwoord.klacht.status != Status.AFGESLOTEN
+        assert antwoord.gebeurtenis.soort == GebeurtenisSoort.KLANTBERICHT
+        assert "Dank voor uw bericht" in antwoord.gebeurtenis.tekst
+        assert antwoord.bestand.name.endswith(".eml")
+        # An out-of-office (ignored) and a spam-flagged message in quarantine.
+        afwezig = InkomendBericht.objects.get(soort=InkomendSoort.AUTOMATISCH)
+        assert (afwezig.status, afwezig.klacht is not None) == (InkomendStatus.GENEGEERD, True)
+        assert InkomendBericht.objects.filter(status=InkomendStatus.QUARANTAINE).count() == 1
+        assert "E-mail: 2 mailboxen" in uitvoer
+
     def test_een_tweede_keer_voegt_niets_toe_en_toont_de_logins(self, demo):
         _voor, eerste, _lading = demo
         eerst = tellingen()
@@ -410,5 +442,5 @@ class TestDemoData:
 
     def test_dezelfde_seed_geeft_dezelfde_klachten(self, demo):
         _voor, _uitvoer, eerste_lading = demo
-        assert len(eerste_lading) == AANTAL
+        assert len(eerste_lading) == AANTAL + E_MAIL_KLACHTEN
         assert de_klachten() == eerste_lading

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
-from klachten.demo import stamgegevens, vullen
+from klachten.demo import email, stamgegevens, vullen
 from klachten.models import Label
 
 
@@ -53,6 +53,8 @@ class Command(BaseCommand):
                     )
                     demo.losse_verbeterpunten_aanmaken(random.Random(seed + 1))
                     demo.partner_klachten_toewijzen()
+                    email_demo = email.EmailDemo(demo)
+                    klachten += email_demo.gesprekken_aanmaken()
                     samenvattingen = [
                         app_demo.demo_vullen(
                             nu=nu,
@@ -79,6 +81,7 @@ class Command(BaseCommand):
                     )
                 )
                 self.stdout.write(demo.overzicht(klachten))
+                self.stdout.write(email_demo.overzicht())
                 for samenvatting in samenvattingen:
                     self.stdout.write(samenvatting)
             adressen = [
