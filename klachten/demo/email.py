@@ -188,6 +188,7 @@ class EmailDemo:
         rijen = InkomendBericht.objects.all()
         return (
             f"  E-mail: {len(self.mailboxen)} mailboxen zonder mailserver (lokale map per adres), "
-            f"{rijen.count()} berichten gelezen, "
+            f"{rijen.count()} berichten gelezen (daarvan "
+            f"{rijen.filter(soort='nieuwe_klacht').count()} nieuwe klacht, nog te classificeren), "
             f"{rijen.filter(status='quarantaine').count()} in quarantaine."
         )

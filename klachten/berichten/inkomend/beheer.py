@@ -105,7 +105,13 @@ def vrijgeven(*, inkomend: InkomendBericht, door: Medewerker) -> InkomendBericht
             door=door,
             inkomend=rij,
             actie=CHANGE,
-            bericht=_("Vrijgegeven uit quarantaine: %(reden)s") % {"reden": verwerkt.reden},
+            # What became of it, not the reason's text (it may quote the sender).
+            bericht=_("Vrijgegeven uit quarantaine: %(status)s, %(soort)s %(dossier)s")
+            % {
+                "status": verwerkt.get_status_display(),
+                "soort": verwerkt.get_soort_display(),
+                "dossier": verwerkt.klacht.dossiernummer if verwerkt.klacht_id else "",
+            },
         )
     return verwerkt
 

@@ -54,7 +54,7 @@ class Command(BaseCommand):
                     demo.losse_verbeterpunten_aanmaken(random.Random(seed + 1))
                     demo.partner_klachten_toewijzen()
                     email_demo = email.EmailDemo(demo)
-                    klachten += email_demo.gesprekken_aanmaken()
+                    per_email = email_demo.gesprekken_aanmaken()
                     samenvattingen = [
                         app_demo.demo_vullen(
                             nu=nu,
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                         )
                         for app_demo in app_demos
                     ]
-                    demo.berichten_als_verzonden_markeren(klachten)
+                    demo.berichten_als_verzonden_markeren(klachten + per_email)
                 if teller.aantal:
                     self.stdout.write(
                         self.style.WARNING(
