@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -14,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from klachten import rollen, selectors, services, toegang
 from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.berichten.inkomend.imap import MailboxFout
-from klachten.middleware import inzage_loggen
+from klachten.middleware import client_ip, inzage_loggen
 from klachten.models import (
     Afdeling,
     ApiSleutel,
@@ -772,6 +773,7 @@ class InkomendBerichtAdmin(admin.ModelAdmin):
     list_select_related = ["mailbox", "klacht"]
     show_full_result_count = False
     exclude = ["bestand"]
+    readonly_fields = ["origineel"]
     actions = ["vrijgeven", "verwijderen"]
 
     def has_add_permission(self, request):
@@ -794,6 +796,38 @@ class InkomendBerichtAdmin(admin.ModelAdmin):
         if inkomend is not None and inkomend.klacht_id is not None:
             inzage_loggen(request, inkomend.klacht, InzageSoort.BEHEER)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/origineel/",
+                self.admin_site.admin_view(self.origineel_view),
+                name="klachten_inkomendbericht_origineel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def origineel_view(self, request, object_id):
+        """The raw message as it arrived, as a download (in the access log of its complaint)."""
+        inkomend = self.get_object(request, object_id)
+        if inkomend is None or not self.has_view_permission(request, inkomend):
+            raise Http404
+        try:
+            ruw = inkomend_beheer.origineel_openen(
+                inkomend=inkomend, medewerker=request.user, ip_adres=client_ip(request)
+            )
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        antwoord = HttpResponse(ruw, content_type="message/rfc822")
+        antwoord["Content-Disposition"] = f'attachment; filename="bericht-{inkomend.pk}.eml"'
+        return antwoord
+
+    @admin.display(description=_("origineel bericht"))
+    def origineel(self, inkomend):
+        if not inkomend.bestand:
+            return "-"
+        url = reverse("admin:klachten_inkomendbericht_origineel", args=[inkomend.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Downloaden (.eml)"))
 
     @admin.display(description=_("klacht"), ordering="klacht__dossiernummer")
     def klacht_link(self, inkomend):

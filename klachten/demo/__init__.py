@@ -13,6 +13,8 @@ the newest still open with deadlines that are met, nearly due and overdue.
 - `draaiboek`: the timeline machinery (`Draaiboek`, `klok`) and the small shared tools;
 - `scenarios`: the ordinary course of a complaint and the fixed dossiers;
 - `vullen`: making the complaints, and finding the other apps' demos.
+- `email`: a mailbox per label without a mail server, and e-mail conversations read through the
+  channel's real pipeline (issue 17).
 
 What the demos of other apps (`<app>/demo.py`, importing only from here) may use is below.
 """

@@ -278,3 +278,24 @@ def test_een_onbestelbaarmelding_markeert_het_adres_tot_het_gecorrigeerd_is(
     klacht.refresh_from_db()
     assert selectors.adres_onbestelbaar(klacht) is None
     assert "adres-onbestelbaar" not in client.get(dossier).content.decode()
+
+
+def test_de_beheerder_downloadt_het_origineel_en_dat_staat_in_de_inzagelog(
+    beheer_client, mailbox, beheerder
+):
+    ruw = mail(van="piet@klant.example", onderwerp="Mijn klacht", tekst="Te laat betaald.")
+    inkomend = berichten.inkomend_ontvangen(ruw, mailbox=mailbox)
+    pagina = beheer_client.get(
+        reverse("admin:klachten_inkomendbericht_change", args=[inkomend.pk])
+    ).content.decode()
+    url = reverse("admin:klachten_inkomendbericht_origineel", args=[inkomend.pk])
+    assert url in pagina
+
+    antwoord = beheer_client.get(url)
+
+    assert antwoord.status_code == 200
+    assert antwoord["Content-Type"] == "message/rfc822"
+    assert b"".join(antwoord) == ruw
+    assert Inzage.objects.filter(
+        klacht=inkomend.klacht, soort=InzageSoort.ORIGINEEL, medewerker=beheerder
+    ).exists()
