@@ -2,11 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework_api_key.models import APIKey
@@ -685,6 +687,7 @@ class MailboxAdmin(admin.ModelAdmin):
         "actief",
         "gelezen_op",
         "laatste_fout_op",
+        "in_quarantaine",
     ]
     list_filter = ["actief", "label", "aanmelding"]
     search_fields = ["adres", "imap_host", "gebruiker"]
@@ -713,6 +716,23 @@ class MailboxAdmin(admin.ModelAdmin):
         (_("Lezen"), {"fields": ["gelezen_op", "laatste_fout", "laatste_fout_op"]}),
     ]
     actions = ["verbinding_testen"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                quarantaine=Count(
+                    "berichten", filter=Q(berichten__status=InkomendStatus.QUARANTAINE)
+                )
+            )
+        )
+
+    @admin.display(description=_("in quarantaine"), ordering="quarantaine")
+    def in_quarantaine(self, mailbox):
+        url = reverse("admin:klachten_inkomendbericht_changelist")
+        filter_ = urlencode({"quarantaine": "ja", "mailbox__id__exact": mailbox.pk})
+        return format_html('<a href="{}?{}">{}</a>', url, filter_, mailbox.quarantaine)
 
     @admin.display(description=_("geheim ingesteld"), boolean=True)
     def geheim_ingesteld(self, mailbox):

@@ -131,8 +131,12 @@ def test_inkomende_berichten_zijn_alleen_te_lezen(beheer_client, mailbox, beheer
     assert beheer_client.get(reverse("admin:klachten_inkomendbericht_add")).status_code == 403
     delete = reverse("admin:klachten_inkomendbericht_delete", args=[inkomend.pk])
     assert beheer_client.post(delete, {"post": "yes"}).status_code == 403
+    mailboxen = beheer_client.get(reverse("admin:klachten_mailbox_changelist")).content.decode()
+    naar_quarantaine = f"?quarantaine=ja&amp;mailbox__id__exact={mailbox.pk}"
+    assert f'{naar_quarantaine}">1</a>' in mailboxen
     lijst = beheer_client.get(
-        reverse("admin:klachten_inkomendbericht_changelist") + "?quarantaine=ja"
+        reverse("admin:klachten_inkomendbericht_changelist")
+        + naar_quarantaine.replace("&amp;", "&")
     ).content.decode()
     assert inkomend.onderwerp in lijst
     assert 'value="delete_selected"' not in lijst
