@@ -439,8 +439,9 @@ BIJLAGE_MAX_BYTES = 10 * 1024 * 1024
 # quarantine (a loop with a robot, or someone flooding the mailbox).
 INKOMEND_MAX_BYTES = env.int("INKOMEND_MAX_BYTES", default=40 * 1024 * 1024)
 INKOMEND_NIEUWE_KLACHTEN_PER_AFZENDER = env.int("INKOMEND_NIEUWE_KLACHTEN_PER_AFZENDER", default=5)
-# The development source (klachten.berichten.inkomend.map): .eml files dropped in
-# <INKOMEND_MAP>/<mailbox address>/ are read by `manage.py mailboxen_lezen --map`.
+# The development source (klachten.berichten.inkomend.bronnen): .eml files or a Maildir in
+# <INKOMEND_MAP>/<mailbox address>/ are read for every mailbox without an IMAP host, by beat's
+# mailboxen-lezen job and by `manage.py mailboxen_lezen`.
 INKOMEND_MAP = Path(env.str("INKOMEND_MAP", default=str(BASE_DIR / "var" / "mail-in")))
 
 # Logs (klachten.logboek; issue 15): every line carries the request id (django-guid) and never a
