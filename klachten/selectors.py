@@ -78,22 +78,53 @@ def klachten_voor(gebruiker) -> QuerySet[Klacht]:
     if zicht == EIGEN:
         return Klacht.objects.filter(_eigen(gebruiker)).exclude(betreft_medewerker=gebruiker)
     # The employee a complaint is about does not see it (the handler may not be that person).
-    return Klacht.objects.filter(Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker)).exclude(
+    return Klacht.objects.filter(_afdelingszicht(gebruiker, afdelingen)).exclude(
         betreft_medewerker=gebruiker
     )
 
 
+def ziet_te_classificeren(gebruiker) -> bool:
+    """Whether this user sees (and a teamleider classifies) the complaints that came in by e-mail
+    without an afdeling: every teamleider, and directie and beheerder, who see everything; a
+    klachtbehandelaar once the complaint is classified into their afdeling."""
+    if not gebruiker.is_authenticated or rollen.is_partnerbehandelaar(gebruiker):
+        return False
+    return rollen.ziet_alle_klachten(gebruiker) or rollen.TEAMLEIDER in rollen.rollen_van(gebruiker)
+
+
+def _afdelingszicht(gebruiker, afdelingen: list[int]) -> Q:
+    """The complaints of these afdelingen, those the user registered, and for a teamleider the
+    ones without an afdeling (nog te classificeren)."""
+    zicht = Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker)
+    if ziet_te_classificeren(gebruiker):
+        zicht |= Q(afdeling__isnull=True)
+    return zicht
+
+
+def te_classificeren() -> Q:
+    """A complaint that came in by e-mail without categorie or afdeling."""
+    return Q(categorie__isnull=True) | Q(afdeling__isnull=True)
+
+
+def aantal_te_classificeren(gebruiker) -> int:
+    """The count on the queue's "te classificeren" tab: open complaints only (few, on the
+    categorie and afdeling indexes)."""
+    return (
+        klachten_voor(gebruiker)
+        .filter(te_classificeren())
+        .exclude(status=Status.AFGESLOTEN)
+        .count()
+    )
+
+
 def teamleiders(afdeling_id: int | None) -> list[Medewerker]:
-    """The active teamleiders of an afdeling who have an e-mail address (for signals)."""
-    if afdeling_id is None:
-        return []
+    """The active teamleiders of an afdeling who have an e-mail address (for signals); of a
+    complaint without an afdeling (nog te classificeren), every teamleider: they all see it."""
+    teamleiders = Medewerker.objects.filter(is_active=True, groups__name=rollen.TEAMLEIDER)
+    if afdeling_id is not None:
+        teamleiders = teamleiders.filter(afdelingen=afdeling_id)
     return list(
-        Medewerker.objects.filter(
-            is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=afdeling_id
-        )
-        .exclude(email="")
-        .exclude(groups__name=rollen.PARTNERBEHANDELAAR)
-        .distinct()
+        teamleiders.exclude(email="").exclude(groups__name=rollen.PARTNERBEHANDELAAR).distinct()
     )
 
 
@@ -308,13 +339,17 @@ def aantallen_in_werkvoorraad(gebruiker) -> Aantallen:
         return Aantallen(per_status=per_status, afgesloten_meer=False)
     tellers = Statusaantal.objects.all()
     if zicht != ALLES:
-        tellers = tellers.filter(afdeling_sleutel__in=afdelingen)
+        # A teamleider also sees the complaints without an afdeling (kept under sleutel 0).
+        zonder_afdeling = [0] if ziet_te_classificeren(gebruiker) else []
+        tellers = tellers.filter(afdeling_sleutel__in=afdelingen + zonder_afdeling)
     for rij in tellers.values("status").annotate(aantal=Sum("aantal")).order_by():
         per_status[rij["status"]] += rij["aantal"]
     if zicht != ALLES:
         erbij = Klacht.objects.filter(ingediend_door=gebruiker).exclude(afdeling__in=afdelingen)
+        if zonder_afdeling:
+            erbij = erbij.exclude(afdeling__isnull=True)
         eraf = Klacht.objects.filter(
-            Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker), betreft_medewerker=gebruiker
+            _afdelingszicht(gebruiker, afdelingen), betreft_medewerker=gebruiker
         )
         for klachten, teken in ((erbij, 1), (eraf, -1)):
             for rij in klachten.values("status").annotate(aantal=Count("pk")).order_by():

@@ -809,6 +809,29 @@ def toewijzen(
     return k
 
 
+def klacht_classificeren(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    categorie: Categorie,
+    afdeling: Afdeling | None = None,
+    versie: int | None = None,
+) -> Klacht:
+    """Give a complaint that came in by e-mail its categorie and afdeling (the categorie's
+    afdeling when none is chosen); from then on it goes on like any other."""
+    with _actie(klacht=klacht, naam="classificeren", door=door, versie=versie) as (k, _a):
+        k.categorie = categorie
+        k.afdeling = afdeling or categorie.afdeling
+        _notitie(
+            k,
+            GebeurtenisSoort.TOEWIJZING,
+            _("Geclassificeerd: categorie %(categorie)s, afdeling %(afdeling)s")
+            % {"categorie": categorie, "afdeling": k.afdeling},
+            door,
+        )
+    return k
+
+
 def _interne_behandelaar(klacht: Klacht) -> Medewerker | None:
     """Who assigned the complaint to its partnerbehandelaar: the author of the latest Toewijzing
     on the timeline who is no partner (a partner cannot assign), when they may still handle it

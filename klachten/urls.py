@@ -28,6 +28,11 @@ urlpatterns = [
     # Staff
     path("medewerker/", medewerker.werkvoorraad, name="werkvoorraad"),
     path("medewerker/klachten/nieuw/", medewerker.klacht_registreren, name="registreren"),
+    path(
+        "medewerker/klachten/classificeren/",
+        medewerker.klachten_classificeren,
+        name="classificeren",
+    ),
     path("medewerker/klachten/<slug:dossiernummer>/", medewerker.klacht_dossier, name="dossier"),
     path(
         "medewerker/klachten/<slug:dossiernummer>/<slug:actie>/",

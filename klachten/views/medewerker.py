@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klachten import berichten, kalender, rollen, selectors, services
@@ -21,6 +22,8 @@ from klachten.forms import (
     AntwoordFormulier,
     BerichtFormulier,
     BerichtOpnieuwFormulier,
+    ClassificerenFormulier,
+    ClassificerenMeerFormulier,
     DoorverwijzingFormulier,
     ExterneProcedureFormulier,
     HeroverwegingAntwoordFormulier,
@@ -57,6 +60,7 @@ from klachten.workflow import (
     GewijzigdIntussen,
     Status,
     WorkflowFout,
+    mag,
     opnieuw_versturen_weigering,
     toegestane_acties,
     weigering,
@@ -140,6 +144,11 @@ def werkvoorraad(request):
     query_zonder_pagina.pop("pagina", None)
     query_zonder_status = query_zonder_pagina.copy()
     query_zonder_status.pop("status", None)
+    query_zonder_status.pop("te_classificeren", None)
+    # The teamleider's tab of complaints that came in by e-mail without categorie and afdeling,
+    # with one form to classify several at once.
+    ziet_te_classificeren = selectors.ziet_te_classificeren(request.user)
+    te_classificeren = ziet_te_classificeren and request.GET.get("te_classificeren") == "true"
     paneel_filters = ("afdeling", "categorie", "kanaal", "behandelaar", "urgentie")
     return render(
         request,
@@ -158,8 +167,66 @@ def werkvoorraad(request):
             "query": query_zonder_pagina.urlencode(),
             "query_zonder_status": query_zonder_status.urlencode(),
             "huidige_status": request.GET.get("status", ""),
+            "ziet_te_classificeren": ziet_te_classificeren,
+            "aantal_te_classificeren": (
+                selectors.aantal_te_classificeren(request.user) if ziet_te_classificeren else 0
+            ),
+            "te_classificeren": te_classificeren,
+            "classificeren_form": (
+                ClassificerenMeerFormulier()
+                if te_classificeren and mag(request.user, ACTIES["classificeren"])
+                else None
+            ),
         },
     )
+
+
+@medewerker_vereist
+@require_POST
+def klachten_classificeren(request):
+    """Several complaints of the "te classificeren" tab classified at once: each through the same
+    service as one by one from the dossier, with a message for each one that was refused."""
+    form = ClassificerenMeerFormulier(
+        request.POST,
+        # Any complaint the user sees: one classified meanwhile is refused by the service, with
+        # its own message.
+        klachten=selectors.klachten_voor(request.user),
+    )
+    terug = f"{reverse('klachten:werkvoorraad')}?te_classificeren=true"
+    if not form.is_valid():
+        for fouten in form.errors.values():
+            for fout in fouten:
+                messages.error(request, fout)
+        return redirect(terug)
+    gelukt = 0
+    for klacht in form.cleaned_data["klachten"].order_by("pk"):
+        try:
+            services.klacht_classificeren(
+                klacht=klacht,
+                door=request.user,
+                categorie=form.cleaned_data["categorie"],
+                afdeling=form.cleaned_data["afdeling"],
+            )
+        except (WorkflowFout, ValidationError) as exc:
+            reden = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(
+                request,
+                _("Klacht %(nummer)s is niet geclassificeerd: %(reden)s")
+                % {"nummer": klacht.dossiernummer, "reden": reden},
+            )
+        else:
+            gelukt += 1
+    if gelukt:
+        messages.success(
+            request,
+            ngettext(
+                "%(aantal)d klacht is geclassificeerd.",
+                "%(aantal)d klachten zijn geclassificeerd.",
+                gelukt,
+            )
+            % {"aantal": gelukt},
+        )
+    return redirect(terug)
 
 
 @medewerker_vereist
@@ -285,6 +352,11 @@ SCHERMEN: dict[str, ActieScherm] = {
         ToewijzenFormulier,
         _met_versie(services.toewijzen),
         gettext_lazy("De klacht is toegewezen."),
+    ),
+    "classificeren": ActieScherm(
+        ClassificerenFormulier,
+        _met_versie(services.klacht_classificeren),
+        gettext_lazy("De klacht is geclassificeerd."),
     ),
     "teruggeven": ActieScherm(
         TeruggevenFormulier,
