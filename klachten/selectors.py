@@ -6,9 +6,11 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -104,6 +106,14 @@ def _afdelingszicht(gebruiker, afdelingen: list[int]) -> Q:
 def te_classificeren() -> Q:
     """A complaint that came in by e-mail without categorie or afdeling."""
     return Q(categorie__isnull=True) | Q(afdeling__isnull=True)
+
+
+def nieuw_klantbericht() -> Q:
+    """A message of the customer newer than a handler's last opening of the dossier (the
+    queue's marker and filter; Klacht.heeft_nieuw_klantbericht for one complaint)."""
+    return Q(klantbericht_op__isnull=False) & (
+        Q(behandelaar_gelezen_op__isnull=True) | Q(klantbericht_op__gt=F("behandelaar_gelezen_op"))
+    )
 
 
 def aantal_te_classificeren(gebruiker) -> int:
@@ -249,6 +259,10 @@ def werkvoorraad(gebruiker) -> QuerySet[Klacht]:
     )
     # The marker "bericht niet bezorgd": the customer did not get a message (issue 15).
     klachten = klachten.annotate(is_niet_bezorgd=niet_bezorgd())
+    # The marker "nieuw bericht van klant" (issue 17): two columns of the row, no join.
+    klachten = klachten.annotate(
+        is_nieuw_klantbericht=ExpressionWrapper(nieuw_klantbericht(), output_field=BooleanField())
+    )
     if ziet_kwetsbaarheid(gebruiker):
         # The discreet marker of a vulnerable customer, only for those who handle complaints.
         klachten = klachten.annotate(

@@ -269,6 +269,8 @@ def klacht_dossier(request, dossiernummer):
     """The dossier: one timeline, the deadlines that run now, and the allowed actions."""
     klacht = _klacht_van(request, dossiernummer)
     inzage_loggen(request, klacht, InzageSoort.DOSSIER)
+    # Its handler opened it: the queue's marker "nieuw bericht van klant" goes.
+    services.klacht_geopend(klacht=klacht, door=request.user)
     # A vulnerable customer's signals, for those who handle the complaint; read before the
     # actions, whose conditions look at them.
     kwetsbaarheid = (
