@@ -1080,6 +1080,7 @@ class InzageSoort(models.TextChoices):
     BIJLAGE = "bijlage", _("Bijlage gedownload")
     API = "api", _("Opgevraagd via de API")
     BEHEER = "beheer", _("Geopend in beheer")
+    EMAIL = "email", _("Origineel e-mailbericht gedownload")
 
 
 class Inzage(models.Model):

@@ -22,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -29,9 +30,11 @@ from klachten import berichten, kalender, rollen, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
+    Bijlage,
     Categorie,
     Doorverwijzing,
     GebeurtenisSoort,
+    InkomendBericht,
     Kanaal,
     Klacht,
     Kwetsbaarheidssignaal,
@@ -481,6 +484,28 @@ class TijdlijnItem:
     bericht: Bericht | None = None
     bijlagen: list = field(default_factory=list)
     wijzigingen: list[tuple[str, str, str]] = field(default_factory=list)
+    # A message the customer sent by e-mail (issue 17): the stored original (downloadable as
+    # .eml by staff) and its view with the quoted history folded (berichten.inkomend.tonen).
+    inkomend: InkomendBericht | None = None
+    email: object = None  # berichten.inkomend.tonen.Weergave
+
+
+def email_weergave(rij: InkomendBericht, tekst: str, bijlagen: dict[str, Bijlage]):
+    """How the timeline shows a customer's e-mail: from the stored original (HTML sanitised, its
+    inline images as the dossier's attachments, `bijlagen` by name), or from the text on the
+    timeline when the original cannot be read."""
+    from klachten.berichten.inkomend.tonen import tekst_vouwen, weergave
+
+    def bijlage_url(naam: str) -> str | None:
+        bijlage = bijlagen.get(naam)
+        return reverse("klachten:bijlage", args=[bijlage.pk]) if bijlage is not None else None
+
+    try:
+        with rij.bestand.open("rb") as bestand:
+            ruw = bestand.read()
+    except OSError:
+        return tekst_vouwen(tekst)
+    return weergave(ruw, bijlage_url=bijlage_url)
 
 
 def tijdlijn(
@@ -506,6 +531,21 @@ def tijdlijn(
                 GebeurtenisSoort.KLANTBERICHT,
             ]
         )
+    # The customer's e-mails on the dossier (staff only): one query, the originals read from
+    # the attachment storage to show them folded and sanitised.
+    inkomend = (
+        {}
+        if voor_klant
+        else {
+            rij.gebeurtenis_id: rij
+            for rij in InkomendBericht.objects.filter(klacht=klacht, gebeurtenis__isnull=False)
+        }
+    )
+    bijlagen_per_naam = (
+        {b.oorspronkelijke_naam: b for b in Bijlage.objects.filter(klacht=klacht)}
+        if inkomend
+        else {}
+    )
     items = []
     for g in gebeurtenissen:
         titel = g.get_soort_display()
@@ -529,6 +569,12 @@ def tijdlijn(
                 door=door,
                 bericht=g.bericht,
                 bijlagen=list(g.bijlagen.all()),
+                inkomend=inkomend.get(g.pk),
+                email=(
+                    email_weergave(inkomend[g.pk], g.tekst, bijlagen_per_naam)
+                    if g.pk in inkomend
+                    else None
+                ),
             )
         )
     if not voor_klant:

@@ -45,6 +45,7 @@ urlpatterns = [
         name="bericht-opnieuw-versturen",
     ),
     path("medewerker/bijlagen/<int:pk>/", medewerker.bijlage_downloaden, name="bijlage"),
+    path("medewerker/emails/<int:pk>/origineel/", medewerker.email_downloaden, name="email"),
     path("medewerker/verbeterpunten/", medewerker.verbeterpunten, name="verbeterpunten"),
     path(
         "medewerker/verbeterpunten/<int:pk>/",

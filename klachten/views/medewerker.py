@@ -48,6 +48,7 @@ from klachten.models import (
     Bericht,
     BerichtStatus,
     Bijlage,
+    InkomendBericht,
     InzageSoort,
     Klacht,
     KwetsbaarheidSoort,
@@ -667,6 +668,27 @@ def bijlage_downloaden(request, pk):
         as_attachment=True,
         filename=bijlage.oorspronkelijke_naam,
         content_type=bijlage.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@medewerker_vereist
+def email_downloaden(request, pk):
+    """The original of a customer's e-mail as it arrived (.eml), for staff who may see its
+    complaint; opening it is in the access log like an attachment."""
+    rij = get_object_or_404(InkomendBericht.objects.select_related("klacht"), pk=pk)
+    if (
+        rij.klacht_id is None
+        or not selectors.klachten_voor(request.user).filter(pk=rij.klacht_id).exists()
+    ):
+        raise Http404
+    inzage_loggen(request, rij.klacht, InzageSoort.EMAIL)
+    response = FileResponse(
+        rij.bestand.open("rb"),
+        as_attachment=True,
+        filename=f"{rij.klacht.dossiernummer}-{rij.pk}.eml",
+        content_type="message/rfc822",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
