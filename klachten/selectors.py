@@ -509,7 +509,11 @@ def email_weergave(rij: InkomendBericht, tekst: str, bijlagen: dict[str, Bijlage
 
 
 def tijdlijn(
-    klacht: Klacht, *, voor_klant: bool = False, kwetsbaarheid: Kwetsbaarheid | None = None
+    klacht: Klacht,
+    *,
+    voor_klant: bool = False,
+    kwetsbaarheid: Kwetsbaarheid | None = None,
+    alleen: list[str] | None = None,
 ) -> list[TijdlijnItem]:
     """One timeline of the dossier, newest first: events (received, messages in and out, status
     changes, notes, phone contacts, attachments) and field changes from the history.
@@ -523,6 +527,8 @@ def tijdlijn(
         .prefetch_related("bijlagen")
         .order_by("-op", "-pk")
     )
+    if alleen is not None:  # these kinds of event only, no field changes
+        gebeurtenissen = gebeurtenissen.filter(soort__in=alleen)
     if voor_klant:
         gebeurtenissen = gebeurtenissen.filter(
             soort__in=[
@@ -577,12 +583,22 @@ def tijdlijn(
                 ),
             )
         )
-    if not voor_klant:
+    if not voor_klant and alleen is None:
         items.extend(_veldwijzigingen(klacht))
     if kwetsbaarheid is not None and not voor_klant:
         items.extend(_kwetsbaarheidsitems(kwetsbaarheid))
     items.sort(key=lambda i: i.op, reverse=True)
     return items
+
+
+def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
+    """The customer's messages on the dossier, newest first, their e-mails folded: what a form
+    that answers the customer answers (issue 17)."""
+    return [
+        item
+        for item in tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
+        if item.soort == GebeurtenisSoort.KLANTBERICHT
+    ]
 
 
 def _kwetsbaarheidsitems(kwetsbaarheid: Kwetsbaarheid) -> list[TijdlijnItem]:

@@ -265,6 +265,14 @@ def klacht_registreren(request):
     return render(request, "klachten/klacht_registreren.html", {"form": form})
 
 
+# The action whose form the dossier offers inline to reply to the customer.
+INLINE_ANTWOORD = "statusupdate_sturen"
+# Action forms that answer the customer show the conversation they answer beside the form.
+ANTWOORDEN_AAN_KLANT = frozenset(
+    {"statusupdate_sturen", "antwoord_sturen", "heroverweging_beantwoorden"}
+)
+
+
 @medewerker_vereist
 def klacht_dossier(request, dossiernummer):
     """The dossier: one timeline, the deadlines that run now, and the allowed actions."""
@@ -278,11 +286,20 @@ def klacht_dossier(request, dossiernummer):
         selectors.kwetsbaarheid(klacht) if selectors.ziet_kwetsbaarheid(request.user) else None
     )
     acties = toegestane_acties(klacht, request.user)
+    # The inline reply to the customer (issue 17): the statusupdate's form with its template,
+    # sent in the customer's e-mail thread (berichten.draad_van).
+    mag_antwoorden = any(a.naam == INLINE_ANTWOORD for a in acties)
     return render(
         request,
         "klachten/klacht_dossier.html",
         {
             "klacht": klacht,
+            "antwoord_form": (
+                BerichtFormulier(initial=_begintekst(klacht, INLINE_ANTWOORD))
+                if mag_antwoorden
+                else None
+            ),
+            "antwoord_actie": ACTIES[INLINE_ANTWOORD],
             "tijdlijn": selectors.tijdlijn(klacht, kwetsbaarheid=kwetsbaarheid),
             "termijnen": selectors.termijn_badges(klacht),
             "acties": acties,
@@ -599,6 +616,9 @@ def klacht_actie(request, dossiernummer, actie):
             # A message form offers the plain-language (B1) template (klachten.berichten).
             "eenvoudige_taal": eenvoudige_taal,
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
+            "gesprek": (
+                selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []
+            ),
         },
         status=status,
     )
