@@ -11,7 +11,7 @@ from tests.factories import MedewerkerFactory, klacht_in_status
 
 pytestmark = pytest.mark.django_db
 
-MARKER = "Nieuw bericht van klant</span>"
+MARKER = "Nieuw bericht</span>"
 
 
 @pytest.fixture
