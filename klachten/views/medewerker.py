@@ -173,13 +173,19 @@ def werkvoorraad(request):
                 selectors.aantal_te_classificeren(request.user) if ziet_te_classificeren else 0
             ),
             "te_classificeren": te_classificeren,
+            "classificeren_prefix": CLASSIFICEREN,
             "classificeren_form": (
-                ClassificerenMeerFormulier()
+                ClassificerenMeerFormulier(prefix=CLASSIFICEREN)
                 if te_classificeren and mag(request.user, ACTIES["classificeren"])
                 else None
             ),
         },
     )
+
+
+# The queue's form to classify several complaints: its fields apart from the filters' (afdeling,
+# categorie) on the same page.
+CLASSIFICEREN = "classificeren"
 
 
 @medewerker_vereist
@@ -189,15 +195,17 @@ def klachten_classificeren(request):
     service as one by one from the dossier, with a message for each one that was refused."""
     form = ClassificerenMeerFormulier(
         request.POST,
+        prefix=CLASSIFICEREN,
         # Any complaint the user sees: one classified meanwhile is refused by the service, with
         # its own message.
         klachten=selectors.klachten_voor(request.user),
     )
     terug = f"{reverse('klachten:werkvoorraad')}?te_classificeren=true"
     if not form.is_valid():
-        for fouten in form.errors.values():
+        for naam, fouten in form.errors.items():
             for fout in fouten:
-                messages.error(request, fout)
+                veld = form.fields.get(naam)
+                messages.error(request, f"{veld.label}: {fout}" if veld else fout)
         return redirect(terug)
     gelukt = 0
     for klacht in form.cleaned_data["klachten"].order_by("pk"):

@@ -117,14 +117,17 @@ def test_de_tab_en_meerdere_tegelijk_classificeren(client, label, teamleider, ca
     assert "Te classificeren" in pagina
     tab = client.get(werkvoorraad, {"te_classificeren": "true"}).content.decode()
     assert 'id="form-classificeren"' in tab
-    assert f'value="{eerste.pk}"' in tab
+    assert f'name="classificeren-klachten" value="{eerste.pk}"' in tab
     assert f'value="{tweede.pk}"' in tab
 
     # The second is classified meanwhile from its dossier: refused with a message of its own.
     services.klacht_classificeren(klacht=tweede, door=teamleider, categorie=categorie)
     antwoord = client.post(
         reverse("klachten:classificeren"),
-        {"klachten": [eerste.pk, tweede.pk], "categorie": categorie.pk},
+        {
+            "classificeren-klachten": [eerste.pk, tweede.pk],
+            "classificeren-categorie": categorie.pk,
+        },
         follow=True,
     )
     meldingen = [str(m) for m in antwoord.context["messages"]]
@@ -141,6 +144,17 @@ def test_een_behandelaar_heeft_geen_tab_en_mag_niet_posten(
     client.force_login(behandelaar)
     assert "Te classificeren" not in client.get(reverse("klachten:werkvoorraad")).content.decode()
     client.post(
-        reverse("klachten:classificeren"), {"klachten": [per_email.pk], "categorie": categorie.pk}
+        reverse("klachten:classificeren"),
+        {"classificeren-klachten": [per_email.pk], "classificeren-categorie": categorie.pk},
     )
+    assert Klacht.objects.get(pk=per_email.pk).categorie is None
+
+
+def test_zonder_categorie_zegt_de_melding_welk_veld(client, per_email, teamleider):
+    client.force_login(teamleider)
+    antwoord = client.post(
+        reverse("klachten:classificeren"), {"classificeren-klachten": [per_email.pk]}, follow=True
+    )
+    meldingen = [str(m) for m in antwoord.context["messages"]]
+    assert any(m.startswith("Categorie: ") for m in meldingen)
     assert Klacht.objects.get(pk=per_email.pk).categorie is None
