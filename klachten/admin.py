@@ -205,6 +205,8 @@ class KlachtAdmin(ZonderVerwijderen, GeschiedenisAlleenLezen):
         "heroverweging_gevraagd_op",
         "heroverweging_behandelaar",
         "laatste_klantcontact_op",
+        "klantbericht_op",
+        "behandelaar_gelezen_op",
         "antwoord_uiterlijk_datum",
         "statusupdate_uiterlijk_datum",
         "heroverweging_uiterlijk_datum",

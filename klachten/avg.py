@@ -281,6 +281,9 @@ def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
         tekst=GEANONIMISEERD,
         bijlage="",
         bijlage_naam="",
+        # The Message-IDs of the customer's e-mails it answered (issue 17).
+        in_reply_to="",
+        references="",
     )
     # The access log itself stays (who opened the dossier, when); the file's name goes.
     Inzage.objects.filter(klacht__in=ids).exclude(bijlage_naam="").update(

@@ -62,6 +62,17 @@ class WerkvoorraadFilter(django_filters.FilterSet):
         label=_("Bericht niet bezorgd"), method="filter_niet_bezorgd", widget=forms.CheckboxInput
     )
 
+    nieuw_klantbericht = django_filters.BooleanFilter(
+        label=_("Nieuw bericht van klant"),
+        method="filter_nieuw_klantbericht",
+        widget=forms.CheckboxInput,
+    )
+    te_classificeren = django_filters.BooleanFilter(
+        label=_("Te classificeren"),
+        method="filter_te_classificeren",
+        widget=forms.HiddenInput,
+    )
+
     class Meta:
         model = Klacht
         fields = ["status", "afdeling", "categorie", "kanaal", "behandelaar", "urgentie"]
@@ -95,6 +106,16 @@ class WerkvoorraadFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(selectors.niet_bezorgd())
+
+    def filter_nieuw_klantbericht(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(selectors.nieuw_klantbericht())
+
+    def filter_te_classificeren(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(selectors.te_classificeren())
 
     def filter_over_termijn(self, queryset, name, value):
         if not value:

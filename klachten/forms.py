@@ -329,6 +329,42 @@ class ToewijzenFormulier(ActieFormulier):
         veld.widget.choices = [("", veld.empty_label)] + [(n, k) for n, k in keuzes if k]
 
 
+class ClassificerenFormulier(ActieFormulier):
+    """A complaint that came in by e-mail gets its categorie and afdeling (the teamleider)."""
+
+    categorie = forms.ModelChoiceField(
+        label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
+    )
+    afdeling = forms.ModelChoiceField(
+        label=_("Afdeling"),
+        queryset=Afdeling.objects.all(),
+        required=False,
+        help_text=_("Leeg: de standaardafdeling van de categorie."),
+    )
+
+
+class ClassificerenMeerFormulier(forms.Form):
+    """Several complaints of the queue's "te classificeren" tab classified at once."""
+
+    klachten = forms.ModelMultipleChoiceField(
+        label=_("Klachten"), queryset=Klacht.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    categorie = forms.ModelChoiceField(
+        label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
+    )
+    afdeling = forms.ModelChoiceField(
+        label=_("Afdeling"),
+        queryset=Afdeling.objects.all(),
+        required=False,
+        help_text=_("Leeg: de standaardafdeling van de categorie."),
+    )
+
+    def __init__(self, *args, klachten=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if klachten is not None:
+            self.fields["klachten"].queryset = klachten
+
+
 class TeruggevenFormulier(ActieFormulier):
     reden = forms.CharField(
         label=_("Waarom geeft u de klacht terug?"),

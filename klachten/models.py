@@ -358,6 +358,15 @@ class Klacht(models.Model):
     antwoord_sleutel = models.CharField(  # noqa: DJ001 (unique: many without one)
         max_length=32, unique=True, null=True, default=nieuw_antwoord_sleutel, editable=False
     )
+    # The queue's marker "nieuw bericht van klant" (issue 17): when a message of the customer
+    # (status page, API, e-mail) last landed, and when a handler of the complaint (behandelaar or
+    # second-line handler) last opened the dossier; newer than that opening, the marker shows.
+    klantbericht_op = models.DateTimeField(
+        _("laatste bericht van de klant op"), null=True, blank=True
+    )
+    behandelaar_gelezen_op = models.DateTimeField(
+        _("door de behandelaar geopend op"), null=True, blank=True
+    )
     # The public form's one-time key (a hidden field, a UUID rendered into each form): the same
     # form sent again (after an error page, a double click, two at once) is one complaint, and
     # the second answer shows the first's dossiernummer (klachten.services.klacht_registreren).
@@ -449,7 +458,15 @@ class Klacht(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["status_token", "antwoord_sleutel", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "status_token",
+            "antwoord_sleutel",
+            "updated_at",
+            "klantbericht_op",
+            "behandelaar_gelezen_op",
+        ]
+    )
 
     class Meta:
         verbose_name = _("klacht")
@@ -525,6 +542,14 @@ class Klacht(models.Model):
 
     def __str__(self):
         return self.dossiernummer
+
+    @property
+    def heeft_nieuw_klantbericht(self) -> bool:
+        """A message of the customer newer than a handler's last look at the dossier."""
+        return self.klantbericht_op is not None and (
+            self.behandelaar_gelezen_op is None
+            or self.klantbericht_op > self.behandelaar_gelezen_op
+        )
 
     @property
     def is_geclassificeerd(self) -> bool:
@@ -691,6 +716,10 @@ class Bericht(models.Model):
         blank=True,
         related_name="opnieuw_verstuurd_van",
     )
+    # A reply in the customer's e-mail thread (issue 17): the Message-ID of the customer's message
+    # it answers and that message's references, sent as In-Reply-To and References.
+    in_reply_to = models.CharField(_("antwoord op (Message-ID)"), max_length=998, blank=True)
+    references = models.TextField(_("referenties (Message-ID's)"), blank=True)
     # A notice of the deadline watch: the signal it belongs to (bewaking).
     termijnsignaal = models.ForeignKey(
         "Termijnsignaal",

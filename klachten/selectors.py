@@ -6,9 +6,11 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -20,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -27,9 +30,11 @@ from klachten import berichten, kalender, rollen, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
+    Bijlage,
     Categorie,
     Doorverwijzing,
     GebeurtenisSoort,
+    InkomendBericht,
     Kanaal,
     Klacht,
     Kwetsbaarheidssignaal,
@@ -78,22 +83,61 @@ def klachten_voor(gebruiker) -> QuerySet[Klacht]:
     if zicht == EIGEN:
         return Klacht.objects.filter(_eigen(gebruiker)).exclude(betreft_medewerker=gebruiker)
     # The employee a complaint is about does not see it (the handler may not be that person).
-    return Klacht.objects.filter(Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker)).exclude(
+    return Klacht.objects.filter(_afdelingszicht(gebruiker, afdelingen)).exclude(
         betreft_medewerker=gebruiker
     )
 
 
+def ziet_te_classificeren(gebruiker) -> bool:
+    """Whether this user sees (and a teamleider classifies) the complaints that came in by e-mail
+    without an afdeling: every teamleider, and directie and beheerder, who see everything; a
+    klachtbehandelaar once the complaint is classified into their afdeling."""
+    if not gebruiker.is_authenticated or rollen.is_partnerbehandelaar(gebruiker):
+        return False
+    return rollen.ziet_alle_klachten(gebruiker) or rollen.TEAMLEIDER in rollen.rollen_van(gebruiker)
+
+
+def _afdelingszicht(gebruiker, afdelingen: list[int]) -> Q:
+    """The complaints of these afdelingen, those the user registered, and for a teamleider the
+    ones without an afdeling (nog te classificeren)."""
+    zicht = Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker)
+    if ziet_te_classificeren(gebruiker):
+        zicht |= Q(afdeling__isnull=True)
+    return zicht
+
+
+def te_classificeren() -> Q:
+    """A complaint that came in by e-mail without categorie or afdeling."""
+    return Q(categorie__isnull=True) | Q(afdeling__isnull=True)
+
+
+def nieuw_klantbericht() -> Q:
+    """A message of the customer newer than a handler's last opening of the dossier (the
+    queue's marker and filter; Klacht.heeft_nieuw_klantbericht for one complaint)."""
+    return Q(klantbericht_op__isnull=False) & (
+        Q(behandelaar_gelezen_op__isnull=True) | Q(klantbericht_op__gt=F("behandelaar_gelezen_op"))
+    )
+
+
+def aantal_te_classificeren(gebruiker) -> int:
+    """The count on the queue's "te classificeren" tab: open complaints only (few, on the
+    categorie and afdeling indexes)."""
+    return (
+        klachten_voor(gebruiker)
+        .filter(te_classificeren())
+        .exclude(status=Status.AFGESLOTEN)
+        .count()
+    )
+
+
 def teamleiders(afdeling_id: int | None) -> list[Medewerker]:
-    """The active teamleiders of an afdeling who have an e-mail address (for signals)."""
-    if afdeling_id is None:
-        return []
+    """The active teamleiders of an afdeling who have an e-mail address (for signals); of a
+    complaint without an afdeling (nog te classificeren), every teamleider: they all see it."""
+    teamleiders = Medewerker.objects.filter(is_active=True, groups__name=rollen.TEAMLEIDER)
+    if afdeling_id is not None:
+        teamleiders = teamleiders.filter(afdelingen=afdeling_id)
     return list(
-        Medewerker.objects.filter(
-            is_active=True, groups__name=rollen.TEAMLEIDER, afdelingen=afdeling_id
-        )
-        .exclude(email="")
-        .exclude(groups__name=rollen.PARTNERBEHANDELAAR)
-        .distinct()
+        teamleiders.exclude(email="").exclude(groups__name=rollen.PARTNERBEHANDELAAR).distinct()
     )
 
 
@@ -238,6 +282,10 @@ def werkvoorraad(gebruiker) -> QuerySet[Klacht]:
     )
     # The marker "bericht niet bezorgd": the customer did not get a message (issue 15).
     klachten = klachten.annotate(is_niet_bezorgd=niet_bezorgd())
+    # The marker "nieuw bericht van klant" (issue 17): two columns of the row, no join.
+    klachten = klachten.annotate(
+        is_nieuw_klantbericht=ExpressionWrapper(nieuw_klantbericht(), output_field=BooleanField())
+    )
     if ziet_kwetsbaarheid(gebruiker):
         # The discreet marker of a vulnerable customer, only for those who handle complaints.
         klachten = klachten.annotate(
@@ -328,13 +376,17 @@ def aantallen_in_werkvoorraad(gebruiker) -> Aantallen:
         return Aantallen(per_status=per_status, afgesloten_meer=False)
     tellers = Statusaantal.objects.all()
     if zicht != ALLES:
-        tellers = tellers.filter(afdeling_sleutel__in=afdelingen)
+        # A teamleider also sees the complaints without an afdeling (kept under sleutel 0).
+        zonder_afdeling = [0] if ziet_te_classificeren(gebruiker) else []
+        tellers = tellers.filter(afdeling_sleutel__in=afdelingen + zonder_afdeling)
     for rij in tellers.values("status").annotate(aantal=Sum("aantal")).order_by():
         per_status[rij["status"]] += rij["aantal"]
     if zicht != ALLES:
         erbij = Klacht.objects.filter(ingediend_door=gebruiker).exclude(afdeling__in=afdelingen)
+        if zonder_afdeling:
+            erbij = erbij.exclude(afdeling__isnull=True)
         eraf = Klacht.objects.filter(
-            Q(afdeling__in=afdelingen) | Q(ingediend_door=gebruiker), betreft_medewerker=gebruiker
+            _afdelingszicht(gebruiker, afdelingen), betreft_medewerker=gebruiker
         )
         for klachten, teken in ((erbij, 1), (eraf, -1)):
             for rij in klachten.values("status").annotate(aantal=Count("pk")).order_by():
@@ -452,10 +504,36 @@ class TijdlijnItem:
     bericht: Bericht | None = None
     bijlagen: list = field(default_factory=list)
     wijzigingen: list[tuple[str, str, str]] = field(default_factory=list)
+    # A message the customer sent by e-mail (issue 17): the stored original (downloadable as
+    # .eml by staff) and its view with the quoted history folded (berichten.inkomend.tonen).
+    inkomend: InkomendBericht | None = None
+    email: object = None  # berichten.inkomend.tonen.Weergave
+
+
+def email_weergave(rij: InkomendBericht, tekst: str, bijlagen: dict[str, Bijlage]):
+    """How the timeline shows a customer's e-mail: from the stored original (HTML sanitised, its
+    inline images as the dossier's attachments, `bijlagen` by name), or from the text on the
+    timeline when the original cannot be read."""
+    from klachten.berichten.inkomend.tonen import tekst_vouwen, weergave
+
+    def bijlage_url(naam: str) -> str | None:
+        bijlage = bijlagen.get(naam)
+        return reverse("klachten:bijlage", args=[bijlage.pk]) if bijlage is not None else None
+
+    try:
+        with rij.bestand.open("rb") as bestand:
+            ruw = bestand.read()
+    except OSError:
+        return tekst_vouwen(tekst)
+    return weergave(ruw, bijlage_url=bijlage_url)
 
 
 def tijdlijn(
-    klacht: Klacht, *, voor_klant: bool = False, kwetsbaarheid: Kwetsbaarheid | None = None
+    klacht: Klacht,
+    *,
+    voor_klant: bool = False,
+    kwetsbaarheid: Kwetsbaarheid | None = None,
+    alleen: list[str] | None = None,
 ) -> list[TijdlijnItem]:
     """One timeline of the dossier, newest first: events (received, messages in and out, status
     changes, notes, phone contacts, attachments) and field changes from the history.
@@ -469,6 +547,8 @@ def tijdlijn(
         .prefetch_related("bijlagen")
         .order_by("-op", "-pk")
     )
+    if alleen is not None:  # these kinds of event only, no field changes
+        gebeurtenissen = gebeurtenissen.filter(soort__in=alleen)
     if voor_klant:
         gebeurtenissen = gebeurtenissen.filter(
             soort__in=[
@@ -477,6 +557,21 @@ def tijdlijn(
                 GebeurtenisSoort.KLANTBERICHT,
             ]
         )
+    # The customer's e-mails on the dossier (staff only): one query, the originals read from
+    # the attachment storage to show them folded and sanitised.
+    inkomend = (
+        {}
+        if voor_klant
+        else {
+            rij.gebeurtenis_id: rij
+            for rij in InkomendBericht.objects.filter(klacht=klacht, gebeurtenis__isnull=False)
+        }
+    )
+    bijlagen_per_naam = (
+        {b.oorspronkelijke_naam: b for b in Bijlage.objects.filter(klacht=klacht)}
+        if inkomend
+        else {}
+    )
     items = []
     for g in gebeurtenissen:
         titel = g.get_soort_display()
@@ -500,14 +595,30 @@ def tijdlijn(
                 door=door,
                 bericht=g.bericht,
                 bijlagen=list(g.bijlagen.all()),
+                inkomend=inkomend.get(g.pk),
+                email=(
+                    email_weergave(inkomend[g.pk], g.tekst, bijlagen_per_naam)
+                    if g.pk in inkomend
+                    else None
+                ),
             )
         )
-    if not voor_klant:
+    if not voor_klant and alleen is None:
         items.extend(_veldwijzigingen(klacht))
     if kwetsbaarheid is not None and not voor_klant:
         items.extend(_kwetsbaarheidsitems(kwetsbaarheid))
     items.sort(key=lambda i: i.op, reverse=True)
     return items
+
+
+def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
+    """The customer's messages on the dossier, newest first, their e-mails folded: what a form
+    that answers the customer answers (issue 17)."""
+    return [
+        item
+        for item in tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
+        if item.soort == GebeurtenisSoort.KLANTBERICHT
+    ]
 
 
 def _kwetsbaarheidsitems(kwetsbaarheid: Kwetsbaarheid) -> list[TijdlijnItem]:

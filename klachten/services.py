@@ -809,6 +809,29 @@ def toewijzen(
     return k
 
 
+def klacht_classificeren(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    categorie: Categorie,
+    afdeling: Afdeling | None = None,
+    versie: int | None = None,
+) -> Klacht:
+    """Give a complaint that came in by e-mail its categorie and afdeling (the categorie's
+    afdeling when none is chosen); from then on it goes on like any other."""
+    with _actie(klacht=klacht, naam="classificeren", door=door, versie=versie) as (k, _a):
+        k.categorie = categorie
+        k.afdeling = afdeling or categorie.afdeling
+        _notitie(
+            k,
+            GebeurtenisSoort.TOEWIJZING,
+            _("Geclassificeerd: categorie %(categorie)s, afdeling %(afdeling)s")
+            % {"categorie": categorie, "afdeling": k.afdeling},
+            door,
+        )
+    return k
+
+
 def _interne_behandelaar(klacht: Klacht) -> Medewerker | None:
     """Who assigned the complaint to its partnerbehandelaar: the author of the latest Toewijzing
     on the timeline who is no partner (a partner cannot assign), when they may still handle it
@@ -955,10 +978,28 @@ def klantbericht_toevoegen(
         for upload in bijlagen:
             bijlage_opslaan(klacht=k, upload=upload, gebeurtenis=gebeurtenis)
         if door not in (k.behandelaar, k.heroverweging_behandelaar):
+            # The queue marks it until a handler of the complaint opens the dossier
+            # (klacht_geopend); the handler who recorded it has seen it. No new version: the
+            # customer's message changes nothing a form was filled in on.
+            Klacht.objects.filter(pk=k.pk).update(klantbericht_op=gebeurtenis.op)
             berichten.behandelaar_melden(
                 klacht=k, melding=_("De klant heeft informatie toegevoegd aan het dossier.")
             )
     return gebeurtenis
+
+
+def klacht_geopend(*, klacht: Klacht, door) -> None:
+    """A handler of the complaint (behandelaar or second-line handler) opened the dossier: the
+    queue's marker "nieuw bericht van klant" goes (one UPDATE, only when it shows)."""
+    if getattr(door, "pk", None) not in (
+        klacht.behandelaar_id,
+        klacht.heroverweging_behandelaar_id,
+    ):
+        return
+    if not klacht.heeft_nieuw_klantbericht:
+        return
+    klacht.behandelaar_gelezen_op = timezone.now()
+    Klacht.objects.filter(pk=klacht.pk).update(behandelaar_gelezen_op=klacht.behandelaar_gelezen_op)
 
 
 def geweigerde_bijlagen_vastleggen(*, klacht: Klacht, geweigerd: Iterable[tuple[str, str]]) -> None:

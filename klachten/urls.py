@@ -28,6 +28,11 @@ urlpatterns = [
     # Staff
     path("medewerker/", medewerker.werkvoorraad, name="werkvoorraad"),
     path("medewerker/klachten/nieuw/", medewerker.klacht_registreren, name="registreren"),
+    path(
+        "medewerker/klachten/classificeren/",
+        medewerker.klachten_classificeren,
+        name="classificeren",
+    ),
     path("medewerker/klachten/<slug:dossiernummer>/", medewerker.klacht_dossier, name="dossier"),
     path(
         "medewerker/klachten/<slug:dossiernummer>/<slug:actie>/",
@@ -40,6 +45,7 @@ urlpatterns = [
         name="bericht-opnieuw-versturen",
     ),
     path("medewerker/bijlagen/<int:pk>/", medewerker.bijlage_downloaden, name="bijlage"),
+    path("medewerker/emails/<int:pk>/origineel/", medewerker.email_downloaden, name="email"),
     path("medewerker/verbeterpunten/", medewerker.verbeterpunten, name="verbeterpunten"),
     path(
         "medewerker/verbeterpunten/<int:pk>/",

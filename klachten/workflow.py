@@ -118,6 +118,12 @@ def _geclassificeerd(klacht: Klacht, actor) -> str | None:
     return None
 
 
+def _nog_te_classificeren(klacht: Klacht, actor) -> str | None:
+    if klacht.is_geclassificeerd:
+        return _("Deze klacht heeft al een categorie en afdeling.")
+    return None
+
+
 def _nog_geen_heroverweging(klacht: Klacht, actor) -> str | None:
     if reden := _niet_geanonimiseerd(klacht, actor):
         return reden
@@ -185,6 +191,16 @@ ACTIES: dict[str, Actie] = _acties(
         BerichtSoort.ONTVANGSTBEVESTIGING,
     ),
     Actie("toewijzen", _("Toewijzen"), OPEN, None, BEHANDELAARS),
+    # A complaint that came in by e-mail without categorie and afdeling: a teamleider (every
+    # teamleider sees it) classifies it; then it goes on like any other.
+    Actie(
+        "classificeren",
+        _("Classificeren"),
+        OPEN,
+        None,
+        frozenset({rollen.TEAMLEIDER, rollen.BEHEERDER}),
+        voorwaarde=_nog_te_classificeren,
+    ),
     # A partnerbehandelaar hands the complaint back to the insurer's own staff (issue 9); not
     # during a heroverweging, whose first-line handler stays on record.
     Actie(

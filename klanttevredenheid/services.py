@@ -418,7 +418,9 @@ def _opvolgen(respons: Respons) -> Opvolging:
         # (its teamleiders), in-house.
         behandelaar = None
     opvolging = Opvolging.objects.create(respons=respons, toegewezen_aan=behandelaar)
-    ontvangers = selectors.teamleiders(moment.afdeling_id)
+    # A moment without afdeling has no teamleiders of its own (teamleiders(None) are all of them,
+    # for the complaints still to classify).
+    ontvangers = selectors.teamleiders(moment.afdeling_id) if moment.afdeling_id else []
     if (
         behandelaar
         and behandelaar.is_active

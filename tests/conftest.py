@@ -267,6 +267,7 @@ def klacht_formulier_data(label, categorie):
 SERVICES = {
     "opschorten": partial(services.termijn_wijzigen, soort=TermijnwijzigingSoort.OPSCHORTING),
     "verlengen": partial(services.termijn_wijzigen, soort=TermijnwijzigingSoort.VERLENGING),
+    "classificeren": services.klacht_classificeren,
 }
 
 
@@ -315,6 +316,7 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
     return {
         "ontvangst_bevestigen": bericht,
         "toewijzen": {"afdeling": klacht.afdeling, "behandelaar": behandelaar},
+        "classificeren": {"categorie": klacht.categorie, "afdeling": None},
         "teruggeven": {"reden": "Buiten de opdracht van de partner."},
         "ontvankelijk_verklaren": {"toelichting": ""},
         "niet_ontvankelijk_verklaren": bericht,

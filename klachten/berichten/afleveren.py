@@ -26,6 +26,16 @@ ends that session (idle_in_transaction_session_timeout), the lock goes and the s
 message. Far longer than a send takes (EMAIL_TIMEOUT is 20 s per SMTP step)."""
 
 
+def koppen(bericht: Bericht) -> dict[str, str]:
+    """The headers of the e-mail: its stable Message-ID, and in the customer's thread (issue 17)
+    In-Reply-To and References of the customer's e-mail it answers (berichten.draad_van)."""
+    koppen = {"Message-ID": message_id(bericht)}
+    if bericht.in_reply_to:
+        koppen["In-Reply-To"] = bericht.in_reply_to
+        koppen["References"] = bericht.references or bericht.in_reply_to
+    return koppen
+
+
 def message_id(bericht: Bericht) -> str:
     """The Message-ID of `bericht`: the same on every attempt (row id and creation moment, which
     never change, at the sender's domain), and not the same as a message of another installation
@@ -185,7 +195,7 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
             body=bericht.tekst,
             to=[bericht.aan],
             reply_to=[antwoordadres(bericht)] if label.email else None,
-            headers={"Message-ID": message_id(bericht)},
+            headers=koppen(bericht),
         )
         if bericht.bijlage:
             with bericht.bijlage.open("rb") as bestand:

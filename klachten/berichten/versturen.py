@@ -4,6 +4,8 @@ its delivery queued once that transaction commits (DESIGN.md section 5)."""
 from __future__ import annotations
 
 import logging
+from email import policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -12,14 +14,58 @@ from django.db import transaction
 from django.utils import timezone
 
 from klachten import berichten, broker
+from klachten.berichten.inkomend.lezen import MESSAGE_ID
 from klachten.berichten.opstellen import bericht_opstellen, dossier_url
 from klachten.berichten.soorten import is_intern
 from klachten.berichten.tasks import bericht_afleveren
-from klachten.models import Bericht, Gebeurtenis, GebeurtenisSoort, Klacht, Medewerker
+from klachten.models import (
+    Bericht,
+    Gebeurtenis,
+    GebeurtenisSoort,
+    InkomendBericht,
+    InkomendSoort,
+    InkomendStatus,
+    Klacht,
+    Medewerker,
+)
 from klachten.workflow import BerichtSoort
 
 # The outbox logs as one logger (klachten.berichten): filters and settings for it see it all.
 logger = logging.getLogger("klachten.berichten")
+
+# At most this many Message-IDs in References (the customer's thread, newest last).
+REFERENTIES_MAXIMAAL = 20
+
+
+def draad_van(klacht: Klacht) -> tuple[str, str]:
+    """In-Reply-To and References for a message to the customer (issue 17): the customer's last
+    e-mail on the dossier (the complaint itself or a reply) and the thread it belongs to, so the
+    customer's mail client shows one conversation. ("", "") when the customer never e-mailed."""
+    laatste = (
+        InkomendBericht.objects.filter(
+            klacht=klacht,
+            status=InkomendStatus.VERWERKT,
+            soort__in=[InkomendSoort.NIEUWE_KLACHT, InkomendSoort.ANTWOORD],
+        )
+        .exclude(message_id="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if laatste is None:
+        return "", ""
+    eerdere: list[str] = []
+    try:
+        with laatste.bestand.open("rb") as bestand:
+            koppen = BytesHeaderParser(policy=policy.default).parse(bestand)
+        for naam in ("References", "In-Reply-To"):
+            for message_id in MESSAGE_ID.findall(" ".join(str(koppen.get(naam, "")).split())):
+                if message_id not in eerdere:
+                    eerdere.append(message_id)
+    except (OSError, ValueError, TypeError):
+        # The original unreadable: the customer's own message still threads the reply.
+        logger.warning("Inkomend bericht %s niet te lezen voor References.", laatste.pk)
+    referenties = [m for m in eerdere if m != laatste.message_id] + [laatste.message_id]
+    return laatste.message_id, " ".join(referenties[-REFERENTIES_MAXIMAAL:])
 
 
 def bericht_versturen(
@@ -53,6 +99,9 @@ def bericht_versturen(
     )
     if bijlage is not None:
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
+    if klacht is not None and not is_intern(soort) and bericht.aan == klacht.klant_email:
+        # In the customer's e-mail thread: the delivery sets In-Reply-To and References.
+        bericht.in_reply_to, bericht.references = draad_van(klacht)
     bericht.save()
     if klacht is not None and not is_intern(soort):
         Gebeurtenis.objects.create(

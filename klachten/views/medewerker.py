@@ -8,19 +8,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klachten import berichten, kalender, rollen, selectors, services
+from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.filters import WerkvoorraadFilter
 from klachten.forms import (
     AntwoordFormulier,
     BerichtFormulier,
     BerichtOpnieuwFormulier,
+    ClassificerenFormulier,
+    ClassificerenMeerFormulier,
     DoorverwijzingFormulier,
     ExterneProcedureFormulier,
     HeroverwegingAntwoordFormulier,
@@ -40,11 +45,12 @@ from klachten.forms import (
     VerbeterpuntStatusFormulier,
     fouten_toevoegen,
 )
-from klachten.middleware import inzage_loggen
+from klachten.middleware import client_ip, inzage_loggen
 from klachten.models import (
     Bericht,
     BerichtStatus,
     Bijlage,
+    InkomendBericht,
     InzageSoort,
     Klacht,
     KwetsbaarheidSoort,
@@ -57,6 +63,7 @@ from klachten.workflow import (
     GewijzigdIntussen,
     Status,
     WorkflowFout,
+    mag,
     opnieuw_versturen_weigering,
     toegestane_acties,
     weigering,
@@ -140,6 +147,11 @@ def werkvoorraad(request):
     query_zonder_pagina.pop("pagina", None)
     query_zonder_status = query_zonder_pagina.copy()
     query_zonder_status.pop("status", None)
+    query_zonder_status.pop("te_classificeren", None)
+    # The teamleider's tab of complaints that came in by e-mail without categorie and afdeling,
+    # with one form to classify several at once.
+    ziet_te_classificeren = selectors.ziet_te_classificeren(request.user)
+    te_classificeren = ziet_te_classificeren and request.GET.get("te_classificeren") == "true"
     paneel_filters = ("afdeling", "categorie", "kanaal", "behandelaar", "urgentie")
     return render(
         request,
@@ -158,8 +170,74 @@ def werkvoorraad(request):
             "query": query_zonder_pagina.urlencode(),
             "query_zonder_status": query_zonder_status.urlencode(),
             "huidige_status": request.GET.get("status", ""),
+            "ziet_te_classificeren": ziet_te_classificeren,
+            "aantal_te_classificeren": (
+                selectors.aantal_te_classificeren(request.user) if ziet_te_classificeren else 0
+            ),
+            "te_classificeren": te_classificeren,
+            "classificeren_prefix": CLASSIFICEREN,
+            "classificeren_form": (
+                ClassificerenMeerFormulier(prefix=CLASSIFICEREN)
+                if te_classificeren and mag(request.user, ACTIES["classificeren"])
+                else None
+            ),
         },
     )
+
+
+# The queue's form to classify several complaints: its fields apart from the filters' (afdeling,
+# categorie) on the same page.
+CLASSIFICEREN = "classificeren"
+
+
+@medewerker_vereist
+@require_POST
+def klachten_classificeren(request):
+    """Several complaints of the "te classificeren" tab classified at once: each through the same
+    service as one by one from the dossier, with a message for each one that was refused."""
+    form = ClassificerenMeerFormulier(
+        request.POST,
+        prefix=CLASSIFICEREN,
+        # Any complaint the user sees: one classified meanwhile is refused by the service, with
+        # its own message.
+        klachten=selectors.klachten_voor(request.user),
+    )
+    terug = f"{reverse('klachten:werkvoorraad')}?te_classificeren=true"
+    if not form.is_valid():
+        for naam, fouten in form.errors.items():
+            for fout in fouten:
+                veld = form.fields.get(naam)
+                messages.error(request, f"{veld.label}: {fout}" if veld else fout)
+        return redirect(terug)
+    gelukt = 0
+    for klacht in form.cleaned_data["klachten"].order_by("pk"):
+        try:
+            services.klacht_classificeren(
+                klacht=klacht,
+                door=request.user,
+                categorie=form.cleaned_data["categorie"],
+                afdeling=form.cleaned_data["afdeling"],
+            )
+        except (WorkflowFout, ValidationError) as exc:
+            reden = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(
+                request,
+                _("Klacht %(nummer)s is niet geclassificeerd: %(reden)s")
+                % {"nummer": klacht.dossiernummer, "reden": reden},
+            )
+        else:
+            gelukt += 1
+    if gelukt:
+        messages.success(
+            request,
+            ngettext(
+                "%(aantal)d klacht is geclassificeerd.",
+                "%(aantal)d klachten zijn geclassificeerd.",
+                gelukt,
+            )
+            % {"aantal": gelukt},
+        )
+    return redirect(terug)
 
 
 @medewerker_vereist
@@ -197,22 +275,41 @@ def klacht_registreren(request):
     return render(request, "klachten/klacht_registreren.html", {"form": form})
 
 
+# The action whose form the dossier offers inline to reply to the customer.
+INLINE_ANTWOORD = "statusupdate_sturen"
+# Action forms that answer the customer show the conversation they answer beside the form.
+ANTWOORDEN_AAN_KLANT = frozenset(
+    {"statusupdate_sturen", "antwoord_sturen", "heroverweging_beantwoorden"}
+)
+
+
 @medewerker_vereist
 def klacht_dossier(request, dossiernummer):
     """The dossier: one timeline, the deadlines that run now, and the allowed actions."""
     klacht = _klacht_van(request, dossiernummer)
     inzage_loggen(request, klacht, InzageSoort.DOSSIER)
+    # Its handler opened it: the queue's marker "nieuw bericht van klant" goes.
+    services.klacht_geopend(klacht=klacht, door=request.user)
     # A vulnerable customer's signals, for those who handle the complaint; read before the
     # actions, whose conditions look at them.
     kwetsbaarheid = (
         selectors.kwetsbaarheid(klacht) if selectors.ziet_kwetsbaarheid(request.user) else None
     )
     acties = toegestane_acties(klacht, request.user)
+    # The inline reply to the customer (issue 17): the statusupdate's form with its template,
+    # sent in the customer's e-mail thread (berichten.draad_van).
+    mag_antwoorden = any(a.naam == INLINE_ANTWOORD for a in acties)
     return render(
         request,
         "klachten/klacht_dossier.html",
         {
             "klacht": klacht,
+            "antwoord_form": (
+                BerichtFormulier(initial=_begintekst(klacht, INLINE_ANTWOORD))
+                if mag_antwoorden
+                else None
+            ),
+            "antwoord_actie": ACTIES[INLINE_ANTWOORD],
             "tijdlijn": selectors.tijdlijn(klacht, kwetsbaarheid=kwetsbaarheid),
             "termijnen": selectors.termijn_badges(klacht),
             "acties": acties,
@@ -286,6 +383,11 @@ SCHERMEN: dict[str, ActieScherm] = {
         ToewijzenFormulier,
         _met_versie(services.toewijzen),
         gettext_lazy("De klacht is toegewezen."),
+    ),
+    "classificeren": ActieScherm(
+        ClassificerenFormulier,
+        _met_versie(services.klacht_classificeren),
+        gettext_lazy("De klacht is geclassificeerd."),
     ),
     "teruggeven": ActieScherm(
         TeruggevenFormulier,
@@ -525,6 +627,9 @@ def klacht_actie(request, dossiernummer, actie):
             # A message form offers the plain-language (B1) template (klachten.berichten).
             "eenvoudige_taal": eenvoudige_taal,
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
+            "gesprek": (
+                selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []
+            ),
         },
         status=status,
     )
@@ -594,6 +699,30 @@ def bijlage_downloaden(request, pk):
         as_attachment=True,
         filename=bijlage.oorspronkelijke_naam,
         content_type=bijlage.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@medewerker_vereist
+def email_downloaden(request, pk):
+    """The original of a customer's e-mail as it arrived (.eml), for staff who may see its
+    complaint; opening it is in the access log like an attachment."""
+    rij = get_object_or_404(InkomendBericht.objects.select_related("klacht"), pk=pk)
+    if (
+        rij.klacht_id is None
+        or not selectors.klachten_voor(request.user).filter(pk=rij.klacht_id).exists()
+    ):
+        raise Http404
+    try:
+        ruw = inkomend_beheer.origineel_openen(
+            inkomend=rij, medewerker=request.user, ip_adres=client_ip(request)
+        )
+    except FileNotFoundError:
+        raise Http404 from None  # erased with the customer's data
+    response = HttpResponse(ruw, content_type="message/rfc822")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{rij.klacht.dossiernummer}-{rij.pk}.eml"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

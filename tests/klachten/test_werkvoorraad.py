@@ -352,6 +352,8 @@ WERKVOORRAAD_URLS = [
     f"{WERKVOORRAAD}?pagina=2",
     f"{WERKVOORRAAD}?status=in_onderzoek&urgentie=hoog",
     f"{WERKVOORRAAD}?zoek=Klant&over_termijn=on&eigen=",
+    f"{WERKVOORRAAD}?nieuw_klantbericht=on",
+    f"{WERKVOORRAAD}?te_classificeren=true",
 ]
 # Session, user, roles, the user's afdelingen (header and queue), the status counts (kept counts
 # and two corrections, or one grouped count and one bounded count), the page (own complaints,
