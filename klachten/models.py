@@ -1339,12 +1339,15 @@ class Beveiliging(models.TextChoices):
 class Aanmelding(models.TextChoices):
     WACHTWOORD = "wachtwoord", _("Wachtwoord")
     OAUTH2 = "oauth2", _("OAuth2-token (XOAUTH2)")
+    MICROSOFT365 = "microsoft365", _("Microsoft 365 (OAuth2, app-registratie)")
+    GOOGLE = "google", _("Google Workspace (OAuth2, serviceaccount)")
 
 
 class Mailbox(models.Model):
     """A label's complaints mailbox, read over IMAP (DESIGN.md section 12; issue 17). The secret
     is never in the database: `geheim_variabele` names the environment variable that holds the
-    password or the OAuth2 access token. Reading is incremental: `uidvalidity` and `laatste_uid`
+    password or the OAuth2 access token, or the Microsoft 365 / Google Workspace token source's
+    secret (and, after it, the source's other variables: klachten.berichten.inkomend.tokens). Reading is incremental: `uidvalidity` and `laatste_uid`
     are where the last run stopped (klachten.berichten.inkomend.imap)."""
 
     label = models.ForeignKey(

@@ -19,8 +19,9 @@ from contextlib import contextmanager, suppress
 from django.db import connection
 from django.utils import timezone
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import IMAPClientError, LoginError
 
+from klachten.berichten.inkomend import tokens
 from klachten.berichten.inkomend.bronnen import Leesronde, map_lezen, ontvangen_en_tellen
 from klachten.berichten.inkomend.verwerken import openstaande_verwerken
 from klachten.models import Aanmelding, Beveiliging, Mailbox
@@ -49,7 +50,8 @@ def _geheim(mailbox: Mailbox) -> str:
 @contextmanager
 def verbinding(mailbox: Mailbox):
     """A logged-in IMAPClient for the mailbox (TLS, STARTTLS or plain as configured; password or
-    OAuth2 access token from the environment variable it names)."""
+    OAuth2 access token from the environment variable it names, or an access token from the
+    Microsoft 365 or Google Workspace token source, klachten.berichten.inkomend.tokens)."""
     context = ssl.create_default_context()
     client = IMAPClient(
         mailbox.imap_host,
@@ -62,7 +64,15 @@ def verbinding(mailbox: Mailbox):
         if mailbox.beveiliging == Beveiliging.STARTTLS:
             client.starttls(context)
         gebruiker = mailbox.gebruiker or mailbox.adres
-        if mailbox.aanmelding == Aanmelding.OAUTH2:
+        if mailbox.aanmelding in (Aanmelding.MICROSOFT365, Aanmelding.GOOGLE):
+            try:
+                client.oauth2_login(gebruiker, tokens.access_token(mailbox))
+            except tokens.TokenFout as exc:
+                raise MailboxFout(str(exc)) from exc
+            except LoginError:
+                tokens.vergeten(mailbox)  # revoked or rights changed: a new token next run
+                raise
+        elif mailbox.aanmelding == Aanmelding.OAUTH2:
             client.oauth2_login(gebruiker, _geheim(mailbox))
         else:
             client.login(gebruiker, _geheim(mailbox))
