@@ -344,11 +344,11 @@ ORDER BY afgerond
 BERICHT_SQL = """
 INSERT INTO klachten_bericht (
     klacht_id, label_id, soort, aan, onderwerp, tekst, status, pogingen, laatste_fout,
-    verzonden_op, verstuurd_door_id, bijlage, bijlage_naam, created_at
+    verzonden_op, verstuurd_door_id, bijlage, bijlage_naam, in_reply_to, "references", created_at
 )
 SELECT b.klacht_id, p.label_id, b.soort, 'klant' || mod(p.id * 7919, 600000) || '@example.nl',
     'Uw klacht ' || p.dossiernummer, %(berichttekst)s || p.dossiernummer || '.', 'verzonden', 1, '',
-    b.op, CASE WHEN b.soort <> 'statusupdate' THEN p.behandelaar_id END, '', '', b.op
+    b.op, CASE WHEN b.soort <> 'statusupdate' THEN p.behandelaar_id END, '', '', '', '', b.op
 FROM (
     SELECT id AS klacht_id, 'ontvangstbevestiging' AS soort, t_ack AS op
     FROM bm_plan WHERE t_ack IS NOT NULL

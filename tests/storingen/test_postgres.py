@@ -237,11 +237,25 @@ def test_postgres_herstart_onder_belasting_geeft_503_en_verliest_niets(label, ca
                     verloop.statussen,
                     server.log()[-3000:],
                 )
+                # One more customer has the form open when the database goes, and sends it in
+                # the gap (the threads above may all happen to be fetching the form then).
+                in_het_gat = Bezoeker(server.url, ip="198.51.100.200", timeout=20)
+                verborgen = verborgen_velden(in_het_gat.get("/klacht/").text)
+                gegevens = klachtgegevens(
+                    categorie_id=categorie.pk, email=f"in-het-gat-{modus}@example.nl"
+                )
                 cluster.stoppen(modus)
                 tijdens = sum(verloop.statussen.values())
+                assert not _versturen(in_het_gat, verloop, gegevens, verborgen)
                 time.sleep(GAT_S)  # the outage itself; nothing is measured by this wait
                 assert sum(verloop.statussen.values()) > tijdens, "nobody came during the gap"
                 cluster.starten()
+                # "Try again in a minute": the same form, once the database is back.
+                assert wacht_tot(
+                    lambda b=in_het_gat, g=gegevens, v=verborgen: _versturen(b, verloop, g, v),
+                    seconden=20,
+                    stap=0.3,
+                )
                 # Served again without restarting anything.
                 na = opgeslagen()
                 assert wacht_tot(lambda n=na: opgeslagen() >= n + KLANTEN, seconden=20), (
