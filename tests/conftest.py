@@ -32,6 +32,7 @@ from klachten.models import (
     KwetsbaarheidSoort,
     Kwetsbaarheidssignaal,
     Leermoment,
+    Mailbox,
     Termijnwijziging,
     TermijnwijzigingSoort,
     Uitkomst,
@@ -146,6 +147,12 @@ def _broker_zonder_storing():
 @pytest.fixture
 def label(db):
     return standaardlabel()
+
+
+@pytest.fixture
+def mailbox(label):
+    """The label's complaints mailbox (no IMAP server: the e-mail channel's tests feed it)."""
+    return Mailbox.objects.create(label=label, adres=label.email)
 
 
 @pytest.fixture

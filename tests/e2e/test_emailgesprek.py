@@ -18,7 +18,7 @@ from tests.e2e.test_toegankelijkheid import (  # noqa: F401 (axe_pagina: a fixtu
     axe_verslag,
     openen,
 )
-from tests.klachten.test_inkomend import monster
+from tests.inkomend import monster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

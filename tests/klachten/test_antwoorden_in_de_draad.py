@@ -10,32 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klachten import berichten, services
-from klachten.models import Bericht, Kanaal, Klacht, Mailbox
+from klachten.models import Bericht
 from klachten.workflow import BerichtSoort, Status
-from tests.factories import klacht_in_status
-from tests.klachten.test_inkomend import bevestiging, monster
+from tests.inkomend import annas_klacht, bevestiging, monster
 from tests.processen import Mailserver
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mailbox(label):
-    return Mailbox.objects.create(label=label, adres=label.email)
-
-
-@pytest.fixture
 def dossier(behandelaar, categorie):
-    klacht = klacht_in_status(
-        Status.IN_ONDERZOEK,
-        door=behandelaar,
-        categorie=categorie,
-        klant_naam="Anna de Vries",
-        klant_email="anna.devries@gmail.example",
-        kanaal=Kanaal.TELEFOON,
-    )
-    Klacht.objects.filter(pk=klacht.pk).update(behandelaar=behandelaar)
-    return Klacht.objects.get(pk=klacht.pk)
+    return annas_klacht(Status.IN_ONDERZOEK, behandelaar=behandelaar, categorie=categorie)
 
 
 @pytest.fixture

@@ -9,31 +9,16 @@ from django.urls import reverse
 
 from klachten import berichten
 from klachten.berichten.inkomend.tonen import html_schoonmaken, tekst_vouwen
-from klachten.models import Inzage, InzageSoort, Kanaal, Klacht, Mailbox
+from klachten.models import Inzage, InzageSoort
 from klachten.workflow import Status
-from tests.factories import klacht_in_status
-from tests.klachten.test_inkomend import bevestiging, monster
+from tests.inkomend import annas_klacht, bevestiging, monster
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mailbox(label):
-    return Mailbox.objects.create(label=label, adres=label.email)
-
-
-@pytest.fixture
 def dossier(behandelaar, categorie):
-    klacht = klacht_in_status(
-        Status.ONTVANGST_BEVESTIGD,
-        door=behandelaar,
-        categorie=categorie,
-        klant_naam="Anna de Vries",
-        klant_email="anna.devries@gmail.example",
-        kanaal=Kanaal.TELEFOON,
-    )
-    Klacht.objects.filter(pk=klacht.pk).update(behandelaar=behandelaar)
-    return Klacht.objects.get(pk=klacht.pk)
+    return annas_klacht(Status.ONTVANGST_BEVESTIGD, behandelaar=behandelaar, categorie=categorie)
 
 
 def _dossierpagina(client, klacht) -> str:

@@ -3,7 +3,6 @@ and landed once, with the sample messages of tests/mail/."""
 
 import mailbox as mailboxen
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -20,66 +19,19 @@ from klachten.models import (
     InkomendStatus,
     Kanaal,
     Klacht,
-    Mailbox,
 )
 from klachten.storingen import OpslagOnbereikbaar
-from klachten.workflow import BerichtSoort, Status
+from klachten.workflow import Status
 from tests.factories import klacht_in_status
+from tests.inkomend import annas_klacht, bevestiging, mail, monster
 
 pytestmark = pytest.mark.django_db
-
-MAP = Path(__file__).resolve().parent.parent / "mail"
-ONS_ID_IN_MONSTER = {
-    "<bericht-42.20261207091200123456@example.nl>",
-    "<bericht-43.20261207091500000001@example.nl>",
-    "<bericht-44.20261207091500000002@example.nl>",
-}
-
-
-def monster(naam: str, message_id: str | None = None) -> bytes:
-    """A sample message; with `message_id`, our Message-ID in it replaced by that one."""
-    ruw = (MAP / naam).read_bytes()
-    if message_id is not None:
-        for oud in ONS_ID_IN_MONSTER:
-            ruw = ruw.replace(oud.encode(), message_id.encode())
-    return ruw
-
-
-def mail(*, van: str, aan: str = "klachten@zuid.example", onderwerp: str, tekst: str, **koppen):
-    bericht = EmailMessage()
-    bericht["From"] = van
-    bericht["To"] = aan
-    bericht["Subject"] = onderwerp
-    bericht["Message-ID"] = f"<{abs(hash((van, onderwerp, tekst)))}@klant.example>"
-    for kop, waarde in koppen.items():
-        bericht[kop.replace("_", "-")] = waarde
-    bericht.set_content(tekst)
-    return bytes(bericht)
-
-
-@pytest.fixture
-def mailbox(label):
-    return Mailbox.objects.create(label=label, adres=label.email)
 
 
 @pytest.fixture
 def dossier(behandelaar, categorie):
     """An acknowledged complaint of Anna de Vries, with its acknowledgement sent."""
-    klacht = klacht_in_status(
-        Status.ONTVANGST_BEVESTIGD,
-        door=behandelaar,
-        categorie=categorie,
-        klant_naam="Anna de Vries",
-        klant_email="anna.devries@gmail.example",
-        kanaal=Kanaal.TELEFOON,
-    )
-    Klacht.objects.filter(pk=klacht.pk).update(behandelaar=behandelaar)
-    klacht.refresh_from_db()
-    return klacht
-
-
-def bevestiging(klacht: Klacht) -> Bericht:
-    return Bericht.objects.get(klacht=klacht, soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    return annas_klacht(Status.ONTVANGST_BEVESTIGD, behandelaar=behandelaar, categorie=categorie)
 
 
 def klantberichten(klacht: Klacht):

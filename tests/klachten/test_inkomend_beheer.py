@@ -27,15 +27,10 @@ from klachten.models import (
 )
 from klachten.workflow import Status
 from tests.factories import klacht_in_status
-from tests.klachten.test_inkomend import bevestiging, mail, monster
+from tests.inkomend import bevestiging, mail, monster
 from tests.processen import Imapserver
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mailbox(label):
-    return Mailbox.objects.create(label=label, adres=label.email)
 
 
 @pytest.fixture
