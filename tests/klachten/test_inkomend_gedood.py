@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def server():
 
 @pytest.fixture
 def mailbox(transactional_db, server, monkeypatch):
-    gebruiker = server.gebruiker_maken(f"gedood{os.getpid()}-{id(object())}@zuid.example", "geheim")
+    gebruiker = server.gebruiker_maken(f"gedood-{uuid.uuid4().hex}@zuid.example", "geheim")
     monkeypatch.setenv("TEST_MAILBOX_WACHTWOORD", "geheim")
     return Mailbox.objects.create(
         label=standaardlabel(),

@@ -4,6 +4,7 @@ marked \\Seen only after its row committed, a server killed mid-run is caught up
 and a changed UIDVALIDITY re-reads the folder without duplicates."""
 
 import itertools
+import uuid
 
 import pytest
 
@@ -54,7 +55,7 @@ def klacht_mail(nummer: int, *, van: str = "anna@klant.example", onderwerp: str 
         f"From: Anna de Vries <{van}>\r\n"
         "To: klachten@zuid.example\r\n"
         f"Subject: {onderwerp or f'Mijn declaratie ({nummer})'}\r\n"
-        f"Message-ID: <klacht-{nummer}-{id(object())}@klant.example>\r\n"
+        f"Message-ID: <klacht-{nummer}-{uuid.uuid4().hex}@klant.example>\r\n"
         "Date: Mon, 07 Dec 2026 10:12:00 +0100\r\n"
         "MIME-Version: 1.0\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n"

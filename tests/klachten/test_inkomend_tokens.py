@@ -14,6 +14,7 @@ import json
 import ssl
 import subprocess
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -162,7 +163,7 @@ def klacht_mail(nummer: int) -> bytes:
         f"From: Klant {nummer} <klant{nummer}@klant.example>\r\n"
         "To: klachten@zuid.example\r\n"
         f"Subject: Mijn declaratie ({nummer})\r\n"
-        f"Message-ID: <token-{nummer}-{id(object())}@klant.example>\r\n"
+        f"Message-ID: <token-{nummer}-{uuid.uuid4().hex}@klant.example>\r\n"
         "Date: Mon, 07 Dec 2026 10:12:00 +0100\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n"
         "\r\n"
