@@ -329,18 +329,26 @@ class ToewijzenFormulier(ActieFormulier):
         veld.widget.choices = [("", veld.empty_label)] + [(n, k) for n, k in keuzes if k]
 
 
+def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceField]:
+    """The categorie and afdeling a teamleider gives a complaint that came in by e-mail (one by
+    one and several at once)."""
+    return (
+        forms.ModelChoiceField(
+            label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
+        ),
+        forms.ModelChoiceField(
+            label=_("Afdeling"),
+            queryset=Afdeling.objects.all(),
+            required=False,
+            help_text=_("Leeg: de standaardafdeling van de categorie."),
+        ),
+    )
+
+
 class ClassificerenFormulier(ActieFormulier):
     """A complaint that came in by e-mail gets its categorie and afdeling (the teamleider)."""
 
-    categorie = forms.ModelChoiceField(
-        label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
-    )
-    afdeling = forms.ModelChoiceField(
-        label=_("Afdeling"),
-        queryset=Afdeling.objects.all(),
-        required=False,
-        help_text=_("Leeg: de standaardafdeling van de categorie."),
-    )
+    categorie, afdeling = classificatievelden()
 
 
 class ClassificerenMeerFormulier(forms.Form):
@@ -349,15 +357,7 @@ class ClassificerenMeerFormulier(forms.Form):
     klachten = forms.ModelMultipleChoiceField(
         label=_("Klachten"), queryset=Klacht.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    categorie = forms.ModelChoiceField(
-        label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
-    )
-    afdeling = forms.ModelChoiceField(
-        label=_("Afdeling"),
-        queryset=Afdeling.objects.all(),
-        required=False,
-        help_text=_("Leeg: de standaardafdeling van de categorie."),
-    )
+    categorie, afdeling = classificatievelden()
 
     def __init__(self, *args, klachten=None, **kwargs):
         super().__init__(*args, **kwargs)
