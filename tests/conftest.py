@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from xdist.scheduler import LoadScopeScheduling
 
 from klachten import broker, rollen, selectors, services, signals
 from klachten.forms import OPEN_PLEK
@@ -40,6 +41,33 @@ from klachten.models import (
 )
 from klachten.workflow import ACTIES, KLANT, Oordeel, WorkflowFout
 from tests.factories import AfdelingFactory, CategorieFactory, MedewerkerFactory, standaardlabel
+
+# Tests that share an expensive class or module fixture, run together by one pytest worker
+# (scripts/test runs two): split over both, each worker would build the fixture for its part. The
+# demo load takes 15-20 s, the SQLite site as long. (xdist's own --dist loadgroup does this by a
+# marker, but it renames node ids through an attribute pytest 9.2 no longer has.)
+SAMEN_OP_EEN_WORKER = (
+    "tests/test_demo.py::TestDemoData::",
+    "tests/test_sqlite.py::",
+)
+
+
+class Verdeling(LoadScopeScheduling):
+    """xdist's load distribution (one test at a time, in pytest-django's order: the tests that
+    empty the database come last), except that the tests of SAMEN_OP_EEN_WORKER go as one unit
+    to one worker (first: they are the longest)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        for voorvoegsel in SAMEN_OP_EEN_WORKER:
+            if nodeid.startswith(voorvoegsel):
+                return voorvoegsel
+        return nodeid
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") == "load":
+        return Verdeling(config, log)
+    return None
 
 
 def pytest_configure(config):

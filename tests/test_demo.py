@@ -116,7 +116,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 class TestDemoData:
-    """One load of the demo data, looked at from every side."""
+    """One load of the demo data, looked at from every side (one pytest worker runs the whole
+    class: SAMEN_OP_EEN_WORKER in tests/conftest.py)."""
 
     def test_elke_status_en_elke_stap_van_de_procedure_komt_voor(self, demo):
         assert Klacht.objects.count() == AANTAL + E_MAIL_KLACHTEN

@@ -4,7 +4,8 @@ a real server process renders the main pages over HTTP: the public form (GET and
 confirmation and status page, the staff login with its second step, the work queue, a dossier, a
 workflow action, the survey and the month report. Nothing here touches the test PostgreSQL.
 
-The demo is loaded with --aantal 12 (the same code as the README's full demo of 200: its first
+One pytest worker runs the whole module (SAMEN_OP_EEN_WORKER in tests/conftest.py): the site is
+built once. The demo is loaded with --aantal 12 (the same code as the README's full demo of 200: its first
 fixed dossiers cover every step; most of a load is the fixed survey history); scripts/run loads
 the full one.
 """
