@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 # Store (hash check, insert), lock, thread, land, mark processed; a reply: the customer's message
 # and the notice to the behandelaar.
 ANTWOORD_MAX = 19
+# A bounce: our message marked onbestelbaar (fetched and locked in one query), the dossier told.
+ONBESTELBAAR_MAX = 24
 # A new complaint also registers it (dossiernummer, history) and acknowledges it (the outbox).
 NIEUWE_KLACHT_MAX = 39
 
@@ -48,6 +50,19 @@ def test_een_nieuwe_klacht_kost_een_vast_aantal_queries(mailbox, django_assert_m
         InkomendStatus.VERWERKT,
         InkomendSoort.NIEUWE_KLACHT,
     )
+
+
+def test_een_onbestelbaarmelding_kost_een_vast_aantal_queries(
+    mailbox, behandelaar, categorie, django_assert_max_num_queries
+):
+    dossier = annas_klacht(Status.ONTVANGST_BEVESTIGD, behandelaar=behandelaar, categorie=categorie)
+    ons = bevestiging(dossier)
+    ruw = monster("bounce-gmail.eml", message_id=berichten.message_id(ons))
+
+    with django_assert_max_num_queries(ONBESTELBAAR_MAX):
+        inkomend = berichten.inkomend_ontvangen(ruw, mailbox=mailbox)
+
+    assert (inkomend.soort, inkomend.bericht) == (InkomendSoort.ONBESTELBAAR, ons)
 
 
 def _run(mailbox, tmp_path, aantal: int) -> int:

@@ -247,11 +247,11 @@ def _verwerken(
         gelezen = lezer.lezen(ruw)
         if vrijgegeven:
             return _landen(rij, gelezen, vrijgegeven=True)
-        return _indelen_en_landen(rij, gelezen, eigen=eigen_adressen() if eigen is None else eigen)
+        return _indelen_en_landen(rij, gelezen, eigen=eigen)
 
 
 def _indelen_en_landen(
-    rij: InkomendBericht, gelezen: Gelezen, *, eigen: frozenset[str]
+    rij: InkomendBericht, gelezen: Gelezen, *, eigen: frozenset[str] | None
 ) -> Uitkomst:
     # Bounces first: they carry Auto-Submitted and come from a mailer-daemon too.
     rapport = lezer.onbestelbaar(gelezen.bericht)
@@ -265,6 +265,7 @@ def _indelen_en_landen(
             _("Afzender is een mailsysteem (%(adres)s): geen reactie.")
             % {"adres": gelezen.afzender_adres or "-"},
         )
+    eigen = eigen_adressen() if eigen is None else eigen  # read only when it gets this far
     if selectors.adres_sleutel(gelezen.afzender_adres) in eigen:
         return Uitkomst(
             InkomendStatus.GENEGEERD,
