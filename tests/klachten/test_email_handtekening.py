@@ -3,11 +3,15 @@ not deleted"): shown folded under the visible text, like the quoted history, in 
 English; a message of only a greeting and a name keeps its text visible; the complaint's
 omschrijving keeps the signature."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from klachten import berichten
-from klachten.berichten.inkomend.handtekening import html_scheiden
+from klachten.berichten.inkomend.handtekening import html_scheiden, tekst_scheiden
 from klachten.berichten.inkomend.tonen import tekst_vouwen, weergave
 from klachten.workflow import Status
 from tests.inkomend import annas_klacht, bevestiging, monster
@@ -184,3 +188,68 @@ def test_antwoord_van_alleen_een_groet_blijft_zichtbaar_op_de_tijdlijn(
     zichtbaar = pagina.split('class="tijdlijn-tekst email-tekst">', 1)[1].split("</div>")[0]
     assert "Met vriendelijke groet,<br>Anna de Vries" in zichtbaar
     assert 'class="email-handtekening"' not in pagina
+
+
+REGELS = [
+    "Hallo,",
+    "",
+    "Het is nog steeds niet betaald.",
+    "- de brief van 3 november",
+    "Met vriendelijke groet,",
+    "Groeten, Anna",
+    "Anna de Vries",
+    "06-12345678",
+    "-- ",
+    "Cordialement,",
+    "Bien à vous,",
+    "Kind regards,",
+    "Verstuurd vanaf mijn iPhone",
+    "Sent from my iPhone",
+]
+
+
+@settings(derandomize=True, max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(REGELS), min_size=1, max_size=25))
+def test_niets_verdwijnt_en_het_zichtbare_deel_is_nooit_leeg(regels):
+    tekst = "\n".join(regels)
+    boven, handtekening = tekst_scheiden(tekst)
+
+    if tekst.strip():
+        assert boven.strip()
+    gebleven = [r.strip() for r in f"{boven}\n{handtekening}".splitlines() if r.strip()]
+    assert gebleven == [r.strip() for r in regels if r.strip()]
+
+
+@settings(derandomize=True, max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(REGELS), min_size=1, max_size=25))
+def test_html_niets_verdwijnt_en_het_zichtbare_deel_is_nooit_leeg(regels):
+    html = "".join(f"<div>{regel}</div>" if regel else "<div><br></div>" for regel in regels)
+    boven, handtekening = html_scheiden(html)
+
+    def tekst(deel: str) -> list[str]:
+        return [r.strip() for r in re.split(r"<[^>]+>", deel) if r.strip()]
+
+    if any(r.strip() for r in regels):
+        assert tekst(boven)
+    assert tekst(boven) + tekst(handtekening) == [r.strip() for r in regels if r.strip()]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "alleen tekst, zonder tags",
+        '<?xml version="1.0" encoding="utf-8"?><p>Nog niet betaald.</p><p>Groeten,</p>',
+        "<p>Nog niet betaald.</p><!-- opmerking --><p>Groeten,</p><p>Anna",
+    ],
+    ids=["leeg", "witruimte", "zonder-tags", "xml-declaratie", "niet-gesloten"],
+)
+def test_html_scheiden_leest_ook_vreemde_html(html):
+    boven, handtekening = html_scheiden(html)
+
+    if not handtekening:
+        assert boven == html
+    else:
+        assert "Nog niet betaald." in boven
+        assert "Groeten," in handtekening

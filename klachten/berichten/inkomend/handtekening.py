@@ -27,6 +27,7 @@ as it is."""
 from __future__ import annotations
 
 import copy
+import logging
 import re
 
 import lxml.html
@@ -35,6 +36,9 @@ from lxml import etree
 MAX_REGELS = 12  # a closing greeting with more than this many lines after it is no signature
 MAX_HTML_TEKENS = 600  # the same for HTML, in characters of text
 MAX_NAAM = 40  # "Groeten, Anna de Vries": the name after the greeting, on its line
+MAX_KANDIDATEN = 20  # HTML: blocks tried as a signature's start (each costs two copies)
+
+logger = logging.getLogger(__name__)
 
 _AFSLUITINGEN = (
     # Dutch
@@ -164,7 +168,18 @@ def _knippen(body, pad: str, *, boven: bool) -> str:
 
 def html_scheiden(html: str) -> tuple[str, str]:
     """HTML: (the part above the signature, the signature), or (html, "") when no signature is
-    recognised (module docstring)."""
+    recognised (module docstring) or the HTML cannot be read: the message is then shown as it
+    is, never not at all."""
+    try:
+        return _html_scheiden(html)
+    except Exception:
+        logger.warning("Handtekening niet gezocht in HTML van %s tekens", len(html), exc_info=True)
+        return html, ""
+
+
+def _html_scheiden(html: str) -> tuple[str, str]:
+    if not html.strip():
+        return html, ""
     try:
         document = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
@@ -172,6 +187,7 @@ def html_scheiden(html: str) -> tuple[str, str]:
     body = document.body
     _losse_teksten_inpakken(body)
     boom = body.getroottree()
+    kandidaten = 0
     for element in body.iterdescendants():
         if not isinstance(element.tag, str):
             continue
@@ -183,6 +199,9 @@ def html_scheiden(html: str) -> tuple[str, str]:
             continue
         if not soort:
             continue
+        kandidaten += 1
+        if kandidaten > MAX_KANDIDATEN:
+            break
         pad = boom.getpath(element)
         boven = _knippen(body, pad, boven=True)
         if not _html_tekst(boven):
