@@ -1347,8 +1347,9 @@ class Mailbox(models.Model):
     """A label's complaints mailbox, read over IMAP (DESIGN.md section 12; issue 17). The secret
     is never in the database: `geheim_variabele` names the environment variable that holds the
     password or the OAuth2 access token, or the Microsoft 365 / Google Workspace token source's
-    secret (and, after it, the source's other variables: klachten.berichten.inkomend.tokens). Reading is incremental: `uidvalidity` and `laatste_uid`
-    are where the last run stopped (klachten.berichten.inkomend.imap)."""
+    secret (and, after it, the source's other variables: klachten.berichten.inkomend.tokens; the
+    help text names them for the beheerder). Reading is incremental: `uidvalidity` and
+    `laatste_uid` are where the last run stopped (klachten.berichten.inkomend.imap)."""
 
     label = models.ForeignKey(
         Label, verbose_name=_("label"), on_delete=models.PROTECT, related_name="mailboxen"
@@ -1369,8 +1370,14 @@ class Mailbox(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[A-Z_][A-Z0-9_]*$", _("Bijvoorbeeld MAILBOX_WACHTWOORD."))],
         help_text=_(
-            "De naam van de omgevingsvariabele met het wachtwoord of het OAuth2-token; het "
-            "geheim zelf staat nooit in de database."
+            "De naam van de omgevingsvariabele met het geheim; het geheim zelf staat nooit in de "
+            "database. Per aanmelding: Wachtwoord: het wachtwoord van de mailbox. OAuth2-token: "
+            "een geldig toegangstoken (door een ander programma vernieuwd). Microsoft 365: het "
+            "clientgeheim van de app-registratie; daarnaast dezelfde naam met _CLIENT_ID "
+            "(application (client) id), _TENANT (directory (tenant) id) en eventueel _AUTHORITY "
+            "erachter. "
+            "Google Workspace: de JSON-sleutel van het serviceaccount, of het pad naar het "
+            "sleutelbestand. Zie de README, E-mail channel."
         ),
     )
     map = models.CharField(_("map"), max_length=255, default="INBOX")

@@ -1,5 +1,6 @@
 """An inbound e-mail shown on the dossier's timeline (issue 17): the customer's own words, with
-the quoted history folded away (quotequail, Dutch, French and English reply headers), and HTML
+the quoted history folded away (quotequail, Dutch, French and English reply headers) and the
+signature folded apart (inkomend.handtekening; nothing is deleted), and HTML
 mail sanitised (nh3): no scripts, styles, event handlers or remote images (tracking pixels), links
 with rel="noopener nofollow"; inline images (cid:) served by us as the dossier's attachments."""
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import nh3
 import quotequail
 
+from klachten.berichten.inkomend import handtekening
 from klachten.berichten.inkomend.lezen import bericht_parsen, tekst_van
 
 logger = logging.getLogger(__name__)
@@ -25,22 +27,30 @@ URL_SCHEMAS = frozenset({"http", "https", "mailto"})
 
 @dataclass(frozen=True)
 class Weergave:
-    """What the timeline shows of one e-mail: the visible part and the folded quoted history,
-    as plain text, or as sanitised HTML (`is_html`: safe to render as is)."""
+    """What the timeline shows of one e-mail: the visible part, the folded signature and the
+    folded quoted history, as plain text, or as sanitised HTML (`is_html`: safe to render as
+    is). The visible part is empty only when the message has no text at all."""
 
     boven: str
     gevouwen: str = ""
     is_html: bool = False
+    handtekening: str = ""
 
 
 def tekst_vouwen(tekst: str) -> Weergave:
-    """Plain text: the reply on top, the quoted history (a reply or forward header and what
-    follows) folded."""
+    """Plain text: the reply on top, its signature folded, the quoted history (a reply or
+    forward header and what follows) folded."""
     gesplitst = quotequail.unwrap(tekst) if tekst else None
     if not gesplitst or not gesplitst.get("text_top", "").strip():
-        return Weergave(boven=tekst)
+        boven, ondertekend = handtekening.tekst_scheiden(tekst)
+        return Weergave(boven=boven, handtekening=ondertekend)
     boven = SCHEIDINGSLIJN.sub("", gesplitst["text_top"]).rstrip()
-    return Weergave(boven=boven, gevouwen=tekst[len(gesplitst["text_top"]) :].strip())
+    boven, ondertekend = handtekening.tekst_scheiden(boven)
+    return Weergave(
+        boven=boven,
+        gevouwen=tekst[len(gesplitst["text_top"]) :].strip(),
+        handtekening=ondertekend,
+    )
 
 
 def html_schoonmaken(html: str, cid_url: Callable[[str], str | None] = lambda cid: None) -> str:
@@ -68,7 +78,8 @@ def weergave(
     ruw: bytes, *, bijlage_url: Callable[[str], str | None] = lambda naam: None
 ) -> Weergave:
     """The timeline's view of a raw message: its HTML body sanitised and folded when it has one,
-    else its text folded. `bijlage_url` gives the URL of a stored attachment by its name (an
+    else its text folded. An HTML signature is folded where inkomend.handtekening recognises it,
+    else it stays in the visible part. `bijlage_url` gives the URL of a stored attachment by its name (an
     inline image is stored under its file name, or else its Content-ID: inkomend.lezen)."""
     bericht = bericht_parsen(ruw)
     namen = {
@@ -90,10 +101,16 @@ def weergave(
         if html.strip():
             gesplitst = quotequail.unwrap_html(html)
             if gesplitst and gesplitst.get("html_top"):
-                boven = html_schoonmaken(gesplitst["html_top"], cid_url)
-                gevouwen = html_schoonmaken(gesplitst.get("html", ""), cid_url)
+                top, gevouwen = gesplitst["html_top"], gesplitst.get("html", "")
             else:
-                boven, gevouwen = html_schoonmaken(html, cid_url), ""
+                top, gevouwen = html, ""
+            top, ondertekend = handtekening.html_scheiden(top)
+            boven = html_schoonmaken(top, cid_url)
             if boven:
-                return Weergave(boven=boven, gevouwen=gevouwen, is_html=True)
+                return Weergave(
+                    boven=boven,
+                    gevouwen=html_schoonmaken(gevouwen, cid_url) if gevouwen else "",
+                    is_html=True,
+                    handtekening=html_schoonmaken(ondertekend, cid_url) if ondertekend else "",
+                )
     return tekst_vouwen(tekst_van(bericht))

@@ -69,10 +69,15 @@ def opslaan(ruw: bytes, *, mailbox: Mailbox, uid: int | None = None) -> Inkomend
     with a row keyed by its hash, status nieuw. The same message stored twice (read twice, a
     crash before it was marked read, appended twice) is the row already there. The storage
     failing raises OpslagOnbereikbaar: nothing is stored, the source leaves the message unread."""
+    return _opslaan(ruw, mailbox=mailbox, uid=uid)[0]
+
+
+def _opslaan(ruw: bytes, *, mailbox: Mailbox, uid: int | None) -> tuple[InkomendBericht, bool]:
+    """opslaan, and whether this call stored the row (False: it was there already)."""
     sleutel = inhoud_sleutel(ruw)
     bestaand = InkomendBericht.objects.filter(sha256=sleutel).first()
     if bestaand is not None:
-        return bestaand
+        return bestaand, False
     kop = _koppen(ruw)
     inkomend = InkomendBericht(
         mailbox=mailbox,
@@ -100,8 +105,8 @@ def opslaan(ruw: bytes, *, mailbox: Mailbox, uid: int | None = None) -> Inkomend
             inkomend.bestand.delete(save=False)
         except Exception as exc:  # an orphan file harms nobody
             logger.warning("Dubbel opgeslagen bericht niet verwijderd: %s", exc)
-        return InkomendBericht.objects.get(sha256=sleutel)
-    return inkomend
+        return InkomendBericht.objects.get(sha256=sleutel), False
+    return inkomend, True
 
 
 def _koppen(ruw: bytes) -> dict:
@@ -129,7 +134,12 @@ class Uitkomst:
     reden: str = ""
 
 
-def verwerken(inkomend: InkomendBericht, *, vrijgegeven: bool = False) -> InkomendBericht | None:
+def verwerken(
+    inkomend: InkomendBericht,
+    *,
+    vrijgegeven: bool = False,
+    eigen: frozenset[str] | None = None,
+) -> InkomendBericht | None:
     """Process a stored message once: classify, thread and land it in ONE transaction with its
     row locked (SKIP LOCKED: a second run at the same moment skips it) and its status checked
     under the lock (a run after it sees it processed). A process killed midway rolls it all
@@ -142,7 +152,10 @@ def verwerken(inkomend: InkomendBericht, *, vrijgegeven: bool = False) -> Inkome
 
     `vrijgegeven`: released from quarantine by the beheerder (klachten.berichten.inkomend.beheer):
     threaded and landed past the noise filters (size, mail systems, loops, spam, automatic
-    replies, the limit per sender)."""
+    replies, the limit per sender).
+
+    `eigen`: our own addresses (eigen_adressen) when the caller read them once for a run of
+    messages; None: read here."""
     with transaction.atomic():
         rij = (
             InkomendBericht.objects.select_for_update(skip_locked=True, of=("self",))
@@ -155,7 +168,7 @@ def verwerken(inkomend: InkomendBericht, *, vrijgegeven: bool = False) -> Inkome
         rij.klacht = rij.gebeurtenis = rij.bericht = None
         try:
             with transaction.atomic():
-                uitkomst = _verwerken(rij, vrijgegeven=vrijgegeven)
+                uitkomst = _verwerken(rij, vrijgegeven=vrijgegeven, eigen=eigen)
         except OpslagOnbereikbaar:
             raise
         except Exception as exc:
@@ -181,25 +194,43 @@ def openstaande_verwerken(*, mailbox: Mailbox | None = None) -> int:
     if mailbox is not None:
         rijen = rijen.filter(mailbox=mailbox)
     verwerkt = 0
+    eigen = None
     for pk in rijen.order_by("created_at", "id").values_list("pk", flat=True):
-        if verwerken(InkomendBericht(pk=pk)) is not None:
+        eigen = eigen if eigen is not None else eigen_adressen()
+        if verwerken(InkomendBericht(pk=pk), eigen=eigen) is not None:
             verwerkt += 1
     return verwerkt
 
 
-def ontvangen(ruw: bytes, *, mailbox: Mailbox, uid: int | None = None) -> InkomendBericht:
-    """Store and process one message (every source calls this)."""
-    inkomend = opslaan(ruw, mailbox=mailbox, uid=uid)
+def ontvangen(
+    ruw: bytes, *, mailbox: Mailbox, uid: int | None = None, eigen: frozenset[str] | None = None
+) -> InkomendBericht:
+    """Store and process one message (every source calls this, through
+    opslaan_en_verwerken)."""
+    return opslaan_en_verwerken(ruw, mailbox=mailbox, uid=uid, eigen=eigen)[0]
+
+
+def opslaan_en_verwerken(
+    ruw: bytes, *, mailbox: Mailbox, uid: int | None = None, eigen: frozenset[str] | None = None
+) -> tuple[InkomendBericht, bool]:
+    """Store and process one message: the row as it stands after processing, and whether this
+    call stored it (False: read before). `eigen`: see verwerken."""
+    inkomend, nieuw = _opslaan(ruw, mailbox=mailbox, uid=uid)
     if inkomend.status == InkomendStatus.NIEUW:
-        verwerken(inkomend)
-        inkomend.refresh_from_db()
-    return inkomend
+        verwerkt = verwerken(inkomend, eigen=eigen)
+        if verwerkt is None:  # another run has it or had it: as it stands now
+            inkomend.refresh_from_db()
+        else:
+            inkomend = verwerkt
+    return inkomend, nieuw
 
 
 # Classify, thread, land -------------------------------------------------------------------------
 
 
-def _verwerken(rij: InkomendBericht, *, vrijgegeven: bool = False) -> Uitkomst:
+def _verwerken(
+    rij: InkomendBericht, *, vrijgegeven: bool = False, eigen: frozenset[str] | None = None
+) -> Uitkomst:
     with translation.override(settings.LANGUAGE_CODE):  # reasons and notes are for staff
         if rij.grootte > settings.INKOMEND_MAX_BYTES and not vrijgegeven:
             return Uitkomst(
@@ -216,10 +247,12 @@ def _verwerken(rij: InkomendBericht, *, vrijgegeven: bool = False) -> Uitkomst:
         gelezen = lezer.lezen(ruw)
         if vrijgegeven:
             return _landen(rij, gelezen, vrijgegeven=True)
-        return _indelen_en_landen(rij, gelezen)
+        return _indelen_en_landen(rij, gelezen, eigen=eigen)
 
 
-def _indelen_en_landen(rij: InkomendBericht, gelezen: Gelezen) -> Uitkomst:
+def _indelen_en_landen(
+    rij: InkomendBericht, gelezen: Gelezen, *, eigen: frozenset[str] | None
+) -> Uitkomst:
     # Bounces first: they carry Auto-Submitted and come from a mailer-daemon too.
     rapport = lezer.onbestelbaar(gelezen.bericht)
     if rapport is not None:
@@ -232,7 +265,8 @@ def _indelen_en_landen(rij: InkomendBericht, gelezen: Gelezen) -> Uitkomst:
             _("Afzender is een mailsysteem (%(adres)s): geen reactie.")
             % {"adres": gelezen.afzender_adres or "-"},
         )
-    if gelezen.afzender_adres in eigen_adressen():
+    eigen = eigen_adressen() if eigen is None else eigen  # read only when it gets this far
+    if selectors.adres_sleutel(gelezen.afzender_adres) in eigen:
         return Uitkomst(
             InkomendStatus.GENEGEERD,
             InkomendSoort.AUTOMATISCH,
@@ -268,12 +302,13 @@ def _landen(rij: InkomendBericht, gelezen: Gelezen, *, vrijgegeven: bool = False
     return _nieuwe_klacht(rij, gelezen, vrijgegeven=vrijgegeven)
 
 
-def eigen_adressen() -> set[str]:
-    """Our own addresses (the labels', the mailboxes', the sender's): mail from them is a loop."""
+def eigen_adressen() -> frozenset[str]:
+    """Our own addresses (the labels', the mailboxes', the sender's), as adres_sleutel: mail from
+    them is a loop. Read once per run of a source (two queries), not per message."""
     adressen = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1], parseaddr(settings.SERVER_EMAIL)[1]}
     adressen |= set(Label.objects.exclude(email="").values_list("email", flat=True))
     adressen |= set(Mailbox.objects.values_list("adres", flat=True))
-    return {selectors.adres_sleutel(a) for a in adressen if a}
+    return frozenset(selectors.adres_sleutel(a) for a in adressen if a)
 
 
 def _spam(gelezen: Gelezen) -> bool:
@@ -301,19 +336,28 @@ def _automatisch(gelezen: Gelezen) -> str:
     return ""
 
 
-def onze_berichten(message_ids: list[str]) -> list[Bericht]:
-    """Our outgoing messages among `message_ids`, nearest first: the id names the row and its
-    creation moment, which must both match (an id of another installation does not)."""
-    gevonden = []
+def onze_berichten(message_ids: list[str], *, voor_update: bool = False) -> list[Bericht]:
+    """Our outgoing messages among `message_ids`, in their order (nearest first), with their
+    complaint, in one query: the id names the row and its creation moment, which must both
+    match (an id of another installation does not). `voor_update`: the rows locked (inside the
+    caller's transaction)."""
+    treffers = []
     for message_id in message_ids:
         treffer = ONZE_MESSAGE_ID.match(message_id.strip())
-        if not treffer:
+        if treffer:
+            treffers.append((int(treffer.group(1)), treffer.group(2)))
+    if not treffers:
+        return []
+    rijen = Bericht.objects.select_related("klacht").filter(pk__in={pk for pk, _m in treffers})
+    if voor_update:
+        rijen = rijen.select_for_update(of=("self",))
+    per_pk = {bericht.pk: bericht for bericht in rijen}
+    gevonden = []
+    for pk, moment in treffers:
+        bericht = per_pk.get(pk)
+        if bericht is None or bericht in gevonden:
             continue
-        bericht = Bericht.objects.filter(pk=int(treffer.group(1))).first()
-        if bericht is None:
-            continue
-        aangemaakt = bericht.created_at.astimezone(dt.UTC)
-        if f"{aangemaakt:%Y%m%d%H%M%S%f}" == treffer.group(2):
+        if f"{bericht.created_at.astimezone(dt.UTC):%Y%m%d%H%M%S%f}" == moment:
             gevonden.append(bericht)
     return gevonden
 
@@ -463,7 +507,8 @@ def _onbestelbaar(rij: InkomendBericht, rapport: lezer.Onbestelbaar) -> Uitkomst
     """A delivery status notification about one of our messages: failed, the message is
     onbestelbaar with the usual consequences (services.bericht_onbestelbaar_verwerken); delayed,
     nothing yet (the mail server tries on)."""
-    berichten = onze_berichten(rapport.message_ids)
+    # Locked at once when it failed (the one fetch of the row): marked onbestelbaar below.
+    berichten = onze_berichten(rapport.message_ids, voor_update=rapport.mislukt)
     if not berichten:
         return Uitkomst(
             InkomendStatus.GENEGEERD,
@@ -479,7 +524,6 @@ def _onbestelbaar(rij: InkomendBericht, rapport: lezer.Onbestelbaar) -> Uitkomst
             InkomendSoort.ONBESTELBAAR,
             _("Vertraagd, nog niet onbestelbaar: %(antwoord)s") % {"antwoord": rapport.antwoord},
         )
-    bericht = Bericht.objects.select_for_update(of=("self",)).get(pk=bericht.pk)
     if bericht.status == BerichtStatus.ONBESTELBAAR:
         return Uitkomst(
             InkomendStatus.VERWERKT,
