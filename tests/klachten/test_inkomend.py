@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from klachten import berichten, services
+from klachten.berichten.soorten import is_intern
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -21,7 +22,7 @@ from klachten.models import (
     Klacht,
 )
 from klachten.storingen import OpslagOnbereikbaar
-from klachten.workflow import Status
+from klachten.workflow import BerichtSoort, Status
 from tests.factories import klacht_in_status
 from tests.inkomend import annas_klacht, bevestiging, mail, monster
 
@@ -131,6 +132,44 @@ def test_antwoord_landt_op_het_dossier_van_ons_bericht(mailbox, dossier, naam):
         assert gebeurtenis.bijlagen.get().oorspronkelijke_naam == "nota fysiotherapie.pdf"
     if naam == "antwoord-fr-gmail.eml":
         assert "kinésithérapeute" in gebeurtenis.tekst
+
+
+@pytest.mark.parametrize("soort", [s for s in BerichtSoort if not is_intern(s)])
+def test_antwoord_op_elke_soort_bericht_aan_de_klant_landt_op_het_eigen_dossier(
+    mailbox, dossier, behandelaar, categorie, soort
+):
+    """Every kind of message to the customer carries our Message-ID: a reply to it lands on the
+    dossier of that message (Piet's), not on another one (Anna's)."""
+    piets = klacht_in_status(
+        Status.IN_ONDERZOEK,
+        door=behandelaar,
+        categorie=categorie,
+        klant_naam="Piet Jansen",
+        klant_email="piet.jansen@example.org",
+        kanaal=Kanaal.TELEFOON,
+    )
+    ons = Bericht.objects.create(
+        klacht=piets,
+        label=piets.label,
+        soort=soort,
+        aan=piets.klant_email,
+        onderwerp=f"Uw klacht {piets.dossiernummer}",
+        tekst="Ons bericht.",
+    )
+    ruw = mail(
+        van="Piet Jansen <piet.jansen@example.org>",
+        onderwerp=f"Re: {ons.onderwerp}",
+        tekst="Mijn antwoord op uw bericht.",
+        In_Reply_To=berichten.message_id(ons),
+        References=berichten.message_id(ons),
+    )
+
+    inkomend = berichten.inkomend_ontvangen(ruw, mailbox=mailbox)
+
+    assert (inkomend.status, inkomend.soort) == (InkomendStatus.VERWERKT, InkomendSoort.ANTWOORD)
+    assert inkomend.klacht == piets
+    assert klantberichten(piets).get().tekst == "Mijn antwoord op uw bericht."
+    assert not klantberichten(dossier).exists()
 
 
 def test_antwoord_via_het_antwoordadres_met_geheim(mailbox, dossier):
