@@ -80,7 +80,7 @@ GEANONIMISEERD = "[geanonimiseerd]"
 NIET_VERZONDEN = "niet verzonden: gegevens gewist"
 
 # The customer's data on a complaint: removed (empty) or replaced by GEANONIMISEERD when filled.
-LEEG_VELDEN = ("klant_email", "klant_telefoon", "polisnummer")
+LEEG_VELDEN = ("klant_email", "klant_postadres", "klant_telefoon", "polisnummer")
 TEKST_VELDEN = ("klant_naam", "omschrijving", "gewenste_oplossing", "oplossing")
 
 
@@ -209,10 +209,10 @@ def _persoonsgegevens(ids: list[int]) -> dict[int, list[str]]:
 
 def berichten_wissen(berichten: QuerySet, **velden) -> None:
     """Set `velden` of these messages (the customer's address and texts go) and empty their last
-    error (it may quote the address); one still waiting in the outbox is not sent any more
-    (mislukt, NIET_VERZONDEN): the sender only takes waiting messages."""
+    error (it may quote the address); one still waiting in the outbox or in the print tray is not
+    sent any more (mislukt, NIET_VERZONDEN): the sender only takes waiting messages."""
     berichten.update(laatste_fout="", **velden)
-    berichten.filter(status=BerichtStatus.WACHTEND).update(
+    berichten.filter(status__in=[BerichtStatus.WACHTEND, BerichtStatus.TE_PRINTEN]).update(
         status=BerichtStatus.MISLUKT, laatste_fout=NIET_VERZONDEN
     )
 
@@ -402,6 +402,7 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                 (_("Status"), klacht.get_status_display()),
                 (_("Naam"), klacht.klant_naam),
                 (_("E-mailadres"), klacht.klant_email),
+                (_("Postadres"), klacht.klant_postadres),
                 (_("Telefoonnummer"), klacht.klant_telefoon),
                 (_("Polis- of lidnummer"), klacht.polisnummer),
                 (_("Taal"), klacht.taal),
@@ -509,6 +510,7 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                     _("Op"),
                     _("Naam"),
                     _("E-mailadres"),
+                    _("Postadres"),
                     _("Telefoonnummer"),
                     _("Polis- of lidnummer"),
                 ],
@@ -517,6 +519,7 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                         tekst(v.history_date),
                         v.klant_naam,
                         v.klant_email,
+                        v.klant_postadres,
                         v.klant_telefoon,
                         v.polisnummer,
                     ]

@@ -20,6 +20,14 @@ def medewerker(request):
         # The outbox's waiting and undeliverable messages, in the beheerder's header (issue 15);
         # read only when the template shows it.
         "medewerker_postvak": selectors.postvak,
+        # The print tray's link and count (issue 18): None for who does not print letters.
+        "medewerker_printbak": lambda: _printbak(gebruiker),
         # A partnerbehandelaar's menu: their work queue only (klachten.rollen).
         "medewerker_is_partner": lambda: rollen.is_partnerbehandelaar(gebruiker),
     }
+
+
+def _printbak(gebruiker) -> int | None:
+    from klachten.views import printbak
+
+    return printbak.aantal_te_printen(gebruiker) if printbak.mag_printen(gebruiker) else None

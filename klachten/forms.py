@@ -143,6 +143,9 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The public form answers by e-mail: the address is required here (staff may register a
+        # customer with a postal address instead, KlachtRegistratieFormulier).
+        self.fields["klant_email"].required = True
         self.fields["categorie"].queryset = Categorie.objects.filter(actief=True)
         self.fields["categorie"].empty_label = _("Maak een keuze")
 
@@ -175,6 +178,7 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
             "label",
             "klant_naam",
             "klant_email",
+            "klant_postadres",
             "klant_telefoon",
             "polisnummer",
             "taal",
@@ -191,14 +195,22 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
             "betreft_medewerker": _("Gaat de klacht over een medewerker? (niet verplicht)"),
             "klant_naam": _("Naam klant"),
             "klant_email": _("E-mailadres klant"),
+            "klant_postadres": _("Postadres klant"),
             "klant_telefoon": _("Telefoonnummer klant"),
             "direct_opgelost": _("Direct opgelost (bij eerste contact)"),
             "oplossing": _("Wat is er gedaan?"),
         }
         help_texts = {
             "direct_opgelost": _("De klacht wordt geregistreerd én afgesloten in één stap."),
+            "klant_email": _("Leeg als de klant geen e-mail heeft: vul dan het postadres in."),
+            "klant_postadres": _(
+                "Straat en huisnummer, postcode en plaats (en het land als dat niet Nederland "
+                "is), elk op een eigen regel. Zonder e-mailadres, of bij een klacht per brief, "
+                "krijgt de klant al onze berichten als brief per post."
+            ),
         }
         widgets = {
+            "klant_postadres": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "omschrijving": forms.Textarea(attrs={"rows": 5, "maxlength": OMSCHRIJVING_MAX}),
             "gewenste_oplossing": forms.Textarea(attrs={"rows": 2, "maxlength": OMSCHRIJVING_MAX}),
             "oplossing": forms.Textarea(attrs={"rows": 2, "maxlength": OMSCHRIJVING_MAX}),
@@ -231,6 +243,21 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         if kanaal == Kanaal.WEBFORMULIER:
             raise ValidationError(_("Het webformulier vult de klant zelf in."))
         return kanaal
+
+    def clean(self):
+        data = super().clean()
+        email = (data.get("klant_email") or "").strip()
+        postadres = (data.get("klant_postadres") or "").strip()
+        # An invalid address says so itself (it is not in cleaned_data).
+        if not email and not postadres and "klant_email" not in self.errors:
+            self.add_error(
+                "klant_email",
+                _(
+                    "Vul het e-mailadres of het postadres van de klant in: zonder een van "
+                    "beide kunnen wij de klant niet antwoorden."
+                ),
+            )
+        return data
 
 
 # The longest message text a handler may send: the templates fill a page or two; the limit bounds

@@ -305,7 +305,12 @@ class Klacht(models.Model):
     taal = models.CharField(_("taal van de klant"), max_length=10, default="nl")
 
     klant_naam = models.CharField(_("naam"), max_length=200)
-    klant_email = models.EmailField(_("e-mailadres"), max_length=254)
+    # Empty only with a postal address (a phone call or a letter from a customer without
+    # e-mail): every message then goes by post (Klacht.per_post, the print tray).
+    klant_email = models.EmailField(_("e-mailadres"), max_length=254, blank=True)
+    # The address as it goes into the window of the envelope, under the name: street and number,
+    # postcode and place, and the country when it is not the label's (one line each).
+    klant_postadres = models.TextField(_("postadres"), blank=True)
     klant_telefoon = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
     polisnummer = models.CharField(_("polis- of lidnummer"), max_length=50, blank=True)
 
@@ -489,6 +494,12 @@ class Klacht(models.Model):
                 | ONGECLASSIFICEERD_TOEGESTAAN,
                 name="klacht_geclassificeerd",
             ),
+            models.CheckConstraint(
+                condition=~Q(klant_email="")
+                | ~Q(klant_postadres="")
+                | Q(geanonimiseerd_op__isnull=False),
+                name="klacht_email_of_postadres",
+            ),
         ]
         indexes = [
             models.Index(fields=["afdeling", "status"]),
@@ -555,6 +566,15 @@ class Klacht(models.Model):
     def is_geclassificeerd(self) -> bool:
         return self.categorie_id is not None and self.afdeling_id is not None
 
+    @property
+    def per_post(self) -> bool:
+        """Whether the customer's messages go by post, as PDF letters through the print tray
+        (berichten.brieven): they have no e-mail address, or they complained by letter and gave
+        their postal address. A letter without an address to answer goes by e-mail."""
+        return not self.klant_email or (
+            self.kanaal == Kanaal.BRIEF and bool(self.klant_postadres.strip())
+        )
+
     def clean(self):
         """Rules that hold for every way a complaint comes in (form, staff intake, API)."""
         errors = {}
@@ -562,6 +582,11 @@ class Klacht(models.Model):
             errors["ontvangen_op"] = _("De ontvangstdatum kan niet in de toekomst liggen.")
         elif self.ontvangen_op and self.ontvangen_op < VROEGSTE_ONTVANGST:
             errors["ontvangen_op"] = _("De ontvangstdatum kan niet voor 2000 liggen.")
+        if not self.klant_email.strip() and not self.klant_postadres.strip():
+            errors["klant_email"] = _(
+                "Vul het e-mailadres of het postadres van de klant in: zonder een van beide "
+                "kunnen wij de klant niet antwoorden."
+            )
         if self.direct_opgelost and not self.oplossing.strip():
             errors["oplossing"] = _("Beschrijf wat er is gedaan om de klacht direct op te lossen.")
         if self.categorie_id and not self.categorie.actief:
@@ -686,6 +711,8 @@ class BerichtStatus(models.TextChoices):
     MISLUKT = "mislukt", _("Niet verzonden")
     # The mail server refused it for good (a 5xx answer): a person must correct the address.
     ONBESTELBAAR = "onbestelbaar", _("Onbestelbaar")
+    # A letter (Bericht.per_post) in the print tray: sent (verzonden) once printed.
+    TE_PRINTEN = "te_printen", _("Te printen")
 
 
 class Bericht(models.Model):
@@ -697,12 +724,16 @@ class Bericht(models.Model):
     )
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="+")
     soort = models.CharField(_("soort"), max_length=40, choices=berichtsoort_keuzes)
-    aan = models.EmailField(_("aan"), max_length=254)
+    # Empty for a letter: it goes to the complaint's postal address.
+    aan = models.EmailField(_("aan"), max_length=254, blank=True)
     onderwerp = models.CharField(_("onderwerp"), max_length=255)
     tekst = models.TextField(_("tekst"))
     status = models.CharField(
         _("status"), max_length=20, choices=BerichtStatus.choices, default=BerichtStatus.WACHTEND
     )
+    # A letter by post (Klacht.per_post): it waits in the print tray (te_printen) and counts as
+    # sent on the day it is printed (verzonden_op); never sent by SMTP.
+    per_post = models.BooleanField(_("per post"), default=False)
     pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     laatste_fout = models.TextField(_("laatste fout"), blank=True)
     # After a temporary failure (berichten.afleverfout_indelen): not tried again before this.
@@ -752,6 +783,12 @@ class Bericht(models.Model):
                 fields=["created_at"],
                 condition=Q(status="wachtend"),
                 name="bericht_wachtend_idx",
+            ),
+            # The print tray (berichten.brieven): the letters waiting, per label.
+            models.Index(
+                fields=["label", "created_at"],
+                condition=Q(status="te_printen"),
+                name="bericht_te_printen_idx",
             ),
             # The work queue's marker and filter "bericht niet bezorgd" (selectors.NIET_BEZORGD).
             models.Index(
@@ -888,6 +925,9 @@ class Termijnafloop(models.Model):
         blank=True,
         related_name="termijnaflopen",
     )
+    # The message is a letter still in the print tray: the deadline is not met until it is
+    # printed (berichten.brieven_geprint), and runs as the bezorging deadline meanwhile.
+    te_printen_sinds = models.DateTimeField(_("brief te printen sinds"), null=True, blank=True)
     onbestelbaar_op = models.DateTimeField(
         _("bericht onbestelbaar sinds"),
         null=True,
@@ -1081,6 +1121,7 @@ class InzageSoort(models.TextChoices):
     API = "api", _("Opgevraagd via de API")
     BEHEER = "beheer", _("Geopend in beheer")
     ORIGINEEL = "origineel", _("Origineel e-mailbericht geopend")
+    BRIEF = "brief", _("Brief (PDF) geopend")
 
 
 class Inzage(models.Model):

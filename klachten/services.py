@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -153,6 +153,7 @@ def klacht_registreren(
     afdeling: Afdeling | None = None,
     ontvangen_op: dt.datetime | None = None,
     klant_telefoon: str = "",
+    klant_postadres: str = "",
     polisnummer: str = "",
     gewenste_oplossing: str = "",
     urgentie: Urgentie | str = Urgentie.NORMAAL,
@@ -169,6 +170,9 @@ def klacht_registreren(
 
     `taal` is the customer's language, that of every message to them; by default the language of
     the page they filed it on (staff registering a call name it: their own page is no guide).
+
+    `klant_email` may be empty when `klant_postadres` is given (a call or a letter from a
+    customer without e-mail): every message then goes by post (Klacht.per_post, issue 18).
 
     All or nothing (issue 15, "no half-written complaint"): the dossiernummer, the complaint, its
     timeline entry and history row, its attachments and, for a web complaint, the acknowledgement
@@ -203,6 +207,7 @@ def klacht_registreren(
                 afdeling=afdeling,
                 ontvangen_op=ontvangen_op,
                 klant_telefoon=klant_telefoon,
+                klant_postadres=klant_postadres,
                 polisnummer=polisnummer,
                 gewenste_oplossing=gewenste_oplossing,
                 urgentie=urgentie,
@@ -283,6 +288,7 @@ def _klacht_schrijven(
     afdeling: Afdeling | None,
     ontvangen_op: dt.datetime | None,
     klant_telefoon: str,
+    klant_postadres: str,
     polisnummer: str,
     gewenste_oplossing: str,
     urgentie: Urgentie | str,
@@ -309,6 +315,7 @@ def _klacht_schrijven(
         klant_naam=klant_naam.strip(),
         klant_email=klant_email.strip(),
         klant_telefoon=klant_telefoon.strip(),
+        klant_postadres=klant_postadres.strip(),
         polisnummer=polisnummer.strip(),
         afdeling=afdeling or (categorie.afdeling if categorie is not None else None),
         categorie=categorie,
@@ -458,6 +465,8 @@ def _actie(
             huidig.status = actie.naar
         huidig.versie += 1
         termijnen_bijwerken(huidig)
+        # Before the save: a letter still to print leaves its deadlines running (bezorging).
+        _termijnaflopen_vastleggen(huidig, lopend, naam)
         if _medewerker(door) is not None:
             huidig._history_user = door
         huidig.save()
@@ -470,7 +479,6 @@ def _actie(
                 door=_medewerker(door),
                 door_klant=door == KLANT,
             )
-        _termijnaflopen_vastleggen(huidig, lopend, naam)
 
 
 # Actions that move the answer (or reconsideration) term without meeting it.
@@ -511,18 +519,31 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
             )
         )
     soort = ACTIES[actie].bericht
+    bericht = None
     if aflopen and soort is not None:
         bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
         for afloop in aflopen:
             afloop.bericht = bericht
+    te_printen = bericht is not None and bericht.status == BerichtStatus.TE_PRINTEN
+    if te_printen:
+        # A letter counts on the day it is printed (brieven_geprint): until then its deadlines
+        # are not met and run on as the bezorging deadline, with their own dates.
+        for afloop in aflopen:
+            afloop.te_printen_sinds = nu
+            afloop.op_tijd = False
     Termijnafloop.objects.bulk_create(aflopen)
+    if te_printen:
+        if bericht.soort == BerichtSoort.ONTVANGSTBEVESTIGING:
+            klacht.ontvangst_bevestigd_op = None
+        _bezorging_bijwerken(klacht)
+        termijnen_bijwerken(klacht)
 
 
 def _bezorging_bijwerken(klacht: Klacht) -> None:
     """The bezorging deadline: the earliest date of the deadlines whose message was undeliverable
     and not sent again (none: no such deadline runs)."""
     klacht.bezorging_uiterlijk_datum = Termijnafloop.objects.filter(
-        klacht=klacht, onbestelbaar_op__isnull=False
+        Q(onbestelbaar_op__isnull=False) | Q(te_printen_sinds__isnull=False), klacht=klacht
     ).aggregate(datum=Min("uiterlijk_datum"))["datum"]
 
 
@@ -649,6 +670,66 @@ def bericht_opnieuw_versturen(
             door=door,
         )
     return nieuw
+
+
+def brieven_geprint(
+    *, bericht_ids: Iterable[int], door: Medewerker, op: dt.datetime | None = None
+) -> int:
+    """Mark letters of the print tray as printed, and so sent on `op` (default now; issue 18):
+    each waiting letter once, under its row lock (a second call, or two at once, marks nothing
+    again). The deadlines a letter met count as met on its print date, on time when that day is
+    not after their own date; an acknowledgement by letter counts from then; the statusupdate
+    term runs from then. Returns how many letters were marked now."""
+    op = op or timezone.now()
+    vandaag = kalender.lokale_datum(op)
+    with transaction.atomic():
+        brieven = list(
+            Bericht.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(bericht_ids), status=BerichtStatus.TE_PRINTEN)
+            .order_by("pk")
+        )
+        if not brieven:
+            return 0
+        for brief in brieven:
+            brief.status = BerichtStatus.VERZONDEN
+            brief.verzonden_op = op
+            brief.save(update_fields=["status", "verzonden_op"])
+        per_klacht: dict[int, list[Bericht]] = {}
+        for brief in brieven:
+            per_klacht.setdefault(brief.klacht_id, []).append(brief)
+        for klacht in Klacht.objects.select_for_update(of=("self",)).filter(
+            pk__in=sorted(per_klacht)
+        ):
+            eigen = per_klacht[klacht.pk]
+            for afloop in Termijnafloop.objects.filter(
+                bericht__in=eigen, te_printen_sinds__isnull=False
+            ):
+                afloop.te_printen_sinds = None
+                afloop.afgerond_op = op
+                afloop.op_tijd = (
+                    afloop.onbestelbaar_op is None and vandaag <= afloop.uiterlijk_datum
+                )
+                afloop.save(update_fields=["te_printen_sinds", "afgerond_op", "op_tijd"])
+            if klacht.ontvangst_bevestigd_op is None and any(
+                b.soort == BerichtSoort.ONTVANGSTBEVESTIGING for b in eigen
+            ):
+                klacht.ontvangst_bevestigd_op = op
+            if klacht.laatste_klantcontact_op is None or klacht.laatste_klantcontact_op < op:
+                klacht.laatste_klantcontact_op = op
+            _bezorging_bijwerken(klacht)
+            termijnen_bijwerken(klacht)
+            klacht._history_user = door
+            klacht.save()
+            for brief in eigen:
+                Gebeurtenis.objects.create(
+                    klacht=klacht,
+                    soort=GebeurtenisSoort.BEZORGING,
+                    tekst=_("Brief geprint en per post verstuurd: '%(onderwerp)s'.")
+                    % {"onderwerp": brief.onderwerp},
+                    door=door,
+                    op=op,
+                )
+    return len(brieven)
 
 
 def _bericht(
@@ -1516,4 +1597,5 @@ def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
             onderwerp=onderwerp,
             tekst=tekst,
             door=None,
+            aan=klacht.klant_email,  # asked by e-mail: by e-mail, also for a customer who gets post
         )

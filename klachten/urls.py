@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klachten.views import medewerker, privacy, publiek
+from klachten.views import medewerker, printbak, privacy, publiek
 
 app_name = "klachten"
 
@@ -46,6 +46,10 @@ urlpatterns = [
     ),
     path("medewerker/bijlagen/<int:pk>/", medewerker.bijlage_downloaden, name="bijlage"),
     path("medewerker/emails/<int:pk>/origineel/", medewerker.email_downloaden, name="email"),
+    path("medewerker/te-printen/", printbak.te_printen, name="te-printen"),
+    path("medewerker/te-printen/brieven/<int:pk>.pdf", printbak.brief_pdf, name="brief-pdf"),
+    path("medewerker/te-printen/<slug:label_slug>.pdf", printbak.label_pdf, name="te-printen-pdf"),
+    path("medewerker/te-printen/<slug:label_slug>/geprint/", printbak.geprint, name="geprint"),
     path("medewerker/verbeterpunten/", medewerker.verbeterpunten, name="verbeterpunten"),
     path(
         "medewerker/verbeterpunten/<int:pk>/",

@@ -158,18 +158,32 @@ def afgesloten_in(van: dt.datetime, tot: dt.datetime) -> QuerySet[Klacht]:
 # are no reaction (they are not on the timeline as messages), nor is a status change or a note.
 # A message the mail server refused for good (onbestelbaar) reached nobody: no reaction either
 # (an undelivered acknowledgement also clears ontvangst_bevestigd_op; a copy sent again counts
-# from its own moment).
+# from its own moment). A letter counts from its print date (issue 18).
 EERSTE_REACTIE = (GebeurtenisSoort.BERICHT, GebeurtenisSoort.TELEFOON)
 
 
 def met_eerste_reactie(klachten: QuerySet[Klacht]) -> QuerySet[Klacht]:
     """`klachten` annotated with `eerste_reactie_op` (EERSTE_REACTIE; None: no reaction yet)."""
     bevestigd = F("ontvangst_bevestigd_op")
+    # A letter (Bericht.per_post) reacts on the day it was printed and sent: not while it waits
+    # in the print tray.
     contact = Subquery(
         Gebeurtenis.objects.filter(klacht=OuterRef("pk"), soort__in=EERSTE_REACTIE)
         .exclude(bericht__status=BerichtStatus.ONBESTELBAAR)
-        .order_by("op")
-        .values("op")[:1]
+        .filter(
+            Q(bericht__isnull=True)
+            | Q(bericht__per_post=False)
+            | Q(bericht__verzonden_op__isnull=False)
+        )
+        .annotate(
+            reactie_op=Case(
+                When(bericht__per_post=True, then=F("bericht__verzonden_op")),
+                default=F("op"),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("reactie_op")
+        .values("reactie_op")[:1]
     )
     direct = Case(
         When(direct_opgelost=True, then=F("ontvangen_op")),
@@ -290,7 +304,8 @@ def bouwstenen(
     verstreken_tot = min(laatste_dag, vandaag - dt.timedelta(days=1))
     for rij in _rijen(
         Termijnafloop.objects.filter(
-            Q(onbestelbaar_op__isnull=True) | Q(uiterlijk_datum__lte=verstreken_tot),
+            Q(onbestelbaar_op__isnull=True, te_printen_sinds__isnull=True)
+            | Q(uiterlijk_datum__lte=verstreken_tot),
             termijn__in=OP_TIJD_TERMIJNEN,
             uiterlijk_datum__gte=eerste_dag,
             uiterlijk_datum__lte=laatste_dag,

@@ -20,6 +20,7 @@ from klachten.berichten.soorten import is_intern
 from klachten.berichten.tasks import bericht_afleveren
 from klachten.models import (
     Bericht,
+    BerichtStatus,
     Gebeurtenis,
     GebeurtenisSoort,
     InkomendBericht,
@@ -84,13 +85,21 @@ def bericht_versturen(
     complaint, to its timeline, unless the kind is internal); deliver it once the transaction
     commits. A message about no complaint (a survey invitation, a report) names its label;
     `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path); a notice of
-    the deadline watch names its `termijnsignaal`."""
+    the deadline watch names its `termijnsignaal`.
+
+    To a customer who gets post (Klacht.per_post) the message is a letter: it waits in the print
+    tray (status te_printen, berichten.brieven) with the same subject and text, and is not
+    queued for SMTP. An explicit `aan` is always e-mail."""
+    # A letter (issue 18): to a customer who gets post, unless the caller names an e-mail address.
+    per_post = klacht is not None and aan is None and not is_intern(soort) and klacht.per_post
     bericht = Bericht(
         termijnsignaal=termijnsignaal,
         klacht=klacht,
         label=label or klacht.label,
         soort=soort,
-        aan=aan or klacht.klant_email,
+        aan="" if per_post else (aan or klacht.klant_email),
+        per_post=per_post,
+        status=BerichtStatus.TE_PRINTEN if per_post else BerichtStatus.WACHTEND,
         # One line (no header injection), and within the column: a notice's subject repeats it.
         # (A plain cut: Truncator would normalise the text, and what was typed is kept exactly.)
         onderwerp=" ".join(onderwerp.split())[:255],
@@ -99,7 +108,12 @@ def bericht_versturen(
     )
     if bijlage is not None:
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
-    if klacht is not None and not is_intern(soort) and bericht.aan == klacht.klant_email:
+    if (
+        not per_post
+        and klacht is not None
+        and not is_intern(soort)
+        and bericht.aan == klacht.klant_email
+    ):
         # In the customer's e-mail thread: the delivery sets In-Reply-To and References.
         bericht.in_reply_to, bericht.references = draad_van(klacht)
     bericht.save()
@@ -107,6 +121,8 @@ def bericht_versturen(
         Gebeurtenis.objects.create(
             klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
         )
+    if per_post:
+        return bericht  # it waits in the print tray (berichten.brieven), never for SMTP
     # Through the package: the demo replaces berichten.bericht_in_wachtrij while it writes history.
     transaction.on_commit(lambda: berichten.bericht_in_wachtrij(bericht_id=bericht.pk))
     return bericht
