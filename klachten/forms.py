@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klachten import rollen
 from klachten.models import (
+    EMAIL_OF_POSTADRES,
     OMSCHRIJVING_MAX,
     Afdeling,
     Categorie,
@@ -250,13 +251,7 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         postadres = (data.get("klant_postadres") or "").strip()
         # An invalid address says so itself (it is not in cleaned_data).
         if not email and not postadres and "klant_email" not in self.errors:
-            self.add_error(
-                "klant_email",
-                _(
-                    "Vul het e-mailadres of het postadres van de klant in: zonder een van "
-                    "beide kunnen wij de klant niet antwoorden."
-                ),
-            )
+            self.add_error("klant_email", EMAIL_OF_POSTADRES)
         return data
 
 

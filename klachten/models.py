@@ -294,6 +294,13 @@ ONGECLASSIFICEERD_TOEGESTAAN = (
 )
 
 
+# Every way a complaint comes in by staff or the API: an e-mail address or a postal address.
+EMAIL_OF_POSTADRES = _(
+    "Vul het e-mailadres of het postadres van de klant in: zonder een van beide kunnen wij de "
+    "klant niet antwoorden."
+)
+
+
 class Klacht(models.Model):
     dossiernummer = models.CharField(_("dossiernummer"), max_length=20, unique=True, editable=False)
     label = models.ForeignKey(Label, verbose_name=_("label"), on_delete=models.PROTECT)
@@ -583,10 +590,7 @@ class Klacht(models.Model):
         elif self.ontvangen_op and self.ontvangen_op < VROEGSTE_ONTVANGST:
             errors["ontvangen_op"] = _("De ontvangstdatum kan niet voor 2000 liggen.")
         if not self.klant_email.strip() and not self.klant_postadres.strip():
-            errors["klant_email"] = _(
-                "Vul het e-mailadres of het postadres van de klant in: zonder een van beide "
-                "kunnen wij de klant niet antwoorden."
-            )
+            errors["klant_email"] = EMAIL_OF_POSTADRES
         if self.direct_opgelost and not self.oplossing.strip():
             errors["oplossing"] = _("Beschrijf wat er is gedaan om de klacht direct op te lossen.")
         if self.categorie_id and not self.categorie.actief:

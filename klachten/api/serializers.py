@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from klachten.models import OMSCHRIJVING_MAX, Afdeling, Categorie, Kanaal, Klacht, Label
+from klachten.models import (
+    EMAIL_OF_POSTADRES,
+    OMSCHRIJVING_MAX,
+    Afdeling,
+    Categorie,
+    Kanaal,
+    Klacht,
+    Label,
+)
 
 
 def api_fout(fout: DjangoValidationError) -> serializers.ValidationError:
@@ -86,6 +94,20 @@ class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer)
             "direct_opgelost",
             "oplossing",
         ]
+
+    def to_internal_value(self, data):
+        """Without an e-mail address and without a postal address the customer cannot be
+        answered: said with the other missing fields (validate only runs when they are there)."""
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            geen_adres = (
+                not str(data.get("klant_email") or "").strip()
+                and not str(data.get("klant_postadres") or "").strip()
+            )
+            if geen_adres and isinstance(exc.detail, dict):
+                exc.detail.setdefault("klant_email", [EMAIL_OF_POSTADRES])
+            raise
 
     def validate(self, attrs):
         if "label" not in attrs:

@@ -448,8 +448,9 @@ def dossier_vullen(klacht: Klacht, keer: int, *, door, afdeling) -> Klacht:
 # Session, user, roles, the complaint, the timeline (events, attachments, history and the names
 # of changed foreign keys), procedures, lessons, improvement actions, the header's afdelingen,
 # the vulnerable-customer signals and referrals, the customer's e-mails on the timeline, and
-# whether the customer's address bounced (selectors.adres_onbestelbaar).
-MAX_DOSSIER = 19
+# whether the customer's address bounced (selectors.adres_onbestelbaar), and the navigation's
+# count of letters to print (issue 18).
+MAX_DOSSIER = 20
 
 
 def test_dossierpagina_gebruikt_evenveel_queries_bij_weinig_als_bij_veel_gebeurtenissen(
