@@ -300,6 +300,14 @@ class TestDemoData:
             klacht=terug.klacht, soort=BerichtSoort.MELDING_BEHANDELAAR, aan="teamleider@example.nl"
         ).exists()
 
+    def test_een_telefonische_klacht_zonder_email_heeft_een_brief_te_printen(self, demo):
+        per_post = Klacht.objects.get(klant_email="")
+        assert per_post.kanaal == Kanaal.TELEFOON
+        assert per_post.klant_postadres
+        brief = per_post.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+        assert brief.per_post
+        assert brief.status == BerichtStatus.TE_PRINTEN
+
     def test_de_klanttevredenheid_is_gevuld(self, demo):
         """15 months of contact moments, invitations, responses, follow-ups and
         kwartaalcijfers, all through the services, moved back to when they happened."""

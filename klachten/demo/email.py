@@ -85,6 +85,7 @@ def _bevestigd(moment: dt.datetime):
         Klacht.objects.filter(status__in=[Status.ONTVANGST_BEVESTIGD, Status.IN_ONDERZOEK])
         .annotate(laatst=Max("gebeurtenissen__op"))
         .filter(laatst__lt=moment, berichten__soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+        .exclude(klant_email="")  # a customer who gets post writes no e-mail
         .select_related("label")
         .order_by("-ontvangen_op", "-pk")
     )

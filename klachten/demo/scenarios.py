@@ -273,6 +273,11 @@ def _alleen_toewijzen(b: Draaiboek) -> None:  # acknowledgement still to send
     b.toewijzen(1 if b.dossier.registrant != b.dossier.eerste else 0)
 
 
+def _per_brief_bevestigd(b: Draaiboek) -> None:  # acknowledged yesterday: the letter is to print
+    b.toewijzen(0)
+    b.bevestigen(1)
+
+
 def _nog_niets(b: Draaiboek) -> None:  # a web complaint of today: acknowledged, not yet assigned
     pass
 
@@ -481,6 +486,8 @@ class VastDossier:
     registrant: str = ""
     betreft: str = ""
     direct_opgelost: bool = False
+    # A customer without e-mail, with a postal address: every message a letter (issue 18).
+    per_post: bool = False
 
 
 WEB = Kanaal.WEBFORMULIER
@@ -509,4 +516,5 @@ VASTE_DOSSIERS = [
     VastDossier(24, "zorgzaam", "declaratie", WEB, _opgeschort, "behandelaar2"),
     VastDossier(50, "rechtsbijstand", "schade", WEB, _heroverweging_nieuw, "behandelaar3", "teamleider"),
     VastDossier(140, "zorgzaam", "bejegening", Kanaal.TELEFOON, _over_medewerker, "teamleider", registrant="teamleider", betreft="behandelaar"),
+    VastDossier(2, "zorgzaam", "communicatie", Kanaal.TELEFOON, _per_brief_bevestigd, "behandelaar", registrant="behandelaar", per_post=True),
 ]  # fmt: skip

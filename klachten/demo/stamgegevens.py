@@ -303,3 +303,14 @@ def logins(adressen_van_apps: list[tuple[str, str]]) -> str:
         f"  API-documentatie                      {basis}/api/docs/",
     ]
     return "\n".join(regels)
+
+
+STRATEN = ["Dorpsstraat", "Kerkweg", "Molenlaan", "Stationsstraat", "Beukenlaan", "Schoolstraat"]
+PLAATSEN = [("7411", "Deventer"), ("8911", "Leeuwarden"), ("4811", "Breda"), ("6211", "Maastricht")]
+
+
+def postadres(rng: random.Random) -> str:
+    """A made-up Dutch postal address: street and number, postcode and place (two lines)."""
+    cijfers, plaats = rng.choice(PLAATSEN)
+    letters = "".join(rng.choice("ABCDEGHJKLMNPRSTVWXZ") for _ in range(2))
+    return f"{rng.choice(STRATEN)} {rng.randint(1, 140)}\n{cijfers} {letters} {plaats.upper()}"

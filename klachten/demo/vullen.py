@@ -47,6 +47,7 @@ from klachten.demo.stamgegevens import (
     GEBRUIKERS,
     VOORNAMEN,
     emailadres,
+    postadres,
 )
 from klachten.demo.teksten import (
     CATEGORIE_GEWICHTEN,
@@ -227,7 +228,9 @@ class KlachtenDemo:
                 kanaal=kanaal,
                 ontvangen_op=opzet.ontvangen_op,
                 klant_naam=f"{voornaam} {achternaam}",
-                klant_email=emailadres(rng, voornaam, achternaam),
+                # A customer without e-mail (VastDossier.per_post) gave their postal address.
+                klant_email="" if vast and vast.per_post else emailadres(rng, voornaam, achternaam),
+                klant_postadres=postadres(rng) if vast and vast.per_post else "",
                 klant_telefoon=f"06-{rng.randint(10_000_000, 99_999_999)}"
                 if rng.random() < 0.7
                 else "",
