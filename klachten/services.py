@@ -679,7 +679,9 @@ def brieven_geprint(
     each waiting letter once, under its row lock (a second call, or two at once, marks nothing
     again). The deadlines a letter met count as met on its print date, on time when that day is
     not after their own date; an acknowledgement by letter counts from then; the statusupdate
-    term runs from then. Returns how many letters were marked now."""
+    term runs from then. The timeline shows the letter as sent, with its date (the message's
+    status), and the complaint's history who marked it. Returns how many letters were marked
+    now."""
     op = op or timezone.now()
     vandaag = kalender.lokale_datum(op)
     with transaction.atomic():
@@ -720,15 +722,6 @@ def brieven_geprint(
             termijnen_bijwerken(klacht)
             klacht._history_user = door
             klacht.save()
-            for brief in eigen:
-                Gebeurtenis.objects.create(
-                    klacht=klacht,
-                    soort=GebeurtenisSoort.BEZORGING,
-                    tekst=_("Brief geprint en per post verstuurd: '%(onderwerp)s'.")
-                    % {"onderwerp": brief.onderwerp},
-                    door=door,
-                    op=op,
-                )
     return len(brieven)
 
 
