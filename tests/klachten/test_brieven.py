@@ -433,3 +433,18 @@ def test_anonimiseren_wist_het_postadres_en_de_wachtende_brief(behandelaar):
     assert klacht.klant_postadres == ""
     assert not klacht.history.filter(klant_postadres=POSTADRES).exists()
     assert not Bericht.objects.filter(klacht=klacht, status=BerichtStatus.TE_PRINTEN).exists()
+
+
+# Search ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("zoek", ["1234 AB", "1234ab"])
+def test_werkvoorraad_vindt_een_klant_per_post_op_postcode(behandelaar_client, categorie, zoek):
+    gezocht = _per_post(categorie=categorie)
+    ander = _per_post(categorie=categorie, klant_postadres="Kerkweg 3\n9999 ZZ Elders")
+
+    response = behandelaar_client.get(reverse("klachten:werkvoorraad"), {"zoek": zoek})
+
+    inhoud = response.content.decode()
+    assert gezocht.dossiernummer in inhoud
+    assert ander.dossiernummer not in inhoud
