@@ -448,3 +448,30 @@ def test_werkvoorraad_vindt_een_klant_per_post_op_postcode(behandelaar_client, c
     inhoud = response.content.decode()
     assert gezocht.dossiernummer in inhoud
     assert ander.dossiernummer not in inhoud
+
+
+def test_adresblok_staat_in_het_venster_van_een_vensterenvelop(per_brief, label):
+    label.postadres = "Postbus 100\n3500 AA Utrecht"
+    label.save(update_fields=["postadres"])
+    bericht = per_brief()
+    posities = {}
+
+    def bewaren(tekst, _cm, tm, _font, _grootte):
+        # WeasyPrint's text matrix is in CSS pixels from the top left (96 per inch).
+        if tekst.strip():
+            posities[tekst.strip()] = (tm[4] * 25.4 / 96, tm[5] * 25.4 / 96)
+
+    lezer = PdfReader(io.BytesIO(brieven.brieven_pdf([bericht])))
+    lezer.pages[0].extract_text(visitor_text=bewaren)
+
+    # The left window of a C5/DL envelope: 20 mm from the left, 50 to 90 mm from the top.
+    for regel in (
+        f"{label.naam}, Postbus 100, 3500 AA Utrecht",  # the return address above the name
+        bericht.klacht.klant_naam,
+        "Dorpsstraat 12",
+        "1234 AB Ergenshuizen",
+    ):
+        links, boven = posities[regel]
+        assert 19 <= links <= 25, regel
+        assert 50 <= boven <= 90, regel
+    assert posities["Dorpsstraat 12"][1] > posities[bericht.klacht.klant_naam][1]
