@@ -380,7 +380,12 @@ def _koppelen(rij: InkomendBericht, gelezen: Gelezen) -> tuple[Klacht | None, st
     afzender = selectors.adres_sleutel(gelezen.afzender_adres)
     for nummer in DOSSIERNUMMER.findall(gelezen.onderwerp):
         klacht = Klacht.objects.filter(dossiernummer=nummer).first()
-        if klacht is not None and selectors.adres_sleutel(klacht.klant_email) == afzender:
+        # Only from the dossier's own customer (one who gets post has no address to match).
+        if (
+            klacht is not None
+            and klacht.klant_email
+            and selectors.adres_sleutel(klacht.klant_email) == afzender
+        ):
             return klacht, "dossiernummer"
     return None, ""
 
