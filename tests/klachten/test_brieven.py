@@ -475,3 +475,25 @@ def test_adresblok_staat_in_het_venster_van_een_vensterenvelop(per_brief, label)
         assert 19 <= links <= 25, regel
         assert 50 <= boven <= 90, regel
     assert posities["Dorpsstraat 12"][1] > posities[bericht.klacht.klant_naam][1]
+
+
+# The survey --------------------------------------------------------------------------------------
+
+
+def test_klant_per_post_krijgt_geen_enquete_uitnodiging(behandelaar, categorie):
+    from klanttevredenheid import services as kto
+    from klanttevredenheid.models import RedenOvergeslagen, UitnodigingStatus
+
+    klacht = klacht_in_status(
+        Status.AFGESLOTEN,
+        door=behandelaar,
+        categorie=categorie,
+        kanaal=Kanaal.TELEFOON,
+        klant_email="",
+        klant_postadres=POSTADRES,
+    )
+
+    moment = kto.contactmoment_uit_klacht(klacht_id=klacht.pk)
+
+    assert moment.uitnodiging.status == UitnodigingStatus.OVERGESLAGEN
+    assert moment.uitnodiging.reden_overgeslagen == RedenOvergeslagen.GEEN_EMAIL
