@@ -294,6 +294,9 @@ ONGECLASSIFICEERD_TOEGESTAAN = (
 )
 
 
+# A postal address is a few lines (the window of an envelope holds six).
+POSTADRES_MAX = 300
+
 # Every way a complaint comes in by staff or the API: an e-mail address or a postal address.
 EMAIL_OF_POSTADRES = _(
     "Vul het e-mailadres of het postadres van de klant in: zonder een van beide kunnen wij de "
@@ -317,7 +320,7 @@ class Klacht(models.Model):
     klant_email = models.EmailField(_("e-mailadres"), max_length=254, blank=True)
     # The address as it goes into the window of the envelope, under the name: street and number,
     # postcode and place, and the country when it is not the label's (one line each).
-    klant_postadres = models.TextField(_("postadres"), blank=True)
+    klant_postadres = models.TextField(_("postadres"), max_length=POSTADRES_MAX, blank=True)
     klant_telefoon = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
     polisnummer = models.CharField(_("polis- of lidnummer"), max_length=50, blank=True)
 

@@ -101,11 +101,13 @@ class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer)
         try:
             return super().to_internal_value(data)
         except serializers.ValidationError as exc:
+            if not isinstance(data, Mapping) or not isinstance(exc.detail, dict):
+                raise  # not an object: DRF's own answer
             geen_adres = (
                 not str(data.get("klant_email") or "").strip()
                 and not str(data.get("klant_postadres") or "").strip()
             )
-            if geen_adres and isinstance(exc.detail, dict):
+            if geen_adres:
                 exc.detail.setdefault("klant_email", [EMAIL_OF_POSTADRES])
             raise
 
