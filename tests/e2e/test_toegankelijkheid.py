@@ -24,7 +24,7 @@ from klachten.berichten import klacht_status_url
 from klanttevredenheid.models import ContactmomentSoort, Kwartaalcijfer, Opvolging
 from rapportage import services as rapportage_services
 from tests.e2e.conftest import E2E_WACHTWOORD, inloggen
-from tests.factories import respons, verzonden_uitnodiging
+from tests.factories import KlachtFactory, respons, verzonden_uitnodiging
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -307,6 +307,19 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     page.locator("form.formulier button[type=submit]").click()
     expect(page.locator("#foutsamenvatting")).to_be_visible()
     axe_controleren(page, "actie opschorten met fouten", bevindingen)
+
+    # The print tray with a letter to a customer without e-mail (issue 18).
+    nieuw = e2e_dossiers["nieuw"]
+    per_post = KlachtFactory(
+        label=nieuw.label,
+        categorie=nieuw.categorie,
+        klant_email="",
+        klant_postadres="Dorpsstraat 12\n1234 AB Ergenshuizen",
+    )
+    services.ontvangst_bevestigen(klacht=per_post, door=e2e_behandelaar)
+    openen(page, f"{url}/medewerker/te-printen/")
+    expect(page.get_by_role("link", name=per_post.dossiernummer)).to_be_visible()
+    axe_controleren(page, "te printen", bevindingen)
 
     openen(page, f"{url}/medewerker/verbeterpunten/")
     axe_controleren(page, "verbeterpunten", bevindingen)
