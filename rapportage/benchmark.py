@@ -244,7 +244,7 @@ INSERT INTO klachten_klacht (
     categorie_id, label_id, antwoord_uiterlijk_datum, beantwoord_op, definitief_standpunt_op,
     heroverweging_gevraagd_op, heroverweging_uiterlijk_datum, is_ontvankelijk,
     laatste_klantcontact_op, oordeel, statusupdate_uiterlijk_datum, versie,
-    volgende_termijn_datum, behandeling_hervat_op, kifid_alarm_datum
+    volgende_termijn_datum, behandeling_hervat_op, kifid_alarm_datum, klant_postadres
 )
 SELECT
     p.id, p.dossiernummer, p.status, p.kanaal, p.ontvangen_op, 'nl', 'Klant ' || p.id,
@@ -272,7 +272,7 @@ SELECT
       + (p.t_heropen IS NOT NULL)::int + (p.t_antw2 IS NOT NULL)::int
       + (p.t_sluit2 IS NOT NULL)::int,
     least(l.ontvangstbevestiging, l.antwoord, l.statusupdate, l.heroverweging, l.kifid),
-    coalesce(p.t_heropen, p.t_herov), l.kifid
+    coalesce(p.t_heropen, p.t_herov), l.kifid, ''
 FROM bm_plan p
 CROSS JOIN LATERAL (
     SELECT
@@ -344,11 +344,13 @@ ORDER BY afgerond
 BERICHT_SQL = """
 INSERT INTO klachten_bericht (
     klacht_id, label_id, soort, aan, onderwerp, tekst, status, pogingen, laatste_fout,
-    verzonden_op, verstuurd_door_id, bijlage, bijlage_naam, in_reply_to, "references", created_at
+    verzonden_op, verstuurd_door_id, bijlage, bijlage_naam, in_reply_to, "references", created_at,
+    per_post
 )
 SELECT b.klacht_id, p.label_id, b.soort, 'klant' || mod(p.id * 7919, 600000) || '@example.nl',
     'Uw klacht ' || p.dossiernummer, %(berichttekst)s || p.dossiernummer || '.', 'verzonden', 1, '',
-    b.op, CASE WHEN b.soort <> 'statusupdate' THEN p.behandelaar_id END, '', '', '', '', b.op
+    b.op, CASE WHEN b.soort <> 'statusupdate' THEN p.behandelaar_id END, '', '', '', '', b.op,
+    false
 FROM (
     SELECT id AS klacht_id, 'ontvangstbevestiging' AS soort, t_ack AS op
     FROM bm_plan WHERE t_ack IS NOT NULL

@@ -206,7 +206,7 @@ class Command(BaseCommand):
                 categorie_id, label_id, behandelaar_id, oordeel, versie,
                 ontvangstbevestiging_uiterlijk_datum, antwoord_uiterlijk_datum,
                 statusupdate_uiterlijk_datum, heroverweging_uiterlijk_datum, kifid_alarm_datum,
-                volgende_termijn_datum, beantwoord_op, afgesloten_op
+                volgende_termijn_datum, beantwoord_op, afgesloten_op, klant_postadres
             )
             SELECT
                 'KL-' || (2000 + (i - 1) / 200000) || '-' || lpad((((i - 1) %% 200000) + 1)::text, 6, '0'),
@@ -217,7 +217,7 @@ class Command(BaseCommand):
                 o.op, o.op, {afdeling.pk}, {categorie.pk}, {label.pk}, {behandelaar.pk}, '', 1,
                 d.ontvangst, d.antwoord, d.statusupdate, d.heroverweging, d.kifid, d.volgende,
                 CASE WHEN i %% {elke} = 0 THEN NULL ELSE o.op + interval '30 days' END,
-                CASE WHEN i %% {elke} = 0 THEN NULL ELSE o.op + interval '35 days' END
+                CASE WHEN i %% {elke} = 0 THEN NULL ELSE o.op + interval '35 days' END, ''
             FROM generate_series(1, {aantal}) AS i
             CROSS JOIN LATERAL (
                 SELECT CASE WHEN i %% {elke} = 0
