@@ -28,7 +28,9 @@ What the apps may call (`from klachten import berichten`; the submodules are the
   `mailbox_lezen`, `mailboxen_lezen`.
 
 Modules: soorten (the registry of kinds), opstellen (composing), versturen (writing and
-queueing), afleveren (delivering, sorting failures, back-off), sweep, tasks (Celery).
+queueing), afleveren (delivering, sorting failures, back-off), sweep, tasks (Celery), brieven
+(letters by post: a message to a customer who gets post waits in the print tray, te_printen,
+and is printed as a PDF letter; issue 18).
 """
 
 from klachten.berichten.afleveren import (
