@@ -497,3 +497,32 @@ def test_klant_per_post_krijgt_geen_enquete_uitnodiging(behandelaar, categorie):
 
     assert moment.uitnodiging.status == UitnodigingStatus.OVERGESLAGEN
     assert moment.uitnodiging.reden_overgeslagen == RedenOvergeslagen.GEEN_EMAIL
+
+
+def test_elk_bericht_aan_de_klant_per_post_wordt_een_brief_met_de_tekst_van_de_email(
+    behandelaar, categorie, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        klacht = klacht_in_status(
+            Status.BEANTWOORD,
+            door=behandelaar,
+            categorie=categorie,
+            kanaal=Kanaal.TELEFOON,
+            klant_email="",
+            klant_postadres=POSTADRES,
+        )
+    aan_klant = [b for b in klacht.berichten.order_by("pk") if not berichten.is_intern(b.soort)]
+
+    assert {b.soort for b in aan_klant} >= {
+        BerichtSoort.ONTVANGSTBEVESTIGING,
+        BerichtSoort.ANTWOORD,
+    }
+    assert mailoutbox == []
+    _paginas, pdf = _pdf_tekst(brieven.brieven_pdf(aan_klant))
+    for bericht in aan_klant:
+        assert bericht.status == BerichtStatus.TE_PRINTEN
+        assert bericht.per_post
+        assert f"Onderwerp: {bericht.onderwerp}" in pdf
+        for regel in bericht.tekst.splitlines():
+            if regel.strip():
+                assert " ".join(regel.split()) in pdf
