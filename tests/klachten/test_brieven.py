@@ -8,10 +8,11 @@ import io
 import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from klachten import avg, berichten, rollen, services
+from klachten import avg, berichten, bewaking, rollen, services
 from klachten.berichten import brieven
 from klachten.kalender import AMSTERDAM
 from klachten.models import (
@@ -21,9 +22,14 @@ from klachten.models import (
     InzageSoort,
     Kanaal,
     Klacht,
+    SignaalSoort,
     Termijnafloop,
+    Termijnsignaal,
 )
+from klachten.termijnen import TermijnSoort
 from klachten.workflow import BerichtSoort, Status
+from klanttevredenheid import services as kto
+from klanttevredenheid.models import RedenOvergeslagen, UitnodigingStatus
 from rapportage.maandrapport import met_eerste_reactie
 from tests.api import api_toegang
 from tests.factories import KlachtFactory, LabelFactory, MedewerkerFactory, klacht_in_status
@@ -153,7 +159,6 @@ def test_api_registreert_met_postadres_en_weigert_zonder_email_en_postadres(
 
 
 def test_database_weigert_klacht_zonder_email_en_zonder_postadres(label, categorie):
-    from django.db import IntegrityError, transaction
 
     klacht = _per_post()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -481,8 +486,6 @@ def test_adresblok_staat_in_het_venster_van_een_vensterenvelop(per_brief, label)
 
 
 def test_klant_per_post_krijgt_geen_enquete_uitnodiging(behandelaar, categorie):
-    from klanttevredenheid import services as kto
-    from klanttevredenheid.models import RedenOvergeslagen, UitnodigingStatus
 
     klacht = klacht_in_status(
         Status.AFGESLOTEN,
@@ -526,3 +529,20 @@ def test_elk_bericht_aan_de_klant_per_post_wordt_een_brief_met_de_tekst_van_de_e
         for regel in bericht.tekst.splitlines():
             if regel.strip():
                 assert " ".join(regel.split()) in pdf
+
+
+def test_termijnbewaking_escaleert_een_brief_die_na_zijn_datum_nog_in_de_printbak_ligt(
+    per_brief, teamleider
+):
+
+    bericht = per_brief()
+    uiterlijk = Klacht.objects.get(pk=bericht.klacht_id).ontvangstbevestiging_uiterlijk_datum
+    de_dag_erna = dt.datetime.combine(
+        uiterlijk + dt.timedelta(days=1), dt.time(7), tzinfo=AMSTERDAM
+    )
+
+    bewaking.escalaties_sturen(op=de_dag_erna)
+
+    signaal = Termijnsignaal.objects.get(klacht=bericht.klacht, soort=SignaalSoort.ESCALATIE)
+    assert signaal.termijn == TermijnSoort.BEZORGING
+    assert signaal.datum == uiterlijk
