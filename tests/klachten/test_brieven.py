@@ -5,10 +5,12 @@ on that day."""
 
 import datetime as dt
 import io
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -546,3 +548,24 @@ def test_termijnbewaking_escaleert_een_brief_die_na_zijn_datum_nog_in_de_printba
     signaal = Termijnsignaal.objects.get(klacht=bericht.klacht, soort=SignaalSoort.ESCALATIE)
     assert signaal.termijn == TermijnSoort.BEZORGING
     assert signaal.datum == uiterlijk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twee_keer_tegelijk_geprint_markeren_markeert_een_keer():
+    behandelaar = MedewerkerFactory(rollen=[rollen.KLACHTBEHANDELAAR])
+    bericht = _bevestigd_per_brief(behandelaar)
+    start = threading.Barrier(2)
+
+    def markeren(_i: int) -> int:
+        try:
+            start.wait(timeout=30)
+            return services.brieven_geprint(bericht_ids=[bericht.pk], door=behandelaar)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        gemarkeerd = sorted(pool.map(markeren, range(2)))
+
+    assert gemarkeerd == [0, 1]
+    assert Bericht.objects.get(pk=bericht.pk).status == BerichtStatus.VERZONDEN
+    assert Termijnafloop.objects.get(bericht=bericht).op_tijd
