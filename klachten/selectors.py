@@ -316,6 +316,24 @@ class EigenEerst:
         return rijen + list(self.overige[max(0, start - eigen) : stop - eigen])
 
 
+# How many closed complaints with an unread customer's message the default queue shows above
+# the open work (the rest: the filter "nieuw bericht van klant").
+AFGESLOTEN_MET_BERICHT_TONEN = 10
+
+
+def afgesloten_met_nieuw_klantbericht(klachten: QuerySet[Klacht], gebruiker) -> list[Klacht]:
+    """The closed complaints of the queue `klachten` (werkvoorraad) on which the customer wrote
+    and no handler has looked since (issue 17: a reply to a closed complaint is not lost: the
+    handler decides). The queue hides the closed ones; these it shows above the open work while
+    the marker is on, own ones first, at most AFGESLOTEN_MET_BERICHT_TONEN (one query on the
+    partial index klacht_afgesloten_klantbericht)."""
+    return list(
+        klachten.filter(Q(status=Status.AFGESLOTEN) & nieuw_klantbericht()).order_by(
+            "is_eigen", "-klantbericht_op", "-pk"
+        )[:AFGESLOTEN_MET_BERICHT_TONEN]
+    )
+
+
 def werkvoorraad_volgorde(klachten: QuerySet[Klacht], gebruiker, status: str | None):
     """The queue in its order; the closed complaints (their own tab, no deadline) the most
     recently closed first."""
@@ -619,6 +637,55 @@ def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
         for item in tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
         if item.soort == GebeurtenisSoort.KLANTBERICHT
     ]
+
+
+# What decides whether the customer's message after the closing still awaits the handler.
+NA_AFSLUITING = (
+    GebeurtenisSoort.KLANTBERICHT,
+    GebeurtenisSoort.BERICHT,
+    GebeurtenisSoort.VERVOLGKLACHT,
+)
+
+
+def na_afsluiting(
+    klacht: Klacht, items: list[TijdlijnItem], *, ook_beslist: bool = False
+) -> TijdlijnItem | None:
+    """The customer's latest message on a closed complaint when it came after the closing and
+    the handler has not chosen yet (issue 17: reopen, reconsideration, a new complaint linked to
+    this one, or just an answer). Chosen: reopened or reconsidered (the complaint is no longer
+    closed, or closed again since), a vervolgklacht registered or a reactie sent after the
+    message. `items`: the dossier's timeline, newest first (tijdlijn). `ook_beslist`: the
+    message also when the handler has chosen."""
+    if klacht.status != Status.AFGESLOTEN or klacht.afgesloten_op is None:
+        return None
+    for item in items:
+        if item.soort == GebeurtenisSoort.KLANTBERICHT:
+            return item if item.op > klacht.afgesloten_op else None
+        gekozen = item.soort == GebeurtenisSoort.VERVOLGKLACHT or (
+            item.soort == GebeurtenisSoort.BERICHT
+            and item.bericht is not None
+            and item.bericht.soort == BerichtSoort.REACTIE
+        )
+        if gekozen and not ook_beslist:
+            return None
+    return None
+
+
+def bericht_na_afsluiting(klacht: Klacht, *, ook_beslist: bool = False) -> TijdlijnItem | None:
+    """na_afsluiting, reading the part of the timeline it needs (for the action forms)."""
+    if klacht.status != Status.AFGESLOTEN:
+        return None
+    return na_afsluiting(
+        klacht, tijdlijn(klacht, alleen=list(NA_AFSLUITING)), ook_beslist=ook_beslist
+    )
+
+
+def klanttekst(item: TijdlijnItem) -> str:
+    """The customer's own words of a message, without the quoted history of an e-mail: what a
+    form proposes (the request for reconsideration, a vervolgklacht's description)."""
+    from klachten.berichten.inkomend.tonen import tekst_vouwen
+
+    return tekst_vouwen(item.tekst).boven.strip() or item.tekst.strip()
 
 
 def _kwetsbaarheidsitems(kwetsbaarheid: Kwetsbaarheid) -> list[TijdlijnItem]:
