@@ -93,8 +93,8 @@ def test_marker_inline_antwoord_en_gesprek_op_het_antwoordformulier(
     formulier.get_by_label("Onderwerp").fill(f"Uw klacht {klacht.dossiernummer}")
     formulier.get_by_label("Tekst").fill("Beste mevrouw De Vries, de declaratie wordt betaald.")
     formulier.get_by_role("button", name="Versturen").click()
-    expect(page.get_by_text("De statusupdate is verstuurd.")).to_be_visible()
-    antwoord = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.STATUSUPDATE)
+    expect(page.get_by_text("De reactie is verstuurd.")).to_be_visible()
+    antwoord = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.REACTIE)
     assert antwoord.in_reply_to == inkomend.message_id
     axe_controleren(page, "dossier na het inline antwoord", bevindingen)
 
