@@ -7,12 +7,14 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from klachten import avg, berichten, rollen
+from klachten import avg, berichten, rollen, services
 from klachten.models import Bericht, GebeurtenisSoort, Kanaal, Klacht
-from klachten.workflow import BerichtSoort, Status
+from klachten.workflow import KLANT, BerichtSoort, Status
 from tests.conftest import actie_url, meldingen
 from tests.factories import MedewerkerFactory
 from tests.inkomend import annas_klacht, mail
@@ -346,3 +348,27 @@ def test_alleen_antwoorden_vanuit_het_paneel_en_een_nieuw_bericht_brengt_het_ter
     reactie = Bericht.objects.get(klacht=afgesloten, soort=BerichtSoort.REACTIE)
     _klant_mailt(mailbox, afgesloten, "Toch nog iets.", antwoord_op=reactie)
     assert PANEEL in _dossier(client, afgesloten)
+
+
+def test_de_afgesloten_klachten_met_bericht_kosten_de_werkvoorraad_geen_query_per_klacht(
+    client, behandelaar, categorie
+):
+    def afgesloten_met_bericht(aantal: int) -> None:
+        for _ in range(aantal):
+            klacht = annas_klacht(Status.AFGESLOTEN, behandelaar=behandelaar, categorie=categorie)
+            services.klantbericht_toevoegen(
+                klacht=klacht, door=KLANT, tekst="Nog iets.", per_email=True
+            )
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as gedaan:
+            response = client.get(reverse("klachten:werkvoorraad"))
+        assert response.status_code == 200
+        return len(gedaan), len(response.context["afgesloten_met_bericht"])
+
+    client.force_login(behandelaar)
+    afgesloten_met_bericht(1)
+    bij_1, getoond = queries()
+    assert getoond == 1
+    afgesloten_met_bericht(4)
+    assert queries() == (bij_1, 5)

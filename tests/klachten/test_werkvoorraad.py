@@ -357,7 +357,8 @@ WERKVOORRAAD_URLS = [
 ]
 # Session, user, roles, the user's afdelingen (header and queue), the status counts (kept counts
 # and two corrections, or one grouped count and one bounded count), the page (own complaints,
-# then the rest) and the choices of the afdeling, categorie and behandelaar filters.
+# then the rest), on the first page of the open work the closed complaints with a new message of
+# the customer (issue 17), and the choices of the afdeling, categorie and behandelaar filters.
 MAX_WERKVOORRAAD = 13
 
 
