@@ -326,8 +326,10 @@ def klacht_dossier(request, dossiernummer):
     # the customer's e-mail thread (berichten.draad_van).
     mag_antwoorden = any(a.naam == INLINE_ANTWOORD for a in acties)
     tijdlijn = selectors.tijdlijn(klacht, kwetsbaarheid=kwetsbaarheid)
-    # The customer wrote after the closing: a panel with the handler's choices (issue 17).
-    na_afsluiting = selectors.na_afsluiting(klacht, tijdlijn)
+    # The customer wrote after the closing: a panel with the handler's choices (issue 17), for
+    # a user who has one.
+    keuzes = [a for a in acties if a.naam in NA_AFSLUITING_KEUZES]
+    na_afsluiting = selectors.na_afsluiting(klacht, tijdlijn) if keuzes or mag_antwoorden else None
     # The complaints registered from this one (read only when its timeline says there are).
     heeft_vervolg = any(item.soort == GebeurtenisSoort.VERVOLGKLACHT for item in tijdlijn)
     return render(
@@ -344,9 +346,7 @@ def klacht_dossier(request, dossiernummer):
             "tijdlijn": tijdlijn,
             "na_afsluiting": na_afsluiting,
             "na_afsluiting_tekst": selectors.klanttekst(na_afsluiting) if na_afsluiting else "",
-            "na_afsluiting_keuzes": (
-                [a for a in acties if a.naam in NA_AFSLUITING_KEUZES] if na_afsluiting else []
-            ),
+            "na_afsluiting_keuzes": keuzes if na_afsluiting else [],
             "vervolgklachten": (
                 list(klacht.vervolgklachten.order_by("ontvangen_op", "pk")) if heeft_vervolg else []
             ),

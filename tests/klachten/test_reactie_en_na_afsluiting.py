@@ -372,3 +372,12 @@ def test_de_afgesloten_klachten_met_bericht_kosten_de_werkvoorraad_geen_query_pe
     assert getoond == 1
     afgesloten_met_bericht(4)
     assert queries() == (bij_1, 5)
+
+
+def test_wie_niets_kan_kiezen_ziet_geen_paneel(client, directie, afgesloten, klant_schreef):
+    client.force_login(directie)
+
+    pagina = _dossier(client, afgesloten)
+
+    assert PANEEL not in pagina
+    assert "Nu is ook mijn premie verkeerd afgeschreven." in pagina  # on the timeline
