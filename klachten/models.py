@@ -533,16 +533,16 @@ class Klacht(models.Model):
                 condition=Q(status=Status.AFGESLOTEN),
                 name="klacht_afgesloten_op",
             ),
-            # The queue's closed complaints with a customer's message no handler opened yet
-            # (selectors.afgesloten_met_nieuw_klantbericht): few, whatever the archive's size.
+            # The closed complaints the customer wrote to again, before the handler answered
+            # (selectors.wacht_op_keuze, the queue's list): few, whatever the archive's size.
             models.Index(
                 fields=["klantbericht_op"],
-                condition=Q(status=Status.AFGESLOTEN, klantbericht_op__isnull=False)
+                condition=Q(status=Status.AFGESLOTEN, klantbericht_op__gt=F("afgesloten_op"))
                 & (
-                    Q(behandelaar_gelezen_op__isnull=True)
-                    | Q(klantbericht_op__gt=F("behandelaar_gelezen_op"))
+                    Q(laatste_klantcontact_op__isnull=True)
+                    | Q(laatste_klantcontact_op__lt=F("klantbericht_op"))
                 ),
-                name="klacht_afgesloten_klantbericht",
+                name="klacht_wacht_op_keuze",
             ),
             # The retention job: closed complaints whose personal data is still there.
             models.Index(

@@ -316,21 +316,41 @@ class EigenEerst:
         return rijen + list(self.overige[max(0, start - eigen) : stop - eigen])
 
 
-# How many closed complaints with an unread customer's message the default queue shows above
-# the open work (the rest: the filter "nieuw bericht van klant").
-AFGESLOTEN_MET_BERICHT_TONEN = 10
+def wacht_op_keuze() -> Q:
+    """A closed complaint the customer wrote to after the closing, on which the handler has not
+    chosen yet (issue 17: reopen, reconsideration, a new complaint linked to it, or just an
+    answer). Chosen: reopened or reconsidered (no longer closed, or closed again after the
+    message), answered (a message to the customer after theirs: laatste_klantcontact_op), or a
+    vervolgklacht registered after it. The one definition of the queue's list and the dossier's
+    panel; the partial index klacht_wacht_op_keuze holds the rows of its first two lines."""
+    return (
+        Q(status=Status.AFGESLOTEN, klantbericht_op__gt=F("afgesloten_op"))
+        & (
+            Q(laatste_klantcontact_op__isnull=True)
+            | Q(laatste_klantcontact_op__lt=F("klantbericht_op"))
+        )
+        & ~Exists(
+            Klacht.objects.filter(
+                vorige_klacht=OuterRef("pk"), created_at__gt=OuterRef("klantbericht_op")
+            )
+        )
+    )
 
 
-def afgesloten_met_nieuw_klantbericht(klachten: QuerySet[Klacht], gebruiker) -> list[Klacht]:
-    """The closed complaints of the queue `klachten` (werkvoorraad) on which the customer wrote
-    and no handler has looked since (issue 17: a reply to a closed complaint is not lost: the
-    handler decides). The queue hides the closed ones; these it shows above the open work while
-    the marker is on, own ones first, at most AFGESLOTEN_MET_BERICHT_TONEN (one query on the
-    partial index klacht_afgesloten_klantbericht)."""
+# How many closed complaints awaiting the handler's choice the default queue shows above the
+# open work (the oldest first: handled, the next ones come up).
+WACHT_OP_KEUZE_TONEN = 10
+
+
+def wachten_op_keuze(klachten: QuerySet[Klacht]) -> list[Klacht]:
+    """The closed complaints of the queue `klachten` (werkvoorraad) that wait for the handler's
+    choice after the customer wrote (wacht_op_keuze): the queue hides the closed ones, these it
+    shows above the open work until the choice is made, whether or not a handler opened them
+    since; own ones first, then the longest waiting; at most WACHT_OP_KEUZE_TONEN (one query)."""
     return list(
-        klachten.filter(Q(status=Status.AFGESLOTEN) & nieuw_klantbericht()).order_by(
-            "is_eigen", "-klantbericht_op", "-pk"
-        )[:AFGESLOTEN_MET_BERICHT_TONEN]
+        klachten.filter(wacht_op_keuze()).order_by("is_eigen", "klantbericht_op", "pk")[
+            :WACHT_OP_KEUZE_TONEN
+        ]
     )
 
 
@@ -639,45 +659,35 @@ def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
     ]
 
 
-# What decides whether the customer's message after the closing still awaits the handler.
-NA_AFSLUITING = (
-    GebeurtenisSoort.KLANTBERICHT,
-    GebeurtenisSoort.BERICHT,
-    GebeurtenisSoort.VERVOLGKLACHT,
-)
-
-
-def na_afsluiting(
-    klacht: Klacht, items: list[TijdlijnItem], *, ook_beslist: bool = False
-) -> TijdlijnItem | None:
-    """The customer's latest message on a closed complaint when it came after the closing and
-    the handler has not chosen yet (issue 17: reopen, reconsideration, a new complaint linked to
-    this one, or just an answer). Chosen: reopened or reconsidered (the complaint is no longer
-    closed, or closed again since), a vervolgklacht registered or a reactie sent after the
-    message. `items`: the dossier's timeline, newest first (tijdlijn). `ook_beslist`: the
-    message also when the handler has chosen."""
+def klantbericht_na_afsluiting(klacht: Klacht, items: list[TijdlijnItem]) -> TijdlijnItem | None:
+    """The customer's latest message on a closed complaint, when it came after the closing.
+    `items`: the dossier's timeline, newest first (tijdlijn)."""
     if klacht.status != Status.AFGESLOTEN or klacht.afgesloten_op is None:
         return None
     for item in items:
         if item.soort == GebeurtenisSoort.KLANTBERICHT:
             return item if item.op > klacht.afgesloten_op else None
-        gekozen = item.soort == GebeurtenisSoort.VERVOLGKLACHT or (
-            item.soort == GebeurtenisSoort.BERICHT
-            and item.bericht is not None
-            and item.bericht.soort == BerichtSoort.REACTIE
-        )
-        if gekozen and not ook_beslist:
-            return None
     return None
 
 
-def bericht_na_afsluiting(klacht: Klacht, *, ook_beslist: bool = False) -> TijdlijnItem | None:
-    """na_afsluiting, reading the part of the timeline it needs (for the action forms)."""
+def na_afsluiting(klacht: Klacht, items: list[TijdlijnItem]) -> TijdlijnItem | None:
+    """The customer's message after the closing while it waits for the handler's choice
+    (wacht_op_keuze; one query, only when there is such a message)."""
+    bericht = klantbericht_na_afsluiting(klacht, items)
+    if bericht is None or not Klacht.objects.filter(wacht_op_keuze(), pk=klacht.pk).exists():
+        return None
+    return bericht
+
+
+def bericht_na_afsluiting(klacht: Klacht, *, ook_gekozen: bool = False) -> TijdlijnItem | None:
+    """na_afsluiting for the action forms, reading the customer's messages; `ook_gekozen`: the
+    message also when the handler has chosen already."""
     if klacht.status != Status.AFGESLOTEN:
         return None
-    return na_afsluiting(
-        klacht, tijdlijn(klacht, alleen=list(NA_AFSLUITING)), ook_beslist=ook_beslist
-    )
+    items = tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
+    if ook_gekozen:
+        return klantbericht_na_afsluiting(klacht, items)
+    return na_afsluiting(klacht, items)
 
 
 def klanttekst(item: TijdlijnItem) -> str:

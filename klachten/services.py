@@ -1355,7 +1355,7 @@ def vervolgklacht_registreren(
     ):
         # The customer's latest message after the closing (also when the handler chose before:
         # one e-mail may raise two matters).
-        bericht = selectors.bericht_na_afsluiting(oud, ook_beslist=True)
+        bericht = selectors.bericht_na_afsluiting(oud, ook_gekozen=True)
         nieuw = klacht_registreren(
             label=oud.label,
             kanaal=Kanaal.EMAIL if bericht is not None and bericht.inkomend else oud.kanaal,

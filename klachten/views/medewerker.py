@@ -162,12 +162,12 @@ def werkvoorraad(request):
     # with one form to classify several at once.
     ziet_te_classificeren = selectors.ziet_te_classificeren(request.user)
     te_classificeren = ziet_te_classificeren and request.GET.get("te_classificeren") == "true"
-    # Above the open work: the closed complaints the customer wrote to again, while the marker
-    # "nieuw bericht van klant" is on (the rest through that filter).
-    afgesloten_met_bericht = (
+    # Above the open work: the closed complaints the customer wrote to again, until the handler
+    # has chosen what happens (issue 17).
+    wachten_op_keuze = (
         []
         if alles or te_classificeren or request.GET.get("pagina", "1") != "1"
-        else selectors.afgesloten_met_nieuw_klantbericht(gefilterd, request.user)
+        else selectors.wachten_op_keuze(gefilterd)
     )
     paneel_filters = ("afdeling", "categorie", "kanaal", "behandelaar", "urgentie")
     return render(
@@ -180,10 +180,7 @@ def werkvoorraad(request):
             "totaal": totaal,
             "eerste_tab": sum(aantallen.per_status.values()) if alles else aantallen.open,
             "alles": alles,
-            "afgesloten_met_bericht": afgesloten_met_bericht,
-            "afgesloten_met_bericht_meer": (
-                len(afgesloten_met_bericht) >= selectors.AFGESLOTEN_MET_BERICHT_TONEN
-            ),
+            "wachten_op_keuze": wachten_op_keuze,
             "afgesloten_meer": aantallen.afgesloten_meer,
             "totaal_meer": aantallen.afgesloten_meer
             and (status == Status.AFGESLOTEN or (alles and not status)),

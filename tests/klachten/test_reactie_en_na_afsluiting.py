@@ -197,22 +197,29 @@ def _werkvoorraad(client, **query) -> str:
     return client.get(reverse("klachten:werkvoorraad"), query).content.decode()
 
 
-def test_de_werkvoorraad_toont_de_afgesloten_klacht_met_een_nieuw_bericht(
+def test_de_werkvoorraad_toont_de_afgesloten_klacht_tot_de_behandelaar_heeft_gekozen(
     client, behandelaar, afgesloten, klant_schreef
 ):
     client.force_login(behandelaar)
 
     standaard = client.get(reverse("klachten:werkvoorraad"))
-    assert [k.pk for k in standaard.context["afgesloten_met_bericht"]] == [afgesloten.pk]
-    assert 'id="kop-afgesloten-bericht"' in standaard.content.decode()
+    assert [k.pk for k in standaard.context["wachten_op_keuze"]] == [afgesloten.pk]
+    lijst = standaard.content.decode().split('id="kop-wacht-op-keuze"')[1].split("</section>")[0]
+    assert afgesloten.dossiernummer in lijst
+    assert "Nieuw bericht</span>" in lijst
     gefilterd = client.get(reverse("klachten:werkvoorraad"), {"nieuw_klantbericht": "on"})
     assert [k.pk for k in gefilterd.context["pagina"]] == [afgesloten.pk]
 
-    # The handler opened the dossier: the marker goes, and with it the closed complaint.
+    # The handler opened the dossier: the marker goes (and the filter no longer finds it), but
+    # the complaint stays listed until the choice is made.
     _dossier(client, afgesloten)
     standaard = client.get(reverse("klachten:werkvoorraad"))
-    assert standaard.context["afgesloten_met_bericht"] == []
+    assert [k.pk for k in standaard.context["wachten_op_keuze"]] == [afgesloten.pk]
+    assert "Nieuw bericht</span>" not in standaard.content.decode()
     assert afgesloten.dossiernummer not in _werkvoorraad(client, nieuw_klantbericht="on")
+
+    assert _reactie_sturen(client, afgesloten).status_code == 302
+    assert client.get(reverse("klachten:werkvoorraad")).context["wachten_op_keuze"] == []
 
 
 def test_het_dossier_toont_het_paneel_met_de_keuzes(client, behandelaar, afgesloten, klant_schreef):
@@ -333,6 +340,7 @@ def test_vervolgklacht_vanuit_het_paneel_gekoppeld_en_eenmaal_bevestigd(
     assert PANEEL not in oud_pagina
     nieuw_pagina = _dossier(client, nieuw)
     assert reverse("klachten:dossier", args=[afgesloten.dossiernummer]) in nieuw_pagina
+    assert client.get(reverse("klachten:werkvoorraad")).context["wachten_op_keuze"] == []
 
 
 def test_alleen_antwoorden_vanuit_het_paneel_en_een_nieuw_bericht_brengt_het_terug(
@@ -350,7 +358,7 @@ def test_alleen_antwoorden_vanuit_het_paneel_en_een_nieuw_bericht_brengt_het_ter
     assert PANEEL in _dossier(client, afgesloten)
 
 
-def test_de_afgesloten_klachten_met_bericht_kosten_de_werkvoorraad_geen_query_per_klacht(
+def test_de_afgesloten_klachten_die_wachten_kosten_de_werkvoorraad_geen_query_per_klacht(
     client, behandelaar, categorie
 ):
     def afgesloten_met_bericht(aantal: int) -> None:
@@ -364,7 +372,7 @@ def test_de_afgesloten_klachten_met_bericht_kosten_de_werkvoorraad_geen_query_pe
         with CaptureQueriesContext(connection) as gedaan:
             response = client.get(reverse("klachten:werkvoorraad"))
         assert response.status_code == 200
-        return len(gedaan), len(response.context["afgesloten_met_bericht"])
+        return len(gedaan), len(response.context["wachten_op_keuze"])
 
     client.force_login(behandelaar)
     afgesloten_met_bericht(1)
