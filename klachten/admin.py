@@ -190,6 +190,7 @@ class KlachtAdmin(ZonderVerwijderen, GeschiedenisAlleenLezen):
         "afdeling",
         "behandelaar",
         "betreft_medewerker",
+        "vorige_klacht",
         "urgentie",
         "oorzaak",
         "direct_opgelost",

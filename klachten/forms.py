@@ -365,6 +365,19 @@ class ClassificerenMeerFormulier(forms.Form):
             self.fields["klachten"].queryset = klachten
 
 
+class VervolgklachtFormulier(ActieFormulier):
+    """A new complaint from what the customer wrote after the closing (issue 17): the customer's
+    data come from the closed complaint; categorie and afdeling are proposed from it."""
+
+    omschrijving = forms.CharField(
+        label=_("Omschrijving"),
+        help_text=_("Het bericht van de klant; pas het aan waar nodig."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=OMSCHRIJVING_MAX,
+    )
+    categorie, afdeling = classificatievelden()
+
+
 class TeruggevenFormulier(ActieFormulier):
     reden = forms.CharField(
         label=_("Waarom geeft u de klacht terug?"),

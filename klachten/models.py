@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
@@ -389,6 +389,16 @@ class Klacht(models.Model):
         related_name="+",
         help_text=_("Deze medewerker mag de klacht niet behandelen."),
     )
+    # A complaint registered from a closed one the customer wrote to again about something new
+    # (services.vervolgklacht_registreren, issue 17); the old one stays closed.
+    vorige_klacht = models.ForeignKey(
+        "self",
+        verbose_name=_("vervolg op klacht"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vervolgklachten",
+    )
     is_ontvankelijk = models.BooleanField(_("ontvankelijk"), null=True, blank=True)
     oordeel = models.CharField(_("oordeel"), max_length=30, choices=Oordeel.choices, blank=True)
     oorzaak = models.ForeignKey(
@@ -523,6 +533,17 @@ class Klacht(models.Model):
                 condition=Q(status=Status.AFGESLOTEN),
                 name="klacht_afgesloten_op",
             ),
+            # The closed complaints the customer wrote to again, before the handler answered
+            # (selectors.wacht_op_keuze, the queue's list): few, whatever the archive's size.
+            models.Index(
+                fields=["klantbericht_op"],
+                condition=Q(status=Status.AFGESLOTEN, klantbericht_op__gt=F("afgesloten_op"))
+                & (
+                    Q(laatste_klantcontact_op__isnull=True)
+                    | Q(laatste_klantcontact_op__lt=F("klantbericht_op"))
+                ),
+                name="klacht_wacht_op_keuze",
+            ),
             # The retention job: closed complaints whose personal data is still there.
             models.Index(
                 fields=["afgesloten_op"],
@@ -590,6 +611,9 @@ class GebeurtenisSoort(models.TextChoices):
     ANONIMISERING = "anonimisering", _("Persoonsgegevens gewist")
     # A message that did not arrive, or was sent again (services.bericht_onbestelbaar_verwerken).
     BEZORGING = "bezorging", _("Bezorging van een bericht")
+    # A new complaint registered from a closed one: on both dossiers
+    # (services.vervolgklacht_registreren).
+    VERVOLGKLACHT = "vervolgklacht", _("Vervolgklacht")
 
 
 class Gebeurtenis(models.Model):

@@ -164,6 +164,7 @@ def klacht_registreren(
     betreft_medewerker: Medewerker | None = None,
     taal: str | None = None,
     formulier_sleutel: uuid.UUID | None = None,
+    vorige_klacht: Klacht | None = None,
 ) -> Klacht:
     """Register a complaint: step 1 (ontvangst) and 2 (registratie) of DESIGN.md section 4.
 
@@ -188,6 +189,10 @@ def klacht_registreren(
     stored (the customer sends the form again after an error page, or twice at once) stores
     nothing and returns the complaint the first call stored. The database's unique constraint
     decides, so two at the same moment give one complaint as well.
+
+    `vorige_klacht`: a vervolgklacht (vervolgklacht_registreren), which the customer asked for in
+    writing after the closing of that one: acknowledged at once, like a complaint the customer
+    filed themselves.
     """
     geschreven: list[str] = []  # the files of this complaint written to the storage
     klaar = False  # the body ran to its end: what fails after that is the COMMIT itself
@@ -214,6 +219,7 @@ def klacht_registreren(
                 betreft_medewerker=betreft_medewerker,
                 taal=taal,
                 formulier_sleutel=formulier_sleutel,
+                vorige_klacht=vorige_klacht,
                 geschreven=geschreven,
             )
             klaar = True
@@ -294,6 +300,7 @@ def _klacht_schrijven(
     betreft_medewerker: Medewerker | None,
     taal: str | None,
     formulier_sleutel: uuid.UUID | None,
+    vorige_klacht: Klacht | None,
     geschreven: list[str],
 ) -> Klacht:
     """The body of klacht_registreren's transaction (its caller holds it)."""
@@ -321,6 +328,7 @@ def _klacht_schrijven(
         status=actie.naar,
         privacy_akkoord_op=nu if privacy_akkoord else None,
         betreft_medewerker=betreft_medewerker,
+        vorige_klacht=vorige_klacht,
     )
     # The fields as the forms and the API check them; the check constraints (state, number
     # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
@@ -366,10 +374,14 @@ def _klacht_schrijven(
 
     if direct_opgelost:
         _aankondigen(signals.klacht_afgesloten, klacht)
-    elif kanaal == Kanaal.WEBFORMULIER or (kanaal == Kanaal.EMAIL and ingediend_door is None):
-        # The public form, or an e-mail to the label's mailbox (klachten.berichten.inkomend):
-        # acknowledged automatically; in the same transaction: no complaint without its
-        # acknowledgement in the outbox.
+    elif (
+        kanaal == Kanaal.WEBFORMULIER
+        or (kanaal == Kanaal.EMAIL and ingediend_door is None)
+        or vorige_klacht is not None
+    ):
+        # The public form, or an e-mail to the label's mailbox (klachten.berichten.inkomend), or
+        # a vervolgklacht the customer wrote for: acknowledged automatically; in the same
+        # transaction: no complaint without its acknowledgement in the outbox.
         klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
     return klacht
 
@@ -1013,13 +1025,45 @@ def geweigerde_bijlagen_vastleggen(*, klacht: Klacht, geweigerd: Iterable[tuple[
     _notitie(klacht, GebeurtenisSoort.NOTITIE, "\n".join([kop, *regels]), SYSTEEM)
 
 
+def _bericht_sturen(
+    *, naam: str, klacht: Klacht, door, onderwerp: str, tekst: str, versie: int | None
+) -> Klacht:
+    """An action whose only effect is its message to the customer (statusupdate, reactie)."""
+    with _actie(klacht=klacht, naam=naam, door=door, versie=versie) as (k, actie):
+        _bericht(k, actie, door, onderwerp, tekst)
+    return k
+
+
 def statusupdate_sturen(
     *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
 ) -> Klacht:
     """Step 4: tell the customer how things stand, at least every 3 weeks."""
-    with _actie(klacht=klacht, naam="statusupdate_sturen", door=door, versie=versie) as (k, actie):
-        _bericht(k, actie, door, onderwerp, tekst)
-    return k
+    return _bericht_sturen(
+        naam="statusupdate_sturen",
+        klacht=klacht,
+        door=door,
+        onderwerp=onderwerp,
+        tekst=tekst,
+        versie=versie,
+    )
+
+
+def reactie_sturen(
+    *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
+) -> Klacht:
+    """Answer what the customer wrote, in any state (issue 17: the dossier's inline reply, in the
+    customer's e-mail thread). The state stays; it meets no acknowledgement or answer deadline,
+    but as a message to the customer the statusupdate term counts from it (workflow.ACTIES,
+    "reactie_sturen"). After the closing it is the handler's choice "no new complaint, just
+    answer" (selectors.na_afsluiting)."""
+    return _bericht_sturen(
+        naam="reactie_sturen",
+        klacht=klacht,
+        door=door,
+        onderwerp=onderwerp,
+        tekst=tekst,
+        versie=versie,
+    )
 
 
 def termijn_wijzigen(
@@ -1287,6 +1331,60 @@ def heropenen(*, klacht: Klacht, door: Medewerker, reden: str, versie: int | Non
         )
         _notitie(k, GebeurtenisSoort.NOTITIE, _("Heropend: %(reden)s") % {"reden": reden}, door)
     return k
+
+
+def vervolgklacht_registreren(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    categorie: Categorie,
+    omschrijving: str,
+    afdeling: Afdeling | None = None,
+    versie: int | None = None,
+) -> Klacht:
+    """The customer wrote after the closing about something new (issue 17: "a new complaint
+    linked to the old"): a new complaint for the same label and customer (name, e-mail, phone,
+    policy number, language), registered through klacht_registreren like any other (numbered,
+    its deadlines from the moment the customer wrote, acknowledged at once), channel e-mail when
+    the message came by e-mail. Categorie and afdeling are the handler's (the form proposes the
+    old complaint's). The new one names the old (Klacht.vorige_klacht); both timelines name the
+    other; the old one stays closed."""
+    with _actie(klacht=klacht, naam="vervolgklacht_registreren", door=door, versie=versie) as (
+        oud,
+        _a,
+    ):
+        # The customer's latest message after the closing (also when the handler chose before:
+        # one e-mail may raise two matters).
+        bericht = selectors.bericht_na_afsluiting(oud, ook_gekozen=True)
+        nieuw = klacht_registreren(
+            label=oud.label,
+            kanaal=Kanaal.EMAIL if bericht is not None and bericht.inkomend else oud.kanaal,
+            ontvangen_op=bericht.op if bericht is not None else None,
+            klant_naam=oud.klant_naam,
+            klant_email=oud.klant_email,
+            klant_telefoon=oud.klant_telefoon,
+            polisnummer=oud.polisnummer,
+            taal=oud.taal,
+            categorie=categorie,
+            afdeling=afdeling,
+            omschrijving=omschrijving,
+            ingediend_door=door,
+            vorige_klacht=oud,
+        )
+        _notitie(
+            oud,
+            GebeurtenisSoort.VERVOLGKLACHT,
+            _("Nieuwe klacht %(nummer)s geregistreerd als vervolg op deze klacht.")
+            % {"nummer": nieuw.dossiernummer},
+            door,
+        )
+        _notitie(
+            nieuw,
+            GebeurtenisSoort.VERVOLGKLACHT,
+            _("Vervolg op klacht %(nummer)s.") % {"nummer": oud.dossiernummer},
+            door,
+        )
+    return nieuw
 
 
 def leermoment_toevoegen(*, klacht: Klacht, door: Medewerker, omschrijving: str) -> Leermoment:

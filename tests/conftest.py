@@ -359,6 +359,7 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
         "notitie_toevoegen": {"tekst": "Notitie."},
         "klantbericht_toevoegen": {"tekst": "De klant mailde een aanvulling."},
         "statusupdate_sturen": bericht,
+        "reactie_sturen": bericht,
         "opschorten": {
             "nieuwe_datum": dt.date(2030, 1, 1),
             "reden": "Wachten op de klant.",
@@ -377,6 +378,11 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
         },
         "afsluiten": bericht,
         "heropenen": {"reden": "Klant belde opnieuw."},
+        "vervolgklacht_registreren": {
+            "omschrijving": "Nu gaat het om de premie.",
+            "categorie": klacht.categorie,
+            "afdeling": None,
+        },
         "leermoment_toevoegen": {"omschrijving": "Eerder bellen."},
         "verbeterpunt_toevoegen": {
             "omschrijving": "Brief herschrijven.",

@@ -51,6 +51,7 @@ from klachten.forms import (
     TeruggevenFormulier,
     VerbeterpuntActieFormulier,
     VerbeterpuntFormulier,
+    VervolgklachtFormulier,
 )
 from klachten.models import (
     Bericht,
@@ -72,7 +73,7 @@ from klachten.models import (
     Verbeterpunt,
 )
 from klachten.views.medewerker import SCHERMEN
-from klachten.workflow import ACTIES, BerichtSoort, Oordeel, Status
+from klachten.workflow import ACTIES, KLANT, BerichtSoort, Oordeel, Status
 from klanttevredenheid import services as kto_services
 from klanttevredenheid.forms import EnqueteFormulier
 from klanttevredenheid.models import Opvolging, Respons
@@ -456,6 +457,12 @@ def _termijn_opgeslagen(naam: str) -> Callable[[], dict[str, str]]:
     }
 
 
+def _klant_schreef_na_afsluiting(o: Omgeving, klacht: Klacht) -> Klacht:
+    """The customer e-mails about the closed complaint (issue 17)."""
+    services.klantbericht_toevoegen(klacht=klacht, door=KLANT, tekst="Nog iets.", per_email=True)
+    return Klacht.objects.get(pk=klacht.pk)
+
+
 def _aan_partner_toewijzen(o: Omgeving, klacht: Klacht) -> Klacht:
     """The behandelaar assigns the complaint to a partnerbehandelaar (an outside firm)."""
     return services.toewijzen(
@@ -516,6 +523,12 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
     ),
     "statusupdate_sturen": Scherm(
         BerichtFormulier, _bericht_actie("statusupdate_sturen", Status.IN_ONDERZOEK)
+    ),
+    "reactie_sturen": Scherm(
+        BerichtFormulier,
+        _bericht_actie(
+            "reactie_sturen", Status.AFGESLOTEN, voorbereiden=_klant_schreef_na_afsluiting
+        ),
     ),
     "opschorten": Scherm(
         TermijnFormulier,
@@ -586,6 +599,20 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
             Status.AFGESLOTEN,
             lambda: {"reden": _laatste_gebeurtenis(GebeurtenisSoort.NOTITIE)},
             binnen_tekst=frozenset({"reden"}),  # "Heropend: <reden>"
+        ),
+    ),
+    "vervolgklacht_registreren": Scherm(
+        VervolgklachtFormulier,
+        _actie(
+            "vervolgklacht_registreren",
+            Status.AFGESLOTEN,
+            lambda: _laatste_klacht("omschrijving"),
+            voorbereiden=_klant_schreef_na_afsluiting,
+            extra=lambda o, k: {"categorie": o.categorie.pk},
+            # The new complaint's dossier, queue and status page show its description.
+            paginas=lambda o, k, url: _klachtpaginas(
+                o, Klacht.objects.latest("pk"), werkvoorraad=True
+            ),
         ),
     ),
     "leermoment_toevoegen": Scherm(

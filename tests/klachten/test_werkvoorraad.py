@@ -357,7 +357,8 @@ WERKVOORRAAD_URLS = [
 ]
 # Session, user, roles, the user's afdelingen (header and queue), the status counts (kept counts
 # and two corrections, or one grouped count and one bounded count), the page (own complaints,
-# then the rest) and the choices of the afdeling, categorie and behandelaar filters.
+# then the rest), on the first page of the open work the closed complaints with a new message of
+# the customer (issue 17), and the choices of the afdeling, categorie and behandelaar filters.
 MAX_WERKVOORRAAD = 13
 
 
@@ -447,9 +448,10 @@ def dossier_vullen(klacht: Klacht, keer: int, *, door, afdeling) -> Klacht:
 
 # Session, user, roles, the complaint, the timeline (events, attachments, history and the names
 # of changed foreign keys), procedures, lessons, improvement actions, the header's afdelingen,
-# the vulnerable-customer signals and referrals, the customer's e-mails on the timeline, and
-# whether the customer's address bounced (selectors.adres_onbestelbaar).
-MAX_DOSSIER = 19
+# the vulnerable-customer signals and referrals, the customer's e-mails on the timeline,
+# whether the customer's address bounced (selectors.adres_onbestelbaar), and the inline reply's
+# template with the terms it names (offered in every state since the reactie, issue 17).
+MAX_DOSSIER = 21
 
 
 def test_dossierpagina_gebruikt_evenveel_queries_bij_weinig_als_bij_veel_gebeurtenissen(
