@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('klachten', '0026_oauth2_tokenbronnen'),
+        ('klachten', '0027_mailbox_geheim_uitleg'),
     ]
 
     operations = [
