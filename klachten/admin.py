@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.berichten.inkomend.imap import MailboxFout
 from klachten.middleware import client_ip, inzage_loggen
 from klachten.models import (
+    VERTAALTALEN,
     Afdeling,
     ApiSleutel,
     AvgVerzoek,
@@ -50,6 +52,40 @@ from klachten.models import (
 from klachten.workflow import WorkflowFout
 
 
+class VertalingOntbreektFilter(admin.SimpleListFilter):
+    """The rows whose customers read Dutch in a language because a translation is missing
+    (klachten.models.Vertaalbaar)."""
+
+    title = _("vertaling ontbreekt")
+    parameter_name = "vertaling_ontbreekt"
+
+    def lookups(self, request, model_admin):
+        namen = dict(settings.LANGUAGES)
+        return [(taal, namen[taal]) for taal in VERTAALTALEN]
+
+    def queryset(self, request, queryset):
+        if self.value() in VERTAALTALEN:
+            return queryset.filter(queryset.model.vertaling_ontbreekt(self.value()))
+        return queryset
+
+
+class VertalingenAdmin(admin.ModelAdmin):
+    """The admin of data customers read per language: the translations grouped under the Dutch
+    text, a list column and a filter for what is missing."""
+
+    @admin.display(description=_("vertaling ontbreekt"))
+    def vertaling_ontbreekt(self, obj) -> str:
+        namen = dict(settings.LANGUAGES)
+        return ", ".join(str(namen[taal]) for taal in obj.ontbrekende_vertalingen) or "-"
+
+    @staticmethod
+    def vertalingen_fieldset(*velden: str) -> tuple:
+        return (
+            _("Vertalingen (leeg: de klant leest het Nederlands)"),
+            {"fields": [f"{veld}_{taal}" for veld in velden for taal in VERTAALTALEN]},
+        )
+
+
 class ReactietermijnInline(admin.TabularInline):
     """The reaction terms the label publishes per channel on its klachtenprocedure page, and
     which the month report measures. A channel without a row has no published term."""
@@ -73,11 +109,42 @@ class ZonderVerwijderen:
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
-    list_display = ["naam", "slug", "is_standaard", "hostnaam", "telefoon", "email"]
+class LabelAdmin(VertalingenAdmin):
+    list_display = [
+        "naam",
+        "slug",
+        "is_standaard",
+        "hostnaam",
+        "telefoon",
+        "email",
+        "vertaling_ontbreekt",
+    ]
+    list_filter = [VertalingOntbreektFilter]
     prepopulated_fields = {"slug": ["naam"]}
     search_fields = ["naam", "slug", "hostnaam"]
     inlines = [ReactietermijnInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "naam",
+                    "slug",
+                    "is_standaard",
+                    "hostnaam",
+                    "kleur",
+                    "telefoon",
+                    "email",
+                    "website",
+                    "postadres",
+                    "privacyverklaring_url",
+                    "externe_instantie",
+                    "productgroep",
+                ]
+            },
+        ),
+        VertalingenAdmin.vertalingen_fieldset("postadres"),
+    ]
 
 
 class CategorieInline(admin.TabularInline):
@@ -96,12 +163,36 @@ class AfdelingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Categorie)
-class CategorieAdmin(admin.ModelAdmin):
-    list_display = ["naam", "code", "afdeling", "actief", "volgorde"]
-    list_filter = ["actief", "afdeling"]
+class CategorieAdmin(VertalingenAdmin):
+    """Categorieën per label (issue 18): linked to no label, a categorie is offered to every
+    label; a label with its own (a legal-aid label) gets them linked to it alone."""
+
+    list_display = [
+        "naam",
+        "code",
+        "afdeling",
+        "voor_labels",
+        "actief",
+        "volgorde",
+        "vertaling_ontbreekt",
+    ]
+    list_filter = ["actief", "afdeling", "labels", VertalingOntbreektFilter]
     list_editable = ["actief", "volgorde"]
     prepopulated_fields = {"code": ["naam"]}
-    search_fields = ["naam", "code"]
+    search_fields = ["naam", "naam_en", "naam_fr", "code"]
+    filter_horizontal = ["labels"]
+    fieldsets = [
+        (None, {"fields": ["naam", "code", "afdeling", "labels", "actief", "volgorde"]}),
+        (None, {"fields": ["productgroep"]}),
+        VertalingenAdmin.vertalingen_fieldset("naam"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("afdeling").prefetch_related("labels")
+
+    @admin.display(description=_("labels"))
+    def voor_labels(self, obj: Categorie) -> str:
+        return ", ".join(label.naam for label in obj.labels.all()) or _("alle labels")
 
 
 @admin.register(Medewerker)
@@ -323,9 +414,32 @@ class BerichtsjabloonAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExterneInstantie)
-class ExterneInstantieAdmin(admin.ModelAdmin):
-    list_display = ["naam", "code", "maanden_na_standpunt", "maanden_na_klacht"]
+class ExterneInstantieAdmin(VertalingenAdmin):
+    list_display = [
+        "naam",
+        "code",
+        "maanden_na_standpunt",
+        "maanden_na_klacht",
+        "vertaling_ontbreekt",
+    ]
+    list_filter = [VertalingOntbreektFilter]
     prepopulated_fields = {"code": ["naam"]}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "naam",
+                    "code",
+                    "website",
+                    "maanden_na_standpunt",
+                    "maanden_na_klacht",
+                    "escalatie_tekst",
+                ]
+            },
+        ),
+        VertalingenAdmin.vertalingen_fieldset("naam", "escalatie_tekst"),
+    ]
 
 
 class VanHetDossier(ZonderVerwijderen, admin.ModelAdmin):

@@ -356,7 +356,7 @@ def test_statuspagina_na_het_definitieve_standpunt_in_het_frans(
 
     tekst = _franse_pagina(frans.get(reverse("klachten:status", args=[klacht.status_token])))
 
-    assert f"S'adresser à {kifid.naam}" in tekst
+    assert f"S'adresser à {kifid.naam_fr}" in tekst
     assert "Vous n'êtes pas d'accord avec notre position définitive" in tekst
     assert "jusqu'au 15 avril 2026 inclus" in tekst or "jusqu'au 15 janvier 2027 inclus" in tekst
 
