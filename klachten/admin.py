@@ -78,12 +78,14 @@ class VertalingenAdmin(admin.ModelAdmin):
         namen = dict(settings.LANGUAGES)
         return ", ".join(str(namen[taal]) for taal in obj.ontbrekende_vertalingen) or "-"
 
-    @staticmethod
-    def vertalingen_fieldset(*velden: str) -> tuple:
-        return (
-            _("Vertalingen (leeg: de klant leest het Nederlands)"),
-            {"fields": [f"{veld}_{taal}" for veld in velden for taal in VERTAALTALEN]},
-        )
+    def get_fieldsets(self, request, obj=None):
+        """Every field as the model orders it, the translations apart at the end."""
+        vertalingen = [f"{veld}_{taal}" for veld in self.model.VERTAALD for taal in VERTAALTALEN]
+        velden = [veld for veld in self.get_fields(request, obj) if veld not in vertalingen]
+        return [
+            (None, {"fields": velden}),
+            (_("Vertalingen (leeg: de klant leest het Nederlands)"), {"fields": vertalingen}),
+        ]
 
 
 class ReactietermijnInline(admin.TabularInline):
@@ -123,28 +125,6 @@ class LabelAdmin(VertalingenAdmin):
     prepopulated_fields = {"slug": ["naam"]}
     search_fields = ["naam", "slug", "hostnaam"]
     inlines = [ReactietermijnInline]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "naam",
-                    "slug",
-                    "is_standaard",
-                    "hostnaam",
-                    "kleur",
-                    "telefoon",
-                    "email",
-                    "website",
-                    "postadres",
-                    "privacyverklaring_url",
-                    "externe_instantie",
-                    "productgroep",
-                ]
-            },
-        ),
-        VertalingenAdmin.vertalingen_fieldset("postadres"),
-    ]
 
 
 class CategorieInline(admin.TabularInline):
@@ -181,11 +161,6 @@ class CategorieAdmin(VertalingenAdmin):
     prepopulated_fields = {"code": ["naam"]}
     search_fields = ["naam", "naam_en", "naam_fr", "code"]
     filter_horizontal = ["labels"]
-    fieldsets = [
-        (None, {"fields": ["naam", "code", "afdeling", "labels", "actief", "volgorde"]}),
-        (None, {"fields": ["productgroep"]}),
-        VertalingenAdmin.vertalingen_fieldset("naam"),
-    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("afdeling").prefetch_related("labels")
@@ -424,22 +399,6 @@ class ExterneInstantieAdmin(VertalingenAdmin):
     ]
     list_filter = [VertalingOntbreektFilter]
     prepopulated_fields = {"code": ["naam"]}
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "naam",
-                    "code",
-                    "website",
-                    "maanden_na_standpunt",
-                    "maanden_na_klacht",
-                    "escalatie_tekst",
-                ]
-            },
-        ),
-        VertalingenAdmin.vertalingen_fieldset("naam", "escalatie_tekst"),
-    ]
 
 
 class VanHetDossier(ZonderVerwijderen, admin.ModelAdmin):

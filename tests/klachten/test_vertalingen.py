@@ -356,3 +356,21 @@ def test_beheerder_ziet_welke_vertalingen_ontbreken(admin_client, twee_labels):
         "Bejegening",
         "Alleen Nederlands",
     }
+
+
+@pytest.mark.parametrize(
+    ("model", "velden"),
+    [
+        ("categorie", ["naam_en", "naam_fr", "labels"]),
+        ("externeinstantie", ["naam_en", "naam_fr", "escalatie_tekst_en", "escalatie_tekst_fr"]),
+        ("label", ["postadres_en", "postadres_fr", "kleur", "privacyverklaring_url"]),
+    ],
+)
+def test_beheerder_vult_de_vertalingen_in_op_het_formulier(admin_client, model, velden):
+    pagina = admin_client.get(reverse(f"admin:klachten_{model}_add"))
+
+    assert pagina.status_code == 200
+    inhoud = pagina.content.decode()
+    assert "Vertalingen (leeg: de klant leest het Nederlands)" in inhoud
+    for veld in velden:
+        assert f'name="{veld}"' in inhoud
