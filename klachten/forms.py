@@ -90,6 +90,21 @@ class CategorieKeuze(forms.ModelChoiceField):
         return obj.vertaald("naam")
 
 
+class CategorieMetLabels(forms.ModelChoiceField):
+    """A categorie as staff choose it: its (Dutch) name, and the labels it belongs to when it
+    is not for every label, e.g. "Dekking (Rechtsbijstand Plus)"."""
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.prefetch_related("labels") if queryset is not None else None)
+
+    # The labels of every choice in one query, whatever queryset a form sets.
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj: Categorie) -> str:
+        labels = ", ".join(label.naam for label in obj.labels.all())
+        return f"{obj.naam} ({labels})" if labels else obj.naam
+
+
 class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
     """The public complaint form (DESIGN.md section 11): no anonymous complaints. `label` is the
     label whose form it is: only its categorieën are offered and accepted."""
@@ -211,6 +226,7 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         help_texts = {
             "direct_opgelost": _("De klacht wordt geregistreerd én afgesloten in één stap."),
         }
+        field_classes = {"categorie": CategorieMetLabels}
         widgets = {
             "omschrijving": forms.Textarea(attrs={"rows": 5, "maxlength": OMSCHRIJVING_MAX}),
             "gewenste_oplossing": forms.Textarea(attrs={"rows": 2, "maxlength": OMSCHRIJVING_MAX}),
@@ -349,9 +365,7 @@ def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceFiel
     """The categorie and afdeling a teamleider gives a complaint that came in by e-mail (one by
     one and several at once)."""
     return (
-        forms.ModelChoiceField(
-            label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
-        ),
+        CategorieMetLabels(label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)),
         forms.ModelChoiceField(
             label=_("Afdeling"),
             queryset=Afdeling.objects.all(),

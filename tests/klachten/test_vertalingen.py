@@ -374,3 +374,14 @@ def test_beheerder_vult_de_vertalingen_in_op_het_formulier(admin_client, model, 
     assert "Vertalingen (leeg: de klant leest het Nederlands)" in inhoud
     for veld in velden:
         assert f'name="{veld}"' in inhoud
+
+
+def test_registratieformulier_noemt_bij_een_categorie_de_labels_waarvoor_ze_geldt(
+    client, behandelaar, twee_labels
+):
+    client.force_login(behandelaar)
+
+    pagina = client.get(reverse("klachten:registreren"))
+
+    opties = dict(pagina.context["form"].fields["categorie"].choices)
+    assert set(opties.values()) >= {"Declaratie (Zorg)", "Dekking (Recht)", "Bejegening"}
