@@ -636,6 +636,7 @@ def klacht_actie(request, dossiernummer, actie):
             "actie": ACTIES[actie],
             # A message form offers the plain-language (B1) template (klachten.berichten).
             "eenvoudige_taal": eenvoudige_taal,
+            "berichteditor": _met_berichteditor(actie),
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
             "gesprek": (
                 selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []

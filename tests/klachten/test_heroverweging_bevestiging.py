@@ -191,3 +191,18 @@ def test_bevestiging_via_de_service_ook_voor_een_afgesloten_klacht(behandelaar):
 
     assert klacht.status == Status.IN_HEROVERWEGING
     assert "uiterlijk op 13 april 2026" in bevestiging(klacht).tekst
+
+
+def test_formulier_van_de_medewerker_zegt_dat_de_klant_een_bevestiging_krijgt(
+    client, beantwoord, teamleider
+):
+    client.force_login(teamleider)
+
+    pagina = client.get(actie_url(beantwoord, "heroverweging_vragen"))
+
+    assert pagina.status_code == 200
+    assert "tekst" not in pagina.context["form"].fields  # composed from the facts alone
+    inhoud = pagina.content.decode()
+    assert "het bericht 'Bevestiging van het verzoek om heroverweging'" in inhoud
+    assert beantwoord.klant_email in inhoud
+    assert "Pas de tekst aan waar nodig" not in inhoud
