@@ -82,8 +82,32 @@ BIJLAGEN_HELP = _ingevuld(
 )
 
 
+class CategorieKeuze(forms.ModelChoiceField):
+    """A categorie as the customer reads it: its name in the page's language (Dutch where the
+    beheerder gave no translation; klachten.models.Vertaalbaar)."""
+
+    def label_from_instance(self, obj: Categorie) -> str:
+        return obj.vertaald("naam")
+
+
+class CategorieMetLabels(forms.ModelChoiceField):
+    """A categorie as staff choose it: its (Dutch) name, and the labels it belongs to when it
+    is not for every label, e.g. "Dekking (Rechtsbijstand Plus)"."""
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.prefetch_related("labels") if queryset is not None else None)
+
+    # The labels of every choice in one query, whatever queryset a form sets.
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj: Categorie) -> str:
+        labels = ", ".join(label.naam for label in obj.labels.all())
+        return f"{obj.naam} ({labels})" if labels else obj.naam
+
+
 class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
-    """The public complaint form (DESIGN.md section 11): no anonymous complaints."""
+    """The public complaint form (DESIGN.md section 11): no anonymous complaints. `label` is the
+    label whose form it is: only its categorieën are offered and accepted."""
 
     bijlagen = BijlagenField(label=_("Bijlagen"), help_text=BIJLAGEN_HELP)
     privacy_akkoord = forms.BooleanField(
@@ -124,6 +148,7 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
             "omschrijving": _ingevuld(_("Ten hoogste %(max)d tekens."), {"max": OMSCHRIJVING_MAX}),
             "gewenste_oplossing": _("Bijvoorbeeld: een uitleg, een correctie of een vergoeding."),
         }
+        field_classes = {"categorie": CategorieKeuze}
         error_messages = {
             "klant_naam": {"required": _("Vul uw naam in. Anonieme klachten behandelen we niet.")},
             "klant_email": {
@@ -141,9 +166,12 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
             "gewenste_oplossing": forms.Textarea(attrs={"rows": 3, "maxlength": OMSCHRIJVING_MAX}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, label: Label | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["categorie"].queryset = Categorie.objects.filter(actief=True)
+        categorieen = Categorie.objects.filter(actief=True)
+        if label is not None:
+            categorieen = categorieen.voor_label(label)
+        self.fields["categorie"].queryset = categorieen
         self.fields["categorie"].empty_label = _("Maak een keuze")
 
     def is_spam(self) -> bool:
@@ -198,6 +226,7 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
         help_texts = {
             "direct_opgelost": _("De klacht wordt geregistreerd én afgesloten in één stap."),
         }
+        field_classes = {"categorie": CategorieMetLabels}
         widgets = {
             "omschrijving": forms.Textarea(attrs={"rows": 5, "maxlength": OMSCHRIJVING_MAX}),
             "gewenste_oplossing": forms.Textarea(attrs={"rows": 2, "maxlength": OMSCHRIJVING_MAX}),
@@ -210,6 +239,9 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
             (k, v) for k, v in Kanaal.choices if k != Kanaal.WEBFORMULIER
         ]
         self.fields["categorie"].queryset = Categorie.objects.filter(actief=True)
+        self.fields["categorie"].help_text = _(
+            "Alleen een categorie van het gekozen label (beheer: Categorieën)."
+        )
         self.fields["label"].queryset = Label.objects.all()
         standaard = Label.objects.filter(is_standaard=True).first()
         self.fields["ontvangen_op"].initial = timezone.localtime().replace(second=0, microsecond=0)
@@ -333,9 +365,7 @@ def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceFiel
     """The categorie and afdeling a teamleider gives a complaint that came in by e-mail (one by
     one and several at once)."""
     return (
-        forms.ModelChoiceField(
-            label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
-        ),
+        CategorieMetLabels(label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)),
         forms.ModelChoiceField(
             label=_("Afdeling"),
             queryset=Afdeling.objects.all(),
@@ -346,9 +376,16 @@ def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceFiel
 
 
 class ClassificerenFormulier(ActieFormulier):
-    """A complaint that came in by e-mail gets its categorie and afdeling (the teamleider)."""
+    """A complaint that came in by e-mail gets its categorie and afdeling (the teamleider): one
+    of its label's categorieën."""
 
     categorie, afdeling = classificatievelden()
+
+    def __init__(self, *args, klacht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if klacht is not None:
+            veld = self.fields["categorie"]
+            veld.queryset = veld.queryset.voor_label(klacht.label_id)
 
 
 class ClassificerenMeerFormulier(forms.Form):

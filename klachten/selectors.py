@@ -141,6 +141,20 @@ def teamleiders(afdeling_id: int | None) -> list[Medewerker]:
     )
 
 
+def tweedelijnstoewijzers(afdeling_id: int | None) -> list[Medewerker]:
+    """Who assigns the second-line handler of a reconsideration (issue 18): the teamleiders of
+    the afdeling; when it has none, the beheerders (active, with an e-mail address)."""
+    ontvangers = teamleiders(afdeling_id)
+    if ontvangers:
+        return ontvangers
+    return list(
+        Medewerker.objects.filter(is_active=True, groups__name=rollen.BEHEERDER)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def label_voor_verzoek(request: HttpRequest, slug: str | None = None) -> Label:
     """The label of a public page: from the URL (/<slug>/klacht/), the host name, or the default."""
     if slug is not None:

@@ -56,6 +56,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
     VerweesdBestand,
+    categorie_hoort_niet_bij,
 )
 from klachten.storingen import OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
@@ -830,9 +831,12 @@ def klacht_classificeren(
     versie: int | None = None,
 ) -> Klacht:
     """Give a complaint that came in by e-mail its categorie and afdeling (the categorie's
-    afdeling when none is chosen); from then on it goes on like any other."""
+    afdeling when none is chosen); from then on it goes on like any other. Only a categorie of
+    the complaint's label (Categorie.labels)."""
     with _actie(klacht=klacht, naam="classificeren", door=door, versie=versie) as (k, _a):
         k.categorie = categorie
+        if not k.categorie_past_bij_label():
+            raise ValidationError({"categorie": categorie_hoort_niet_bij(k.label)})
         k.afdeling = afdeling or categorie.afdeling
         _notitie(
             k,
@@ -1127,7 +1131,8 @@ def termijn_wijzigen(
 
 
 def escalatie_tekst(klacht: Klacht, standpunt_op: dt.datetime) -> str:
-    """The escalation paragraph of the label's externe instantie, with the customer's last date."""
+    """The escalation paragraph of the label's externe instantie, with the customer's last date,
+    in the customer's language (the beheerder's translation; Dutch where it is missing)."""
     instantie = klacht.label.externe_instantie
     if instantie is None:
         return ""
@@ -1139,11 +1144,11 @@ def escalatie_tekst(klacht: Klacht, standpunt_op: dt.datetime) -> str:
     )
     with translation.override(klacht.taal):
         return (
-            Template(instantie.escalatie_tekst)
+            Template(instantie.vertaald("escalatie_tekst", klacht.taal))
             .render(
                 Context(
                     {
-                        "instantie": instantie.naam,
+                        "instantie": instantie.vertaald("naam", klacht.taal),
                         "website": instantie.website,
                         "uiterste_datum": berichten.datum_tekst(uiterste, klacht.taal)
                         if uiterste
@@ -1221,22 +1226,34 @@ def _antwoord_geven(
 
 
 def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None = None) -> Klacht:
-    """Step 6: the customer disagrees and asks for internal reconsideration (second line)."""
+    """Step 6: the customer disagrees and asks for internal reconsideration (second line), on
+    the status page or through a handler who records it. The customer gets a confirmation (issue
+    18): the dossiernummer, that a handler who was not involved reviews the complaint, and the
+    term with its unit and last date as the rules set it (Termijn "heroverweging"; the date the
+    dossier shows). The teamleiders of the afdeling, who assign the second line, are told (the
+    beheerders when the afdeling has none)."""
     if not reden.strip():
         raise ValidationError({"reden": _("Vertel waarom u het niet eens bent met het antwoord.")})
-    with _actie(klacht=klacht, naam="heroverweging_vragen", door=door, versie=versie) as (k, _a):
+    with _actie(klacht=klacht, naam="heroverweging_vragen", door=door, versie=versie) as (k, actie):
         nu = timezone.now()
+        regel = selectors.termijnregels()[termijnen.TermijnSoort.HEROVERWEGING]
         k.heroverweging_gevraagd_op = nu
         k.behandeling_hervat_op = nu
-        k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(
-            nu, selectors.termijnregels()[termijnen.TermijnSoort.HEROVERWEGING]
-        )
+        k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(nu, regel)
         k.afgesloten_op = None
         _notitie(k, GebeurtenisSoort.KLANTBERICHT, reden.strip(), door)
-        berichten.behandelaar_melden(
-            klacht=k,
-            melding=_("De klant vraagt om heroverweging. Wijs een tweedelijnsbehandelaar toe."),
+        _bericht(
+            k,
+            actie,
+            door,
+            gevraagd_op=nu,
+            heroverweging_termijn=regel,
+            heroverweging_uiterlijk=k.heroverweging_uiterlijk_datum,
         )
+        with translation.override(settings.LANGUAGE_CODE):  # to staff, in the staff language
+            melding = _("De klant vraagt om heroverweging. Wijs een tweedelijnsbehandelaar toe.")
+        for ontvanger in selectors.tweedelijnstoewijzers(k.afdeling_id):
+            berichten.medewerker_melden(klacht=k, ontvanger=ontvanger, melding=melding)
     return k
 
 

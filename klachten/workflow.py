@@ -42,6 +42,10 @@ class BerichtSoort(models.TextChoices):
     REACTIE = "reactie", _("Reactie aan de klant")
     VERTRAGING = "vertraging", _("Vertragingsbericht")
     ANTWOORD = "antwoord", _("Gemotiveerd antwoord")
+    HEROVERWEGING_BEVESTIGING = (
+        "heroverweging_bevestiging",
+        _("Bevestiging van het verzoek om heroverweging"),
+    )
     HEROVERWEGING_ANTWOORD = "heroverweging_antwoord", _("Antwoord op heroverweging")
     AFSLUITING = "afsluiting", _("Afsluiting")
     STATUSLINK = "statuslink", _("Statuslink opnieuw")
@@ -328,6 +332,7 @@ ACTIES: dict[str, Actie] = _acties(
         frozenset({Status.BEANTWOORD, Status.AFGESLOTEN}),
         Status.IN_HEROVERWEGING,
         BEHANDELAARS | {KLANT},
+        BerichtSoort.HEROVERWEGING_BEVESTIGING,
         voorwaarde=_nog_geen_heroverweging,
     ),
     Actie(

@@ -549,7 +549,9 @@ class Werkplek:
         if ACTIES[naam].bericht is not None and "tekst" not in data:
             # As the handler does: send the text the form offers.
             formulier = self.client.get(actie_url(klacht, naam))
-            if formulier.status_code == 200:
+            if formulier.status_code == 200 and "tekst" not in formulier.context["form"].fields:
+                pass  # a message composed from the facts alone: no editor on the form
+            elif formulier.status_code == 200:
                 form = formulier.context["form"]
                 data = {
                     "onderwerp": form.initial["onderwerp"],

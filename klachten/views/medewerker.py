@@ -548,6 +548,15 @@ def _query_id(query, sleutel: str) -> int | None:
     return None
 
 
+def _met_berichteditor(naam: str) -> bool:
+    """Whether the action's form lets the handler edit its message before it goes out; an
+    action whose message is composed from the facts alone (the confirmation of a reconsideration
+    request) sends its template as it is."""
+    return ACTIES[naam].bericht is not None and issubclass(
+        SCHERMEN[naam].formulier, BerichtFormulier
+    )
+
+
 def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = False) -> dict:
     """The form's initial values: the version, and for a message the template's text (its
     plain-language version when `eenvoudig`)."""
@@ -566,7 +575,7 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
                 toelichting=procedure.toelichting,
             )
     actie = ACTIES[naam]
-    if actie.bericht is not None:
+    if _met_berichteditor(naam):
         extra = {}
         if naam in ("antwoord_sturen", "heroverweging_beantwoorden"):
             escalatie = services.escalatie_tekst(klacht, timezone.now())
@@ -619,6 +628,7 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
 def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Form:
     if scherm.formulier in (
         ToewijzenFormulier,
+        ClassificerenFormulier,
         ExterneProcedureFormulier,
         KwetsbaarheidFormulier,
         KwetsbaarheidIntrekkenFormulier,
@@ -665,7 +675,7 @@ def klacht_actie(request, dossiernummer, actie):
             return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
         # The action page shows the customer's data and message: opened like the dossier.
         inzage_loggen(request, klacht, InzageSoort.DOSSIER)
-        if ACTIES[actie].bericht is not None:
+        if _met_berichteditor(actie):
             eenvoudige_taal = berichten.eenvoudige_taal(
                 klacht=klacht,
                 soort=ACTIES[actie].bericht,
@@ -684,6 +694,7 @@ def klacht_actie(request, dossiernummer, actie):
             "actie": ACTIES[actie],
             # A message form offers the plain-language (B1) template (klachten.berichten).
             "eenvoudige_taal": eenvoudige_taal,
+            "berichteditor": _met_berichteditor(actie),
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
             "gesprek": (
                 selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []

@@ -48,7 +48,7 @@ def klacht_indienen(request, label_slug=None):
     if request.method == "POST":
         if getattr(request, "limited", False):
             return te_veel_verzoeken(request, label)
-        form = KlachtFormulier(request.POST, request.FILES)
+        form = KlachtFormulier(request.POST, request.FILES, label=label)
         if form.is_valid():
             if form.is_spam():
                 return redirect("klachten:ontvangen")
@@ -87,7 +87,7 @@ def klacht_indienen(request, label_slug=None):
                 request.session[SESSIE_INGEDIENDE_KLACHT] = klacht.pk
                 return redirect("klachten:ontvangen")
     else:
-        form = KlachtFormulier()
+        form = KlachtFormulier(label=label)
     response = render(
         request,
         "klachten/klacht_formulier.html",

@@ -53,9 +53,12 @@ JAARCIJFERS = (
 )
 
 
-def inhoud(overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict]) -> dict:
-    """What the staff page, the public page and the PDF show of a year (one place)."""
-    namen = selectors.namen()
+def inhoud(
+    overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict], *, taal: str | None = None
+) -> dict:
+    """What the staff page, the public page and the PDF show of a year (one place); `taal`: the
+    public page's language, for the names of categorieën and external bodies."""
+    namen = selectors.namen(taal=taal)
     b = overzicht.totaal.b
     f = overzicht.totaal
     return {
@@ -185,7 +188,7 @@ def publiek(request, label_slug: str | None = None, jaar: int | None = None, pdf
             raise Http404
         return render(request, "rapportage/jaarrapport_publiek.html", {"label": label, "jaren": []})
     overzicht = maandrapport.jaaroverzicht_uit_json(rapport.jaar, rapport.cijfers)
-    context = inhoud(overzicht, rapport.cijfers.get("kwartaalcijfers", []))
+    context = inhoud(overzicht, rapport.cijfers.get("kwartaalcijfers", []), taal=get_language())
     if pdf:
         return _pdf(request, rapport, context)
     return render(
