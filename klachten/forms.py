@@ -9,7 +9,7 @@ from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from klachten import rollen
+from klachten import rollen, termijnen
 from klachten.models import (
     OMSCHRIJVING_MAX,
     Afdeling,
@@ -443,13 +443,42 @@ class KlantberichtFormulier(BijlagenFormMixin, ActieFormulier):
 
 
 class TermijnFormulier(BerichtFormulier):
+    """Postponing the answer (opschorten, verlengen). A new date the handler must think twice
+    about (termijnen.nieuwe_datum_waarschuwingen) is refused with the warning until the handler
+    ticks that they read it: the box appears with the warning."""
+
     nieuwe_datum = forms.DateField(label=_("Nieuwe datum voor het antwoord"), widget=Datumkiezer())
     reden = forms.CharField(
         label=_("Reden (de klant leest die)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=OMSCHRIJVING_MAX,
     )
-    field_order = ["nieuwe_datum", "reden", "onderwerp", "tekst"]
+    ondanks_waarschuwing = forms.BooleanField(
+        label=_("Ik heb de waarschuwing gelezen en verstuur het bericht met deze datum"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    field_order = ["nieuwe_datum", "reden", "ondanks_waarschuwing", "onderwerp", "tekst"]
+
+    def __init__(self, *args, klacht, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.klacht = klacht
+
+    def clean(self):
+        cleaned = super().clean()
+        nieuwe_datum = cleaned.get("nieuwe_datum")
+        waarschuwingen = (
+            termijnen.nieuwe_datum_waarschuwingen(self.klacht, nieuwe_datum) if nieuwe_datum else []
+        )
+        if waarschuwingen:
+            self.fields["ondanks_waarschuwing"].widget = forms.CheckboxInput()
+            if not cleaned.get("ondanks_waarschuwing"):
+                raise ValidationError(
+                    [ValidationError(w, code="waarschuwing") for w in waarschuwingen]
+                )
+        # Sent without a warning: what services.termijn_wijzigen receives stays as it was.
+        cleaned.pop("ondanks_waarschuwing", None)
+        return cleaned
 
 
 def oorzaak_veld() -> forms.ModelChoiceField:
@@ -462,8 +491,18 @@ def oorzaak_veld() -> forms.ModelChoiceField:
     )
 
 
+def oordeel_veld(label) -> forms.ChoiceField:
+    """The verdict, chosen, never defaulted (issue 18): the answer's verdict sentence follows the
+    choice, and a preselected one would be sent unread."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("Kies het oordeel")), *Oordeel.choices],
+        error_messages={"required": _("Kies het oordeel.")},
+    )
+
+
 class AntwoordFormulier(BerichtFormulier):
-    oordeel = forms.ChoiceField(label=_("Oordeel"), choices=Oordeel.choices)
+    oordeel = oordeel_veld(_("Oordeel"))
     oorzaak = oorzaak_veld()
     definitief_standpunt = forms.BooleanField(
         label=_("Dit is ons definitieve standpunt"),
@@ -476,7 +515,7 @@ class AntwoordFormulier(BerichtFormulier):
 
 
 class HeroverwegingAntwoordFormulier(BerichtFormulier):
-    oordeel = forms.ChoiceField(label=_("Oordeel na heroverweging"), choices=Oordeel.choices)
+    oordeel = oordeel_veld(_("Oordeel na heroverweging"))
     oorzaak = oorzaak_veld()
     field_order = ["oordeel", "oorzaak", "onderwerp", "tekst"]
 

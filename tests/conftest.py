@@ -546,6 +546,10 @@ class Werkplek:
             return self.client.post(reverse(url, args=[klacht.status_token]), data)
         self.client.force_login(door)
         data = {"versie": Klacht.objects.get(pk=klacht.pk).versie, **data}
+        if naam in ("opschorten", "verlengen"):
+            # A date past the 8-week limit asks the handler to confirm it (forms.TermijnFormulier;
+            # tests/klachten/test_brieven_waarschuwingen.py): confirmed here, as after reading.
+            data.setdefault("ondanks_waarschuwing", True)
         if ACTIES[naam].bericht is not None and "tekst" not in data:
             # As the handler does: send the text the form offers.
             formulier = self.client.get(actie_url(klacht, naam))

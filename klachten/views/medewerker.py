@@ -633,6 +633,7 @@ def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Fo
         KwetsbaarheidFormulier,
         KwetsbaarheidIntrekkenFormulier,
         DoorverwijzingFormulier,
+        TermijnFormulier,
     ):
         kwargs["klacht"] = klacht
     return scherm.formulier(*args, **kwargs)
@@ -695,6 +696,10 @@ def klacht_actie(request, dossiernummer, actie):
             # A message form offers the plain-language (B1) template (klachten.berichten).
             "eenvoudige_taal": eenvoudige_taal,
             "berichteditor": _met_berichteditor(actie),
+            # A message to an address that bounced before: the handler is warned (issue 18).
+            "adres_onbestelbaar": (
+                selectors.adres_onbestelbaar(klacht) if ACTIES[actie].bericht else None
+            ),
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
             "gesprek": (
                 selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []

@@ -447,7 +447,8 @@ def _bericht_actie(naam: str, status: Status, **kwargs) -> Callable[[Omgeving], 
 
 
 def _termijn(o: Omgeving, klacht: Klacht) -> dict:
-    return {"nieuwe_datum": (klacht.antwoord_uiterlijk_datum + dt.timedelta(days=30)).isoformat()}
+    # Within the 8-week limit: a later date asks for a confirmation (forms.TermijnFormulier).
+    return {"nieuwe_datum": (klacht.antwoord_uiterlijk_datum + dt.timedelta(days=7)).isoformat()}
 
 
 def _termijn_opgeslagen(naam: str) -> Callable[[], dict[str, str]]:
@@ -1148,9 +1149,11 @@ def test_namen_op_paginas_zijn_afgeschermd_tegen_een_richtingsomkering(
     }
 
     for pagina, html in paginas.items():
-        # An <option> holds text only (no <bdi>), and a timeline entry's text is a paragraph of
-        # its own: the browser ends an override at the end of either.
+        # An <option> and a <textarea> (the inline reply's text) hold text only (no <bdi>), and
+        # a timeline entry's text is a paragraph of its own: the browser ends an override at the
+        # end of each.
         html = re.sub(r"<option[^>]*>.*?</option>", "", html, flags=re.DOTALL)
+        html = re.sub(r"<textarea[^>]*>.*?</textarea>", "", html, flags=re.DOTALL)
         html = re.sub(r'<div class="tijdlijn-tekst">.*?</div>', "", html, flags=re.DOTALL)
         for tekst in (naam, "Sanne\u202e de Vries"):
             voorkomens = html.count(tekst)
