@@ -24,3 +24,7 @@ urlpatterns = [
 # An outage (PostgreSQL or the attachment storage unreachable) raised outside a view is a 503 too;
 # any other error is the plain 500 page with the request id (klachten.storingen, klachten.views.fouten).
 handler500 = "klachten.storingen.server_fout"
+# The other failed requests render inside the site's layout, staff or public (klachten.views.fouten).
+handler400 = "klachten.views.fouten.ongeldig_verzoek"
+handler403 = "klachten.views.fouten.geen_toegang"
+handler404 = "klachten.views.fouten.niet_gevonden"
