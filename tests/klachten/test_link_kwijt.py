@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
 from klachten import services
