@@ -1,11 +1,21 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from klachten.views import account
 
+
+def favicon(request):
+    """Browsers that ask /favicon.ico by themselves get the SVG icon the pages link to
+    (templates/base.html), not a 404 page."""
+    return redirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("account/tweestaps/", account.tweestaps, name="tweestaps"),
