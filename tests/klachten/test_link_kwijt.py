@@ -15,6 +15,7 @@ from klachten.berichten import klacht_status_url
 from klachten.models import Bericht, Klacht
 from klachten.workflow import BerichtSoort, Status
 from tests.factories import KlachtFactory, LabelFactory, klacht_in_status
+from tests.processen import vrije_poort
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,25 @@ def test_dienst_beperkt_het_aantal_links(label):
 
     (bericht,) = _statuslinks()
     assert bericht.tekst.count("/klacht/status/") == services.LINK_KWIJT_MAXIMAAL
+
+
+def test_alleen_het_adres_werkt_en_telt_ook_zonder_redis(client, label, settings):
+    """The default cache points at a Redis that refuses: the links are sent and the limit still
+    counts (its counters are rows in the database, klachten.caches)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "klachten.caches.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{vrije_poort()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    settings.KLACHT_FORMULIER_LIMIET = "1/h"
+    email = _adres()
+    _klachten(2, email)
+
+    eerste = client.post(URL, {"email": email})
+    tweede = client.post(URL, {"email": email})
+
+    assert (eerste.status_code, tweede.status_code) == (200, 429)
+    assert [b.soort for b in _statuslinks()] == [BerichtSoort.STATUSLINKS]
