@@ -323,6 +323,12 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     openen(page, f"{url}/medewerker/rapportage/jaar/{vandaag.year}/")
     axe_controleren(page, "jaarrapport (directie)", bevindingen)
 
+    # The error pages inside the staff layout (issue 19): a page of another role, a dead link.
+    assert page.goto(f"{url}/medewerker/privacy/").status == 403  # not a beheerder yet
+    axe_controleren(page, "geen toegang", bevindingen)
+    assert page.goto(f"{url}/medewerker/klachten/KL-1999-000001/").status == 404
+    axe_controleren(page, "niet gevonden (medewerker)", bevindingen)
+
     # A customer's AVG requests are the beheerder's.
     e2e_behandelaar.groups.add(Group.objects.get(name=rollen.BEHEERDER))
     openen(page, f"{url}/medewerker/privacy/")
