@@ -20,6 +20,7 @@ from klachten.forms import (
     LinkKwijtFormulier,
     fouten_toevoegen,
 )
+from klachten.middleware import client_ip
 from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
 from klachten.storingen import OPNIEUW_PROBEREN_NA_S, OpslagOnbereikbaar
 from klachten.workflow import KLANT, BerichtSoort, Status, WorkflowFout, weigering
@@ -323,8 +324,10 @@ def klacht_heroverweging_vragen(request, token):
 
 
 def _email_sleutel(group, request) -> str:
-    """The rate limit per address of "Link kwijt?": no one can flood an inbox from many IPs."""
-    return request.POST.get("email", "").strip().lower()
+    """The rate limit per address of "Link kwijt?": no one can flood an inbox from many IPs. A
+    form without an address counts per IP (it sends nothing; it must not share one counter)."""
+    email = request.POST.get("email", "").strip().lower()
+    return f"email:{email}" if email else f"ip:{client_ip(request)}"
 
 
 @require_http_methods(["GET", "POST"])

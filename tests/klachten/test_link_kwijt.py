@@ -184,6 +184,19 @@ def test_limiet_per_emailadres_ook_vanaf_andere_ip_adressen(client, label, setti
     assert len(_statuslinks()) == 2
 
 
+def test_formulieren_zonder_adres_delen_geen_teller(client, label, settings):
+    """Forms sent without an address count per IP: others' empty forms do not get mine refused
+    (it shows the field's error)."""
+    settings.KLACHT_FORMULIER_LIMIET = "2/h"
+    for i in range(3):
+        client.post(URL, {"email": ""}, REMOTE_ADDR=f"192.0.2.{100 + i}")
+
+    response = client.post(URL, {"email": ""}, REMOTE_ADDR="192.0.2.120")
+
+    assert response.status_code == 200
+    assert 'id="foutsamenvatting"' in response.content.decode()
+
+
 def test_dienst_beperkt_het_aantal_links(label):
     email = _adres()
     _klachten(services.LINK_KWIJT_MAXIMAAL + 1, email)
