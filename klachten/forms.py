@@ -695,9 +695,15 @@ class HeroverwegingVragenFormulier(forms.Form):
 
 
 class LinkKwijtFormulier(forms.Form):
+    """ "Link kwijt?": the e-mail address, and the dossiernummer if the customer still has it
+    (without it, the links of all their recent complaints: services.statuslinks_opnieuw_sturen)."""
+
+    email = forms.EmailField(label=_("Uw e-mailadres"))
     dossiernummer = forms.CharField(
         label=_("Dossiernummer"),
         max_length=20,
-        help_text=_("Bijvoorbeeld KL-2026-000123. U vindt het in onze e-mail."),
+        required=False,
+        help_text=_(
+            "Bijvoorbeeld KL-2026-000123. Weet u het niet? Dan sturen we de links naar al uw klachten."
+        ),
     )
-    email = forms.EmailField(label=_("Uw e-mailadres"))

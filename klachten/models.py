@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
@@ -605,6 +606,9 @@ class Klacht(models.Model):
         indexes = [
             models.Index(fields=["afdeling", "status"]),
             models.Index(fields=["klant_email"]),
+            # "Link kwijt?" with the address alone, and the AVG requests: the address as typed in
+            # any case (klant_email__iexact compares UPPER(klant_email)).
+            models.Index(Upper("klant_email"), "label", name="klacht_email_label_upper"),
             models.Index(fields=["behandelaar", "volgende_termijn_datum"]),
             models.Index(fields=["afdeling", "volgende_termijn_datum"]),
             # The reports (rapportage.maandrapport): received in a month, reconsiderations asked

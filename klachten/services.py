@@ -20,12 +20,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klachten import berichten, kalender, rollen, selectors, signals, termijnen, workflow
+from klachten.berichten.opstellen import ZonderVrijeTekst
 from klachten.models import (
     Afdeling,
     Bericht,
@@ -1613,6 +1614,15 @@ def _ip_of_niets(ip_adres: str) -> str | None:
         return None
 
 
+LINK_KWIJT_AFGESLOTEN_DAGEN = 30
+"""'Link kwijt?' with the address alone also sends the links of the complaints closed this many
+days ago or less: a customer who just received our answer may still want to ask for a
+reconsideration or add something (Status.AFGESLOTEN is final; the page still shows the answer)."""
+
+LINK_KWIJT_MAXIMAAL = 20
+"""At most this many links in one e-mail, the most recent complaints first."""
+
+
 def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
     """ "Link kwijt?": send the status link again when number and e-mail match. The caller shows
     the same answer either way, so this reveals nothing about which complaints exist."""
@@ -1623,11 +1633,70 @@ def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
     )
     if klacht is None:
         return
+    _statuslink_sturen(klacht)
+
+
+def _statuslink_sturen(klacht: Klacht) -> None:
     with transaction.atomic():
         onderwerp, tekst = berichten.bericht_opstellen(klacht=klacht, soort=BerichtSoort.STATUSLINK)
         berichten.bericht_versturen(
             klacht=klacht,
             soort=BerichtSoort.STATUSLINK,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
+        )
+
+
+def statuslinks_opnieuw_sturen(*, email: str, label: Label, taal: str) -> None:
+    """ "Link kwijt?" with the e-mail address alone (someone who lost our e-mail usually lost the
+    dossiernummer too): one e-mail to that address with the status links of its complaints at
+    this label that are open or were closed in the last LINK_KWIJT_AFGESLOTEN_DAGEN days. One
+    complaint: its own status-link message (on its dossier, in its language); several: one
+    message about no complaint, in `taal` (the language of the page the customer used). Nothing
+    when there are none; the caller shows the same answer either way (no enumeration). The
+    message carries nothing the customer typed (berichten.ZonderVrijeTekst): whoever asks only
+    had to know the address."""
+    grens = timezone.now() - dt.timedelta(days=LINK_KWIJT_AFGESLOTEN_DAGEN)
+    klachten = list(
+        Klacht.objects.select_related("label")
+        .filter(
+            label=label,
+            klant_email__iexact=email.strip(),
+            geanonimiseerd_op__isnull=True,
+        )
+        .filter(~Q(status=Status.AFGESLOTEN) | Q(afgesloten_op__gte=grens))
+        .order_by("-ontvangen_op", "-pk")[:LINK_KWIJT_MAXIMAAL]
+    )
+    if not klachten:
+        return
+    if len(klachten) == 1:
+        _statuslink_sturen(klachten[0])
+        return
+    onderwerp, tekst = berichten.tekst_opstellen(
+        soort=BerichtSoort.STATUSLINKS,
+        taal=taal,
+        label=label,
+        context={
+            "klachten": [
+                {
+                    "klacht": ZonderVrijeTekst(klacht),
+                    "status_url": berichten.klacht_status_url(klacht),
+                    "ontvangen": berichten.datum_tekst(
+                        kalender.lokale_datum(klacht.ontvangen_op), taal
+                    ),
+                }
+                for klacht in klachten
+            ],
+            "aantal": len(klachten),
+        },
+    )
+    with transaction.atomic():
+        berichten.bericht_versturen(
+            klacht=None,
+            label=label,
+            aan=email.strip(),
+            soort=BerichtSoort.STATUSLINKS,
             onderwerp=onderwerp,
             tekst=tekst,
             door=None,

@@ -49,6 +49,8 @@ class BerichtSoort(models.TextChoices):
     HEROVERWEGING_ANTWOORD = "heroverweging_antwoord", _("Antwoord op heroverweging")
     AFSLUITING = "afsluiting", _("Afsluiting")
     STATUSLINK = "statuslink", _("Statuslink opnieuw")
+    # "Link kwijt?" with the e-mail address alone: the links of all that address's complaints.
+    STATUSLINKS = "statuslinks", _("Statuslinks opnieuw (alle klachten van een e-mailadres)")
     MELDING_BEHANDELAAR = "melding_behandelaar", _("Melding aan behandelaar")
     TERMIJNSIGNAAL = "termijnsignaal", _("Herinnering of escalatie van een termijn")
 

@@ -39,7 +39,9 @@ LOCALE = BASIS / "locale"
 # (the status page's "klachten/_klantactie_" + actie) are listed themselves.
 KLANTSJABLONEN = [
     "base_publiek.html",
+    "400.html",
     "403.html",
+    "403_csrf.html",
     "404.html",
     "500.html",
     "503.html",

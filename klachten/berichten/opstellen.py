@@ -46,25 +46,36 @@ def ondertekening(klacht: Klacht) -> str:
     return _ondertekening(klacht.label, klacht.taal)
 
 
-def _ondertekening(label, taal: str) -> str:
+def _ondertekening(label, taal: str, *, klantenservice: bool = False) -> str:
     with translation.override(taal):
         return render_to_string(
-            "klachten/berichten/_ondertekening.txt", {"label": in_klanttaal(label, taal)}
+            "klachten/berichten/_ondertekening.txt",
+            {"label": in_klanttaal(label, taal), "klantenservice": klantenservice},
         )
 
 
 def tekst_opstellen(
-    *, soort: str, taal: str, label, context: dict, eenvoudig: bool = False
+    *,
+    soort: str,
+    taal: str,
+    label,
+    context: dict,
+    eenvoudig: bool = False,
+    klantenservice: bool = False,
 ) -> tuple[str, str]:
     """Subject and text from the beheerder's template of `soort` in language `taal` (else Dutch),
-    filled with `context`; a message to a customer is followed by the label's signature."""
+    filled with `context`; a message to a customer is followed by the label's signature: of its
+    complaints service with the link to the complaint procedure, or, with `klantenservice`
+    (a survey after a contact that was not a complaint, issue 19), of its customer service."""
     jabloon = _jabloon(soort, taal, eenvoudig)
     with translation.override(taal):
         context_obj = Context({"label": in_klanttaal(label, taal), **context}, autoescape=False)
         onderwerp = _sjabloon(jabloon.onderwerp).render(context_obj)
         tekst = _sjabloon(jabloon.tekst).render(context_obj)
         if not is_intern(soort):
-            tekst = tekst.strip() + "\n\n" + _ondertekening(label, taal)
+            tekst = (
+                tekst.strip() + "\n\n" + _ondertekening(label, taal, klantenservice=klantenservice)
+            )
     return " ".join(onderwerp.split()), _opgeschoond(tekst)
 
 

@@ -3,6 +3,8 @@ published year (DESIGN.md section 7, "Jaarrapportage")."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,7 +89,12 @@ def inhoud(
             )
             for sleutel, n in b.extern_beslist.items()
         ),
-        "kwartaalcijfers": kwartaalcijfers,
+        # Stored as text in the published JSON ("6.3"); a Decimal is written as the page's
+        # language writes numbers ("6,3"), as every other figure.
+        "kwartaalcijfers": [
+            {**k, "gemiddelde": None if k.get("gemiddelde") is None else Decimal(k["gemiddelde"])}
+            for k in kwartaalcijfers
+        ],
     }
 
 
