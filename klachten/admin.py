@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.berichten.inkomend.imap import MailboxFout
 from klachten.middleware import client_ip, inzage_loggen
 from klachten.models import (
+    VERTAALTALEN,
     Afdeling,
     ApiSleutel,
     AvgVerzoek,
@@ -50,6 +52,42 @@ from klachten.models import (
 from klachten.workflow import WorkflowFout
 
 
+class VertalingOntbreektFilter(admin.SimpleListFilter):
+    """The rows whose customers read Dutch in a language because a translation is missing
+    (klachten.models.Vertaalbaar)."""
+
+    title = _("vertaling ontbreekt")
+    parameter_name = "vertaling_ontbreekt"
+
+    def lookups(self, request, model_admin):
+        namen = dict(settings.LANGUAGES)
+        return [(taal, namen[taal]) for taal in VERTAALTALEN]
+
+    def queryset(self, request, queryset):
+        if self.value() in VERTAALTALEN:
+            return queryset.filter(queryset.model.vertaling_ontbreekt(self.value()))
+        return queryset
+
+
+class VertalingenAdmin(admin.ModelAdmin):
+    """The admin of data customers read per language: the translations grouped under the Dutch
+    text, a list column and a filter for what is missing."""
+
+    @admin.display(description=_("vertaling ontbreekt"))
+    def vertaling_ontbreekt(self, obj) -> str:
+        namen = dict(settings.LANGUAGES)
+        return ", ".join(str(namen[taal]) for taal in obj.ontbrekende_vertalingen) or "-"
+
+    def get_fieldsets(self, request, obj=None):
+        """Every field as the model orders it, the translations apart at the end."""
+        vertalingen = [f"{veld}_{taal}" for veld in self.model.VERTAALD for taal in VERTAALTALEN]
+        velden = [veld for veld in self.get_fields(request, obj) if veld not in vertalingen]
+        return [
+            (None, {"fields": velden}),
+            (_("Vertalingen (leeg: de klant leest het Nederlands)"), {"fields": vertalingen}),
+        ]
+
+
 class ReactietermijnInline(admin.TabularInline):
     """The reaction terms the label publishes per channel on its klachtenprocedure page, and
     which the month report measures. A channel without a row has no published term."""
@@ -73,8 +111,17 @@ class ZonderVerwijderen:
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
-    list_display = ["naam", "slug", "is_standaard", "hostnaam", "telefoon", "email"]
+class LabelAdmin(VertalingenAdmin):
+    list_display = [
+        "naam",
+        "slug",
+        "is_standaard",
+        "hostnaam",
+        "telefoon",
+        "email",
+        "vertaling_ontbreekt",
+    ]
+    list_filter = [VertalingOntbreektFilter]
     prepopulated_fields = {"slug": ["naam"]}
     search_fields = ["naam", "slug", "hostnaam"]
     inlines = [ReactietermijnInline]
@@ -96,12 +143,31 @@ class AfdelingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Categorie)
-class CategorieAdmin(admin.ModelAdmin):
-    list_display = ["naam", "code", "afdeling", "actief", "volgorde"]
-    list_filter = ["actief", "afdeling"]
+class CategorieAdmin(VertalingenAdmin):
+    """Categorieën per label (issue 18): linked to no label, a categorie is offered to every
+    label; a label with its own (a legal-aid label) gets them linked to it alone."""
+
+    list_display = [
+        "naam",
+        "code",
+        "afdeling",
+        "voor_labels",
+        "actief",
+        "volgorde",
+        "vertaling_ontbreekt",
+    ]
+    list_filter = ["actief", "afdeling", "labels", VertalingOntbreektFilter]
     list_editable = ["actief", "volgorde"]
     prepopulated_fields = {"code": ["naam"]}
-    search_fields = ["naam", "code"]
+    search_fields = ["naam", "naam_en", "naam_fr", "code"]
+    filter_horizontal = ["labels"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("afdeling").prefetch_related("labels")
+
+    @admin.display(description=_("labels"))
+    def voor_labels(self, obj: Categorie) -> str:
+        return ", ".join(label.naam for label in obj.labels.all()) or _("alle labels")
 
 
 @admin.register(Medewerker)
@@ -190,6 +256,7 @@ class KlachtAdmin(ZonderVerwijderen, GeschiedenisAlleenLezen):
         "afdeling",
         "behandelaar",
         "betreft_medewerker",
+        "vorige_klacht",
         "urgentie",
         "oorzaak",
         "direct_opgelost",
@@ -323,8 +390,15 @@ class BerichtsjabloonAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExterneInstantie)
-class ExterneInstantieAdmin(admin.ModelAdmin):
-    list_display = ["naam", "code", "maanden_na_standpunt", "maanden_na_klacht"]
+class ExterneInstantieAdmin(VertalingenAdmin):
+    list_display = [
+        "naam",
+        "code",
+        "maanden_na_standpunt",
+        "maanden_na_klacht",
+        "vertaling_ontbreekt",
+    ]
+    list_filter = [VertalingOntbreektFilter]
     prepopulated_fields = {"code": ["naam"]}
 
 

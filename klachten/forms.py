@@ -9,7 +9,7 @@ from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from klachten import rollen
+from klachten import rollen, termijnen
 from klachten.models import (
     EMAIL_OF_POSTADRES,
     OMSCHRIJVING_MAX,
@@ -83,8 +83,32 @@ BIJLAGEN_HELP = _ingevuld(
 )
 
 
+class CategorieKeuze(forms.ModelChoiceField):
+    """A categorie as the customer reads it: its name in the page's language (Dutch where the
+    beheerder gave no translation; klachten.models.Vertaalbaar)."""
+
+    def label_from_instance(self, obj: Categorie) -> str:
+        return obj.vertaald("naam")
+
+
+class CategorieMetLabels(forms.ModelChoiceField):
+    """A categorie as staff choose it: its (Dutch) name, and the labels it belongs to when it
+    is not for every label, e.g. "Dekking (Rechtsbijstand Plus)"."""
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.prefetch_related("labels") if queryset is not None else None)
+
+    # The labels of every choice in one query, whatever queryset a form sets.
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj: Categorie) -> str:
+        labels = ", ".join(label.naam for label in obj.labels.all())
+        return f"{obj.naam} ({labels})" if labels else obj.naam
+
+
 class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
-    """The public complaint form (DESIGN.md section 11): no anonymous complaints."""
+    """The public complaint form (DESIGN.md section 11): no anonymous complaints. `label` is the
+    label whose form it is: only its categorieën are offered and accepted."""
 
     bijlagen = BijlagenField(label=_("Bijlagen"), help_text=BIJLAGEN_HELP)
     privacy_akkoord = forms.BooleanField(
@@ -125,6 +149,7 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
             "omschrijving": _ingevuld(_("Ten hoogste %(max)d tekens."), {"max": OMSCHRIJVING_MAX}),
             "gewenste_oplossing": _("Bijvoorbeeld: een uitleg, een correctie of een vergoeding."),
         }
+        field_classes = {"categorie": CategorieKeuze}
         error_messages = {
             "klant_naam": {"required": _("Vul uw naam in. Anonieme klachten behandelen we niet.")},
             "klant_email": {
@@ -142,12 +167,15 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
             "gewenste_oplossing": forms.Textarea(attrs={"rows": 3, "maxlength": OMSCHRIJVING_MAX}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, label: Label | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # The public form answers by e-mail: the address is required here (staff may register a
         # customer with a postal address instead, KlachtRegistratieFormulier).
         self.fields["klant_email"].required = True
-        self.fields["categorie"].queryset = Categorie.objects.filter(actief=True)
+        categorieen = Categorie.objects.filter(actief=True)
+        if label is not None:
+            categorieen = categorieen.voor_label(label)
+        self.fields["categorie"].queryset = categorieen
         self.fields["categorie"].empty_label = _("Maak een keuze")
 
     def is_spam(self) -> bool:
@@ -210,6 +238,7 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
                 "krijgt de klant al onze berichten als brief per post."
             ),
         }
+        field_classes = {"categorie": CategorieMetLabels}
         widgets = {
             "klant_postadres": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "omschrijving": forms.Textarea(attrs={"rows": 5, "maxlength": OMSCHRIJVING_MAX}),
@@ -223,6 +252,9 @@ class KlachtRegistratieFormulier(BijlagenFormMixin, forms.ModelForm):
             (k, v) for k, v in Kanaal.choices if k != Kanaal.WEBFORMULIER
         ]
         self.fields["categorie"].queryset = Categorie.objects.filter(actief=True)
+        self.fields["categorie"].help_text = _(
+            "Alleen een categorie van het gekozen label (beheer: Categorieën)."
+        )
         self.fields["label"].queryset = Label.objects.all()
         standaard = Label.objects.filter(is_standaard=True).first()
         self.fields["ontvangen_op"].initial = timezone.localtime().replace(second=0, microsecond=0)
@@ -355,9 +387,7 @@ def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceFiel
     """The categorie and afdeling a teamleider gives a complaint that came in by e-mail (one by
     one and several at once)."""
     return (
-        forms.ModelChoiceField(
-            label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
-        ),
+        CategorieMetLabels(label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)),
         forms.ModelChoiceField(
             label=_("Afdeling"),
             queryset=Afdeling.objects.all(),
@@ -368,9 +398,16 @@ def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceFiel
 
 
 class ClassificerenFormulier(ActieFormulier):
-    """A complaint that came in by e-mail gets its categorie and afdeling (the teamleider)."""
+    """A complaint that came in by e-mail gets its categorie and afdeling (the teamleider): one
+    of its label's categorieën."""
 
     categorie, afdeling = classificatievelden()
+
+    def __init__(self, *args, klacht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if klacht is not None:
+            veld = self.fields["categorie"]
+            veld.queryset = veld.queryset.voor_label(klacht.label_id)
 
 
 class ClassificerenMeerFormulier(forms.Form):
@@ -385,6 +422,19 @@ class ClassificerenMeerFormulier(forms.Form):
         super().__init__(*args, **kwargs)
         if klachten is not None:
             self.fields["klachten"].queryset = klachten
+
+
+class VervolgklachtFormulier(ActieFormulier):
+    """A new complaint from what the customer wrote after the closing (issue 17): the customer's
+    data come from the closed complaint; categorie and afdeling are proposed from it."""
+
+    omschrijving = forms.CharField(
+        label=_("Omschrijving"),
+        help_text=_("Het bericht van de klant; pas het aan waar nodig."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=OMSCHRIJVING_MAX,
+    )
+    categorie, afdeling = classificatievelden()
 
 
 class TeruggevenFormulier(ActieFormulier):
@@ -415,13 +465,42 @@ class KlantberichtFormulier(BijlagenFormMixin, ActieFormulier):
 
 
 class TermijnFormulier(BerichtFormulier):
+    """Postponing the answer (opschorten, verlengen). A new date the handler must think twice
+    about (termijnen.nieuwe_datum_waarschuwingen) is refused with the warning until the handler
+    ticks that they read it: the box appears with the warning."""
+
     nieuwe_datum = forms.DateField(label=_("Nieuwe datum voor het antwoord"), widget=Datumkiezer())
     reden = forms.CharField(
         label=_("Reden (de klant leest die)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=OMSCHRIJVING_MAX,
     )
-    field_order = ["nieuwe_datum", "reden", "onderwerp", "tekst"]
+    ondanks_waarschuwing = forms.BooleanField(
+        label=_("Ik heb de waarschuwing gelezen en verstuur het bericht met deze datum"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    field_order = ["nieuwe_datum", "reden", "ondanks_waarschuwing", "onderwerp", "tekst"]
+
+    def __init__(self, *args, klacht, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.klacht = klacht
+
+    def clean(self):
+        cleaned = super().clean()
+        nieuwe_datum = cleaned.get("nieuwe_datum")
+        waarschuwingen = (
+            termijnen.nieuwe_datum_waarschuwingen(self.klacht, nieuwe_datum) if nieuwe_datum else []
+        )
+        if waarschuwingen:
+            self.fields["ondanks_waarschuwing"].widget = forms.CheckboxInput()
+            if not cleaned.get("ondanks_waarschuwing"):
+                raise ValidationError(
+                    [ValidationError(w, code="waarschuwing") for w in waarschuwingen]
+                )
+        # Sent without a warning: what services.termijn_wijzigen receives stays as it was.
+        cleaned.pop("ondanks_waarschuwing", None)
+        return cleaned
 
 
 def oorzaak_veld() -> forms.ModelChoiceField:
@@ -434,8 +513,18 @@ def oorzaak_veld() -> forms.ModelChoiceField:
     )
 
 
+def oordeel_veld(label) -> forms.ChoiceField:
+    """The verdict, chosen, never defaulted (issue 18): the answer's verdict sentence follows the
+    choice, and a preselected one would be sent unread."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("Kies het oordeel")), *Oordeel.choices],
+        error_messages={"required": _("Kies het oordeel.")},
+    )
+
+
 class AntwoordFormulier(BerichtFormulier):
-    oordeel = forms.ChoiceField(label=_("Oordeel"), choices=Oordeel.choices)
+    oordeel = oordeel_veld(_("Oordeel"))
     oorzaak = oorzaak_veld()
     definitief_standpunt = forms.BooleanField(
         label=_("Dit is ons definitieve standpunt"),
@@ -448,7 +537,7 @@ class AntwoordFormulier(BerichtFormulier):
 
 
 class HeroverwegingAntwoordFormulier(BerichtFormulier):
-    oordeel = forms.ChoiceField(label=_("Oordeel na heroverweging"), choices=Oordeel.choices)
+    oordeel = oordeel_veld(_("Oordeel na heroverweging"))
     oorzaak = oorzaak_veld()
     field_order = ["oordeel", "oorzaak", "onderwerp", "tekst"]
 
@@ -628,9 +717,15 @@ class HeroverwegingVragenFormulier(forms.Form):
 
 
 class LinkKwijtFormulier(forms.Form):
+    """ "Link kwijt?": the e-mail address, and the dossiernummer if the customer still has it
+    (without it, the links of all their recent complaints: services.statuslinks_opnieuw_sturen)."""
+
+    email = forms.EmailField(label=_("Uw e-mailadres"))
     dossiernummer = forms.CharField(
         label=_("Dossiernummer"),
         max_length=20,
-        help_text=_("Bijvoorbeeld KL-2026-000123. U vindt het in onze e-mail."),
+        required=False,
+        help_text=_(
+            "Bijvoorbeeld KL-2026-000123. Weet u het niet? Dan sturen we de links naar al uw klachten."
+        ),
     )
-    email = forms.EmailField(label=_("Uw e-mailadres"))

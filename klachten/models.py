@@ -7,8 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
@@ -24,7 +25,58 @@ OMSCHRIJVING_MAX = 5000
 VROEGSTE_ONTVANGST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-class ExterneInstantie(models.Model):
+# The languages a customer may use besides Dutch (settings.LANGUAGES): admin data the customer
+# reads has a field per language, <veld>_en and <veld>_fr; the Dutch one is the field itself.
+VERTAALTALEN = ("en", "fr")
+
+
+class Vertaalbaar(models.Model):
+    """Admin data that customers read, per language (issue 18): each field named in VERTAALD has
+    a translation per VERTAALTALEN (`naam_en`, `naam_fr`). The field itself is the Dutch text: the
+    staff pages, reports, searches and unique constraints keep reading it, whatever the staff
+    member's language. What customers read goes through `vertaald` (or the template filter
+    `vertaald`, klachten.templatetags.talen; messages: klachten.berichten.opstellen), in the
+    complaint's language or the page's, with the Dutch text as the fallback; the admin shows the
+    beheerder which translations are missing."""
+
+    VERTAALD: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def vertaald(self, veld: str, taal: str | None = None) -> str:
+        """`veld` in language `taal` (default: the active language); Dutch when it is missing."""
+        taal = (taal or translation.get_language() or "nl").split("-")[0].lower()
+        if veld in self.VERTAALD and taal in VERTAALTALEN:
+            vertaling = getattr(self, f"{veld}_{taal}", "")
+            if vertaling and vertaling.strip():
+                return vertaling
+        return getattr(self, veld)
+
+    @property
+    def ontbrekende_vertalingen(self) -> list[str]:
+        """The languages in which a filled-in field has no translation (so customers read the
+        Dutch text there)."""
+        return [
+            taal
+            for taal in VERTAALTALEN
+            if any(
+                str(getattr(self, veld) or "").strip()
+                and not str(getattr(self, f"{veld}_{taal}") or "").strip()
+                for veld in self.VERTAALD
+            )
+        ]
+
+    @classmethod
+    def vertaling_ontbreekt(cls, taal: str) -> Q:
+        """The rows for which `ontbrekende_vertalingen` holds `taal`, as a query."""
+        ontbreekt = Q()
+        for veld in cls.VERTAALD:
+            ontbreekt |= ~Q(**{veld: ""}) & Q(**{f"{veld}_{taal}": ""})
+        return ontbreekt
+
+
+class ExterneInstantie(Vertaalbaar):
     """An external body the customer can turn to after the insurer's final position.
 
     Its last date is the latest of: the definitief standpunt + `maanden_na_standpunt` and the
@@ -32,7 +84,11 @@ class ExterneInstantie(models.Model):
     complaint, whichever is later; SKGZ: 1 year after the final position).
     """
 
+    VERTAALD = ("naam", "escalatie_tekst")
+
     naam = models.CharField(_("naam"), max_length=150, unique=True)
+    naam_en = models.CharField(_("naam (Engels)"), max_length=150, blank=True)
+    naam_fr = models.CharField(_("naam (Frans)"), max_length=150, blank=True)
     code = models.SlugField(_("code"), max_length=50, unique=True)
     website = models.URLField(_("website"), blank=True)
     maanden_na_standpunt = models.PositiveSmallIntegerField(
@@ -46,6 +102,16 @@ class ExterneInstantie(models.Model):
         help_text=_(
             "Komt in het antwoord. Beschikbaar: {{ instantie }}, {{ website }}, {{ uiterste_datum }}."
         ),
+    )
+    escalatie_tekst_en = models.TextField(
+        _("escalatieparagraaf (Engels)"),
+        blank=True,
+        help_text=_("Leeg: klanten die Engels lezen, krijgen de Nederlandse paragraaf."),
+    )
+    escalatie_tekst_fr = models.TextField(
+        _("escalatieparagraaf (Frans)"),
+        blank=True,
+        help_text=_("Leeg: klanten die Frans lezen, krijgen de Nederlandse paragraaf."),
     )
 
     class Meta:
@@ -92,8 +158,12 @@ class Oorzaak(models.Model):
         return self.naam
 
 
-class Label(models.Model):
-    """A brand of the insurance group; every complaint belongs to one (DESIGN.md glossary)."""
+class Label(Vertaalbaar):
+    """A brand of the insurance group; every complaint belongs to one (DESIGN.md glossary). Of
+    its contact details only the postal address is text in a language (a phone number, e-mail
+    address or URL is the same for every customer)."""
+
+    VERTAALD = ("postadres",)
 
     naam = models.CharField(_("naam"), max_length=100, unique=True)
     slug = models.SlugField(
@@ -118,6 +188,12 @@ class Label(models.Model):
     email = models.EmailField(_("e-mailadres"), blank=True)
     website = models.URLField(_("website"), blank=True)
     postadres = models.TextField(_("postadres"), blank=True)
+    postadres_en = models.TextField(
+        _("postadres (Engels)"), blank=True, help_text=_("Leeg: het Nederlandse postadres.")
+    )
+    postadres_fr = models.TextField(
+        _("postadres (Frans)"), blank=True, help_text=_("Leeg: het Nederlandse postadres.")
+    )
     privacyverklaring_url = models.URLField(_("privacyverklaring (URL)"), blank=True)
     externe_instantie = models.ForeignKey(
         ExterneInstantie,
@@ -198,9 +274,34 @@ class Afdeling(models.Model):
         return self.naam
 
 
-class Categorie(models.Model):
+class CategorieQuerySet(models.QuerySet):
+    def voor_label(self, label: "Label | int") -> "CategorieQuerySet":
+        """The categorieën a complaint of `label` may have: those linked to it, and those linked
+        to no label (for every label)."""
+        koppeling = Categorie.labels.through.objects.filter(categorie=OuterRef("pk"))
+        return self.filter(Q(Exists(koppeling.filter(label=label))) | ~Q(Exists(koppeling)))
+
+
+class Categorie(Vertaalbaar):
+    """The nature of a complaint. Offered to the labels it is linked to; linked to none, to every
+    label (a general categorie such as "Bejegening"). Its name per language (Vertaalbaar)."""
+
+    VERTAALD = ("naam",)
+
     naam = models.CharField(_("naam"), max_length=100, unique=True)
+    naam_en = models.CharField(_("naam (Engels)"), max_length=100, blank=True)
+    naam_fr = models.CharField(_("naam (Frans)"), max_length=100, blank=True)
     code = models.SlugField(_("code"), max_length=50, unique=True)
+    labels = models.ManyToManyField(
+        Label,
+        verbose_name=_("labels"),
+        blank=True,
+        related_name="categorieen",
+        help_text=_(
+            "De labels waarvan klanten deze categorie kunnen kiezen. Geen label gekozen: alle "
+            "labels."
+        ),
+    )
     afdeling = models.ForeignKey(
         Afdeling,
         verbose_name=_("standaardafdeling"),
@@ -218,6 +319,8 @@ class Categorie(models.Model):
         blank=True,
         help_text=_("Alleen als die afwijkt van de productgroep van het label."),
     )
+
+    objects = CategorieQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("categorie")
@@ -404,6 +507,16 @@ class Klacht(models.Model):
         related_name="+",
         help_text=_("Deze medewerker mag de klacht niet behandelen."),
     )
+    # A complaint registered from a closed one the customer wrote to again about something new
+    # (services.vervolgklacht_registreren, issue 17); the old one stays closed.
+    vorige_klacht = models.ForeignKey(
+        "self",
+        verbose_name=_("vervolg op klacht"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vervolgklachten",
+    )
     is_ontvankelijk = models.BooleanField(_("ontvankelijk"), null=True, blank=True)
     oordeel = models.CharField(_("oordeel"), max_length=30, choices=Oordeel.choices, blank=True)
     oorzaak = models.ForeignKey(
@@ -514,6 +627,9 @@ class Klacht(models.Model):
         indexes = [
             models.Index(fields=["afdeling", "status"]),
             models.Index(fields=["klant_email"]),
+            # "Link kwijt?" with the address alone, and the AVG requests: the address as typed in
+            # any case (klant_email__iexact compares UPPER(klant_email)).
+            models.Index(Upper("klant_email"), "label", name="klacht_email_label_upper"),
             models.Index(fields=["behandelaar", "volgende_termijn_datum"]),
             models.Index(fields=["afdeling", "volgende_termijn_datum"]),
             # The reports (rapportage.maandrapport): received in a month, reconsiderations asked
@@ -544,6 +660,17 @@ class Klacht(models.Model):
                 condition=Q(status=Status.AFGESLOTEN),
                 name="klacht_afgesloten_op",
             ),
+            # The closed complaints the customer wrote to again, before the handler answered
+            # (selectors.wacht_op_keuze, the queue's list): few, whatever the archive's size.
+            models.Index(
+                fields=["klantbericht_op"],
+                condition=Q(status=Status.AFGESLOTEN, klantbericht_op__gt=F("afgesloten_op"))
+                & (
+                    Q(laatste_klantcontact_op__isnull=True)
+                    | Q(laatste_klantcontact_op__lt=F("klantbericht_op"))
+                ),
+                name="klacht_wacht_op_keuze",
+            ),
             # The retention job: closed complaints whose personal data is still there.
             models.Index(
                 fields=["afgesloten_op"],
@@ -572,6 +699,10 @@ class Klacht(models.Model):
             or self.klantbericht_op > self.behandelaar_gelezen_op
         )
 
+    def categorie_past_bij_label(self) -> bool:
+        """Whether the categorie is one of the label's (Categorie.labels)."""
+        return Categorie.objects.voor_label(self.label_id).filter(pk=self.categorie_id).exists()
+
     @property
     def is_geclassificeerd(self) -> bool:
         return self.categorie_id is not None and self.afdeling_id is not None
@@ -598,8 +729,17 @@ class Klacht(models.Model):
             errors["oplossing"] = _("Beschrijf wat er is gedaan om de klacht direct op te lossen.")
         if self.categorie_id and not self.categorie.actief:
             errors["categorie"] = _("Deze categorie is niet meer in gebruik.")
+        elif self.categorie_id and self.label_id and not self.categorie_past_bij_label():
+            errors["categorie"] = categorie_hoort_niet_bij(self.label)
         if errors:
             raise ValidationError(errors)
+
+
+def categorie_hoort_niet_bij(label: Label) -> str:
+    """The error for a categorie that is not one of the label's (forms, API, services)."""
+    return _("Deze categorie hoort niet bij %(label)s. Kies een categorie van dit label.") % {
+        "label": label
+    }
 
 
 def bijlage_pad(instance: "Bijlage", filename: str) -> str:
@@ -622,6 +762,9 @@ class GebeurtenisSoort(models.TextChoices):
     ANONIMISERING = "anonimisering", _("Persoonsgegevens gewist")
     # A message that did not arrive, or was sent again (services.bericht_onbestelbaar_verwerken).
     BEZORGING = "bezorging", _("Bezorging van een bericht")
+    # A new complaint registered from a closed one: on both dossiers
+    # (services.vervolgklacht_registreren).
+    VERVOLGKLACHT = "vervolgklacht", _("Vervolgklacht")
 
 
 class Gebeurtenis(models.Model):

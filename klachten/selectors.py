@@ -141,6 +141,20 @@ def teamleiders(afdeling_id: int | None) -> list[Medewerker]:
     )
 
 
+def tweedelijnstoewijzers(afdeling_id: int | None) -> list[Medewerker]:
+    """Who assigns the second-line handler of a reconsideration (issue 18): the teamleiders of
+    the afdeling; when it has none, the beheerders (active, with an e-mail address)."""
+    ontvangers = teamleiders(afdeling_id)
+    if ontvangers:
+        return ontvangers
+    return list(
+        Medewerker.objects.filter(is_active=True, groups__name=rollen.BEHEERDER)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def label_voor_verzoek(request: HttpRequest, slug: str | None = None) -> Label:
     """The label of a public page: from the URL (/<slug>/klacht/), the host name, or the default."""
     if slug is not None:
@@ -314,6 +328,44 @@ class EigenEerst:
         # The own complaints end on this page (their number is now known) or before it.
         eigen = start + len(rijen) if rijen or start == 0 else self.eigen.count()
         return rijen + list(self.overige[max(0, start - eigen) : stop - eigen])
+
+
+def wacht_op_keuze() -> Q:
+    """A closed complaint the customer wrote to after the closing, on which the handler has not
+    chosen yet (issue 17: reopen, reconsideration, a new complaint linked to it, or just an
+    answer). Chosen: reopened or reconsidered (no longer closed, or closed again after the
+    message), answered (a message to the customer after theirs: laatste_klantcontact_op), or a
+    vervolgklacht registered after it. The one definition of the queue's list and the dossier's
+    panel; the partial index klacht_wacht_op_keuze holds the rows of its first two lines."""
+    return (
+        Q(status=Status.AFGESLOTEN, klantbericht_op__gt=F("afgesloten_op"))
+        & (
+            Q(laatste_klantcontact_op__isnull=True)
+            | Q(laatste_klantcontact_op__lt=F("klantbericht_op"))
+        )
+        & ~Exists(
+            Klacht.objects.filter(
+                vorige_klacht=OuterRef("pk"), created_at__gt=OuterRef("klantbericht_op")
+            )
+        )
+    )
+
+
+# How many closed complaints awaiting the handler's choice the default queue shows above the
+# open work (the oldest first: handled, the next ones come up).
+WACHT_OP_KEUZE_TONEN = 10
+
+
+def wachten_op_keuze(klachten: QuerySet[Klacht]) -> list[Klacht]:
+    """The closed complaints of the queue `klachten` (werkvoorraad) that wait for the handler's
+    choice after the customer wrote (wacht_op_keuze): the queue hides the closed ones, these it
+    shows above the open work until the choice is made, whether or not a handler opened them
+    since; own ones first, then the longest waiting; at most WACHT_OP_KEUZE_TONEN (one query)."""
+    return list(
+        klachten.filter(wacht_op_keuze()).order_by("is_eigen", "klantbericht_op", "pk")[
+            :WACHT_OP_KEUZE_TONEN
+        ]
+    )
 
 
 def werkvoorraad_volgorde(klachten: QuerySet[Klacht], gebruiker, status: str | None):
@@ -619,6 +671,45 @@ def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
         for item in tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
         if item.soort == GebeurtenisSoort.KLANTBERICHT
     ]
+
+
+def klantbericht_na_afsluiting(klacht: Klacht, items: list[TijdlijnItem]) -> TijdlijnItem | None:
+    """The customer's latest message on a closed complaint, when it came after the closing.
+    `items`: the dossier's timeline, newest first (tijdlijn)."""
+    if klacht.status != Status.AFGESLOTEN or klacht.afgesloten_op is None:
+        return None
+    for item in items:
+        if item.soort == GebeurtenisSoort.KLANTBERICHT:
+            return item if item.op > klacht.afgesloten_op else None
+    return None
+
+
+def na_afsluiting(klacht: Klacht, items: list[TijdlijnItem]) -> TijdlijnItem | None:
+    """The customer's message after the closing while it waits for the handler's choice
+    (wacht_op_keuze; one query, only when there is such a message)."""
+    bericht = klantbericht_na_afsluiting(klacht, items)
+    if bericht is None or not Klacht.objects.filter(wacht_op_keuze(), pk=klacht.pk).exists():
+        return None
+    return bericht
+
+
+def bericht_na_afsluiting(klacht: Klacht, *, ook_gekozen: bool = False) -> TijdlijnItem | None:
+    """na_afsluiting for the action forms, reading the customer's messages; `ook_gekozen`: the
+    message also when the handler has chosen already."""
+    if klacht.status != Status.AFGESLOTEN:
+        return None
+    items = tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
+    if ook_gekozen:
+        return klantbericht_na_afsluiting(klacht, items)
+    return na_afsluiting(klacht, items)
+
+
+def klanttekst(item: TijdlijnItem) -> str:
+    """The customer's own words of a message, without the quoted history of an e-mail: what a
+    form proposes (the request for reconsideration, a vervolgklacht's description)."""
+    from klachten.berichten.inkomend.tonen import tekst_vouwen
+
+    return tekst_vouwen(item.tekst).boven.strip() or item.tekst.strip()
 
 
 def _kwetsbaarheidsitems(kwetsbaarheid: Kwetsbaarheid) -> list[TijdlijnItem]:

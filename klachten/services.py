@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klachten import berichten, kalender, rollen, selectors, signals, termijnen, workflow
+from klachten.berichten.opstellen import ZonderVrijeTekst
 from klachten.models import (
     Afdeling,
     Bericht,
@@ -56,6 +57,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
     VerweesdBestand,
+    categorie_hoort_niet_bij,
 )
 from klachten.storingen import OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
@@ -165,6 +167,7 @@ def klacht_registreren(
     betreft_medewerker: Medewerker | None = None,
     taal: str | None = None,
     formulier_sleutel: uuid.UUID | None = None,
+    vorige_klacht: Klacht | None = None,
 ) -> Klacht:
     """Register a complaint: step 1 (ontvangst) and 2 (registratie) of DESIGN.md section 4.
 
@@ -192,6 +195,10 @@ def klacht_registreren(
     stored (the customer sends the form again after an error page, or twice at once) stores
     nothing and returns the complaint the first call stored. The database's unique constraint
     decides, so two at the same moment give one complaint as well.
+
+    `vorige_klacht`: a vervolgklacht (vervolgklacht_registreren), which the customer asked for in
+    writing after the closing of that one: acknowledged at once, like a complaint the customer
+    filed themselves.
     """
     geschreven: list[str] = []  # the files of this complaint written to the storage
     klaar = False  # the body ran to its end: what fails after that is the COMMIT itself
@@ -219,6 +226,7 @@ def klacht_registreren(
                 betreft_medewerker=betreft_medewerker,
                 taal=taal,
                 formulier_sleutel=formulier_sleutel,
+                vorige_klacht=vorige_klacht,
                 geschreven=geschreven,
             )
             klaar = True
@@ -300,6 +308,7 @@ def _klacht_schrijven(
     betreft_medewerker: Medewerker | None,
     taal: str | None,
     formulier_sleutel: uuid.UUID | None,
+    vorige_klacht: Klacht | None,
     geschreven: list[str],
 ) -> Klacht:
     """The body of klacht_registreren's transaction (its caller holds it)."""
@@ -328,6 +337,7 @@ def _klacht_schrijven(
         status=actie.naar,
         privacy_akkoord_op=nu if privacy_akkoord else None,
         betreft_medewerker=betreft_medewerker,
+        vorige_klacht=vorige_klacht,
     )
     # The fields as the forms and the API check them; the check constraints (state, number
     # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
@@ -373,10 +383,14 @@ def _klacht_schrijven(
 
     if direct_opgelost:
         _aankondigen(signals.klacht_afgesloten, klacht)
-    elif kanaal == Kanaal.WEBFORMULIER or (kanaal == Kanaal.EMAIL and ingediend_door is None):
-        # The public form, or an e-mail to the label's mailbox (klachten.berichten.inkomend):
-        # acknowledged automatically; in the same transaction: no complaint without its
-        # acknowledgement in the outbox.
+    elif (
+        kanaal == Kanaal.WEBFORMULIER
+        or (kanaal == Kanaal.EMAIL and ingediend_door is None)
+        or vorige_klacht is not None
+    ):
+        # The public form, or an e-mail to the label's mailbox (klachten.berichten.inkomend), or
+        # a vervolgklacht the customer wrote for: acknowledged automatically; in the same
+        # transaction: no complaint without its acknowledgement in the outbox.
         klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
     return klacht
 
@@ -892,9 +906,12 @@ def klacht_classificeren(
     versie: int | None = None,
 ) -> Klacht:
     """Give a complaint that came in by e-mail its categorie and afdeling (the categorie's
-    afdeling when none is chosen); from then on it goes on like any other."""
+    afdeling when none is chosen); from then on it goes on like any other. Only a categorie of
+    the complaint's label (Categorie.labels)."""
     with _actie(klacht=klacht, naam="classificeren", door=door, versie=versie) as (k, _a):
         k.categorie = categorie
+        if not k.categorie_past_bij_label():
+            raise ValidationError({"categorie": categorie_hoort_niet_bij(k.label)})
         k.afdeling = afdeling or categorie.afdeling
         _notitie(
             k,
@@ -1087,13 +1104,45 @@ def geweigerde_bijlagen_vastleggen(*, klacht: Klacht, geweigerd: Iterable[tuple[
     _notitie(klacht, GebeurtenisSoort.NOTITIE, "\n".join([kop, *regels]), SYSTEEM)
 
 
+def _bericht_sturen(
+    *, naam: str, klacht: Klacht, door, onderwerp: str, tekst: str, versie: int | None
+) -> Klacht:
+    """An action whose only effect is its message to the customer (statusupdate, reactie)."""
+    with _actie(klacht=klacht, naam=naam, door=door, versie=versie) as (k, actie):
+        _bericht(k, actie, door, onderwerp, tekst)
+    return k
+
+
 def statusupdate_sturen(
     *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
 ) -> Klacht:
     """Step 4: tell the customer how things stand, at least every 3 weeks."""
-    with _actie(klacht=klacht, naam="statusupdate_sturen", door=door, versie=versie) as (k, actie):
-        _bericht(k, actie, door, onderwerp, tekst)
-    return k
+    return _bericht_sturen(
+        naam="statusupdate_sturen",
+        klacht=klacht,
+        door=door,
+        onderwerp=onderwerp,
+        tekst=tekst,
+        versie=versie,
+    )
+
+
+def reactie_sturen(
+    *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
+) -> Klacht:
+    """Answer what the customer wrote, in any state (issue 17: the dossier's inline reply, in the
+    customer's e-mail thread). The state stays; it meets no acknowledgement or answer deadline,
+    but as a message to the customer the statusupdate term counts from it (workflow.ACTIES,
+    "reactie_sturen"). After the closing it is the handler's choice "no new complaint, just
+    answer" (selectors.na_afsluiting)."""
+    return _bericht_sturen(
+        naam="reactie_sturen",
+        klacht=klacht,
+        door=door,
+        onderwerp=onderwerp,
+        tekst=tekst,
+        versie=versie,
+    )
 
 
 def termijn_wijzigen(
@@ -1157,7 +1206,8 @@ def termijn_wijzigen(
 
 
 def escalatie_tekst(klacht: Klacht, standpunt_op: dt.datetime) -> str:
-    """The escalation paragraph of the label's externe instantie, with the customer's last date."""
+    """The escalation paragraph of the label's externe instantie, with the customer's last date,
+    in the customer's language (the beheerder's translation; Dutch where it is missing)."""
     instantie = klacht.label.externe_instantie
     if instantie is None:
         return ""
@@ -1169,11 +1219,11 @@ def escalatie_tekst(klacht: Klacht, standpunt_op: dt.datetime) -> str:
     )
     with translation.override(klacht.taal):
         return (
-            Template(instantie.escalatie_tekst)
+            Template(instantie.vertaald("escalatie_tekst", klacht.taal))
             .render(
                 Context(
                     {
-                        "instantie": instantie.naam,
+                        "instantie": instantie.vertaald("naam", klacht.taal),
                         "website": instantie.website,
                         "uiterste_datum": berichten.datum_tekst(uiterste, klacht.taal)
                         if uiterste
@@ -1251,22 +1301,34 @@ def _antwoord_geven(
 
 
 def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None = None) -> Klacht:
-    """Step 6: the customer disagrees and asks for internal reconsideration (second line)."""
+    """Step 6: the customer disagrees and asks for internal reconsideration (second line), on
+    the status page or through a handler who records it. The customer gets a confirmation (issue
+    18): the dossiernummer, that a handler who was not involved reviews the complaint, and the
+    term with its unit and last date as the rules set it (Termijn "heroverweging"; the date the
+    dossier shows). The teamleiders of the afdeling, who assign the second line, are told (the
+    beheerders when the afdeling has none)."""
     if not reden.strip():
         raise ValidationError({"reden": _("Vertel waarom u het niet eens bent met het antwoord.")})
-    with _actie(klacht=klacht, naam="heroverweging_vragen", door=door, versie=versie) as (k, _a):
+    with _actie(klacht=klacht, naam="heroverweging_vragen", door=door, versie=versie) as (k, actie):
         nu = timezone.now()
+        regel = selectors.termijnregels()[termijnen.TermijnSoort.HEROVERWEGING]
         k.heroverweging_gevraagd_op = nu
         k.behandeling_hervat_op = nu
-        k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(
-            nu, selectors.termijnregels()[termijnen.TermijnSoort.HEROVERWEGING]
-        )
+        k.heroverweging_uiterlijk_datum = termijnen.heroverweging_uiterlijk(nu, regel)
         k.afgesloten_op = None
         _notitie(k, GebeurtenisSoort.KLANTBERICHT, reden.strip(), door)
-        berichten.behandelaar_melden(
-            klacht=k,
-            melding=_("De klant vraagt om heroverweging. Wijs een tweedelijnsbehandelaar toe."),
+        _bericht(
+            k,
+            actie,
+            door,
+            gevraagd_op=nu,
+            heroverweging_termijn=regel,
+            heroverweging_uiterlijk=k.heroverweging_uiterlijk_datum,
         )
+        with translation.override(settings.LANGUAGE_CODE):  # to staff, in the staff language
+            melding = _("De klant vraagt om heroverweging. Wijs een tweedelijnsbehandelaar toe.")
+        for ontvanger in selectors.tweedelijnstoewijzers(k.afdeling_id):
+            berichten.medewerker_melden(klacht=k, ontvanger=ontvanger, melding=melding)
     return k
 
 
@@ -1361,6 +1423,61 @@ def heropenen(*, klacht: Klacht, door: Medewerker, reden: str, versie: int | Non
         )
         _notitie(k, GebeurtenisSoort.NOTITIE, _("Heropend: %(reden)s") % {"reden": reden}, door)
     return k
+
+
+def vervolgklacht_registreren(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    categorie: Categorie,
+    omschrijving: str,
+    afdeling: Afdeling | None = None,
+    versie: int | None = None,
+) -> Klacht:
+    """The customer wrote after the closing about something new (issue 17: "a new complaint
+    linked to the old"): a new complaint for the same label and customer (name, e-mail, phone,
+    policy number, language), registered through klacht_registreren like any other (numbered,
+    its deadlines from the moment the customer wrote, acknowledged at once), channel e-mail when
+    the message came by e-mail. Categorie and afdeling are the handler's (the form proposes the
+    old complaint's). The new one names the old (Klacht.vorige_klacht); both timelines name the
+    other; the old one stays closed."""
+    with _actie(klacht=klacht, naam="vervolgklacht_registreren", door=door, versie=versie) as (
+        oud,
+        _a,
+    ):
+        # The customer's latest message after the closing (also when the handler chose before:
+        # one e-mail may raise two matters).
+        bericht = selectors.bericht_na_afsluiting(oud, ook_gekozen=True)
+        nieuw = klacht_registreren(
+            label=oud.label,
+            kanaal=Kanaal.EMAIL if bericht is not None and bericht.inkomend else oud.kanaal,
+            ontvangen_op=bericht.op if bericht is not None else None,
+            klant_naam=oud.klant_naam,
+            klant_email=oud.klant_email,
+            klant_postadres=oud.klant_postadres,
+            klant_telefoon=oud.klant_telefoon,
+            polisnummer=oud.polisnummer,
+            taal=oud.taal,
+            categorie=categorie,
+            afdeling=afdeling,
+            omschrijving=omschrijving,
+            ingediend_door=door,
+            vorige_klacht=oud,
+        )
+        _notitie(
+            oud,
+            GebeurtenisSoort.VERVOLGKLACHT,
+            _("Nieuwe klacht %(nummer)s geregistreerd als vervolg op deze klacht.")
+            % {"nummer": nieuw.dossiernummer},
+            door,
+        )
+        _notitie(
+            nieuw,
+            GebeurtenisSoort.VERVOLGKLACHT,
+            _("Vervolg op klacht %(nummer)s.") % {"nummer": oud.dossiernummer},
+            door,
+        )
+    return nieuw
 
 
 def leermoment_toevoegen(*, klacht: Klacht, door: Medewerker, omschrijving: str) -> Leermoment:
@@ -1572,6 +1689,15 @@ def _ip_of_niets(ip_adres: str) -> str | None:
         return None
 
 
+LINK_KWIJT_AFGESLOTEN_DAGEN = 30
+"""'Link kwijt?' with the address alone also sends the links of the complaints closed this many
+days ago or less: a customer who just received our answer may still want to ask for a
+reconsideration or add something (Status.AFGESLOTEN is final; the page still shows the answer)."""
+
+LINK_KWIJT_MAXIMAAL = 20
+"""At most this many links in one e-mail, the most recent complaints first."""
+
+
 def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
     """ "Link kwijt?": send the status link again when number and e-mail match. The caller shows
     the same answer either way, so this reveals nothing about which complaints exist."""
@@ -1582,6 +1708,10 @@ def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
     )
     if klacht is None:
         return
+    _statuslink_sturen(klacht)
+
+
+def _statuslink_sturen(klacht: Klacht) -> None:
     with transaction.atomic():
         onderwerp, tekst = berichten.bericht_opstellen(klacht=klacht, soort=BerichtSoort.STATUSLINK)
         berichten.bericht_versturen(
@@ -1591,4 +1721,59 @@ def statuslink_opnieuw_sturen(*, dossiernummer: str, email: str) -> None:
             tekst=tekst,
             door=None,
             aan=klacht.klant_email,  # asked by e-mail: by e-mail, also for a customer who gets post
+        )
+
+
+def statuslinks_opnieuw_sturen(*, email: str, label: Label, taal: str) -> None:
+    """ "Link kwijt?" with the e-mail address alone (someone who lost our e-mail usually lost the
+    dossiernummer too): one e-mail to that address with the status links of its complaints at
+    this label that are open or were closed in the last LINK_KWIJT_AFGESLOTEN_DAGEN days. One
+    complaint: its own status-link message (on its dossier, in its language); several: one
+    message about no complaint, in `taal` (the language of the page the customer used). Nothing
+    when there are none; the caller shows the same answer either way (no enumeration). The
+    message carries nothing the customer typed (berichten.ZonderVrijeTekst): whoever asks only
+    had to know the address."""
+    grens = timezone.now() - dt.timedelta(days=LINK_KWIJT_AFGESLOTEN_DAGEN)
+    klachten = list(
+        Klacht.objects.select_related("label")
+        .filter(
+            label=label,
+            klant_email__iexact=email.strip(),
+            geanonimiseerd_op__isnull=True,
+        )
+        .filter(~Q(status=Status.AFGESLOTEN) | Q(afgesloten_op__gte=grens))
+        .order_by("-ontvangen_op", "-pk")[:LINK_KWIJT_MAXIMAAL]
+    )
+    if not klachten:
+        return
+    if len(klachten) == 1:
+        _statuslink_sturen(klachten[0])
+        return
+    onderwerp, tekst = berichten.tekst_opstellen(
+        soort=BerichtSoort.STATUSLINKS,
+        taal=taal,
+        label=label,
+        context={
+            "klachten": [
+                {
+                    "klacht": ZonderVrijeTekst(klacht),
+                    "status_url": berichten.klacht_status_url(klacht),
+                    "ontvangen": berichten.datum_tekst(
+                        kalender.lokale_datum(klacht.ontvangen_op), taal
+                    ),
+                }
+                for klacht in klachten
+            ],
+            "aantal": len(klachten),
+        },
+    )
+    with transaction.atomic():
+        berichten.bericht_versturen(
+            klacht=None,
+            label=label,
+            aan=email.strip(),
+            soort=BerichtSoort.STATUSLINKS,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
         )

@@ -62,7 +62,7 @@ def soort_storing(exc: BaseException | None) -> str | None:
     return None
 
 
-def _taal(request: HttpRequest) -> str:
+def taal_zonder_database(request: HttpRequest) -> str:
     """The page's language as the locale middleware chose it, else from the cookie and the browser
     (both without the database); never French on a staff page."""
     taal = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
@@ -79,7 +79,7 @@ def _url_naam(request: HttpRequest) -> str:
 def storing_antwoord(request: HttpRequest, soort: str) -> HttpResponse:
     """The 503 for outage `soort`: JSON under /api/, a plain page for staff, the public page
     otherwise; no query, no session."""
-    with translation.override(_taal(request)):
+    with translation.override(taal_zonder_database(request)):
         if request.path_info.startswith("/api/"):
             detail = (
                 _("De database is tijdelijk onbereikbaar. Probeer het over een minuut opnieuw.")

@@ -119,6 +119,28 @@ def kifid_alarm_datum(
     return regel.einde(kalender.lokale_datum(ontvangen_op))
 
 
+def nieuwe_datum_waarschuwingen(klacht, nieuwe_datum: dt.date) -> list[str]:
+    """What the handler must see before postponing the answer to `nieuwe_datum` (opschorten,
+    verlengen; issue 18): a date after the 8-week limit (kifid_alarm_datum), from which the
+    customer may take the complaint to the external body without our final answer. Sending
+    stays possible once the handler confirms it (forms.TermijnFormulier)."""
+    waarschuwingen = []
+    grens = klacht.kifid_alarm_datum
+    if klacht.status != Status.IN_HEROVERWEGING and grens is not None and nieuwe_datum > grens:
+        instantie = klacht.label.externe_instantie if klacht.label_id else None
+        waarschuwingen.append(
+            _(
+                "De nieuwe datum ligt na de grens van 8 weken (%(grens)s): vanaf die dag mag de "
+                "klant zonder ons definitieve antwoord naar %(instantie)s."
+            )
+            % {
+                "grens": grens.strftime("%d-%m-%Y"),
+                "instantie": instantie.naam if instantie else _("de externe instantie"),
+            }
+        )
+    return waarschuwingen
+
+
 @dataclass(frozen=True)
 class Reactieregel:
     """A label's published reaction term for a channel (models.Reactietermijn; Keurmerk

@@ -38,11 +38,19 @@ class BerichtSoort(models.TextChoices):
     NIET_ONTVANKELIJK = "niet_ontvankelijk", _("Niet-ontvankelijkheid")
     STATUSUPDATE = "statusupdate", _("Statusupdate")
     STATUSUPDATE_STANDAARD = "statusupdate_standaard", _("Standaard statusupdate (automatisch)")
+    # An answer to what the customer wrote, in any state (issue 17): no step of the procedure.
+    REACTIE = "reactie", _("Reactie aan de klant")
     VERTRAGING = "vertraging", _("Vertragingsbericht")
     ANTWOORD = "antwoord", _("Gemotiveerd antwoord")
+    HEROVERWEGING_BEVESTIGING = (
+        "heroverweging_bevestiging",
+        _("Bevestiging van het verzoek om heroverweging"),
+    )
     HEROVERWEGING_ANTWOORD = "heroverweging_antwoord", _("Antwoord op heroverweging")
     AFSLUITING = "afsluiting", _("Afsluiting")
     STATUSLINK = "statuslink", _("Statuslink opnieuw")
+    # "Link kwijt?" with the e-mail address alone: the links of all that address's complaints.
+    STATUSLINKS = "statuslinks", _("Statuslinks opnieuw (alle klachten van een e-mailadres)")
     MELDING_BEHANDELAAR = "melding_behandelaar", _("Melding aan behandelaar")
     TERMIJNSIGNAAL = "termijnsignaal", _("Herinnering of escalatie van een termijn")
 
@@ -141,6 +149,28 @@ def _met_kwetsbaarheidssignaal(klacht: Klacht, actor) -> str | None:
         return reden
     if not klacht.kwetsbaarheidssignalen.exists():
         return _("Er staat geen signaal van een kwetsbare klant op dit dossier.")
+    return None
+
+
+def _klant_te_antwoorden(klacht: Klacht, actor) -> str | None:
+    """A reactie goes to a customer who is still there, and during a heroverweging from the
+    insurer's own staff (like the statusupdate)."""
+    return _niet_geanonimiseerd(klacht, actor) or _niet_door_partner_in_de_tweede_lijn(
+        klacht, actor
+    )
+
+
+def _schreef_na_afsluiting(klacht: Klacht, actor) -> str | None:
+    """A vervolgklacht is what the customer asked for in writing after the closing (their
+    message's moment against the closing's, both on the row: no query)."""
+    if reden := _niet_geanonimiseerd(klacht, actor):
+        return reden
+    if (
+        klacht.klantbericht_op is None
+        or klacht.afgesloten_op is None
+        or klacht.klantbericht_op <= klacht.afgesloten_op
+    ):
+        return _("De klant heeft na de afsluiting niet geschreven.")
     return None
 
 
@@ -254,6 +284,22 @@ ACTIES: dict[str, Actie] = _acties(
         BerichtSoort.STATUSUPDATE,
         voorwaarde=_niet_door_partner_in_de_tweede_lijn,
     ),
+    # Answering what the customer wrote, in any state (issue 17: the inline reply on the dossier):
+    # the customer asked something while the complaint was ontvangen or beantwoord, or wrote
+    # after it was closed. No step of the procedure: the state stays, and the message is no
+    # acknowledgement and no gemotiveerd antwoord (their deadlines run on, and the reports do not
+    # count it as either). It is a message to the customer, like every other: the statusupdate
+    # term counts from it (laatste_klantcontact_op, termijnen.statusupdate_vanaf), and it is a
+    # first reaction for the label's published reaction term (rapportage EERSTE_REACTIE).
+    Actie(
+        "reactie_sturen",
+        _("Reactie aan de klant"),
+        ALLE,
+        None,
+        BEHANDELAARS | PARTNERS,
+        BerichtSoort.REACTIE,
+        voorwaarde=_klant_te_antwoorden,
+    ),
     Actie(
         "opschorten",
         _("Termijn opschorten"),
@@ -288,6 +334,7 @@ ACTIES: dict[str, Actie] = _acties(
         frozenset({Status.BEANTWOORD, Status.AFGESLOTEN}),
         Status.IN_HEROVERWEGING,
         BEHANDELAARS | {KLANT},
+        BerichtSoort.HEROVERWEGING_BEVESTIGING,
         voorwaarde=_nog_geen_heroverweging,
     ),
     Actie(
@@ -322,6 +369,16 @@ ACTIES: dict[str, Actie] = _acties(
         Status.IN_ONDERZOEK,
         BEHANDELAARS,
         voorwaarde=_niet_geanonimiseerd,
+    ),
+    # The customer wrote after the closing about something new (issue 17): a new complaint for
+    # the same customer, linked to this one (Klacht.vorige_klacht), which stays closed.
+    Actie(
+        "vervolgklacht_registreren",
+        _("Nieuwe klacht registreren, gekoppeld aan deze"),
+        frozenset({Status.AFGESLOTEN}),
+        None,
+        BEHANDELAARS,
+        voorwaarde=_schreef_na_afsluiting,
     ),
     # 8. Verbetering
     Actie("leermoment_toevoegen", _("Leermoment toevoegen"), ALLE, None, BEHANDELAARS | PARTNERS),

@@ -270,6 +270,17 @@ def enquete_url(uitnodiging: Uitnodiging) -> str:
     )
 
 
+KLACHTSOORTEN = frozenset(
+    {ContactmomentSoort.KLACHT_AFGEHANDELD, ContactmomentSoort.KLACHT_AFGEWEZEN}
+)
+
+
+def over_klacht(moment: Contactmoment) -> bool:
+    """Whether a contact moment is the handling of a complaint (its survey comes from the
+    complaints service) or another contact with the label (customer service)."""
+    return moment.klacht_id is not None or moment.soort in KLACHTSOORTEN
+
+
 AANLEIDING = {
     ContactmomentSoort.VERZEKERING_AFGESLOTEN: _(
         "U hebt onlangs een verzekering bij ons afgesloten."
@@ -335,6 +346,9 @@ def _uitnodiging_versturen(uitnodiging: Uitnodiging, instelling: Enquete, op: dt
             "enquete_url": enquete_url(uitnodiging),
             "geldig_tot": uitnodiging.geldig_tot,
         },
+        # After a contact that was not a complaint: signed by the label's customer service,
+        # without the link to the complaint procedure (issue 19).
+        klantenservice=not over_klacht(moment),
     )
     uitnodiging.bericht = berichten.bericht_versturen(
         klacht=None,

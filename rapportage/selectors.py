@@ -12,6 +12,7 @@ from django.utils import timezone
 from klachten import kalender, rollen
 from klachten.models import (
     NOG_TE_CLASSIFICEREN,
+    VERTAALTALEN,
     Afdeling,
     Categorie,
     ExterneInstantie,
@@ -98,10 +99,19 @@ class Namen:
         return self.instanties.get(int(pk), str(pk))
 
 
-def namen() -> Namen:
+def namen(*, taal: str | None = None) -> Namen:
+    """The names the reports show: Dutch (staff), or for a page customers read (the public yearly
+    report) the categorieën and external bodies in `taal` (klachten.models.Vertaalbaar)."""
+
+    def vertaald(model) -> dict[int, str]:
+        if taal is None:
+            return dict(model.objects.values_list("pk", "naam"))
+        velden = ["pk", "naam", *(f"naam_{t}" for t in VERTAALTALEN)]
+        return {rij.pk: rij.vertaald("naam", taal) for rij in model.objects.only(*velden)}
+
     return Namen(
         afdelingen=dict(Afdeling.objects.values_list("pk", "naam")),
-        categorieen=dict(Categorie.objects.values_list("pk", "naam")),
-        instanties=dict(ExterneInstantie.objects.values_list("pk", "naam")),
+        categorieen=vertaald(Categorie),
+        instanties=vertaald(ExterneInstantie),
         labels=dict(Label.objects.values_list("pk", "naam")),
     )

@@ -359,6 +359,7 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
         "notitie_toevoegen": {"tekst": "Notitie."},
         "klantbericht_toevoegen": {"tekst": "De klant mailde een aanvulling."},
         "statusupdate_sturen": bericht,
+        "reactie_sturen": bericht,
         "opschorten": {
             "nieuwe_datum": dt.date(2030, 1, 1),
             "reden": "Wachten op de klant.",
@@ -377,6 +378,11 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
         },
         "afsluiten": bericht,
         "heropenen": {"reden": "Klant belde opnieuw."},
+        "vervolgklacht_registreren": {
+            "omschrijving": "Nu gaat het om de premie.",
+            "categorie": klacht.categorie,
+            "afdeling": None,
+        },
         "leermoment_toevoegen": {"omschrijving": "Eerder bellen."},
         "verbeterpunt_toevoegen": {
             "omschrijving": "Brief herschrijven.",
@@ -540,10 +546,16 @@ class Werkplek:
             return self.client.post(reverse(url, args=[klacht.status_token]), data)
         self.client.force_login(door)
         data = {"versie": Klacht.objects.get(pk=klacht.pk).versie, **data}
+        if naam in ("opschorten", "verlengen"):
+            # A date past the 8-week limit asks the handler to confirm it (forms.TermijnFormulier;
+            # tests/klachten/test_brieven_waarschuwingen.py): confirmed here, as after reading.
+            data.setdefault("ondanks_waarschuwing", True)
         if ACTIES[naam].bericht is not None and "tekst" not in data:
             # As the handler does: send the text the form offers.
             formulier = self.client.get(actie_url(klacht, naam))
-            if formulier.status_code == 200:
+            if formulier.status_code == 200 and "tekst" not in formulier.context["form"].fields:
+                pass  # a message composed from the facts alone: no editor on the form
+            elif formulier.status_code == 200:
                 form = formulier.context["form"]
                 data = {
                     "onderwerp": form.initial["onderwerp"],

@@ -53,6 +53,7 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
         "ontvangstbevestiging_uiterlijk_datum": "klacht_registreren",
         "ontvangst_bevestigd_op": "ontvangst_bevestigen",
         "betreft_medewerker": "klacht_registreren",
+        "vorige_klacht": "vervolgklacht_registreren",
         "is_ontvankelijk": "ontvankelijk_verklaren, niet_ontvankelijk_verklaren",
         "oordeel": "antwoord_sturen, heroverweging_beantwoorden",
         "oorzaak": "antwoord_sturen, heroverweging_beantwoorden",

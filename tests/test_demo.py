@@ -156,6 +156,7 @@ class TestDemoData:
         # satisfaction demo in tests/klanttevredenheid; the report to management with rapportage.)
         niet_in_demo = {
             BerichtSoort.STATUSLINK,
+            BerichtSoort.STATUSLINKS,
             BerichtSoort.STATUSUPDATE_STANDAARD,
             BerichtSoort.TERMIJNSIGNAAL,
             KtoBerichtSoort.KTO_UITNODIGING,
@@ -419,13 +420,22 @@ class TestDemoData:
         assert (klacht.kanaal, klacht.categorie, klacht.afdeling) == (Kanaal.EMAIL, None, None)
         assert klacht.berichten.filter(soort=BerichtSoort.ONTVANGSTBEVESTIGING).exists()
         # A reply with quoted history on an open dossier, threaded by our Message-ID.
-        antwoord = InkomendBericht.objects.get(soort=InkomendSoort.ANTWOORD)
+        antwoord = InkomendBericht.objects.exclude(klacht__status=Status.AFGESLOTEN).get(
+            soort=InkomendSoort.ANTWOORD
+        )
         assert antwoord.status == InkomendStatus.VERWERKT
         assert "gevonden via message-id" in antwoord.reden
         assert antwoord.klacht.status != Status.AFGESLOTEN
         assert antwoord.gebeurtenis.soort == GebeurtenisSoort.KLANTBERICHT
         assert "Dank voor uw bericht" in antwoord.gebeurtenis.tekst
         assert antwoord.bestand.name.endswith(".eml")
+        # A reply to a closed complaint: on its dossier, which offers the handler's choices.
+        na_afsluiting = InkomendBericht.objects.get(
+            soort=InkomendSoort.ANTWOORD, klacht__status=Status.AFGESLOTEN
+        )
+        assert na_afsluiting.status == InkomendStatus.VERWERKT
+        assert na_afsluiting.gebeurtenis.op > na_afsluiting.klacht.afgesloten_op
+        assert selectors.bericht_na_afsluiting(na_afsluiting.klacht) is not None
         # An out-of-office (ignored) and a spam-flagged message in quarantine.
         afwezig = InkomendBericht.objects.get(soort=InkomendSoort.AUTOMATISCH)
         assert (afwezig.status, afwezig.klacht is not None) == (InkomendStatus.GENEGEERD, True)

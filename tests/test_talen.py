@@ -39,7 +39,9 @@ LOCALE = BASIS / "locale"
 # (the status page's "klachten/_klantactie_" + actie) are listed themselves.
 KLANTSJABLONEN = [
     "base_publiek.html",
+    "400.html",
     "403.html",
+    "403_csrf.html",
     "404.html",
     "500.html",
     "503.html",
@@ -356,7 +358,7 @@ def test_statuspagina_na_het_definitieve_standpunt_in_het_frans(
 
     tekst = _franse_pagina(frans.get(reverse("klachten:status", args=[klacht.status_token])))
 
-    assert f"S'adresser à {kifid.naam}" in tekst
+    assert f"S'adresser à {kifid.naam_fr}" in tekst
     assert "Vous n'êtes pas d'accord avec notre position définitive" in tekst
     assert "jusqu'au 15 avril 2026 inclus" in tekst or "jusqu'au 15 janvier 2027 inclus" in tekst
 
@@ -405,6 +407,8 @@ def test_publieke_kwartaalcijfers_in_het_frans(frans, label):
 def test_publiek_klachtenjaarverslag_in_het_frans(
     frans, label, behandelaar, directie, categorie, time_machine
 ):
+    categorie.naam_fr = "Remboursement des soins"
+    categorie.save()
     time_machine.move_to(dt.datetime(2025, 5, 6, 10, tzinfo=AMSTERDAM), tick=False)
     klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
     time_machine.move_to(NU, tick=False)
@@ -420,6 +424,9 @@ def test_publiek_klachtenjaarverslag_in_het_frans(
     assert "Publié le 15 janvier 2026." in tekst
     assert "Chiffres clés 2025" in tekst
     assert "Reçues" in tekst  # a count of complaints, not the state of one
+    # Admin data in French where the beheerder translated it, Dutch where not (issue 18).
+    assert "Remboursement des soins" in tekst
+    assert categorie.naam not in tekst
 
 
 def test_niet_gevonden_pagina_in_het_frans(frans, db):

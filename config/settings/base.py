@@ -189,6 +189,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# A form sent without a valid token: the site's 403 page with a way back (klachten.views.fouten).
+CSRF_FAILURE_VIEW = "klachten.views.fouten.csrf_mislukt"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "klachten:werkvoorraad"
 LOGOUT_REDIRECT_URL = "login"

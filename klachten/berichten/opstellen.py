@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import models
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,23 +46,36 @@ def ondertekening(klacht: Klacht) -> str:
     return _ondertekening(klacht.label, klacht.taal)
 
 
-def _ondertekening(label, taal: str) -> str:
+def _ondertekening(label, taal: str, *, klantenservice: bool = False) -> str:
     with translation.override(taal):
-        return render_to_string("klachten/berichten/_ondertekening.txt", {"label": label})
+        return render_to_string(
+            "klachten/berichten/_ondertekening.txt",
+            {"label": in_klanttaal(label, taal), "klantenservice": klantenservice},
+        )
 
 
 def tekst_opstellen(
-    *, soort: str, taal: str, label, context: dict, eenvoudig: bool = False
+    *,
+    soort: str,
+    taal: str,
+    label,
+    context: dict,
+    eenvoudig: bool = False,
+    klantenservice: bool = False,
 ) -> tuple[str, str]:
     """Subject and text from the beheerder's template of `soort` in language `taal` (else Dutch),
-    filled with `context`; a message to a customer is followed by the label's signature."""
+    filled with `context`; a message to a customer is followed by the label's signature: of its
+    complaints service with the link to the complaint procedure, or, with `klantenservice`
+    (a survey after a contact that was not a complaint, issue 19), of its customer service."""
     jabloon = _jabloon(soort, taal, eenvoudig)
     with translation.override(taal):
-        context_obj = Context({"label": label, **context}, autoescape=False)
+        context_obj = Context({"label": in_klanttaal(label, taal), **context}, autoescape=False)
         onderwerp = _sjabloon(jabloon.onderwerp).render(context_obj)
         tekst = _sjabloon(jabloon.tekst).render(context_obj)
         if not is_intern(soort):
-            tekst = tekst.strip() + "\n\n" + _ondertekening(label, taal)
+            tekst = (
+                tekst.strip() + "\n\n" + _ondertekening(label, taal, klantenservice=klantenservice)
+            )
     return " ".join(onderwerp.split()), _opgeschoond(tekst)
 
 
@@ -122,6 +136,42 @@ class ZonderVrijeTekst:
         return str(self._klacht)
 
 
+class InKlanttaal:
+    """An object as a message to the customer shows it: its translated admin data (a categorie's
+    name, the label's postal address, the external body; klachten.models.Vertaalbaar) in the
+    customer's language, Dutch where a translation is missing, and so for the objects reached
+    from it (`klacht.categorie.naam`, `klacht.label.externe_instantie.naam`). Also in the
+    beheerder's edited templates: the rule is here, not in the template text. Everything else
+    reads through unchanged."""
+
+    def __init__(self, obj, taal: str):
+        self._obj = obj
+        self._taal = taal
+
+    def __getattr__(self, naam: str):
+        if naam.startswith("_"):
+            raise AttributeError(naam)
+        waarde = getattr(self._obj, naam)
+        if naam in getattr(type(self._obj), "VERTAALD", ()):
+            return self._obj.vertaald(naam, self._taal)
+        if isinstance(waarde, models.Model):
+            return InKlanttaal(waarde, self._taal)
+        return waarde
+
+    def __str__(self) -> str:
+        if "naam" in getattr(type(self._obj), "VERTAALD", ()):
+            return self._obj.vertaald("naam", self._taal)
+        return str(self._obj)
+
+    def __bool__(self) -> bool:
+        return bool(self._obj)
+
+
+def in_klanttaal(obj, taal: str):
+    """`obj` for a message to a customer in `taal` (InKlanttaal); None stays None."""
+    return obj if obj is None else InKlanttaal(obj, taal)
+
+
 def bericht_opstellen(
     *, klacht: Klacht, soort: BerichtSoort | str, eenvoudig: bool = False, **extra
 ) -> tuple[str, str]:
@@ -131,10 +181,11 @@ def bericht_opstellen(
     customer typed (ZonderVrijeTekst)."""
     beloofd = selectors.beloofde_termijnen()
     context = {
-        "klacht": (
+        "klacht": InKlanttaal(
             ZonderVrijeTekst(klacht)
             if soort in ZONDER_VRIJE_TEKST and adres_onbewezen(klacht)
-            else klacht
+            else klacht,
+            klacht.taal,
         ),
         "status_url": klacht_status_url(klacht),
         # The answer date that runs now (during a heroverweging its term); else the last promised.

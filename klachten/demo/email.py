@@ -4,7 +4,11 @@ conversations written as raw messages and read through the real pipeline
 (klachten.berichten.inkomend.bronnen.map_lezen), each at its own moment (`klok`):
 
 - a new complaint by e-mail, acknowledged and still te classificeren;
-- a customer's reply with quoted history, on an open dossier (threaded by our Message-ID);
+- a customer's reply with quoted history, on an open dossier (threaded by our Message-ID),
+  answered by the handler with a reactie in the same thread;
+- a customer's reply to the closing message of a closed complaint, about something new: the
+  queue shows it and the dossier offers the handler's choices (reopen, reconsideration, a new
+  complaint linked to it, or just a reactie);
 - an out-of-office answering one of our messages (ignored: no reaction of the customer);
 - a message the mail server flagged as spam, in quarantine for the beheerder.
 """
@@ -19,11 +23,11 @@ from pathlib import Path
 
 from django.db.models import Max
 
-from klachten import berichten
+from klachten import berichten, services
 from klachten.berichten.inkomend.bronnen import map_lezen
 from klachten.demo.draaiboek import klok
 from klachten.models import Bericht, InkomendBericht, Klacht, Label, Mailbox
-from klachten.workflow import BerichtSoort, Status
+from klachten.workflow import BerichtSoort, Status, weigering
 
 NIEUWE_KLACHT = (
     "Joke Verbeek",
@@ -39,6 +43,18 @@ ANTWOORD = (
     "Goedemiddag,\n\n"
     "Dank voor uw bericht. De nota's van het ziekenhuis heb ik gisteren ook per post gestuurd; "
     "ik hoop dat u ze nu snel kunt beoordelen.\n\n"
+    "Met vriendelijke groet,\n{naam}\n"
+)
+REACTIE = (
+    "Beste {naam},\n\n"
+    "Dank voor uw bericht en de nota's. We hebben ze ontvangen en nemen ze mee in ons "
+    "onderzoek; u hoort zo snel mogelijk van ons.\n\n"
+)
+NA_AFSLUITING = (
+    "Goedendag,\n\n"
+    "Dank voor de afhandeling van mijn klacht. Inmiddels is er iets anders misgegaan: de premie "
+    "voor deze maand is twee keer van mijn rekening afgeschreven. Wilt u het dubbele bedrag "
+    "terugboeken?\n\n"
     "Met vriendelijke groet,\n{naam}\n"
 )
 AFWEZIG = (
@@ -91,6 +107,21 @@ def _bevestigd(moment: dt.datetime):
     )
 
 
+def _afgesloten(moment: dt.datetime):
+    """Closed dossiers with a behandelaar and their closing message, closed before `moment`."""
+    return (
+        Klacht.objects.filter(
+            status=Status.AFGESLOTEN,
+            geanonimiseerd_op__isnull=True,
+            behandelaar__isnull=False,
+            afgesloten_op__lt=moment,
+            berichten__soort=BerichtSoort.AFSLUITING,
+        )
+        .select_related("label")
+        .order_by("-afgesloten_op", "-pk")
+    )
+
+
 class EmailDemo:
     def __init__(self, demo):
         self.demo = demo  # klachten.demo.vullen.KlachtenDemo
@@ -108,6 +139,22 @@ class EmailDemo:
         if inkomend.klacht_id is not None:
             self.demo.gebeurtenissen_dateren(inkomend.klacht, moment)
         return inkomend
+
+    def reactie_sturen(self, klacht: Klacht, moment: dt.datetime) -> None:
+        """The handler opens the dossier and answers the customer's e-mail (a reactie, in the
+        customer's thread) at `moment`."""
+        door = klacht.behandelaar or self.demo.gebruikers["teamleider"]
+        if weigering("reactie_sturen", klacht, door) is not None:
+            return
+        with klok(moment):
+            services.klacht_geopend(klacht=klacht, door=door)
+            services.reactie_sturen(
+                klacht=klacht,
+                door=door,
+                onderwerp=f"Re: uw klacht {klacht.dossiernummer}",
+                tekst=REACTIE.format(naam=klacht.klant_naam) + berichten.ondertekening(klacht),
+            )
+        self.demo.gebeurtenissen_dateren(klacht, moment)
 
     def gesprekken_aanmaken(self) -> list[Klacht]:
         """The conversations of the module's docstring; returns the complaints they made."""
@@ -150,6 +197,7 @@ class EmailDemo:
                 label=klacht.label,
                 moment=moment,
             )
+            self.reactie_sturen(klacht, moment + dt.timedelta(hours=1))
         if len(dossiers) > 1:
             klacht = dossiers[1]
             ons = klacht.berichten.filter(soort=BerichtSoort.ONTVANGSTBEVESTIGING).first()
@@ -163,6 +211,25 @@ class EmailDemo:
                     id_="afwezig",
                     Auto_Submitted="auto-replied",
                     In_Reply_To=berichten.message_id(ons),
+                ),
+                label=klacht.label,
+                moment=moment,
+            )
+
+        moment = nu - dt.timedelta(hours=4)
+        klacht = _afgesloten(moment).first()
+        if klacht is not None:
+            ons = klacht.berichten.filter(soort=BerichtSoort.AFSLUITING).first()
+            self.lezen(
+                _mail(
+                    van=f"{klacht.klant_naam} <{klacht.klant_email}>",
+                    aan=f"klachten+{klacht.antwoord_sleutel}@{klacht.label.email.split('@')[1]}",
+                    onderwerp=f"Re: {ons.onderwerp}",
+                    tekst=NA_AFSLUITING.format(naam=klacht.klant_naam) + _citaat(ons),
+                    op=moment,
+                    id_="na-afsluiting",
+                    In_Reply_To=berichten.message_id(ons),
+                    References=berichten.message_id(ons),
                 ),
                 label=klacht.label,
                 moment=moment,

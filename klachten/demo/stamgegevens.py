@@ -45,6 +45,14 @@ LABELS = [
         "email": "klachten@zorgzaam.example.nl",
         "website": "https://zorgzaam.example.nl",
         "postadres": "Zorgzaam Verzekerd\nAfdeling Klachtenmanagement\nPostbus 1234\n3500 AA Utrecht",
+        "postadres_en": (
+            "Zorgzaam Verzekerd\nComplaints Management\nPostbus 1234\n3500 AA Utrecht\n"
+            "The Netherlands"
+        ),
+        "postadres_fr": (
+            "Zorgzaam Verzekerd\nService de gestion des plaintes\nPostbus 1234\n3500 AA Utrecht\n"
+            "Pays-Bas"
+        ),
         "privacyverklaring_url": "https://zorgzaam.example.nl/privacy",
     },
     {
@@ -56,6 +64,14 @@ LABELS = [
         "email": "klachten@rechtsbijstandplus.example.nl",
         "website": "https://rechtsbijstandplus.example.nl",
         "postadres": "Rechtsbijstand Plus\nKlachtencoördinatie\nPostbus 4321\n2500 BB Den Haag",
+        "postadres_en": (
+            "Rechtsbijstand Plus\nComplaints Coordination\nPostbus 4321\n2500 BB Den Haag\n"
+            "The Netherlands"
+        ),
+        "postadres_fr": (
+            "Rechtsbijstand Plus\nCoordination des plaintes\nPostbus 4321\n2500 BB Den Haag\n"
+            "Pays-Bas"
+        ),
         "privacyverklaring_url": "https://rechtsbijstandplus.example.nl/privacy",
     },
 ]
@@ -88,17 +104,32 @@ AFDELINGEN = [
     ("schade-rechtshulp", "Schade en rechtshulp"),
 ]
 
-# code, naam, afdeling, volgorde
+
+@dataclass(frozen=True)
+class DemoCategorie:
+    code: str
+    naam: str
+    naam_en: str
+    naam_fr: str
+    afdeling: str
+    volgorde: int
+    # The labels whose customers may choose it; empty: every label (Categorie.labels).
+    labels: tuple[str, ...] = ()
+
+
+# The health insurer's own (claims for care, waiting lists), the legal-aid insurer's own, and the
+# general ones every label offers.
 CATEGORIEEN = [
-    ("declaratie", "Declaratie", "declaraties", 10),
-    ("premie", "Premie en betaling", "premie-incasso", 20),
-    ("communicatie", "Communicatie en informatie", "klantenservice", 30),
-    ("bejegening", "Bejegening", "klantenservice", 40),
-    ("wachttijd", "Wachttijd en bereikbaarheid", "zorgbemiddeling", 50),
-    ("polis-voorwaarden", "Polis en voorwaarden", "klantenservice", 60),
-    ("schade", "Schade en rechtshulp", "schade-rechtshulp", 70),
-    ("overig", "Overig", "klantenservice", 90),
-]
+    DemoCategorie("declaratie", "Declaratie", "Claim for reimbursement", "Demande de remboursement", "declaraties", 10, ("zorgzaam",)),
+    DemoCategorie("premie", "Premie en betaling", "Premium and payment", "Prime et paiement", "premie-incasso", 20),
+    DemoCategorie("communicatie", "Communicatie en informatie", "Communication and information", "Communication et information", "klantenservice", 30),
+    DemoCategorie("bejegening", "Bejegening", "How we treated you", "Accueil et attitude", "klantenservice", 40),
+    DemoCategorie("wachttijd", "Wachttijd en bereikbaarheid", "Waiting times and accessibility of care", "Délais d'attente et accès aux soins", "zorgbemiddeling", 50, ("zorgzaam",)),
+    DemoCategorie("polis-voorwaarden", "Polis en voorwaarden", "Policy and terms", "Police et conditions", "klantenservice", 60),
+    DemoCategorie("schade", "Schade en rechtshulp", "Claims and legal assistance", "Sinistres et assistance juridique", "schade-rechtshulp", 70, ("rechtsbijstand",)),
+    DemoCategorie("dekking", "Dekking en afwijzing van een zaak", "Cover and refusal of a case", "Couverture et refus d'un dossier", "schade-rechtshulp", 75, ("rechtsbijstand",)),
+    DemoCategorie("overig", "Overig", "Other", "Autre", "klantenservice", 90),
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -201,11 +232,24 @@ def stamgegevens_aanmaken() -> dict[str, Medewerker]:
         code: Afdeling.objects.get_or_create(code=code, defaults={"naam": naam})[0]
         for code, naam in AFDELINGEN
     }
-    for code, naam, afdeling, volgorde in CATEGORIEEN:
-        Categorie.objects.get_or_create(
-            code=code,
-            defaults={"naam": naam, "afdeling": afdelingen[afdeling], "volgorde": volgorde},
+    labels = {label.slug: label for label in Label.objects.all()}
+    for demo in CATEGORIEEN:
+        categorie, nieuw = Categorie.objects.get_or_create(
+            code=demo.code,
+            defaults={
+                "naam": demo.naam,
+                "naam_en": demo.naam_en,
+                "naam_fr": demo.naam_fr,
+                "afdeling": afdelingen[demo.afdeling],
+                "volgorde": demo.volgorde,
+            },
         )
+        if not nieuw and not (categorie.naam_en or categorie.naam_fr):
+            # A demo loaded before the names per language: the translations, nothing else.
+            categorie.naam_en, categorie.naam_fr = demo.naam_en, demo.naam_fr
+            categorie.save(update_fields=["naam_en", "naam_fr"])
+        if not categorie.labels.exists():
+            categorie.labels.set([labels[slug] for slug in demo.labels])
     gebruikers = {}
     wachtwoord = ""
     for demo in [*GEBRUIKERS, KOPPELING]:

@@ -169,6 +169,26 @@ TEKSTEN: dict[str, dict[str, list[str]]] = {
             "Afwijzing toegelicht; klant weet nu welke stukken nog nodig zijn.",
         ],
     },
+    "dekking": {
+        "omschrijving": [
+            "U weigert mijn zaak tegen de aannemer omdat het conflict zou zijn begonnen voor ik "
+            "verzekerd was. Dat klopt niet: de schade ontstond pas in {maand}.",
+            "Mijn verzoek om rechtsbijstand bij mijn echtscheiding is afgewezen, terwijl mijn "
+            "polis familierecht dekt.",
+            "U vergoedt de kosten van de deskundige van {bedrag} euro niet, terwijl uw jurist mij "
+            "die deskundige zelf aanraadde.",
+        ],
+        "gewenste_oplossing": [
+            "Ik wil dat u mijn zaak alsnog in behandeling neemt.",
+            "Een schriftelijke uitleg welke voorwaarde u toepast en waarom.",
+            "Dat u de kosten van de deskundige vergoedt.",
+        ],
+        "oplossing": [
+            "Ingangsdatum van de polis opnieuw nagekeken; de zaak is alsnog in behandeling "
+            "genomen.",
+            "Uitgelegd welk deel van het geschil onder de dekking valt; klant begrijpt het.",
+        ],
+    },
     "overig": {
         "omschrijving": [
             "Inloggen op Mijn omgeving lukt al dagen niet, ook niet na het resetten van mijn "
@@ -199,10 +219,10 @@ CATEGORIE_GEWICHTEN = {
         "overig": 7,
     },
     "rechtsbijstand": {
-        "schade": 40,
+        "schade": 30,
+        "dekking": 20,
         "communicatie": 15,
         "bejegening": 10,
-        "wachttijd": 10,
         "polis-voorwaarden": 10,
         "premie": 10,
         "overig": 5,
@@ -246,6 +266,8 @@ ONDERZOEK = {
     "toen golden naast elkaar gelegd.",
     "schade": "Een senior jurist heeft uw dossier opnieuw beoordeeld, inclusief de correspondentie "
     "met de wederpartij en het advies van de behandelend jurist.",
+    "dekking": "Een senior jurist heeft uw polis, de ingangsdatum van de dekking en het begin van "
+    "het geschil opnieuw naast elkaar gelegd.",
     "overig": "We hebben uw melding voorgelegd aan de betrokken afdeling en nagegaan wat er precies "
     "is misgegaan.",
 }
@@ -526,6 +548,9 @@ LEERMOMENTEN = {
         "Klanten horen te lang niets als een zaak stilligt; de jurist meldt zich elke vier weken.",
         "Inschakelen van een externe advocaat altijd vooraf met de klant afstemmen, met de kosten.",
     ],
+    "dekking": [
+        "Afwijzingen wegens 'geschil voor de ingangsdatum' noemen niet welke datum we hanteren.",
+    ],
     "overig": ["Storingen in de app worden niet gemeld aan klanten die erdoor vastlopen."],
 }
 VERBETERPUNTEN = {
@@ -537,6 +562,7 @@ VERBETERPUNTEN = {
     "wachttijd": "Lijst met alternatieve zorgverleners per regio maandelijks bijwerken.",
     "polis-voorwaarden": "Verkoopscripts afstemmen op de actuele polisvoorwaarden.",
     "schade": "Jurist stuurt de klant automatisch een bericht na vier weken zonder voortgang.",
+    "dekking": "Afwijzingsbrief rechtsbijstand noemt de toegepaste voorwaarde en de datums.",
     "overig": "Storingsmelding op de website en in de app bij grote storingen.",
 }
 LOSSE_VERBETERPUNTEN = [

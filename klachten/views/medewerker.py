@@ -43,6 +43,7 @@ from klachten.forms import (
     VerbeterpuntActieFormulier,
     VerbeterpuntFormulier,
     VerbeterpuntStatusFormulier,
+    VervolgklachtFormulier,
     fouten_toevoegen,
 )
 from klachten.middleware import client_ip, inzage_loggen
@@ -50,6 +51,7 @@ from klachten.models import (
     Bericht,
     BerichtStatus,
     Bijlage,
+    GebeurtenisSoort,
     InkomendBericht,
     InzageSoort,
     Klacht,
@@ -102,6 +104,7 @@ def _klacht_van(request, dossiernummer: str) -> Klacht:
             "betreft_medewerker",
             "ingediend_door",
             "oorzaak",
+            "vorige_klacht",
         ),
         dossiernummer=dossiernummer,
     )
@@ -117,8 +120,15 @@ def werkvoorraad(request):
     status = filter_.form.cleaned_data.get("status", "") if filter_.is_bound else ""
     zoek = request.GET.get("zoek", "").strip()
     # The queue is the open work; the closed complaints have their own tab, and a search looks
-    # through everything.
-    klachten = gefilterd if status or zoek else gefilterd.exclude(status=Status.AFGESLOTEN)
+    # through everything, as does the filter "nieuw bericht van klant": a customer who wrote
+    # after the closing waits for the handler's decision (issue 17).
+    nieuw_klantbericht = bool(
+        filter_.is_bound
+        and filter_.is_valid()
+        and filter_.form.cleaned_data.get("nieuw_klantbericht")
+    )
+    alles = bool(status or zoek or nieuw_klantbericht)
+    klachten = gefilterd if alles else gefilterd.exclude(status=Status.AFGESLOTEN)
     # The tab counts: of the queue with the other filters; without filters from the counts the
     # database keeps (the usual view, which would otherwise count years of complaints).
     zonder_status = {
@@ -134,7 +144,7 @@ def werkvoorraad(request):
     if status:
         totaal = aantallen.per_status[status]
     else:
-        totaal = sum(aantallen.per_status.values()) if zoek else aantallen.open
+        totaal = sum(aantallen.per_status.values()) if alles else aantallen.open
     # The count is known from the tabs: the paginator need not count again.
     paginator = BekendAantalPaginator(
         selectors.werkvoorraad_volgorde(klachten, request.user, status), 25, aantal=totaal
@@ -152,6 +162,13 @@ def werkvoorraad(request):
     # with one form to classify several at once.
     ziet_te_classificeren = selectors.ziet_te_classificeren(request.user)
     te_classificeren = ziet_te_classificeren and request.GET.get("te_classificeren") == "true"
+    # Above the open work: the closed complaints the customer wrote to again, until the handler
+    # has chosen what happens (issue 17).
+    wachten_op_keuze = (
+        []
+        if alles or te_classificeren or request.GET.get("pagina", "1") != "1"
+        else selectors.wachten_op_keuze(gefilterd)
+    )
     paneel_filters = ("afdeling", "categorie", "kanaal", "behandelaar", "urgentie")
     return render(
         request,
@@ -161,10 +178,12 @@ def werkvoorraad(request):
             "pagina": pagina,
             "tabs": [(code, naam, aantallen.per_status[code]) for code, naam in Status.choices],
             "totaal": totaal,
-            "eerste_tab": sum(aantallen.per_status.values()) if zoek else aantallen.open,
+            "eerste_tab": sum(aantallen.per_status.values()) if alles else aantallen.open,
+            "alles": alles,
+            "wachten_op_keuze": wachten_op_keuze,
             "afgesloten_meer": aantallen.afgesloten_meer,
             "totaal_meer": aantallen.afgesloten_meer
-            and (status == Status.AFGESLOTEN or (zoek and not status)),
+            and (status == Status.AFGESLOTEN or (alles and not status)),
             "zoek": zoek,
             "paneel_filters_actief": sum(1 for f in paneel_filters if request.GET.get(f)),
             "query": query_zonder_pagina.urlencode(),
@@ -275,12 +294,16 @@ def klacht_registreren(request):
     return render(request, "klachten/klacht_registreren.html", {"form": form})
 
 
-# The action whose form the dossier offers inline to reply to the customer.
-INLINE_ANTWOORD = "statusupdate_sturen"
+# The action whose form the dossier offers inline to reply to the customer: the reactie, in any
+# state (issue 17).
+INLINE_ANTWOORD = "reactie_sturen"
 # Action forms that answer the customer show the conversation they answer beside the form.
 ANTWOORDEN_AAN_KLANT = frozenset(
-    {"statusupdate_sturen", "antwoord_sturen", "heroverweging_beantwoorden"}
+    {"reactie_sturen", "statusupdate_sturen", "antwoord_sturen", "heroverweging_beantwoorden"}
 )
+# What the handler may choose when the customer wrote after the closing (issue 17), besides the
+# inline reactie; each its own action with its own form, offered only when the workflow allows.
+NA_AFSLUITING_KEUZES = ("heropenen", "heroverweging_vragen", "vervolgklacht_registreren")
 
 
 @medewerker_vereist
@@ -296,9 +319,16 @@ def klacht_dossier(request, dossiernummer):
         selectors.kwetsbaarheid(klacht) if selectors.ziet_kwetsbaarheid(request.user) else None
     )
     acties = toegestane_acties(klacht, request.user)
-    # The inline reply to the customer (issue 17): the statusupdate's form with its template,
-    # sent in the customer's e-mail thread (berichten.draad_van).
+    # The inline reply to the customer (issue 17): the reactie's form with its template, sent in
+    # the customer's e-mail thread (berichten.draad_van).
     mag_antwoorden = any(a.naam == INLINE_ANTWOORD for a in acties)
+    tijdlijn = selectors.tijdlijn(klacht, kwetsbaarheid=kwetsbaarheid)
+    # The customer wrote after the closing: a panel with the handler's choices (issue 17), for
+    # a user who has one.
+    keuzes = [a for a in acties if a.naam in NA_AFSLUITING_KEUZES]
+    na_afsluiting = selectors.na_afsluiting(klacht, tijdlijn) if keuzes or mag_antwoorden else None
+    # The complaints registered from this one (read only when its timeline says there are).
+    heeft_vervolg = any(item.soort == GebeurtenisSoort.VERVOLGKLACHT for item in tijdlijn)
     return render(
         request,
         "klachten/klacht_dossier.html",
@@ -310,7 +340,13 @@ def klacht_dossier(request, dossiernummer):
                 else None
             ),
             "antwoord_actie": ACTIES[INLINE_ANTWOORD],
-            "tijdlijn": selectors.tijdlijn(klacht, kwetsbaarheid=kwetsbaarheid),
+            "tijdlijn": tijdlijn,
+            "na_afsluiting": na_afsluiting,
+            "na_afsluiting_tekst": selectors.klanttekst(na_afsluiting) if na_afsluiting else "",
+            "na_afsluiting_keuzes": keuzes if na_afsluiting else [],
+            "vervolgklachten": (
+                list(klacht.vervolgklachten.order_by("ontvangen_op", "pk")) if heeft_vervolg else []
+            ),
             "termijnen": selectors.termijn_badges(klacht),
             "acties": acties,
             # The buttons in two rows: steps of the procedure (a state change or a message to
@@ -426,6 +462,11 @@ SCHERMEN: dict[str, ActieScherm] = {
         _met_versie(services.statusupdate_sturen),
         gettext_lazy("De statusupdate is verstuurd."),
     ),
+    "reactie_sturen": ActieScherm(
+        BerichtFormulier,
+        _met_versie(services.reactie_sturen),
+        gettext_lazy("De reactie is verstuurd."),
+    ),
     "opschorten": ActieScherm(
         TermijnFormulier,
         _termijn(TermijnwijzigingSoort.OPSCHORTING),
@@ -461,6 +502,14 @@ SCHERMEN: dict[str, ActieScherm] = {
     ),
     "heropenen": ActieScherm(
         RedenFormulier, _met_versie(services.heropenen), gettext_lazy("De klacht is heropend.")
+    ),
+    "vervolgklacht_registreren": ActieScherm(
+        VervolgklachtFormulier,
+        _met_versie(services.vervolgklacht_registreren),
+        gettext_lazy(
+            "De nieuwe klacht is geregistreerd en gekoppeld aan deze; de klant krijgt een "
+            "ontvangstbevestiging."
+        ),
     ),
     "leermoment_toevoegen": ActieScherm(
         LeermomentFormulier,
@@ -499,6 +548,15 @@ def _query_id(query, sleutel: str) -> int | None:
     return None
 
 
+def _met_berichteditor(naam: str) -> bool:
+    """Whether the action's form lets the handler edit its message before it goes out; an
+    action whose message is composed from the facts alone (the confirmation of a reconsideration
+    request) sends its template as it is."""
+    return ACTIES[naam].bericht is not None and issubclass(
+        SCHERMEN[naam].formulier, BerichtFormulier
+    )
+
+
 def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = False) -> dict:
     """The form's initial values: the version, and for a message the template's text (its
     plain-language version when `eenvoudig`)."""
@@ -517,7 +575,7 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
                 toelichting=procedure.toelichting,
             )
     actie = ACTIES[naam]
-    if actie.bericht is not None:
+    if _met_berichteditor(naam):
         extra = {}
         if naam in ("antwoord_sturen", "heroverweging_beantwoorden"):
             escalatie = services.escalatie_tekst(klacht, timezone.now())
@@ -526,6 +584,15 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
             klacht=klacht, soort=actie.bericht, eenvoudig=eenvoudig, **extra
         )
         initial.update(onderwerp=onderwerp, tekst=tekst)
+    if naam in ("heroverweging_vragen", "vervolgklacht_registreren"):
+        # The customer wrote after the closing (issue 17): their words are the request for
+        # reconsideration, or the new complaint's description.
+        bericht = selectors.bericht_na_afsluiting(klacht)
+        if bericht is not None:
+            veld = "reden" if naam == "heroverweging_vragen" else "omschrijving"
+            initial[veld] = selectors.klanttekst(bericht)
+        if naam == "vervolgklacht_registreren":
+            initial.update(categorie=klacht.categorie_id, afdeling=klacht.afdeling_id)
     if naam == "toewijzen":
         # During a heroverweging the form assigns the second line, not the refused first one.
         behandelaar = (
@@ -561,10 +628,12 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
 def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Form:
     if scherm.formulier in (
         ToewijzenFormulier,
+        ClassificerenFormulier,
         ExterneProcedureFormulier,
         KwetsbaarheidFormulier,
         KwetsbaarheidIntrekkenFormulier,
         DoorverwijzingFormulier,
+        TermijnFormulier,
     ):
         kwargs["klacht"] = klacht
     return scherm.formulier(*args, **kwargs)
@@ -607,7 +676,7 @@ def klacht_actie(request, dossiernummer, actie):
             return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
         # The action page shows the customer's data and message: opened like the dossier.
         inzage_loggen(request, klacht, InzageSoort.DOSSIER)
-        if ACTIES[actie].bericht is not None:
+        if _met_berichteditor(actie):
             eenvoudige_taal = berichten.eenvoudige_taal(
                 klacht=klacht,
                 soort=ACTIES[actie].bericht,
@@ -626,6 +695,11 @@ def klacht_actie(request, dossiernummer, actie):
             "actie": ACTIES[actie],
             # A message form offers the plain-language (B1) template (klachten.berichten).
             "eenvoudige_taal": eenvoudige_taal,
+            "berichteditor": _met_berichteditor(actie),
+            # A message to an address that bounced before: the handler is warned (issue 18).
+            "adres_onbestelbaar": (
+                selectors.adres_onbestelbaar(klacht) if ACTIES[actie].bericht else None
+            ),
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
             "gesprek": (
                 selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []

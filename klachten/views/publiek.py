@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,6 +20,7 @@ from klachten.forms import (
     LinkKwijtFormulier,
     fouten_toevoegen,
 )
+from klachten.middleware import client_ip
 from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
 from klachten.storingen import OPNIEUW_PROBEREN_NA_S, OpslagOnbereikbaar
 from klachten.workflow import KLANT, BerichtSoort, Status, WorkflowFout, weigering
@@ -48,7 +50,7 @@ def klacht_indienen(request, label_slug=None):
     if request.method == "POST":
         if getattr(request, "limited", False):
             return te_veel_verzoeken(request, label)
-        form = KlachtFormulier(request.POST, request.FILES)
+        form = KlachtFormulier(request.POST, request.FILES, label=label)
         if form.is_valid():
             if form.is_spam():
                 return redirect("klachten:ontvangen")
@@ -87,7 +89,7 @@ def klacht_indienen(request, label_slug=None):
                 request.session[SESSIE_INGEDIENDE_KLACHT] = klacht.pk
                 return redirect("klachten:ontvangen")
     else:
-        form = KlachtFormulier()
+        form = KlachtFormulier(label=label)
     response = render(
         request,
         "klachten/klacht_formulier.html",
@@ -321,20 +323,36 @@ def klacht_heroverweging_vragen(request, token):
     )
 
 
+def _email_sleutel(group, request) -> str:
+    """The rate limit per address of "Link kwijt?": no one can flood an inbox from many IPs. A
+    form without an address counts per IP (it sends nothing; it must not share one counter)."""
+    email = request.POST.get("email", "").strip().lower()
+    return f"email:{email}" if email else f"ip:{client_ip(request)}"
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=formulier_limiet, method="POST", block=False)
+@ratelimit(key=_email_sleutel, rate=formulier_limiet, method="POST", block=False)
 def link_kwijt(request):
-    """ "Link kwijt?": the same answer whether or not number and e-mail matched."""
+    """ "Link kwijt?": the e-mail address, with or without the dossiernummer; the same answer
+    whether or not anything matched."""
     label = selectors.label_voor_verzoek(request)
     if request.method == "POST":
         if getattr(request, "limited", False):
             return te_veel_verzoeken(request, label)
         form = LinkKwijtFormulier(request.POST)
         if form.is_valid():
-            services.statuslink_opnieuw_sturen(
-                dossiernummer=form.cleaned_data["dossiernummer"],
-                email=form.cleaned_data["email"],
-            )
+            if form.cleaned_data["dossiernummer"].strip():
+                services.statuslink_opnieuw_sturen(
+                    dossiernummer=form.cleaned_data["dossiernummer"],
+                    email=form.cleaned_data["email"],
+                )
+            else:
+                services.statuslinks_opnieuw_sturen(
+                    email=form.cleaned_data["email"],
+                    label=label,
+                    taal=translation.get_language(),
+                )
             return render(request, "klachten/link_kwijt_verstuurd.html", {"label": label})
     else:
         form = LinkKwijtFormulier()

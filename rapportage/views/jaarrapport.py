@@ -3,6 +3,8 @@ published year (DESIGN.md section 7, "Jaarrapportage")."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,9 +55,12 @@ JAARCIJFERS = (
 )
 
 
-def inhoud(overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict]) -> dict:
-    """What the staff page, the public page and the PDF show of a year (one place)."""
-    namen = selectors.namen()
+def inhoud(
+    overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict], *, taal: str | None = None
+) -> dict:
+    """What the staff page, the public page and the PDF show of a year (one place); `taal`: the
+    public page's language, for the names of categorieën and external bodies."""
+    namen = selectors.namen(taal=taal)
     b = overzicht.totaal.b
     f = overzicht.totaal
     return {
@@ -84,7 +89,12 @@ def inhoud(overzicht: maandrapport.Jaaroverzicht, kwartaalcijfers: list[dict]) -
             )
             for sleutel, n in b.extern_beslist.items()
         ),
-        "kwartaalcijfers": kwartaalcijfers,
+        # Stored as text in the published JSON ("6.3"); a Decimal is written as the page's
+        # language writes numbers ("6,3"), as every other figure.
+        "kwartaalcijfers": [
+            {**k, "gemiddelde": None if k.get("gemiddelde") is None else Decimal(k["gemiddelde"])}
+            for k in kwartaalcijfers
+        ],
     }
 
 
@@ -185,7 +195,7 @@ def publiek(request, label_slug: str | None = None, jaar: int | None = None, pdf
             raise Http404
         return render(request, "rapportage/jaarrapport_publiek.html", {"label": label, "jaren": []})
     overzicht = maandrapport.jaaroverzicht_uit_json(rapport.jaar, rapport.cijfers)
-    context = inhoud(overzicht, rapport.cijfers.get("kwartaalcijfers", []))
+    context = inhoud(overzicht, rapport.cijfers.get("kwartaalcijfers", []), taal=get_language())
     if pdf:
         return _pdf(request, rapport, context)
     return render(

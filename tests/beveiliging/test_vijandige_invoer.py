@@ -51,6 +51,7 @@ from klachten.forms import (
     TeruggevenFormulier,
     VerbeterpuntActieFormulier,
     VerbeterpuntFormulier,
+    VervolgklachtFormulier,
 )
 from klachten.models import (
     Bericht,
@@ -72,7 +73,7 @@ from klachten.models import (
     Verbeterpunt,
 )
 from klachten.views.medewerker import SCHERMEN
-from klachten.workflow import ACTIES, BerichtSoort, Oordeel, Status
+from klachten.workflow import ACTIES, KLANT, BerichtSoort, Oordeel, Status
 from klanttevredenheid import services as kto_services
 from klanttevredenheid.forms import EnqueteFormulier
 from klanttevredenheid.models import Opvolging, Respons
@@ -446,7 +447,8 @@ def _bericht_actie(naam: str, status: Status, **kwargs) -> Callable[[Omgeving], 
 
 
 def _termijn(o: Omgeving, klacht: Klacht) -> dict:
-    return {"nieuwe_datum": (klacht.antwoord_uiterlijk_datum + dt.timedelta(days=30)).isoformat()}
+    # Within the 8-week limit: a later date asks for a confirmation (forms.TermijnFormulier).
+    return {"nieuwe_datum": (klacht.antwoord_uiterlijk_datum + dt.timedelta(days=7)).isoformat()}
 
 
 def _termijn_opgeslagen(naam: str) -> Callable[[], dict[str, str]]:
@@ -454,6 +456,12 @@ def _termijn_opgeslagen(naam: str) -> Callable[[], dict[str, str]]:
         **_laatste_bericht(naam),
         "reden": Termijnwijziging.objects.latest("pk").reden,
     }
+
+
+def _klant_schreef_na_afsluiting(o: Omgeving, klacht: Klacht) -> Klacht:
+    """The customer e-mails about the closed complaint (issue 17)."""
+    services.klantbericht_toevoegen(klacht=klacht, door=KLANT, tekst="Nog iets.", per_email=True)
+    return Klacht.objects.get(pk=klacht.pk)
 
 
 def _aan_partner_toewijzen(o: Omgeving, klacht: Klacht) -> Klacht:
@@ -516,6 +524,12 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
     ),
     "statusupdate_sturen": Scherm(
         BerichtFormulier, _bericht_actie("statusupdate_sturen", Status.IN_ONDERZOEK)
+    ),
+    "reactie_sturen": Scherm(
+        BerichtFormulier,
+        _bericht_actie(
+            "reactie_sturen", Status.AFGESLOTEN, voorbereiden=_klant_schreef_na_afsluiting
+        ),
     ),
     "opschorten": Scherm(
         TermijnFormulier,
@@ -586,6 +600,20 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
             Status.AFGESLOTEN,
             lambda: {"reden": _laatste_gebeurtenis(GebeurtenisSoort.NOTITIE)},
             binnen_tekst=frozenset({"reden"}),  # "Heropend: <reden>"
+        ),
+    ),
+    "vervolgklacht_registreren": Scherm(
+        VervolgklachtFormulier,
+        _actie(
+            "vervolgklacht_registreren",
+            Status.AFGESLOTEN,
+            lambda: _laatste_klacht("omschrijving"),
+            voorbereiden=_klant_schreef_na_afsluiting,
+            extra=lambda o, k: {"categorie": o.categorie.pk},
+            # The new complaint's dossier, queue and status page show its description.
+            paginas=lambda o, k, url: _klachtpaginas(
+                o, Klacht.objects.latest("pk"), werkvoorraad=True
+            ),
         ),
     ),
     "leermoment_toevoegen": Scherm(
@@ -1121,9 +1149,11 @@ def test_namen_op_paginas_zijn_afgeschermd_tegen_een_richtingsomkering(
     }
 
     for pagina, html in paginas.items():
-        # An <option> holds text only (no <bdi>), and a timeline entry's text is a paragraph of
-        # its own: the browser ends an override at the end of either.
+        # An <option> and a <textarea> (the inline reply's text) hold text only (no <bdi>), and
+        # a timeline entry's text is a paragraph of its own: the browser ends an override at the
+        # end of each.
         html = re.sub(r"<option[^>]*>.*?</option>", "", html, flags=re.DOTALL)
+        html = re.sub(r"<textarea[^>]*>.*?</textarea>", "", html, flags=re.DOTALL)
         html = re.sub(r'<div class="tijdlijn-tekst">.*?</div>', "", html, flags=re.DOTALL)
         for tekst in (naam, "Sanne\u202e de Vries"):
             voorkomens = html.count(tekst)

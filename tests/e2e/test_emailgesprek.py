@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from klachten import berichten, services
 from klachten.models import Bericht, Kanaal, Klacht, Mailbox
-from klachten.workflow import BerichtSoort
+from klachten.workflow import BerichtSoort, Oordeel
 from tests.e2e.conftest import inloggen
 from tests.e2e.test_toegankelijkheid import (  # noqa: F401 (axe_pagina: a fixture)
     axe_controleren,
@@ -18,7 +18,7 @@ from tests.e2e.test_toegankelijkheid import (  # noqa: F401 (axe_pagina: a fixtu
     axe_verslag,
     openen,
 )
-from tests.inkomend import monster
+from tests.inkomend import mail, monster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -93,8 +93,8 @@ def test_marker_inline_antwoord_en_gesprek_op_het_antwoordformulier(
     formulier.get_by_label("Onderwerp").fill(f"Uw klacht {klacht.dossiernummer}")
     formulier.get_by_label("Tekst").fill("Beste mevrouw De Vries, de declaratie wordt betaald.")
     formulier.get_by_role("button", name="Versturen").click()
-    expect(page.get_by_text("De statusupdate is verstuurd.")).to_be_visible()
-    antwoord = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.STATUSUPDATE)
+    expect(page.get_by_text("De reactie is verstuurd.")).to_be_visible()
+    antwoord = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.REACTIE)
     assert antwoord.in_reply_to == inkomend.message_id
     axe_controleren(page, "dossier na het inline antwoord", bevindingen)
 
@@ -105,4 +105,54 @@ def test_marker_inline_antwoord_en_gesprek_op_het_antwoordformulier(
     expect(zij.get_by_role("heading", name="Berichten van de klant")).to_be_visible()
     expect(zij.get_by_text("nog steeds niet betaald", exact=False)).to_be_visible()
     axe_controleren(page, "antwoordformulier met gesprek", bevindingen)
+    axe_verslag(bevindingen)
+
+
+def test_na_de_afsluiting_kiest_de_behandelaar_een_vervolgklacht(
+    axe_pagina: Page,  # noqa: F811 (the fixture imported above)
+    live_server,
+    e2e_behandelaar,
+    e2e_label,
+    gesprek,
+):
+    """The customer writes after the closing: the queue lists the complaint, its dossier offers
+    the choices, and the vervolgklacht's form registers a new complaint linked to it."""
+    klacht, _inkomend = gesprek
+    klacht = services.antwoord_sturen(klacht=klacht, door=e2e_behandelaar, oordeel=Oordeel.GEGROND)
+    klacht = services.afsluiten(klacht=klacht, door=e2e_behandelaar)
+    afsluiting = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.AFSLUITING)
+    berichten.inkomend_ontvangen(
+        mail(
+            van="Anna de Vries <anna.devries@gmail.example>",
+            aan=berichten.antwoordadres(afsluiting),
+            onderwerp=f"Re: {afsluiting.onderwerp}",
+            tekst="Nu is ook mijn premie dubbel afgeschreven.",
+            In_Reply_To=berichten.message_id(afsluiting),
+        ),
+        mailbox=Mailbox.objects.get(label=e2e_label),
+    )
+    page, url, bevindingen = axe_pagina, live_server.url, []
+    inloggen(page, live_server, e2e_behandelaar.username)
+
+    openen(page, f"{url}/medewerker/")
+    lijst = page.locator("section.na-afsluiting")
+    expect(lijst.get_by_role("link", name=klacht.dossiernummer)).to_be_visible()
+    axe_controleren(page, "werkvoorraad met een afgesloten klacht die wacht", bevindingen)
+
+    lijst.get_by_role("link", name=klacht.dossiernummer).click()
+    paneel = page.locator("section.na-afsluiting")
+    expect(paneel.get_by_role("heading", name="De klant schreef na de afsluiting")).to_be_visible()
+    expect(paneel.get_by_text("Nu is ook mijn premie dubbel afgeschreven.")).to_be_visible()
+    axe_controleren(page, "dossier met de keuzes na de afsluiting", bevindingen)
+
+    paneel.get_by_role("link", name="Nieuwe klacht registreren, gekoppeld aan deze").click()
+    expect(page.get_by_label("Omschrijving")).to_have_value(
+        re.compile("Nu is ook mijn premie dubbel afgeschreven.")
+    )
+    axe_controleren(page, "formulier vervolgklacht", bevindingen)
+    page.get_by_role("button", name="Opslaan").click()
+
+    nieuw = Klacht.objects.get(vorige_klacht=klacht)
+    expect(page.get_by_role("link", name=nieuw.dossiernummer)).to_be_visible()
+    expect(page.locator("section.na-afsluiting")).to_have_count(0)
     axe_verslag(bevindingen)

@@ -43,13 +43,13 @@ def test_inline_antwoord_met_sjabloon_in_de_draad_van_de_klant(
     client.force_login(behandelaar)
     pagina = client.get(_dossier_url(dossier)).content.decode()
     assert 'id="kop-antwoorden"' in pagina
-    assert f"Stand van zaken van uw klacht {dossier.dossiernummer}" in pagina  # the template
+    assert f"Uw bericht over klacht {dossier.dossiernummer}" in pagina  # the reactie's template
     dossier.refresh_from_db()
 
     antwoord = client.post(
         reverse(
             "klachten:actie",
-            kwargs={"dossiernummer": dossier.dossiernummer, "actie": "statusupdate-sturen"},
+            kwargs={"dossiernummer": dossier.dossiernummer, "actie": "reactie-sturen"},
         ),
         {
             "versie": dossier.versie,
@@ -59,7 +59,7 @@ def test_inline_antwoord_met_sjabloon_in_de_draad_van_de_klant(
     )
 
     assert antwoord.status_code == 302
-    bericht = Bericht.objects.filter(klacht=dossier, soort=BerichtSoort.STATUSUPDATE).get()
+    bericht = Bericht.objects.filter(klacht=dossier, soort=BerichtSoort.REACTIE).get()
     assert bericht.in_reply_to == inkomend.message_id
     assert bericht.references.split() == [ons_id, inkomend.message_id]
 

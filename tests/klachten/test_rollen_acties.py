@@ -41,6 +41,7 @@ VANUIT = {
     "notitie_toevoegen": Status.IN_ONDERZOEK,
     "klantbericht_toevoegen": Status.IN_ONDERZOEK,
     "statusupdate_sturen": Status.IN_ONDERZOEK,
+    "reactie_sturen": Status.BEANTWOORD,
     "opschorten": Status.IN_ONDERZOEK,
     "verlengen": Status.IN_ONDERZOEK,
     "antwoord_sturen": Status.IN_ONDERZOEK,
@@ -49,6 +50,7 @@ VANUIT = {
     "externe_procedure_vastleggen": Status.BEANTWOORD,
     "afsluiten": Status.BEANTWOORD,
     "heropenen": Status.AFGESLOTEN,
+    "vervolgklacht_registreren": Status.AFGESLOTEN,
     "leermoment_toevoegen": Status.AFGESLOTEN,
     "verbeterpunt_toevoegen": Status.AFGESLOTEN,
     "kwetsbaarheid_vastleggen": Status.IN_ONDERZOEK,
@@ -74,6 +76,7 @@ PARTNER_MAG = {
     "notitie_toevoegen",
     "klantbericht_toevoegen",
     "statusupdate_sturen",
+    "reactie_sturen",
     "opschorten",
     "verlengen",
     "antwoord_sturen",
@@ -123,6 +126,8 @@ def test_behandelaar_teamleider_en_beheerder_mogen_elke_actie(
         services.kwetsbaarheid_vastleggen(
             klacht=klacht, door=opzetter, soort=KwetsbaarheidSoort.LAAGGELETTERDHEID
         )
+    if naam == "vervolgklacht_registreren":  # the customer wrote after the closing
+        services.klantbericht_toevoegen(klacht=klacht, door=KLANT, tekst="Nieuw.", per_email=True)
     voor = stand(klacht)
 
     klacht = via_pagina.doe(naam, klacht, gebruiker, **geldige_gegevens(naam, klacht, behandelaar))
@@ -177,7 +182,9 @@ def test_partnerbehandelaar_mag_op_een_toegewezen_klacht_wat_de_tabel_toestaat(
         assert stand(klacht) == voor
 
 
-@pytest.mark.parametrize("naam", ["statusupdate_sturen", "opschorten", "verlengen"])
+@pytest.mark.parametrize(
+    "naam", ["statusupdate_sturen", "reactie_sturen", "opschorten", "verlengen"]
+)
 def test_partnerbehandelaar_handelt_niet_in_de_heroverweging(
     via_pagina, opzetter, partner, behandelaar, categorie, naam
 ):

@@ -357,8 +357,10 @@ WERKVOORRAAD_URLS = [
 ]
 # Session, user, roles, the user's afdelingen (header and queue), the status counts (kept counts
 # and two corrections, or one grouped count and one bounded count), the page (own complaints,
-# then the rest) and the choices of the afdeling, categorie and behandelaar filters.
-MAX_WERKVOORRAAD = 13
+# then the rest), on the first page of the open work the closed complaints with a new message of
+# the customer (issue 17), the choices of the afdeling, categorie and behandelaar filters, and
+# the navigation's count of letters to print (issue 18).
+MAX_WERKVOORRAAD = 14
 
 
 @pytest.mark.parametrize(
@@ -447,10 +449,11 @@ def dossier_vullen(klacht: Klacht, keer: int, *, door, afdeling) -> Klacht:
 
 # Session, user, roles, the complaint, the timeline (events, attachments, history and the names
 # of changed foreign keys), procedures, lessons, improvement actions, the header's afdelingen,
-# the vulnerable-customer signals and referrals, the customer's e-mails on the timeline, and
-# whether the customer's address bounced (selectors.adres_onbestelbaar), and the navigation's
-# count of letters to print (issue 18).
-MAX_DOSSIER = 20
+# the vulnerable-customer signals and referrals, the customer's e-mails on the timeline,
+# whether the customer's address bounced (selectors.adres_onbestelbaar), the inline reply's
+# template with the terms it names (offered in every state since the reactie, issue 17), and the
+# navigation's count of letters to print (issue 18).
+MAX_DOSSIER = 22
 
 
 def test_dossierpagina_gebruikt_evenveel_queries_bij_weinig_als_bij_veel_gebeurtenissen(

@@ -332,8 +332,12 @@ def test_heroverweging_door_tweede_lijn_met_kifid_termijn_en_externe_procedure(
     verzoek = klacht.gebeurtenissen.get(soort=G.KLANTBERICHT)
     assert verzoek.door_klant is True
     assert verzoek.tekst == "De fysiotherapeut was wél gecontracteerd."
-    assert mailoutbox[-1].to == [behandelaar.email]
-    assert "heroverweging" in mailoutbox[-1].body
+    # The customer is told what happens and until when; the teamleider assigns the second line.
+    bevestiging = klacht.berichten.get(soort=BerichtSoort.HEROVERWEGING_BEVESTIGING)
+    assert bevestiging.aan == klacht.klant_email
+    assert "uiterlijk op 13 april 2026" in bevestiging.tekst
+    assert mailoutbox[-1].to == [teamleider.email]
+    assert "Wijs een tweedelijnsbehandelaar toe" in mailoutbox[-1].body
 
     # Second line: not the first handler.
     versie = klacht.versie
@@ -410,6 +414,7 @@ def test_heroverweging_door_tweede_lijn_met_kifid_termijn_en_externe_procedure(
     assert berichten_aan_klant(klacht) == [
         BerichtSoort.ONTVANGSTBEVESTIGING,
         BerichtSoort.ANTWOORD,
+        BerichtSoort.HEROVERWEGING_BEVESTIGING,
         BerichtSoort.HEROVERWEGING_ANTWOORD,
         BerichtSoort.AFSLUITING,
     ]
@@ -417,7 +422,7 @@ def test_heroverweging_door_tweede_lijn_met_kifid_termijn_en_externe_procedure(
         klacht.berichten.filter(soort=BerichtSoort.MELDING_BEHANDELAAR)
         .order_by("pk")
         .values_list("aan", flat=True)
-    ) == [behandelaar.email, behandelaar.email, collega.email]
+    ) == [behandelaar.email, teamleider.email, collega.email]
 
 
 @pytest.mark.parametrize(

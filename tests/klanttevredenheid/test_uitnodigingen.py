@@ -248,3 +248,51 @@ def test_overgeslagen_uitnodigingen_worden_per_reden_geteld(time_machine, client
     html = client.get("/medewerker/klanttevredenheid/").content.decode()
     assert "3 contactmomenten kregen geen uitnodiging" in html
     assert "in de 4 weken ervoor al uitgenodigd (2); geen e-mailadres (1)." in html
+
+
+# Who signs the invitation (issue 19) --------------------------------------------------------
+
+
+def _uitnodigingstekst(moment) -> str:
+    services.uitnodigingen_versturen(op=timezone.now() + dt.timedelta(days=1))
+    return Uitnodiging.objects.get(contactmoment=moment).bericht.tekst
+
+
+def test_uitnodiging_na_een_contact_zonder_klacht_komt_van_de_klantenservice(time_machine):
+    time_machine.move_to(om(D(2026, 5, 4), 16), tick=False)
+    label = standaardlabel()
+    moment = contactmoment(
+        moment=om(D(2026, 5, 4), 10), soort=ContactmomentSoort.VRAAG_KLANTENSERVICE
+    )
+
+    tekst = _uitnodigingstekst(moment)
+
+    assert f"Klantenservice {label.naam}" in tekst
+    assert "Klachtenservice" not in tekst
+    assert "klachtenprocedure" not in tekst.lower()
+
+
+def test_uitnodiging_na_een_contact_zonder_klacht_in_het_frans_zonder_klachtenprocedure(
+    time_machine,
+):
+    time_machine.move_to(om(D(2026, 5, 4), 16), tick=False)
+    moment = contactmoment(moment=om(D(2026, 5, 4), 10), taal="fr")
+
+    tekst = _uitnodigingstekst(moment)
+
+    assert "/klachtenprocedure/" not in tekst
+    assert "procédure de plainte" not in tekst.lower()
+
+
+def test_uitnodiging_na_een_afgehandelde_klacht_komt_van_de_klachtenservice(
+    time_machine, behandelaar, categorie, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(om(D(2026, 5, 4), 16), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        klacht = klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+    moment = Contactmoment.objects.get(klacht=klacht)
+
+    tekst = _uitnodigingstekst(moment)
+
+    assert f"Klachtenservice {klacht.label.naam}" in tekst
+    assert "/klachtenprocedure/" in tekst
