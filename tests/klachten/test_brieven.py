@@ -20,6 +20,8 @@ from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Bericht,
     BerichtStatus,
+    Gebeurtenis,
+    GebeurtenisSoort,
     Inzage,
     InzageSoort,
     Kanaal,
@@ -569,3 +571,37 @@ def test_twee_keer_tegelijk_geprint_markeren_markeert_een_keer():
     assert gemarkeerd == [0, 1]
     assert Bericht.objects.get(pk=bericht.pk).status == BerichtStatus.VERZONDEN
     assert Termijnafloop.objects.get(bericht=bericht).op_tijd
+
+
+def test_vervolgklacht_van_een_klant_per_brief_houdt_het_postadres(
+    behandelaar, categorie, time_machine
+):
+    # A letter complaint with both addresses: the letters go by post, the customer may e-mail.
+    afgesloten = klacht_in_status(
+        Status.AFGESLOTEN,
+        door=behandelaar,
+        categorie=categorie,
+        kanaal=Kanaal.BRIEF,
+        klant_email="schrijft.ook.mail@example.nl",
+        klant_postadres=POSTADRES,
+    )
+    # The customer wrote after the closing (as the e-mail channel lands it on the timeline).
+    Gebeurtenis.objects.create(
+        klacht=afgesloten,
+        soort=GebeurtenisSoort.KLANTBERICHT,
+        door_klant=True,
+        tekst="Nu klopt mijn premie ook niet.",
+        op=NU + dt.timedelta(hours=1),
+    )
+    Klacht.objects.filter(pk=afgesloten.pk).update(klantbericht_op=NU + dt.timedelta(hours=1))
+    time_machine.move_to(NU + dt.timedelta(hours=2), tick=False)
+
+    nieuw = services.vervolgklacht_registreren(
+        klacht=afgesloten,
+        door=behandelaar,
+        categorie=categorie,
+        omschrijving="Klant schreef over iets nieuws.",
+    )
+
+    assert nieuw.klant_postadres == POSTADRES
+    assert nieuw.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING).per_post
