@@ -20,6 +20,7 @@ from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.berichten.inkomend.imap import MailboxFout
 from klachten.middleware import client_ip, inzage_loggen
 from klachten.models import (
+    EMAIL_OF_POSTADRES,
     VERTAALTALEN,
     Afdeling,
     ApiSleutel,
@@ -235,8 +236,24 @@ class GeschiedenisAlleenLezen(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class KlachtAdminFormulier(forms.ModelForm):
+    """The beheerder may correct the postal address, never leave a customer without any address
+    (the check constraint klacht_email_of_postadres, said as a form error)."""
+
+    def clean(self):
+        data = super().clean()
+        if "klant_postadres" in self.fields and not self.errors:
+            self.instance.klant_postadres = data.get("klant_postadres", "")
+            try:
+                self.instance.adres_controleren()
+            except ValidationError:
+                self.add_error("klant_postadres", EMAIL_OF_POSTADRES)
+        return data
+
+
 @admin.register(Klacht)
 class KlachtAdmin(ZonderVerwijderen, GeschiedenisAlleenLezen):
+    form = KlachtAdminFormulier
     list_display = ["dossiernummer", "label", "status", "kanaal", "afdeling", "ontvangen_op"]
     list_filter = ["status", "kanaal", "label", "afdeling", "categorie", "urgentie"]
     search_fields = ["dossiernummer", "klant_naam", "klant_email"]

@@ -716,6 +716,13 @@ class Klacht(models.Model):
             self.kanaal == Kanaal.BRIEF and bool(self.klant_postadres.strip())
         )
 
+    def adres_controleren(self) -> None:
+        """An e-mail address or a postal address, to answer the customer (the check constraint
+        klacht_email_of_postadres): for staff intake and the API; the public form requires the
+        e-mail address itself. Not in clean(): a form would show the error twice."""
+        if not self.klant_email.strip() and not self.klant_postadres.strip():
+            raise ValidationError({"klant_email": EMAIL_OF_POSTADRES})
+
     def clean(self):
         """Rules that hold for every way a complaint comes in (form, staff intake, API)."""
         errors = {}
@@ -723,8 +730,6 @@ class Klacht(models.Model):
             errors["ontvangen_op"] = _("De ontvangstdatum kan niet in de toekomst liggen.")
         elif self.ontvangen_op and self.ontvangen_op < VROEGSTE_ONTVANGST:
             errors["ontvangen_op"] = _("De ontvangstdatum kan niet voor 2000 liggen.")
-        if not self.klant_email.strip() and not self.klant_postadres.strip():
-            errors["klant_email"] = EMAIL_OF_POSTADRES
         if self.direct_opgelost and not self.oplossing.strip():
             errors["oplossing"] = _("Beschrijf wat er is gedaan om de klacht direct op te lossen.")
         if self.categorie_id and not self.categorie.actief:

@@ -346,6 +346,7 @@ def _klacht_schrijven(
     if categorie is None:  # nog te classificeren (an e-mail): the constraint guards the rule
         niet_te_controleren += ["categorie", "afdeling"]
     klacht.full_clean(exclude=niet_te_controleren, validate_constraints=False)
+    klacht.adres_controleren()
     regels = selectors.termijnregels()
     if direct_opgelost:
         klacht.afgesloten_op = nu

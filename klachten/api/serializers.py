@@ -122,6 +122,7 @@ class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer)
         try:
             # The status is the workflow's to set (services.klacht_registreren), as in the forms;
             # validating the default status would refuse every "direct opgelost" complaint.
+            klacht.adres_controleren()  # before the check constraint says the same, less clearly
             klacht.full_clean(exclude=["dossiernummer", "status_token", "status"])
         except DjangoValidationError as exc:
             raise api_fout(exc) from exc

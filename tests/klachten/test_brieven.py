@@ -15,6 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from klachten import avg, berichten, bewaking, rollen, services
+from klachten.admin import KlachtAdminFormulier
 from klachten.berichten import brieven
 from klachten.kalender import AMSTERDAM
 from klachten.models import (
@@ -605,3 +606,20 @@ def test_vervolgklacht_van_een_klant_per_brief_houdt_het_postadres(
 
     assert nieuw.klant_postadres == POSTADRES
     assert nieuw.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING).per_post
+
+
+def test_beheerder_kan_het_postadres_niet_leegmaken_zonder_emailadres(categorie):
+    class Formulier(KlachtAdminFormulier):  # the admin's form, with the one field at stake
+        class Meta:
+            model = Klacht
+            fields = ["klant_postadres"]
+
+    leeg = Formulier(data={"klant_postadres": ""}, instance=_per_post(categorie=categorie))
+    gecorrigeerd = Formulier(
+        data={"klant_postadres": "Kerkweg 3\n9999 ZZ Elders"},
+        instance=_per_post(categorie=categorie),
+    )
+
+    assert not leeg.is_valid()
+    assert "klant_postadres" in leeg.errors
+    assert gecorrigeerd.is_valid()
