@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
@@ -73,6 +74,9 @@ class VertalingOntbreektFilter(admin.SimpleListFilter):
 class VertalingenAdmin(admin.ModelAdmin):
     """The admin of data customers read per language: the translations grouped under the Dutch
     text, a list column and a filter for what is missing."""
+
+    # A web address typed without a scheme is https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("vertaling ontbreekt"))
     def vertaling_ontbreekt(self, obj) -> str:

@@ -156,7 +156,7 @@ class TestDemoData:
         # satisfaction demo in tests/klanttevredenheid; the report to management with rapportage.)
         niet_in_demo = {
             BerichtSoort.STATUSLINK,
-            BerichtSoort.STATUSLINKS,
+            BerichtSoort.STATUSLINKS,  # both sent only when a customer lost the link
             BerichtSoort.STATUSUPDATE_STANDAARD,
             BerichtSoort.TERMIJNSIGNAAL,
             KtoBerichtSoort.KTO_UITNODIGING,

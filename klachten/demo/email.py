@@ -140,6 +140,26 @@ class EmailDemo:
             self.demo.gebeurtenissen_dateren(inkomend.klacht, moment)
         return inkomend
 
+    def antwoord_van_klant(
+        self, klacht: Klacht, ons, tekst: str, moment: dt.datetime, *, id_: str
+    ) -> InkomendBericht:
+        """The customer's reply to our message `ons`, to the dossier's reply address, quoting it,
+        in its thread."""
+        return self.lezen(
+            _mail(
+                van=f"{klacht.klant_naam} <{klacht.klant_email}>",
+                aan=f"klachten+{klacht.antwoord_sleutel}@{klacht.label.email.split('@')[1]}",
+                onderwerp=f"Re: {ons.onderwerp}",
+                tekst=tekst.format(naam=klacht.klant_naam) + _citaat(ons),
+                op=moment,
+                id_=id_,
+                In_Reply_To=berichten.message_id(ons),
+                References=berichten.message_id(ons),
+            ),
+            label=klacht.label,
+            moment=moment,
+        )
+
     def reactie_sturen(self, klacht: Klacht, moment: dt.datetime) -> None:
         """The handler opens the dossier and answers the customer's e-mail (a reactie, in the
         customer's thread) at `moment`."""
@@ -183,20 +203,7 @@ class EmailDemo:
         if dossiers:
             klacht = dossiers[0]
             ons = klacht.berichten.filter(soort=BerichtSoort.ONTVANGSTBEVESTIGING).first()
-            self.lezen(
-                _mail(
-                    van=f"{klacht.klant_naam} <{klacht.klant_email}>",
-                    aan=f"klachten+{klacht.antwoord_sleutel}@{klacht.label.email.split('@')[1]}",
-                    onderwerp=f"Re: {ons.onderwerp}",
-                    tekst=ANTWOORD.format(naam=klacht.klant_naam) + _citaat(ons),
-                    op=moment,
-                    id_="antwoord",
-                    In_Reply_To=berichten.message_id(ons),
-                    References=berichten.message_id(ons),
-                ),
-                label=klacht.label,
-                moment=moment,
-            )
+            self.antwoord_van_klant(klacht, ons, ANTWOORD, moment, id_="antwoord")
             self.reactie_sturen(klacht, moment + dt.timedelta(hours=1))
         if len(dossiers) > 1:
             klacht = dossiers[1]
@@ -220,20 +227,7 @@ class EmailDemo:
         klacht = _afgesloten(moment).first()
         if klacht is not None:
             ons = klacht.berichten.filter(soort=BerichtSoort.AFSLUITING).first()
-            self.lezen(
-                _mail(
-                    van=f"{klacht.klant_naam} <{klacht.klant_email}>",
-                    aan=f"klachten+{klacht.antwoord_sleutel}@{klacht.label.email.split('@')[1]}",
-                    onderwerp=f"Re: {ons.onderwerp}",
-                    tekst=NA_AFSLUITING.format(naam=klacht.klant_naam) + _citaat(ons),
-                    op=moment,
-                    id_="na-afsluiting",
-                    In_Reply_To=berichten.message_id(ons),
-                    References=berichten.message_id(ons),
-                ),
-                label=klacht.label,
-                moment=moment,
-            )
+            self.antwoord_van_klant(klacht, ons, NA_AFSLUITING, moment, id_="na-afsluiting")
 
         moment = nu - dt.timedelta(hours=3)
         van, onderwerp = SPAM
