@@ -623,3 +623,14 @@ def test_beheerder_kan_het_postadres_niet_leegmaken_zonder_emailadres(categorie)
     assert not leeg.is_valid()
     assert "klant_postadres" in leeg.errors
     assert gecorrigeerd.is_valid()
+
+
+def test_franse_brief_heeft_franse_koppen(per_brief):
+    bericht = per_brief(taal="fr")
+
+    _paginas, pdf = _pdf_tekst(brieven.brieven_pdf([bericht]))
+
+    assert f"Objet: {bericht.onderwerp}" in pdf or f"Objet : {bericht.onderwerp}" in pdf
+    assert "Numéro de dossier" in pdf
+    assert "10 mars 2026" in pdf
+    assert "Onderwerp" not in pdf
