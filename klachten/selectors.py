@@ -560,6 +560,7 @@ class TijdlijnItem:
     # .eml by staff) and its view with the quoted history folded (berichten.inkomend.tonen).
     inkomend: InkomendBericht | None = None
     email: object = None  # berichten.inkomend.tonen.Weergave
+    door_klant: bool = False
 
 
 def email_weergave(rij: InkomendBericht, tekst: str, bijlagen: dict[str, Bijlage]):
@@ -578,6 +579,34 @@ def email_weergave(rij: InkomendBericht, tekst: str, bijlagen: dict[str, Bijlage
     except OSError:
         return tekst_vouwen(tekst)
     return weergave(ruw, bijlage_url=bijlage_url)
+
+
+# The events whose attachments the customer sent themselves, when door_klant.
+KLANT_BIJLAGE_SOORTEN = (GebeurtenisSoort.ONTVANGEN, GebeurtenisSoort.KLANTBERICHT)
+
+
+def bijlagen_van_klant(klacht: Klacht):
+    """The attachments the customer sent themselves (the complaint form, a message on the status
+    page, their e-mails): what the status page lets them download again (issue 19). Not those
+    staff added, not even on the customer's behalf; none once the complaint is anonymised."""
+    if klacht.geanonimiseerd_op is not None:
+        return Bijlage.objects.none()
+    return Bijlage.objects.filter(
+        klacht=klacht, gebeurtenis__door_klant=True, gebeurtenis__soort__in=KLANT_BIJLAGE_SOORTEN
+    )
+
+
+def bijlagen_van_klant_in(klacht: Klacht, tijdlijn: list[TijdlijnItem]) -> set[int]:
+    """The ids of `bijlagen_van_klant` among the timeline's attachments (no query): those the
+    status page links."""
+    if klacht.geanonimiseerd_op is not None:
+        return set()
+    return {
+        bijlage.pk
+        for item in tijdlijn
+        if item.door_klant and item.soort in KLANT_BIJLAGE_SOORTEN
+        for bijlage in item.bijlagen
+    }
 
 
 def tijdlijn(
@@ -653,6 +682,7 @@ def tijdlijn(
                     if g.pk in inkomend
                     else None
                 ),
+                door_klant=g.door_klant,
             )
         )
     if not voor_klant and alleen is None:

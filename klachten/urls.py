@@ -14,6 +14,11 @@ urlpatterns = [
     path("klacht/status/<slug:token>/", publiek.klacht_status, name="status"),
     path("klacht/status/<slug:token>/aanvullen/", publiek.klacht_aanvullen, name="aanvullen"),
     path(
+        "klacht/status/<slug:token>/bijlagen/<int:pk>/",
+        publiek.klant_bijlage_downloaden,
+        name="klant-bijlage",
+    ),
+    path(
         "klacht/status/<slug:token>/heroverweging/",
         publiek.klacht_heroverweging_vragen,
         name="heroverweging-vragen",

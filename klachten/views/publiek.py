@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from klachten.forms import (
 from klachten.middleware import client_ip
 from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
 from klachten.storingen import OPNIEUW_PROBEREN_NA_S, OpslagOnbereikbaar
+from klachten.uploads import TOEGESTAAN
 from klachten.workflow import KLANT, BerichtSoort, Status, WorkflowFout, weigering
 
 SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
@@ -245,6 +246,8 @@ def _status_context(klacht: Klacht, **extra) -> dict:
         "status_titel": titel,
         "status_uitleg": uitleg,
         "tijdlijn": tijdlijn,
+        # The attachments the customer sent, which they may download again (issue 19).
+        "klant_bijlagen": selectors.bijlagen_van_klant_in(klacht, tijdlijn),
         # The newest message from us is open; older ones fold away under their subject.
         "open_bericht": next((item.bericht.pk for item in tijdlijn if item.bericht), None),
         "antwoord_uiterlijk": selectors.antwoord_belofte(klacht),
@@ -260,6 +263,26 @@ def klacht_status(request, token):
     """The customer's status page, reached through the secret link in every e-mail."""
     klacht = _klacht_met_token(request, token)
     return render(request, "klachten/klacht_status.html", _status_context(klacht))
+
+
+@require_safe
+def klant_bijlage_downloaden(request, token, pk):
+    """An attachment the customer sent (with the complaint form, a message on the status page or
+    an e-mail), under the status link (issue 19): never a file of another complaint nor one staff
+    added, nothing once the complaint is anonymised; always a download, of a type that passed
+    the upload checks (klachten.uploads)."""
+    klacht = _klacht_met_token(request, token)
+    bijlage = get_object_or_404(selectors.bijlagen_van_klant(klacht), pk=pk)
+    if bijlage.mime_type not in TOEGESTAAN.values():
+        raise Http404
+    response = FileResponse(
+        bijlage.bestand.open("rb"),
+        as_attachment=True,
+        filename=bijlage.oorspronkelijke_naam,
+        content_type=bijlage.mime_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.utils.html import escape
 
 from klachten.models import Bericht, BerichtStatus
+from klachten.templatetags.berichttekst import links_maken
 
 VIJANDIG: dict[str, str] = {
     # Markup and code: escaped on every page, never executed or interpreted.
@@ -74,7 +75,9 @@ GEVAARLIJK = ("<script>alert", "<svg onload", "<b>Lange klacht")
 
 def veilig_getoond(html: str, waarde: str, *, moet_tonen: bool = True) -> None:
     """The value is on the page escaped, never raw: markup arrives as text. A value with line
-    breaks is shown line by line (Django's linebreaks filter)."""
+    breaks is shown line by line (Django's linebreaks filter); in a message text its web and
+    e-mail addresses may be links (klachten.templatetags.berichttekst, issue 19), the rest
+    escaped all the same."""
     for teken in GEVAARLIJK:
         assert teken not in html, f"{teken!r} onge-escaped in de pagina"
     if any(teken in waarde for teken in "<>\"'&"):
@@ -82,7 +85,11 @@ def veilig_getoond(html: str, waarde: str, *, moet_tonen: bool = True) -> None:
     if moet_tonen:
         for regel in waarde.splitlines():
             # Django's truncatechars shows a text in NFC: the same characters to the reader.
-            getoond = escape(regel) in html or escape(unicodedata.normalize("NFC", regel)) in html
+            getoond = any(
+                vorm in html
+                for tekst in (regel, unicodedata.normalize("NFC", regel))
+                for vorm in (escape(tekst), links_maken(tekst))
+            )
             assert getoond, f"{regel!r} niet (escaped) op de pagina"
 
 

@@ -1,0 +1,34 @@
+"""Message texts with their links clickable, safely (issue 19).
+
+The text is escaped first; only then do http(s) addresses and e-mail addresses become links
+(Django's `urlize`, which links nothing but http, https, www. and mailto, so never a javascript:
+or data: link). Every link gets rel="noopener nofollow noreferrer": the secret status link in our
+own messages must not leak to another site through the Referer header.
+"""
+
+from django import template
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import urlize
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+REL = 'rel="noopener nofollow noreferrer"'
+
+
+def links_maken(tekst: str) -> str:
+    """`tekst` escaped, its addresses as links with a safe rel."""
+    # urlize escapes the text between the links itself (autoescape=True); it writes
+    # rel="nofollow" on every link it makes and nowhere else.
+    html = urlize(str(tekst), nofollow=True, autoescape=True)
+    return html.replace('rel="nofollow"', REL)
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def met_links(tekst, autoescape=True) -> str:
+    """Plain message text as paragraphs (like `linebreaks`) with its links clickable."""
+    if tekst is None:
+        return ""
+    if not autoescape:  # the text is trusted markup: only the paragraphs
+        return linebreaks_filter(tekst, autoescape=False)
+    return linebreaks_filter(mark_safe(links_maken(tekst)), autoescape=False)
