@@ -8,9 +8,9 @@ class KlanttevredenheidConfig(AppConfig):
     verbose_name = _("Klanttevredenheid")
 
     def ready(self):
-        from klachten import avg
+        from klachten import avg, dossierpanelen
         from klachten import signals as klachtsignalen
-        from klanttevredenheid import berichtsoorten, receivers, services
+        from klanttevredenheid import berichtsoorten, receivers, selectors, services
 
         berichtsoorten.registreren()
 
@@ -22,6 +22,15 @@ class KlanttevredenheidConfig(AppConfig):
                 verzamelen=services.avg_verzamelen,
                 wissen=services.avg_wissen,
             )
+        )
+
+        # The customer's survey answer on the complaint's dossier, for those who see results.
+        dossierpanelen.paneel_registreren(
+            "klanttevredenheid",
+            dossierpanelen.Dossierpaneel(
+                sjabloon="klanttevredenheid/_dossierpaneel.html",
+                inhoud=selectors.dossierpaneel,
+            ),
         )
 
         post_migrate.connect(receivers.inrichten_na_migratie, sender=self)

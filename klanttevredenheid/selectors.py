@@ -142,6 +142,21 @@ def recente_responsen(
     return responsen.order_by("-ontvangen_op", "-pk")
 
 
+def dossierpaneel(klacht, gebruiker) -> dict | None:
+    """The customer's survey answers about this complaint, for its dossier page
+    (klachten.dossierpanelen, issue 19): only for a user who may see those results (the same
+    rule as the dashboard, `responsen_voor`), in one query; None when there is none to show."""
+    if not ziet_klanttevredenheid(gebruiker):
+        return None
+    responsen = list(
+        responsen_voor(gebruiker)
+        .filter(contactmoment__klacht=klacht)
+        .select_related("contactmoment")
+        .order_by("ontvangen_op", "pk")
+    )
+    return {"responsen": responsen} if responsen else None
+
+
 def groepnamen(dimensie: str, waarden) -> dict:
     """Display names of the values a breakdown of the figures returns (ids for afdeling,
     behandelaar and label: one query; codes for soort and groep: none)."""

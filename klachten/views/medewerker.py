@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from klachten import berichten, kalender, rollen, selectors, services
+from klachten import berichten, dossierpanelen, kalender, rollen, selectors, services
 from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.filters import WerkvoorraadFilter
 from klachten.forms import (
@@ -369,6 +369,9 @@ def klacht_dossier(request, dossiernummer):
             # An undeliverable message is offered to be sent again beside it on the timeline.
             "mag_opnieuw_versturen": opnieuw_versturen_weigering(klacht, request.user) is None,
             "adres_onbestelbaar": selectors.adres_onbestelbaar(klacht),
+            # What other apps show about the complaint (klachten.dossierpanelen), e.g. the
+            # customer's survey answer for those who may see survey results.
+            "dossierpanelen": dossierpanelen.panelen(klacht, request.user),
         },
     )
 

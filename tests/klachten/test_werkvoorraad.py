@@ -452,8 +452,9 @@ def dossier_vullen(klacht: Klacht, keer: int, *, door, afdeling) -> Klacht:
 # the vulnerable-customer signals and referrals, the customer's e-mails on the timeline,
 # whether the customer's address bounced (selectors.adres_onbestelbaar), the inline reply's
 # template with the terms it names (offered in every state since the reactie, issue 17), and the
-# navigation's count of letters to print (issue 18).
-MAX_DOSSIER = 22
+# navigation's count of letters to print (issue 18), and the panels other apps offer
+# (klachten.dossierpanelen: the customer's survey answers, one query, issue 19).
+MAX_DOSSIER = 23
 
 
 def test_dossierpagina_gebruikt_evenveel_queries_bij_weinig_als_bij_veel_gebeurtenissen(
