@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -23,7 +24,7 @@ from klachten.forms import (
 from klachten.middleware import client_ip
 from klachten.models import GebeurtenisSoort, Kanaal, Klacht, TermijnEenheid
 from klachten.storingen import OPNIEUW_PROBEREN_NA_S, OpslagOnbereikbaar
-from klachten.uploads import TOEGESTAAN
+from klachten.uploads import bijlage_type_bepalen
 from klachten.workflow import KLANT, BerichtSoort, Status, WorkflowFout, weigering
 
 SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
@@ -266,20 +267,30 @@ def klacht_status(request, token):
 
 
 @require_safe
+@never_cache
 def klant_bijlage_downloaden(request, token, pk):
     """An attachment the customer sent (with the complaint form, a message on the status page or
     an e-mail), under the status link (issue 19): never a file of another complaint nor one staff
     added, nothing once the complaint is anonymised; always a download, of a type that passed
-    the upload checks (klachten.uploads)."""
+    the upload checks (klachten.uploads); kept by no cache (the customer's personal file)."""
     klacht = _klacht_met_token(request, token)
     bijlage = get_object_or_404(selectors.bijlagen_van_klant(klacht), pk=pk)
-    if bijlage.mime_type not in TOEGESTAAN.values():
+    bestand = bijlage.bestand.open("rb")
+    # The type read from the content again, as for an upload: a file that is not (or no longer)
+    # a PDF, JPG, PNG or DOCX is not served.
+    try:
+        bestandstype = bijlage_type_bepalen(bestand)
+    except ValidationError:
+        bestand.close()
+        raise Http404 from None
+    if bestandstype.mime != bijlage.mime_type:
+        bestand.close()
         raise Http404
     response = FileResponse(
-        bijlage.bestand.open("rb"),
+        bestand,
         as_attachment=True,
         filename=bijlage.oorspronkelijke_naam,
-        content_type=bijlage.mime_type,
+        content_type=bestandstype.mime,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -49,6 +49,7 @@ def test_eigen_bijlage_staat_als_link_op_de_statuspagina_en_wordt_gedownload(cli
     assert response["Content-Disposition"].startswith("attachment;")
     assert "nota-klant.pdf" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
@@ -127,5 +128,13 @@ def test_een_bijlage_met_een_ander_type_dan_toegestaan_wordt_niet_geserveerd(cli
     bijlage = klacht.bijlagen.get()
     bijlage.mime_type = "text/html"
     bijlage.save()
+
+    assert client.get(download_url(klacht, bijlage)).status_code == 404
+
+
+def test_een_bestand_dat_geen_toegestaan_type_meer_is_wordt_niet_geserveerd(client, klacht):
+    bijlage = klacht.bijlagen.get()
+    with bijlage.bestand.storage.open(bijlage.bestand.name, "wb") as bestand:
+        bestand.write(b"<html><script>alert(1)</script></html>")
 
     assert client.get(download_url(klacht, bijlage)).status_code == 404
