@@ -51,7 +51,7 @@ from klachten.models import (
     Termijnsignaal,
     Verbeterpunt,
 )
-from klachten.workflow import WorkflowFout
+from klachten.workflow import NietsGewijzigd, WorkflowFout
 
 
 class VertalingOntbreektFilter(admin.SimpleListFilter):
@@ -479,6 +479,8 @@ class VerbeterpuntBijwerkenFormulier(forms.ModelForm):
                 status=cleaned["status"],
                 streefdatum=cleaned["streefdatum"],
             )
+        except NietsGewijzigd:
+            pass  # the same values again: nothing to save, no history row
         except ValidationError as fout:
             self.add_error(None, fout)
         except WorkflowFout as fout:

@@ -344,6 +344,28 @@ class BerichtFormulier(ActieFormulier):
         return tekst
 
 
+class AfsluitenFormulier(BerichtFormulier):
+    """The message of an action that closes the complaint (workflow.AFSLUITENDE_ACTIES): the
+    handler confirms, with a box they tick, that it closes; the service never sees the box."""
+
+    bevestigd = forms.BooleanField(
+        label=_("Ik begrijp dat dit de klacht afsluit en dat de klant dit bericht krijgt"),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.pop("bevestigd", False):
+            self.add_error(
+                "bevestigd",
+                ValidationError(
+                    _("Vink aan dat u de klacht wilt afsluiten; er is nog niets gebeurd."),
+                    code="niet_bevestigd",
+                ),
+            )
+        return cleaned
+
+
 class ToewijzenFormulier(ActieFormulier):
     afdeling = forms.ModelChoiceField(label=_("Afdeling"), queryset=Afdeling.objects.all())
     behandelaar = forms.ModelChoiceField(

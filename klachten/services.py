@@ -68,6 +68,7 @@ from klachten.workflow import (
     Actie,
     BerichtSoort,
     GewijzigdIntussen,
+    NietsGewijzigd,
     Oordeel,
     Status,
     WorkflowFout,
@@ -842,6 +843,9 @@ def toewijzen(
     line of a complaint of any afdeling, never the second line (the insurer's own).
     """
     with _actie(klacht=klacht, naam="toewijzen", door=door, versie=versie) as (k, _a):
+        tweede_lijn = k.status == Status.IN_HEROVERWEGING
+        huidige = k.heroverweging_behandelaar_id if tweede_lijn else k.behandelaar_id
+        ongewijzigd = k.afdeling_id == afdeling.pk and huidige == getattr(behandelaar, "pk", None)
         if behandelaar is not None and k.categorie_id is None:
             raise ValidationError(
                 {
@@ -870,26 +874,30 @@ def toewijzen(
                 raise ValidationError(
                     {"behandelaar": _("Deze medewerker werkt niet bij de gekozen afdeling.")}
                 )
-        if k.status == Status.IN_HEROVERWEGING:
+        if tweede_lijn and behandelaar is not None and behandelaar.pk == k.behandelaar_id:
             # The first-line behandelaar stays on record: it is who may not answer the
             # heroverweging. Leaving the field empty clears only the second line.
-            if behandelaar is not None and behandelaar.pk == k.behandelaar_id:
-                raise ValidationError(
-                    {
-                        "behandelaar": _(
-                            "De heroverweging doet een andere behandelaar dan de eerste."
-                        )
-                    }
-                )
+            raise ValidationError(
+                {"behandelaar": _("De heroverweging doet een andere behandelaar dan de eerste.")}
+            )
+        if ongewijzigd:
+            # The same values again (after the checks: a choice no longer valid stays refused).
+            # Raised inside the locked block: nothing is saved, no timeline entry, no version.
+            raise NietsGewijzigd
+        if tweede_lijn:
             k.heroverweging_behandelaar = behandelaar
         else:
             k.behandelaar = behandelaar
         k.afdeling = afdeling
+        if tweede_lijn:
+            # The second line is no reassignment: the first-line handler stays on record.
+            tekst = _("Tweedelijnsbehandelaar: %(behandelaar)s (afdeling %(afdeling)s)")
+        else:
+            tekst = _("Afdeling %(afdeling)s, behandelaar %(behandelaar)s")
         _notitie(
             k,
             GebeurtenisSoort.TOEWIJZING,
-            _("Afdeling %(afdeling)s, behandelaar %(behandelaar)s")
-            % {"afdeling": afdeling, "behandelaar": behandelaar or "-"},
+            tekst % {"afdeling": afdeling, "behandelaar": behandelaar or "-"},
             door,
         )
     if behandelaar is not None and behandelaar != door:
@@ -1376,12 +1384,21 @@ def externe_procedure_vastleggen(
     with transaction.atomic():
         k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
         actie_controleren("externe_procedure_vastleggen", k, door)
+        toelichting = toelichting.strip()
+        if procedure is not None and (
+            procedure.instantie_id,
+            procedure.ingediend_datum,
+            procedure.uitkomst,
+            procedure.beslist_datum,
+            procedure.toelichting,
+        ) == (instantie.pk, ingediend_datum, uitkomst, beslist_datum, toelichting):
+            raise NietsGewijzigd
         procedure = procedure or ExterneProcedure(klacht=k)
         procedure.instantie = instantie
         procedure.ingediend_datum = ingediend_datum
         procedure.uitkomst = uitkomst
         procedure.beslist_datum = beslist_datum
-        procedure.toelichting = toelichting.strip()
+        procedure.toelichting = toelichting
         procedure.save()
         _notitie(
             k,
@@ -1535,6 +1552,8 @@ def verbeterpunt_bijwerken(
         punt = Verbeterpunt.objects.select_for_update().get(pk=verbeterpunt.pk)
         if not (mag(door, ACTIES["verbeterpunt_toevoegen"]) or punt.eigenaar_id == door.pk):
             raise WorkflowFout(_("U mag dit verbeterpunt niet bijwerken."))
+        if punt.status == status and streefdatum in (None, punt.streefdatum):
+            raise NietsGewijzigd
         was_gereed = punt.status == VerbeterpuntStatus.GEREED
         punt.status = status
         if streefdatum is not None:

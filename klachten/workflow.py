@@ -66,6 +66,11 @@ class WorkflowFout(Exception):
     """An action that the workflow does not allow now, or not for this actor."""
 
 
+class NietsGewijzigd(Exception):
+    """A change that would change nothing (the same values saved again): the service writes no
+    timeline entry, no history row and no new version; the page says so instead of "done"."""
+
+
 class GewijzigdIntussen(WorkflowFout):
     """Someone else changed the dossier since the page was loaded (optimistic locking)."""
 
@@ -183,6 +188,9 @@ class Actie:
     rollen: frozenset[str]
     bericht: BerichtSoort | None = None
     voorwaarde: Callable[[Klacht, object], str | None] | None = None
+    # An action that closes or ends the complaint (issue 19): the dossier styles it as such and
+    # its form asks the handler to confirm (klachten.forms.AfsluitenFormulier).
+    afsluitend: bool = False
 
     @property
     def slug(self) -> str:
@@ -258,6 +266,7 @@ ACTIES: dict[str, Actie] = _acties(
         BEHANDELAARS,
         BerichtSoort.NIET_ONTVANKELIJK,
         voorwaarde=_geclassificeerd,
+        afsluitend=True,
     ),
     # 4. Onderzoek
     Actie(
@@ -361,6 +370,7 @@ ACTIES: dict[str, Actie] = _acties(
         Status.AFGESLOTEN,
         BEHANDELAARS,
         BerichtSoort.AFSLUITING,
+        afsluitend=True,
     ),
     Actie(
         "heropenen",
@@ -428,6 +438,9 @@ def opnieuw_versturen_weigering(klacht: Klacht, actor) -> str | None:
         return _("Deze klacht gaat over u; een collega behandelt haar.")
     return _niet_geanonimiseerd(klacht, actor)
 
+
+# The actions that close or end a complaint on the dossier: styled and confirmed as such.
+AFSLUITENDE_ACTIES = frozenset(a.naam for a in ACTIES.values() if a.afsluitend and a.van)
 
 # The actions about a vulnerable customer: the dossier offers them beside the signals.
 KWETSBARE_KLANT = (

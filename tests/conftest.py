@@ -39,7 +39,7 @@ from klachten.models import (
     Uitkomst,
     Verbeterpunt,
 )
-from klachten.workflow import ACTIES, KLANT, Oordeel, WorkflowFout
+from klachten.workflow import ACTIES, AFSLUITENDE_ACTIES, KLANT, Oordeel, WorkflowFout
 from tests.factories import AfdelingFactory, CategorieFactory, MedewerkerFactory, standaardlabel
 
 # Tests that share an expensive class or module fixture, run together by one pytest worker
@@ -550,6 +550,9 @@ class Werkplek:
             # A date past the 8-week limit asks the handler to confirm it (forms.TermijnFormulier;
             # tests/klachten/test_brieven_waarschuwingen.py): confirmed here, as after reading.
             data.setdefault("ondanks_waarschuwing", True)
+        if naam in AFSLUITENDE_ACTIES:
+            # Closing asks the handler to confirm (forms.AfsluitenFormulier): ticked, as they do.
+            data.setdefault("bevestigd", True)
         if ACTIES[naam].bericht is not None and "tekst" not in data:
             # As the handler does: send the text the form offers.
             formulier = self.client.get(actie_url(klacht, naam))

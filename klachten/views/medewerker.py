@@ -21,6 +21,7 @@ from klachten import berichten, dossierpanelen, kalender, rollen, selectors, ser
 from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.filters import WerkvoorraadFilter
 from klachten.forms import (
+    AfsluitenFormulier,
     AntwoordFormulier,
     BerichtFormulier,
     BerichtOpnieuwFormulier,
@@ -63,6 +64,7 @@ from klachten.workflow import (
     ACTIES,
     KWETSBARE_KLANT,
     GewijzigdIntussen,
+    NietsGewijzigd,
     Status,
     WorkflowFout,
     mag,
@@ -376,6 +378,10 @@ def klacht_dossier(request, dossiernummer):
     )
 
 
+# The same values saved again: no timeline entry, and the page says so instead of "done".
+NIETS_GEWIJZIGD = gettext_lazy("Niets gewijzigd: de gegevens waren al zo.")
+
+
 @dataclass(frozen=True)
 class ActieScherm:
     """How the dossier offers one action of the workflow table: its form and its service."""
@@ -439,7 +445,7 @@ SCHERMEN: dict[str, ActieScherm] = {
         gettext_lazy("De klacht is ontvankelijk verklaard; het onderzoek loopt."),
     ),
     "niet_ontvankelijk_verklaren": ActieScherm(
-        BerichtFormulier,
+        AfsluitenFormulier,
         _met_versie(services.niet_ontvankelijk_verklaren),
         gettext_lazy(
             "De klacht is niet ontvankelijk verklaard en afgesloten; de brief is verstuurd."
@@ -501,7 +507,9 @@ SCHERMEN: dict[str, ActieScherm] = {
         gettext_lazy("De externe procedure is vastgelegd."),
     ),
     "afsluiten": ActieScherm(
-        BerichtFormulier, _met_versie(services.afsluiten), gettext_lazy("De klacht is afgesloten.")
+        AfsluitenFormulier,
+        _met_versie(services.afsluiten),
+        gettext_lazy("De klacht is afgesloten."),
     ),
     "heropenen": ActieScherm(
         RedenFormulier, _met_versie(services.heropenen), gettext_lazy("De klacht is heropend.")
@@ -658,6 +666,9 @@ def klacht_actie(request, dossiernummer, actie):
         if form.is_valid():
             try:
                 scherm.uitvoeren(klacht, request.user, dict(form.cleaned_data))
+            except NietsGewijzigd:
+                messages.info(request, NIETS_GEWIJZIGD)
+                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
             except GewijzigdIntussen as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -845,9 +856,12 @@ def verbeterpunt_bijwerken(request, pk):
             services.verbeterpunt_bijwerken(
                 verbeterpunt=punt, door=request.user, status=form.cleaned_data["status"]
             )
+        except NietsGewijzigd:
+            messages.info(request, NIETS_GEWIJZIGD)
         except WorkflowFout as exc:
             raise PermissionDenied(str(exc)) from exc
-        messages.success(request, _("De status van het verbeterpunt is bijgewerkt."))
+        else:
+            messages.success(request, _("De status van het verbeterpunt is bijgewerkt."))
     return redirect("klachten:verbeterpunten")
 
 

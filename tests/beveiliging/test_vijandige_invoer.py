@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from klachten import berichten, rollen, services
 from klachten.forms import (
+    AfsluitenFormulier,
     AntwoordFormulier,
     BerichtFormulier,
     DoorverwijzingFormulier,
@@ -446,6 +447,11 @@ def _bericht_actie(naam: str, status: Status, **kwargs) -> Callable[[Omgeving], 
     )
 
 
+def _bevestigd(o: Omgeving, klacht: Klacht) -> dict:
+    # Closing the complaint: the handler ticks the confirmation (forms.AfsluitenFormulier).
+    return {"bevestigd": "on"}
+
+
 def _termijn(o: Omgeving, klacht: Klacht) -> dict:
     # Within the 8-week limit: a later date asks for a confirmation (forms.TermijnFormulier).
     return {"nieuwe_datum": (klacht.antwoord_uiterlijk_datum + dt.timedelta(days=7)).isoformat()}
@@ -495,7 +501,8 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
         ),
     ),
     "niet_ontvankelijk_verklaren": Scherm(
-        BerichtFormulier, _bericht_actie("niet_ontvankelijk_verklaren", Status.ONTVANGEN)
+        AfsluitenFormulier,
+        _bericht_actie("niet_ontvankelijk_verklaren", Status.ONTVANGEN, extra=_bevestigd),
     ),
     "telefooncontact_vastleggen": Scherm(
         TekstFormulier,
@@ -592,7 +599,9 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
             },
         ),
     ),
-    "afsluiten": Scherm(BerichtFormulier, _bericht_actie("afsluiten", Status.BEANTWOORD)),
+    "afsluiten": Scherm(
+        AfsluitenFormulier, _bericht_actie("afsluiten", Status.BEANTWOORD, extra=_bevestigd)
+    ),
     "heropenen": Scherm(
         RedenFormulier,
         _actie(

@@ -111,6 +111,9 @@ def test_behandelaar_handelt_webklacht_af_en_klant_vraagt_heroverweging(
     expect(status).to_have_text("Beantwoord")
 
     actie_uitvoeren(page, "Afsluiten")
+    # Closing says what happens and asks the handler to confirm (issue 19).
+    expect(page.locator(".afsluitend")).to_contain_text("Dit sluit de klacht af")
+    page.get_by_label("Ik begrijp dat dit de klacht afsluit").check()
     versturen(page, "De klacht is afgesloten.")
     expect(status).to_have_text("Afgesloten")
 

@@ -293,6 +293,12 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     axe_controleren(page, "dossier", bevindingen)
     openen(page, f"{url}/medewerker/klachten/{e2e_dossiers['beantwoord'].dossiernummer}/")
     axe_controleren(page, "dossier beantwoord", bevindingen)
+    # Closing: the danger-styled button, the sentence of what happens, the box to tick.
+    openen(page, f"{url}/medewerker/klachten/{e2e_dossiers['beantwoord'].dossiernummer}/afsluiten/")
+    axe_controleren(page, "actie afsluiten", bevindingen)
+    page.locator("form.formulier button[type=submit]").click()
+    expect(page.locator("#foutsamenvatting")).to_be_visible()
+    axe_controleren(page, "actie afsluiten zonder bevestiging", bevindingen)
 
     openen(page, f"{url}/medewerker/klachten/nieuw/")
     axe_controleren(page, "klacht registreren", bevindingen)

@@ -147,8 +147,9 @@ def test_service_met_verouderde_versie_geeft_gewijzigd_intussen_en_verandert_nie
     gezien = klacht.versie
     services.notitie_toevoegen(klacht=klacht, door=behandelaar, tekst="Tussendoor")
     services.telefooncontact_vastleggen(klacht=klacht, door=behandelaar, tekst="Gebeld")
+    # A change that changes something (the same values again would change nothing, issue 19).
     klacht = services.toewijzen(
-        klacht=klacht, door=behandelaar, afdeling=klacht.afdeling, behandelaar=None
+        klacht=klacht, door=behandelaar, afdeling=klacht.afdeling, behandelaar=behandelaar
     )
     assert klacht.versie == gezien + 1
     voor = stand(klacht)

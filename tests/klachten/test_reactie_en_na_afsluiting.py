@@ -245,7 +245,12 @@ def test_geen_paneel_voor_een_bericht_van_voor_de_afsluiting(
     klacht.refresh_from_db()
     client.post(
         actie_url(klacht, "afsluiten"),
-        {"versie": klacht.versie, "onderwerp": "Afgesloten", "tekst": "Afgesloten."},
+        {
+            "versie": klacht.versie,
+            "onderwerp": "Afgesloten",
+            "tekst": "Afgesloten.",
+            "bevestigd": "on",
+        },
     )
     klacht.refresh_from_db()
     assert klacht.status == Status.AFGESLOTEN

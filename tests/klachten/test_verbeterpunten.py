@@ -101,9 +101,11 @@ def test_status_naar_gereed_stempelt_gereed_op_een_keer(client, behandelaar, tim
     client.post(bijwerken(verbeterpunt), {"status": VerbeterpuntStatus.OPEN})
     verbeterpunt.refresh_from_db()
     assert (verbeterpunt.status, verbeterpunt.gereed_op) == (VerbeterpuntStatus.OPEN, None)
-    assert verbeterpunt.history.count() == 5  # created + four changes, each with its author
+    # Created + three changes, each with its author; "gereed" saved again changed nothing and
+    # left no history row (issue 19).
+    assert verbeterpunt.history.count() == 4
     wijzigingen = verbeterpunt.history.order_by("history_id")[1:]
-    assert [h.history_user for h in wijzigingen] == [behandelaar] * 4
+    assert [h.history_user for h in wijzigingen] == [behandelaar] * 3
 
 
 def test_ongeldige_status_verandert_niets(client, behandelaar):
