@@ -5,10 +5,12 @@ anonymised closes by itself with its reason, through the survey's own erasure an
 complaints' retention job."""
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
 from klachten import avg, rollen
@@ -259,3 +261,14 @@ def test_partnerbehandelaar_telt_niet_als_ontvanger(label, afdeling_a, teamleide
     lage_score(behandelaar=partner, afdeling=afdeling_a)
     services.opvolgingen_escaleren(op=om(2026, 6, 8, 0, 20))
     assert [aan for aan, _onderwerp in escalaties()] == [teamleider.email]
+
+
+def test_opdracht_met_peilmoment(opvolging, teamleider):
+    uitvoer = io.StringIO()
+    call_command("opvolgingen_bewaken", "--op", "2026-06-08T00:20", stdout=uitvoer)
+
+    assert uitvoer.getvalue().strip() == (
+        "1 opvolgingen geëscaleerd, 0 gesloten (klantgegevens geanonimiseerd)"
+    )
+    opvolging.refresh_from_db()
+    assert opvolging.geescaleerd_op == om(2026, 6, 8, 0, 20)
