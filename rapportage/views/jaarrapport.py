@@ -201,13 +201,13 @@ def _voorbeeldcontext(rapport: Jaarrapport) -> dict:
 @login_required
 def voorbeeld(request, jaar: int):
     """Step 2: the public page of the report exactly as it will be published (the public
-    template), with a bar above it: back to editing, or on to the confirmation."""
+    template, extended only by a bar above it: back to editing, or on to the confirmation)."""
     _labels, label, rapport = _rapport_van_verzoek(request, jaar)
     if rapport.is_gepubliceerd:
         return redirect(_stap_url("rapportage:jaar", jaar, label))
     return render(
         request,
-        "rapportage/jaarrapport_publiek.html",
+        "rapportage/jaarrapport_voorbeeld.html",  # the public page, with the preview's bar
         {
             **_voorbeeldcontext(rapport),
             "voorbeeld": True,
