@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import secrets
 
@@ -120,27 +121,60 @@ def jaarrapport_bewerken(
     return rapport
 
 
+def jaarcijfers(rapport: Jaarrapport, *, op: dt.datetime | None = None) -> dict:
+    """The figures of the year as publishing freezes them (the JSON of `Jaarrapport.cijfers`):
+    the same for the preview before publishing and for the publication itself."""
+    overzicht = maandrapport.jaaroverzicht(rapport.jaar, labels={rapport.label_id}, nu=op)
+    return {
+        **maandrapport.jaaroverzicht_als_json(overzicht),
+        "kwartaalcijfers": kwartaalcijfers_van(rapport.jaar, rapport.label),
+    }
+
+
+def jaarrapport_versie(rapport: Jaarrapport) -> str:
+    """What the directie saw in the preview and confirms (the text it publishes): publishing with
+    an older version is refused, so a text changed in between is never published unseen."""
+    return hashlib.sha256(rapport.toelichting.encode()).hexdigest()[:16]
+
+
+def kan_publiceren(rapport: Jaarrapport, *, op: dt.datetime | None = None) -> str | None:
+    """Why this report cannot be published now (None: it can); the checks of publishing."""
+    op = op or timezone.now()
+    if rapport.status == JaarrapportStatus.GEPUBLICEERD:
+        return _("Dit jaarrapport is al gepubliceerd.")
+    if kalender.lokale_datum(op).year <= rapport.jaar:
+        return _("Een jaar wordt gepubliceerd als het voorbij is.")
+    if not rapport.toelichting.strip():
+        return _("Schrijf eerst de toelichting van de directie.")
+    return None
+
+
 def jaarrapport_publiceren(
-    *, jaarrapport: Jaarrapport, door: Medewerker, op: dt.datetime | None = None
+    *,
+    jaarrapport: Jaarrapport,
+    door: Medewerker,
+    op: dt.datetime | None = None,
+    versie: str | None = None,
 ) -> Jaarrapport:
     """Publish the yearly report of a finished year (DESIGN.md section 7: before 1 April): its
-    figures are frozen as they are now and the public page shows them."""
+    figures are frozen as they are now and the public page shows them. With `versie` (the
+    confirmation page's), only the text the directie confirmed is published."""
     op = op or timezone.now()
     with transaction.atomic():
         rapport = Jaarrapport.objects.select_for_update().get(pk=jaarrapport.pk)
-        if rapport.status == JaarrapportStatus.GEPUBLICEERD:
-            raise JaarrapportFout(_("Dit jaarrapport is al gepubliceerd."))
-        if kalender.lokale_datum(op).year <= rapport.jaar:
-            raise JaarrapportFout(_("Een jaar wordt gepubliceerd als het voorbij is."))
-        if not rapport.toelichting.strip():
-            raise JaarrapportFout(_("Schrijf eerst de toelichting van de directie."))
+        reden = kan_publiceren(rapport, op=op)
+        if reden is not None:
+            raise JaarrapportFout(reden)
+        if versie is not None and versie != jaarrapport_versie(rapport):
+            raise JaarrapportFout(
+                _(
+                    "De toelichting is intussen gewijzigd. Bekijk het voorbeeld opnieuw voordat u "
+                    "publiceert."
+                )
+            )
         for maand in range(1, 13):  # the months are stored before the year is frozen
             maandrapport.maandrapport_vastleggen(rapport.jaar, maand, nu=op)
-        overzicht = maandrapport.jaaroverzicht(rapport.jaar, labels={rapport.label_id}, nu=op)
-        rapport.cijfers = {
-            **maandrapport.jaaroverzicht_als_json(overzicht),
-            "kwartaalcijfers": kwartaalcijfers_van(rapport.jaar, rapport.label),
-        }
+        rapport.cijfers = jaarcijfers(rapport, op=op)
         rapport.status = JaarrapportStatus.GEPUBLICEERD
         rapport.gepubliceerd_op = op
         rapport.gepubliceerd_door = door

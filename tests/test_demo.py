@@ -378,7 +378,12 @@ class TestDemoData:
         laag = [r for r in eigen if cijfers.is_laag(r.rapportcijfer, r.nps_score)]
         assert Opvolging.objects.count() == len(laag) > 0
         afgerond = Opvolging.objects.filter(status=OpvolgingStatus.AFGEROND)
-        assert afgerond.exclude(notitie="").count() == afgerond.count() > 0
+        gebeld = afgerond.filter(afsluitreden="")
+        assert gebeld.exclude(notitie="").count() == gebeld.count() > 0
+        # Those whose customer was anonymised first closed by themselves, with the reason.
+        assert not Opvolging.objects.filter(
+            status=OpvolgingStatus.OPEN, respons__contactmoment__geanonimiseerd_op__isnull=False
+        ).exists()
         assert not afgerond.filter(afgerond_op__lt=F("created_at")).exists()
         assert not afgerond.filter(afgerond_op__gt=voor).exists()
         assert Opvolging.objects.filter(
