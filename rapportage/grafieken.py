@@ -69,7 +69,9 @@ class Grafiek:
     naam: str  # a slug, unique per report: the ids inside the SVG start with it
     titel: str
     svg: SafeString
-    tabel: Tabel
+    tabel: Tabel | None  # None: the page shows the chart's numbers in a table of its own
+    bijschrift: str = ""  # the table's caption; "" is "<titel>: de cijfers per maand"
+    markeer_laatste: bool = True  # the last row is the report month
 
 
 @dataclass(frozen=True)
@@ -94,10 +96,16 @@ class Reeks:
     waarden: list  # one per month; None is a gap
     stijl: Stijl
     soort: str = "lijn"  # "lijn" or "staaf"
+    label: str = ""  # the title of a series that is no figure of FIGUREN
+    eenheid: str = ""  # its unit, as FIGUREN writes it ("%", "dagen"; "" a count or grade)
 
     @property
     def titel(self) -> str:
-        return str(FIGUUR[self.naam].titel)
+        return self.label or str(FIGUUR[self.naam].titel)
+
+    @property
+    def eenheid_tekst(self) -> str:
+        return self.eenheid if self.label else FIGUUR[self.naam].eenheid
 
 
 @dataclass(frozen=True)
@@ -166,10 +174,15 @@ def _as_tekst(waarde: float, schaal: Schaal) -> str:
     return f"{tekst}%" if schaal.procent else tekst
 
 
-def _teken(stijl: Stijl, x: float, y: float, titel: str = "") -> str:
+def _data(reeks: Reeks, waarde) -> str:
+    """The value drawn, readable by a machine (tests, assistive tools): data-reeks, data-waarde."""
+    return f'data-reeks="{escape(reeks.naam)}" data-waarde="{escape(str(waarde))}"'
+
+
+def _teken(stijl: Stijl, x: float, y: float, titel: str = "", data: str = "") -> str:
     """The marker of a series at (x, y), with its value as a tooltip."""
     vul = "#fff" if stijl.hol else stijl.kleur
-    attr = f'fill="{vul}" stroke="{stijl.kleur}" stroke-width="1.8"'
+    attr = f'fill="{vul}" stroke="{stijl.kleur}" stroke-width="1.8"' + (f" {data}" if data else "")
     x_, y_ = _getal(x), _getal(y)
     if stijl.teken == "vierkant":
         vorm = f'<rect x="{_getal(x - 4)}" y="{_getal(y - 4)}" width="8" height="8" {attr}>'
@@ -230,14 +243,16 @@ def _svg(
     naam: str,
     titel: str,
     beschrijving: str,
-    maanden: list[tuple[int, int]],
+    labels: list[str],
     panelen: list[Paneel],
+    markeer_laatste: bool = True,
 ) -> SafeString:
+    """Columns (months, or grades) along the bottom, with lines and bars over one or more panels
+    of their own scale; `markeer_laatste` sets the last column (the report month) apart."""
     prefix = f"grafiek-{naam}"
-    n = len(maanden)
+    n = len(labels)
     plot_breedte = BREEDTE - LINKS - RECHTS
     kolom = plot_breedte / n
-    labels = [maand_kort(*m) for m in maanden]
     delen: list[str] = []
 
     alle_reeksen = [r for p in panelen for r in p.reeksen]
@@ -256,10 +271,11 @@ def _svg(
             return top + hoogte * (1 - min(max(deel, 0.0), 1.0))
 
         # The report month stands out: a light band behind its column.
-        delen.append(
-            f'<rect x="{_getal(LINKS + kolom * (n - 1))}" y="{_getal(top - 8)}" '
-            f'width="{_getal(kolom)}" height="{_getal(hoogte + 8)}" fill="#eef3f8"/>'
-        )
+        if markeer_laatste:
+            delen.append(
+                f'<rect x="{_getal(LINKS + kolom * (n - 1))}" y="{_getal(top - 8)}" '
+                f'width="{_getal(kolom)}" height="{_getal(hoogte + 8)}" fill="#eef3f8"/>'
+            )
         # Unit (above the axis labels), grid and axis labels.
         if not schaal.procent:
             delen.append(
@@ -304,7 +320,7 @@ def _svg(
                         f'<rect x="{_getal(x)}" y="{_getal(yy)}" width="{_getal(staaf - 1)}" '
                         f'height="{_getal(max(bodem - yy, 0))}" '
                         f'fill="{_vulling(prefix, reeks.stijl)}" stroke="{reeks.stijl.kleur}" '
-                        f'stroke-width="1"><title>{escape(tip)}</title></rect>'
+                        f'stroke-width="1" {_data(reeks, waarde)}><title>{escape(tip)}</title></rect>'
                     )
         for reeks in paneel.reeksen:
             if reeks.soort != "lijn":
@@ -338,7 +354,15 @@ def _svg(
             for i, waarde in enumerate(reeks.waarden):
                 if waarde is not None:
                     tip = f"{labels[i]} · {reeks.titel}: {cijfer_tekst(reeks.naam, waarde)}"
-                    delen.append(_teken(reeks.stijl, LINKS + kolom * (i + 0.5), y_van(waarde), tip))
+                    delen.append(
+                        _teken(
+                            reeks.stijl,
+                            LINKS + kolom * (i + 0.5),
+                            y_van(waarde),
+                            tip,
+                            _data(reeks, waarde),
+                        )
+                    )
         # Frame of the plot.
         delen.append(
             f'<line x1="{LINKS}" y1="{_getal(top - 8)}" x2="{LINKS}" y2="{_getal(bodem)}" '
@@ -353,14 +377,25 @@ def _svg(
 
     # Month labels under the last panel; the report month in bold.
     for i, label in enumerate(labels):
-        gewicht = ' font-weight="bold"' if i == n - 1 else ""
+        gewicht = ' font-weight="bold"' if markeer_laatste and i == n - 1 else ""
         delen.append(
             f'<text x="{_getal(LINKS + kolom * (i + 0.5))}" y="{_getal(y + 18)}" font-size="12" '
             f'fill="{TEKST}" text-anchor="middle"{gewicht}>{escape(label)}</text>'
         )
-    totale_hoogte = y + ONDER
+    return _omhulsel(prefix, titel, beschrijving, alle_reeksen, delen, y + ONDER)
 
-    arceringen = {_arcering_id(prefix, r.stijl): r.stijl for r in alle_reeksen if r.stijl.arcering}
+
+def _omhulsel(
+    prefix: str,
+    titel: str,
+    beschrijving: str,
+    reeksen: list[Reeks],
+    delen: list[str],
+    totale_hoogte: float,
+) -> SafeString:
+    """The <svg> around the drawn parts: its title and description (the accessible name and
+    text alternative), the hatching patterns and a white background."""
+    arceringen = {_arcering_id(prefix, r.stijl): r.stijl for r in reeksen if r.stijl.arcering}
     defs = "".join(
         f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="6" height="6" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
@@ -381,18 +416,18 @@ def _svg(
     return mark_safe(kop + "".join(delen) + "</svg>")
 
 
-def _tabel(maanden: list[tuple[int, int]], reeksen: list[Reeks]) -> Tabel:
-    kop = [_("Maand")]
+def _tabel(labels: list[str], reeksen: list[Reeks], eerste_kop: str | None = None) -> Tabel:
+    kop = [eerste_kop or _("Maand")]
     for reeks in reeksen:
-        eenheid = FIGUUR[reeks.naam].eenheid
+        eenheid = reeks.eenheid_tekst
         kop.append(
             _("%(titel)s in %(eenheid)s") % {"titel": reeks.titel, "eenheid": eenheid}
             if eenheid
             else reeks.titel
         )
     rijen = [
-        [maand_kort(*maand)] + [cijfer_tekst(r.naam, r.waarden[i]) for r in reeksen]
-        for i, maand in enumerate(maanden)
+        [label] + [cijfer_tekst(r.naam, r.waarden[i]) for r in reeksen]
+        for i, label in enumerate(labels)
     ]
     return Tabel(kop=kop, rijen=rijen)
 
@@ -408,13 +443,17 @@ def _beschrijving(maanden: list[tuple[int, int]], reeksen: list[Reeks]) -> str:
     }
 
 
-def _grafiek(naam: str, titel: str, maanden, panelen: list[Paneel]) -> Grafiek:
+def _grafiek(
+    naam: str, titel: str, maanden, panelen: list[Paneel], markeer_laatste: bool = True
+) -> Grafiek:
     reeksen = [r for p in panelen for r in p.reeksen]
+    labels = [maand_kort(*m) for m in maanden]
     return Grafiek(
         naam=naam,
         titel=titel,
-        svg=_svg(naam, titel, _beschrijving(maanden, reeksen), maanden, panelen),
-        tabel=_tabel(maanden, reeksen),
+        svg=_svg(naam, titel, _beschrijving(maanden, reeksen), labels, panelen, markeer_laatste),
+        tabel=_tabel(labels, reeksen),
+        markeer_laatste=markeer_laatste,
     )
 
 
@@ -471,3 +510,356 @@ def grafieken_voor(overzicht: Maandoverzicht) -> list[Grafiek]:
             [Paneel([kto], cijfer, hoogte=170), Paneel([nps], nps_schaal, hoogte=150)],
         ),
     ]
+
+
+# Charts of groups (afdelingen, categories, causes, grades) -------------------------------------
+
+GROEP_LABELS = 200  # the width of the group names on the left of horizontal bars
+GROEP_WAARDE = 56  # room right of the longest bar for its value
+STAAF_DIKTE = 14
+GROEP_TUSSEN = 10
+NAAM_MAX = 28  # characters of a group name drawn; the table has the whole name
+
+
+def _ingekort(naam: str) -> str:
+    return naam if len(naam) <= NAAM_MAX else naam[: NAAM_MAX - 1].rstrip() + "…"
+
+
+def _liggend_svg(
+    naam: str,
+    titel: str,
+    beschrijving: str,
+    groepen: list[str],
+    reeksen: list[Reeks],
+    schaal: Schaal,
+) -> SafeString:
+    """Horizontal bars: one row per group (its name on the left), the series side by side within
+    it, each bar with its value at its end; a bar runs from 0 (or the scale's bottom) and a
+    missing value is said in words."""
+    prefix = f"grafiek-{naam}"
+    delen: list[str] = []
+    y = float(BOVEN)
+    if len(reeksen) > 1:
+        legenda, legenda_hoogte = _legenda(prefix, reeksen, BOVEN + 8)
+        delen += legenda
+        y += legenda_hoogte
+    links, rechts = GROEP_LABELS, BREEDTE - RECHTS - GROEP_WAARDE
+    rij_hoogte = len(reeksen) * (STAAF_DIKTE + 2) + GROEP_TUSSEN
+    top = y + 10
+    bodem = top + max(len(groepen), 1) * rij_hoogte
+
+    def x_van(waarde) -> float:
+        deel = (float(waarde) - schaal.laag) / (schaal.hoog - schaal.laag)
+        return links + (rechts - links) * min(max(deel, 0.0), 1.0)
+
+    nul = x_van(max(schaal.laag, 0))
+    for waarde in schaal.streepjes:
+        xx = x_van(waarde)
+        sterk = waarde == 0
+        delen.append(
+            f'<line x1="{_getal(xx)}" y1="{_getal(top - 4)}" x2="{_getal(xx)}" '
+            f'y2="{_getal(bodem)}" stroke="{"#6b7280" if sterk else RASTER}" '
+            f'stroke-width="{1.2 if sterk else 1}"/>'
+        )
+        delen.append(
+            f'<text x="{_getal(xx)}" y="{_getal(bodem + 16)}" font-size="12" fill="{ZACHT}" '
+            f'text-anchor="middle">{escape(_as_tekst(waarde, schaal))}</text>'
+        )
+    if schaal.eenheid and not schaal.procent:
+        delen.append(
+            f'<text x="{rechts}" y="{_getal(bodem + 32)}" font-size="12" fill="{ZACHT}" '
+            f'text-anchor="end">{escape(schaal.eenheid)}</text>'
+        )
+    for g, groep in enumerate(groepen):
+        rij_top = top + g * rij_hoogte
+        midden = rij_top + (rij_hoogte - GROEP_TUSSEN) / 2
+        delen.append(
+            f'<text x="{links - 8}" y="{_getal(midden + 4)}" font-size="12.5" fill="{TEKST}" '
+            f'text-anchor="end">{escape(_ingekort(groep))}</text>'
+        )
+        for s, reeks in enumerate(reeksen):
+            waarde = reeks.waarden[g]
+            yy = rij_top + s * (STAAF_DIKTE + 2)
+            tekst = cijfer_tekst(reeks.naam, waarde)
+            if waarde is None:
+                delen.append(
+                    f'<text x="{_getal(nul + 4)}" y="{_getal(yy + STAAF_DIKTE - 3)}" '
+                    f'font-size="11" fill="{ZACHT}">{escape(tekst)}</text>'
+                )
+                continue
+            eind = x_van(waarde)
+            x, breedte = min(nul, eind), abs(eind - nul)
+            tip = f"{groep} · {reeks.titel}: {tekst}"
+            delen.append(
+                f'<rect x="{_getal(x)}" y="{_getal(yy)}" width="{_getal(breedte)}" '
+                f'height="{STAAF_DIKTE}" fill="{_vulling(prefix, reeks.stijl)}" '
+                f'stroke="{reeks.stijl.kleur}" stroke-width="1" {_data(reeks, waarde)}>'
+                f"<title>{escape(tip)}</title></rect>"
+            )
+            negatief = eind < nul
+            delen.append(
+                f'<text x="{_getal(eind - 4 if negatief else eind + 4)}" '
+                f'y="{_getal(yy + STAAF_DIKTE - 3)}" font-size="11.5" fill="{TEKST}"'
+                + (' text-anchor="end"' if negatief else "")
+                + f">{escape(tekst)}</text>"
+            )
+    delen.append(
+        f'<line x1="{_getal(nul)}" y1="{_getal(top - 4)}" x2="{_getal(nul)}" '
+        f'y2="{_getal(bodem)}" stroke="#6b7280" stroke-width="1.2"/>'
+    )
+    hoogte = bodem + (40 if schaal.eenheid and not schaal.procent else 26)
+    return _omhulsel(prefix, titel, beschrijving, reeksen, delen, hoogte)
+
+
+def _groepen_beschrijving(reeksen: list[Reeks], waarover: str) -> str:
+    return _("%(reeksen)s %(waarover)s. De cijfers staan ook in de tabel bij de grafiek.") % {
+        "reeksen": ", ".join(r.titel for r in reeksen),
+        "waarover": waarover,
+    }
+
+
+def groepgrafiek(
+    naam: str,
+    titel: str,
+    groepen: list[str],
+    reeksen: list[Reeks],
+    schaal: Schaal,
+    *,
+    waarover: str,
+    eerste_kop: str,
+    bijschrift: str,
+    met_tabel: bool = True,
+) -> Grafiek:
+    """Horizontal bars per group (afdeling, category, cause, verdict), with the table of the same
+    numbers; `met_tabel=False` where the page's own table beside the chart holds them."""
+    return Grafiek(
+        naam=naam,
+        titel=titel,
+        svg=_liggend_svg(
+            naam, titel, _groepen_beschrijving(reeksen, waarover), groepen, reeksen, schaal
+        ),
+        tabel=_tabel(groepen, reeksen, eerste_kop) if met_tabel else None,
+        bijschrift=bijschrift,
+        markeer_laatste=False,
+    )
+
+
+def _cijferschaal() -> Schaal:
+    return Schaal(1, 10, list(range(1, 11)), _("cijfer"))
+
+
+def _nps_schaal() -> Schaal:
+    return Schaal(-100, 100, [-100, -50, 0, 50, 100], _("NPS"), nullijn=True)
+
+
+# The KTO dashboard ----------------------------------------------------------------------------
+
+
+def kto_grafieken(
+    trend: list,
+    verdeling,
+    per_afdeling: list | None,
+    periode: str,
+) -> list[Grafiek]:
+    """The charts of the KTO dashboard (klanttevredenheid.cijfers computes every number):
+
+    - `trend`: (first day of the month, Cijfers) for the months up to the quarter's last one
+      (or the current month): the grade and NPS per month, with the number of responses;
+    - `verdeling`: cijfers.Verdeling of the quarter: how many gave each grade (0-10);
+    - `per_afdeling`: (name, Cijfers) rows of the breakdown per afdeling (None: the user does not
+      see other afdelingen): grade and NPS per afdeling.
+    """
+    maanden = [(dag.year, dag.month) for dag, _c in trend]
+    gemiddelde = Reeks(
+        "gemiddelde", [c.gemiddelde for _d, c in trend], BLAUW, label=_("Gemiddeld cijfer")
+    )
+    nps = Reeks("nps", [c.nps for _d, c in trend], PAARS, label=_("NPS"))
+    respons = Reeks(
+        "respons",
+        [c.respons for _d, c in trend],
+        Stijl(GROEN.kleur, arcering=True),
+        "staaf",
+        label=_("Responsen"),
+    )
+    lijst = [
+        _grafiek(
+            "kto-trend",
+            _("Gemiddeld cijfer en NPS per maand"),
+            maanden,
+            [
+                Paneel([gemiddelde], _cijferschaal(), hoogte=150),
+                Paneel([nps], _nps_schaal(), hoogte=130),
+                Paneel([respons], _nette_schaal(_maximum(respons.waarden), _("aantal")), hoogte=90),
+            ],
+        )
+    ]
+
+    cijfers_ = [str(w) for w in range(0, 11)]
+    rapportcijfer = Reeks(
+        "rapportcijfer",
+        [verdeling.rapportcijfer.get(w, 0) for w in range(0, 11)],
+        BLAUW,
+        "staaf",
+        label=_("Rapportcijfer"),
+    )
+    aanbeveling = Reeks(
+        "nps_score",
+        [verdeling.nps_score.get(w, 0) for w in range(0, 11)],
+        Stijl(ORANJE.kleur, arcering=True),
+        "staaf",
+        label=_("Aanbevelingsvraag"),
+    )
+    titel = _("Verdeling van de cijfers")
+    reeksen = [rapportcijfer, aanbeveling]
+    lijst.append(
+        Grafiek(
+            naam="kto-verdeling",
+            titel=titel,
+            svg=_svg(
+                "kto-verdeling",
+                titel,
+                _(
+                    "Het aantal reacties per gegeven cijfer van 0 tot en met 10 in %(periode)s: "
+                    "het rapportcijfer (1-10) en de aanbevelingsvraag (0-10). De cijfers staan "
+                    "ook in de tabel bij de grafiek."
+                )
+                % {"periode": periode},
+                cijfers_,
+                [
+                    Paneel(
+                        reeksen, _nette_schaal(_maximum(*(r.waarden for r in reeksen)), _("aantal"))
+                    )
+                ],
+                markeer_laatste=False,
+            ),
+            tabel=_tabel(cijfers_, reeksen, _("Cijfer")),
+            bijschrift=_("Aantal reacties per cijfer, %(periode)s") % {"periode": periode},
+            markeer_laatste=False,
+        )
+    )
+
+    if per_afdeling:
+        namen = [naam for naam, _c in per_afdeling]
+        waarover = _("per afdeling in %(periode)s") % {"periode": periode}
+        lijst.append(
+            groepgrafiek(
+                "kto-afdeling-cijfer",
+                _("Gemiddeld cijfer per afdeling"),
+                namen,
+                [
+                    Reeks(
+                        "gemiddelde",
+                        [c.gemiddelde for _n, c in per_afdeling],
+                        BLAUW,
+                        "staaf",
+                        label=_("Gemiddeld cijfer"),
+                    )
+                ],
+                Schaal(0, 10, [0, 2, 4, 6, 8, 10], _("cijfer")),
+                waarover=waarover,
+                eerste_kop=_("Afdeling"),
+                bijschrift=_("Gemiddeld cijfer per afdeling, %(periode)s") % {"periode": periode},
+            )
+        )
+        lijst.append(
+            groepgrafiek(
+                "kto-afdeling-nps",
+                _("NPS per afdeling"),
+                namen,
+                [Reeks("nps", [c.nps for _n, c in per_afdeling], PAARS, "staaf", label=_("NPS"))],
+                _nps_schaal(),
+                waarover=waarover,
+                eerste_kop=_("Afdeling"),
+                bijschrift=_("NPS per afdeling, %(periode)s") % {"periode": periode},
+            )
+        )
+    return lijst
+
+
+# The half-yearly analysis ---------------------------------------------------------------------
+
+
+def analyse_grafieken(a) -> dict[str, Grafiek]:
+    """The charts of the halfjaarlijkse klachtanalyse (rapportage.analyse computes the numbers):
+    complaints received and closed per month; the verdicts, the categories and the causes of this
+    half-year beside the one before. The categories and causes have their table on the page."""
+    helft = _("%(helft)se halfjaar %(jaar)s")
+    nu = helft % {"helft": a.helft, "jaar": a.jaar}
+    vorig_jaar, vorige_helft = kalender.vorige_helft(a.jaar, a.helft)
+    toen = helft % {"helft": vorige_helft, "jaar": vorig_jaar}
+    maanden = [maand for maand, _o, _a in a.per_maand]
+    volume = [
+        Reeks("ontvangen", [o for _m, o, _a in a.per_maand], BLAUW, "staaf"),
+        Reeks(
+            "afgesloten",
+            [g for _m, _o, g in a.per_maand],
+            Stijl(ORANJE.kleur, arcering=True),
+            "staaf",
+        ),
+    ]
+
+    def tegen_vorige(naam: str, rijen: list) -> list[Reeks]:
+        return [
+            Reeks(f"{naam}-nu", [r.aantal for r in rijen], BLAUW, "staaf", label=nu),
+            Reeks(
+                f"{naam}-vorige",
+                [r.vorige for r in rijen],
+                Stijl(ORANJE.kleur, arcering=True),
+                "staaf",
+                label=toen,
+            ),
+        ]
+
+    def aantallen(reeksen: list[Reeks]) -> Schaal:
+        return _nette_schaal(_maximum(*(r.waarden for r in reeksen)), _("aantal"))
+
+    grafieken = {
+        "per_maand": _grafiek(
+            "analyse-per-maand",
+            _("Ontvangen en afgesloten klachten per maand"),
+            maanden,
+            [Paneel(volume, aantallen(volume))],
+            markeer_laatste=False,
+        )
+    }
+    for sleutel, naam, titel, rijen, kop, waarover in [
+        (
+            "per_oordeel",
+            "analyse-oordeel",
+            _("Oordeel over de afgesloten klachten"),
+            a.per_oordeel,
+            _("Oordeel"),
+            _("per oordeel, met het halfjaar ervoor"),
+        ),
+        (
+            "per_categorie",
+            "analyse-categorie",
+            _("Ontvangen klachten per categorie"),
+            a.per_categorie,
+            _("Categorie"),
+            _("per categorie, met het halfjaar ervoor"),
+        ),
+        (
+            "per_oorzaak",
+            "analyse-oorzaak",
+            _("Afgesloten klachten per oorzaak"),
+            a.per_oorzaak,
+            _("Oorzaak"),
+            _("per oorzaak, met het halfjaar ervoor"),
+        ),
+    ]:
+        if not rijen:
+            continue
+        reeksen = tegen_vorige(sleutel, rijen)
+        grafieken[sleutel] = groepgrafiek(
+            naam,
+            titel,
+            [r.naam for r in rijen],
+            reeksen,
+            aantallen(reeksen),
+            waarover=waarover,
+            eerste_kop=kop,
+            bijschrift=titel,
+            met_tabel=sleutel == "per_oordeel",
+        )
+    return grafieken
