@@ -62,6 +62,12 @@ class Tabel:
 
     kop: list[str]
     rijen: list[list[str]]
+    reeksen: list[str] = field(default_factory=list)  # the series of each column after the first
+
+    @property
+    def kolommen(self) -> list[tuple[str, str]]:
+        """(heading, series) of each column; the first (the rows' heading) has no series."""
+        return list(zip(self.kop, ["", *self.reeksen], strict=True))
 
 
 @dataclass(frozen=True)
@@ -174,9 +180,13 @@ def _as_tekst(waarde: float, schaal: Schaal) -> str:
     return f"{tekst}%" if schaal.procent else tekst
 
 
-def _data(reeks: Reeks, waarde) -> str:
-    """The value drawn, readable by a machine (tests, assistive tools): data-reeks, data-waarde."""
-    return f'data-reeks="{escape(reeks.naam)}" data-waarde="{escape(str(waarde))}"'
+def _data(reeks: Reeks, waarde, label: str) -> str:
+    """The value drawn, readable by a machine (tests, tools): the series, the column or group
+    (as the table's row heading writes it) and the value."""
+    return (
+        f'data-reeks="{escape(reeks.naam)}" data-label="{escape(label)}" '
+        f'data-waarde="{escape(str(waarde))}"'
+    )
 
 
 def _teken(stijl: Stijl, x: float, y: float, titel: str = "", data: str = "") -> str:
@@ -320,7 +330,8 @@ def _svg(
                         f'<rect x="{_getal(x)}" y="{_getal(yy)}" width="{_getal(staaf - 1)}" '
                         f'height="{_getal(max(bodem - yy, 0))}" '
                         f'fill="{_vulling(prefix, reeks.stijl)}" stroke="{reeks.stijl.kleur}" '
-                        f'stroke-width="1" {_data(reeks, waarde)}><title>{escape(tip)}</title></rect>'
+                        f'stroke-width="1" {_data(reeks, waarde, labels[i])}>'
+                        f"<title>{escape(tip)}</title></rect>"
                     )
         for reeks in paneel.reeksen:
             if reeks.soort != "lijn":
@@ -360,7 +371,7 @@ def _svg(
                             LINKS + kolom * (i + 0.5),
                             y_van(waarde),
                             tip,
-                            _data(reeks, waarde),
+                            _data(reeks, waarde, labels[i]),
                         )
                     )
         # Frame of the plot.
@@ -392,6 +403,7 @@ def _omhulsel(
     reeksen: list[Reeks],
     delen: list[str],
     totale_hoogte: float,
+    liggend: bool = False,
 ) -> SafeString:
     """The <svg> around the drawn parts: its title and description (the accessible name and
     text alternative), the hatching patterns and a white background."""
@@ -403,7 +415,8 @@ def _omhulsel(
         for pid, stijl in arceringen.items()
     )
     kop = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="grafiek-svg" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'class="grafiek-svg{" grafiek-liggend" if liggend else ""}" role="img" '
         f'viewBox="0 0 {BREEDTE} {_getal(totale_hoogte)}" width="{BREEDTE}" '
         f'height="{_getal(totale_hoogte)}" preserveAspectRatio="xMidYMid meet" '
         f'aria-labelledby="{prefix}-titel {prefix}-beschrijving" {LETTER}>'
@@ -429,7 +442,7 @@ def _tabel(labels: list[str], reeksen: list[Reeks], eerste_kop: str | None = Non
         [label] + [cijfer_tekst(r.naam, r.waarden[i]) for r in reeksen]
         for i, label in enumerate(labels)
     ]
-    return Tabel(kop=kop, rijen=rijen)
+    return Tabel(kop=kop, rijen=rijen, reeksen=[r.naam for r in reeksen])
 
 
 def _beschrijving(maanden: list[tuple[int, int]], reeksen: list[Reeks]) -> str:
@@ -593,7 +606,7 @@ def _liggend_svg(
             delen.append(
                 f'<rect x="{_getal(x)}" y="{_getal(yy)}" width="{_getal(breedte)}" '
                 f'height="{STAAF_DIKTE}" fill="{_vulling(prefix, reeks.stijl)}" '
-                f'stroke="{reeks.stijl.kleur}" stroke-width="1" {_data(reeks, waarde)}>'
+                f'stroke="{reeks.stijl.kleur}" stroke-width="1" {_data(reeks, waarde, groep)}>'
                 f"<title>{escape(tip)}</title></rect>"
             )
             negatief = eind < nul
@@ -608,7 +621,7 @@ def _liggend_svg(
         f'y2="{_getal(bodem)}" stroke="#6b7280" stroke-width="1.2"/>'
     )
     hoogte = bodem + (40 if schaal.eenheid and not schaal.procent else 26)
-    return _omhulsel(prefix, titel, beschrijving, reeksen, delen, hoogte)
+    return _omhulsel(prefix, titel, beschrijving, reeksen, delen, hoogte, liggend=True)
 
 
 def _groepen_beschrijving(reeksen: list[Reeks], waarover: str) -> str:
