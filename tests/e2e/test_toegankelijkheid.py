@@ -341,6 +341,9 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     axe_controleren(page, "maandrapportage", bevindingen)
     openen(page, f"{url}/medewerker/rapportage/jaar/{vandaag.year}/")
     axe_controleren(page, "jaarrapport (directie)", bevindingen)
+    helft = 1 if vandaag.month <= 6 else 2
+    openen(page, f"{url}/medewerker/rapportage/analyse/{vandaag.year}/{helft}/")
+    axe_controleren(page, "klachtanalyse met grafieken", bevindingen)
 
     # The error pages inside the staff layout (issue 19): a page of another role, a dead link.
     assert page.goto(f"{url}/medewerker/privacy/").status == 403  # not a beheerder yet
