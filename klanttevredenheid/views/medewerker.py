@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from klachten import kalender, rollen
 from klachten import selectors as klacht_selectors
-from klanttevredenheid import cijfers, selectors, services
+from klachten.grafieken import geen_gegevens
+from klanttevredenheid import cijfers, grafieken, selectors, services
 from klanttevredenheid.models import OpvolgingStatus, RedenOvergeslagen
-from rapportage import grafieken as rapport_grafieken
 
 PER_PAGINA = 25
 OPEN_OPVOLGINGEN_MAX = 50
@@ -206,7 +206,7 @@ def dashboard(request):
         )
 
     per_afdeling = next((u["rijen"] for u in uitsplitsingen if u["dimensie"] == "afdeling"), None)
-    grafieken = rapport_grafieken.kto_grafieken(
+    kto_grafieken = grafieken.kto_grafieken(
         trend, verdeling, per_afdeling, _kwartaal_naam(kwartaal)
     )
 
@@ -256,8 +256,8 @@ def dashboard(request):
             "totaal": totaal,
             "vorig_totaal": vorig_totaal,
             "per_maand": per_maand,
-            "grafieken": grafieken,
-            "geen_gegevens": rapport_grafieken.geen_gegevens(),
+            "grafieken": kto_grafieken,
+            "geen_gegevens": geen_gegevens(),
             "uitsplitsingen": uitsplitsingen,
             "definities": DEFINITIES,
             "tegels": [(soort, naam, DEFINITIES[soort]) for soort, naam in TEGELS],
