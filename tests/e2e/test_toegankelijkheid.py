@@ -354,6 +354,9 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     page.get_by_role("link", name="Verder naar publiceren").click()
     expect(page.get_by_role("button", name="Definitief publiceren")).to_be_visible()
     axe_controleren(page, "jaarrapport publiceren (bevestiging)", bevindingen)
+    helft = 1 if vandaag.month <= 6 else 2
+    openen(page, f"{url}/medewerker/rapportage/analyse/{vandaag.year}/{helft}/")
+    axe_controleren(page, "klachtanalyse met grafieken", bevindingen)
 
     # The error pages inside the staff layout (issue 19): a page of another role, a dead link.
     assert page.goto(f"{url}/medewerker/privacy/").status == 403  # not a beheerder yet
