@@ -33,6 +33,7 @@ from klachten.models import (
     Bijlage,
     Categorie,
     Doorverwijzing,
+    Gebeurtenis,
     GebeurtenisSoort,
     InkomendBericht,
     Kanaal,
@@ -653,10 +654,18 @@ def tijdlijn(
         if inkomend
         else {}
     )
+    gebeurtenissen = list(gebeurtenissen)
+    tweede_lijn = (
+        _toewijzingen_tweede_lijn(klacht, gebeurtenissen)
+        if alleen is None or GebeurtenisSoort.STATUS in alleen
+        else set()
+    )
     items = []
     for g in gebeurtenissen:
         titel = g.get_soort_display()
-        if g.soort == GebeurtenisSoort.STATUS:
+        if g.pk in tweede_lijn:
+            titel = _("Toewijzing tweede lijn")
+        elif g.soort == GebeurtenisSoort.STATUS:
             titel = _("Status: %(van)s → %(naar)s") % {
                 "van": Status(g.van_status).label if g.van_status else "-",
                 "naar": Status(g.naar_status).label,
@@ -691,6 +700,22 @@ def tijdlijn(
         items.extend(_kwetsbaarheidsitems(kwetsbaarheid))
     items.sort(key=lambda i: i.op, reverse=True)
     return items
+
+
+def _toewijzingen_tweede_lijn(klacht: Klacht, gebeurtenissen: list[Gebeurtenis]) -> set[int]:
+    """The assignments made while the complaint was in heroverweging: the second-line handler
+    (services.toewijzen), no reassignment of the first line. Read from the status changes on the
+    timeline (`gebeurtenissen`, newest first), without a query."""
+    oudste_eerst = gebeurtenissen[::-1]
+    statussen = [g for g in oudste_eerst if g.soort == GebeurtenisSoort.STATUS]
+    status = statussen[0].van_status if statussen else klacht.status
+    ids = set()
+    for g in oudste_eerst:
+        if g.soort == GebeurtenisSoort.STATUS:
+            status = g.naar_status
+        elif g.soort == GebeurtenisSoort.TOEWIJZING and status == Status.IN_HEROVERWEGING:
+            ids.add(g.pk)
+    return ids
 
 
 def gesprek(klacht: Klacht) -> list[TijdlijnItem]:

@@ -300,3 +300,18 @@ def test_de_uitkomst_van_een_doorverwijzing_wordt_wel_vastgelegd(in_onderzoek, b
 
     verwijzing.refresh_from_db()
     assert verwijzing.uitkomst == DoorverwijzingUitkomst.GEHOLPEN
+
+
+def test_de_kop_van_de_tweedelijnstoewijzing_op_de_tijdlijn(client, in_heroverweging, teamleider):
+    client.force_login(teamleider)
+
+    response = client.get(reverse("klachten:dossier", args=[in_heroverweging.dossiernummer]))
+
+    koppen = [
+        (item.titel, item.tekst.startswith("Tweedelijnsbehandelaar:"))
+        for item in response.context["tijdlijn"]
+        if item.soort == GebeurtenisSoort.TOEWIJZING
+    ]
+    # Newest first: the second line, then the first-line assignment.
+    assert koppen == [("Toewijzing tweede lijn", True), ("Toewijzing", False)]
+    assert "Toewijzing tweede lijn" in response.content.decode()
