@@ -832,6 +832,14 @@ class Bijlage(models.Model):
     def __str__(self):
         return self.oorspronkelijke_naam
 
+    @property
+    def voorbeeld(self) -> str:
+        """How the dossier previews it: "afbeelding", "pdf", or "" (download only). From the
+        stored type; the preview view reads the content again before serving it inline."""
+        from klachten.uploads import voorbeeldsoort
+
+        return voorbeeldsoort(self.mime_type)
+
 
 class VerweesdBestand(models.Model):
     """A file written for a write that was rolled back, which the storage did not let us remove
@@ -1273,6 +1281,8 @@ class Statusaantal(models.Model):
 class InzageSoort(models.TextChoices):
     DOSSIER = "dossier", _("Dossier geopend")
     BIJLAGE = "bijlage", _("Bijlage gedownload")
+    # Previewed in the dossier (PDF, images): served inline through the same checks (issue 19).
+    BIJLAGE_BEKEKEN = "bijlage_bekeken", _("Bijlage bekeken")
     API = "api", _("Opgevraagd via de API")
     BEHEER = "beheer", _("Geopend in beheer")
     ORIGINEEL = "origineel", _("Origineel e-mailbericht geopend")
