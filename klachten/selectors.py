@@ -728,6 +728,52 @@ def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
     ]
 
 
+@dataclass
+class Antwoordgesprek:
+    """What a form that answers the customer shows beside it (issue 19): the customer's messages
+    and additions (newest first), our last message to them, and for the answer on a
+    reconsideration the first answer and why the customer disagrees."""
+
+    klantberichten: list[TijdlijnItem]
+    ons_laatste: TijdlijnItem | None = None
+    eerste_antwoord: TijdlijnItem | None = None
+    # The customer's request for reconsideration (a list of one, shown as a timeline).
+    heroverweging_reden: list[TijdlijnItem] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.klantberichten
+            or self.ons_laatste
+            or self.eerste_antwoord
+            or self.heroverweging_reden
+        )
+
+
+def antwoordgesprek(klacht: Klacht, *, heroverweging: bool = False) -> Antwoordgesprek:
+    """The conversation a message to the customer answers (the timeline's messages in and out,
+    read once). `heroverweging`: the answer on a reconsideration, which answers the customer's
+    reasons against our (first) gemotiveerd antwoord."""
+    items = tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT, GebeurtenisSoort.BERICHT])
+    klantberichten = [i for i in items if i.soort == GebeurtenisSoort.KLANTBERICHT]
+    ons = [i for i in items if i.soort == GebeurtenisSoort.BERICHT and i.bericht is not None]
+    gesprek = Antwoordgesprek(klantberichten=klantberichten)
+    gevraagd_op = klacht.heroverweging_gevraagd_op
+    if heroverweging and gevraagd_op is not None:
+        eerder = [i for i in ons if i.op <= gevraagd_op]
+        gesprek.eerste_antwoord = next(
+            (i for i in eerder if i.bericht.soort == BerichtSoort.ANTWOORD), None
+        )
+        # The request is the customer's first message from the moment they asked
+        # (services.heroverweging_vragen writes it then): shown apart, not twice.
+        verzoek = [i for i in klantberichten if i.op >= gevraagd_op]
+        if verzoek:
+            gesprek.heroverweging_reden = [verzoek[-1]]
+            klantberichten.remove(verzoek[-1])
+        ons = [i for i in ons if i is not gesprek.eerste_antwoord]
+    gesprek.ons_laatste = ons[0] if ons else None
+    return gesprek
+
+
 def klantbericht_na_afsluiting(klacht: Klacht, items: list[TijdlijnItem]) -> TijdlijnItem | None:
     """The customer's latest message on a closed complaint, when it came after the closing.
     `items`: the dossier's timeline, newest first (tijdlijn)."""

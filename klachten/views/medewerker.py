@@ -304,8 +304,10 @@ def klacht_registreren(request):
 # state (issue 17).
 INLINE_ANTWOORD = "reactie_sturen"
 # Action forms that answer the customer show the conversation they answer beside the form.
+# The forms that write to the customer show beside them the conversation they answer (issue 19):
+# every action that sends the customer a message, but their own request recorded by staff.
 ANTWOORDEN_AAN_KLANT = frozenset(
-    {"reactie_sturen", "statusupdate_sturen", "antwoord_sturen", "heroverweging_beantwoorden"}
+    naam for naam, a in ACTIES.items() if a.bericht is not None and naam != "heroverweging_vragen"
 )
 # What the handler may choose when the customer wrote after the closing (issue 17), besides the
 # inline reactie; each its own action with its own form, offered only when the workflow allows.
@@ -720,7 +722,11 @@ def klacht_actie(request, dossiernummer, actie):
             ),
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
             "gesprek": (
-                selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []
+                selectors.antwoordgesprek(
+                    klacht, heroverweging=actie == "heroverweging_beantwoorden"
+                )
+                if actie in ANTWOORDEN_AAN_KLANT
+                else None
             ),
         },
         status=status,
