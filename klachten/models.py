@@ -1202,6 +1202,18 @@ class Termijn(models.Model):
             "Statusupdate: stuur de klant de standaard statusupdate als de termijn verstrijkt."
         ),
     )
+    verlenging_max_dagen = models.PositiveSmallIntegerField(
+        _("langste verlenging (dagen)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Antwoord en heroverweging: met hoeveel dagen (in de eenheid van deze termijn) de "
+            "termijn ten hoogste verlengd mag worden. Standaard voor het antwoord 28: 6 weken, "
+            "eenmaal te verlengen met ten hoogste 4 weken, dus 10 weken na ontvangst. Een "
+            "opschorting schuift die grens op met haar duur. Een latere nieuwe datum geeft de "
+            "behandelaar een waarschuwing. Leeg: geen grens."
+        ),
+    )
 
     class Meta:
         verbose_name = _("termijn")
@@ -1217,7 +1229,12 @@ class Termijn(models.Model):
 
     @property
     def regel(self) -> TermijnRegel:
-        return TermijnRegel(dagen=self.dagen, werkdagen=self.werkdagen, land=self.land)
+        return TermijnRegel(
+            dagen=self.dagen,
+            werkdagen=self.werkdagen,
+            land=self.land,
+            verlenging_max=self.verlenging_max_dagen,
+        )
 
 
 class SignaalSoort(models.TextChoices):
