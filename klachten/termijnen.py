@@ -172,16 +172,6 @@ def nieuwe_datum_waarschuwingen(klacht, nieuwe_datum: dt.date) -> list[str]:
     beyond the longest extension the rules allow (langste_datum). Sending stays possible once
     the handler confirms it (forms.TermijnFormulier)."""
     waarschuwingen = []
-    langste = langste_datum(klacht)
-    if langste is not None and nieuwe_datum > langste:
-        waarschuwingen.append(
-            _(
-                "De nieuwe datum ligt na de langste verlenging die de regels toestaan "
-                "(%(grens)s, opschortingen meegeteld). Verleng alleen verder als de klant "
-                "ermee instemt of de klacht daar een zwaarwegende reden voor geeft."
-            )
-            % {"grens": langste.strftime("%d-%m-%Y")}
-        )
     grens = klacht.kifid_alarm_datum
     if klacht.status != Status.IN_HEROVERWEGING and grens is not None and nieuwe_datum > grens:
         instantie = klacht.label.externe_instantie if klacht.label_id else None
@@ -194,6 +184,15 @@ def nieuwe_datum_waarschuwingen(klacht, nieuwe_datum: dt.date) -> list[str]:
                 "grens": grens.strftime("%d-%m-%Y"),
                 "instantie": instantie.naam if instantie else _("de externe instantie"),
             }
+        )
+    langste = langste_datum(klacht)
+    if langste is not None and nieuwe_datum > langste:
+        waarschuwingen.append(
+            _(
+                "De nieuwe datum ligt na de langste verlenging die de regels toestaan "
+                "(%(grens)s: de termijn met haar langste verlenging, opschortingen meegeteld)."
+            )
+            % {"grens": langste.strftime("%d-%m-%Y")}
         )
     return waarschuwingen
 

@@ -303,7 +303,6 @@ def klacht_registreren(request):
 # The action whose form the dossier offers inline to reply to the customer: the reactie, in any
 # state (issue 17).
 INLINE_ANTWOORD = "reactie_sturen"
-# Action forms that answer the customer show the conversation they answer beside the form.
 # The forms that write to the customer show beside them the conversation they answer (issue 19):
 # every action that sends the customer a message, but their own request recorded by staff.
 ANTWOORDEN_AAN_KLANT = frozenset(
