@@ -572,7 +572,13 @@ def email_weergave(rij: InkomendBericht, tekst: str, bijlagen: dict[str, Bijlage
 
     def bijlage_url(naam: str) -> str | None:
         bijlage = bijlagen.get(naam)
-        return reverse("klachten:bijlage", args=[bijlage.pk]) if bijlage is not None else None
+        if bijlage is None:
+            return None
+        # An inline image is shown as the preview is (served inline, in the access log as viewed).
+        view = (
+            "klachten:bijlage-bekijken" if bijlage.voorbeeld == "afbeelding" else "klachten:bijlage"
+        )
+        return reverse(view, args=[bijlage.pk])
 
     try:
         with rij.bestand.open("rb") as bestand:

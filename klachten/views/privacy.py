@@ -100,8 +100,9 @@ class WissenFormulier(AvgVerzoekFormulier):
 @medewerker_vereist
 @require_http_methods(["GET", "POST"])
 def avg_verzoeken(request):
-    """Search an address (POST, so it appears in no URL or server log), then download what is
-    stored or erase it."""
+    """Search an address, or a customer without one by name and postcode or a dossiernummer
+    (POST, so none of it appears in a URL or server log), then download what is stored or erase
+    it."""
     if not rollen.is_beheerder(request.user):
         raise PermissionDenied
     actie = request.POST.get("actie", "")
