@@ -724,16 +724,6 @@ def _toewijzingen_tweede_lijn(klacht: Klacht, gebeurtenissen: list[Gebeurtenis])
     return ids
 
 
-def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
-    """The customer's messages on the dossier, newest first, their e-mails folded: what a form
-    that answers the customer answers (issue 17)."""
-    return [
-        item
-        for item in tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
-        if item.soort == GebeurtenisSoort.KLANTBERICHT
-    ]
-
-
 @dataclass
 class Antwoordgesprek:
     """What a form that answers the customer shows beside it (issue 19): the customer's messages
