@@ -96,11 +96,6 @@ REDEN = {
     "en": "We are waiting for the advice of our medical adviser.",
     "fr": "Nous attendons l'avis de notre conseiller médical.",
 }
-REACTIE = {
-    "nl": "Dank voor uw bericht. We hebben de foto van de nota ontvangen.",
-    "en": "Thank you for your message. We have received the photo of the invoice.",
-    "fr": "Merci pour votre message. Nous avons bien reçu la photo de la facture.",
-}
 # A term's unit as the customer reads it (singular, plural).
 EENHEDEN = {
     "nl": {True: ("werkdag", "werkdagen"), False: ("kalenderdag", "kalenderdagen")},
@@ -260,7 +255,8 @@ def _gaten_invullen(tekst: str, taal: str) -> str:
 def _actie(naam: str, klacht: Klacht, door, *, eenvoudig: bool = False, **velden) -> Klacht:
     """A handler takes the action on its page: the form's initial values (the template's text in
     the customer's language, plain language when chosen), its gaps filled in and its fields
-    chosen, validated by the form and run by the page's service call."""
+    chosen, validated by the form and run by the page's service call. The one place that says
+    how a handler sends a message: when the forms change, adapt it here."""
     scherm = SCHERMEN[naam]
     data = dict(_begintekst(klacht, naam, eenvoudig=eenvoudig))
     if "tekst" in data:
@@ -324,7 +320,7 @@ def _versturen(geval: Geval, klacht: Klacht, behandelaar, collega, time_machine)
         assert bewaking.statusupdates_sturen(op=moment) == 1
         return Klacht.objects.get(pk=klacht.pk)
     if soort == BerichtSoort.REACTIE:
-        return _actie("reactie_sturen", klacht, behandelaar, tekst=REACTIE[taal])
+        return _actie("reactie_sturen", klacht, behandelaar)
     if soort == BerichtSoort.VERTRAGING:
         # A date within the 8-week limit: the form sends it without a warning.
         nieuwe_datum = klacht.antwoord_uiterlijk_datum + dt.timedelta(days=7)
