@@ -40,7 +40,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from klachten import berichten, bewaking, rollen, selectors, services
+from klachten import berichten, bewaking, kalender, rollen, selectors, services
 from klachten.berichten import brieven
 from klachten.forms import OORDEEL_PLEK, OPEN_PLEK
 from klachten.kalender import AMSTERDAM
@@ -410,6 +410,9 @@ def _feiten(geval: Geval, klacht: Klacht) -> dict[str, str]:
             feiten["oordeel"] = str(OORDEEL.label)
     if geval.soort == BerichtSoort.VERTRAGING:
         feiten["nieuwe datum"] = berichten.datum_tekst(klacht.antwoord_uiterlijk_datum, taal)
+        feiten["ontvangen"] = berichten.datum_tekst(
+            kalender.lokale_datum(klacht.ontvangen_op), taal
+        )
     if geval.soort in (
         BerichtSoort.ONTVANGSTBEVESTIGING,
         BerichtSoort.STATUSUPDATE,
@@ -649,13 +652,13 @@ def _briefdatum(uitvoer: Uitvoer) -> str:
 
 @_gevallen_van("test_vertraging_noemt_alleen_de_nieuwe_datum", _met_feit("nieuwe datum"))
 def test_vertraging_noemt_alleen_de_nieuwe_datum(uitvoer):
-    """A delay letter names one date: the new answer date the handler chose on the form, the
-    one the dossier now has (the letter's own date at its head aside)."""
+    """A delay letter claims one new date, once: the new answer date the handler chose on the
+    form, the one the dossier now has. Other dates it may name are those of other facts: the day
+    the complaint came in, and the letter's own date at its head."""
     nieuwe_datum = uitvoer.feiten["nieuwe datum"]
+    andere_feiten = {uitvoer.feiten["ontvangen"], _briefdatum(uitvoer)} - {nieuwe_datum}
     for medium, tekst in uitvoer.rompen().items():
-        datums = _datums(tekst)
-        if medium == "brief":
-            datums.remove(_briefdatum(uitvoer))
+        datums = [datum for datum in _datums(tekst) if datum not in andere_feiten]
         assert datums == [nieuwe_datum], medium
 
 
