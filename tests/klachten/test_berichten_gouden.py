@@ -64,6 +64,7 @@ KLANT_NAAM = "Anna de Vries"
 KLANT_EMAIL = "anna.devries@example.nl"
 POSTADRES = "Dorpsstraat 12\n1234 AB Ergenshuizen"
 OORDEEL = Oordeel.DEELS_GEGROND
+CATEGORIE_NL = "Declaratie"  # in English "Claim", in French "Déclaration"
 TALEN = ("nl", "en", "fr")
 
 # The label per external body: a legal-aid label (Kifid) and a health insurer (SKGZ).
@@ -90,6 +91,12 @@ ZINNEN = {
         "Une partie des frais aurait dû être remboursée.",
         "Nous vous versons cette partie malgré tout.",
     ],
+}
+# What the customer wrote, in their language (a template may quote it).
+OMSCHRIJVING = {
+    "nl": "Mijn nota van de fysiotherapeut is na zes weken nog niet betaald.",
+    "en": "My physiotherapist's invoice has still not been paid after six weeks.",
+    "fr": "La facture de mon kinésithérapeute n'est toujours pas payée après six semaines.",
 }
 REDEN = {
     "nl": "We wachten op het advies van onze medisch adviseur.",
@@ -204,7 +211,8 @@ class Uitvoer:
     brief: str  # the text extracted from the PDF letter
     ondertekening: str  # the first line of the label's signature
     feiten: dict[str, str] = field(default_factory=dict)
-    instantie_namen: tuple[str, ...] = ()
+    instantie_namen: tuple[str, ...] = ()  # the external body's names in every language
+    instantie_namen_nl: tuple[str, ...] = ()  # its Dutch name, where it differs from the others
 
     def media(self) -> dict[str, str]:
         """Each medium's text with its whitespace collapsed (a PDF breaks lines anywhere)."""
@@ -273,7 +281,7 @@ def _actie(naam: str, klacht: Klacht, door, *, eenvoudig: bool = False, **velden
 def _klacht(geval: Geval, behandelaar) -> Klacht:
     label = _label(geval.instantie)
     categorie = CategorieFactory(
-        naam="Declaratie",
+        naam=CATEGORIE_NL,
         naam_en="Claim",
         naam_fr="Déclaration",
         code="gouden-declaratie",
@@ -287,7 +295,7 @@ def _klacht(geval: Geval, behandelaar) -> Klacht:
         klant_postadres=POSTADRES,
         categorie=categorie,
         afdeling=categorie.afdeling,
-        omschrijving="Mijn declaratie van de fysiotherapeut is na zes weken nog niet betaald.",
+        omschrijving=OMSCHRIJVING[geval.taal],
         ontvangen_op=ONTVANGEN,
         taal=geval.taal,
         ingediend_door=behandelaar,
@@ -474,6 +482,9 @@ def uitvoer(request, time_machine, mailoutbox, django_capture_on_commit_callback
         feiten=_feiten(geval, klacht),
         instantie_namen=tuple(
             {instantie.vertaald("naam", taal) for taal in TALEN} | {instantie.naam}
+        ),
+        instantie_namen_nl=tuple(
+            {instantie.naam} - {instantie.vertaald("naam", taal) for taal in ("en", "fr")}
         ),
     )
     _UITVOER[geval.id] = resultaat
@@ -717,3 +728,13 @@ def test_antwoord_met_heroverweging_noemt_geen_externe_instantie(uitvoer):
         for naam in uitvoer.instantie_namen:
             assert naam not in tekst, (medium, naam)
         assert HEROVERWEGING[uitvoer.geval.taal].search(tekst), medium
+
+
+@_gevallen_van("test_anderstalige_klant_leest_geen_nederlandse_gegevens", lambda g: g.taal != "nl")
+def test_anderstalige_klant_leest_geen_nederlandse_gegevens(uitvoer):
+    """An English or French customer reads the admin data in their language: the categorie's
+    and the external body's Dutch names appear nowhere."""
+    for medium, tekst in uitvoer.media().items():
+        assert CATEGORIE_NL.lower() not in tekst.lower(), medium
+        for naam in uitvoer.instantie_namen_nl:
+            assert naam not in tekst, (medium, naam)
