@@ -4,7 +4,9 @@ For every kind of message to a customer, in each variant (reconsideration still 
 definitief standpunt; a label with Kifid or with SKGZ; plain language where that template exists)
 and in each customer language (nl, en, fr), one case builds a complaint from fixed data at a
 frozen moment, lets a handler send the message the way the action page does (the form's initial
-text, its [gaps] filled in with fixed sentences, the facts chosen in the form's fields) and reads
+text, its [gaps] filled in with fixed sentences and sent with CRLF line ends as a browser sends a
+textarea, the facts chosen in the form's fields; all in `_actie`, the one place to adapt when the
+forms change) and reads
 what the customer gets in three media: the e-mail (subject and text), the message on the status
 page, and the text extracted from the PDF letter. The three are written to one plain-text file per
 case, `tests/klachten/gouden/<case id>.txt`, which a reviewer reads, and compared with it.
