@@ -6,10 +6,10 @@ and in each customer language (nl, en, fr), one case builds a complaint from fix
 frozen moment, lets a handler send the message the way the action page does (the form's initial
 text, its [gaps] filled in with fixed sentences and sent with CRLF line ends as a browser sends a
 textarea, the facts chosen in the form's fields; all in `_actie`, the one place to adapt when the
-forms change) and reads
-what the customer gets in three media: the e-mail (subject and text), the message on the status
-page, and the text extracted from the PDF letter. The three are written to one plain-text file per
-case, `tests/klachten/gouden/<case id>.txt`, which a reviewer reads, and compared with it.
+forms change) and reads what the customer gets in three media: the e-mail (subject and text), the
+message on the status page, and the text extracted from the PDF letter. The three are written to
+one plain-text file per case, `tests/klachten/gouden/<case id>.txt`, which a reviewer reads, and
+compared with it.
 
 Regenerate the expected files after a deliberate change of wording (then review the diff):
 
@@ -17,11 +17,12 @@ Regenerate the expected files after a deliberate change of wording (then review 
 
 Beside the text comparison the tests check the facts, computed from the data and independent of
 the wording, in all three media: the dossiernummer; the verdict in the customer's language; the
-new answer date of a delay letter as the only date it names; the answer and reconsideration dates
+new answer date of a delay letter as the only new date it claims; the answer and reconsideration dates
 where a message promises them; the external body's last date in a definitief answer; every term
 with its unit (working or calendar days). And the structure: the next-step paragraph stands before
 the signature; a definitief answer does not invite reconsideration; an answer that is not
-definitief does not name the external body. Where today's composition still breaks one of these
+definitief does not name the external body; an English or French customer reads no Dutch admin
+data. Where today's composition still breaks one of these
 rules, that case is an expected failure (strict) until the assembled messages of issue 18 land.
 """
 
