@@ -273,6 +273,7 @@ class TestDemoData:
         assert not Gebeurtenis.objects.filter(op__lt=F("klacht__ontvangen_op")).exists()
         assert not Bericht.objects.filter(created_at__gt=voor).exists()
         assert not Klacht.history.filter(history_date__gt=voor).exists()
+        assert not Klacht.objects.filter(klantbericht_op__gt=voor).exists()
         assert not Klacht.objects.filter(created_at__lt=F("ontvangen_op")).exists()
         for veld in ["ontvangst_bevestigd_op", "beantwoord_op", "afgesloten_op"]:
             assert not Klacht.objects.filter(**{f"{veld}__gt": voor}).exists(), veld
