@@ -47,10 +47,10 @@ BEVINDINGEN = [
 ]
 
 TOELICHTING = (
-    "In {jaar} ontvingen wij de klachten in dit verslag. Wij hebben ze binnen de termijn "
-    "beantwoord, op een klein aantal na waarbij de klant vooraf over de verlenging is "
-    "geïnformeerd. De meeste klachten gingen over de afhandeling van declaraties en over onze "
-    "bereikbaarheid. Wij hebben de uitleg in onze brieven herschreven en de telefonische "
+    "Dit verslag laat zien welke klachten wij in {jaar} ontvingen en hoe wij ze afhandelden. De "
+    "meeste klachten gingen over de duur van de afhandeling en over onze bereikbaarheid. Waar wij "
+    "een termijn niet haalden, hebben wij dat de klant vooraf laten weten; dat aantal moet "
+    "omlaag. Wij hebben de uitleg in onze brieven herschreven en de telefonische "
     "bereikbaarheid in de piekweken uitgebreid. Elke maand leest de directie een willekeurig "
     "afgesloten dossier; wat wij daarin vonden, is met de teams besproken."
 )
