@@ -101,10 +101,20 @@ def de_klachten() -> list[tuple]:
     )
 
 
+def de_reviews() -> list[tuple]:
+    """The dossiers the seed draws for the directie's reviews."""
+    return list(
+        Dossierreview.objects.order_by("jaar", "maand").values_list(
+            "jaar", "maand", "klacht__dossiernummer", "opmerkingen"
+        )
+    )
+
+
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data for the tests of a class (the moment before, what it printed, and the
-    complaints of a first load with the same seed, rolled back before this one), rolled back
+    complaints and dossier reviews of a first load with the same seed, rolled back before this
+    one), rolled back
     after them."""
     media = tmp_path_factory.mktemp("demo-media")
     # The month report's PDF to the directie (seconds of WeasyPrint; rendered and read in
@@ -116,7 +126,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         with transaction.atomic():
             demo_data(aantal=AANTAL, seed=SEED)
-            eerste_lading = de_klachten()
+            eerste_lading = de_klachten(), de_reviews()
             transaction.set_rollback(True)
         with transaction.atomic():
             voor = timezone.now()
@@ -533,6 +543,8 @@ class TestDemoData:
         assert "Per status:" in eerste
 
     def test_dezelfde_seed_geeft_dezelfde_klachten(self, demo):
-        _voor, _uitvoer, eerste_lading = demo
-        assert len(eerste_lading) == AANTAL + E_MAIL_KLACHTEN
-        assert de_klachten() == eerste_lading
+        _voor, _uitvoer, (klachten, reviews) = demo
+        assert len(klachten) == AANTAL + E_MAIL_KLACHTEN
+        assert de_klachten() == klachten
+        assert len(reviews) == 4
+        assert de_reviews() == reviews
