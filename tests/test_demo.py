@@ -114,8 +114,7 @@ def de_reviews() -> list[tuple]:
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data for the tests of a class (the moment before, what it printed, and the
     complaints and dossier reviews of a first load with the same seed, rolled back before this
-    one), rolled back
-    after them."""
+    one), rolled back after them."""
     media = tmp_path_factory.mktemp("demo-media")
     # The month report's PDF to the directie (seconds of WeasyPrint; rendered and read in
     # tests/rapportage) is a small one here.
