@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import random
 import secrets
 
 from django.conf import settings
@@ -269,9 +270,12 @@ def _directie_mailen(*, label: Label, titel: str, inleiding: str, url: str, bijl
 # Dossierreview -----------------------------------------------------------------------------------
 
 
-def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview | None:
+def dossierreview_aanbieden(
+    *, op: dt.datetime | None = None, rng: random.Random | None = None
+) -> Dossierreview | None:
     """Once a month: offer the directie one randomly chosen dossier closed in the month before
-    (else any closed one) to read, by e-mail with a link (DESIGN.md section 7)."""
+    (else any closed one) to read, by e-mail with a link (DESIGN.md section 7). The choice is
+    unpredictable (`secrets`) unless a seeded `rng` is given (the demo)."""
     op = op or timezone.now()
     vandaag = kalender.lokale_datum(op)
     if Dossierreview.objects.filter(jaar=vandaag.year, maand=vandaag.month).exists():
@@ -279,15 +283,24 @@ def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview |
     van, tot = kalender.maand_grenzen(*kalender.vorige_maand(vandaag.year, vandaag.month))
     gesloten = Klacht.objects.filter(status=Status.AFGESLOTEN)
     kandidaten = list(
-        gesloten.filter(afgesloten_op__gte=van, afgesloten_op__lt=tot).values_list("pk", flat=True)
-    ) or list(gesloten.order_by("-afgesloten_op").values_list("pk", flat=True)[:500])
+        gesloten.filter(afgesloten_op__gte=van, afgesloten_op__lt=tot)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ) or list(
+        gesloten.filter(afgesloten_op__lt=op)
+        .order_by("-afgesloten_op", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
     if not kandidaten:
         return None
     with transaction.atomic():
         review, nieuw = Dossierreview.objects.get_or_create(
             jaar=vandaag.year,
             maand=vandaag.month,
-            defaults={"klacht_id": secrets.choice(kandidaten), "aangeboden_op": op},
+            defaults={
+                "klacht_id": (rng or secrets.SystemRandom()).choice(kandidaten),
+                "aangeboden_op": op,
+            },
         )
         if not nieuw:
             return None
@@ -325,12 +338,16 @@ def dossierreview_vastleggen(
     return review
 
 
-def dagelijks_bijwerken(*, op: dt.datetime | None = None) -> dict[str, int]:
-    """What beat runs every morning: the month reports (stored and sent on the 1st), the
-    dossier review of the month, and in March the reminder for the yearly report."""
+def dagelijks_bijwerken(
+    *, op: dt.datetime | None = None, rng: random.Random | None = None
+) -> dict[str, int]:
+    """What runs every morning, the one function behind both beat's task and the command
+    `maandrapporten_vastleggen` (and the demo): the month reports (every finished month not yet
+    stored; the month before sent once), the dossier review of the month, and in March the
+    reminder for the yearly report. Idempotent; returns what it did, counted."""
     op = op or timezone.now()
     return {
         "maandrapporten": len(maandrapporten_vastleggen(op=op)),
-        "dossierreview": int(dossierreview_aanbieden(op=op) is not None),
+        "dossierreview": int(dossierreview_aanbieden(op=op, rng=rng) is not None),
         "jaarrapport_herinneringen": jaarrapporten_herinneren(op=op),
     }
