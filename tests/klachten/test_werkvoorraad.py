@@ -103,18 +103,19 @@ def namen(response, voorraad) -> list[str]:
     return [per_pk[k.pk] for k in response.context["pagina"]]
 
 
-def test_eigen_klachten_eerst_dan_de_eerstvolgende_termijn_zonder_termijn_achteraan(
+def test_urgente_klachten_eerst_dan_eigen_dan_de_eerstvolgende_termijn_zonder_achteraan(
     client, kijker, voorraad
 ):
+    """Issue 19: an urgent complaint leads the queue, though not the user's own."""
     client.force_login(kijker)
 
     response = client.get(WERKVOORRAAD)
 
     assert namen(response, voorraad) == [
+        "telefoon_b",  # urgent (13 March)
         "eigen",  # own, though its deadline is weeks away
         "te_laat",  # 9 March
         "bijna",  # 12 March
-        "telefoon_b",  # 13 March
         "web",  # answer term: 21 April
     ]  # the closed one has its own tab
     assert voorraad["afgesloten"].volgende_termijn_datum is None
@@ -125,7 +126,8 @@ def test_eigen_klachten_eerst_dan_de_eerstvolgende_termijn_zonder_termijn_achter
 def test_de_eigen_klachten_lopen_door_over_de_paginas(
     client, kijker, behandelaar, voorraad, categorie, afdeling_a
 ):
-    """Own complaints first across pages: the queue is read in two parts (own, then the rest)."""
+    """Own complaints first across pages (after the urgent one): the queue is read in two parts
+    (urgent or own, then the rest)."""
     extra = [
         services.toewijzen(
             klacht=KlachtFactory(categorie=categorie, klant_naam=f"Eigen {i}"),
@@ -142,8 +144,9 @@ def test_de_eigen_klachten_lopen_door_over_de_paginas(
 
     eigen = {k.pk for k in extra} | {voorraad["eigen"].pk}
     assert len(eerste) == 25
-    assert all(k.pk in eigen for k in eerste)
-    assert [k.pk in eigen for k in tweede] == [True, True] + [False] * 4
+    assert eerste[0] == voorraad["telefoon_b"]  # urgent
+    assert all(k.pk in eigen for k in eerste[1:])
+    assert [k.pk in eigen for k in tweede] == [True, True, True] + [False] * 3
     assert len({k.pk for k in eerste + tweede}) == 31  # no complaint twice, none skipped
 
 
