@@ -4,7 +4,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -785,20 +785,24 @@ class WerkvoorraadBulkFormulier(forms.Form):
 
     def __init__(self, *args, afdelingen=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The insurer's own handlers (of the user's afdelingen, when they have any: whoever the
-        # service accepts for a complaint of that afdeling) and the partnerbehandelaars.
+        self.fields["behandelaar"].queryset = self.kandidaten(afdelingen)
+
+    @staticmethod
+    def kandidaten(afdelingen) -> QuerySet[Medewerker]:
+        """The insurer's own handlers (of the user's afdelingen when they have any: whom the
+        service accepts for a complaint of that afdeling) and the partnerbehandelaars."""
         eigen = Q(groups__name__in=[rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER])
         if afdelingen:
             eigen &= Q(afdelingen__in=afdelingen)
-        self.fields["behandelaar"].queryset = (
-            Medewerker.objects.filter(
-                Q(pk__in=Medewerker.objects.filter(eigen).values("pk"))
-                | Q(groups__name=rollen.PARTNERBEHANDELAAR),
-                is_active=True,
-            )
-            .distinct()
-            .order_by("first_name", "last_name", "username")
-        )
+        return Medewerker.objects.filter(
+            Q(pk__in=Medewerker.objects.filter(eigen).values("pk"))
+            | Q(
+                pk__in=Medewerker.objects.filter(groups__name=rollen.PARTNERBEHANDELAAR).values(
+                    "pk"
+                )
+            ),
+            is_active=True,
+        ).order_by("first_name", "last_name", "username")
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@ at once (classify, assign, take, urgency) and "neem in behandeling"."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from klachten import kalender, rollen, selectors, services
 from klachten.filters import WerkvoorraadFilter
 from klachten.forms import ClassificerenMeerFormulier, WeergaveFormulier, WerkvoorraadBulkFormulier
-from klachten.models import Weergave
+from klachten.models import Medewerker, Weergave
 from klachten.paginering import BekendAantalPaginator
 from klachten.views.medewerker import medewerker_vereist
 from klachten.workflow import ACTIES, NietsGewijzigd, Status, WorkflowFout, mag
@@ -88,6 +89,12 @@ def werkvoorraad(request):
     # Several at once: for those who may assign (not in the classification tab, which has its own).
     bulk = not te_classificeren and mag(request.user, ACTIES["toewijzen"])
     bulk = bulk and not rollen.is_partnerbehandelaar(request.user)
+    bulk_form = None
+    if bulk:
+        bulk_form = WerkvoorraadBulkFormulier(
+            prefix=BULK, afdelingen=_eigen_afdelingen(request.user)
+        )
+        _behandelaars_in_een_keer(filter_.form.fields["behandelaar"], bulk_form)
     weergave_query = weergave_querystring(request.GET)
     weergaven = selectors.weergaven(request.user)
     return render(
@@ -119,11 +126,7 @@ def werkvoorraad(request):
                 prefix=WEERGAVE, afdelingen=selectors.mag_weergave_delen(request.user)
             ),
             "query_volledig": request.GET.urlencode(),
-            "bulk_form": WerkvoorraadBulkFormulier(
-                prefix=BULK, afdelingen=_eigen_afdelingen(request.user)
-            )
-            if bulk
-            else None,
+            "bulk_form": bulk_form,
             "query_zonder_status": query_zonder_status.urlencode(),
             "huidige_status": request.GET.get("status", ""),
             "ziet_te_classificeren": ziet_te_classificeren,
@@ -265,6 +268,29 @@ def weergave_querystring(query: QueryDict) -> str:
                 continue
             schoon.appendlist(sleutel, waarde[:200])
     return schoon.urlencode()[: Weergave._meta.get_field("query").max_length]
+
+
+def _behandelaars_in_een_keer(filterveld, bulk_form) -> None:
+    """The filter's behandelaar choices (who handles a complaint) and the bulk form's (whom the
+    user may assign to) read in one query: the queue keeps its query count (issue 19)."""
+    filter_qs = filterveld.queryset
+    bulk_qs = bulk_form.fields["behandelaar"].queryset
+    medewerkers = list(
+        Medewerker.objects.filter(Q(pk__in=filter_qs.values("pk")) | Q(pk__in=bulk_qs.values("pk")))
+        .annotate(
+            in_filter=Exists(filter_qs.filter(pk=OuterRef("pk"))),
+            in_bulk=Exists(bulk_qs.filter(pk=OuterRef("pk"))),
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+    # The widgets get the options (the fields' querysets still validate a posted choice).
+    filterveld.widget.choices = [("", filterveld.empty_label)] + [
+        (m.pk, str(m)) for m in medewerkers if m.in_filter
+    ]
+    veld = bulk_form.fields["behandelaar"]
+    veld.widget.choices = [("", veld.empty_label)] + [
+        (m.pk, str(m)) for m in medewerkers if m.in_bulk
+    ]
 
 
 def _eigen_afdelingen(gebruiker) -> list | None:

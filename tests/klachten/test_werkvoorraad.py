@@ -18,6 +18,7 @@ from klachten.models import (
     Klacht,
     Urgentie,
     VerbeterpuntStatus,
+    Weergave,
 )
 from klachten.selectors import TermijnBadge, volgende_termijn_badge
 from klachten.workflow import KLANT, Oordeel, Status
@@ -338,9 +339,14 @@ def klachten_in_bulk(aantal: int, *, begin: int, label, afdelingen, categorieen,
             omschrijving="Een klacht.",
             volgende_termijn_datum=(VANDAAG + dt.timedelta(days=i % 60 - 20) if i % 7 else None),
             urgentie=Urgentie.HOOG if i % 4 == 0 else Urgentie.NORMAAL,
+            # The marker "nieuwe informatie van de klant" on every third (issue 17, 19).
+            klantbericht_op=NU - dt.timedelta(minutes=i) if i % 3 == 0 else None,
         )
         for i in range(aantal)
     )
+
+
+WEERGAVE_QUERY = "urgentie=hoog&nieuw_klantbericht=on&sorteer=-ontvangen"
 
 
 def queries(client, url: str) -> int:
@@ -357,13 +363,18 @@ WERKVOORRAAD_URLS = [
     f"{WERKVOORRAAD}?zoek=Klant&over_termijn=on&eigen=",
     f"{WERKVOORRAAD}?nieuw_klantbericht=on",
     f"{WERKVOORRAAD}?te_classificeren=true",
+    # Issue 19: every sortable column, on a later page too, and a saved view's query.
+    *(f"{WERKVOORRAAD}?sorteer={sleutel}" for sleutel in selectors.SORTEERBAAR),
+    f"{WERKVOORRAAD}?sorteer=-termijn&pagina=2",
+    f"{WERKVOORRAAD}?{WEERGAVE_QUERY}",
 ]
 # Session, user, roles, the user's afdelingen (header and queue), the status counts (kept counts
 # and two corrections, or one grouped count and one bounded count), the page (own complaints,
 # then the rest), on the first page of the open work the closed complaints with a new message of
 # the customer (issue 17), the choices of the afdeling, categorie and behandelaar filters, and
-# the navigation's count of letters to print (issue 18).
-MAX_WERKVOORRAAD = 14
+# the navigation's count of letters to print (issue 18); and the saved views of the user and
+# their team (issue 19: one query; the bulk form's handlers are read with the filter's).
+MAX_WERKVOORRAAD = 15
 
 
 @pytest.mark.parametrize(
@@ -390,6 +401,11 @@ def test_werkvoorraad_gebruikt_evenveel_queries_bij_10_als_bij_1000_klachten(
         # page and filter has rows at 10 complaints too.
         bulk["behandelaars"] = [m for b in behandelaars for m in (gebruiker, b)]
 
+    # Saved views: the user's own, and one a teamleider shared with their afdeling.
+    Weergave.objects.create(naam="Urgent nieuw", eigenaar=gebruiker, query=WEERGAVE_QUERY)
+    Weergave.objects.create(
+        naam="Team", eigenaar=behandelaars[0], afdeling=afdelingen[0], query="sorteer=klant"
+    )
     klachten_in_bulk(10, begin=1, **bulk)
     bij_10 = {}
     for url in WERKVOORRAAD_URLS:
