@@ -123,7 +123,7 @@ def werkvoorraad(request):
             "weergave_query": weergave_query,
             "actieve_weergave": next((w for w in weergaven if w.query == weergave_query), None),
             "weergave_form": WeergaveFormulier(
-                prefix=WEERGAVE, afdelingen=selectors.mag_weergave_delen(request.user)
+                auto_id=WEERGAVE_ID, afdelingen=selectors.mag_weergave_delen(request.user)
             ),
             "query_volledig": request.GET.urlencode(),
             "bulk_form": bulk_form,
@@ -200,9 +200,10 @@ def klachten_classificeren(request):
 
 
 PER_PAGINA = 25
-# The prefixes of the queue's forms for several complaints and for a saved view: their fields
-# apart from the filters' (behandelaar, urgentie) on the same page.
-BULK, WEERGAVE = "bulk", "weergave"
+# The queue's form for several complaints has its fields apart from the filters' (behandelaar,
+# urgentie) on the same page; the saved view's form its ids.
+BULK = "bulk"
+WEERGAVE_ID = "weergave_%s"
 
 # The queue's sortable columns, in the order of the table's headers (selectors.SORTEERBAAR
 # decides what a key means and which keys are accepted).
@@ -304,7 +305,7 @@ def _terug(request, klacht=None) -> str:
     dossier the form was on."""
     if klacht is not None and request.POST.get("naar") == "dossier":
         return reverse("klachten:dossier", args=[klacht.dossiernummer])
-    query = request.POST.get("terug", "")
+    query = QueryDict(request.POST.get("terug", "")).urlencode()
     return reverse("klachten:werkvoorraad") + (f"?{query}" if query else "")
 
 
@@ -448,11 +449,10 @@ def weergave_opslaan(request):
     """Save the queue's filters and sort as a named view (issue 19); a teamleider may share it
     with the team of one of their afdelingen. The same name again replaces the user's own."""
     afdelingen = selectors.mag_weergave_delen(request.user)
-    form = WeergaveFormulier(request.POST, prefix=WEERGAVE, afdelingen=afdelingen)
+    form = WeergaveFormulier(request.POST, auto_id=WEERGAVE_ID, afdelingen=afdelingen)
     query = weergave_querystring(QueryDict(request.POST.get("query", "")))
     if not form.is_valid():
-        messages.error(request, _("Geef de weergave een naam."))
-        return redirect(_terug(request))
+        return _weergave_fout(request, form)
     afdeling_id = form.cleaned_data.get("afdeling") or None
     if afdeling_id is not None and afdeling_id not in {a.pk for a in afdelingen}:
         raise PermissionDenied
@@ -465,6 +465,16 @@ def weergave_opslaan(request):
     return redirect(reverse("klachten:werkvoorraad") + (f"?{query}" if query else ""))
 
 
+def _weergave_fout(request, form):
+    """A name the form refused (empty, too long, a NUL byte): the form again, with its error."""
+    return render(
+        request,
+        "klachten/weergave_formulier.html",
+        {"form": form, "terug": _terug(request)},
+        status=400,
+    )
+
+
 def _eigen_weergave(request, pk: int) -> Weergave:
     """Only its owner renames or deletes a view; a shared one is read-only for the team."""
     return get_object_or_404(Weergave, pk=pk, eigenaar=request.user)
@@ -474,10 +484,11 @@ def _eigen_weergave(request, pk: int) -> Weergave:
 @require_POST
 def weergave_hernoemen(request, pk):
     weergave = _eigen_weergave(request, pk)
-    naam = request.POST.get("naam", "").strip()[:80]
-    if not naam:
-        messages.error(request, _("Geef de weergave een naam."))
-    elif Weergave.objects.filter(eigenaar=request.user, naam=naam).exclude(pk=pk).exists():
+    form = WeergaveFormulier(request.POST, auto_id=WEERGAVE_ID)
+    if not form.is_valid():
+        return _weergave_fout(request, form)
+    naam = form.cleaned_data["naam"]
+    if Weergave.objects.filter(eigenaar=request.user, naam=naam).exclude(pk=pk).exists():
         messages.error(request, _("U hebt al een weergave met die naam."))
     else:
         weergave.naam = naam

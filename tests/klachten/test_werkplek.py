@@ -120,7 +120,7 @@ def teamleider_b(afdeling_a, afdeling_b):
 def opslaan(client, naam: str, query: str, **extra):
     return client.post(
         reverse("klachten:weergave"),
-        {"weergave-naam": naam, "query": query, **extra},
+        {"naam": naam, "query": query, **extra},
     )
 
 
@@ -151,7 +151,7 @@ def test_weergave_bewaart_alleen_filters_en_sortering_van_de_werkvoorraad(
 def test_klachtbehandelaar_kan_niet_delen(client, behandelaar, afdeling_a):
     client.force_login(behandelaar)
 
-    opslaan(client, "Poging", "urgentie=hoog", **{"weergave-afdeling": afdeling_a.pk})
+    opslaan(client, "Poging", "urgentie=hoog", afdeling=afdeling_a.pk)
 
     assert Weergave.objects.get(naam="Poging").afdeling is None
 
@@ -160,9 +160,9 @@ def test_teamleider_deelt_een_weergave_met_het_team_van_de_eigen_afdeling(
     client, teamleider, behandelaar, afdeling_a, afdeling_b, teamleider_b
 ):
     client.force_login(teamleider)
-    opslaan(client, "Team A urgent", "urgentie=hoog", **{"weergave-afdeling": afdeling_a.pk})
+    opslaan(client, "Team A urgent", "urgentie=hoog", afdeling=afdeling_a.pk)
     client.force_login(teamleider_b)
-    opslaan(client, "Team B", "sorteer=klant", **{"weergave-afdeling": afdeling_b.pk})
+    opslaan(client, "Team B", "sorteer=klant", afdeling=afdeling_b.pk)
     eigen = Weergave.objects.create(naam="Eigen", eigenaar=behandelaar, query="sorteer=status")
 
     client.force_login(behandelaar)
@@ -180,11 +180,22 @@ def test_teamleider_deelt_een_weergave_met_het_team_van_de_eigen_afdeling(
 def test_teamleider_deelt_niet_met_een_andere_afdeling(client, teamleider, afdeling_b):
     client.force_login(teamleider)
 
-    response = opslaan(client, "Elders", "urgentie=hoog", **{"weergave-afdeling": afdeling_b.pk})
+    response = opslaan(client, "Elders", "urgentie=hoog", afdeling=afdeling_b.pk)
 
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"afdeling"}
     assert not Weergave.objects.filter(naam="Elders").exists()
-    assert meldingen(response, "error")
+
+
+@pytest.mark.parametrize("naam", ["", "   ", "x" * 81, "nul\x00byte"])
+def test_een_ongeldige_naam_toont_het_formulier_opnieuw(client, behandelaar, naam):
+    client.force_login(behandelaar)
+
+    response = opslaan(client, naam, "urgentie=hoog")
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"naam"}
+    assert not Weergave.objects.exists()
 
 
 def test_alleen_de_eigenaar_hernoemt_of_verwijdert(client, teamleider, behandelaar, afdeling_a):
