@@ -655,6 +655,12 @@ class Klacht(models.Model):
                 condition=~Q(status=Status.AFGESLOTEN),
                 name="klacht_open_volgorde",
             ),
+            # The queue sorted by the customer's name (selectors.SORTEERBAAR), either way.
+            models.Index(
+                fields=["klant_naam", "id"],
+                condition=~Q(status=Status.AFGESLOTEN),
+                name="klacht_open_klant",
+            ),
             # The head of its default order (selectors.VoorrangEerst): the urgent open ones.
             models.Index(
                 fields=["volgende_termijn_datum", "ontvangen_op", "id"],

@@ -344,7 +344,7 @@ class VoorrangEerst:
 
 # The queue's sortable columns (issue 19): the value of ?sorteer= (a "-" in front: descending)
 # and the order it stands for; anything else is ignored (the default order). Every order ends
-# on the pk, so rows that tie keep their place from page to page.
+# on the pk, so rows that tie keep their place from page to page (_gesorteerd).
 SORTEERBAAR = {
     "dossiernummer": ("dossiernummer",),
     "klant": ("klant_naam",),
@@ -372,13 +372,16 @@ def sortering(waarde: str | None) -> tuple[str, bool] | None:
 
 
 def _gesorteerd(klachten: QuerySet[Klacht], kolom: str, aflopend: bool) -> QuerySet[Klacht]:
+    """Ascending with empty values last; descending is exactly that order reversed (empty
+    first, the pk too), so an index read forwards for the one serves the other read backwards
+    (klacht_open_volgorde for the deadline, klacht_open_klant for the customer's name)."""
     volgorde = []
-    for veld in SORTEERBAAR[kolom]:
+    for veld in (*SORTEERBAAR[kolom], "pk"):
         uitdrukking = F(veld) if isinstance(veld, str) else veld
         volgorde.append(
-            uitdrukking.desc(nulls_last=True) if aflopend else uitdrukking.asc(nulls_last=True)
+            uitdrukking.desc(nulls_first=True) if aflopend else uitdrukking.asc(nulls_last=True)
         )
-    return klachten.order_by(*volgorde, "pk")
+    return klachten.order_by(*volgorde)
 
 
 def wacht_op_keuze() -> Q:

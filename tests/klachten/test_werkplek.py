@@ -81,7 +81,7 @@ def test_elke_kolom_sorteert_met_het_dossier_als_vaste_laatste_sleutel(
     aflopend = [k.pk for k in rijen(client.get(WERKVOORRAAD, {"sorteer": f"-{sleutel}"}))]
 
     assert oplopend == sorted(k.pk for k in gelijk)
-    assert aflopend == sorted(k.pk for k in gelijk)  # the tie-breaker stays ascending
+    assert aflopend == oplopend[::-1]  # descending: the same order reversed
 
 
 @pytest.mark.parametrize("sleutel", ["dossiernummer", "termijn", "ontvangen"])
