@@ -254,8 +254,10 @@ def sorteerkoppen(query: QueryDict, sorteer: str | None) -> list[dict]:
     return koppen
 
 
-# What a saved view keeps: the queue's filters and its sort, nothing else (no page number).
-WEERGAVE_SLEUTELS = (*WerkvoorraadFilter.base_filters, "sorteer")
+# What a saved view keeps: the queue's filters and its sort, nothing else: no page number, and
+# no search (a customer's name, e-mail or postcode would be personal data kept outside the
+# complaint, beyond its retention and the AVG's reach).
+WEERGAVE_SLEUTELS = (*(f for f in WerkvoorraadFilter.base_filters if f != "zoek"), "sorteer")
 
 
 def weergave_querystring(query: QueryDict) -> str:
