@@ -4,7 +4,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from klachten.models import (
     Medewerker,
     Oorzaak,
     Uitkomst,
+    Urgentie,
     VerbeterpuntStatus,
 )
 from klachten.uploads import TOEGESTAAN_TEKST, bijlagen_controleren
@@ -405,6 +406,14 @@ class ToewijzenFormulier(ActieFormulier):
         veld.widget.choices = [("", veld.empty_label)] + [(n, k) for n, k in keuzes if k]
 
 
+class UrgentieFormulier(ActieFormulier):
+    urgentie = forms.ChoiceField(
+        label=_("Urgentie"),
+        choices=Urgentie.choices,
+        help_text=_("Urgente klachten staan bovenaan de werkvoorraad."),
+    )
+
+
 def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceField]:
     """The categorie and afdeling a teamleider gives a complaint that came in by e-mail (one by
     one and several at once)."""
@@ -751,3 +760,73 @@ class LinkKwijtFormulier(forms.Form):
             "Bijvoorbeeld KL-2026-000123. Weet u het niet? Dan sturen we de links naar al uw klachten."
         ),
     )
+
+
+class WerkvoorraadBulkFormulier(forms.Form):
+    """Several complaints of the queue at once (issue 19): assign them to a handler, take them,
+    or set their urgentie; each one then goes through its service on its own."""
+
+    TOEWIJZEN, NEMEN, URGENTIE = "toewijzen", "nemen", "urgentie"
+
+    actie = forms.ChoiceField(
+        label=_("Actie"),
+        choices=[
+            (TOEWIJZEN, _("Toewijzen aan behandelaar")),
+            (NEMEN, _("Zelf in behandeling nemen")),
+            (URGENTIE, _("Urgentie zetten")),
+        ],
+    )
+    behandelaar = forms.ModelChoiceField(
+        label=_("Behandelaar"), queryset=Medewerker.objects.none(), required=False
+    )
+    urgentie = forms.ChoiceField(
+        label=_("Urgentie"), choices=[("", "---------"), *Urgentie.choices], required=False
+    )
+
+    def __init__(self, *args, afdelingen=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["behandelaar"].queryset = self.kandidaten(afdelingen)
+
+    @staticmethod
+    def kandidaten(afdelingen) -> QuerySet[Medewerker]:
+        """The insurer's own handlers (of the user's afdelingen when they have any: whom the
+        service accepts for a complaint of that afdeling) and the partnerbehandelaars."""
+        eigen = Q(groups__name__in=[rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER])
+        if afdelingen:
+            eigen &= Q(afdelingen__in=afdelingen)
+        return Medewerker.objects.filter(
+            Q(pk__in=Medewerker.objects.filter(eigen).values("pk"))
+            | Q(
+                pk__in=Medewerker.objects.filter(groups__name=rollen.PARTNERBEHANDELAAR).values(
+                    "pk"
+                )
+            ),
+            is_active=True,
+        ).order_by("first_name", "last_name", "username")
+
+    def clean(self):
+        data = super().clean()
+        actie = data.get("actie")
+        if actie == self.TOEWIJZEN and not data.get("behandelaar"):
+            self.add_error("behandelaar", _("Kies de behandelaar."))
+        if actie == self.URGENTIE and not data.get("urgentie"):
+            self.add_error("urgentie", _("Kies de urgentie."))
+        return data
+
+
+class WeergaveFormulier(forms.Form):
+    """A saved view of the queue: its name, and for a teamleider the team it is shared with."""
+
+    naam = forms.CharField(label=_("Naam van de weergave"), max_length=80)
+    afdeling = forms.TypedChoiceField(label=_("Delen met team"), coerce=int, required=False)
+
+    def __init__(self, *args, afdelingen=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The user's afdelingen as read for the request (no query of its own).
+        if afdelingen:
+            self.fields["afdeling"].choices = [
+                ("", _("Niet delen (alleen voor mij)")),
+                *((a.pk, str(a)) for a in afdelingen),
+            ]
+        else:
+            del self.fields["afdeling"]

@@ -655,6 +655,18 @@ class Klacht(models.Model):
                 condition=~Q(status=Status.AFGESLOTEN),
                 name="klacht_open_volgorde",
             ),
+            # The queue sorted by the customer's name (selectors.SORTEERBAAR), either way.
+            models.Index(
+                fields=["klant_naam", "id"],
+                condition=~Q(status=Status.AFGESLOTEN),
+                name="klacht_open_klant",
+            ),
+            # The head of its default order (selectors.VoorrangEerst): the urgent open ones.
+            models.Index(
+                fields=["volgende_termijn_datum", "ontvangen_op", "id"],
+                condition=~Q(status=Status.AFGESLOTEN) & Q(urgentie=Urgentie.HOOG),
+                name="klacht_open_urgent",
+            ),
             models.Index(
                 fields=["-afgesloten_op"],
                 condition=Q(status=Status.AFGESLOTEN),
@@ -1726,3 +1738,35 @@ class InkomendBericht(models.Model):
 
     def __str__(self):
         return f"{self.afzender_adres or '-'}: {self.onderwerp[:60]}"
+
+
+class Weergave(models.Model):
+    """A saved view of the work queue (issue 19): its filters and sort as a query string, named
+    by its owner; with an afdeling, a teamleider's view shared with that afdeling's team."""
+
+    naam = models.CharField(_("naam"), max_length=80)
+    eigenaar = models.ForeignKey(
+        Medewerker, verbose_name=_("eigenaar"), on_delete=models.CASCADE, related_name="weergaven"
+    )
+    afdeling = models.ForeignKey(
+        Afdeling,
+        verbose_name=_("gedeeld met afdeling"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Only the queue's own filter and sort parameters (klachten.views.werkvoorraad).
+    query = models.CharField(_("filters en sortering"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weergave")
+        verbose_name_plural = _("weergaven")
+        ordering = ["naam", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["eigenaar", "naam"], name="weergave_naam_per_eigenaar")
+        ]
+
+    def __str__(self):
+        return self.naam

@@ -43,8 +43,10 @@ from klachten.models import (
     Medewerker,
     Statusaantal,
     Termijn,
+    Urgentie,
     Verbeterpunt,
     VerbeterpuntStatus,
+    Weergave,
 )
 from klachten.workflow import ACTIES, BerichtSoort, Status, mag
 
@@ -309,26 +311,78 @@ def werkvoorraad(gebruiker) -> QuerySet[Klacht]:
     return klachten
 
 
-class EigenEerst:
-    """The queue in its order (DESIGN.md section 11): own complaints first, then by the nearest
-    deadline (none last), then the oldest first. Read as two parts, each in the order of an
-    index (klacht_open_volgorde; behandelaar), so a page reads its 25 rows and not the whole
-    queue; sliced by the paginator."""
+def _voorrang(gebruiker) -> Q:
+    """The head of the queue: the urgent complaints and the user's own (both few)."""
+    return Q(urgentie=Urgentie.HOOG) | _eigen(gebruiker)
+
+
+class VoorrangEerst:
+    """The queue in its default order (issue 19; DESIGN.md section 11): urgent complaints first,
+    then the user's own, then by the nearest deadline (none last), then the oldest first. Read
+    as two parts, each on an index, so a page reads its 25 rows and not the whole queue: the
+    head (urgent or own: the partial index klacht_open_urgent and the behandelaar indexes, few
+    rows sorted in the database) and the rest (in the order of klacht_open_volgorde); sliced by
+    the paginator."""
 
     VOLGORDE = (F("volgende_termijn_datum").asc(nulls_last=True), "ontvangen_op", "pk")
 
     def __init__(self, klachten: QuerySet[Klacht], gebruiker):
-        self.eigen = klachten.filter(_eigen(gebruiker)).order_by(*self.VOLGORDE)
-        self.overige = klachten.exclude(_eigen(gebruiker)).order_by(*self.VOLGORDE)
+        urgent_eerst = Case(When(urgentie=Urgentie.HOOG, then=Value(0)), default=Value(1))
+        self.voorrang = klachten.filter(_voorrang(gebruiker)).order_by(
+            urgent_eerst, "is_eigen", *self.VOLGORDE
+        )
+        self.overige = klachten.exclude(_voorrang(gebruiker)).order_by(*self.VOLGORDE)
 
     def __getitem__(self, deel: slice) -> list[Klacht]:
         start, stop = deel.start or 0, deel.stop
-        rijen = list(self.eigen[start:stop])
+        rijen = list(self.voorrang[start:stop])
         if len(rijen) == stop - start:
             return rijen
-        # The own complaints end on this page (their number is now known) or before it.
-        eigen = start + len(rijen) if rijen or start == 0 else self.eigen.count()
-        return rijen + list(self.overige[max(0, start - eigen) : stop - eigen])
+        # The head ends on this page (its length is now known) or before it.
+        voorrang = start + len(rijen) if rijen or start == 0 else self.voorrang.count()
+        return rijen + list(self.overige[max(0, start - voorrang) : stop - voorrang])
+
+
+# The queue's sortable columns (issue 19): the value of ?sorteer= (a "-" in front: descending)
+# and the order it stands for; anything else is ignored (the default order). Every order ends
+# on the pk, so rows that tie keep their place from page to page (_gesorteerd).
+SORTEERBAAR = {
+    "dossiernummer": ("dossiernummer",),
+    "klant": ("klant_naam",),
+    "onderwerp": ("categorie__naam",),
+    "behandelaar": ("behandelaar__first_name", "behandelaar__last_name", "behandelaar__username"),
+    "status": (
+        Case(
+            *(When(status=code, then=Value(i)) for i, code in enumerate(Status.values)),
+            default=Value(len(Status.values)),
+        ),
+    ),
+    "termijn": ("volgende_termijn_datum", "ontvangen_op"),
+    "urgentie": (Case(When(urgentie=Urgentie.HOOG, then=Value(0)), default=Value(1)),),
+    "ontvangen": ("ontvangen_op",),
+}
+
+
+def sortering(waarde: str | None) -> tuple[str, bool] | None:
+    """The queue's sort (column, descending) from ?sorteer=, or None: absent or not one of
+    SORTEERBAAR (a made-up value is ignored, never an error)."""
+    waarde = (waarde or "").strip()
+    aflopend = waarde.startswith("-")
+    kolom = waarde.removeprefix("-")
+    return (kolom, aflopend) if kolom in SORTEERBAAR else None
+
+
+def _gesorteerd(klachten: QuerySet[Klacht], kolom: str, aflopend: bool) -> QuerySet[Klacht]:
+    """Ascending with empty values last; descending is exactly that order reversed (empty
+    first, the pk too), so an index read forwards for the one serves the other read backwards
+    (klacht_open_volgorde for the deadline, klacht_open_klant for the customer's name)."""
+    volgorde = []
+    for veld in (*SORTEERBAAR[kolom], "pk"):
+        uitdrukking = F(veld) if isinstance(veld, str) else veld
+        volgorde.append(
+            uitdrukking.desc(nulls_first=True) if aflopend else uitdrukking.asc(nulls_last=True)
+        )
+    return klachten.order_by(*volgorde)
 
 
 def wacht_op_keuze() -> Q:
@@ -369,12 +423,18 @@ def wachten_op_keuze(klachten: QuerySet[Klacht]) -> list[Klacht]:
     )
 
 
-def werkvoorraad_volgorde(klachten: QuerySet[Klacht], gebruiker, status: str | None):
-    """The queue in its order; the closed complaints (their own tab, no deadline) the most
-    recently closed first."""
+def werkvoorraad_volgorde(
+    klachten: QuerySet[Klacht], gebruiker, status: str | None, sorteer: str | None = None
+):
+    """The queue in its order: the column chosen (`sorteer`, see sortering), else the default
+    (VoorrangEerst); the closed complaints (their own tab, no deadline) the most recently closed
+    first."""
+    gekozen = sortering(sorteer)
+    if gekozen is not None:
+        return _gesorteerd(klachten, *gekozen)
     if status == Status.AFGESLOTEN:
         return klachten.order_by(F("afgesloten_op").desc(nulls_last=True), "-pk")
-    return EigenEerst(klachten, gebruiker)
+    return VoorrangEerst(klachten, gebruiker)
 
 
 @dataclass(frozen=True)
@@ -939,3 +999,39 @@ def beloofde_termijnen() -> BeloofdeTermijnen:
         antwoord=regels[termijnen.TermijnSoort.ANTWOORD],
         heroverweging=regels[termijnen.TermijnSoort.HEROVERWEGING],
     )
+
+
+def weergaven(gebruiker) -> list[Weergave]:
+    """The saved views of the queue a user may open (issue 19): their own, and those a
+    teamleider shared with one of the user's afdelingen (one query)."""
+    afdelingen = [a.pk for a in rollen.afdelingen_van(gebruiker)]
+    return list(
+        Weergave.objects.filter(Q(eigenaar=gebruiker) | Q(afdeling__in=afdelingen))
+        .select_related("eigenaar", "afdeling")
+        .order_by("naam", "pk")
+    )
+
+
+def mag_weergave_delen(gebruiker) -> list:
+    """The afdelingen a user may share a saved view with: a teamleider's own (issue 19)."""
+    if rollen.TEAMLEIDER not in rollen.rollen_van(gebruiker):
+        return []
+    return rollen.afdelingen_van(gebruiker)
+
+
+def kan_nemen(klacht: Klacht, gebruiker) -> bool:
+    """Whether the queue and the dossier offer "neem in behandeling" (issue 19): nobody handles
+    the complaint (in its current line), the user may assign complaints and works in its
+    afdeling, and it is not about them. No query (the user's afdelingen are cached); the service
+    (services.toewijzen) checks it all again on the locked row."""
+    if klacht.status == Status.AFGESLOTEN or klacht.categorie_id is None:
+        return False
+    tweede_lijn = klacht.status == Status.IN_HEROVERWEGING
+    huidige = klacht.heroverweging_behandelaar_id if tweede_lijn else klacht.behandelaar_id
+    if huidige is not None or gebruiker.pk == klacht.betreft_medewerker_id:
+        return False
+    if tweede_lijn and klacht.behandelaar_id == gebruiker.pk:
+        return False
+    if not mag(gebruiker, ACTIES["toewijzen"]) or rollen.is_partnerbehandelaar(gebruiker):
+        return False
+    return klacht.afdeling_id in {a.pk for a in rollen.afdelingen_van(gebruiker)}

@@ -906,6 +906,25 @@ def toewijzen(
     return k
 
 
+def urgentie_wijzigen(
+    *, klacht: Klacht, door: Medewerker, urgentie: Urgentie | str, versie: int | None = None
+) -> Klacht:
+    """Set the complaint's urgentie (normaal or hoog): urgent complaints lead the work queue
+    (issue 19). The same value again changes nothing (NietsGewijzigd, no timeline entry)."""
+    urgentie = Urgentie(urgentie)
+    with _actie(klacht=klacht, naam="urgentie_wijzigen", door=door, versie=versie) as (k, _a):
+        if k.urgentie == urgentie:
+            raise NietsGewijzigd
+        k.urgentie = urgentie
+        _notitie(
+            k,
+            GebeurtenisSoort.NOTITIE,
+            _("Urgentie: %(urgentie)s") % {"urgentie": urgentie.label},
+            door,
+        )
+    return k
+
+
 def klacht_classificeren(
     *,
     klacht: Klacht,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klachten.views import medewerker, printbak, privacy, publiek
+from klachten.views import medewerker, printbak, privacy, publiek, werkvoorraad
 
 app_name = "klachten"
 
@@ -31,11 +31,28 @@ urlpatterns = [
         name="procedure-label",
     ),
     # Staff
-    path("medewerker/", medewerker.werkvoorraad, name="werkvoorraad"),
+    path("medewerker/", werkvoorraad.werkvoorraad, name="werkvoorraad"),
     path("medewerker/klachten/nieuw/", medewerker.klacht_registreren, name="registreren"),
+    path("medewerker/werkvoorraad/bulk/", werkvoorraad.klachten_bulk, name="werkvoorraad-bulk"),
+    path(
+        "medewerker/werkvoorraad/nemen/<slug:dossiernummer>/",
+        werkvoorraad.klacht_nemen,
+        name="nemen",
+    ),
+    path("medewerker/werkvoorraad/weergaven/", werkvoorraad.weergave_opslaan, name="weergave"),
+    path(
+        "medewerker/werkvoorraad/weergaven/<int:pk>/hernoemen/",
+        werkvoorraad.weergave_hernoemen,
+        name="weergave-hernoemen",
+    ),
+    path(
+        "medewerker/werkvoorraad/weergaven/<int:pk>/verwijderen/",
+        werkvoorraad.weergave_verwijderen,
+        name="weergave-verwijderen",
+    ),
     path(
         "medewerker/klachten/classificeren/",
-        medewerker.klachten_classificeren,
+        werkvoorraad.klachten_classificeren,
         name="classificeren",
     ),
     path("medewerker/klachten/<slug:dossiernummer>/", medewerker.klacht_dossier, name="dossier"),

@@ -229,6 +229,8 @@ ACTIES: dict[str, Actie] = _acties(
         BerichtSoort.ONTVANGSTBEVESTIGING,
     ),
     Actie("toewijzen", _("Toewijzen"), OPEN, None, BEHANDELAARS),
+    # Urgent complaints lead the queue (issue 19: one by one or several at once from the queue).
+    Actie("urgentie_wijzigen", _("Urgentie wijzigen"), OPEN, None, BEHANDELAARS),
     # A complaint that came in by e-mail without categorie and afdeling: a teamleider (every
     # teamleider sees it) classifies it; then it goes on like any other.
     Actie(

@@ -37,6 +37,7 @@ from klachten.models import (
     Termijnwijziging,
     TermijnwijzigingSoort,
     Uitkomst,
+    Urgentie,
     Verbeterpunt,
 )
 from klachten.workflow import ACTIES, AFSLUITENDE_ACTIES, KLANT, Oordeel, WorkflowFout
@@ -353,6 +354,7 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
     return {
         "ontvangst_bevestigen": bericht,
         "toewijzen": {"afdeling": klacht.afdeling, "behandelaar": behandelaar},
+        "urgentie_wijzigen": {"urgentie": Urgentie.HOOG},
         "classificeren": {"categorie": klacht.categorie, "afdeling": None},
         "teruggeven": {"reden": "Buiten de opdracht van de partner."},
         "ontvankelijk_verklaren": {"toelichting": ""},

@@ -57,7 +57,7 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
         "is_ontvankelijk": "ontvankelijk_verklaren, niet_ontvankelijk_verklaren",
         "oordeel": "antwoord_sturen, heroverweging_beantwoorden",
         "oorzaak": "antwoord_sturen, heroverweging_beantwoorden",
-        "urgentie": "kwetsbaarheid_vastleggen, kwetsbaarheid_intrekken",
+        "urgentie": "urgentie_wijzigen, kwetsbaarheid_vastleggen, kwetsbaarheid_intrekken",
         "beantwoord_op": "antwoord_sturen",
         "definitief_standpunt_op": "antwoord_sturen, heroverweging_beantwoorden",
         "heroverweging_gevraagd_op": "heroverweging_vragen",

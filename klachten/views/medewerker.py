@@ -12,24 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klachten import berichten, dossierpanelen, kalender, rollen, selectors, services
 from klachten.berichten.inkomend import beheer as inkomend_beheer
-from klachten.filters import WerkvoorraadFilter
 from klachten.forms import (
     AfsluitenFormulier,
     AntwoordFormulier,
     BerichtFormulier,
     BerichtOpnieuwFormulier,
     ClassificerenFormulier,
-    ClassificerenMeerFormulier,
     DoorverwijzingFormulier,
     ExterneProcedureFormulier,
     HeroverwegingAntwoordFormulier,
@@ -44,6 +41,7 @@ from klachten.forms import (
     TermijnFormulier,
     TeruggevenFormulier,
     ToewijzenFormulier,
+    UrgentieFormulier,
     VerbeterpuntActieFormulier,
     VerbeterpuntFormulier,
     VerbeterpuntStatusFormulier,
@@ -62,7 +60,6 @@ from klachten.models import (
     KwetsbaarheidSoort,
     TermijnwijzigingSoort,
 )
-from klachten.paginering import BekendAantalPaginator
 from klachten.uploads import voorbeeld_type
 from klachten.workflow import (
     ACTIES,
@@ -71,7 +68,6 @@ from klachten.workflow import (
     NietsGewijzigd,
     Status,
     WorkflowFout,
-    mag,
     opnieuw_versturen_weigering,
     toegestane_acties,
     weigering,
@@ -114,155 +110,6 @@ def _klacht_van(request, dossiernummer: str) -> Klacht:
         ),
         dossiernummer=dossiernummer,
     )
-
-
-@medewerker_vereist
-def werkvoorraad(request):
-    """The work queue: own complaints first, then by nearest deadline; filters, search, counts."""
-    # The queue shows the second-line handler too (presentation only: one join, no extra query).
-    basis = selectors.werkvoorraad(request.user).select_related("heroverweging_behandelaar")
-    filter_ = WerkvoorraadFilter(request.GET or None, queryset=basis, request=request)
-    gefilterd = filter_.qs if filter_.is_bound and filter_.is_valid() else basis
-    status = filter_.form.cleaned_data.get("status", "") if filter_.is_bound else ""
-    zoek = request.GET.get("zoek", "").strip()
-    # The queue is the open work; the closed complaints have their own tab, and a search looks
-    # through everything, as does the filter "nieuw bericht van klant": a customer who wrote
-    # after the closing waits for the handler's decision (issue 17).
-    nieuw_klantbericht = bool(
-        filter_.is_bound
-        and filter_.is_valid()
-        and filter_.form.cleaned_data.get("nieuw_klantbericht")
-    )
-    alles = bool(status or zoek or nieuw_klantbericht)
-    klachten = gefilterd if alles else gefilterd.exclude(status=Status.AFGESLOTEN)
-    # The tab counts: of the queue with the other filters; without filters from the counts the
-    # database keeps (the usual view, which would otherwise count years of complaints).
-    zonder_status = {
-        k: v for k, v in request.GET.items() if k not in ("status", "pagina") and v != ""
-    }
-    if zonder_status:
-        aantallen_filter = WerkvoorraadFilter(zonder_status, queryset=basis, request=request)
-        aantallen = selectors.aantallen_per_status(
-            aantallen_filter.qs if aantallen_filter.is_valid() else basis
-        )
-    else:
-        aantallen = selectors.aantallen_in_werkvoorraad(request.user)
-    if status:
-        totaal = aantallen.per_status[status]
-    else:
-        totaal = sum(aantallen.per_status.values()) if alles else aantallen.open
-    # The count is known from the tabs: the paginator need not count again.
-    paginator = BekendAantalPaginator(
-        selectors.werkvoorraad_volgorde(klachten, request.user, status), 25, aantal=totaal
-    )
-    pagina = paginator.get_page(request.GET.get("pagina"))
-    vandaag = kalender.vandaag()
-    for klacht in pagina:
-        klacht.termijn_badge = selectors.volgende_termijn_badge(klacht, vandaag)
-    query_zonder_pagina = request.GET.copy()
-    query_zonder_pagina.pop("pagina", None)
-    query_zonder_status = query_zonder_pagina.copy()
-    query_zonder_status.pop("status", None)
-    query_zonder_status.pop("te_classificeren", None)
-    # The teamleider's tab of complaints that came in by e-mail without categorie and afdeling,
-    # with one form to classify several at once.
-    ziet_te_classificeren = selectors.ziet_te_classificeren(request.user)
-    te_classificeren = ziet_te_classificeren and request.GET.get("te_classificeren") == "true"
-    # Above the open work: the closed complaints the customer wrote to again, until the handler
-    # has chosen what happens (issue 17).
-    wachten_op_keuze = (
-        []
-        if alles or te_classificeren or request.GET.get("pagina", "1") != "1"
-        else selectors.wachten_op_keuze(gefilterd)
-    )
-    paneel_filters = ("afdeling", "categorie", "kanaal", "behandelaar", "urgentie")
-    return render(
-        request,
-        "klachten/werkvoorraad.html",
-        {
-            "filter": filter_,
-            "pagina": pagina,
-            "tabs": [(code, naam, aantallen.per_status[code]) for code, naam in Status.choices],
-            "totaal": totaal,
-            "eerste_tab": sum(aantallen.per_status.values()) if alles else aantallen.open,
-            "alles": alles,
-            "wachten_op_keuze": wachten_op_keuze,
-            "afgesloten_meer": aantallen.afgesloten_meer,
-            "totaal_meer": aantallen.afgesloten_meer
-            and (status == Status.AFGESLOTEN or (alles and not status)),
-            "zoek": zoek,
-            "paneel_filters_actief": sum(1 for f in paneel_filters if request.GET.get(f)),
-            "query": query_zonder_pagina.urlencode(),
-            "query_zonder_status": query_zonder_status.urlencode(),
-            "huidige_status": request.GET.get("status", ""),
-            "ziet_te_classificeren": ziet_te_classificeren,
-            "aantal_te_classificeren": (
-                selectors.aantal_te_classificeren(request.user) if ziet_te_classificeren else 0
-            ),
-            "te_classificeren": te_classificeren,
-            "classificeren_prefix": CLASSIFICEREN,
-            "classificeren_form": (
-                ClassificerenMeerFormulier(prefix=CLASSIFICEREN)
-                if te_classificeren and mag(request.user, ACTIES["classificeren"])
-                else None
-            ),
-        },
-    )
-
-
-# The queue's form to classify several complaints: its fields apart from the filters' (afdeling,
-# categorie) on the same page.
-CLASSIFICEREN = "classificeren"
-
-
-@medewerker_vereist
-@require_POST
-def klachten_classificeren(request):
-    """Several complaints of the "te classificeren" tab classified at once: each through the same
-    service as one by one from the dossier, with a message for each one that was refused."""
-    form = ClassificerenMeerFormulier(
-        request.POST,
-        prefix=CLASSIFICEREN,
-        # Any complaint the user sees: one classified meanwhile is refused by the service, with
-        # its own message.
-        klachten=selectors.klachten_voor(request.user),
-    )
-    terug = f"{reverse('klachten:werkvoorraad')}?te_classificeren=true"
-    if not form.is_valid():
-        for naam, fouten in form.errors.items():
-            for fout in fouten:
-                veld = form.fields.get(naam)
-                messages.error(request, f"{veld.label}: {fout}" if veld else fout)
-        return redirect(terug)
-    gelukt = 0
-    for klacht in form.cleaned_data["klachten"].order_by("pk"):
-        try:
-            services.klacht_classificeren(
-                klacht=klacht,
-                door=request.user,
-                categorie=form.cleaned_data["categorie"],
-                afdeling=form.cleaned_data["afdeling"],
-            )
-        except (WorkflowFout, ValidationError) as exc:
-            reden = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(
-                request,
-                _("Klacht %(nummer)s is niet geclassificeerd: %(reden)s")
-                % {"nummer": klacht.dossiernummer, "reden": reden},
-            )
-        else:
-            gelukt += 1
-    if gelukt:
-        messages.success(
-            request,
-            ngettext(
-                "%(aantal)d klacht is geclassificeerd.",
-                "%(aantal)d klachten zijn geclassificeerd.",
-                gelukt,
-            )
-            % {"aantal": gelukt},
-        )
-    return redirect(terug)
 
 
 @medewerker_vereist
@@ -433,6 +280,11 @@ SCHERMEN: dict[str, ActieScherm] = {
         ToewijzenFormulier,
         _met_versie(services.toewijzen),
         gettext_lazy("De klacht is toegewezen."),
+    ),
+    "urgentie_wijzigen": ActieScherm(
+        UrgentieFormulier,
+        _met_versie(services.urgentie_wijzigen),
+        gettext_lazy("De urgentie is gewijzigd."),
     ),
     "classificeren": ActieScherm(
         ClassificerenFormulier,
@@ -617,6 +469,8 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
             else klacht.behandelaar_id
         )
         initial.update(afdeling=klacht.afdeling_id, behandelaar=behandelaar)
+    if naam == "urgentie_wijzigen":
+        initial["urgentie"] = klacht.urgentie
     if naam == "doorverwijzing_vastleggen":
         # ?doorverwijzing=<id> (its "uitkomst bijwerken" link) pre-fills a recorded referral.
         verwijzing_id = _query_id(query, "doorverwijzing")

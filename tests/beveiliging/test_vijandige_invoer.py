@@ -53,6 +53,7 @@ from klachten.forms import (
     VerbeterpuntActieFormulier,
     VerbeterpuntFormulier,
     VervolgklachtFormulier,
+    WeergaveFormulier,
 )
 from klachten.models import (
     Bericht,
@@ -72,6 +73,7 @@ from klachten.models import (
     Termijnwijziging,
     Uitkomst,
     Verbeterpunt,
+    Weergave,
 )
 from klachten.views.medewerker import SCHERMEN
 from klachten.workflow import ACTIES, KLANT, BerichtSoort, Oordeel, Status
@@ -336,6 +338,20 @@ def verbeterpunten(o: Omgeving) -> Situatie:
         gegevens={"eigenaar": o.behandelaar.pk, "streefdatum": "2030-01-01"},
         opgeslagen=lambda: {"omschrijving": Verbeterpunt.objects.latest("pk").omschrijving},
         paginas=lambda: [(o.behandelaar, url)],
+    )
+
+
+def weergave(o: Omgeving) -> Situatie:
+    """A saved view of the work queue (issue 19): its name on the queue of its team."""
+    return Situatie(
+        url=reverse("klachten:weergave"),
+        gebruiker=o.teamleider,
+        gegevens={"query": "urgentie=hoog&sorteer=klant"},
+        opgeslagen=lambda: {"naam": Weergave.objects.latest("pk").naam},
+        paginas=lambda: [
+            (o.teamleider, reverse("klachten:werkvoorraad")),
+            (o.teamleider, reverse("klachten:werkvoorraad") + "?urgentie=hoog&sorteer=klant"),
+        ],
     )
 
 
@@ -677,6 +693,7 @@ FORMULIEREN: dict[str, Scherm] = {
     "registreren": Scherm(KlachtRegistratieFormulier, registratieformulier),
     **{f"actie_{naam}": scherm for naam, scherm in ACTIES_MET_TEKST.items()},
     "verbeterpunten": Scherm(VerbeterpuntFormulier, verbeterpunten),
+    "weergave": Scherm(WeergaveFormulier, weergave),
     "opvolging": Scherm(OpvolgingAfrondenFormulier, opvolging),
     "dossierreview": Scherm(DossierreviewFormulier, dossierreview),
     "jaarrapport": Scherm(ToelichtingFormulier, jaarrapport),

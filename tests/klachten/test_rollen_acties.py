@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 VANUIT = {
     "ontvangst_bevestigen": Status.ONTVANGEN,
     "toewijzen": Status.ONTVANGEN,
+    "urgentie_wijzigen": Status.IN_ONDERZOEK,
     "classificeren": Status.ONTVANGST_BEVESTIGD,
     "teruggeven": Status.IN_ONDERZOEK,
     "ontvankelijk_verklaren": Status.ONTVANGST_BEVESTIGD,

@@ -18,6 +18,7 @@ from klachten.models import (
     Klacht,
     Urgentie,
     VerbeterpuntStatus,
+    Weergave,
 )
 from klachten.selectors import TermijnBadge, volgende_termijn_badge
 from klachten.workflow import KLANT, Oordeel, Status
@@ -103,18 +104,19 @@ def namen(response, voorraad) -> list[str]:
     return [per_pk[k.pk] for k in response.context["pagina"]]
 
 
-def test_eigen_klachten_eerst_dan_de_eerstvolgende_termijn_zonder_termijn_achteraan(
+def test_urgente_klachten_eerst_dan_eigen_dan_de_eerstvolgende_termijn_zonder_achteraan(
     client, kijker, voorraad
 ):
+    """Issue 19: an urgent complaint leads the queue, though not the user's own."""
     client.force_login(kijker)
 
     response = client.get(WERKVOORRAAD)
 
     assert namen(response, voorraad) == [
+        "telefoon_b",  # urgent (13 March)
         "eigen",  # own, though its deadline is weeks away
         "te_laat",  # 9 March
         "bijna",  # 12 March
-        "telefoon_b",  # 13 March
         "web",  # answer term: 21 April
     ]  # the closed one has its own tab
     assert voorraad["afgesloten"].volgende_termijn_datum is None
@@ -125,7 +127,8 @@ def test_eigen_klachten_eerst_dan_de_eerstvolgende_termijn_zonder_termijn_achter
 def test_de_eigen_klachten_lopen_door_over_de_paginas(
     client, kijker, behandelaar, voorraad, categorie, afdeling_a
 ):
-    """Own complaints first across pages: the queue is read in two parts (own, then the rest)."""
+    """Own complaints first across pages (after the urgent one): the queue is read in two parts
+    (urgent or own, then the rest)."""
     extra = [
         services.toewijzen(
             klacht=KlachtFactory(categorie=categorie, klant_naam=f"Eigen {i}"),
@@ -142,8 +145,9 @@ def test_de_eigen_klachten_lopen_door_over_de_paginas(
 
     eigen = {k.pk for k in extra} | {voorraad["eigen"].pk}
     assert len(eerste) == 25
-    assert all(k.pk in eigen for k in eerste)
-    assert [k.pk in eigen for k in tweede] == [True, True] + [False] * 4
+    assert eerste[0] == voorraad["telefoon_b"]  # urgent
+    assert all(k.pk in eigen for k in eerste[1:])
+    assert [k.pk in eigen for k in tweede] == [True, True, True] + [False] * 3
     assert len({k.pk for k in eerste + tweede}) == 31  # no complaint twice, none skipped
 
 
@@ -335,9 +339,14 @@ def klachten_in_bulk(aantal: int, *, begin: int, label, afdelingen, categorieen,
             omschrijving="Een klacht.",
             volgende_termijn_datum=(VANDAAG + dt.timedelta(days=i % 60 - 20) if i % 7 else None),
             urgentie=Urgentie.HOOG if i % 4 == 0 else Urgentie.NORMAAL,
+            # The marker "nieuwe informatie van de klant" on every third (issue 17, 19).
+            klantbericht_op=NU - dt.timedelta(minutes=i) if i % 3 == 0 else None,
         )
         for i in range(aantal)
     )
+
+
+WEERGAVE_QUERY = "urgentie=hoog&nieuw_klantbericht=on&sorteer=-ontvangen"
 
 
 def queries(client, url: str) -> int:
@@ -354,17 +363,24 @@ WERKVOORRAAD_URLS = [
     f"{WERKVOORRAAD}?zoek=Klant&over_termijn=on&eigen=",
     f"{WERKVOORRAAD}?nieuw_klantbericht=on",
     f"{WERKVOORRAAD}?te_classificeren=true",
+    # Issue 19: every sortable column, on a later page too, and a saved view's query.
+    *(f"{WERKVOORRAAD}?sorteer={sleutel}" for sleutel in selectors.SORTEERBAAR),
+    f"{WERKVOORRAAD}?sorteer=-termijn&pagina=2",
+    f"{WERKVOORRAAD}?{WEERGAVE_QUERY}",
 ]
 # Session, user, roles, the user's afdelingen (header and queue), the status counts (kept counts
 # and two corrections, or one grouped count and one bounded count), the page (own complaints,
 # then the rest), on the first page of the open work the closed complaints with a new message of
 # the customer (issue 17), the choices of the afdeling, categorie and behandelaar filters, and
-# the navigation's count of letters to print (issue 18).
-MAX_WERKVOORRAAD = 14
+# the navigation's count of letters to print (issue 18); and the saved views of the user and
+# their team (issue 19: one query; the bulk form's handlers are read with the filter's). A
+# teamleider's queue also counts its "te classificeren" tab.
+MAX_WERKVOORRAAD = 15
 
 
 @pytest.mark.parametrize(
-    "rol", [rollen.KLACHTBEHANDELAAR, rollen.DIRECTIE, rollen.PARTNERBEHANDELAAR]
+    "rol",
+    [rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER, rollen.DIRECTIE, rollen.PARTNERBEHANDELAAR],
 )
 def test_werkvoorraad_gebruikt_evenveel_queries_bij_10_als_bij_1000_klachten(
     client, label, rol, django_assert_max_num_queries
@@ -376,6 +392,7 @@ def test_werkvoorraad_gebruikt_evenveel_queries_bij_10_als_bij_1000_klachten(
     ]
     gebruiker = MedewerkerFactory(rollen=[rol], afdelingen=afdelingen)
     client.force_login(gebruiker)
+    maximum = MAX_WERKVOORRAAD + (rol == rollen.TEAMLEIDER)
     bulk = {
         "label": label,
         "afdelingen": afdelingen,
@@ -387,17 +404,22 @@ def test_werkvoorraad_gebruikt_evenveel_queries_bij_10_als_bij_1000_klachten(
         # page and filter has rows at 10 complaints too.
         bulk["behandelaars"] = [m for b in behandelaars for m in (gebruiker, b)]
 
+    # Saved views: the user's own, and one a teamleider shared with their afdeling.
+    Weergave.objects.create(naam="Urgent nieuw", eigenaar=gebruiker, query=WEERGAVE_QUERY)
+    Weergave.objects.create(
+        naam="Team", eigenaar=behandelaars[0], afdeling=afdelingen[0], query="sorteer=klant"
+    )
     klachten_in_bulk(10, begin=1, **bulk)
     bij_10 = {}
     for url in WERKVOORRAAD_URLS:
-        with django_assert_max_num_queries(MAX_WERKVOORRAAD):
+        with django_assert_max_num_queries(maximum):
             bij_10[url] = queries(client, url)
 
     klachten_in_bulk(990, begin=11, **bulk)
     assert Klacht.objects.count() == 1000
     bij_1000 = {}
     for url in WERKVOORRAAD_URLS:
-        with django_assert_max_num_queries(MAX_WERKVOORRAAD):
+        with django_assert_max_num_queries(maximum):
             bij_1000[url] = queries(client, url)
 
     # Not one query more for 100 times as many complaints (the page may even read one part of
