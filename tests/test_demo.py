@@ -408,6 +408,10 @@ class TestDemoData:
         assert Opvolging.objects.filter(
             status=OpvolgingStatus.OPEN, toegewezen_aan__username="behandelaar"
         ).exists()
+        # The weekly watch escalated those left open too long (issue 19), after their opening.
+        geescaleerd = Opvolging.objects.filter(geescaleerd_op__isnull=False)
+        assert geescaleerd.exists()
+        assert not geescaleerd.filter(geescaleerd_op__lt=F("created_at")).exists()
 
         # Personal data erased 3 months after the invitation; the quarters computed and published.
         assert momenten.filter(geanonimiseerd_op__isnull=False, klant_email="").exists()

@@ -169,7 +169,8 @@ def test_dashboard_markeert_de_geescaleerde_opvolging(client, opvolging, behande
         response = client.get(DASHBOARD)
         pagina = client.get(reverse("klanttevredenheid:opvolging", args=[opvolging.pk]))
 
-    rijen = response.content.decode().split("<tr>")[2:]
+    tabel = response.content.decode().split("kto-opvolgingen-tabel")[1].split("</table>")[0]
+    rijen = tabel.split("<tr>")[2:]
     assert [o.pk for o in response.context["opvolgingen"]] == [opvolging.pk, tweede.pk]
     assert ">Geëscaleerd</span>" in rijen[0]
     assert "Geëscaleerd" not in rijen[1]
