@@ -569,13 +569,16 @@ class _Vulling:
         services.persoonsgegevens_wissen(op=op)
 
     def nachtelijke_taken(self) -> None:
-        """Beat's erasure of personal data (nightly in production; weekly here, which is as good
-        for the demo and faster) and the kwartaalcijfer on the first day of each quarter."""
+        """Beat's erasure of personal data and its watch over the follow-ups (nightly and hourly
+        in production; weekly here, which is as good for the demo and faster) and the
+        kwartaalcijfer on the first day of each quarter."""
         datum = self.begin + dt.timedelta(days=1)
         while datum <= self.vandaag:
             if datum.weekday() == 0:
                 op = self.om(datum, 2, 30)
                 self.plannen(op, lambda op=op: self.wissen(op))
+                op = self.om(datum, 7, 20)
+                self.plannen(op, lambda op=op: services.opvolgingen_bewaken(op=op))
             if datum.day == 1 and datum.month in (1, 4, 7, 10):
                 op = self.om(datum, 6, 0)
                 self.plannen(op, lambda op=op: services.kwartaalcijfers_berekenen(op=op))
