@@ -444,27 +444,7 @@ def _opvolgen(respons: Respons) -> Opvolging:
     ):
         ontvangers.insert(0, behandelaar)
     if ontvangers:
-        onderwerp, tekst = berichten.tekst_opstellen(
-            soort=KtoBerichtSoort.KTO_SIGNAAL,
-            taal="nl",
-            label=moment.label,
-            context={
-                "respons": respons,
-                "contactmoment": moment,
-                "opvolging_url": settings.SITE_URL.rstrip("/")
-                + reverse("klanttevredenheid:opvolging", kwargs={"pk": opvolging.pk}),
-            },
-        )
-        for ontvanger in ontvangers:
-            berichten.bericht_versturen(
-                klacht=moment.klacht,
-                label=moment.label,
-                soort=KtoBerichtSoort.KTO_SIGNAAL,
-                onderwerp=onderwerp,
-                tekst=tekst,
-                door=None,
-                aan=ontvanger.email,
-            )
+        _melden(opvolging, KtoBerichtSoort.KTO_SIGNAAL, ontvangers)
     else:
         logger.warning("Lage score zonder behandelaar of teamleider (respons %s)", respons.pk)
     return opvolging
@@ -552,30 +532,43 @@ def _escaleren(pk: int, op: dt.datetime) -> bool:
         if not ontvangers:
             logger.warning("Opvolging %s te lang open: geen teamleider of beheerder", pk)
             return True
-        onderwerp, tekst = berichten.tekst_opstellen(
-            soort=KtoBerichtSoort.KTO_OPVOLGING_ESCALATIE,
-            taal="nl",
-            label=moment.label,
-            context={
-                "opvolging": opvolging,
-                "respons": respons,
-                "contactmoment": moment,
-                "werkdagen": settings.OPVOLGING_ESCALATIE_WERKDAGEN,
-                "opvolging_url": settings.SITE_URL.rstrip("/")
-                + reverse("klanttevredenheid:opvolging", kwargs={"pk": opvolging.pk}),
-            },
+        _melden(
+            opvolging,
+            KtoBerichtSoort.KTO_OPVOLGING_ESCALATIE,
+            ontvangers,
+            werkdagen=settings.OPVOLGING_ESCALATIE_WERKDAGEN,
         )
-        for ontvanger in ontvangers:
-            berichten.bericht_versturen(
-                klacht=moment.klacht,
-                label=moment.label,
-                soort=KtoBerichtSoort.KTO_OPVOLGING_ESCALATIE,
-                onderwerp=onderwerp,
-                tekst=tekst,
-                door=None,
-                aan=ontvanger.email,
-            )
     return True
+
+
+def _melden(opvolging: Opvolging, soort: str, ontvangers: list, **context) -> None:
+    """A staff notice about a follow-up (a low score, one open too long) in the outbox, to each
+    of `ontvangers`, in Dutch, with a link to the follow-up and no customer data beyond what the
+    template shows."""
+    moment = opvolging.respons.contactmoment
+    onderwerp, tekst = berichten.tekst_opstellen(
+        soort=soort,
+        taal="nl",
+        label=moment.label,
+        context={
+            "opvolging": opvolging,
+            "respons": opvolging.respons,
+            "contactmoment": moment,
+            "opvolging_url": settings.SITE_URL.rstrip("/")
+            + reverse("klanttevredenheid:opvolging", kwargs={"pk": opvolging.pk}),
+            **context,
+        },
+    )
+    for ontvanger in ontvangers:
+        berichten.bericht_versturen(
+            klacht=moment.klacht,
+            label=moment.label,
+            soort=soort,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
+            aan=ontvanger.email,
+        )
 
 
 def _opvolgingen_sluiten(opvolgingen: QuerySet[Opvolging], op: dt.datetime) -> int:
