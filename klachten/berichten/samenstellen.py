@@ -339,3 +339,65 @@ def vrije_tekst_voorstel(
         onderwerp = " ".join(_sjabloon(jabloon.onderwerp).render(context_obj).split())
         voorstel = _sjabloon(jabloon.vrije_tekst).render(context_obj).strip()
     return onderwerp, voorstel
+
+
+# What a template may use, besides {{ klacht.* }} and {{ label.* }}: the variables every message
+# about a complaint has, and those of its kind (the admin's help text lists them).
+VARIABELEN_ALTIJD = (
+    "status_url",
+    "antwoord_uiterlijk",
+    "termijn.ontvangstbevestiging",
+    "termijn.statusupdate",
+    "termijn.antwoord",
+    "termijn.heroverweging",
+    "vrije_tekst",
+)
+VARIABELEN_PER_SOORT = {
+    BerichtSoort.ANTWOORD: ("oordeel",),
+    BerichtSoort.HEROVERWEGING_ANTWOORD: ("oordeel",),
+    BerichtSoort.VERTRAGING: ("nieuwe_datum", "reden"),
+    BerichtSoort.HEROVERWEGING_BEVESTIGING: ("gevraagd_op", "heroverweging_uiterlijk"),
+}
+
+# Variables of the old templates the assembly now adds itself, around the body.
+_OUD_VOLGENDE_STAP = re.compile(r"{{\s*escalatie\s*}}")
+_OUDE_AANHEF = re.compile(r"\A\s*(\{% if [^%]*%\})?\s*(beste|dear|bonjour)\b", re.IGNORECASE)
+_KALE_DAGEN = re.compile(r"{{\s*termijnen\.\w+\s*}}\s*(dagen|days|jours)")
+_STANDAARD_GAT = re.compile(r"""default:\s*["']\[""")
+
+
+# The kinds whose templates are assembled here (their salutation comes from the data); the
+# links to several complaints and the other apps' messages go through tekst_opstellen whole.
+def wordt_samengesteld(soort: str) -> bool:
+    return soort in BerichtSoort.values and soort != BerichtSoort.STATUSLINKS
+
+
+def sjabloon_nakijken(tekst: str, soort: str = "") -> list[str]:
+    """What is wrong with a template's body (Berichtsjabloon.tekst) now that messages are
+    assembled from parts (issue 18): a gap the handler can no longer fill ([oordeel],
+    [nieuwe datum], a |default:"[...]"), a salutation or escalation paragraph the assembly adds
+    itself, a term without its unit. Empty when it is fine; the admin shows it to the beheerder
+    (a template they edited before issue 18 was kept as it was)."""
+    from klachten.forms import OPEN_PLEK
+
+    problemen = []
+    gaten = OPEN_PLEK.findall(tekst)
+    if gaten or _STANDAARD_GAT.search(tekst):
+        problemen.append(
+            "Gat voor een feit dat uit de gegevens of het formulier komt: "
+            + (", ".join(gaten[:3]) or 'default:"[...]"')
+            + ". De behandelaar vult alleen {{ vrije_tekst }}."
+        )
+    if _OUD_VOLGENDE_STAP.search(tekst):
+        problemen.append(
+            "{{ escalatie }} wordt niet meer gebruikt: de volgende stap komt vanzelf vóór de "
+            "ondertekening."
+        )
+    if wordt_samengesteld(soort) and _OUDE_AANHEF.search(tekst):
+        problemen.append("Begint met een aanhef: die komt vanzelf boven het bericht.")
+    if _KALE_DAGEN.search(tekst):
+        problemen.append(
+            "Termijn zonder eenheid ({{ termijnen.x }} dagen): gebruik {{ termijn.x }} "
+            "(met werkdagen of kalenderdagen)."
+        )
+    return problemen
