@@ -54,7 +54,7 @@ from klachten.workflow import BerichtSoort, Oordeel
 AANHEF = {
     "nl": ("Beste {naam},", "Beste klant,"),
     "en": ("Dear {naam},", "Dear customer,"),
-    "fr": ("Bonjour {naam},", "Madame, Monsieur,"),
+    "fr": ("Bonjour {naam},", "Bonjour,"),
 }
 EENHEID = {
     # (werkdagen, one / more), (kalenderdagen, one / more)
