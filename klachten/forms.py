@@ -326,7 +326,7 @@ class BerichtFormulier(ActieFormulier):
 
     onderwerp = forms.CharField(label=_("Onderwerp"), max_length=255)
     tekst = forms.CharField(
-        label=_("Uw tekst"),
+        label=_("Tekst"),
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=BERICHT_MAX,
         required=False,
