@@ -238,10 +238,18 @@ def test_de_statuspagina_toont_dezelfde_tekst(client, behandelaar, categorie, ki
 
     pagina = client.get(reverse("klachten:status", args=[klacht.status_token])).content.decode()
 
-    assert "Postbus 93257" in pagina
+    actie, berichtenlijst = pagina.split('id="kop-berichten"', 1)
+    # The message as it was sent, its next step before the signature ...
     assert in_volgorde(
-        pagina, "Ons oordeel: uw klacht is deels gegrond.", "Postbus 93257", "Met vriendelijke"
+        berichtenlijst,
+        "Ons oordeel: uw klacht is deels gegrond.",
+        "Postbus 93257",
+        "Met vriendelijke",
     )
+    assert "opnieuw te bekijken (heroverweging)" not in berichtenlijst
+    # ... and the page's own next step says the same: the external body, with its details.
+    assert "Postbus 93257" in actie
+    assert "070 333 8 999" in actie
 
 
 def test_voorbeeld_toont_het_bericht_en_slaat_niets_op(behandelaar_client, behandelaar, categorie):
