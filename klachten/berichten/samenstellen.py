@@ -259,7 +259,7 @@ def in_eenvoudige_taal(eenvoudig: bool):
 def _context(klacht: Klacht, soort: str, taal: str, feiten: dict) -> dict:
     beloofd = selectors.beloofde_termijnen()
     oordeel = feiten.pop("oordeel", None)
-    if oordeel:
+    if oordeel in Oordeel.values:
         with translation.override(taal):
             oordeel = str(Oordeel(oordeel).label)
     return {

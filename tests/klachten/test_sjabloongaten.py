@@ -5,10 +5,12 @@ it is, around the handler's part) has no [gap] at all and no {{ x|default:"[...]
 suggestion for the handler's free text has no gap named after a field of an action form that
 sends its kind (the verdict, the new date, the reason, ...): those come from the form."""
 
+import importlib
 import re
 
 import pytest
 from django import forms
+from django.apps import apps as django_apps
 from django.utils import translation
 
 from klachten.berichten import samenstellen
@@ -107,3 +109,39 @@ def test_nakijken_meldt_oude_sjablonen():
     )
 
     assert len(samenstellen.sjabloon_nakijken(oud, BerichtSoort.ANTWOORD)) == 4
+
+
+# The default text of the Dutch delay letter before issue 18, with its gaps for the form's facts.
+OUDE_VERTRAGING = """Beste {{ klacht.klant_naam }},
+
+We hebben meer tijd nodig om uw klacht goed te behandelen. Het spijt ons dat het langer duurt.
+
+Waarom? {{ reden|default:"[Reden van de vertraging]" }}
+
+U krijgt uiterlijk op {{ nieuwe_datum|date:"j F Y"|default:"[nieuwe datum]" }} ons antwoord.
+
+Hier volgt u de status van uw klacht:
+{{ status_url }}
+"""
+
+
+def test_de_migratie_vernieuwt_alleen_de_onbewerkte_standaardsjablonen():
+    migratie = importlib.import_module(
+        "klachten.migrations.0032_externe_instantie_contact_en_vrije_tekst"
+    )
+    sjablonen = Berichtsjabloon.objects.filter(taal="nl", eenvoudige_taal=False)
+    sjablonen.filter(soort=BerichtSoort.VERTRAGING).update(tekst=OUDE_VERTRAGING, vrije_tekst="")
+    bewerkt = "Beste {{ klacht.klant_naam }},\n\nOns oordeel: [oordeel]\n{{ escalatie }}\n"
+    sjablonen.filter(soort=BerichtSoort.ANTWOORD).update(tekst=bewerkt)
+
+    migratie.sjablonen_vernieuwen(django_apps, None)
+
+    nieuw = {(j.soort, j.taal, j.eenvoudig): j for j in standaardjablonen()}
+    _onderwerp, tekst, _vrij = nieuw[("vertraging", "nl", False)].lezen()
+    vertraging = sjablonen.get(soort=BerichtSoort.VERTRAGING)
+    assert vertraging.tekst == tekst
+    assert "[nieuwe datum]" not in vertraging.tekst
+    # The beheerder's edit is kept, and the admin says what to review.
+    antwoord = sjablonen.get(soort=BerichtSoort.ANTWOORD)
+    assert antwoord.tekst == bewerkt
+    assert len(samenstellen.sjabloon_nakijken(antwoord.tekst, antwoord.soort)) == 3
