@@ -228,6 +228,10 @@ _AANHEF_REGEL = re.compile(
 )
 
 
+# Where the handler's text goes, until the rest of the message is tidied.
+_VRIJE_TEKST_MARKER = "\x00vrije-tekst\x00"
+
+
 def vrije_tekst_van(klacht: Klacht, tekst: str) -> str:
     """The handler's free part of `tekst`. A text that is a whole message (as the editor once
     held it) loses its salutation and what follows the signature, which the assembly adds."""
@@ -308,13 +312,16 @@ def bericht_samenstellen(
     eenvoudig = eenvoudig or _EENVOUDIG.get()
     jabloon = _jabloon(soort, taal, eenvoudig)
     context = _context(klacht, soort, taal, dict(feiten))
-    context["vrije_tekst"] = vrije_tekst_van(klacht, vrije_tekst)
+    # The handler's text goes in exactly as typed (not tidied with the rest, below): the body
+    # gets a marker where it stands.
+    eigen = vrije_tekst_van(klacht, vrije_tekst)
+    context["vrije_tekst"] = _VRIJE_TEKST_MARKER if eigen else ""
     context_obj = Context(context, autoescape=False)
     with translation.override(taal):
         onderwerp = " ".join(_sjabloon(jabloon.onderwerp).render(context_obj).split())
         romp = _sjabloon(jabloon.tekst).render(context_obj).strip()
     if is_intern(soort):
-        return onderwerp, _opgeschoond(romp)
+        return onderwerp, _opgeschoond(romp).replace(_VRIJE_TEKST_MARKER, eigen)
     stap = volgende_stap(soort, definitief=definitief)
     ondertekening, voettekst = ondertekening_en_voettekst(klacht.label, taal)
     delen = [
@@ -324,7 +331,8 @@ def bericht_samenstellen(
         ondertekening,
         voettekst,
     ]
-    return onderwerp, _opgeschoond("\n\n".join(deel for deel in delen if deel))
+    tekst = _opgeschoond("\n\n".join(deel for deel in delen if deel))
+    return onderwerp, tekst.replace(_VRIJE_TEKST_MARKER, eigen)
 
 
 def vrije_tekst_voorstel(
