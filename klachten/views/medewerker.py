@@ -311,7 +311,15 @@ ANTWOORDEN_AAN_KLANT = frozenset(
     {"reactie_sturen", "statusupdate_sturen", "antwoord_sturen", "heroverweging_beantwoorden"}
 )
 # Actions whose message needs the handler's own text (the others may add some).
-VRIJE_TEKST_VERPLICHT = ANTWOORDEN_AAN_KLANT | {"niet_ontvankelijk_verklaren"}
+VRIJE_TEKST_VERPLICHT = frozenset(
+    {
+        "reactie_sturen",
+        "statusupdate_sturen",
+        "antwoord_sturen",
+        "heroverweging_beantwoorden",
+        "niet_ontvankelijk_verklaren",
+    }
+)
 # What the handler may choose when the customer wrote after the closing (issue 17), besides the
 # inline reactie; each its own action with its own form, offered only when the workflow allows.
 NA_AFSLUITING_KEUZES = ("heropenen", "heroverweging_vragen", "vervolgklacht_registreren")
