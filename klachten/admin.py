@@ -552,8 +552,16 @@ class TermijnAdmin(admin.ModelAdmin):
         "land",
         "herinnering_dagen_vooraf",
         "automatisch",
+        "verlenging_max_dagen",
     ]
-    list_editable = ["dagen", "werkdagen", "land", "herinnering_dagen_vooraf", "automatisch"]
+    list_editable = [
+        "dagen",
+        "werkdagen",
+        "land",
+        "herinnering_dagen_vooraf",
+        "automatisch",
+        "verlenging_max_dagen",
+    ]
 
     def has_add_permission(self, request):
         return False  # one row per kind, made by the migration

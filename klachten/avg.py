@@ -19,6 +19,10 @@ requests for access and erasure (DESIGN.md section 10; issue 8).
   app: they register themselves in their AppConfig.ready). A complaint is found by its current
   address and by an address it had before (corrected; the history versions). Both requests are
   logged (AvgVerzoek) without the address itself.
+- A customer without an e-mail address (a letter, a phone complaint with a postal address only;
+  issue 18) is a `Postklant`: found by name and postcode or address, or through a dossiernummer
+  of theirs. Only the complaints hold data of such a customer (the other sources know customers
+  by e-mail address; what they keep about a complaint goes with it, klacht_geanonimiseerd).
 """
 
 from __future__ import annotations
@@ -38,8 +42,20 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Lower, Replace
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -139,6 +155,74 @@ def email_sleutel(email: str) -> str:
 def email_maskeren(email: str) -> str:
     naam, _at, domein = email_normaliseren(email).partition("@")
     return f"{naam[:1]}***@{domein}"
+
+
+def _plat(tekst: str) -> str:
+    """Lower case without any whitespace: "1234 AB" and "1234ab" are one postcode."""
+    return re.sub(r"\s+", "", tekst or "").lower()
+
+
+def _plat_in_sql(veld: str):
+    uitdrukking = Lower(veld, output_field=TextField())
+    for teken in (" ", "\n", "\r", "\t"):
+        uitdrukking = Replace(uitdrukking, Value(teken), Value(""), output_field=TextField())
+    return uitdrukking
+
+
+@dataclass(frozen=True)
+class Postklant:
+    """A customer without an e-mail address, who writes by post (issue 18): their complaints are
+    those without an e-mail address under this name whose postal address holds `adres` (the
+    postcode, or more of the address); case and spaces aside."""
+
+    naam: str
+    adres: str
+
+    def klachten(self) -> QuerySet:
+        return (
+            Klacht.objects.filter(klant_email="")
+            .alias(naam_plat=_plat_in_sql("klant_naam"), adres_plat=_plat_in_sql("klant_postadres"))
+            .filter(naam_plat=_plat(self.naam), adres_plat__contains=_plat(self.adres))
+        )
+
+    @property
+    def sleutel(self) -> str:
+        """What the request log's keyed hash is made of."""
+        return f"post:{_plat(self.naam)}|{_plat(self.adres)}"
+
+    @property
+    def gemaskeerd(self) -> str:
+        return _("%(initiaal)s*** (per post)") % {"initiaal": self.naam.strip()[:1]}
+
+
+# Whom a request is about: an e-mail address, or a customer without one.
+Klantsleutel = str | Postklant
+
+
+def postklant_van(dossiernummer: str) -> Klantsleutel | None:
+    """The customer of a complaint, from its dossiernummer: its e-mail address, or without one
+    the customer by name and postal address. None: no such complaint, or anonymised."""
+    klacht = Klacht.objects.filter(
+        dossiernummer__iexact=dossiernummer.strip(), geanonimiseerd_op__isnull=True
+    ).first()
+    if klacht is None:
+        return None
+    if klacht.klant_email:
+        return klacht.klant_email
+    return Postklant(naam=klacht.klant_naam, adres=klacht.klant_postadres)
+
+
+def _sleutel_hash(sleutel: Klantsleutel) -> str:
+    if isinstance(sleutel, Postklant):
+        return hmac.new(
+            settings.SECRET_KEY.encode(), sleutel.sleutel.encode(), hashlib.sha256
+        ).hexdigest()
+    return email_sleutel(sleutel)
+
+
+def gemaskeerd(sleutel: Klantsleutel) -> str:
+    """The customer as the request log and the page's messages show them."""
+    return sleutel.gemaskeerd if isinstance(sleutel, Postklant) else email_maskeren(sleutel)
 
 
 def tekst(waarde) -> str:
@@ -366,9 +450,11 @@ def _losse_inkomende(email: str = "") -> QuerySet:
 # --- the complaints as a source -----------------------------------------------------------------
 
 
-def _klachten_van(email: str):
+def _klachten_van(email: Klantsleutel):
     """The complaints of an address: by their current address, or by one they had before (a
-    corrected address: the customer asks with the one they know)."""
+    corrected address: the customer asks with the one they know). Of a Postklant: theirs."""
+    if isinstance(email, Postklant):
+        return email.klachten().filter(geanonimiseerd_op__isnull=True)
     adres = email_normaliseren(email)
     eerder = Klacht.history.filter(klant_email__iexact=adres).values("id")
     return Klacht.objects.filter(
@@ -382,12 +468,12 @@ def _versies(klacht: Klacht, adres: str):
     only by an earlier address: the versions with that address; the others may hold someone
     else's (the complaint was put on the wrong person and corrected)."""
     versies = klacht.history.order_by("history_date", "history_id")
-    if email_normaliseren(klacht.klant_email) == adres:
+    if isinstance(adres, Postklant) or email_normaliseren(klacht.klant_email) == adres:
         return versies
     return versies.filter(klant_email__iexact=adres)
 
 
-def _klachten_verzamelen(email: str) -> list[Onderdeel]:
+def _klachten_verzamelen(email: Klantsleutel) -> list[Onderdeel]:
     onderdelen = []
     for klacht in _klachten_van(email).select_related(
         "label", "afdeling", "categorie", "behandelaar"
@@ -523,7 +609,9 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
                         v.klant_telefoon,
                         v.polisnummer,
                     ]
-                    for v in _versies(klacht, email_normaliseren(email))
+                    for v in _versies(
+                        klacht, email if isinstance(email, Postklant) else email_normaliseren(email)
+                    )
                 ],
             )
         )
@@ -534,7 +622,7 @@ def _klachten_verzamelen(email: str) -> list[Onderdeel]:
             onderdeel, klacht.inkomende_berichten.all(), f"e-mails/{klacht.dossiernummer}"
         )
         onderdelen.append(onderdeel)
-    losse = _losse_inkomende(email)
+    losse = _losse_inkomende(email) if isinstance(email, str) else InkomendBericht.objects.none()
     if losse.exists():
         onderdeel = Onderdeel(titel=_("E-mails die geen klacht werden"))
         _emails_toevoegen(onderdeel, losse, "e-mails/zonder-klacht")
@@ -587,11 +675,11 @@ def _blokkades(klachten, op) -> list[str]:
     return redenen
 
 
-def _klachten_blokkades(email: str, op) -> list[str]:
+def _klachten_blokkades(email: Klantsleutel, op) -> list[str]:
     return _blokkades(_klachten_van(email), op)
 
 
-def _klachten_wissen(email: str, op) -> int:
+def _klachten_wissen(email: Klantsleutel, op) -> int:
     """All of the address's complaints, or none: they are locked, then checked again (one may
     have been reopened, or gone to Kifid, since the page showed them); WissenGeblokkeerd
     rolls the whole request back."""
@@ -606,8 +694,9 @@ def _klachten_wissen(email: str, op) -> int:
         blokkades = _blokkades(Klacht.objects.filter(pk__in=ids), op)
         if blokkades:
             raise WissenGeblokkeerd(blokkades)
-        bestanden = inkomend_wissen(_losse_inkomende(email))
-        transaction.on_commit(partial(_bestanden_verwijderen, bestanden))
+        if isinstance(email, str):  # a Postklant sent no e-mail
+            bestanden = inkomend_wissen(_losse_inkomende(email))
+            transaction.on_commit(partial(_bestanden_verwijderen, bestanden))
         return _anonimiseren(ids, op=op, reden=reden)
 
 
@@ -643,21 +732,30 @@ class Overzicht:
         return sum(len(o) for o in self.per_bron.values())
 
 
-def overzicht(email: str, op=None) -> Overzicht:
+def _bronnen(sleutel: Klantsleutel) -> list[Bron]:
+    """The sources to search: all for an e-mail address; for a Postklant the complaints only
+    (the other sources know a customer by e-mail address, and asked for "" would find others)."""
+    if isinstance(sleutel, Postklant):
+        return [BRONNEN["klachten"]]
+    return list(BRONNEN.values())
+
+
+def overzicht(email: Klantsleutel, op=None) -> Overzicht:
     op = op or timezone.now()
     per_bron, blokkades = {}, []
-    for bron in BRONNEN.values():
+    for bron in _bronnen(email):
         per_bron[str(bron.naam)] = bron.verzamelen(email)
         blokkades += bron.blokkades(email, op)
     return Overzicht(per_bron=per_bron, blokkades=blokkades)
 
 
-def _vastleggen(*, soort, email: str, door: Medewerker, aantallen: dict, op) -> AvgVerzoek:
-    """Log a carried-out request: the address masked and as a keyed hash, never as such."""
+def _vastleggen(*, soort, email: Klantsleutel, door: Medewerker, aantallen: dict, op) -> AvgVerzoek:
+    """Log a carried-out request: the address (or name and postal address) masked and as a
+    keyed hash, never as such."""
     return AvgVerzoek.objects.create(
         soort=soort,
-        email_hash=email_sleutel(email),
-        email_gemaskeerd=email_maskeren(email),
+        email_hash=_sleutel_hash(email),
+        email_gemaskeerd=gemaskeerd(email),
         aantallen=aantallen,
         door=door,
         op=op,
@@ -682,12 +780,16 @@ def _als_gegevens(onderdeel: Onderdeel) -> dict:
     }
 
 
-def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
-    """A customer's request for access (AVG article 15): everything stored about the address,
-    as a ZIP with a readable page (inzage.html), the same as data (inzage.json) and the
-    attachments as they were sent. The request is logged."""
+def inzage_exporteren(
+    *, email: str = "", door: Medewerker, op=None, postklant: Postklant | None = None
+) -> bytes:
+    """A customer's request for access (AVG article 15): everything stored about the address
+    (or about a `postklant`, a customer without one), as a ZIP with a readable page
+    (inzage.html), the same as data (inzage.json) and the attachments as they were sent. The
+    request is logged."""
     op = op or timezone.now()
-    gegevens = overzicht(email, op)
+    sleutel: Klantsleutel = postklant or email
+    gegevens = overzicht(sleutel, op)
     buffer = io.BytesIO()
     ontbrekend = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archief:
@@ -702,6 +804,7 @@ def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
                         ontbrekend.append(naam)
         inhoud = {
             "email": email_normaliseren(email),
+            **({"naam": postklant.naam, "postadres": postklant.adres} if postklant else {}),
             "gemaakt_op": op.isoformat(),
             "bronnen": {
                 bron: [_als_gegevens(o) for o in onderdelen]
@@ -713,6 +816,7 @@ def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
             "klachten/avg_inzage.html",
             {
                 "email": email_normaliseren(email),
+                "postklant": postklant,
                 "op": op,
                 "per_bron": gegevens.per_bron,
                 "ontbrekend": ontbrekend,
@@ -722,7 +826,7 @@ def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
         archief.writestr("inzage.json", json.dumps(inhoud, ensure_ascii=False, indent=2))
     _vastleggen(
         soort=AvgVerzoekSoort.INZAGE,
-        email=email,
+        email=sleutel,
         door=door,
         aantallen={bron: len(o) for bron, o in gegevens.per_bron.items()},
         op=op,
@@ -730,23 +834,28 @@ def inzage_exporteren(*, email: str, door: Medewerker, op=None) -> bytes:
     return buffer.getvalue()
 
 
-def gegevens_wissen(*, email: str, door: Medewerker, op=None) -> dict[str, int]:
+def gegevens_wissen(
+    *, email: str = "", door: Medewerker, op=None, postklant: Postklant | None = None
+) -> dict[str, int]:
     """A customer's request for erasure (AVG article 17): anonymise everything stored about the
     address, in every source, as the retention job would. Not while a complaint of theirs is
     still being handled (close it first) or has an external case that runs or was decided
     within the retention period (WissenGeblokkeerd). One transaction: all of it or nothing,
-    each source checking again under its locks. The request is logged."""
+    each source checking again under its locks. The request is logged. A `postklant`: their
+    complaints (_bronnen)."""
     op = op or timezone.now()
+    sleutel: Klantsleutel = postklant or email
+    bronnen = _bronnen(sleutel)
     with transaction.atomic():
-        blokkades = [b for bron in BRONNEN.values() for b in bron.blokkades(email, op)]
+        blokkades = [b for bron in bronnen for b in bron.blokkades(sleutel, op)]
         if blokkades:
             raise WissenGeblokkeerd(blokkades)
-        aantallen = {str(bron.naam): bron.wissen(email, op) for bron in BRONNEN.values()}
+        aantallen = {str(bron.naam): bron.wissen(sleutel, op) for bron in bronnen}
         _vastleggen(
-            soort=AvgVerzoekSoort.WISSEN, email=email, door=door, aantallen=aantallen, op=op
+            soort=AvgVerzoekSoort.WISSEN, email=sleutel, door=door, aantallen=aantallen, op=op
         )
     return aantallen
 
 
-def verzoeken_voor(email: str):
-    return AvgVerzoek.objects.filter(email_hash=email_sleutel(email)).select_related("door")
+def verzoeken_voor(email: Klantsleutel):
+    return AvgVerzoek.objects.filter(email_hash=_sleutel_hash(email)).select_related("door")

@@ -841,6 +841,14 @@ class Bijlage(models.Model):
     def __str__(self):
         return self.oorspronkelijke_naam
 
+    @property
+    def voorbeeld(self) -> str:
+        """How the dossier previews it: "afbeelding", "pdf", or "" (download only). From the
+        stored type; the preview view reads the content again before serving it inline."""
+        from klachten.uploads import voorbeeldsoort
+
+        return voorbeeldsoort(self.mime_type)
+
 
 class VerweesdBestand(models.Model):
     """A file written for a write that was rolled back, which the storage did not let us remove
@@ -1213,6 +1221,18 @@ class Termijn(models.Model):
             "Statusupdate: stuur de klant de standaard statusupdate als de termijn verstrijkt."
         ),
     )
+    verlenging_max_dagen = models.PositiveSmallIntegerField(
+        _("langste verlenging (dagen)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Antwoord en heroverweging: met hoeveel dagen (in de eenheid van deze termijn) de "
+            "termijn ten hoogste verlengd mag worden. Standaard voor het antwoord 28: 6 weken, "
+            "eenmaal te verlengen met ten hoogste 4 weken, dus 10 weken na ontvangst. Een "
+            "opschorting schuift die grens op met haar duur. Een latere nieuwe datum geeft de "
+            "behandelaar een waarschuwing. Leeg: geen grens."
+        ),
+    )
 
     class Meta:
         verbose_name = _("termijn")
@@ -1228,7 +1248,12 @@ class Termijn(models.Model):
 
     @property
     def regel(self) -> TermijnRegel:
-        return TermijnRegel(dagen=self.dagen, werkdagen=self.werkdagen, land=self.land)
+        return TermijnRegel(
+            dagen=self.dagen,
+            werkdagen=self.werkdagen,
+            land=self.land,
+            verlenging_max=self.verlenging_max_dagen,
+        )
 
 
 class SignaalSoort(models.TextChoices):
@@ -1292,6 +1317,8 @@ class Statusaantal(models.Model):
 class InzageSoort(models.TextChoices):
     DOSSIER = "dossier", _("Dossier geopend")
     BIJLAGE = "bijlage", _("Bijlage gedownload")
+    # Previewed in the dossier (PDF, images): served inline through the same checks (issue 19).
+    BIJLAGE_BEKEKEN = "bijlage_bekeken", _("Bijlage bekeken")
     API = "api", _("Opgevraagd via de API")
     BEHEER = "beheer", _("Geopend in beheer")
     ORIGINEEL = "origineel", _("Origineel e-mailbericht geopend")

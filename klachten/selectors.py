@@ -33,6 +33,7 @@ from klachten.models import (
     Bijlage,
     Categorie,
     Doorverwijzing,
+    Gebeurtenis,
     GebeurtenisSoort,
     InkomendBericht,
     Kanaal,
@@ -571,7 +572,13 @@ def email_weergave(rij: InkomendBericht, tekst: str, bijlagen: dict[str, Bijlage
 
     def bijlage_url(naam: str) -> str | None:
         bijlage = bijlagen.get(naam)
-        return reverse("klachten:bijlage", args=[bijlage.pk]) if bijlage is not None else None
+        if bijlage is None:
+            return None
+        # An inline image is shown as the preview is (served inline, in the access log as viewed).
+        view = (
+            "klachten:bijlage-bekijken" if bijlage.voorbeeld == "afbeelding" else "klachten:bijlage"
+        )
+        return reverse(view, args=[bijlage.pk])
 
     try:
         with rij.bestand.open("rb") as bestand:
@@ -653,10 +660,18 @@ def tijdlijn(
         if inkomend
         else {}
     )
+    gebeurtenissen = list(gebeurtenissen)
+    tweede_lijn = (
+        _toewijzingen_tweede_lijn(klacht, gebeurtenissen)
+        if alleen is None or GebeurtenisSoort.STATUS in alleen
+        else set()
+    )
     items = []
     for g in gebeurtenissen:
         titel = g.get_soort_display()
-        if g.soort == GebeurtenisSoort.STATUS:
+        if g.pk in tweede_lijn:
+            titel = _("Toewijzing tweede lijn")
+        elif g.soort == GebeurtenisSoort.STATUS:
             titel = _("Status: %(van)s → %(naar)s") % {
                 "van": Status(g.van_status).label if g.van_status else "-",
                 "naar": Status(g.naar_status).label,
@@ -693,14 +708,66 @@ def tijdlijn(
     return items
 
 
-def gesprek(klacht: Klacht) -> list[TijdlijnItem]:
-    """The customer's messages on the dossier, newest first, their e-mails folded: what a form
-    that answers the customer answers (issue 17)."""
-    return [
-        item
-        for item in tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
-        if item.soort == GebeurtenisSoort.KLANTBERICHT
-    ]
+def _toewijzingen_tweede_lijn(klacht: Klacht, gebeurtenissen: list[Gebeurtenis]) -> set[int]:
+    """The assignments made while the complaint was in heroverweging: the second-line handler
+    (services.toewijzen), no reassignment of the first line. Read from the status changes on the
+    timeline (`gebeurtenissen`, newest first), without a query."""
+    oudste_eerst = gebeurtenissen[::-1]
+    statussen = [g for g in oudste_eerst if g.soort == GebeurtenisSoort.STATUS]
+    status = statussen[0].van_status if statussen else klacht.status
+    ids = set()
+    for g in oudste_eerst:
+        if g.soort == GebeurtenisSoort.STATUS:
+            status = g.naar_status
+        elif g.soort == GebeurtenisSoort.TOEWIJZING and status == Status.IN_HEROVERWEGING:
+            ids.add(g.pk)
+    return ids
+
+
+@dataclass
+class Antwoordgesprek:
+    """What a form that answers the customer shows beside it (issue 19): the customer's messages
+    and additions (newest first), our last message to them, and for the answer on a
+    reconsideration the first answer and why the customer disagrees."""
+
+    klantberichten: list[TijdlijnItem]
+    ons_laatste: TijdlijnItem | None = None
+    eerste_antwoord: TijdlijnItem | None = None
+    # The customer's request for reconsideration (a list of one, shown as a timeline).
+    heroverweging_reden: list[TijdlijnItem] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.klantberichten
+            or self.ons_laatste
+            or self.eerste_antwoord
+            or self.heroverweging_reden
+        )
+
+
+def antwoordgesprek(klacht: Klacht, *, heroverweging: bool = False) -> Antwoordgesprek:
+    """The conversation a message to the customer answers (the timeline's messages in and out,
+    read once). `heroverweging`: the answer on a reconsideration, which answers the customer's
+    reasons against our (first) gemotiveerd antwoord."""
+    items = tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT, GebeurtenisSoort.BERICHT])
+    klantberichten = [i for i in items if i.soort == GebeurtenisSoort.KLANTBERICHT]
+    ons = [i for i in items if i.soort == GebeurtenisSoort.BERICHT and i.bericht is not None]
+    gesprek = Antwoordgesprek(klantberichten=klantberichten)
+    gevraagd_op = klacht.heroverweging_gevraagd_op
+    if heroverweging and gevraagd_op is not None:
+        eerder = [i for i in ons if i.op <= gevraagd_op]
+        gesprek.eerste_antwoord = next(
+            (i for i in eerder if i.bericht.soort == BerichtSoort.ANTWOORD), None
+        )
+        # The request is the customer's first message from the moment they asked
+        # (services.heroverweging_vragen writes it then): shown apart, not twice.
+        verzoek = [i for i in klantberichten if i.op >= gevraagd_op]
+        if verzoek:
+            gesprek.heroverweging_reden = [verzoek[-1]]
+            klantberichten.remove(verzoek[-1])
+        ons = [i for i in ons if i is not gesprek.eerste_antwoord]
+    gesprek.ons_laatste = ons[0] if ons else None
+    return gesprek
 
 
 def klantbericht_na_afsluiting(klacht: Klacht, items: list[TijdlijnItem]) -> TijdlijnItem | None:

@@ -1573,10 +1573,15 @@ def kwetsbaarheid_vastleggen(
         k,
         _a,
     ):
-        if k.kwetsbaarheidssignalen.filter(soort=soort).exists():
+        toelichting = toelichting.strip()
+        bestaand = k.kwetsbaarheidssignalen.filter(soort=soort).first()
+        if bestaand is not None:
+            if toelichting in ("", bestaand.toelichting):
+                # The same signal again: nothing is saved (no version, no history row).
+                raise NietsGewijzigd
             raise ValidationError({"soort": _("Dit signaal staat al op het dossier.")})
         signaal = Kwetsbaarheidssignaal.objects.create(
-            klacht=k, soort=soort, toelichting=toelichting.strip(), door=door, op=timezone.now()
+            klacht=k, soort=soort, toelichting=toelichting, door=door, op=timezone.now()
         )
         k.urgentie = Urgentie.HOOG
     return signaal
@@ -1603,7 +1608,8 @@ def kwetsbaarheid_intrekken(
     ):
         verwijderd, _per_model = k.kwetsbaarheidssignalen.filter(soort=soort).delete()
         if not verwijderd:
-            raise ValidationError({"soort": _("Dit signaal staat niet op het dossier.")})
+            # Withdrawn already (by a colleague meanwhile): nothing to change.
+            raise NietsGewijzigd
         if urgentie_verlagen:
             if k.kwetsbaarheidssignalen.exists():
                 raise ValidationError(
@@ -1642,10 +1648,24 @@ def doorverwijzing_vastleggen(
     with transaction.atomic():
         k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
         actie_controleren("doorverwijzing_vastleggen", k, door)
+        waarden = (naar.strip(), datum, uitkomst, toelichting.strip())
         if doorverwijzing is None:
+            # The same referral recorded again (a double submit): no second one on the timeline.
+            if k.doorverwijzingen.filter(
+                naar=waarden[0], datum=datum, uitkomst=uitkomst, toelichting=waarden[3]
+            ).exists():
+                raise NietsGewijzigd
             doorverwijzing = Doorverwijzing(klacht=k, door=door)
         else:
             doorverwijzing = k.doorverwijzingen.select_for_update().get(pk=doorverwijzing.pk)
+            huidig = (
+                doorverwijzing.naar,
+                doorverwijzing.datum,
+                doorverwijzing.uitkomst,
+                doorverwijzing.toelichting,
+            )
+            if huidig == waarden:
+                raise NietsGewijzigd
         doorverwijzing.naar = naar.strip()
         doorverwijzing.datum = datum
         doorverwijzing.uitkomst = uitkomst

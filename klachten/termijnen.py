@@ -42,6 +42,9 @@ class TermijnRegel:
     dagen: int
     werkdagen: bool = False
     land: str = Land.NL
+    # The longest the term may be extended, in its own unit (calendar or working days); None:
+    # the rules set no limit. A suspension does not count: it moves the limit (langste_datum).
+    verlenging_max: int | None = None
 
     def einde(self, start: dt.date) -> dt.date:
         """The last day of the term that starts on `start` (day 0)."""
@@ -54,14 +57,23 @@ class TermijnRegel:
                 geteld += 1
         return datum
 
+    def langste_einde(self, start: dt.date) -> dt.date | None:
+        """The last day of the term at its longest extension (None: no limit)."""
+        if self.verlenging_max is None:
+            return None
+        return TermijnRegel(self.dagen + self.verlenging_max, self.werkdagen, self.land).einde(
+            start
+        )
+
 
 STANDAARD: dict[str, TermijnRegel] = {
     # Acknowledgement within 8 days of receipt (Gedragscode Klachtbehandeling; Solidaris step 2).
     TermijnSoort.ONTVANGSTBEVESTIGING: TermijnRegel(8),
     # A statusupdate to the customer at least every 3 weeks while the complaint is investigated.
     TermijnSoort.STATUSUPDATE: TermijnRegel(21),
-    # The answer term: 6 weeks by default (SKGZ allows 6 weeks; Kifid takes the case after 8 weeks).
-    TermijnSoort.ANTWOORD: TermijnRegel(42),
+    # The answer term: 6 weeks by default (SKGZ allows 6 weeks; Kifid takes the case after 8 weeks),
+    # to be extended once by at most 4 weeks: 10 weeks after receipt at the longest.
+    TermijnSoort.ANTWOORD: TermijnRegel(42, verlenging_max=28),
     # The reconsideration (heroverweging) is answered within 6 weeks of the request.
     TermijnSoort.HEROVERWEGING: TermijnRegel(42),
     # 8 weeks without a final answer: the customer may go to Kifid.
@@ -119,11 +131,46 @@ def kifid_alarm_datum(
     return regel.einde(kalender.lokale_datum(ontvangen_op))
 
 
+# The kind of Termijnwijziging that moves the longest-extension limit (models.TermijnwijzigingSoort).
+OPSCHORTING = "opschorting"
+
+
+def langste_datum(klacht, regels: dict | None = None) -> dt.date | None:
+    """The latest date the rules allow for the term that runs now (the answer, or in a
+    heroverweging the reconsideration's): the term from receipt (or the request) at its longest
+    extension (TermijnRegel.verlenging_max), moved by the days the term was suspended
+    (opschorten: each suspension's new date minus the date it replaced). None: no limit."""
+    from klachten import selectors
+
+    regels = regels or selectors.termijnregels()
+    heroverweging = klacht.status == Status.IN_HEROVERWEGING
+    soort = TermijnSoort.HEROVERWEGING if heroverweging else TermijnSoort.ANTWOORD
+    start = klacht.heroverweging_gevraagd_op if heroverweging else klacht.ontvangen_op
+    if start is None:
+        return None
+    grens = regels[soort].langste_einde(kalender.lokale_datum(start))
+    if grens is None:
+        return None
+    opschortingen = klacht.termijnwijzigingen.filter(soort=OPSCHORTING, oude_datum__isnull=False)
+    if klacht.heroverweging_gevraagd_op is not None:
+        # Only the suspensions of this term: of the reconsideration, or of the first answer.
+        if heroverweging:
+            opschortingen = opschortingen.filter(created_at__gte=klacht.heroverweging_gevraagd_op)
+        else:
+            opschortingen = opschortingen.filter(created_at__lt=klacht.heroverweging_gevraagd_op)
+    opgeschort = sum(
+        (w.nieuwe_datum - w.oude_datum).days
+        for w in opschortingen.only("oude_datum", "nieuwe_datum")
+    )
+    return grens + dt.timedelta(days=max(opgeschort, 0))
+
+
 def nieuwe_datum_waarschuwingen(klacht, nieuwe_datum: dt.date) -> list[str]:
     """What the handler must see before postponing the answer to `nieuwe_datum` (opschorten,
     verlengen; issue 18): a date after the 8-week limit (kifid_alarm_datum), from which the
-    customer may take the complaint to the external body without our final answer. Sending
-    stays possible once the handler confirms it (forms.TermijnFormulier)."""
+    customer may take the complaint to the external body without our final answer; a date
+    beyond the longest extension the rules allow (langste_datum). Sending stays possible once
+    the handler confirms it (forms.TermijnFormulier)."""
     waarschuwingen = []
     grens = klacht.kifid_alarm_datum
     if klacht.status != Status.IN_HEROVERWEGING and grens is not None and nieuwe_datum > grens:
@@ -137,6 +184,15 @@ def nieuwe_datum_waarschuwingen(klacht, nieuwe_datum: dt.date) -> list[str]:
                 "grens": grens.strftime("%d-%m-%Y"),
                 "instantie": instantie.naam if instantie else _("de externe instantie"),
             }
+        )
+    langste = langste_datum(klacht)
+    if langste is not None and nieuwe_datum > langste:
+        waarschuwingen.append(
+            _(
+                "De nieuwe datum ligt na de langste verlenging die de regels toestaan "
+                "(%(grens)s: de termijn met haar langste verlenging, opschortingen meegeteld)."
+            )
+            % {"grens": langste.strftime("%d-%m-%Y")}
         )
     return waarschuwingen
 

@@ -31,6 +31,33 @@ TOEGESTAAN_TEKST = "PDF, JPG, PNG, DOCX"
 KOP_BYTES = 8192
 
 
+# What the dossier previews in the page (issue 19): PDF and raster images, and only when the
+# content is of that type. Never SVG or HTML (they can carry script): those are downloads.
+VOORBEELD_TYPEN = {
+    "application/pdf": "pdf",
+    "image/png": "afbeelding",
+    "image/jpeg": "afbeelding",
+    "image/gif": "afbeelding",
+    "image/webp": "afbeelding",
+}
+
+
+def voorbeeldsoort(mime: str) -> str:
+    """ "pdf", "afbeelding" or "" (no preview) for a content type."""
+    return VOORBEELD_TYPEN.get(mime, "")
+
+
+def voorbeeld_type(bestand) -> str | None:
+    """The content type to serve an open file inline with, read from its first bytes; None when
+    it is no type the dossier previews (VOORBEELD_TYPEN)."""
+    bestand.seek(0)
+    soort = filetype.guess(bestand.read(KOP_BYTES))
+    bestand.seek(0)
+    if soort is None or soort.mime not in VOORBEELD_TYPEN:
+        return None
+    return soort.mime
+
+
 def leesbare_grootte(aantal_bytes: int) -> str:
     """10485760 -> "10 MB": whole megabytes without decimals, else Django's filesizeformat."""
     mb, rest = divmod(aantal_bytes, 1024 * 1024)

@@ -50,6 +50,11 @@ urlpatterns = [
         name="bericht-opnieuw-versturen",
     ),
     path("medewerker/bijlagen/<int:pk>/", medewerker.bijlage_downloaden, name="bijlage"),
+    path(
+        "medewerker/bijlagen/<int:pk>/bekijken/",
+        medewerker.bijlage_bekijken,
+        name="bijlage-bekijken",
+    ),
     path("medewerker/emails/<int:pk>/origineel/", medewerker.email_downloaden, name="email"),
     path("medewerker/te-printen/", printbak.te_printen, name="te-printen"),
     path("medewerker/te-printen/brieven/<int:pk>.pdf", printbak.brief_pdf, name="brief-pdf"),

@@ -71,12 +71,28 @@ class ResponsAdmin(ZonderVerwijderen, admin.ModelAdmin):
 
 @admin.register(Opvolging)
 class OpvolgingAdmin(ZonderVerwijderen, admin.ModelAdmin):
-    list_display = ["created_at", "status", "toegewezen_aan", "afgerond_op"]
-    list_filter = ["status"]
+    list_display = [
+        "created_at",
+        "status",
+        "toegewezen_aan",
+        "geescaleerd_op",
+        "afgerond_op",
+        "afsluitreden",
+    ]
+    list_filter = ["status", "afsluitreden"]
     raw_id_fields = ["toegewezen_aan"]
-    # Closed with its report through opvolging_afronden (the follow-up page); the beheerder may
-    # hand an open one to someone else.
-    readonly_fields = ["respons", "status", "notitie", "afgerond_op", "afgerond_door"]
+    # Closed with its report through opvolging_afronden (the follow-up page), or by itself when
+    # the customer is anonymised; escalated by the beat job. The beheerder may hand an open one
+    # to someone else.
+    readonly_fields = [
+        "respons",
+        "status",
+        "notitie",
+        "afgerond_op",
+        "afgerond_door",
+        "afsluitreden",
+        "geescaleerd_op",
+    ]
 
     def has_add_permission(self, request):
         return False  # made by enquete_beantwoorden for a low score

@@ -37,3 +37,6 @@ class KlanttevredenheidConfig(AppConfig):
         klachtsignalen.klacht_afgesloten.connect(
             receivers.klacht_afgesloten, dispatch_uid="klanttevredenheid.klacht_afgesloten"
         )
+        klachtsignalen.klacht_geanonimiseerd.connect(
+            receivers.klacht_geanonimiseerd, dispatch_uid="klanttevredenheid.klacht_geanonimiseerd"
+        )

@@ -13,12 +13,17 @@ from klachten import berichten
 class KtoBerichtSoort(models.TextChoices):
     KTO_UITNODIGING = "kto_uitnodiging", _("Uitnodiging klanttevredenheidsonderzoek")
     KTO_SIGNAAL = "kto_signaal", _("Lage score in het klanttevredenheidsonderzoek")
+    KTO_OPVOLGING_ESCALATIE = (
+        "kto_opvolging_escalatie",
+        _("Opvolging van een lage score te lang open"),
+    )
 
 
 def registreren() -> None:
-    """The invitation goes to the customer; the low-score signal to staff (internal)."""
+    """The invitation goes to the customer; the low-score signal and the escalation of its
+    follow-up to staff (internal)."""
     berichten.soorten_registreren(
         KtoBerichtSoort,
         jablonen=Path(__file__).parent / "berichtsjablonen",
-        intern={KtoBerichtSoort.KTO_SIGNAAL},
+        intern={KtoBerichtSoort.KTO_SIGNAAL, KtoBerichtSoort.KTO_OPVOLGING_ESCALATIE},
     )

@@ -182,6 +182,30 @@ def overgeslagen(
     )
 
 
+@dataclass(frozen=True)
+class Verdeling:
+    """How many responses gave each answer: rapportcijfer (1-10) and the recommend question
+    (0-10, the NPS score); an answer nobody gave is 0."""
+
+    rapportcijfer: dict[int, int]
+    nps_score: dict[int, int]
+
+
+def verdeling(
+    *, van: dt.datetime, tot: dt.datetime, responsen: QuerySet[Respons] | None = None
+) -> Verdeling:
+    """The distribution of the answers of the responses received in [van, tot) (one query)."""
+    responsen = Respons.objects.all() if responsen is None else responsen
+    rij = responsen.filter(ontvangen_op__gte=van, ontvangen_op__lt=tot).aggregate(
+        **{f"cijfer_{w}": Count("pk", filter=Q(rapportcijfer=w)) for w in range(1, 11)},
+        **{f"nps_{w}": Count("pk", filter=Q(nps_score=w)) for w in range(0, 11)},
+    )
+    return Verdeling(
+        rapportcijfer={w: rij[f"cijfer_{w}"] for w in range(1, 11)},
+        nps_score={w: rij[f"nps_{w}"] for w in range(0, 11)},
+    )
+
+
 def _gegroepeerd(qs: QuerySet, groepering: dict, **aggregaten) -> list[dict]:
     """One row per group (one query); without a breakdown, one row for everything."""
     if not groepering:

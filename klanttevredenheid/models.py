@@ -316,8 +316,18 @@ class OpvolgingStatus(models.TextChoices):
     AFGEROND = "afgerond", _("Afgerond")
 
 
+class OpvolgingAfsluitreden(models.TextChoices):
+    """Why a follow-up was closed without a report of a call (empty: closed by staff, with one)."""
+
+    GEANONIMISEERD = "geanonimiseerd", _("klantgegevens geanonimiseerd")
+
+
 class Opvolging(models.Model):
-    """'Terugbellen' after a low score (grade 5 or lower, or an NPS detractor), tracked until done."""
+    """'Terugbellen' after a low score (grade 5 or lower, or an NPS detractor), tracked until done.
+
+    Open longer than settings.OPVOLGING_ESCALATIE_WERKDAGEN it is escalated to the teamleiders
+    once (`geescaleerd_op`); it closes by itself, with `afsluitreden`, when the customer's data is
+    anonymised (there is no one left to call back)."""
 
     respons = models.OneToOneField(Respons, on_delete=models.CASCADE, related_name="opvolging")
     toegewezen_aan = models.ForeignKey(
@@ -336,6 +346,15 @@ class Opvolging(models.Model):
     afgerond_door = models.ForeignKey(
         Medewerker, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    afsluitreden = models.CharField(
+        _("reden van afsluiten"),
+        max_length=30,
+        choices=OpvolgingAfsluitreden.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    geescaleerd_op = models.DateTimeField(_("geëscaleerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
@@ -345,6 +364,14 @@ class Opvolging(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=OpvolgingStatus.values), name="opvolging_status_geldig"
+            ),
+        ]
+        indexes = [
+            # The escalation job: open follow-ups not escalated yet, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="opvolging_te_escaleren",
+                condition=Q(status="open", geescaleerd_op__isnull=True),
             ),
         ]
 

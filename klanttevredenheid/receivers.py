@@ -16,6 +16,12 @@ def klacht_afgesloten(sender, klacht_id, **kwargs):
         logger.exception("Contactmoment van klacht %s niet vastgelegd", klacht_id)
 
 
+def klacht_geanonimiseerd(sender, persoonsgegevens: dict[int, list[str]], op, **kwargs) -> None:
+    """Complaints anonymised (AVG retention, klachten.avg): their contact moments too, in the same
+    transaction, which closes their open follow-ups (no one left to call back)."""
+    services.klachten_geanonimiseerd(list(persoonsgegevens), op)
+
+
 def inrichten_na_migratie(sender, **kwargs):
     """The survey roles and the standard surveys, after every migrate."""
     using = kwargs.get("using", "default")

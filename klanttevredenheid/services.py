@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from klachten import avg, berichten, kalender, rollen, selectors
+from klachten import avg, berichten, kalender, rollen, selectors, termijnen
 from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
 from klanttevredenheid import cijfers
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort
@@ -32,6 +32,7 @@ from klanttevredenheid.models import (
     Enquetegroep,
     Kwartaalcijfer,
     Opvolging,
+    OpvolgingAfsluitreden,
     OpvolgingStatus,
     RedenOvergeslagen,
     Respons,
@@ -485,6 +486,118 @@ def opvolging_afronden(*, opvolging: Opvolging, door: Medewerker, notitie: str) 
     return opvolging
 
 
+def escalatiedatum(geopend: dt.date, werkdagen: int | None = None) -> dt.date:
+    """The day a follow-up opened on `geopend` and still open is escalated: the
+    OPVOLGING_ESCALATIE_WERKDAGEN-th working day after it (default 5: a week)."""
+    over = settings.OPVOLGING_ESCALATIE_WERKDAGEN if werkdagen is None else werkdagen
+    datum = geopend
+    while over > 0:
+        datum += dt.timedelta(days=1)
+        over -= termijnen.is_werkdag(datum)
+    return datum
+
+
+def escalatiegrens(op: dt.datetime) -> dt.datetime:
+    """Open follow-ups opened before this moment are due for escalation at `op` (the end of the
+    last opening day whose escalatiedatum is today or before)."""
+    vandaag = kalender.lokale_datum(op)
+    dag = vandaag
+    while escalatiedatum(dag) > vandaag:
+        dag -= dt.timedelta(days=1)
+    return kalender.dag_grenzen(dag).tot
+
+
+def opvolgingen_bewaken(*, op: dt.datetime | None = None) -> dict[str, int]:
+    """What beat runs (klanttevredenheid.tasks.opvolgingen_bewaken): close the follow-ups whose
+    customer was anonymised (a catch-up: anonymising closes them itself), then escalate those
+    open too long. Idempotent: a rerun or a run after an outage does everything due, once."""
+    op = op or timezone.now()
+    return {
+        "gesloten": opvolgingen_van_geanonimiseerden_sluiten(op=op),
+        "geescaleerd": opvolgingen_escaleren(op=op),
+    }
+
+
+def opvolgingen_escaleren(*, op: dt.datetime | None = None) -> int:
+    """Every open follow-up opened before the escalatiegrens and not escalated yet goes to the
+    teamleiders of its afdeling (the beheerders when it has none), once: `geescaleerd_op` is set
+    in the transaction that writes the notices to the outbox. Returns how many were escalated."""
+    op = op or timezone.now()
+    te_escaleren = Opvolging.objects.filter(
+        status=OpvolgingStatus.OPEN, geescaleerd_op__isnull=True, created_at__lt=escalatiegrens(op)
+    ).order_by("created_at", "pk")
+    return sum(_escaleren(pk, op) for pk in list(te_escaleren.values_list("pk", flat=True)))
+
+
+def _escaleren(pk: int, op: dt.datetime) -> bool:
+    with transaction.atomic():
+        opvolging = (
+            Opvolging.objects.select_for_update(of=("self",))
+            .select_related(
+                "respons__contactmoment__label",
+                "respons__contactmoment__afdeling",
+                "respons__contactmoment__klacht",
+                "toegewezen_aan",
+            )
+            .filter(pk=pk, status=OpvolgingStatus.OPEN, geescaleerd_op__isnull=True)
+            .first()
+        )
+        if opvolging is None:  # closed or escalated meanwhile
+            return False
+        opvolging.geescaleerd_op = op
+        opvolging.save(update_fields=["geescaleerd_op"])
+        respons = opvolging.respons
+        moment = respons.contactmoment
+        ontvangers = selectors.tweedelijnstoewijzers(moment.afdeling_id)
+        if not ontvangers:
+            logger.warning("Opvolging %s te lang open: geen teamleider of beheerder", pk)
+            return True
+        onderwerp, tekst = berichten.tekst_opstellen(
+            soort=KtoBerichtSoort.KTO_OPVOLGING_ESCALATIE,
+            taal="nl",
+            label=moment.label,
+            context={
+                "opvolging": opvolging,
+                "respons": respons,
+                "contactmoment": moment,
+                "werkdagen": settings.OPVOLGING_ESCALATIE_WERKDAGEN,
+                "opvolging_url": settings.SITE_URL.rstrip("/")
+                + reverse("klanttevredenheid:opvolging", kwargs={"pk": opvolging.pk}),
+            },
+        )
+        for ontvanger in ontvangers:
+            berichten.bericht_versturen(
+                klacht=moment.klacht,
+                label=moment.label,
+                soort=KtoBerichtSoort.KTO_OPVOLGING_ESCALATIE,
+                onderwerp=onderwerp,
+                tekst=tekst,
+                door=None,
+                aan=ontvanger.email,
+            )
+    return True
+
+
+def _opvolgingen_sluiten(opvolgingen: QuerySet[Opvolging], op: dt.datetime) -> int:
+    """Close these follow-ups, if open: their customer's data is anonymised, there is no one left
+    to call back (afsluitreden 'klantgegevens geanonimiseerd', closed by no one)."""
+    return opvolgingen.filter(status=OpvolgingStatus.OPEN).update(
+        status=OpvolgingStatus.AFGEROND,
+        afgerond_op=op,
+        afgerond_door=None,
+        afsluitreden=OpvolgingAfsluitreden.GEANONIMISEERD,
+    )
+
+
+def opvolgingen_van_geanonimiseerden_sluiten(*, op: dt.datetime | None = None) -> int:
+    """Open follow-ups of an anonymised contact moment (those anonymised before follow-ups closed
+    with it) closed now."""
+    return _opvolgingen_sluiten(
+        Opvolging.objects.filter(respons__contactmoment__geanonimiseerd_op__isnull=False),
+        op or timezone.now(),
+    )
+
+
 # External survey data ----------------------------------------------------------------------------
 
 
@@ -701,6 +814,7 @@ def _contactmomenten_anonimiseren(ids: list[int], op: dt.datetime) -> int:
         email_genormaliseerd="",
         geanonimiseerd_op=op,
     )
+    _opvolgingen_sluiten(Opvolging.objects.filter(respons__contactmoment__in=ids), op)
     avg.berichten_wissen(
         Bericht.objects.filter(pk__in=uitnodigingen.exclude(bericht=None).values("bericht")),
         aan="",
@@ -708,6 +822,17 @@ def _contactmomenten_anonimiseren(ids: list[int], op: dt.datetime) -> int:
         tekst="",
     )
     return len(ids)
+
+
+def klachten_geanonimiseerd(klacht_ids: list[int], op: dt.datetime) -> int:
+    """Complaints lost the customer's data (klachten.avg, the retention job): the contact moments
+    about them lose it too, in the same transaction, and their open follow-ups close."""
+    ids = list(
+        Contactmoment.objects.filter(klacht__in=klacht_ids, geanonimiseerd_op__isnull=True)
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    return _contactmomenten_anonimiseren(ids, op)
 
 
 def _contactmomenten_van(email: str):

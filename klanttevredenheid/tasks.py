@@ -18,3 +18,8 @@ def kwartaalcijfers_berekenen() -> int:
 @shared_task
 def persoonsgegevens_wissen() -> int:
     return services.persoonsgegevens_wissen()
+
+
+@shared_task
+def opvolgingen_bewaken() -> dict[str, int]:
+    return services.opvolgingen_bewaken()

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext
 
 from klachten import kalender
@@ -16,10 +17,13 @@ from klachten.models import (
     Doorverwijzing,
     DoorverwijzingUitkomst,
     ExterneProcedure,
+    Gebeurtenis,
     Klacht,
     KwetsbaarheidSoort,
     Kwetsbaarheidssignaal,
     Leermoment,
+    Oordeel,
+    Status,
     Uitkomst,
     Verbeterpunt,
     VerbeterpuntStatus,
@@ -45,6 +49,10 @@ class Analyse:
     helft: int
     ontvangen: int
     afgesloten: int
+    # (year, month), received, closed: each month of the half-year; a complaint closed, reopened
+    # and closed again in another month counts in both months (as in the month reports).
+    per_maand: list[tuple[tuple[int, int], int, int]]
+    per_oordeel: list[Rij]  # closed in the half-year, per verdict (all of them, also at 0)
     per_categorie: list[Rij]
     per_oorzaak: list[Rij]
     oorzaak_per_categorie: list[tuple[str, str, int]]  # (categorie, oorzaak, closed)
@@ -127,6 +135,59 @@ def _gesloten_in(klachten: QuerySet[Klacht], van, tot) -> QuerySet[Klacht]:
     return klachten.filter(pk__in=maandrapport.afgesloten_in(van, tot).values("pk"))
 
 
+def _per_maand(
+    klachten: QuerySet[Klacht], van: dt.datetime, tot: dt.datetime
+) -> list[tuple[tuple[int, int], int, int]]:
+    """Received and closed per month of [van, tot) (two queries)."""
+
+    def per(qs: QuerySet, veld: str, teller: str) -> dict[tuple[int, int], int]:
+        rijen = (
+            qs.annotate(m=TruncMonth(veld, tzinfo=kalender.AMSTERDAM))
+            .values("m")
+            .annotate(n=Count(teller, distinct=True))
+            .order_by()
+        )
+        return {(r["m"].year, r["m"].month): r["n"] for r in rijen}
+
+    ontvangen = per(
+        klachten.filter(ontvangen_op__gte=van, ontvangen_op__lt=tot), "ontvangen_op", "pk"
+    )
+    afgesloten = per(
+        Gebeurtenis.objects.filter(
+            klacht__in=klachten,
+            soort__in=maandrapport.STAATSWIJZIGINGEN,
+            naar_status=Status.AFGESLOTEN,
+            op__gte=van,
+            op__lt=tot,
+        ),
+        "op",
+        "klacht",
+    )
+    maanden, maand = [], (van.year, van.month)
+    while dt.date(*maand, 1) < kalender.lokale_datum(tot):
+        maanden.append(maand)
+        maand = kalender.volgende_maand(*maand)
+    return [(m, ontvangen.get(m, 0), afgesloten.get(m, 0)) for m in maanden]
+
+
+def _per_oordeel(gesloten: QuerySet[Klacht], vorig_gesloten: QuerySet[Klacht]) -> list[Rij]:
+    """Closed complaints per verdict, this half-year and the one before (two queries); those
+    closed without a verdict (not admissible, withdrawn) in a row of their own when there are."""
+    nu, toen = (
+        dict(qs.values_list("oordeel").annotate(n=Count("pk")).order_by())
+        for qs in (gesloten, vorig_gesloten)
+    )
+    rijen = [
+        Rij(naam=str(naam), aantal=nu.get(waarde, 0), vorige=toen.get(waarde, 0))
+        for waarde, naam in Oordeel.choices
+    ]
+    if nu.get("") or toen.get(""):
+        rijen.append(
+            Rij(naam=gettext("Zonder oordeel"), aantal=nu.get("", 0), vorige=toen.get("", 0))
+        )
+    return rijen
+
+
 def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> Analyse:
     periode = kalender.helft_grenzen(jaar, helft)
     van, tot = periode
@@ -181,6 +242,8 @@ def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> A
         helft=helft,
         ontvangen=ontvangen.count(),
         afgesloten=gesloten.count(),
+        per_maand=_per_maand(klachten, van, tot),
+        per_oordeel=_per_oordeel(gesloten, vorig_gesloten),
         per_categorie=rijen(ontvangen, vorig_ontvangen, "categorie__naam", "—"),
         per_oorzaak=rijen(gesloten, vorig_gesloten, "oorzaak__naam", gettext("Niet vastgesteld")),
         oorzaak_per_categorie=per_oorzaak_categorie,

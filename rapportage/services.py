@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import random
 import secrets
 
 from django.conf import settings
@@ -120,27 +122,60 @@ def jaarrapport_bewerken(
     return rapport
 
 
+def jaarcijfers(rapport: Jaarrapport, *, op: dt.datetime | None = None) -> dict:
+    """The figures of the year as publishing freezes them (the JSON of `Jaarrapport.cijfers`):
+    the same for the preview before publishing and for the publication itself."""
+    overzicht = maandrapport.jaaroverzicht(rapport.jaar, labels={rapport.label_id}, nu=op)
+    return {
+        **maandrapport.jaaroverzicht_als_json(overzicht),
+        "kwartaalcijfers": kwartaalcijfers_van(rapport.jaar, rapport.label),
+    }
+
+
+def jaarrapport_versie(rapport: Jaarrapport) -> str:
+    """What the directie saw in the preview and confirms (the text it publishes): publishing with
+    an older version is refused, so a text changed in between is never published unseen."""
+    return hashlib.sha256(rapport.toelichting.encode()).hexdigest()[:16]
+
+
+def kan_publiceren(rapport: Jaarrapport, *, op: dt.datetime | None = None) -> str | None:
+    """Why this report cannot be published now (None: it can); the checks of publishing."""
+    op = op or timezone.now()
+    if rapport.status == JaarrapportStatus.GEPUBLICEERD:
+        return _("Dit jaarrapport is al gepubliceerd.")
+    if kalender.lokale_datum(op).year <= rapport.jaar:
+        return _("Een jaar wordt gepubliceerd als het voorbij is.")
+    if not rapport.toelichting.strip():
+        return _("Schrijf eerst de toelichting van de directie.")
+    return None
+
+
 def jaarrapport_publiceren(
-    *, jaarrapport: Jaarrapport, door: Medewerker, op: dt.datetime | None = None
+    *,
+    jaarrapport: Jaarrapport,
+    door: Medewerker,
+    op: dt.datetime | None = None,
+    versie: str | None = None,
 ) -> Jaarrapport:
     """Publish the yearly report of a finished year (DESIGN.md section 7: before 1 April): its
-    figures are frozen as they are now and the public page shows them."""
+    figures are frozen as they are now and the public page shows them. With `versie` (the
+    confirmation page's), only the text the directie confirmed is published."""
     op = op or timezone.now()
     with transaction.atomic():
         rapport = Jaarrapport.objects.select_for_update().get(pk=jaarrapport.pk)
-        if rapport.status == JaarrapportStatus.GEPUBLICEERD:
-            raise JaarrapportFout(_("Dit jaarrapport is al gepubliceerd."))
-        if kalender.lokale_datum(op).year <= rapport.jaar:
-            raise JaarrapportFout(_("Een jaar wordt gepubliceerd als het voorbij is."))
-        if not rapport.toelichting.strip():
-            raise JaarrapportFout(_("Schrijf eerst de toelichting van de directie."))
+        reden = kan_publiceren(rapport, op=op)
+        if reden is not None:
+            raise JaarrapportFout(reden)
+        if versie is not None and versie != jaarrapport_versie(rapport):
+            raise JaarrapportFout(
+                _(
+                    "De toelichting is intussen gewijzigd. Bekijk het voorbeeld opnieuw voordat u "
+                    "publiceert."
+                )
+            )
         for maand in range(1, 13):  # the months are stored before the year is frozen
             maandrapport.maandrapport_vastleggen(rapport.jaar, maand, nu=op)
-        overzicht = maandrapport.jaaroverzicht(rapport.jaar, labels={rapport.label_id}, nu=op)
-        rapport.cijfers = {
-            **maandrapport.jaaroverzicht_als_json(overzicht),
-            "kwartaalcijfers": kwartaalcijfers_van(rapport.jaar, rapport.label),
-        }
+        rapport.cijfers = jaarcijfers(rapport, op=op)
         rapport.status = JaarrapportStatus.GEPUBLICEERD
         rapport.gepubliceerd_op = op
         rapport.gepubliceerd_door = door
@@ -235,9 +270,12 @@ def _directie_mailen(*, label: Label, titel: str, inleiding: str, url: str, bijl
 # Dossierreview -----------------------------------------------------------------------------------
 
 
-def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview | None:
+def dossierreview_aanbieden(
+    *, op: dt.datetime | None = None, rng: random.Random | None = None
+) -> Dossierreview | None:
     """Once a month: offer the directie one randomly chosen dossier closed in the month before
-    (else any closed one) to read, by e-mail with a link (DESIGN.md section 7)."""
+    (else any closed one) to read, by e-mail with a link (DESIGN.md section 7). The choice is
+    unpredictable (`secrets`) unless a seeded `rng` is given (the demo)."""
     op = op or timezone.now()
     vandaag = kalender.lokale_datum(op)
     if Dossierreview.objects.filter(jaar=vandaag.year, maand=vandaag.month).exists():
@@ -245,15 +283,24 @@ def dossierreview_aanbieden(*, op: dt.datetime | None = None) -> Dossierreview |
     van, tot = kalender.maand_grenzen(*kalender.vorige_maand(vandaag.year, vandaag.month))
     gesloten = Klacht.objects.filter(status=Status.AFGESLOTEN)
     kandidaten = list(
-        gesloten.filter(afgesloten_op__gte=van, afgesloten_op__lt=tot).values_list("pk", flat=True)
-    ) or list(gesloten.order_by("-afgesloten_op").values_list("pk", flat=True)[:500])
+        gesloten.filter(afgesloten_op__gte=van, afgesloten_op__lt=tot)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ) or list(
+        gesloten.filter(afgesloten_op__lt=op)
+        .order_by("-afgesloten_op", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
     if not kandidaten:
         return None
     with transaction.atomic():
         review, nieuw = Dossierreview.objects.get_or_create(
             jaar=vandaag.year,
             maand=vandaag.month,
-            defaults={"klacht_id": secrets.choice(kandidaten), "aangeboden_op": op},
+            defaults={
+                "klacht_id": (rng or secrets.SystemRandom()).choice(kandidaten),
+                "aangeboden_op": op,
+            },
         )
         if not nieuw:
             return None
@@ -291,12 +338,16 @@ def dossierreview_vastleggen(
     return review
 
 
-def dagelijks_bijwerken(*, op: dt.datetime | None = None) -> dict[str, int]:
-    """What beat runs every morning: the month reports (stored and sent on the 1st), the
-    dossier review of the month, and in March the reminder for the yearly report."""
+def dagelijks_bijwerken(
+    *, op: dt.datetime | None = None, rng: random.Random | None = None
+) -> dict[str, int]:
+    """What runs every morning, the one function behind both beat's task and the command
+    `maandrapporten_vastleggen` (and the demo): the month reports (every finished month not yet
+    stored; the month before sent once), the dossier review of the month, and in March the
+    reminder for the yearly report. Idempotent; returns what it did, counted."""
     op = op or timezone.now()
     return {
         "maandrapporten": len(maandrapporten_vastleggen(op=op)),
-        "dossierreview": int(dossierreview_aanbieden(op=op) is not None),
+        "dossierreview": int(dossierreview_aanbieden(op=op, rng=rng) is not None),
         "jaarrapport_herinneringen": jaarrapporten_herinneren(op=op),
     }

@@ -20,6 +20,16 @@ urlpatterns = [
         {"pdf": True},
         name="jaar-pdf",
     ),
+    path(
+        "medewerker/rapportage/jaar/<int:jaar>/voorbeeld/",
+        jaarrapport.voorbeeld,
+        name="jaar-voorbeeld",
+    ),
+    path(
+        "medewerker/rapportage/jaar/<int:jaar>/publiceren/",
+        jaarrapport.publiceren,
+        name="jaar-publiceren",
+    ),
     path("medewerker/rapportage/analyse/", analyse.index, name="analyse-index"),
     path(
         "medewerker/rapportage/analyse/<int:jaar>/<int:helft>/",

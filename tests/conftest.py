@@ -49,6 +49,8 @@ from tests.factories import AfdelingFactory, CategorieFactory, MedewerkerFactory
 SAMEN_OP_EEN_WORKER = (
     "tests/test_demo.py::TestDemoData::",
     "tests/test_sqlite.py::",
+    # Each golden case is built once per worker and read by its tests (about 1 s a case).
+    "tests/klachten/test_berichten_gouden.py::",
 )
 
 

@@ -216,6 +216,8 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
         "notitie": "opvolging_afronden",
         "afgerond_op": "opvolging_afronden",
         "afgerond_door": "opvolging_afronden",
+        "afsluitreden": "_opvolgingen_sluiten (anonymising)",
+        "geescaleerd_op": "opvolgingen_escaleren",
     },
     "klanttevredenheid.Kwartaalcijfer": dict.fromkeys(
         ("label", "jaar", "kwartaal", "gemiddelde", "nps", "aantal", "berekend_op"),

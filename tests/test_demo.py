@@ -7,15 +7,18 @@ the complaints."""
 import datetime as dt
 import statistics
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from klachten import berichten, kalender, selectors, services, termijnen
+from klachten.demo.draaiboek import demo_pdf
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -55,6 +58,7 @@ from klanttevredenheid.models import (
     UitnodigingStatus,
 )
 from rapportage.berichtsoorten import RapportBerichtSoort
+from rapportage.models import Dossierreview, Jaarrapport, Maandrapport
 
 pytestmark = pytest.mark.django_db
 
@@ -97,16 +101,31 @@ def de_klachten() -> list[tuple]:
     )
 
 
+def de_reviews() -> list[tuple]:
+    """The dossiers the seed draws for the directie's reviews."""
+    return list(
+        Dossierreview.objects.order_by("jaar", "maand").values_list(
+            "jaar", "maand", "klacht__dossiernummer", "opmerkingen"
+        )
+    )
+
+
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data for the tests of a class (the moment before, what it printed, and the
-    complaints of a first load with the same seed, rolled back before this one), rolled back
-    after them."""
+    complaints and dossier reviews of a first load with the same seed, rolled back before this
+    one), rolled back after them."""
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
+    # The month report's PDF to the directie (seconds of WeasyPrint; rendered and read in
+    # tests/rapportage) is a small one here.
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media)),
+        mock.patch("rapportage.exports.maandrapport_pdf", return_value=demo_pdf("Maandrapport")),
+    ):
         with transaction.atomic():
             demo_data(aantal=AANTAL, seed=SEED)
-            eerste_lading = de_klachten()
+            eerste_lading = de_klachten(), de_reviews()
             transaction.set_rollback(True)
         with transaction.atomic():
             voor = timezone.now()
@@ -153,7 +172,7 @@ class TestDemoData:
         # Every kind of message to the customer went out.
         # (The standard statusupdate's template and the deadline watch's notices come from the
         # watch, which the demo does not run; the survey messages are checked with the
-        # satisfaction demo in tests/klanttevredenheid; the report to management with rapportage.)
+        # satisfaction demo in tests/klanttevredenheid.)
         niet_in_demo = {
             BerichtSoort.STATUSLINK,
             BerichtSoort.STATUSLINKS,  # both sent only when a customer lost the link
@@ -161,7 +180,6 @@ class TestDemoData:
             BerichtSoort.TERMIJNSIGNAAL,
             KtoBerichtSoort.KTO_UITNODIGING,
             KtoBerichtSoort.KTO_SIGNAAL,
-            RapportBerichtSoort.RAPPORT,
         }
         assert set(BerichtSoort.values) - niet_in_demo <= set(
             Bericht.objects.values_list("soort", flat=True)
@@ -264,6 +282,7 @@ class TestDemoData:
         assert not Gebeurtenis.objects.filter(op__lt=F("klacht__ontvangen_op")).exists()
         assert not Bericht.objects.filter(created_at__gt=voor).exists()
         assert not Klacht.history.filter(history_date__gt=voor).exists()
+        assert not Klacht.objects.filter(klantbericht_op__gt=voor).exists()
         assert not Klacht.objects.filter(created_at__lt=F("ontvangen_op")).exists()
         for veld in ["ontvangst_bevestigd_op", "beantwoord_op", "afgesloten_op"]:
             assert not Klacht.objects.filter(**{f"{veld}__gt": voor}).exists(), veld
@@ -378,7 +397,12 @@ class TestDemoData:
         laag = [r for r in eigen if cijfers.is_laag(r.rapportcijfer, r.nps_score)]
         assert Opvolging.objects.count() == len(laag) > 0
         afgerond = Opvolging.objects.filter(status=OpvolgingStatus.AFGEROND)
-        assert afgerond.exclude(notitie="").count() == afgerond.count() > 0
+        gebeld = afgerond.filter(afsluitreden="")
+        assert gebeld.exclude(notitie="").count() == gebeld.count() > 0
+        # Those whose customer was anonymised first closed by themselves, with the reason.
+        assert not Opvolging.objects.filter(
+            status=OpvolgingStatus.OPEN, respons__contactmoment__geanonimiseerd_op__isnull=False
+        ).exists()
         assert not afgerond.filter(afgerond_op__lt=F("created_at")).exists()
         assert not afgerond.filter(afgerond_op__gt=voor).exists()
         assert Opvolging.objects.filter(
@@ -442,6 +466,69 @@ class TestDemoData:
         assert InkomendBericht.objects.filter(status=InkomendStatus.QUARANTAINE).count() == 1
         assert "E-mail: 2 mailboxen" in uitvoer
 
+    def test_het_management_vindt_een_product_in_gebruik(self, demo, client):
+        """Acceptance 3 (issue 19): every finished month stored by this morning's run (the month
+        before sent to the directie), this month's dossier review offered and earlier ones read,
+        and last year's report of every label published, on the pages too."""
+        voor, uitvoer, _eerste = demo
+        vandaag = kalender.lokale_datum(voor)
+        deze_maand = (vandaag.year, vandaag.month)
+        eerste = kalender.lokale_datum(Klacht.objects.order_by("ontvangen_op")[0].ontvangen_op)
+        maand, afgelopen = (eerste.year, eerste.month), []
+        while maand < deze_maand:
+            afgelopen.append(maand)
+            maand = kalender.volgende_maand(*maand)
+        opgeslagen = set(Maandrapport.objects.values_list("jaar", "maand"))
+        assert set(afgelopen) <= opgeslagen
+        assert deze_maand not in opgeslagen
+        vorige = Maandrapport.objects.get(
+            jaar=afgelopen[-1][0], maand=afgelopen[-1][1], verzonden_op__isnull=False
+        )
+        directie = Medewerker.objects.get(username="directie")
+        naar_directie = Bericht.objects.filter(
+            soort=RapportBerichtSoort.RAPPORT, aan=directie.email
+        )
+        assert naar_directie.filter(
+            bijlage__contains=f"maandrapportage-{vorige.jaar}-{vorige.maand:02d}"
+        ).exists()
+        assert not naar_directie.filter(created_at__gt=voor).exists()
+
+        # This month's review waits to be read; the three months before were read, with findings.
+        te_lezen = Dossierreview.objects.get(beoordeeld_op__isnull=True)
+        assert (te_lezen.jaar, te_lezen.maand) == deze_maand
+        assert te_lezen.klacht.status == Status.AFGESLOTEN
+        gelezen = Dossierreview.objects.filter(beoordeeld_op__isnull=False).order_by(
+            "jaar", "maand"
+        )
+        assert len(gelezen) == 3
+        for review in gelezen:
+            assert review.beoordeeld_door == directie
+            assert review.opmerkingen
+            assert review.aangeboden_op < review.beoordeeld_op < voor
+            assert review.klacht.afgesloten_op < review.aangeboden_op
+
+        # Last year's report of each label, published through the service with frozen figures.
+        for label in Label.objects.all():
+            rapport = Jaarrapport.objects.get(jaar=vandaag.year - 1, label=label)
+            assert rapport.is_gepubliceerd
+            assert rapport.cijfers
+            assert rapport.toelichting
+            assert rapport.gepubliceerd_door == directie
+            assert rapport.gepubliceerd_op < voor
+            publiek = client.get(
+                reverse("rapportage:publiek-label", kwargs={"label_slug": label.slug})
+            )
+            assert rapport.toelichting[:40] in publiek.content.decode()
+
+        client.force_login(directie)
+        for jaar, maand in afgelopen[-3:]:
+            pagina = client.get(reverse("rapportage:maand", kwargs={"jaar": jaar, "maand": maand}))
+            assert 'data-status="vastgelegd"' in pagina.content.decode()
+        lijst = client.get(reverse("rapportage:dossierreviews")).content.decode()
+        assert all(review.klacht.dossiernummer in lijst for review in [te_lezen, *gelezen])
+        assert "Rapportage: " in uitvoer
+        assert "/medewerker/rapportage/dossierreview/" in uitvoer
+
     def test_een_tweede_keer_voegt_niets_toe_en_toont_de_logins(self, demo):
         _voor, eerste, _lading = demo
         eerst = tellingen()
@@ -460,6 +547,8 @@ class TestDemoData:
         assert "Per status:" in eerste
 
     def test_dezelfde_seed_geeft_dezelfde_klachten(self, demo):
-        _voor, _uitvoer, eerste_lading = demo
-        assert len(eerste_lading) == AANTAL + E_MAIL_KLACHTEN
-        assert de_klachten() == eerste_lading
+        _voor, _uitvoer, (klachten, reviews) = demo
+        assert len(klachten) == AANTAL + E_MAIL_KLACHTEN
+        assert de_klachten() == klachten
+        assert len(reviews) == 4
+        assert de_reviews() == reviews

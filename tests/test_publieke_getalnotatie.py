@@ -4,12 +4,14 @@ data in nl and fr, has no decimal point in a figure."""
 
 import datetime as dt
 import html
+import io
 import re
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
+from pypdf import PdfReader
 
 from klachten.kalender import AMSTERDAM
 from klachten.models import Klacht
@@ -35,7 +37,10 @@ DECIMALE_PUNT = re.compile(r"\d\.\d")
 
 
 def zichtbare_tekst(response) -> str:
-    """The text a visitor reads: no tags, attributes, scripts or styles."""
+    """The text a visitor reads: no tags, attributes, scripts or styles (of a PDF: its text)."""
+    if response["Content-Type"] == "application/pdf":
+        pdf = PdfReader(io.BytesIO(response.content))
+        return "\n".join(pagina.extract_text() for pagina in pdf.pages)
     bron = response.content.decode()
     bron = re.sub(r"<(script|style)\b.*?</\1>", " ", bron, flags=re.DOTALL | re.IGNORECASE)
     bron = re.sub(r"<!--.*?-->", " ", bron, flags=re.DOTALL)
@@ -71,34 +76,100 @@ def gegevens(label, behandelaar, directie, categorie, time_machine):
     return {"label": label, "categorie": categorie}
 
 
+# Routes for staff only (login required): not public pages.
+MEDEWERKERS = ("medewerker/", "admin/", "api/")
+
+# Public URL patterns (no login) that are no page with figures, and why; every other public pattern
+# is rendered by _publieke_paginas (the test holds the two together).
+NIET_GETOETST = {
+    "favicon.ico": "an icon",
+    "set_language": "sets the language and redirects (POST)",
+    "klachten:start": "the staff's start page: sends a visitor to the login",
+    "klachten:klant-bijlage": "the customer's own uploaded file, as they sent it",
+    "logout": "POST only, ends a staff session",
+    "password_change": "needs a login",
+    "password_change_done": "needs a login",
+    "tweestaps": "the staff's second login step: only after the password",
+    "tweestaps-instellen": "the staff's second login step: only after the password",
+    "koppellink": "a one-time link the beheerder hands out to staff",
+}
+
+
+def publieke_patronen() -> set[str]:
+    """The name (else the route) of every URL pattern outside the staff's parts of the site."""
+
+    def doorlopen(resolver, voorvoegsel="", namespace=None):
+        for patroon in resolver.url_patterns:
+            route = voorvoegsel + str(patroon.pattern)
+            if isinstance(patroon, URLResolver):
+                yield from doorlopen(patroon, route, patroon.namespace or namespace)
+            elif patroon.name:
+                yield route, f"{namespace}:{patroon.name}" if namespace else patroon.name
+            else:
+                yield route, route
+
+    return {naam for route, naam in doorlopen(get_resolver()) if not route.startswith(MEDEWERKERS)}
+
+
 def _publieke_paginas(client: Client, gegevens, klacht_formulier_data) -> dict:
-    """Every public page (the public URL patterns of klachten, klanttevredenheid and
-    rapportage), rendered with data."""
+    """Every public page (the public URL patterns of klachten, klanttevredenheid, rapportage and
+    the staff's login), rendered with data, keyed by the pattern's name (a #suffix for each
+    further state of the same page)."""
     label = gegevens["label"]
     paginas = {
-        "formulier": client.get(reverse("klachten:indienen")),
-        "formulier-label": client.get(reverse("klachten:indienen-label", args=[label.slug])),
-        "bevestiging": client.post(
+        "klachten:indienen": client.get(reverse("klachten:indienen")),
+        "klachten:indienen-label": client.get(
+            reverse("klachten:indienen-label", args=[label.slug])
+        ),
+        "klachten:ontvangen": client.post(
             reverse("klachten:indienen"), klacht_formulier_data, follow=True
         ),
-        "link-kwijt": client.get(reverse("klachten:link-kwijt")),
-        "klachtenprocedure": client.get(reverse("klachten:procedure")),
-        "klachtenprocedure-label": client.get(
+        "klachten:link-kwijt": client.get(reverse("klachten:link-kwijt")),
+        "klachten:procedure": client.get(reverse("klachten:procedure")),
+        "klachten:procedure-label": client.get(
             reverse("klachten:procedure-label", args=[label.slug])
         ),
-        "jaarverslag": client.get(reverse("rapportage:publiek")),
-        "jaarverslag-jaar": client.get(reverse("rapportage:publiek-jaar", args=[label.slug, 2025])),
-        "kwartaalcijfers": client.get(reverse("klanttevredenheid:publiek")),
-        "niet-gevonden": client.get("/bestaat-niet/"),
+        "rapportage:publiek": client.get(reverse("rapportage:publiek")),
+        "rapportage:publiek-label": client.get(
+            reverse("rapportage:publiek-label", args=[label.slug])
+        ),
+        "rapportage:publiek-jaar": client.get(
+            reverse("rapportage:publiek-jaar", args=[label.slug, 2025])
+        ),
+        "rapportage:publiek-jaar-pdf": client.get(
+            reverse("rapportage:publiek-jaar-pdf", args=[label.slug, 2025])
+        ),
+        "klanttevredenheid:publiek": client.get(reverse("klanttevredenheid:publiek")),
+        "klanttevredenheid:publiek-label": client.get(
+            reverse("klanttevredenheid:publiek-label", args=[label.slug])
+        ),
+        "login": client.get(reverse("login")),
+        "password_reset": client.get(reverse("password_reset")),
+        "password_reset_done": client.get(reverse("password_reset_done")),
+        "password_reset_confirm": client.get(
+            reverse("password_reset_confirm", args=["MQ", "bestaat-niet"])
+        ),
+        "password_reset_complete": client.get(reverse("password_reset_complete")),
+        "404": client.get("/bestaat-niet/"),
     }
-    for klacht in Klacht.objects.all():
-        paginas[f"status-{klacht.get_status_display()}"] = client.get(
+    for klacht in Klacht.objects.order_by("pk"):
+        paginas[f"klachten:status#{klacht.get_status_display()}"] = client.get(
             reverse("klachten:status", args=[klacht.status_token])
         )
+    open_ = Klacht.objects.exclude(status=Status.AFGESLOTEN).order_by("pk").first()
+    aanvullen = reverse("klachten:aanvullen", args=[open_.status_token])
+    paginas["klachten:aanvullen"] = client.post(aanvullen, {"tekst": "Nog een foto."}, follow=True)
+    paginas["klachten:aanvullen#fout"] = client.post(aanvullen, {"tekst": ""})
+    beantwoord = Klacht.objects.get(status=Status.BEANTWOORD)
+    paginas["klachten:heroverweging-vragen"] = client.post(
+        reverse("klachten:heroverweging-vragen", args=[beantwoord.status_token]),
+        {"reden": "Het antwoord gaat niet in op mijn vraag."},
+        follow=True,
+    )
     uitnodiging = verzonden_uitnodiging()
     enquete = reverse("klanttevredenheid:enquete", args=[uitnodiging.token])
-    paginas["enquete"] = client.get(enquete)
-    paginas["enquete-bedankt"] = client.post(
+    paginas["klanttevredenheid:enquete"] = client.get(enquete)
+    paginas["klanttevredenheid:bedankt"] = client.post(
         enquete, {"rapportcijfer": "8", "nps_score": "9"}, follow=True
     )
     return paginas
@@ -112,8 +183,12 @@ def test_geen_decimale_punt_in_een_getal_op_een_publieke_pagina(
 
     paginas = _publieke_paginas(client, gegevens, klacht_formulier_data)
 
+    # Every public page: one added later is rendered here too (or named above with a reason).
+    getoetst = {naam.split("#")[0] for naam in paginas} - {"404"}
+    assert getoetst | NIET_GETOETST.keys() == publieke_patronen()
+    assert not getoetst & NIET_GETOETST.keys()
     assert {naam: r.status_code for naam, r in paginas.items()} == {
-        naam: 404 if naam == "niet-gevonden" else 200 for naam in paginas
+        naam: 404 if naam == "404" else 200 for naam in paginas
     }
     assert {naam: decimale_punten(r) for naam, r in paginas.items() if decimale_punten(r)} == {}
 
@@ -130,7 +205,14 @@ def test_kwartaalcijfer_in_het_publieke_jaarverslag_met_een_komma(client, gegeve
 
 
 def test_de_controle_vindt_een_decimale_punt(client, gegevens):
-    """The check itself: in English the same page writes a point, and the test sees it."""
+    """The check itself: in English the same pages write a point, and the test sees it, also in
+    the text of the PDF and on the public satisfaction figures."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    slug = gegevens["label"].slug
 
-    assert decimale_punten(client.get(reverse("rapportage:publiek")))
+    for url in (
+        reverse("rapportage:publiek"),
+        reverse("rapportage:publiek-jaar-pdf", args=[slug, 2025]),
+        reverse("klanttevredenheid:publiek-label", args=[slug]),
+    ):
+        assert any("6.3" in stuk for stuk in decimale_punten(client.get(url))), url

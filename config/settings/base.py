@@ -181,6 +181,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The dossier's PDF preview: our own attachment view in an <iframe> (issue 19).
+        "frame-src": [SELF],
         "manifest-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
@@ -377,6 +379,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klanttevredenheid.tasks.persoonsgegevens_wissen",
         "schedule": crontab(minute=30, hour=3),
     },
+    # Follow-ups of low scores open longer than OPVOLGING_ESCALATIE_WERKDAGEN go to the
+    # teamleiders, once each; those of an anonymised customer close. Hourly: a missed run is made
+    # up by the next (it takes everything due and not escalated yet).
+    "opvolgingen-bewaken": {
+        "task": "klanttevredenheid.tasks.opvolgingen_bewaken",
+        "schedule": crontab(minute=20),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -435,6 +444,9 @@ RAPPORTAGE_LIVE_CACHE_S = env.int("RAPPORTAGE_LIVE_CACHE_S", default=60)
 # Personal data of a closed complaint is kept this many months after closing, then anonymised
 # (klachten.avg; default 2 years: after Kifid's and SKGZ's terms have run out).
 KLACHT_BEWAARTERMIJN_MAANDEN = env.int("KLACHT_BEWAARTERMIJN_MAANDEN", default=24)
+# A follow-up of a low survey score ("terugbellen") still open this many working days after it was
+# opened is escalated to the teamleiders of its afdeling (the beheerders when it has none), once.
+OPVOLGING_ESCALATIE_WERKDAGEN = env.int("OPVOLGING_ESCALATIE_WERKDAGEN", default=5)
 BIJLAGEN_MAX_AANTAL = 5
 BIJLAGE_MAX_BYTES = 10 * 1024 * 1024
 # The e-mail channel (klachten.berichten.inkomend; issue 17): a message larger than this goes to

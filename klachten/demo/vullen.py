@@ -287,8 +287,13 @@ class KlachtenDemo:
         return klacht
 
     def gebeurtenissen_dateren(self, klacht: Klacht, moment: dt.datetime) -> None:
-        """Move the timeline items just written (stamped with the real now) to `moment`."""
+        """Move the timeline items just written (stamped with the real now) to `moment`, and the
+        customer's message time the complaint copied from one (else every closed complaint the
+        customer wrote to before its closing waits in the queue for the handler's choice)."""
         Gebeurtenis.objects.filter(klacht_id=klacht.pk, op__gte=self.nu).update(op=moment)
+        Klacht.objects.filter(pk=klacht.pk, klantbericht_op__gte=self.nu).update(
+            klantbericht_op=moment
+        )
 
     def losse_verbeterpunten_aanmaken(self, rng: random.Random) -> None:
         """Two improvement actions that came from the analysis of all complaints, not one."""

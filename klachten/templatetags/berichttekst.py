@@ -6,22 +6,30 @@ or data: link). Every link gets rel="noopener nofollow noreferrer": the secret s
 own messages must not leak to another site through the Referer header.
 """
 
+import re
+
 from django import template
 from django.template.defaultfilters import linebreaks_filter
-from django.utils.html import urlize
+from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 REL = 'rel="noopener nofollow noreferrer"'
+# A word's trailing punctuation: Django's urlize drops a full stop after a closing bracket
+# ("(https://www.kifid.nl)." lost its "."), so it is split off before and put back after.
+WOORD_EN_LEESTEKENS = re.compile(r"(\S*?)([.,:;!?]*)(\s+|$)")
 
 
 def links_maken(tekst: str) -> str:
     """`tekst` escaped, its addresses as links with a safe rel."""
     # urlize escapes the text between the links itself (autoescape=True); it writes
     # rel="nofollow" on every link it makes and nowhere else.
-    html = urlize(str(tekst), nofollow=True, autoescape=True)
-    return html.replace('rel="nofollow"', REL)
+    delen = []
+    for woord, leestekens, wit in WOORD_EN_LEESTEKENS.findall(str(tekst)):
+        delen.append(urlize(woord, nofollow=True, autoescape=True) if woord else "")
+        delen.append(escape(leestekens) + wit)
+    return "".join(delen).replace('rel="nofollow"', REL)
 
 
 @register.filter(is_safe=True, needs_autoescape=True)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from functools import wraps
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from klachten import (
@@ -67,6 +70,7 @@ from klachten.models import (
     TermijnwijzigingSoort,
 )
 from klachten.paginering import BekendAantalPaginator
+from klachten.uploads import voorbeeld_type
 from klachten.workflow import (
     ACTIES,
     KWETSBARE_KLANT,
@@ -306,9 +310,10 @@ def klacht_registreren(request):
 # The action whose form the dossier offers inline to reply to the customer: the reactie, in any
 # state (issue 17).
 INLINE_ANTWOORD = "reactie_sturen"
-# Action forms that answer the customer show the conversation they answer beside the form.
+# The forms that write to the customer show beside them the conversation they answer (issue 19):
+# every action that sends the customer a message, but their own request recorded by staff.
 ANTWOORDEN_AAN_KLANT = frozenset(
-    {"reactie_sturen", "statusupdate_sturen", "antwoord_sturen", "heroverweging_beantwoorden"}
+    naam for naam, a in ACTIES.items() if a.bericht is not None and naam != "heroverweging_vragen"
 )
 # Actions whose message needs the handler's own text (the others may add some).
 VRIJE_TEKST_VERPLICHT = frozenset(
@@ -782,7 +787,11 @@ def klacht_actie(request, dossiernummer, actie):
             ),
             "ziet_kwetsbaarheid": selectors.ziet_kwetsbaarheid(request.user),
             "gesprek": (
-                selectors.gesprek(klacht) if ACTIES[actie].naam in ANTWOORDEN_AAN_KLANT else []
+                selectors.antwoordgesprek(
+                    klacht, heroverweging=actie == "heroverweging_beantwoorden"
+                )
+                if actie in ANTWOORDEN_AAN_KLANT
+                else None
             ),
         },
         status=status,
@@ -841,12 +850,19 @@ def bericht_opnieuw_versturen(request, dossiernummer, pk):
     )
 
 
-@medewerker_vereist
-def bijlage_downloaden(request, pk):
-    """Attachments only through this permission-checked view, always as a download."""
+def _bijlage_van(request, pk) -> Bijlage:
+    """An attachment of a complaint the user may see (else 404, as for the dossier)."""
     bijlage = get_object_or_404(Bijlage.objects.select_related("klacht"), pk=pk)
     if not selectors.klachten_voor(request.user).filter(pk=bijlage.klacht_id).exists():
         raise Http404
+    return bijlage
+
+
+@medewerker_vereist
+def bijlage_downloaden(request, pk):
+    """Attachments only through this permission-checked view, as a download (the preview:
+    bijlage_bekijken)."""
+    bijlage = _bijlage_van(request, pk)
     inzage_loggen(request, bijlage.klacht, InzageSoort.BIJLAGE, bijlage=bijlage)
     response = FileResponse(
         bijlage.bestand.open("rb"),
@@ -855,6 +871,30 @@ def bijlage_downloaden(request, pk):
         content_type=bijlage.mime_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@medewerker_vereist
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})
+def bijlage_bekijken(request, pk):
+    """The preview of an attachment in the dossier (issue 19): a PDF or an image served inline,
+    through the same checks as the download and in the access log as viewed. The type is read
+    from the content again: anything else (SVG, HTML, a file whose content is not what it was
+    stored as) is never served inline. Only our own pages may frame it (the PDF viewer's
+    <iframe>), and a PDF may use the browser's own viewer (object-src 'self')."""
+    bijlage = _bijlage_van(request, pk)
+    bestand = bijlage.bestand.open("rb")
+    mime = voorbeeld_type(bestand)
+    if mime is None or mime != bijlage.mime_type:
+        bestand.close()
+        raise Http404
+    inzage_loggen(request, bijlage.klacht, InzageSoort.BIJLAGE_BEKEKEN, bijlage=bijlage)
+    response = FileResponse(
+        bestand, as_attachment=False, filename=bijlage.oorspronkelijke_naam, content_type=mime
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

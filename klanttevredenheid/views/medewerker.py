@@ -1,6 +1,7 @@
 """Staff pages of the customer-satisfaction app: the dashboard of scores and comments, and the
 follow-up ('terugbellen') of a low score (DESIGN.md section 6)."""
 
+import datetime as dt
 from functools import wraps
 
 from django import forms
@@ -15,12 +16,14 @@ from django.views.decorators.http import require_http_methods
 
 from klachten import kalender, rollen
 from klachten import selectors as klacht_selectors
-from klanttevredenheid import cijfers, selectors, services
+from klachten.grafieken import geen_gegevens
+from klanttevredenheid import cijfers, grafieken, selectors, services
 from klanttevredenheid.models import OpvolgingStatus, RedenOvergeslagen
 
 PER_PAGINA = 25
 OPEN_OPVOLGINGEN_MAX = 50
 KWARTALEN_TERUG = 8
+TREND_MAANDEN = 12  # the months of the trend chart, up to the quarter's last (or this month)
 
 # One written definition per figure, shown on the page (title and legend); the computation is
 # klanttevredenheid.cijfers.
@@ -127,6 +130,16 @@ def _per_maand(rijen: list[cijfers.Cijfers], kwartaal: tuple[int, int]) -> list[
     ]
 
 
+def _trend_maanden(kwartaal: tuple[int, int], vandaag) -> list[dt.date]:
+    """The first days of the TREND_MAANDEN months up to the quarter's last month, or up to this
+    month for the running quarter (no empty months still to come)."""
+    laatste = min(kalender.maanden_van_kwartaal(*kwartaal)[-1], vandaag.replace(day=1))
+    maanden = [laatste]
+    while len(maanden) < TREND_MAANDEN:
+        maanden.insert(0, dt.date(*kalender.vorige_maand(maanden[0].year, maanden[0].month), 1))
+    return maanden
+
+
 def _uitsplitsing(dimensie: str, rijen: list[cijfers.Cijfers]) -> list[tuple[str, cijfers.Cijfers]]:
     """Rows of a breakdown with display names, by name; the rows without a value last."""
     namen = selectors.groepnamen(dimensie, (rij.groep[dimensie] for rij in rijen))
@@ -160,7 +173,21 @@ def dashboard(request):
     totaal = cijfers.totaal(van=van, tot=tot, **bereik)
     vorig_van, vorig_tot = kalender.kwartaal_grenzen(*vorig)
     vorig_totaal = cijfers.totaal(van=vorig_van, tot=vorig_tot, **bereik)
-    per_maand = _per_maand(cijfers.cijfers(van=van, tot=tot, per=("maand",), **bereik), kwartaal)
+    # One set of figures per month serves both the trend chart and the quarter's month table.
+    trend_maanden = _trend_maanden(kwartaal, vandaag)
+    per_maand_rijen = cijfers.cijfers(
+        van=kalender.maand_grenzen(trend_maanden[0].year, trend_maanden[0].month).van,
+        tot=tot,
+        per=("maand",),
+        **bereik,
+    )
+    per_maand = _per_maand(per_maand_rijen, kwartaal)
+    gevonden = {rij.groep["maand"]: rij for rij in per_maand_rijen}
+    trend = [
+        (maand, gevonden.get(maand) or cijfers.Cijfers({"maand": maand}, 0, None, None, 0, 0))
+        for maand in trend_maanden
+    ]
+    verdeling = cijfers.verdeling(van=van, tot=tot, responsen=bereik["responsen"])
     overgeslagen = cijfers.overgeslagen(van=van, tot=tot, uitnodigingen=bereik["uitnodigingen"])
 
     ziet_team = selectors.ziet_andermans_resultaten(gebruiker)
@@ -177,6 +204,11 @@ def dashboard(request):
         uitsplitsingen.append(
             {"dimensie": dimensie, "titel": titel, "kolom": kolom, "rijen": rijen}
         )
+
+    per_afdeling = next((u["rijen"] for u in uitsplitsingen if u["dimensie"] == "afdeling"), None)
+    kto_grafieken = grafieken.kto_grafieken(
+        trend, verdeling, per_afdeling, _kwartaal_naam(kwartaal)
+    )
 
     met_opmerking = request.GET.get("met_opmerking") == "1"
     responsen = selectors.recente_responsen(
@@ -224,6 +256,8 @@ def dashboard(request):
             "totaal": totaal,
             "vorig_totaal": vorig_totaal,
             "per_maand": per_maand,
+            "grafieken": kto_grafieken,
+            "geen_gegevens": geen_gegevens(),
             "uitsplitsingen": uitsplitsingen,
             "definities": DEFINITIES,
             "tegels": [(soort, naam, DEFINITIES[soort]) for soort, naam in TEGELS],

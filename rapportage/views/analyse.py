@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from klachten import kalender, rollen
 from rapportage import analyse as analyse_
-from rapportage import selectors
+from rapportage import grafieken, selectors
 from rapportage.models import Klachtanalyse
 
 
@@ -64,11 +64,14 @@ def analyse(request, jaar: int, helft: int):
             return redirect(reverse("rapportage:analyse", kwargs={"jaar": jaar, "helft": helft}))
     vorige = kalender.vorige_helft(jaar, helft)
     volgende = kalender.volgende_helft(jaar, helft)
+    a = analyse_.analyse(jaar, helft, selectie=selectie, vandaag=vandaag)
     return render(
         request,
         "rapportage/klachtanalyse.html",
         {
-            "a": analyse_.analyse(jaar, helft, selectie=selectie, vandaag=vandaag),
+            "a": a,
+            "grafieken": grafieken.analyse_grafieken(a),
+            "geen_gegevens": grafieken.geen_gegevens(),
             "selectie": selectie,
             "verslag": verslag,
             "form": form,

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -103,20 +104,38 @@ def _jaar_geldig(jaar: int) -> None:
         raise Http404
 
 
-@login_required
-def jaar(request, jaar: int, pdf: bool = False):
-    """The directie's page of a year's report for one label: the figures (live until it is
-    published), the explanation, and publishing."""
-    if not rollen.ziet_alle_klachten(request.user):
-        raise PermissionDenied
-    _jaar_geldig(jaar)
+def _labels_en_label(request) -> tuple[list[Label], Label]:
+    """Every label (for the switch) and the one asked for (?label=), else the default."""
     labels = list(Label.objects.order_by("naam"))
     if not labels:
         raise Http404
     label = next((lbl for lbl in labels if lbl.slug == request.GET.get("label")), None)
-    label = label or next((lbl for lbl in labels if lbl.is_standaard), labels[0])
-    rapport = services.jaarrapport_voor(jaar=jaar, label=label)
-    mag_publiceren = rollen.DIRECTIE in rollen.rollen_van(request.user)
+    return labels, label or next((lbl for lbl in labels if lbl.is_standaard), labels[0])
+
+
+def _rapport_van_verzoek(request, jaar: int) -> tuple[list[Label], Label, Jaarrapport]:
+    if not rollen.ziet_alle_klachten(request.user):
+        raise PermissionDenied
+    _jaar_geldig(jaar)
+    labels, label = _labels_en_label(request)
+    return labels, label, services.jaarrapport_voor(jaar=jaar, label=label)
+
+
+def _mag_publiceren(gebruiker) -> bool:
+    return rollen.DIRECTIE in rollen.rollen_van(gebruiker)
+
+
+def _stap_url(naam: str, jaar: int, label: Label) -> str:
+    return f"{reverse(naam, kwargs={'jaar': jaar})}?label={label.slug}"
+
+
+@login_required
+def jaar(request, jaar: int, pdf: bool = False):
+    """The directie's page of a year's report for one label: the figures (live until it is
+    published) and the explanation. Publishing is three steps: save, look at the preview
+    (`voorbeeld`), confirm (`publiceren`); this page never publishes."""
+    labels, label, rapport = _rapport_van_verzoek(request, jaar)
+    mag_publiceren = _mag_publiceren(request.user)
     form = ToelichtingFormulier(request.POST or None, initial={"toelichting": rapport.toelichting})
     if request.method == "POST":
         if not mag_publiceren:
@@ -128,16 +147,12 @@ def jaar(request, jaar: int, pdf: bool = False):
                     door=request.user,
                     toelichting=form.cleaned_data["toelichting"],
                 )
-                if "publiceren" in request.POST:
-                    services.jaarrapport_publiceren(jaarrapport=rapport, door=request.user)
-                    messages.success(request, _("Het jaarverslag is gepubliceerd."))
-                else:
-                    messages.success(request, _("De toelichting is opgeslagen."))
+                messages.success(request, _("De toelichting is opgeslagen."))
+                if "voorbeeld" in request.POST:
+                    return redirect(_stap_url("rapportage:jaar-voorbeeld", jaar, label))
             except services.JaarrapportFout as fout:
                 messages.error(request, str(fout))
-            return redirect(
-                f"{reverse('rapportage:jaar', kwargs={'jaar': jaar})}?label={label.slug}"
-            )
+            return redirect(_stap_url("rapportage:jaar", jaar, label))
     if rapport.status == JaarrapportStatus.GEPUBLICEERD:
         overzicht = maandrapport.jaaroverzicht_uit_json(jaar, rapport.cijfers)
         kwartalen = rapport.cijfers.get("kwartaalcijfers", [])
@@ -161,6 +176,96 @@ def jaar(request, jaar: int, pdf: bool = False):
                 "rapportage:publiek-jaar", kwargs={"label_slug": label.slug, "jaar": jaar}
             ),
             **inhoud(overzicht, kwartalen),
+        },
+    )
+
+
+def _voorbeeldcontext(rapport: Jaarrapport) -> dict:
+    """What the public page of this draft will show once published now: its figures through the
+    same freezing (services.jaarcijfers, as JSON and back) and today as its publication date."""
+    nu = timezone.now()
+    cijfers = services.jaarcijfers(rapport, op=nu)
+    overzicht = maandrapport.jaaroverzicht_uit_json(rapport.jaar, cijfers)
+    rapport.gepubliceerd_op = nu  # shown, never saved
+    gepubliceerd = Jaarrapport.objects.filter(
+        label=rapport.label, status=JaarrapportStatus.GEPUBLICEERD
+    ).values_list("jaar", flat=True)
+    return {
+        "label": rapport.label,
+        "rapport": rapport,
+        "jaren": sorted({rapport.jaar, *gepubliceerd}, reverse=True),
+        **inhoud(overzicht, cijfers.get("kwartaalcijfers", []), taal=get_language()),
+    }
+
+
+@login_required
+def voorbeeld(request, jaar: int):
+    """Step 2: the public page of the report exactly as it will be published (the public
+    template, extended only by a bar above it: back to editing, or on to the confirmation)."""
+    _labels, label, rapport = _rapport_van_verzoek(request, jaar)
+    if rapport.is_gepubliceerd:
+        return redirect(_stap_url("rapportage:jaar", jaar, label))
+    return render(
+        request,
+        "rapportage/jaarrapport_voorbeeld.html",  # the public page, with the preview's bar
+        {
+            **_voorbeeldcontext(rapport),
+            "voorbeeld": True,
+            "bewerken_url": _stap_url("rapportage:jaar", jaar, label),
+            "publiceren_url": _stap_url("rapportage:jaar-publiceren", jaar, label),
+            "mag_publiceren": _mag_publiceren(request.user),
+            "niet_publiceerbaar": services.kan_publiceren(rapport),
+        },
+    )
+
+
+@login_required
+def publiceren(request, jaar: int):
+    """Step 3: the confirmation that says what freezes (the figures, the text, the date), and
+    the only place that publishes (POST, directie, with the version of the text confirmed;
+    publishing twice publishes once)."""
+    _labels, label, rapport = _rapport_van_verzoek(request, jaar)
+    if not _mag_publiceren(request.user):
+        raise PermissionDenied
+    terug = _stap_url("rapportage:jaar", jaar, label)
+    if rapport.is_gepubliceerd:
+        messages.info(request, _("Dit jaarrapport is al gepubliceerd."))
+        return redirect(terug)
+    if request.method == "POST":
+        versie = request.POST.get("versie", "")
+        if not versie:
+            messages.error(request, _("Publiceren gaat via het voorbeeld en de bevestiging."))
+            return redirect(terug)
+        try:
+            services.jaarrapport_publiceren(jaarrapport=rapport, door=request.user, versie=versie)
+        except services.JaarrapportFout as fout:
+            rapport.refresh_from_db()
+            if rapport.is_gepubliceerd:  # published by a click a moment before: that is it
+                messages.info(request, _("Dit jaarrapport is al gepubliceerd."))
+            else:
+                messages.error(request, str(fout))
+                return redirect(_stap_url("rapportage:jaar-voorbeeld", jaar, label))
+        else:
+            messages.success(request, _("Het jaarverslag is gepubliceerd."))
+        return redirect(terug)
+    reden = services.kan_publiceren(rapport)
+    if reden is not None:
+        messages.error(request, reden)
+        return redirect(terug)
+    return render(
+        request,
+        "rapportage/jaarrapport_publiceren.html",
+        {
+            "jaar": jaar,
+            "label": label,
+            "rapport": rapport,
+            "versie": services.jaarrapport_versie(rapport),
+            "vandaag": kalender.vandaag(),
+            "bewerken_url": terug,
+            "voorbeeld_url": _stap_url("rapportage:jaar-voorbeeld", jaar, label),
+            "publieke_url": reverse(
+                "rapportage:publiek-jaar", kwargs={"label_slug": label.slug, "jaar": jaar}
+            ),
         },
     )
 

@@ -132,14 +132,14 @@ def totp_code(gebruiker) -> str:
     return f"{totp(apparaat.bin_key, apparaat.step, apparaat.t0, apparaat.digits, stap - nu):06d}"
 
 
-def inloggen(page, live_server, username: str) -> None:
+def inloggen(page, live_server, username: str, wachtwoord: str = E2E_WACHTWOORD) -> None:
     """Log in through the login page and its second step, the TOTP code (the header also
     holds a 'Wijzig taal' submit button)."""
     gebruiker = Medewerker.objects.get(username=username)
     TOTPDevice.objects.get_or_create(user=gebruiker, confirmed=True, defaults={"name": "e2e"})
     page.goto(f"{live_server.url}/account/login/")
     page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(E2E_WACHTWOORD)
+    page.locator("#id_password").fill(wachtwoord)
     page.get_by_role("button", name="Inloggen", exact=True).click()
     page.locator("#id_code").wait_for()
     page.locator("#id_code").fill(totp_code(gebruiker))

@@ -345,6 +345,22 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     axe_controleren(page, "maandrapportage", bevindingen)
     openen(page, f"{url}/medewerker/rapportage/jaar/{vandaag.year}/")
     axe_controleren(page, "jaarrapport (directie)", bevindingen)
+    # Publishing last year's report: the preview (the public page with its bar) and the
+    # confirmation with its danger-styled button (issue 19).
+    label = e2e_dossiers["nieuw"].label
+    concept = rapportage_services.jaarrapport_bewerken(
+        jaarrapport=rapportage_services.jaarrapport_voor(jaar=vandaag.year - 1, label=label),
+        door=e2e_behandelaar,
+        toelichting="Minder klachten over declaraties dan het jaar ervoor.",
+    )
+    openen(page, f"{url}/medewerker/rapportage/jaar/{concept.jaar}/voorbeeld/?label={label.slug}")
+    axe_controleren(page, "jaarrapport voorbeeld", bevindingen)
+    page.get_by_role("link", name="Verder naar publiceren").click()
+    expect(page.get_by_role("button", name="Definitief publiceren")).to_be_visible()
+    axe_controleren(page, "jaarrapport publiceren (bevestiging)", bevindingen)
+    helft = 1 if vandaag.month <= 6 else 2
+    openen(page, f"{url}/medewerker/rapportage/analyse/{vandaag.year}/{helft}/")
+    axe_controleren(page, "klachtanalyse met grafieken", bevindingen)
 
     # The error pages inside the staff layout (issue 19): a page of another role, a dead link.
     assert page.goto(f"{url}/medewerker/privacy/").status == 403  # not a beheerder yet

@@ -101,7 +101,13 @@ def test_html_mail_met_inline_afbeelding_op_de_tijdlijn(client, directie, mailbo
 
     pagina = _dossierpagina(client, inkomend.klacht)
 
-    assert f'<img src="{reverse("klachten:bijlage", args=[bijlage.pk])}"' in pagina
+    # Served as the preview is: inline, with the type read from its content (issue 19).
+    url = reverse("klachten:bijlage-bekijken", args=[bijlage.pk])
+    assert f'<img src="{url}"' in pagina
+    afbeelding = client.get(url)
+    assert afbeelding.status_code == 200
+    assert afbeelding["Content-Type"] == bijlage.mime_type
+    assert afbeelding["Content-Disposition"].startswith("inline;")
 
 
 def test_html_met_script_en_volgpixel_op_de_tijdlijn(client, behandelaar, mailbox, dossier):

@@ -128,12 +128,14 @@ def test_een_signaal_maakt_de_klacht_urgent_met_wie_en_wanneer(in_onderzoek, beh
     assert klacht.history.latest().history_user == behandelaar
 
 
-def test_hetzelfde_signaal_twee_keer_wordt_geweigerd(in_onderzoek, behandelaar):
+def test_hetzelfde_signaal_met_een_andere_toelichting_wordt_geweigerd(in_onderzoek, behandelaar):
     soort = KwetsbaarheidSoort.LAAGGELETTERDHEID
     services.kwetsbaarheid_vastleggen(klacht=in_onderzoek, door=behandelaar, soort=soort)
 
     with pytest.raises(ValidationError) as fout:
-        services.kwetsbaarheid_vastleggen(klacht=in_onderzoek, door=behandelaar, soort=soort)
+        services.kwetsbaarheid_vastleggen(
+            klacht=in_onderzoek, door=behandelaar, soort=soort, toelichting="Iets anders."
+        )
 
     assert fout.value.message_dict == {"soort": ["Dit signaal staat al op het dossier."]}
     assert in_onderzoek.kwetsbaarheidssignalen.count() == 1

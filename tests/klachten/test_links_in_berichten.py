@@ -36,6 +36,22 @@ def test_adressen_worden_links_met_veilige_rel_en_de_tekst_blijft_escaped():
 
 
 @pytest.mark.parametrize(
+    ("tekst", "einde"),
+    [
+        ("Kifid (https://www.kifid.nl).", "</a>)."),
+        ("Kifid: https://www.kifid.nl.", "</a>."),
+        ("Schrijf naar klachten@example.nl!", "</a>!"),
+    ],
+)
+def test_leestekens_na_een_link_blijven_staan(tekst, einde):
+    """Django's urlize drops a full stop after a closing bracket; the message keeps every
+    character the customer is meant to read."""
+    html = str(met_links(tekst))
+    assert html.removeprefix("<p>").removesuffix("</p>").endswith(einde)
+    assert re.sub(r"<[^>]+>", "", html) == tekst
+
+
+@pytest.mark.parametrize(
     "tekst",
     [
         "javascript:alert(1)",

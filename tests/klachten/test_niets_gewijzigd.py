@@ -9,9 +9,11 @@ from django.urls import reverse
 
 from klachten import services
 from klachten.models import (
+    DoorverwijzingUitkomst,
     ExterneInstantie,
     GebeurtenisSoort,
     Klacht,
+    KwetsbaarheidSoort,
     Uitkomst,
     Verbeterpunt,
     VerbeterpuntStatus,
@@ -200,3 +202,116 @@ def test_dezelfde_status_van_een_verbeterpunt_schrijft_geen_historie(client, beh
         {"status": VerbeterpuntStatus.GEREED},
     )
     assert Verbeterpunt.objects.get(pk=punt.pk).history.count() == historie + 1
+
+
+# Vulnerability signals and referrals (issue 19): the same again writes nothing -----------------
+
+
+@pytest.fixture
+def in_onderzoek(behandelaar, categorie):
+    return klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+
+
+def test_hetzelfde_signaal_opnieuw_schrijft_niets(client, in_onderzoek, behandelaar):
+    services.kwetsbaarheid_vastleggen(
+        klacht=in_onderzoek,
+        door=behandelaar,
+        soort=KwetsbaarheidSoort.MEDISCHE_URGENTIE,
+        toelichting="Operatie.",
+    )
+    voor = stand(in_onderzoek)
+    klacht = Klacht.objects.get(pk=in_onderzoek.pk)
+
+    # Not offered by the form any more; a second tab or a double submit sends it anyway.
+    with pytest.raises(NietsGewijzigd):
+        services.kwetsbaarheid_vastleggen(
+            klacht=klacht,
+            door=behandelaar,
+            soort=KwetsbaarheidSoort.MEDISCHE_URGENTIE,
+            toelichting=" Operatie. ",
+        )
+    with pytest.raises(NietsGewijzigd):
+        services.kwetsbaarheid_vastleggen(
+            klacht=klacht, door=behandelaar, soort=KwetsbaarheidSoort.MEDISCHE_URGENTIE
+        )
+
+    assert stand(in_onderzoek) == voor
+
+
+def test_een_al_ingetrokken_signaal_intrekken_schrijft_niets(in_onderzoek, behandelaar):
+    for soort in (KwetsbaarheidSoort.LAAGGELETTERDHEID, KwetsbaarheidSoort.BETALINGSPROBLEMEN):
+        services.kwetsbaarheid_vastleggen(klacht=in_onderzoek, door=behandelaar, soort=soort)
+    services.kwetsbaarheid_intrekken(
+        klacht=in_onderzoek, door=behandelaar, soort=KwetsbaarheidSoort.LAAGGELETTERDHEID
+    )
+    voor = stand(in_onderzoek)
+
+    # A colleague withdrew it meanwhile (the page offered it still): nothing changes.
+    with pytest.raises(NietsGewijzigd):
+        services.kwetsbaarheid_intrekken(
+            klacht=in_onderzoek,
+            door=behandelaar,
+            soort=KwetsbaarheidSoort.LAAGGELETTERDHEID,
+            urgentie_verlagen=True,
+        )
+
+    assert stand(in_onderzoek) == voor
+
+
+def test_dezelfde_doorverwijzing_opnieuw_schrijft_niets(client, in_onderzoek, behandelaar):
+    gegevens = {
+        "naar": "Schuldhulp van de gemeente",
+        "datum": "2026-02-20",
+        "uitkomst": DoorverwijzingUitkomst.LOPEND,
+        "toelichting": "Afspraak gemaakt.",
+    }
+    client.force_login(behandelaar)
+    url = actie_url(in_onderzoek, "doorverwijzing_vastleggen")
+    client.post(url, {"versie": in_onderzoek.versie, **gegevens}, follow=True)
+    verwijzing = in_onderzoek.doorverwijzingen.get()
+    voor = stand(in_onderzoek)
+    versie = Klacht.objects.get(pk=in_onderzoek.pk).versie
+
+    nieuw = client.post(url, {"versie": versie, **gegevens}, follow=True)
+    bijgewerkt = client.post(
+        url, {"versie": versie, "doorverwijzing": verwijzing.pk, **gegevens}, follow=True
+    )
+
+    for response in (nieuw, bijgewerkt):
+        assert any(NIETS_GEWIJZIGD in m for m in meldingen(response, "info"))
+        assert meldingen(response, "success") == []
+    assert stand(in_onderzoek) == voor
+    assert in_onderzoek.doorverwijzingen.count() == 1
+
+
+def test_de_uitkomst_van_een_doorverwijzing_wordt_wel_vastgelegd(in_onderzoek, behandelaar):
+    verwijzing = services.doorverwijzing_vastleggen(
+        klacht=in_onderzoek, door=behandelaar, naar="Taalhuis", datum=dt.date(2026, 2, 20)
+    )
+
+    services.doorverwijzing_vastleggen(
+        klacht=in_onderzoek,
+        door=behandelaar,
+        doorverwijzing=verwijzing,
+        naar="Taalhuis",
+        datum=dt.date(2026, 2, 20),
+        uitkomst=DoorverwijzingUitkomst.GEHOLPEN,
+    )
+
+    verwijzing.refresh_from_db()
+    assert verwijzing.uitkomst == DoorverwijzingUitkomst.GEHOLPEN
+
+
+def test_de_kop_van_de_tweedelijnstoewijzing_op_de_tijdlijn(client, in_heroverweging, teamleider):
+    client.force_login(teamleider)
+
+    response = client.get(reverse("klachten:dossier", args=[in_heroverweging.dossiernummer]))
+
+    koppen = [
+        (item.titel, item.tekst.startswith("Tweedelijnsbehandelaar:"))
+        for item in response.context["tijdlijn"]
+        if item.soort == GebeurtenisSoort.TOEWIJZING
+    ]
+    # Newest first: the second line, then the first-line assignment.
+    assert koppen == [("Toewijzing tweede lijn", True), ("Toewijzing", False)]
+    assert "Toewijzing tweede lijn" in response.content.decode()

@@ -127,7 +127,7 @@ Hier volgt u de status van uw klacht:
 
 def test_de_migratie_vernieuwt_alleen_de_onbewerkte_standaardsjablonen():
     migratie = importlib.import_module(
-        "klachten.migrations.0032_externe_instantie_contact_en_vrije_tekst"
+        "klachten.migrations.0034_externe_instantie_contact_en_vrije_tekst"
     )
     sjablonen = Berichtsjabloon.objects.filter(taal="nl", eenvoudige_taal=False)
     sjablonen.filter(soort=BerichtSoort.VERTRAGING).update(tekst=OUDE_VERTRAGING, vrije_tekst="")

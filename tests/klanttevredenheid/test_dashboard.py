@@ -337,8 +337,9 @@ def test_het_menu_toont_het_aantal_open_opvolgingen(client, gegevens, directie):
 # Query count -----------------------------------------------------------------------------------
 
 # Session, user, roles, afdelingen (header and scope), 7 sets of figures of 2 queries (total,
-# previous quarter, per month and the breakdowns), the names of afdelingen, behandelaars and
-# labels, the responses (count and page) and the open follow-ups: a fixed number.
+# previous quarter, per month and the breakdowns), the distribution of grades for the chart, the
+# names of afdelingen, behandelaars and labels, the responses (count and page) and the open
+# follow-ups: a fixed number.
 MAX_QUERIES = 28
 
 

@@ -5,15 +5,17 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
 from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht
 from klachten.workflow import Status
-from rapportage import services
+from rapportage import services, tasks
 from rapportage.berichtsoorten import RapportBerichtSoort
-from rapportage.models import Dossierreview
+from rapportage.models import Dossierreview, Jaarrapport, Maandrapport
 from tests.factories import klacht_in_status
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +92,63 @@ def test_dagelijkse_run_doet_alles_een_keer(gesloten, directie):
     with pdf.bijlage.open("rb") as bestand:
         tekst = PdfReader(io.BytesIO(bestand.read())).pages[0].extract_text()
     assert "oktober 2026" in tekst
+
+
+def ochtendwerk() -> dict:
+    """What a morning's run left behind, apart from the randomly chosen dossier."""
+    return {
+        "maanden": list(
+            Maandrapport.objects.order_by("jaar", "maand").values_list(
+                "jaar", "maand", "berekend_op", "verzonden_op"
+            )
+        ),
+        "reviews": list(Dossierreview.objects.values_list("jaar", "maand", "aangeboden_op")),
+        "herinnerd": list(
+            Jaarrapport.objects.order_by("label").values_list("jaar", "label__slug", "herinnerd_op")
+        ),
+        "berichten": [
+            (soort, aan, onderwerp.split(":")[0], created_at)  # (the dossier after the colon)
+            for soort, aan, onderwerp, created_at in Bericht.objects.filter(
+                soort=RapportBerichtSoort.RAPPORT
+            )
+            .order_by("pk")
+            .values_list("soort", "aan", "onderwerp", "created_at")
+        ],
+    }
+
+
+def test_het_commando_doet_wat_de_ochtendtaak_doet(gesloten, directie, time_machine):
+    """`manage.py maandrapporten_vastleggen` runs beat's morning job itself: on 1 March every
+    month since the first complaint is stored, February goes to the directie, the month's dossier
+    review is offered and the directie is reminded of the unpublished yearly report; run by the
+    task (rolled back) and by the command, the same things happen."""
+    op = om(D(2027, 3, 1), 6)
+    time_machine.move_to(op, tick=False)
+    with transaction.atomic():
+        door_de_taak = tasks.dagelijks_bijwerken()
+        na_de_taak = ochtendwerk()
+        transaction.set_rollback(True)
+    assert ochtendwerk()["maanden"] == []
+
+    uitvoer = io.StringIO()
+    call_command("maandrapporten_vastleggen", stdout=uitvoer)
+
+    assert door_de_taak == {"maandrapporten": 6, "dossierreview": 1, "jaarrapport_herinneringen": 1}
+    assert ochtendwerk() == na_de_taak
+    assert [(j, m) for j, m, _b, _v in na_de_taak["maanden"]] == [
+        (2026, 9), (2026, 10), (2026, 11), (2026, 12), (2027, 1), (2027, 2)
+    ]  # fmt: skip
+    assert [v is not None for *_m, v in na_de_taak["maanden"]] == [False] * 5 + [True]
+    assert na_de_taak["reviews"] == [(2027, 3, op)]
+    assert na_de_taak["herinnerd"] == [(2026, gesloten["sep"].label.slug, op)]
+    assert Dossierreview.objects.get().klacht in gesloten.values()
+    assert {aan for _s, aan, _o, _c in na_de_taak["berichten"]} == {directie.email}
+    assert len(na_de_taak["berichten"]) == 3  # the month report, the review, the reminder
+    assert uitvoer.getvalue().splitlines() == [
+        "6 maandrapporten vastgelegd",
+        "1 dossierreview aangeboden",
+        "1 herinneringen voor het jaarverslag verstuurd",
+    ]
 
 
 def test_bevindingen_staan_in_het_maandrapport(gesloten, client, directie, time_machine):

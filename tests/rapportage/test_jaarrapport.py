@@ -52,9 +52,15 @@ def test_directie_publiceert_en_de_cijfers_staan_daarna_vast(
     client.force_login(directie)
     url = reverse("rapportage:jaar", kwargs={"jaar": 2025})
 
-    response = client.post(url, {"toelichting": "", "publiceren": "1"})
-    assert Jaarrapport.objects.get().status == JaarrapportStatus.CONCEPT  # explanation first
-    client.post(url, {"toelichting": "Minder klachten over declaraties.", "publiceren": "1"})
+    publiceren = reverse("rapportage:jaar-publiceren", kwargs={"jaar": 2025})
+
+    client.post(url, {"toelichting": "", "voorbeeld": "1"})
+    response = client.get(publiceren)
+    assert response.status_code == 302  # explanation first
+    assert Jaarrapport.objects.get().status == JaarrapportStatus.CONCEPT
+    client.post(url, {"toelichting": "Minder klachten over declaraties.", "voorbeeld": "1"})
+    versie = client.get(publiceren).context["versie"]
+    client.post(publiceren, {"versie": versie})
 
     rapport = Jaarrapport.objects.get()
     assert rapport.status == JaarrapportStatus.GEPUBLICEERD

@@ -129,7 +129,7 @@ def sjablonen_vernieuwen(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('klachten', '0031_post_brieven_en_printbak'),
+        ('klachten', '0033_termijn_langste_verlenging'),
     ]
 
     operations = [
