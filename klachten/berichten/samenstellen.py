@@ -90,7 +90,7 @@ STATUS_VOLGEN = {
     "en": "Follow the status of your complaint and add information here:\n{url}",
     "fr": "Suivez l'état de votre plainte et ajoutez des informations ici :\n{url}",
 }
-TELEFOON = {"nl": "Telefoon", "en": "Phone", "fr": "Téléphone"}
+TELEFOON = {"nl": "Telefoon: {}", "en": "Phone: {}", "fr": "Téléphone : {}"}
 
 
 def _in_taal(teksten: dict, taal: str, eenvoudig: bool = False):
@@ -185,7 +185,7 @@ def externe_paragraaf(klacht: Klacht, standpunt_op: dt.datetime) -> str:
     if adres or instantie.telefoon:
         contact = [naam, *adres]
         if instantie.telefoon:
-            contact.append(f"{_in_taal(TELEFOON, taal)}: {instantie.telefoon}")
+            contact.append(_in_taal(TELEFOON, taal).format(instantie.telefoon))
         if instantie.website:
             contact.append(instantie.website)
     return "\n\n".join(deel for deel in (tekst, "\n".join(contact)) if deel)

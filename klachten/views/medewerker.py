@@ -417,9 +417,18 @@ def _zonder_versie(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "versie"}
 
 
+def _in_gekozen_taal(data: dict):
+    """The message form's choice of the plain-language template (its hidden field `sjabloon`),
+    taken from the data for the services: the messages they assemble use it."""
+    data = dict(data)
+    return data, berichten.in_eenvoudige_taal(data.pop("sjabloon", "") == berichten.EENVOUDIG)
+
+
 def _met_versie(service):
     def uitvoeren(klacht, gebruiker, data):
-        service(klacht=klacht, door=gebruiker, **data)
+        data, taal = _in_gekozen_taal(data)
+        with taal:
+            service(klacht=klacht, door=gebruiker, **data)
 
     return uitvoeren
 
@@ -435,7 +444,9 @@ def _zonder(service):
 
 def _termijn(soort):
     def uitvoeren(klacht, gebruiker, data):
-        services.termijn_wijzigen(klacht=klacht, door=gebruiker, soort=soort, **data)
+        data, taal = _in_gekozen_taal(data)
+        with taal:
+            services.termijn_wijzigen(klacht=klacht, door=gebruiker, soort=soort, **data)
 
     return uitvoeren
 
@@ -614,7 +625,8 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
         onderwerp, tekst = berichten.vrije_tekst_voorstel(
             klacht=klacht, soort=actie.bericht, eenvoudig=eenvoudig
         )
-        initial.update(onderwerp=onderwerp, tekst=tekst)
+        sjabloon = berichten.EENVOUDIG if eenvoudig else ""
+        initial.update(onderwerp=onderwerp, tekst=tekst, sjabloon=sjabloon)
     if naam in ("heroverweging_vragen", "vervolgklacht_registreren"):
         # The customer wrote after the closing (issue 17): their words are the request for
         # reconsideration, or the new complaint's description.
@@ -730,11 +742,8 @@ def klacht_actie(request, dossiernummer, actie):
     elif request.method == "POST":
         form = _formulier(scherm, klacht, request.POST, request.FILES)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            eenvoudig = data.pop("sjabloon", "") == berichten.EENVOUDIG
             try:
-                with berichten.in_eenvoudige_taal(eenvoudig):
-                    scherm.uitvoeren(klacht, request.user, data)
+                scherm.uitvoeren(klacht, request.user, dict(form.cleaned_data))
             except NietsGewijzigd:
                 messages.info(request, NIETS_GEWIJZIGD)
                 return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
@@ -765,10 +774,9 @@ def klacht_actie(request, dossiernummer, actie):
                 soort=ACTIES[actie].bericht,
                 keuze=request.GET.get("sjabloon", ""),
             )
-        eenvoudig = bool(eenvoudige_taal and eenvoudige_taal.gebruikt)
-        begin = _begintekst(klacht, actie, request.GET, eenvoudig=eenvoudig)
-        if _met_berichteditor(actie):
-            begin["sjabloon"] = berichten.EENVOUDIG if eenvoudig else ""
+        begin = _begintekst(
+            klacht, actie, request.GET, eenvoudig=bool(eenvoudige_taal and eenvoudige_taal.gebruikt)
+        )
         form = _formulier(scherm, klacht, initial=begin)
     return render(
         request,
