@@ -327,3 +327,23 @@ def test_heroverwegingsbevestiging_noemt_de_termijn_met_eenheid(behandelaar, cat
     tekst = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.HEROVERWEGING_BEVESTIGING).tekst
     assert "Binnen 42 kalenderdagen na uw verzoek" in tekst
     assert in_volgorde(tekst, "Binnen 42", STATUS_LINK_TEKST, "Met vriendelijke groet,")
+
+
+def test_voorbeeld_van_het_antwoord_in_het_dossier(behandelaar_client, behandelaar, categorie):
+    """The dossier's inline reply has the same Voorbeeld: it opens the action page with it."""
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+    dossier = behandelaar_client.get(reverse("klachten:dossier", args=[klacht.dossiernummer]))
+    assert 'name="voorbeeld"' in dossier.content.decode()
+
+    response = behandelaar_client.post(
+        actie_url(klacht, "reactie_sturen"),
+        {
+            "onderwerp": "Uw bericht",
+            "tekst": "Dank u, we kijken ernaar.",
+            "versie": klacht.versie,
+            "voorbeeld": "Voorbeeld",
+        },
+    )
+
+    assert "Dank u, we kijken ernaar." in response.context["voorbeeld"]["tekst"]
+    assert not Bericht.objects.filter(klacht=klacht, soort=BerichtSoort.REACTIE).exists()
