@@ -17,6 +17,7 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from klachten import rollen, selectors, services, toegang
+from klachten.berichten import samenstellen
 from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.berichten.inkomend.imap import MailboxFout
 from klachten.middleware import client_ip, inzage_loggen
@@ -405,9 +406,38 @@ class DossiernummerReeksAdmin(AlleenLezen):
 
 @admin.register(Berichtsjabloon)
 class BerichtsjabloonAdmin(admin.ModelAdmin):
-    list_display = ["soort", "taal", "eenvoudige_taal", "onderwerp", "updated_at"]
+    """The message templates (issue 18): the body only; the list and the form show what needs
+    review (samenstellen.sjabloon_nakijken) and the form which variables the kind has."""
+
+    list_display = ["soort", "taal", "eenvoudige_taal", "onderwerp", "nakijken", "updated_at"]
     list_filter = ["soort", "taal", "eenvoudige_taal"]
     search_fields = ["onderwerp", "tekst"]
+    readonly_fields = ["nakijken"]
+
+    @admin.display(description=_("nakijken"))
+    def nakijken(self, obj):
+        return (
+            " ".join(samenstellen.sjabloon_nakijken(obj.tekst, obj.soort)) if obj and obj.pk else ""
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        soorten = [obj.soort] if obj is not None else list(samenstellen.VARIABELEN_PER_SOORT)
+        per_soort = "; ".join(
+            f"{soort}: "
+            + ", ".join(f"{{{{ {v} }}}}" for v in samenstellen.VARIABELEN_PER_SOORT[soort])
+            for soort in soorten
+            if soort in samenstellen.VARIABELEN_PER_SOORT
+        )
+        form.base_fields["tekst"].help_text = _(
+            "Alleen de romp van het bericht: aanhef, volgende stap (heroverweging of externe "
+            "instantie), ondertekening en de link naar de klachtenprocedure komen er vanzelf "
+            "omheen. Beschikbaar: {{ klacht.* }}, {{ label.* }}, %(altijd)s. %(per_soort)s"
+        ) % {
+            "altijd": ", ".join(f"{{{{ {v} }}}}" for v in samenstellen.VARIABELEN_ALTIJD),
+            "per_soort": per_soort,
+        }
+        return form
 
 
 @admin.register(ExterneInstantie)

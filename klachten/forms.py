@@ -294,7 +294,6 @@ BERICHT_MAX = 20_000
 
 # A template's gap for the handler to fill in, e.g. "[Leg het oordeel uit.]": never sent as is.
 OPEN_PLEK = re.compile(r"\[[^\[\]\n]{3,}\]")
-OORDEEL_PLEK = "[oordeel]"
 
 
 class ActieFormulier(forms.Form):
@@ -322,20 +321,33 @@ class TekstFormulier(ActieFormulier):
 
 
 class BerichtFormulier(ActieFormulier):
-    """The message editor, pre-filled from the template; the handler may edit before sending."""
+    """The handler's part of a message (issue 18): the subject and the free text, pre-filled with
+    the template's suggestion; the rest of the message is assembled from the data around it
+    (berichten.samenstellen). Unfilled [prompts] are refused."""
 
     onderwerp = forms.CharField(label=_("Onderwerp"), max_length=255)
     tekst = forms.CharField(
-        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 18}), max_length=BERICHT_MAX
+        label=_("Tekst"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=BERICHT_MAX,
+        required=False,
+        help_text=_(
+            "Alleen uw eigen deel. Aanhef, feiten (oordeel, datums, termijnen), de volgende stap "
+            "voor de klant en de ondertekening komen er vanzelf omheen: zie Voorbeeld."
+        ),
     )
+    # The plain-language template chosen on the page (berichten.in_eenvoudige_taal).
+    sjabloon = forms.CharField(widget=forms.HiddenInput, required=False)
+    # An answer says nothing without the handler's own part.
+    vrije_tekst_verplicht = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tekst"].required = self.vrije_tekst_verplicht
 
     def clean_tekst(self):
         tekst = self.cleaned_data["tekst"]
         open_plekken = OPEN_PLEK.findall(tekst)
-        if self.cleaned_data.get("oordeel"):
-            # "[oordeel]" becomes the verdict chosen above the text, in the customer's language
-            # (klachten.services).
-            open_plekken = [p for p in open_plekken if p != OORDEEL_PLEK]
         if open_plekken:
             raise ValidationError(
                 _("Vul de tekst tussen [haken] in of haal die weg: %(plekken)s")
@@ -555,19 +567,22 @@ def oordeel_veld(label) -> forms.ChoiceField:
 
 
 class AntwoordFormulier(BerichtFormulier):
+    vrije_tekst_verplicht = True
     oordeel = oordeel_veld(_("Oordeel"))
     oorzaak = oorzaak_veld()
     definitief_standpunt = forms.BooleanField(
         label=_("Dit is ons definitieve standpunt"),
         required=False,
         help_text=_(
-            "Het antwoord krijgt dan de paragraaf over de externe instantie met de uiterste datum."
+            "Het antwoord krijgt dan de paragraaf over de externe instantie met de uiterste datum, "
+            "in plaats van de uitleg over heroverweging."
         ),
     )
     field_order = ["oordeel", "oorzaak", "definitief_standpunt", "onderwerp", "tekst"]
 
 
 class HeroverwegingAntwoordFormulier(BerichtFormulier):
+    vrije_tekst_verplicht = True
     oordeel = oordeel_veld(_("Oordeel na heroverweging"))
     oorzaak = oorzaak_veld()
     field_order = ["oordeel", "oorzaak", "onderwerp", "tekst"]

@@ -84,7 +84,7 @@ class ExterneInstantie(Vertaalbaar):
     complaint, whichever is later; SKGZ: 1 year after the final position).
     """
 
-    VERTAALD = ("naam", "escalatie_tekst")
+    VERTAALD = ("naam", "escalatie_tekst", "adres")
 
     naam = models.CharField(_("naam"), max_length=150, unique=True)
     naam_en = models.CharField(_("naam (Engels)"), max_length=150, blank=True)
@@ -97,10 +97,19 @@ class ExterneInstantie(Vertaalbaar):
     maanden_na_klacht = models.PositiveSmallIntegerField(
         _("maanden na de klacht"), null=True, blank=True
     )
+    # Contact details the customer reads in the answer's next-step paragraph (issue 18).
+    adres = models.TextField(
+        _("postadres"), blank=True, help_text=_("Eén regel per adresregel, zoals op een envelop.")
+    )
+    adres_en = models.TextField(_("postadres (Engels)"), blank=True)
+    adres_fr = models.TextField(_("postadres (Frans)"), blank=True)
+    telefoon = models.CharField(_("telefoon"), max_length=40, blank=True)
     escalatie_tekst = models.TextField(
         _("escalatieparagraaf"),
         help_text=_(
-            "Komt in het antwoord. Beschikbaar: {{ instantie }}, {{ website }}, {{ uiterste_datum }}."
+            "Komt in het antwoord met het definitieve standpunt, vóór de ondertekening; daaronder "
+            "volgen naam, postadres, telefoon en website. Beschikbaar: {{ instantie }}, "
+            "{{ website }}, {{ telefoon }}, {{ uiterste_datum }}."
         ),
     )
     escalatie_tekst_en = models.TextField(
@@ -980,9 +989,11 @@ class Bericht(models.Model):
 class Berichtsjabloon(models.Model):
     """The standard text of a kind of message, per language; editable by the beheerder.
 
-    Django template syntax, filled with the complaint's data: {{ klacht.dossiernummer }},
-    {{ klacht.klant_naam }}, {{ label.naam }}, {{ status_url }}, {{ antwoord_uiterlijk }}, and per
-    kind {{ nieuwe_datum }}, {{ reden }}, {{ oordeel }}, {{ escalatie }}.
+    Django template syntax, filled with the complaint's data. The text is the message's body
+    (romp) only: the salutation, the next-step paragraph, the signature and the footer are added
+    around it from the data (klachten.berichten.samenstellen), and the handler's free text goes
+    where the body says {{ vrije_tekst }}; `vrije_tekst` here is the suggestion the handler's
+    editor starts with. A body may not ask for a fact the form asks ([oordeel], [nieuwe datum]).
     """
 
     soort = models.CharField(_("soort"), max_length=40, choices=berichtsoort_keuzes)
@@ -993,6 +1004,14 @@ class Berichtsjabloon(models.Model):
         _("eenvoudige taal"),
         default=False,
         help_text=_("Een versie in eenvoudige woorden (B1), voorgesteld bij kwetsbare klanten."),
+    )
+    vrije_tekst = models.TextField(
+        _("voorstel voor de vrije tekst"),
+        blank=True,
+        help_text=_(
+            "Waarmee het tekstvak van de behandelaar begint; tekst tussen [haken] moet de "
+            "behandelaar invullen. Komt in het bericht op de plek van {{ vrije_tekst }}."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

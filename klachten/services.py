@@ -21,11 +21,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q
-from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from klachten import berichten, kalender, rollen, selectors, signals, termijnen, workflow
+from klachten.berichten import samenstellen
 from klachten.berichten.opstellen import ZonderVrijeTekst
 from klachten.models import (
     Afdeling,
@@ -742,16 +742,20 @@ def brieven_geprint(
 
 
 def _bericht(
-    klacht: Klacht, actie: Actie, door, onderwerp: str = "", tekst: str = "", **extra
+    klacht: Klacht, actie: Actie, door, onderwerp: str = "", tekst: str = "", **feiten
 ) -> None:
-    """Send the action's message: the handler's edited text, or the template's."""
-    if not (onderwerp and tekst):
-        standaard_onderwerp, standaard_tekst = berichten.bericht_opstellen(
-            klacht=klacht, soort=actie.bericht, **extra
-        )
-        onderwerp, tekst = onderwerp or standaard_onderwerp, tekst or standaard_tekst
+    """Send the action's message, assembled from its parts (berichten.samenstellen): `tekst` is
+    the handler's free part, `feiten` what the template fills in from the data; `onderwerp` the
+    handler's subject, else the template's."""
+    standaard_onderwerp, volledig = berichten.bericht_opstellen(
+        klacht=klacht, soort=actie.bericht, vrije_tekst=tekst, **feiten
+    )
     berichten.bericht_versturen(
-        klacht=klacht, soort=actie.bericht, onderwerp=onderwerp, tekst=tekst, door=_medewerker(door)
+        klacht=klacht,
+        soort=actie.bericht,
+        onderwerp=onderwerp or standaard_onderwerp,
+        tekst=volledig,
+        door=_medewerker(door),
     )
     klacht.laatste_klantcontact_op = timezone.now()
 
@@ -1222,46 +1226,39 @@ def termijn_wijzigen(
             f"{TermijnwijzigingSoort(soort).label}: {reden.strip()}",
             door,
         )
-        datum = berichten.datum_tekst(nieuwe_datum, k.taal)
-        if tekst and datum not in tekst:
-            # The customer must be told the new date, whatever the handler wrote.
-            with translation.override(k.taal):
-                tekst += "\n" + _("U krijgt uiterlijk op %(datum)s ons antwoord.") % {
-                    "datum": datum
-                }
-        _bericht(k, actie, door, onderwerp, tekst, nieuwe_datum=nieuwe_datum, reden=reden)
+        _bericht(
+            k,
+            actie,
+            door,
+            onderwerp,
+            tekst,
+            **bericht_feiten(naam, {"nieuwe_datum": nieuwe_datum, "reden": reden}),
+        )
     return k
 
 
 def escalatie_tekst(klacht: Klacht, standpunt_op: dt.datetime) -> str:
-    """The escalation paragraph of the label's externe instantie, with the customer's last date,
-    in the customer's language (the beheerder's translation; Dutch where it is missing)."""
-    instantie = klacht.label.externe_instantie
-    if instantie is None:
-        return ""
-    uiterste = termijnen.externe_uiterste_datum(
-        maanden_na_standpunt=instantie.maanden_na_standpunt,
-        maanden_na_klacht=instantie.maanden_na_klacht,
-        standpunt_op=standpunt_op,
-        ontvangen_op=klacht.ontvangen_op,
-    )
-    with translation.override(klacht.taal):
-        return (
-            Template(instantie.vertaald("escalatie_tekst", klacht.taal))
-            .render(
-                Context(
-                    {
-                        "instantie": instantie.vertaald("naam", klacht.taal),
-                        "website": instantie.website,
-                        "uiterste_datum": berichten.datum_tekst(uiterste, klacht.taal)
-                        if uiterste
-                        else "",
-                    },
-                    autoescape=False,
-                )
-            )
-            .strip()
-        )
+    """The external body's paragraph with the customer's last date and its contact details, in
+    the customer's language (berichten.samenstellen.externe_paragraaf, the one place)."""
+    return samenstellen.externe_paragraaf(klacht, standpunt_op)
+
+
+def bericht_feiten(naam: str, gegevens: dict, *, nu: dt.datetime | None = None) -> dict:
+    """The facts an action's message is assembled from, taken from its form's data (`gegevens`,
+    the service's keyword arguments): the one mapping the services use when they send and the
+    action page's preview (Voorbeeld) uses before anything is sent."""
+    if naam in ("antwoord_sturen", "heroverweging_beantwoorden"):
+        oordeel = gegevens.get("oordeel") or ""
+        return {
+            "oordeel": oordeel,
+            "definitief": naam == "heroverweging_beantwoorden"
+            or bool(gegevens.get("definitief_standpunt")),
+            "standpunt_op": nu or timezone.now(),
+        }
+    if naam in ("opschorten", "verlengen"):
+        reden = (gegevens.get("reden") or "").strip()
+        return {"nieuwe_datum": gegevens.get("nieuwe_datum"), "reden": reden}
+    return {}
 
 
 def externe_uiterste_datum(klacht: Klacht) -> dt.date | None:
@@ -1275,18 +1272,6 @@ def externe_uiterste_datum(klacht: Klacht) -> dt.date | None:
         standpunt_op=klacht.definitief_standpunt_op,
         ontvangen_op=klacht.ontvangen_op,
     )
-
-
-def _met_escalatie(klacht: Klacht, tekst: str, escalatie: str) -> str:
-    """A definitief standpunt must carry the escalation clause: add it when the text lacks it,
-    before the signature when the text ends with it."""
-    if not (tekst and escalatie) or escalatie in tekst:
-        return tekst
-    ondertekening = berichten.ondertekening(klacht).strip()
-    romp, gevonden, _rest = tekst.rstrip().rpartition(ondertekening)
-    if gevonden and ondertekening:
-        return romp.rstrip() + "\n\n" + escalatie + "\n\n" + ondertekening + "\n"
-    return tekst.rstrip() + "\n\n" + escalatie + "\n"
 
 
 def antwoord_sturen(
@@ -1314,18 +1299,17 @@ def antwoord_sturen(
 def _antwoord_geven(
     k: Klacht, actie: Actie, door, oordeel, definitief: bool, onderwerp: str, tekst: str
 ) -> None:
-    """Record the verdict and send the answer; a definitief standpunt carries the escalation."""
+    """Record the verdict and send the answer; a definitief standpunt carries the external body's
+    paragraph (the next step, chosen by berichten.samenstellen.volgende_stap)."""
     nu = timezone.now()
     k.oordeel = oordeel
     k.beantwoord_op = nu
-    with translation.override(k.taal):
-        tekst = tekst.replace("[oordeel]", str(Oordeel(oordeel).label))
-    escalatie = ""
     if definitief:
         k.definitief_standpunt_op = nu
-        escalatie = escalatie_tekst(k, nu)
-        tekst = _met_escalatie(k, tekst, escalatie)
-    _bericht(k, actie, door, onderwerp, tekst, oordeel=Oordeel(oordeel).label, escalatie=escalatie)
+    feiten = bericht_feiten(
+        actie.naam, {"oordeel": oordeel, "definitief_standpunt": definitief}, nu=nu
+    )
+    _bericht(k, actie, door, onderwerp, tekst, **feiten)
 
 
 def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None = None) -> Klacht:

@@ -56,6 +56,7 @@ KLANTSJABLONEN = [
     "klachten/te_veel_verzoeken.html",
     "klachten/klachtenprocedure.html",
     "klachten/berichten/_ondertekening.txt",
+    "klachten/berichten/_voettekst.txt",
     "klanttevredenheid/enquete_formulier.html",
     "klanttevredenheid/enquete_bedankt.html",
     "klanttevredenheid/enquete_niet_beschikbaar.html",
@@ -487,7 +488,7 @@ def test_berichten_over_een_franse_klacht_zijn_frans(behandelaar, categorie, kif
         onderwerpen[BerichtSoort.AFSLUITING] == f"Votre plainte {klacht.dossiernummer} est clôturée"
     )
     antwoord = klacht.berichten.get(soort=BerichtSoort.ANTWOORD).tekst
-    assert "Notre avis : Fondée" in antwoord
+    assert "Notre avis : votre plainte est fondée." in antwoord
     assert "Le 15 janvier 2026, vous avez introduit une plainte" in antwoord
 
 

@@ -12,7 +12,9 @@ What the apps may call (`from klachten import berichten`; the submodules are the
   of them are internal, and the folder of their default templates), `soort_keuzes` (the choices
   of the `soort` fields), `is_intern`, `interne_soorten`, `standaardjablonen`,
   `berichtsjablonen_inrichten`;
-- composing: `bericht_opstellen` (about a complaint), `tekst_opstellen` (any message),
+- composing: `bericht_opstellen` (about a complaint: `bericht_samenstellen`, the parts in their
+  fixed order, issue 18), `vrije_tekst_voorstel` (what the handler's editor starts with),
+  `volgende_stap`, `termijn_tekst`, `tekst_opstellen` (any message),
   `ondertekening`, `datum_tekst`, `klacht_status_url`, `dossier_url`, `eenvoudige_taal` (the
   plain-language version for a message form), `adres_onbewezen`;
 - sending: `bericht_versturen`, `behandelaar_melden`, `medewerker_melden`, `bijlage_bewaren`;
@@ -59,7 +61,15 @@ from klachten.berichten.opstellen import (
     ondertekening,
     tekst_opstellen,
 )
+from klachten.berichten.samenstellen import (
+    bericht_samenstellen,
+    in_eenvoudige_taal,
+    termijn_tekst,
+    volgende_stap,
+    vrije_tekst_voorstel,
+)
 from klachten.berichten.soorten import (
+    EENVOUDIG,
     berichtsjablonen_inrichten,
     interne_soorten,
     is_intern,
@@ -77,6 +87,7 @@ from klachten.berichten.versturen import (
 )
 
 __all__ = [
+    "EENVOUDIG",
     "Leesronde",
     "SweepResult",
     "adres_onbewezen",
@@ -86,6 +97,7 @@ __all__ = [
     "bericht_afleveren",
     "bericht_in_wachtrij",
     "bericht_opstellen",
+    "bericht_samenstellen",
     "bericht_versturen",
     "berichtsjablonen_inrichten",
     "bestand_importeren",
@@ -93,6 +105,7 @@ __all__ = [
     "datum_tekst",
     "dossier_url",
     "eenvoudige_taal",
+    "in_eenvoudige_taal",
     "inkomend_ontvangen",
     "inkomend_opslaan",
     "inkomend_verwerken",
@@ -112,6 +125,9 @@ __all__ = [
     "soorten_registreren",
     "standaardjablonen",
     "tekst_opstellen",
+    "termijn_tekst",
     "terugval",
+    "volgende_stap",
+    "vrije_tekst_voorstel",
     "wachttijd_sweep",
 ]

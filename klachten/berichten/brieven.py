@@ -5,8 +5,9 @@ contents and the PDF of one letter or of a pile of them, in the label's house st
 
 A letter's parts, always in this order: the label's name in its colour and its return address;
 the window-envelope address block (customer's name and postal address); the date; "Betreft"
-(the message's subject) and the dossiernummer; the text with the label's signature (exactly
-the e-mail's text, so that a letter says what the e-mail would have said); the label's contact
+(the message's subject) and the dossiernummer; the text (exactly the e-mail's text, so that a
+letter says what the e-mail would have said: assembled by berichten.samenstellen from its parts
+in their fixed order, salutation, body, next step, signature, footer); the label's contact
 details at the foot. The address block sits in the left window of a C5/DL window envelope
 (NEN-EN-ISO 269 / NEN 1026: 20 mm from the left edge, 50 mm from the top, 85 x 40 mm), with
 the return address as one small line above it.

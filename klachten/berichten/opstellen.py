@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 
-from klachten import selectors
 from klachten.berichten.soorten import EENVOUDIG, is_intern
 from klachten.models import Berichtsjabloon, Kanaal, Klacht, KwetsbaarheidSoort
 from klachten.workflow import BerichtSoort
@@ -47,11 +46,15 @@ def ondertekening(klacht: Klacht) -> str:
 
 
 def _ondertekening(label, taal: str, *, klantenservice: bool = False) -> str:
+    """The signature followed by the footer (the link to the complaint procedure; none under a
+    customer-service signature)."""
+    context = {"label": in_klanttaal(label, taal), "klantenservice": klantenservice}
     with translation.override(taal):
-        return render_to_string(
-            "klachten/berichten/_ondertekening.txt",
-            {"label": in_klanttaal(label, taal), "klantenservice": klantenservice},
-        )
+        delen = [
+            render_to_string("klachten/berichten/_ondertekening.txt", context).strip(),
+            render_to_string("klachten/berichten/_voettekst.txt", context).strip(),
+        ]
+    return "\n\n".join(deel for deel in delen if deel) + "\n"
 
 
 def tekst_opstellen(
@@ -175,31 +178,13 @@ def in_klanttaal(obj, taal: str):
 def bericht_opstellen(
     *, klacht: Klacht, soort: BerichtSoort | str, eenvoudig: bool = False, **extra
 ) -> tuple[str, str]:
-    """Subject and text of a message about a complaint from the beheerder's template, in the
-    customer's language, filled with the complaint's data and followed by the label's signature.
+    """Subject and text of a message about a complaint, assembled from its parts in the
+    customer's language (klachten.berichten.samenstellen.bericht_samenstellen, the one place).
     The kinds of ZONDER_VRIJE_TEKST to an unproven address see the complaint without what the
     customer typed (ZonderVrijeTekst)."""
-    beloofd = selectors.beloofde_termijnen()
-    context = {
-        "klacht": InKlanttaal(
-            ZonderVrijeTekst(klacht)
-            if soort in ZONDER_VRIJE_TEKST and adres_onbewezen(klacht)
-            else klacht,
-            klacht.taal,
-        ),
-        "status_url": klacht_status_url(klacht),
-        # The answer date that runs now (during a heroverweging its term); else the last promised.
-        "antwoord_uiterlijk": selectors.antwoord_belofte(klacht) or klacht.antwoord_uiterlijk_datum,
-        # In days, as the beheerder's templates write them ({{ termijnen.statusupdate }} dagen).
-        "termijnen": {
-            "ontvangstbevestiging": beloofd.ontvangstbevestiging.dagen,
-            "statusupdate": beloofd.statusupdate.dagen,
-        },
-        **extra,
-    }
-    return tekst_opstellen(
-        soort=soort, taal=klacht.taal, label=klacht.label, context=context, eenvoudig=eenvoudig
-    )
+    from klachten.berichten.samenstellen import bericht_samenstellen
+
+    return bericht_samenstellen(klacht=klacht, soort=soort, eenvoudig=eenvoudig, **extra)
 
 
 # The signals after which messages are offered in plain language (B1): low literacy, and a

@@ -21,6 +21,9 @@ from klachten.models import Berichtsjabloon
 
 # The plain-language (B1) version of a template: <taal>/eenvoudig/<soort>.txt.
 EENVOUDIG = "eenvoudig"
+# In a default template file, the line after which the suggestion for the handler's free text
+# follows (Berichtsjabloon.vrije_tekst).
+VRIJE_TEKST_REGEL = "{# vrije tekst #}"
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class Berichtsoort:
     # no label signature under it.
     intern: bool
     # The default templates: <taal>/<code>.txt, plain-language ones in <taal>/eenvoudig/<code>.txt;
-    # the first line is the subject, the rest (after one empty line) the text.
+    # the first line is the subject, the rest (after one empty line) the text, and after a line
+    # VRIJE_TEKST_REGEL the suggestion for the handler's free text.
     jablonen: Path
 
 
@@ -79,6 +83,16 @@ class Standaardjabloon:
     eenvoudig: bool
     bestand: Path
 
+    def lezen(self) -> tuple[str, str, str]:
+        """The file's subject, text and suggestion for the free text, as the database holds them."""
+        onderwerp, _, rest = self.bestand.read_text(encoding="utf-8").partition("\n")
+        tekst, _, vrije_tekst = rest.partition(VRIJE_TEKST_REGEL + "\n")
+        return (
+            onderwerp.strip(),
+            tekst.strip() + "\n",
+            vrije_tekst.strip() + "\n" if vrije_tekst.strip() else "",
+        )
+
 
 def standaardjablonen() -> list[Standaardjabloon]:
     """The default template files of every registered kind, in every language there is one."""
@@ -97,12 +111,12 @@ def berichtsjablonen_inrichten(*, using: str = "default") -> int:
     overwrites the beheerder's edits). Runs after every migrate (klachten.apps)."""
     aangemaakt = 0
     for jabloon in standaardjablonen():
-        onderwerp, _, tekst = jabloon.bestand.read_text(encoding="utf-8").partition("\n")
+        onderwerp, tekst, vrije_tekst = jabloon.lezen()
         _jabloon, nieuw = Berichtsjabloon.objects.using(using).get_or_create(
             soort=jabloon.soort,
             taal=jabloon.taal,
             eenvoudige_taal=jabloon.eenvoudig,
-            defaults={"onderwerp": onderwerp.strip(), "tekst": tekst.strip() + "\n"},
+            defaults={"onderwerp": onderwerp, "tekst": tekst, "vrije_tekst": vrije_tekst},
         )
         aangemaakt += nieuw
     return aangemaakt

@@ -107,8 +107,9 @@ def invullen(rng: random.Random, tekst: str, **extra) -> str:
 
 
 def opstellen(klacht: Klacht, soort: BerichtSoort, alineas: list[str], **extra) -> tuple[str, str]:
-    """A message as a handler sends it: the beheerder's template, its [instructions] written out."""
-    onderwerp, tekst = berichten.bericht_opstellen(klacht=klacht, soort=soort, **extra)
+    """A message's subject and free part as a handler writes them: the template's suggestion, its
+    [instructions] written out (the service assembles the message around it)."""
+    onderwerp, tekst = berichten.vrije_tekst_voorstel(klacht=klacht, soort=soort, **extra)
     for alinea in alineas:
         tekst = PLAATSHOUDER.sub(lambda _m, alinea=alinea: alinea, tekst, count=1)
     return onderwerp, tekst
@@ -385,14 +386,7 @@ class Draaiboek:
         alineas = [ONDERZOEK[code], self.rng.choice(OORDEEL_UITLEG[oordeel]), advies]
 
         def uitvoeren(klacht):
-            escalatie = services.escalatie_tekst(klacht, timezone.now()) if definitief else ""
-            onderwerp, tekst = opstellen(
-                klacht,
-                BerichtSoort.ANTWOORD,
-                alineas,
-                oordeel=Oordeel(oordeel).label,
-                escalatie=escalatie,
-            )
+            onderwerp, tekst = opstellen(klacht, BerichtSoort.ANTWOORD, alineas)
             return services.antwoord_sturen(
                 klacht=klacht,
                 door=door,
@@ -422,13 +416,7 @@ class Draaiboek:
         alineas = [HEROVERWEGING_ONDERZOEK, self.rng.choice(OORDEEL_UITLEG[oordeel])]
 
         def uitvoeren(klacht):
-            onderwerp, tekst = opstellen(
-                klacht,
-                BerichtSoort.HEROVERWEGING_ANTWOORD,
-                alineas,
-                oordeel=Oordeel(oordeel).label,
-                escalatie=services.escalatie_tekst(klacht, timezone.now()),
-            )
+            onderwerp, tekst = opstellen(klacht, BerichtSoort.HEROVERWEGING_ANTWOORD, alineas)
             return services.heroverweging_beantwoorden(
                 klacht=klacht, door=door, oordeel=oordeel, onderwerp=onderwerp, tekst=tekst
             )

@@ -12,14 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
-from klachten import berichten, dossierpanelen, kalender, rollen, selectors, services
+from klachten import (
+    berichten,
+    dossierpanelen,
+    kalender,
+    rollen,
+    selectors,
+    services,
+    termijnen,
+)
 from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.forms import (
     AfsluitenFormulier,
@@ -155,6 +162,16 @@ INLINE_ANTWOORD = "reactie_sturen"
 ANTWOORDEN_AAN_KLANT = frozenset(
     naam for naam, a in ACTIES.items() if a.bericht is not None and naam != "heroverweging_vragen"
 )
+# Actions whose message needs the handler's own text (the others may add some).
+VRIJE_TEKST_VERPLICHT = frozenset(
+    {
+        "reactie_sturen",
+        "statusupdate_sturen",
+        "antwoord_sturen",
+        "heroverweging_beantwoorden",
+        "niet_ontvankelijk_verklaren",
+    }
+)
 # What the handler may choose when the customer wrote after the closing (issue 17), besides the
 # inline reactie; each its own action with its own form, offered only when the workflow allows.
 NA_AFSLUITING_KEUZES = ("heropenen", "heroverweging_vragen", "vervolgklacht_registreren")
@@ -247,9 +264,18 @@ def _zonder_versie(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "versie"}
 
 
+def _in_gekozen_taal(data: dict):
+    """The message form's choice of the plain-language template (its hidden field `sjabloon`),
+    taken from the data for the services: the messages they assemble use it."""
+    data = dict(data)
+    return data, berichten.in_eenvoudige_taal(data.pop("sjabloon", "") == berichten.EENVOUDIG)
+
+
 def _met_versie(service):
     def uitvoeren(klacht, gebruiker, data):
-        service(klacht=klacht, door=gebruiker, **data)
+        data, taal = _in_gekozen_taal(data)
+        with taal:
+            service(klacht=klacht, door=gebruiker, **data)
 
     return uitvoeren
 
@@ -265,7 +291,9 @@ def _zonder(service):
 
 def _termijn(soort):
     def uitvoeren(klacht, gebruiker, data):
-        services.termijn_wijzigen(klacht=klacht, door=gebruiker, soort=soort, **data)
+        data, taal = _in_gekozen_taal(data)
+        with taal:
+            services.termijn_wijzigen(klacht=klacht, door=gebruiker, soort=soort, **data)
 
     return uitvoeren
 
@@ -444,14 +472,13 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
             )
     actie = ACTIES[naam]
     if _met_berichteditor(naam):
-        extra = {}
-        if naam in ("antwoord_sturen", "heroverweging_beantwoorden"):
-            escalatie = services.escalatie_tekst(klacht, timezone.now())
-            extra["escalatie"] = escalatie if naam == "heroverweging_beantwoorden" else ""
-        onderwerp, tekst = berichten.bericht_opstellen(
-            klacht=klacht, soort=actie.bericht, eenvoudig=eenvoudig, **extra
+        # The editor holds the handler's free part only; the facts are form fields and the
+        # message is assembled around it (berichten.samenstellen).
+        onderwerp, tekst = berichten.vrije_tekst_voorstel(
+            klacht=klacht, soort=actie.bericht, eenvoudig=eenvoudig
         )
-        initial.update(onderwerp=onderwerp, tekst=tekst)
+        sjabloon = berichten.EENVOUDIG if eenvoudig else ""
+        initial.update(onderwerp=onderwerp, tekst=tekst, sjabloon=sjabloon)
     if naam in ("heroverweging_vragen", "vervolgklacht_registreren"):
         # The customer wrote after the closing (issue 17): their words are the request for
         # reconsideration, or the new complaint's description.
@@ -495,6 +522,39 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
     return initial
 
 
+def _voorbeeld(klacht: Klacht, naam: str, form: forms.Form) -> dict:
+    """The preview of an action's message from the form's data as it stands (issue 18): the
+    e-mail's subject and text and the status page's entry, in the customer's language, assembled
+    by the function the service sends with, and the warnings the handler should read first."""
+    gegevens = {**form.data.dict(), **getattr(form, "cleaned_data", {})}
+    feiten = services.bericht_feiten(naam, gegevens)
+    eenvoudig = gegevens.get("sjabloon") == berichten.EENVOUDIG
+    standaard_onderwerp, tekst = berichten.bericht_samenstellen(
+        klacht=klacht,
+        soort=ACTIES[naam].bericht,
+        vrije_tekst=gegevens.get("tekst", ""),
+        eenvoudig=eenvoudig,
+        **feiten,
+    )
+    waarschuwingen = []
+    if naam in ("antwoord_sturen", "heroverweging_beantwoorden") and not feiten.get("oordeel"):
+        waarschuwingen.append(_("Er is geen oordeel gekozen: de brief noemt dan geen oordeel."))
+    if feiten.get("nieuwe_datum"):
+        waarschuwingen.extend(termijnen.nieuwe_datum_waarschuwingen(klacht, feiten["nieuwe_datum"]))
+    onbestelbaar = selectors.adres_onbestelbaar(klacht)
+    if onbestelbaar is not None and not klacht.per_post:
+        waarschuwingen.append(
+            _("'%(onderwerp)s' kwam niet aan op %(email)s; dit bericht gaat naar hetzelfde adres.")
+            % {"onderwerp": onbestelbaar.onderwerp, "email": klacht.klant_email}
+        )
+    return {
+        "onderwerp": gegevens.get("onderwerp") or standaard_onderwerp,
+        "tekst": tekst,
+        "waarschuwingen": waarschuwingen,
+        "taal": klacht.taal,
+    }
+
+
 def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Form:
     if scherm.formulier in (
         ToewijzenFormulier,
@@ -506,7 +566,13 @@ def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Fo
         TermijnFormulier,
     ):
         kwargs["klacht"] = klacht
-    return scherm.formulier(*args, **kwargs)
+    form = scherm.formulier(*args, **kwargs)
+    if "tekst" in form.fields and isinstance(form, BerichtFormulier):
+        # A message that answers the customer says nothing without the handler's own part.
+        form.fields["tekst"].required = form.fields["tekst"].required or (
+            scherm in (SCHERMEN[n] for n in VRIJE_TEKST_VERPLICHT)
+        )
+    return form
 
 
 @medewerker_vereist
@@ -520,7 +586,14 @@ def klacht_actie(request, dossiernummer, actie):
     scherm = SCHERMEN[actie]
     status = 200
     eenvoudige_taal = None
-    if request.method == "POST":
+    voorbeeld = None
+    if request.method == "POST" and "voorbeeld" in request.POST and _met_berichteditor(actie):
+        # Voorbeeld: what the customer will receive, built by the same assembly; nothing is
+        # executed or stored, the form keeps its values.
+        form = _formulier(scherm, klacht, request.POST, request.FILES)
+        form.is_valid()
+        voorbeeld = _voorbeeld(klacht, actie, form)
+    elif request.method == "POST":
         form = _formulier(scherm, klacht, request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -569,6 +642,7 @@ def klacht_actie(request, dossiernummer, actie):
             # A message form offers the plain-language (B1) template (klachten.berichten).
             "eenvoudige_taal": eenvoudige_taal,
             "berichteditor": _met_berichteditor(actie),
+            "voorbeeld": voorbeeld,
             # A message to an address that bounced before: the handler is warned (issue 18).
             "adres_onbestelbaar": (
                 selectors.adres_onbestelbaar(klacht) if ACTIES[actie].bericht else None

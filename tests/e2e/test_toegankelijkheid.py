@@ -308,6 +308,10 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
 
     openen(page, f"{url}/medewerker/klachten/{dossier}/antwoord-sturen/")
     axe_controleren(page, "actie antwoord sturen", bevindingen)
+    # The preview of the message (issue 18), with its warning (no verdict chosen yet).
+    page.get_by_role("button", name="Voorbeeld").click()
+    expect(page.locator("section.voorbeeld")).to_be_visible()
+    axe_controleren(page, "actie antwoord sturen met voorbeeld", bevindingen)
     openen(page, f"{url}/medewerker/klachten/{dossier}/opschorten/")
     axe_controleren(page, "actie opschorten", bevindingen)
     page.locator("form.formulier button[type=submit]").click()

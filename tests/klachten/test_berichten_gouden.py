@@ -45,7 +45,7 @@ from pypdf import PdfReader
 
 from klachten import berichten, bewaking, kalender, rollen, selectors, services
 from klachten.berichten import brieven
-from klachten.forms import OORDEEL_PLEK, OPEN_PLEK
+from klachten.forms import OPEN_PLEK
 from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, ExterneInstantie, Kanaal, Klacht
 from klachten.termijnen import TermijnSoort
@@ -255,12 +255,10 @@ def _label(instantie: str):
 
 
 def _gaten_invullen(tekst: str, taal: str) -> str:
-    """The handler fills in every [gap] of the form's text with the next fixed sentence (the
-    verdict's gap the form fills from the chosen verdict itself, as the form allows)."""
+    """The handler fills in every [gap] of the form's text (their own part; the facts are form
+    fields) with the next fixed sentence."""
     zinnen = iter(ZINNEN[taal] * 4)
-    return OPEN_PLEK.sub(
-        lambda m: m.group(0) if m.group(0) == OORDEEL_PLEK else next(zinnen), tekst
-    )
+    return OPEN_PLEK.sub(lambda m: next(zinnen), tekst)
 
 
 def _actie(naam: str, klacht: Klacht, door, *, eenvoudig: bool = False, **velden) -> Klacht:
@@ -496,55 +494,9 @@ def uitvoer(request, time_machine, mailoutbox, django_capture_on_commit_callback
 
 # The tests ---------------------------------------------------------------------------------------
 
-# Where today's composition still breaks a rule of issue 18 (assembled by h-brieven): test name ->
-# case ids. These are expected to fail, strictly: once the assembled messages land they pass, and
-# the mark must go.
-NOG_NIET_SAMENGESTELD: dict[str, set[str]] = {
-    # The answer's template keeps its reconsideration paragraph beside the external body's.
-    "test_definitief_antwoord_nodigt_niet_uit_tot_heroverweging": {
-        "antwoord-definitief-kifid-eenvoudig-nl",
-        "antwoord-definitief-kifid-en",
-        "antwoord-definitief-kifid-fr",
-        "antwoord-definitief-kifid-nl",
-        "antwoord-definitief-skgz-en",
-        "antwoord-definitief-skgz-fr",
-        "antwoord-definitief-skgz-nl",
-    },
-    # The new date is a [gap] in the text, and the service appends it after the signature.
-    "test_nieuwe_datum_voor_de_ondertekening": {
-        "vertraging-opschorten-en",
-        "vertraging-opschorten-fr",
-        "vertraging-opschorten-nl",
-        "vertraging-verlengen-en",
-        "vertraging-verlengen-fr",
-        "vertraging-verlengen-nl",
-    },
-    # "minstens elke 21 dagen": the unit (working or calendar days) is not named.
-    "test_termijn_met_zijn_eenheid": {
-        "ontvangstbevestiging-eenvoudig-nl",
-        "ontvangstbevestiging-en",
-        "ontvangstbevestiging-fr",
-        "ontvangstbevestiging-nl",
-        "statusupdate-eenvoudig-nl",
-        "statusupdate-en",
-        "statusupdate-fr",
-        "statusupdate-nl",
-        "statusupdate-standaard-en",
-        "statusupdate-standaard-fr",
-        "statusupdate-standaard-nl",
-    },
-    # The form's text comes with CRLF line ends: services._met_escalatie does not find the
-    # signature in it and appends the external body's paragraph after it and the footer.
-    "test_volgende_stap_staat_voor_de_ondertekening": {
-        "antwoord-definitief-kifid-eenvoudig-nl",
-        "antwoord-definitief-kifid-en",
-        "antwoord-definitief-kifid-fr",
-        "antwoord-definitief-kifid-nl",
-        "antwoord-definitief-skgz-en",
-        "antwoord-definitief-skgz-fr",
-        "antwoord-definitief-skgz-nl",
-    },
-}
+# Where the composition still breaks a rule of issue 18: test name -> case ids, expected to fail,
+# strictly (empty since the messages are assembled from parts, berichten.samenstellen).
+NOG_NIET_SAMENGESTELD: dict[str, set[str]] = {}
 
 
 def _gevallen(test: str, kies=lambda geval: True) -> list:

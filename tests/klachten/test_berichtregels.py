@@ -45,7 +45,8 @@ def test_gekozen_oordeel_komt_op_de_plek_van_oordeel_in_het_antwoord(
     klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
     url = reverse("klachten:actie", args=[klacht.dossiernummer, "antwoord-sturen"])
     voorstel = behandelaar_client.get(url).context["form"].initial
-    assert "Ons oordeel: [oordeel]" in voorstel["tekst"]
+    # The verdict is a form field, never a gap in the handler's text (issue 18).
+    assert "[oordeel]" not in voorstel["tekst"]
     tekst = voorstel["tekst"]
     for plek in ("[Beschrijf het onderzoek.]", "[Leg het oordeel uit.]"):
         tekst = tekst.replace(plek, "Uitgelegd.")
@@ -63,7 +64,8 @@ def test_gekozen_oordeel_komt_op_de_plek_van_oordeel_in_het_antwoord(
 
     assert response.status_code == 302
     bericht = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.ANTWOORD)
-    assert "Ons oordeel: Deels gegrond" in bericht.tekst
+    assert "Ons oordeel: uw klacht is deels gegrond." in bericht.tekst
+    assert "We betalen." in bericht.tekst
 
 
 def test_escalatieparagraaf_staat_voor_de_ondertekening(behandelaar, categorie, kifid):
@@ -165,9 +167,9 @@ def test_oordeel_komt_in_de_taal_van_de_klant(behandelaar, categorie):
         door=behandelaar,
         oordeel=Oordeel.DEELS_GEGROND,
         onderwerp="Our answer",
-        tekst="Our verdict: [oordeel]",
+        tekst="We looked into it.",
     )
 
-    assert Bericht.objects.get(klacht=klacht, soort=BerichtSoort.ANTWOORD).tekst.startswith(
-        "Our verdict: Partly upheld"
-    )
+    tekst = Bericht.objects.get(klacht=klacht, soort=BerichtSoort.ANTWOORD).tekst
+    assert tekst.startswith("Dear ")
+    assert "Our verdict: your complaint is partly upheld." in tekst

@@ -35,19 +35,23 @@ def in_onderzoek(behandelaar, categorie):
 def test_een_gewijzigd_sjabloon_bepaalt_het_volgende_bericht(in_onderzoek, behandelaar, client):
     Berichtsjabloon.objects.filter(soort=BerichtSoort.STATUSUPDATE, taal="nl").update(
         onderwerp="Nieuws over {{ klacht.dossiernummer }}",
-        tekst="Hallo {{ klacht.klant_naam }}, we zijn er nog mee bezig.",
+        tekst="Nog even geduld, {{ klacht.klant_naam }}: we zijn er nog mee bezig.",
+        vrije_tekst="Wat wij deden voor {{ klacht.klant_naam }}: [Beschrijf het.]",
     )
 
     klacht = services.statusupdate_sturen(klacht=in_onderzoek, door=behandelaar)
 
     bericht = klacht.berichten.get(soort=BerichtSoort.STATUSUPDATE)
     assert bericht.onderwerp == f"Nieuws over {klacht.dossiernummer}"
-    assert bericht.tekst.startswith("Hallo Anna de Vries, we zijn er nog mee bezig.\n\n")
+    # The salutation from the data, then the edited body.
+    assert bericht.tekst.startswith(
+        "Beste Anna de Vries,\n\nNog even geduld, Anna de Vries: we zijn er nog mee bezig.\n\n"
+    )
     assert "Met vriendelijke groet," in bericht.tekst  # the label's signature follows
     client.force_login(behandelaar)
     form = client.get(actie_url(klacht, "statusupdate_sturen")).context["form"]
     assert form.initial["onderwerp"] == f"Nieuws over {klacht.dossiernummer}"
-    assert form.initial["tekst"].startswith("Hallo Anna de Vries")
+    assert form.initial["tekst"] == "Wat wij deden voor Anna de Vries: [Beschrijf het.]"
 
 
 def test_engels_sjabloon_voor_een_klacht_in_het_engels(label, categorie):

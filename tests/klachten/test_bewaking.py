@@ -146,7 +146,7 @@ def test_tien_dagen_elk_uur_geeft_precies_de_verwachte_signalen(dossiers, time_m
     twee.refresh_from_db()
     assert twee.statusupdate_uiterlijk_datum == D(2026, 3, 26)
     automatisch = Bericht.objects.get(klacht=twee, soort=BerichtSoort.STATUSUPDATE)
-    assert "minstens elke 21 dagen" in automatisch.tekst
+    assert "minstens elke 21 kalenderdagen" in automatisch.tekst
     assert "[" not in automatisch.tekst
 
     # Every job again at the last moment: nothing new.

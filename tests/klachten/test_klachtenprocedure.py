@@ -166,7 +166,7 @@ def test_formulier_statuspagina_bericht_en_procedure_beloven_dezelfde_termijnen(
     assert "hoort u minstens elke 2 weken hoe het ervoor staat" in formulier
     assert "Binnen 5 weken krijgt u ons antwoord." in formulier
     assert "Binnen 5 dagen bevestigen we dat we uw klacht hebben ontvangen." in status
-    assert "minstens elke 14 dagen weten hoe het ervoor staat" in bericht
+    assert "minstens elke 14 kalenderdagen weten hoe het ervoor staat" in bericht
     assert "Dat doen we binnen 5 dagen na ontvangst" in procedure
     assert "laten we u minstens elke 2 weken weten hoe het ervoor staat" in procedure
     assert "Binnen 5 weken na ontvangst krijgt u een antwoord" in procedure
@@ -335,13 +335,14 @@ def test_ontvangstbevestiging_en_antwoord_linken_naar_de_procedure(client, klach
 def test_de_behandelaar_ziet_de_link_in_het_voorgestelde_antwoord(
     behandelaar_client, behandelaar, categorie
 ):
-    """The answer form is pre-filled from the template with the signature: the link is there
-    when the behandelaar edits the text."""
+    """The answer is assembled with the signature and the footer (issue 18): the preview the
+    behandelaar checks before sending shows the link."""
     klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+    url = actie_url(klacht, "antwoord_sturen")
+    initial = behandelaar_client.get(url).context["form"].initial
 
-    form = behandelaar_client.get(actie_url(klacht, "antwoord_sturen")).context["form"]
+    voorbeeld = behandelaar_client.post(
+        url, {**initial, "oordeel": "gegrond", "voorbeeld": "1"}
+    ).context["voorbeeld"]
 
-    assert (
-        f"{LINKTEKST}\n{settings.SITE_URL.rstrip('/')}/klachtenprocedure/"
-        in (form.initial["tekst"])
-    )
+    assert f"{LINKTEKST}\n{settings.SITE_URL.rstrip('/')}/klachtenprocedure/" in voorbeeld["tekst"]

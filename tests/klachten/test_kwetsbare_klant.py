@@ -472,7 +472,7 @@ def test_bij_laaggeletterdheid_is_het_bericht_in_eenvoudige_taal_met_een_melding
     initial = response.context["form"].initial
     assert initial["onderwerp"] == f"Hoe staat het met uw klacht? ({in_onderzoek.dossiernummer})"
     assert "Moet u iets doen?" in initial["tekst"]
-    assert "Met vriendelijke groet," in initial["tekst"]  # the label's signature all the same
+    assert initial["sjabloon"] == "eenvoudig"  # the message is assembled from the B1 template
     assert "Bij deze klant staat een signaal van kwetsbaarheid." in inhoud
     assert "versie in eenvoudige taal (B1)" in inhoud
     assert "?sjabloon=standaard" in inhoud
@@ -505,14 +505,15 @@ def test_zonder_signaal_is_eenvoudige_taal_te_kiezen(client, in_onderzoek, behan
 
     gewoon = client.get(url)
     assert gewoon.context["form"].initial["onderwerp"].startswith("Ons antwoord op uw klacht")
-    assert "Wat vinden wij?" not in gewoon.context["form"].initial["tekst"]
+    assert "Wat gaan wij doen?" not in gewoon.context["form"].initial["tekst"]
     inhoud = gewoon.content.decode()
     assert "Er is ook een versie in eenvoudige taal (B1)." in inhoud
     assert "signaal van kwetsbaarheid" not in inhoud
 
     gekozen = client.get(url + "?sjabloon=eenvoudig").context["form"].initial
-    assert "Wat vinden wij?" in gekozen["tekst"]
-    assert "Ons oordeel is: [oordeel]." in gekozen["tekst"]
+    assert "Wat gaan wij doen?" in gekozen["tekst"]
+    assert "[oordeel]" not in gekozen["tekst"]  # the verdict is the form's field (issue 18)
+    assert gekozen["sjabloon"] == "eenvoudig"
 
 
 def test_geen_eenvoudige_versie_in_een_andere_taal_dan_die_van_de_klant(
@@ -527,7 +528,8 @@ def test_geen_eenvoudige_versie_in_een_andere_taal_dan_die_van_de_klant(
     response = client.get(actie_url(klacht, "statusupdate_sturen"))
 
     assert response.context["eenvoudige_taal"].gebruikt is False
-    assert response.context["form"].initial["tekst"].startswith("Bonjour ")
+    assert response.context["form"].initial["tekst"].startswith("[Décrivez ")
+    assert response.context["form"].initial["sjabloon"] == ""
     assert "geen versie in eenvoudige taal" in response.content.decode()
 
 
@@ -572,8 +574,12 @@ def test_ontvangstbevestiging_in_eenvoudige_taal_voor_een_klacht_per_telefoon(
     )
     client.force_login(behandelaar)
 
-    initial = client.get(actie_url(klacht, "ontvangst_bevestigen")).context["form"].initial
+    url = actie_url(klacht, "ontvangst_bevestigen")
+    initial = client.get(url).context["form"].initial
 
     assert initial["onderwerp"].startswith("We hebben uw klacht ontvangen")
-    assert klacht.dossiernummer in initial["tekst"]
-    assert "1. Een medewerker leest uw klacht" in initial["tekst"]
+    assert initial["sjabloon"] == "eenvoudig"
+    # What the customer receives: the plain-language body, assembled around the handler's part.
+    voorbeeld = client.post(url, {**initial, "tekst": "", "voorbeeld": "1"}).context["voorbeeld"]
+    assert klacht.dossiernummer in voorbeeld["tekst"]
+    assert "1. Een medewerker leest uw klacht" in voorbeeld["tekst"]

@@ -139,12 +139,14 @@ def test_webklacht_bevestigd_ontvankelijk_twee_statusupdates_gegrond_beantwoord_
         "statusupdate": dt.date(2026, 4, 29),
         "volgende": dt.date(2026, 4, 13),  # the answer is due first now
     }
-    assert [
+    # The handler's own part, assembled into each message (berichten.samenstellen).
+    updates = [
         b.tekst for b in klacht.berichten.filter(soort=BerichtSoort.STATUSUPDATE).order_by("pk")
-    ] == [
-        "We hebben de nota opgevraagd bij uw fysiotherapeut.",
-        "De nota is binnen; we ronden het onderzoek af.",
     ]
+    assert len(updates) == 2
+    assert "We hebben de nota opgevraagd bij uw fysiotherapeut." in updates[0]
+    assert "De nota is binnen; we ronden het onderzoek af." in updates[1]
+    assert all("21 kalenderdagen" in u and "13 april 2026" in u for u in updates)
     assert aangekondigd == []
 
     # 5. The reasoned answer (gegrond), from the template; not the final position.
@@ -227,8 +229,12 @@ def test_niet_ontvankelijk_krijgt_een_gemotiveerde_brief_en_wordt_afgesloten(
     assert klacht.volgende_termijn_datum is None
     brief = klacht.berichten.get()
     assert brief.soort == BerichtSoort.NIET_ONTVANKELIJK
-    assert brief.tekst == motivering
-    assert [(m.to, m.body) for m in mailoutbox] == [(["b@x.nl"], motivering)]
+    # The handler's old-style salutation gives way to the one from the data; their reasoning
+    # stands in the body, once.
+    assert brief.tekst.startswith(f"Beste {klacht.klant_naam},\n\n")
+    assert "Beste klant" not in brief.tekst
+    assert brief.tekst.count("Daarvoor geldt de bezwaarprocedure") == 1
+    assert [(m.to, m.body) for m in mailoutbox] == [(["b@x.nl"], brief.tekst)]
     assert statuswijzigingen(klacht) == [(S.ONTVANGEN, S.AFGESLOTEN)]
     assert aangekondigd == [("klacht_afgesloten", klacht.pk)]
 
@@ -469,9 +475,11 @@ def test_definitief_standpunt_krijgt_de_escalatieparagraaf_ook_als_de_behandelaa
     )
 
     tekst = klacht.berichten.get(soort=BerichtSoort.ANTWOORD).tekst
-    assert tekst.startswith("Beste klant,\n\nWij handhaven ons besluit.\n\n")
-    assert "Doe dat uiterlijk op 15 januari 2027" in tekst
-    assert tekst.count("Kifid") == 1
+    assert tekst.startswith(f"Beste {klacht.klant_naam},\n\n")
+    assert "Wij handhaven ons besluit." in tekst
+    assert tekst.count("Doe dat uiterlijk op 15 januari 2027") == 1
+    assert "heroverweging" not in tekst.lower()
+    assert tekst.index("Doe dat uiterlijk op") < tekst.index("Met vriendelijke groet")
 
 
 def test_opschorten_en_verlengen_vertellen_de_klant_de_nieuwe_datum(
@@ -483,7 +491,7 @@ def test_opschorten_en_verlengen_vertellen_de_klant_de_nieuwe_datum(
     klacht = werkplek.doe("ontvankelijk_verklaren", klacht, behandelaar, toelichting="")
     assert klacht.antwoord_uiterlijk_datum == dt.date(2026, 4, 13)
 
-    # Suspended: the handler's text leaves the date out; the customer is told it anyway.
+    # Suspended: the date comes from the form field, through the template (issue 18).
     naar(dt.date(2026, 3, 10))
     klacht = werkplek.doe(
         "opschorten",
@@ -510,8 +518,11 @@ def test_opschorten_en_verlengen_vertellen_de_klant_de_nieuwe_datum(
     assert opschorting.reden == "We wachten op het advies van onze medisch adviseur."
     assert opschorting.door == behandelaar
     vertraging = klacht.berichten.get(soort=BerichtSoort.VERTRAGING)
-    assert vertraging.tekst.startswith("Beste Anna,\n\nWe hebben meer tijd nodig.")
+    assert vertraging.tekst.startswith("Beste Anna")
+    assert "We hebben meer tijd nodig." in vertraging.tekst
+    assert "Waarom? We wachten op het advies van onze medisch adviseur." in vertraging.tekst
     assert "U krijgt uiterlijk op 27 april 2026 ons antwoord." in vertraging.tekst
+    assert vertraging.tekst.count("2026") == 1  # one date: the form's
     assert mailoutbox[-1].body == vertraging.tekst
     assert klacht.gebeurtenissen.get(soort=G.TERMIJN).tekst == (
         "Opschorting: We wachten op het advies van onze medisch adviseur."
@@ -519,7 +530,7 @@ def test_opschorten_en_verlengen_vertellen_de_klant_de_nieuwe_datum(
     status = client.get(reverse("klachten:status", args=[klacht.status_token]))
     assert "U krijgt uiterlijk op 27 april 2026 ons antwoord." in status.content.decode()
 
-    # Extended: the handler named the date; it is not repeated.
+    # Extended: the new date from the form, once.
     naar(dt.date(2026, 4, 20))
     klacht = werkplek.doe(
         "verlengen",
@@ -528,7 +539,7 @@ def test_opschorten_en_verlengen_vertellen_de_klant_de_nieuwe_datum(
         nieuwe_datum=dt.date(2026, 5, 11),
         reden="Het advies is uitgebreider dan verwacht.",
         onderwerp="Ons antwoord komt later",
-        tekst="Beste Anna,\n\nU krijgt uiterlijk op 11 mei 2026 ons antwoord.",
+        tekst="",
     )
 
     assert termijnen(klacht) == {
@@ -537,7 +548,9 @@ def test_opschorten_en_verlengen_vertellen_de_klant_de_nieuwe_datum(
         "volgende": dt.date(2026, 5, 11),
     }
     verlenging = klacht.berichten.filter(soort=BerichtSoort.VERTRAGING).order_by("pk").last()
-    assert verlenging.tekst == "Beste Anna,\n\nU krijgt uiterlijk op 11 mei 2026 ons antwoord."
+    assert verlenging.tekst.count("11 mei 2026") == 1
+    assert "U krijgt uiterlijk op 11 mei 2026 ons antwoord." in verlenging.tekst
+    assert verlenging.tekst.index("11 mei 2026") < verlenging.tekst.index("Met vriendelijke")
     assert list(
         Termijnwijziging.objects.filter(klacht=klacht).values_list("soort", "nieuwe_datum")
     ) == [
