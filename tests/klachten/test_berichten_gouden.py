@@ -648,6 +648,16 @@ def test_definitief_antwoord_noemt_de_externe_instantie(uitvoer):
         assert uitvoer.feiten["uiterste datum extern"] in tekst, medium
 
 
+@_gevallen_van(
+    "test_definitief_antwoord_noemt_de_externe_instantie_eenmaal", _met_feit("externe instantie")
+)
+def test_definitief_antwoord_noemt_de_externe_instantie_eenmaal(uitvoer):
+    """The body's name is read once: in the beheerder's paragraph, not again above the contact
+    block that samenstellen.externe_paragraaf adds (nor anywhere else in the message)."""
+    for medium, tekst in uitvoer.rompen().items():
+        assert tekst.count(uitvoer.feiten["externe instantie"]) == 1, medium
+
+
 @_gevallen_van("test_volgende_stap_staat_voor_de_ondertekening", lambda g: g.is_antwoord)
 def test_volgende_stap_staat_voor_de_ondertekening(uitvoer):
     """What the customer can do next (the external body, or how to ask for reconsideration)
