@@ -91,6 +91,7 @@ STATUS_VOLGEN = {
     "fr": "Suivez l'état de votre plainte et ajoutez des informations ici :\n{url}",
 }
 TELEFOON = {"nl": "Telefoon: {}", "en": "Phone: {}", "fr": "Téléphone : {}"}
+POSTADRES = {"nl": "Postadres:", "en": "Postal address:", "fr": "Adresse postale :"}
 
 
 def _in_taal(teksten: dict, taal: str, eenvoudig: bool = False):
@@ -157,7 +158,9 @@ def externe_uiterste_datum(klacht: Klacht, standpunt_op: dt.datetime) -> dt.date
 def externe_paragraaf(klacht: Klacht, standpunt_op: dt.datetime) -> str:
     """The external body's paragraph in the customer's language: the beheerder's escalatie_tekst
     (with the last date; free of charge and the court as its text says), followed by the body's
-    contact details from the data (name, postal address, phone, website)."""
+    contact details from the data (postal address, phone, website). Each detail is read once: what
+    the text already says (its name, as a rule, and its website) the block below leaves out; a
+    text that does not name the body gets its name above the address."""
     instantie = klacht.label.externe_instantie
     if instantie is None:
         return ""
@@ -183,10 +186,14 @@ def externe_paragraaf(klacht: Klacht, standpunt_op: dt.datetime) -> str:
     adres = [r.strip() for r in instantie.vertaald("adres", taal).splitlines() if r.strip()]
     contact = []
     if adres or instantie.telefoon:
-        contact = [naam, *adres]
-        if instantie.telefoon:
+        if naam not in tekst:
+            contact.append(naam)
+        if adres:
+            # Under the name an address block; without it (the text names the body) a heading.
+            contact += adres if contact else [_in_taal(POSTADRES, taal), *adres]
+        if instantie.telefoon and instantie.telefoon not in tekst:
             contact.append(_in_taal(TELEFOON, taal).format(instantie.telefoon))
-        if instantie.website:
+        if instantie.website and instantie.website not in tekst:
             contact.append(instantie.website)
     return "\n\n".join(deel for deel in (tekst, "\n".join(contact)) if deel)
 

@@ -9,21 +9,27 @@ textarea, the facts chosen in the form's fields; all in `_actie`, the one place 
 forms change) and reads what the customer gets in three media: the e-mail (subject and text), the
 message on the status page, and the text extracted from the PDF letter. The three are written to
 one plain-text file per case, `tests/klachten/gouden/<case id>.txt`, which a reviewer reads, and
-compared with it.
+compared with it. A message about an address rather than one complaint (PER_ADRES: the links to
+all the open complaints of an e-mail address, the survey invitation) has no dossier, so no status
+page and no letter: its file holds the e-mail alone.
 
 Regenerate the expected files after a deliberate change of wording (then review the diff):
 
     GOUDEN_BIJWERKEN=1 pytest tests/klachten/test_berichten_gouden.py -p no:randomly
 
 Beside the text comparison the tests check the facts, computed from the data and independent of
-the wording, in all three media: the dossiernummer; the verdict in the customer's language; the
-new answer date of a delay letter as the only new date it claims; the answer and reconsideration dates
-where a message promises them; the external body's last date in a definitief answer; every term
-with its unit (working or calendar days). And the structure: the next-step paragraph stands before
-the signature; a definitief answer does not invite reconsideration; an answer that is not
-definitief does not name the external body; an English or French customer reads no Dutch admin
-data. Where today's composition still breaks one of these
-rules, that case is an expected failure (strict) until the assembled messages of issue 18 land.
+the wording, in all three media: the dossiernummer; who signs (the complaints service with the
+link to the complaint procedure, or the customer service without it); the verdict in the
+customer's language; the new answer date of a delay letter as the only new date it claims; the
+answer and reconsideration dates where a message promises them; the external body's last date in
+a definitief answer; every term with its unit (working or calendar days). And the structure: the
+next-step paragraph stands before the signature; a definitief answer does not invite
+reconsideration and names the external body once; an answer that is not definitief does not name
+the external body; an English or French customer reads no Dutch admin data. The links message:
+every complaint's dossiernummer, status link, date and status, and nothing the customer typed;
+the survey invitation: why it is sent, its link (the token fixed here, as the status tokens) and
+its last valid day. Where today's composition still breaks one of these rules, that case is an
+expected failure (strict) until the assembled messages of issue 18 land.
 """
 
 from __future__ import annotations
@@ -36,11 +42,13 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from klachten import berichten, bewaking, kalender, rollen, selectors, services
@@ -48,9 +56,13 @@ from klachten.berichten import brieven
 from klachten.forms import OPEN_PLEK
 from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, ExterneInstantie, Kanaal, Klacht
+from klachten.templatetags.klachtenprocedure import klachtenprocedure_url
 from klachten.termijnen import TermijnSoort
 from klachten.views.medewerker import SCHERMEN, _begintekst, _formulier
 from klachten.workflow import KLANT, BerichtSoort, Oordeel
+from klanttevredenheid import services as kto_services
+from klanttevredenheid.berichtsoorten import KtoBerichtSoort
+from klanttevredenheid.models import Bron, Contactmoment, ContactmomentSoort, UitnodigingStatus
 from tests.factories import AfdelingFactory, CategorieFactory, LabelFactory, MedewerkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +75,11 @@ ONTVANGEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=AMSTERDAM)  # a Monday
 NU = dt.datetime(2026, 3, 10, 10, 0, tzinfo=AMSTERDAM)  # a Tuesday; every message goes now
 DOSSIERNUMMER = "KL-2026-004711"
 STATUS_TOKEN = "gouden-statuslink-7f3c9a1e5b2d4c6e8a0f"
+# A second complaint of the same customer (for the links to all of an address's complaints).
+TWEEDE_DOSSIERNUMMER = "KL-2026-004802"
+TWEEDE_STATUS_TOKEN = "gouden-statuslink-2b4d6f8a0c1e3a5c7e9b"
+TWEEDE_ONTVANGEN = dt.datetime(2026, 3, 5, 14, 15, tzinfo=AMSTERDAM)  # a Thursday
+ENQUETE_TOKEN = "gouden-enquetelink-4e2a8c6f0b1d3e5a7c9f"
 KLANT_NAAM = "Anna de Vries"
 KLANT_EMAIL = "anna.devries@example.nl"
 POSTADRES = "Dorpsstraat 12\n1234 AB Ergenshuizen"
@@ -121,6 +138,11 @@ HEROVERWEGING = {
     "en": re.compile(r"reconsider|look at your complaint again", re.I),
     "fr": re.compile(r"réexam", re.I),
 }
+# The survey invitation's variants: after a complaint (the complaints service signs), after a
+# contact that was not a complaint (the customer service signs, no complaint procedure; issue 19).
+NA_KLACHT, NA_CONTACT = "na-klacht", "na-contact"
+# Messages about an address rather than one complaint: no dossier, so no status page and no letter.
+PER_ADRES = frozenset({BerichtSoort.STATUSLINKS, KtoBerichtSoort.KTO_UITNODIGING})
 # A date as the messages write it ("3 maart 2026", "3 March 2026", "3 mars 2026").
 DATUMVORM = re.compile(r"\b\d{1,2} [^\W\d_]+ \d{4}\b")
 
@@ -156,6 +178,10 @@ class Geval:
     def is_antwoord(self) -> bool:
         return self.soort in (BerichtSoort.ANTWOORD, BerichtSoort.HEROVERWEGING_ANTWOORD)
 
+    @property
+    def per_adres(self) -> bool:
+        return self.soort in PER_ADRES
+
 
 def _gevallen() -> list[Geval]:
     gevallen = []
@@ -176,6 +202,9 @@ def _gevallen() -> list[Geval]:
             Geval(BerichtSoort.HEROVERWEGING_ANTWOORD, taal, "", "skgz", toon_instantie=True),
             Geval(BerichtSoort.AFSLUITING, taal),
             Geval(BerichtSoort.STATUSLINK, taal),
+            Geval(BerichtSoort.STATUSLINKS, taal),
+            Geval(KtoBerichtSoort.KTO_UITNODIGING, taal, NA_KLACHT),
+            Geval(KtoBerichtSoort.KTO_UITNODIGING, taal, NA_CONTACT),
         ]
     # Plain language where a plain-language template exists (Dutch only, today).
     for soort in berichten.standaardjablonen():
@@ -209,29 +238,34 @@ class Uitvoer:
     geval: Geval
     onderwerp: str  # the e-mail's subject
     email: str  # the e-mail's text
-    statuspagina_onderwerp: str  # its subject on the status page
-    statuspagina: str  # the message as the status page shows it
-    brief: str  # the text extracted from the PDF letter
+    statuspagina_onderwerp: str | None  # its subject on the status page (None: PER_ADRES)
+    statuspagina: str | None  # the message as the status page shows it
+    brief: str | None  # the text extracted from the PDF letter
     ondertekening: str  # the first line of the label's signature
     feiten: dict[str, str] = field(default_factory=dict)
     instantie_namen: tuple[str, ...] = ()  # the external body's names in every language
     instantie_namen_nl: tuple[str, ...] = ()  # its Dutch name, where it differs from the others
+    klantenservice: bool = False  # signed by the label's customer service (no complaint procedure)
+    # The links message: the facts of each complaint it lists, newest first.
+    per_klacht: tuple[dict[str, str], ...] = ()
 
     def media(self) -> dict[str, str]:
         """Each medium's text with its whitespace collapsed (a PDF breaks lines anywhere)."""
-        return {
-            "e-mail": _plat(self.onderwerp + "\n" + self.email),
-            "statuspagina": _plat(self.statuspagina_onderwerp + "\n" + self.statuspagina),
-            "brief": _plat(self.brief),
-        }
+        media = {"e-mail": _plat(self.onderwerp + "\n" + self.email)}
+        if self.statuspagina is not None:
+            media["statuspagina"] = _plat(self.statuspagina_onderwerp + "\n" + self.statuspagina)
+        if self.brief is not None:
+            media["brief"] = _plat(self.brief)
+        return media
 
     def rompen(self) -> dict[str, str]:
         """Each medium's text without its subject and letterhead: from the salutation on."""
-        return {
-            "e-mail": _plat(self.email),
-            "statuspagina": _plat(self.statuspagina),
-            "brief": _plat(self.brief),
-        }
+        rompen = {"e-mail": _plat(self.email)}
+        if self.statuspagina is not None:
+            rompen["statuspagina"] = _plat(self.statuspagina)
+        if self.brief is not None:
+            rompen["brief"] = _plat(self.brief)
+        return rompen
 
 
 _UITVOER: dict[str, Uitvoer] = {}
@@ -361,6 +395,142 @@ def _versturen(geval: Geval, klacht: Klacht, behandelaar, collega, time_machine)
     return _actie("heroverweging_beantwoorden", klacht, collega, **antwoord)
 
 
+def _dienstfeiten(label, taal: str, *, klantenservice: bool = False) -> dict[str, str]:
+    """Who signs a message in the customer's language (the label's complaints service, or its
+    customer service after a contact that was not a complaint), who does not, and the link to
+    the label's complaint procedure (under the complaints service's signature only)."""
+    with translation.override(taal):
+        klachtendienst = gettext("Klachtenservice %(label)s") % {"label": label.naam}
+        klantendienst = gettext("Klantenservice %(label)s") % {"label": label.naam}
+    wel, niet = (
+        (klantendienst, klachtendienst) if klantenservice else (klachtendienst, klantendienst)
+    )
+    return {
+        "ondertekend door": wel,
+        "niet ondertekend door": niet,
+        "klachtenprocedure": klachtenprocedure_url(label, absoluut=True),
+    }
+
+
+def _twee_klachten(geval: Geval, behandelaar) -> list[Klacht]:
+    """Two complaints of the customer's address at one label, newest first: the case's complaint
+    (its receipt confirmed) and one that came in three days later."""
+    eerste = _klacht(geval, behandelaar)
+    eerste = services.ontvangst_bevestigen(klacht=eerste, door=behandelaar)
+    tweede = services.klacht_registreren(
+        label=eerste.label,
+        kanaal=Kanaal.TELEFOON,
+        klant_naam=KLANT_NAAM,
+        klant_email=KLANT_EMAIL,
+        klant_postadres=POSTADRES,
+        categorie=eerste.categorie,
+        afdeling=eerste.afdeling,
+        omschrijving=OMSCHRIJVING[geval.taal],
+        ontvangen_op=TWEEDE_ONTVANGEN,
+        taal=geval.taal,
+        ingediend_door=behandelaar,
+    )
+    Klacht.objects.filter(pk=tweede.pk).update(
+        dossiernummer=TWEEDE_DOSSIERNUMMER, status_token=TWEEDE_STATUS_TOKEN
+    )
+    return [Klacht.objects.get(pk=tweede.pk), eerste]
+
+
+def _klachtfeiten(klacht: Klacht, taal: str) -> dict[str, str]:
+    """What the links message must say of one complaint, computed from the data."""
+    with translation.override(taal):
+        status = str(klacht.get_status_display()).lower()
+    return {
+        "dossiernummer": klacht.dossiernummer,
+        "statuslink": berichten.klacht_status_url(klacht),
+        "ontvangen": berichten.datum_tekst(kalender.lokale_datum(klacht.ontvangen_op), taal),
+        "status": status,
+    }
+
+
+def _uitnodiging(geval: Geval, behandelaar, collega, time_machine, on_commit):
+    """The survey invitation of the case, sent by the survey's run at its planned moment: after
+    a complaint that was closed (its contact moment recorded by klanttevredenheid's receiver), or
+    after a question to the label's customer service (recorded through the API)."""
+    if geval.variant == NA_KLACHT:
+        klacht = _klacht(geval, behandelaar)
+        with on_commit(execute=True):
+            afsluiting = Geval(BerichtSoort.AFSLUITING, geval.taal)
+            klacht = _versturen(afsluiting, klacht, behandelaar, collega, time_machine)
+        moment = Contactmoment.objects.get(klacht=klacht)
+    else:
+        assert geval.variant == NA_CONTACT
+        moment = kto_services.contactmoment_registreren(
+            label=_label(geval.instantie),
+            soort=ContactmomentSoort.VRAAG_KLANTENSERVICE,
+            moment=NU,
+            bron=Bron.API,
+            klant_email=KLANT_EMAIL,
+            klant_naam=KLANT_NAAM,
+            taal=geval.taal,
+        )
+    uitnodiging = moment.uitnodiging
+    assert uitnodiging.status == UitnodigingStatus.GEPLAND, uitnodiging.reden_overgeslagen
+    time_machine.move_to(uitnodiging.verzenden_op, tick=False)
+    with (
+        mock.patch.object(kto_services.secrets, "token_urlsafe", return_value=ENQUETE_TOKEN),
+        on_commit(execute=True),
+    ):
+        assert kto_services.uitnodigingen_versturen(op=uitnodiging.verzenden_op) == 1
+    uitnodiging.refresh_from_db()
+    assert uitnodiging.token == ENQUETE_TOKEN
+    return uitnodiging
+
+
+def _adresbericht(geval: Geval, behandelaar, collega, time_machine, mailoutbox, on_commit):
+    """A message about an address (PER_ADRES) sent, and what the customer reads of it: the
+    e-mail alone."""
+    taal = geval.taal
+    per_klacht: tuple[dict[str, str], ...] = ()
+    klantenservice = False
+    if geval.soort == BerichtSoort.STATUSLINKS:
+        klachten = _twee_klachten(geval, behandelaar)
+        label = klachten[0].label
+        with on_commit(execute=True):
+            services.statuslinks_opnieuw_sturen(email=KLANT_EMAIL, label=label, taal=taal)
+        bericht = Bericht.objects.get(klacht=None, soort=BerichtSoort.STATUSLINKS)
+        per_klacht = tuple(_klachtfeiten(klacht, taal) for klacht in klachten)
+        feiten = {}
+    else:
+        uitnodiging = _uitnodiging(geval, behandelaar, collega, time_machine, on_commit)
+        label = uitnodiging.contactmoment.label
+        bericht = uitnodiging.bericht
+        klantenservice = geval.variant == NA_CONTACT
+        soort = (
+            ContactmomentSoort.KLACHT_AFGEHANDELD
+            if geval.variant == NA_KLACHT
+            else (ContactmomentSoort.VRAAG_KLANTENSERVICE)
+        )
+        with translation.override(taal):
+            aanleiding = str(kto_services.AANLEIDING[soort])
+        feiten = {
+            "enquetelink": kto_services.enquete_url(uitnodiging),
+            "geldig tot": berichten.datum_tekst(uitnodiging.geldig_tot, taal),
+            "aanleiding": aanleiding,
+        }
+    emails = [m for m in mailoutbox if m.subject == bericht.onderwerp and KLANT_EMAIL in m.to]
+    assert len(emails) == 1, [m.subject for m in mailoutbox]
+    with translation.override(taal):
+        groet = gettext("Met vriendelijke groet,")
+    return Uitvoer(
+        geval=geval,
+        onderwerp=emails[0].subject,
+        email=emails[0].body,
+        statuspagina_onderwerp=None,
+        statuspagina=None,
+        brief=None,
+        ondertekening=groet,
+        feiten=feiten | _dienstfeiten(label, taal, klantenservice=klantenservice),
+        klantenservice=klantenservice,
+        per_klacht=per_klacht,
+    )
+
+
 class _Tekst(HTMLParser):
     """The text of the status page's message: its paragraphs and line breaks kept."""
 
@@ -458,6 +628,16 @@ def uitvoer(request, time_machine, mailoutbox, django_capture_on_commit_callback
     collega = MedewerkerFactory(
         username="gouden-collega", rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling]
     )
+    if geval.per_adres:
+        _UITVOER[geval.id] = _adresbericht(
+            geval,
+            behandelaar,
+            collega,
+            time_machine,
+            mailoutbox,
+            django_capture_on_commit_callbacks,
+        )
+        return _UITVOER[geval.id]
     klacht = _klacht(geval, behandelaar)
     with django_capture_on_commit_callbacks(execute=True):
         klacht = _versturen(geval, klacht, behandelaar, collega, time_machine)
@@ -480,7 +660,7 @@ def uitvoer(request, time_machine, mailoutbox, django_capture_on_commit_callback
         statuspagina=statuspagina,
         brief=_pdf_tekst(bericht),
         ondertekening=berichten.ondertekening(klacht).strip().splitlines()[0],
-        feiten=_feiten(geval, klacht),
+        feiten=_feiten(geval, klacht) | _dienstfeiten(klacht.label, geval.taal),
         instantie_namen=tuple(
             {instantie.vertaald("naam", taal) for taal in TALEN} | {instantie.naam}
         ),
@@ -523,13 +703,18 @@ def _gouden_tekst(uitvoer: Uitvoer) -> str:
 
 
 def _gouden_delen(uitvoer: Uitvoer) -> str:
-    return (
-        f"# {uitvoer.geval.id}\n\n"
-        f"== E-mail\n\nOnderwerp: {uitvoer.onderwerp}\n\n{uitvoer.email.strip()}\n\n"
-        f"== Statuspagina\n\nOnderwerp: {uitvoer.statuspagina_onderwerp}\n\n"
-        f"{uitvoer.statuspagina.strip()}\n\n"
-        f"== Brief (PDF)\n\n{uitvoer.brief.strip()}\n"
-    )
+    delen = [
+        f"# {uitvoer.geval.id}",
+        f"== E-mail\n\nOnderwerp: {uitvoer.onderwerp}\n\n{uitvoer.email.strip()}",
+    ]
+    if uitvoer.statuspagina is not None:
+        delen.append(
+            f"== Statuspagina\n\nOnderwerp: {uitvoer.statuspagina_onderwerp}\n\n"
+            f"{uitvoer.statuspagina.strip()}"
+        )
+    if uitvoer.brief is not None:
+        delen.append(f"== Brief (PDF)\n\n{uitvoer.brief.strip()}")
+    return "\n\n".join(delen) + "\n"
 
 
 @_gevallen_van("test_tekst_gelijk_aan_het_gouden_bestand")
@@ -550,15 +735,18 @@ def test_elk_gouden_bestand_hoort_bij_een_geval():
 
 
 def test_elke_soort_aan_de_klant_heeft_een_geval():
-    """Every kind of message to a customer about a complaint is covered, in every language."""
-    klantsoorten = {s.value for s in BerichtSoort if not berichten.is_intern(s)} - {
-        BerichtSoort.STATUSLINKS
-    }  # about an address, not a complaint: no dossier, no letter
+    """Every kind of message a customer reads is covered, in every language: every kind any app
+    declared to the outbox (berichten.soorten: klachten's, the survey's, the reports') that is
+    not internal."""
+    klantsoorten = {
+        code for code, _naam in berichten.soort_keuzes() if not berichten.is_intern(code)
+    }
+    assert {BerichtSoort.STATUSLINKS, KtoBerichtSoort.KTO_UITNODIGING} <= klantsoorten
     for taal in TALEN:
         assert {g.soort for g in GEVALLEN if g.taal == taal} == klantsoorten
 
 
-@_gevallen_van("test_dossiernummer_in_elk_medium")
+@_gevallen_van("test_dossiernummer_in_elk_medium", lambda g: not g.per_adres)
 def test_dossiernummer_in_elk_medium(uitvoer):
     for medium, tekst in uitvoer.media().items():
         assert uitvoer.feiten["dossiernummer"] in tekst, medium
@@ -648,6 +836,16 @@ def test_definitief_antwoord_noemt_de_externe_instantie(uitvoer):
         assert uitvoer.feiten["uiterste datum extern"] in tekst, medium
 
 
+@_gevallen_van(
+    "test_definitief_antwoord_noemt_de_externe_instantie_eenmaal", _met_feit("externe instantie")
+)
+def test_definitief_antwoord_noemt_de_externe_instantie_eenmaal(uitvoer):
+    """The body's name is read once: in the beheerder's paragraph, not again above the contact
+    block that samenstellen.externe_paragraaf adds (nor anywhere else in the message)."""
+    for medium, tekst in uitvoer.rompen().items():
+        assert tekst.count(uitvoer.feiten["externe instantie"]) == 1, medium
+
+
 @_gevallen_van("test_volgende_stap_staat_voor_de_ondertekening", lambda g: g.is_antwoord)
 def test_volgende_stap_staat_voor_de_ondertekening(uitvoer):
     """What the customer can do next (the external body, or how to ask for reconsideration)
@@ -693,3 +891,47 @@ def test_anderstalige_klant_leest_geen_nederlandse_gegevens(uitvoer):
         assert CATEGORIE_NL.lower() not in tekst.lower(), medium
         for naam in uitvoer.instantie_namen_nl:
             assert naam not in tekst, (medium, naam)
+
+
+@_gevallen_van("test_ondertekend_door_de_juiste_dienst")
+def test_ondertekend_door_de_juiste_dienst(uitvoer):
+    """A message about complaints is signed by the label's complaints service and followed by the
+    link to its complaint procedure; the survey after a contact that was not a complaint by its
+    customer service, without that link (issue 19)."""
+    feiten = uitvoer.feiten
+    for medium, tekst in uitvoer.rompen().items():
+        assert feiten["ondertekend door"] in tekst, medium
+        assert feiten["niet ondertekend door"] not in tekst, medium
+        assert (feiten["klachtenprocedure"] in tekst) == (not uitvoer.klantenservice), medium
+        assert tekst.index(uitvoer.ondertekening) < tekst.index(feiten["ondertekend door"])
+
+
+@_gevallen_van("test_statuslinks_van_elke_klacht", lambda g: g.soort == BerichtSoort.STATUSLINKS)
+def test_statuslinks_van_elke_klacht(uitvoer):
+    """The links message lists every open complaint of the address, newest first, each with its
+    dossiernummer, its own status link, the day it came in and its status in the customer's
+    language; and nothing the customer typed: whoever asks only had to know the address."""
+    for medium, tekst in uitvoer.media().items():
+        posities = [tekst.index(klacht["dossiernummer"]) for klacht in uitvoer.per_klacht]
+        assert len(posities) == 2, medium
+        assert posities == sorted(posities), medium  # newest first
+        einden = [*posities[1:], len(tekst)]
+        for klacht, begin, eind in zip(uitvoer.per_klacht, posities, einden, strict=True):
+            for feit in ("statuslink", "ontvangen", "status"):
+                assert klacht[feit] in tekst[begin:eind], (medium, klacht["dossiernummer"], feit)
+        assert KLANT_NAAM not in tekst, medium
+        assert _plat(OMSCHRIJVING[uitvoer.geval.taal]) not in tekst, medium
+
+
+@_gevallen_van(
+    "test_uitnodiging_met_de_enquetelink",
+    lambda g: g.soort == KtoBerichtSoort.KTO_UITNODIGING,
+)
+def test_uitnodiging_met_de_enquetelink(uitvoer):
+    """The survey invitation says why the customer is asked (the contact it follows) and carries
+    the invitation's own single-use link and the last day it works, before the signature."""
+    assert ENQUETE_TOKEN in uitvoer.feiten["enquetelink"]
+    for medium, tekst in uitvoer.rompen().items():
+        ondertekening = tekst.index(uitvoer.ondertekening)
+        for feit in ("aanleiding", "enquetelink", "geldig tot"):
+            assert uitvoer.feiten[feit] in tekst[:ondertekening], (medium, feit)

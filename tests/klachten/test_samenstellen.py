@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from klachten import berichten, services
+from klachten.berichten import samenstellen
 from klachten.berichten.samenstellen import VolgendeStap, volgende_stap
 from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, ExterneInstantie, Termijn
@@ -114,6 +115,44 @@ def test_definitief_standpunt_noemt_de_externe_instantie_en_niet_de_heroverwegin
         assert feit in tekst, feit
     assert "heroverweging" not in tekst.lower()
     assert in_volgorde(tekst, "Wij hebben de nota", "Postbus 93257", "Met vriendelijke groet,")
+
+
+@pytest.mark.parametrize("taal", ["nl", "en", "fr"])
+def test_de_externe_instantie_eenmaal_genoemd(behandelaar, categorie, kifid, taal):
+    """The beheerder's text names the body and its website: the contact block below gives the
+    address and phone without repeating them (issue 18: read once)."""
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie, taal=taal)
+
+    paragraaf = samenstellen.externe_paragraaf(klacht, NU)
+
+    assert paragraaf.count(kifid.vertaald("naam", taal)) == 1
+    assert paragraaf.count(kifid.website) == 1
+    assert paragraaf.count(kifid.telefoon) == 1
+    tekst, blok = paragraaf.split("\n\n")
+    assert kifid.vertaald("naam", taal) in tekst
+    assert blok.splitlines() == [
+        samenstellen.POSTADRES[taal],
+        *kifid.vertaald("adres", taal).splitlines(),
+        samenstellen.TELEFOON[taal].format(kifid.telefoon),
+    ]
+
+
+def test_tekst_zonder_naam_krijgt_de_naam_boven_het_adres(behandelaar, categorie, kifid):
+    kifid.escalatie_tekst = "Niet eens? Stap dan uiterlijk op {{ uiterste_datum }} naar Kifid."
+    kifid.save(update_fields=["escalatie_tekst"])
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+
+    paragraaf = samenstellen.externe_paragraaf(klacht, NU)
+
+    _tekst, blok = paragraaf.split("\n\n")
+    assert blok.splitlines() == [
+        kifid.naam,
+        "Postbus 93257",
+        "2509 AG Den Haag",
+        "Telefoon: 070 333 8 999",
+        kifid.website,
+    ]
+    assert paragraaf.count(kifid.naam) == 1
 
 
 def test_na_heroverweging_de_externe_instantie(
