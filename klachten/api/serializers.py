@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -129,8 +130,22 @@ class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer)
         return attrs
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "email"}, {"maxLength": 0}],
+        "description": "Het e-mailadres van de klant; leeg bij een klant die per post schrijft.",
+    }
+)
+class EmailOfLeegVeld(serializers.CharField):
+    """The customer's e-mail address as the API shows it: an address, or empty for a customer
+    who only has a postal address (issue 18) — the schema says both, so a client (and
+    schemathesis) does not take the empty value for a broken address."""
+
+
 class KlachtSerializer(serializers.ModelSerializer):
     label = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    klant_email = EmailOfLeegVeld(read_only=True)
     afdeling = serializers.SlugRelatedField(slug_field="code", read_only=True)
     categorie = serializers.SlugRelatedField(slug_field="code", read_only=True)
     behandelaar = serializers.StringRelatedField(read_only=True, allow_null=True)
