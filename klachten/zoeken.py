@@ -6,7 +6,9 @@ A term finds a complaint by
 - the customer's e-mail address, whole, in any case (index klacht_email_label_upper);
 - a part of at least ``MIN_DEEL`` characters of the customer's name, policy number or postal
   address, in any case and with or without accents ("zoe" finds "Zoë", "muller" "Müller"): on
-  PostgreSQL a trigram index over the three together (klacht_zoektekst_trgm);
+  PostgreSQL a trigram index over the three together (klacht_zoektekst_trgm); a shorter term
+  (a surname like "Wu" or "Li") finds a word that is or starts like it, on the same index
+  (pg_trgm's word similarity: "wu" finds "Wei Wu" and "Wubben", not "Kawuzi");
 - the words of its text (omschrijving) in any inflection, Dutch stemming, accents folded
   ("betaling" finds "betalingen"; stop words like "de" find nothing): on PostgreSQL a full-text
   index (klacht_omschrijving_fts);
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from django.db.models.lookups import Contains
 
 # A Dutch (1234 AB) or Belgian (1000) postcode typed into the search.
@@ -49,6 +51,15 @@ class Zoektekst(Func):
 
     def __init__(self):
         super().__init__(F("klant_naam"), F("polisnummer"), F("klant_postadres"))
+
+
+class WoordGelijkend(Func):
+    """pg_trgm's ``term <% tekst``: a word of the text is (nearly) the short term or starts
+    with it (word_similarity at least pg_trgm.word_similarity_threshold, 0.6)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
 
 
 class Tekstvector(Func):
@@ -86,8 +97,10 @@ def zoekvoorwaarde(term: str, vendor: str) -> Q:
             )
         return zoek | Q(omschrijving__icontains=term)
     for deel in delen:
+        # Both sides through the same function: the term is folded as the text is, once, when
+        # the query is planned (the function is immutable), so the index is used.
         if len(deel) >= MIN_DEEL:
-            # Both sides through the same function: the term is folded as the text is, once,
-            # when the query is planned (the function is immutable), so the index is used.
             zoek |= Q(Contains(Zoektekst(), Zoeknormaal(Value(deel))))
+        else:
+            zoek |= Q(WoordGelijkend(Zoeknormaal(Value(deel)), Zoektekst()))
     return zoek | Q(SearchVectorExact(Tekstvector(), SearchQuery(term, config=TEKSTCONFIGURATIE)))
