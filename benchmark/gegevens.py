@@ -151,22 +151,16 @@ def _accounts(stam: dict) -> dict:
     return accounts
 
 
-def zoekopdrachten(afdelingen: list[int], aantal: int = 200) -> list[str]:
+def zoekopdrachten(afdelingen: list[int], aantal: int = 100) -> list[str]:
     """The work queue's search (issue 20, klachten.zoeken) as a handler uses it, on complaints of
     the behandelaar's afdelingen: a customer's name whole and in part, an e-mail address, a
     dossiernummer, words of the text (which at this dataset's one text find nothing: the index
     probe), and a short surname (word similarity). Each term finds a few complaints at most, as a
     real search does; a term that matches a large share of the table (the dataset's one text, or
     "Klant") costs what counting and sorting those rows costs, whatever the index."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT klant_naam, klant_email, dossiernummer FROM klachten_klacht
-            WHERE afdeling_id = ANY(%s) AND id %% 997 = 0 ORDER BY id LIMIT %s
-            """,
-            [afdelingen, aantal],
-        )
-        rijen = cursor.fetchall()
+    ids = _steekproef("id", afdelingen, aantal)
+    rijen = Klacht.objects.filter(pk__in=ids).order_by("pk")
+    rijen = rijen.values_list("klant_naam", "klant_email", "dossiernummer")
     zoeken = []
     for i, (naam, email, dossiernummer) in enumerate(rijen):
         zoeken += [naam, naam.split()[-1] if i % 2 else naam.upper(), email, dossiernummer.lower()]
