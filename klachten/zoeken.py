@@ -87,7 +87,7 @@ def zoekvoorwaarde(term: str, vendor: str) -> Q:
     database's (connection.vendor)."""
     # Whole: each an equality on a b-tree index (dossiernummers are stored in capitals).
     zoek = Q(dossiernummer=term.upper()) | Q(klant_email__iexact=term)
-    delen = {term, *postcodevormen(term)}
+    delen = sorted({term, *postcodevormen(term)})
     if vendor != "postgresql":
         for deel in delen:
             zoek |= (
