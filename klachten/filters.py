@@ -22,7 +22,10 @@ class WerkvoorraadFilter(django_filters.FilterSet):
         label=_("Zoeken"),
         method="filter_zoek",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Dossiernummer, naam of e-mail")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Dossiernummer, naam, e-mail, polis of tekst"),
+            }
         ),
     )
     eigen = django_filters.BooleanFilter(
