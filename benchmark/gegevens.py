@@ -13,6 +13,7 @@ import secrets
 import time
 from importlib import import_module
 from typing import TextIO
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import auth
@@ -110,6 +111,7 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
             "/medewerker/?over_termijn=on",
             "/medewerker/?eigen=on",
         ],
+        "werkvoorraad_zoeken": zoekopdrachten(afdelingen),
         "api_lijsten": ["/api/v1/klachten/", "/api/v1/klachten/?status=in_onderzoek"],
         "maandrapport": reverse("rapportage:maand", kwargs={"jaar": lopend[0], "maand": lopend[1]}),
         "maandrapport_vastgelegd": reverse(
@@ -147,6 +149,23 @@ def _accounts(stam: dict) -> dict:
         sessie.create()
         accounts[rol] = {"gebruikersnaam": gebruiker.username, "sessie": sessie.session_key}
     return accounts
+
+
+def zoekopdrachten(afdelingen: list[int], aantal: int = 100) -> list[str]:
+    """The work queue's search (issue 20, klachten.zoeken) as a handler uses it, on complaints of
+    the behandelaar's afdelingen: a customer's name whole and in part, an e-mail address, a
+    dossiernummer, words of the text (which at this dataset's one text find nothing: the index
+    probe), and a short surname (word similarity). Each term finds a few complaints at most, as a
+    real search does; a term that matches a large share of the table (the dataset's one text, or
+    "Klant") costs what counting and sorting those rows costs, whatever the index."""
+    ids = _steekproef("id", afdelingen, aantal)
+    rijen = Klacht.objects.filter(pk__in=ids).order_by("pk")
+    rijen = rijen.values_list("klant_naam", "klant_email", "dossiernummer")
+    zoeken = []
+    for i, (naam, email, dossiernummer) in enumerate(rijen):
+        zoeken += [naam, naam.split()[-1] if i % 2 else naam.upper(), email, dossiernummer.lower()]
+    zoeken += ["premieverhoging", "te laat betaald", "Wu", "Li"]
+    return [f"/medewerker/?{urlencode({'zoek': z})}" for z in zoeken if z]
 
 
 def _steekproef(kolom: str, afdelingen: list[int] | None, aantal: int = 5000) -> list[str]:

@@ -212,6 +212,18 @@ class WerkvoorraadGefilterd(Gebruiker):
         self.halen(random.choice(DATA["werkvoorraad_filters"]))
 
 
+class WerkvoorraadZoeken(Gebruiker):
+    scenario = "werkvoorraad_zoeken"
+    weight = 1
+
+    def on_start(self):
+        self.inloggen("behandelaar")
+
+    @task
+    def zoeken(self):
+        self.halen(random.choice(DATA["werkvoorraad_zoeken"]))
+
+
 class Dossier(Gebruiker):
     scenario = "dossier"
     weight = 4

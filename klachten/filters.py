@@ -1,22 +1,20 @@
 """Filters of the work queue (django-filter): status, afdeling, categorie, kanaal, behandelaar,
-urgentie, "over termijn", and a search on dossiernummer, customer name, e-mail and postcode."""
-
-import re
+urgentie, "over termijn", and a search (klachten.zoeken: dossiernummer, name, e-mail, policy
+number, postal address, the complaint's text)."""
 
 import django_filters
 from django import forms
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from klachten import kalender, rollen, selectors
+from klachten import kalender, rollen, selectors, zoeken
 from klachten.models import Afdeling, Categorie, Kanaal, Klacht, Medewerker, Urgentie
 from klachten.widgets import SnelleSelect
 from klachten.workflow import Status
 
 # The side panel's selects start at "all" rather than Django's "---------".
 ALLE = _("Alle")
-# A Dutch (1234 AB) or Belgian (1000) postcode typed into the search.
-POSTCODE = re.compile(r"([1-9][0-9]{3})\s?([A-Za-z]{2})?")
 
 
 class WerkvoorraadFilter(django_filters.FilterSet):
@@ -24,7 +22,10 @@ class WerkvoorraadFilter(django_filters.FilterSet):
         label=_("Zoeken"),
         method="filter_zoek",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Dossiernummer, naam of e-mail")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Dossiernummer, naam, e-mail, polis of tekst"),
+            }
         ),
     )
     eigen = django_filters.BooleanFilter(
@@ -94,15 +95,7 @@ class WerkvoorraadFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        zoek = Q(dossiernummer__iexact=value) | Q(klant_naam__icontains=value)
-        zoek |= Q(klant_email__iexact=value)
-        postcode = POSTCODE.fullmatch(value)
-        if postcode:  # a customer who gets post is found by their postcode (issue 18)
-            cijfers, letters = postcode.groups()
-            vormen = {f"{cijfers} {letters}", f"{cijfers}{letters}"} if letters else {cijfers}
-            for vorm in vormen:
-                zoek |= Q(klant_postadres__icontains=vorm)
-        return queryset.filter(zoek)
+        return queryset.filter(zoeken.zoekvoorwaarde(value, connections[queryset.db].vendor))
 
     def filter_eigen(self, queryset, name, value):
         if not value:

@@ -79,6 +79,14 @@ def test_voorbereiden_laat_niets_verschuldigd_en_geeft_werkende_sessies(gevuld, 
 
     client.cookies[data["sessiecookie"]] = data["accounts"]["behandelaar"]["sessie"]
     assert client.get("/medewerker/").status_code == 200
+    # The search scenario's terms (issue 20): every page answers, and the first term (a
+    # customer's name) finds that customer's complaint.
+    assert len(data["werkvoorraad_zoeken"]) > 4
+    for url in data["werkvoorraad_zoeken"]:
+        assert client.get(url).status_code == 200
+    gevonden = client.get(data["werkvoorraad_zoeken"][0]).context["pagina"]
+    assert gevonden
+    assert all(k.afdeling_id in afdelingen for k in gevonden)
 
 
 def test_basislijn_doet_een_query_per_verzoek(client, settings):
