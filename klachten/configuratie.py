@@ -1,4 +1,5 @@
-"""What the beheerder configures and every public request reads (labels, categorieën, termijnregels),
+"""What the beheerder configures and every public request reads (labels, categorieën, termijnregels,
+berichtsjablonen),
 read once per process and read again when it changes (issue 20: not re-read per request).
 
 Each process keeps its copy in memory under a version token kept in the shared cache (Redis in
@@ -77,9 +78,16 @@ def _bij_wijziging(sender, **kwargs) -> None:
 
 def signalen_verbinden() -> None:
     """From KlachtenConfig.ready: the models whose rows are configuration."""
-    from klachten.models import Afdeling, Categorie, ExterneInstantie, Label, Termijn
+    from klachten.models import (
+        Afdeling,
+        Berichtsjabloon,
+        Categorie,
+        ExterneInstantie,
+        Label,
+        Termijn,
+    )
 
-    for model in (Label, Categorie, Afdeling, ExterneInstantie, Termijn):
+    for model in (Label, Categorie, Afdeling, ExterneInstantie, Termijn, Berichtsjabloon):
         for signaal in (post_save, post_delete):
             signaal.connect(_bij_wijziging, sender=model, dispatch_uid=f"configuratie_{model}")
     m2m_changed.connect(
