@@ -119,3 +119,13 @@ def categorieen_voor_label(label_id: int) -> dict:
             .select_related("afdeling")
         },
     )
+
+
+def actieve_categorieen() -> list:
+    """Every active categorie, with its afdeling."""
+    from klachten.models import Categorie
+
+    return gelezen(
+        "categorieen",
+        lambda: list(Categorie.objects.filter(actief=True).select_related("afdeling")),
+    )

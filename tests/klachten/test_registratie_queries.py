@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # 10 for an address's first POST in the rate-limit window; a later one counts in two statements
 # (django-ratelimit: cache.add, then cache.incr on klachten.caches.TellerCache).
 FORMULIER_MAX = 11
-API_MAX = 14
+API_MAX = 9
 
 
 @pytest.fixture
