@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from klachten import berichten, services
+from klachten import berichten
 from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, Gebeurtenis, Kanaal, Klacht
 from klachten.workflow import BerichtSoort, Status
