@@ -160,7 +160,9 @@ def test_opgeslagen_klacht_waarvan_de_sessie_niet_bewaard_kon_worden_toont_het_d
     klacht = Klacht.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("klachten:ontvangen")
-    assert klacht.dossiernummer in client.get(response.url).content.decode()
+    bevestiging = client.get(response.url).content.decode()
+    assert klacht.dossiernummer in bevestiging
+    assert "data-formulier-wissen" in bevestiging
 
 
 # The one-time form key ----------------------------------------------------------------------------
