@@ -138,7 +138,7 @@ def _accounts(stam: dict) -> dict:
         gebruiker.save(update_fields=["password"])
         sessie = sessies()
         sessie[auth.SESSION_KEY] = str(gebruiker.pk)
-        sessie[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        sessie[auth.BACKEND_SESSION_KEY] = "klachten.permissies.ModelBackendEenQuery"
         sessie[auth.HASH_SESSION_KEY] = gebruiker.get_session_auth_hash()
         # Both login steps done: the TOTP code too (klachten.middleware), and active just now.
         apparaat = TOTPDevice.objects.get_or_create(

@@ -1,5 +1,6 @@
 import re
 import uuid
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from klachten import rollen, termijnen
+from klachten import configuratie, rollen, termijnen
 from klachten.models import (
     EMAIL_OF_POSTADRES,
     OMSCHRIJVING_MAX,
@@ -107,6 +108,20 @@ class CategorieMetLabels(forms.ModelChoiceField):
         return f"{obj.naam} ({labels})" if labels else obj.naam
 
 
+def _categorie_van_label(form, label: Label, waarde):
+    """KlachtFormulier's categorie: one of the label's active categorieën, else the field's own
+    "not one of the choices" error."""
+    veld = form.fields["categorie"]
+    if waarde in veld.empty_values:
+        return None
+    try:
+        return configuratie.categorieen_voor_label(label.pk)[int(waarde)]
+    except (KeyError, TypeError, ValueError):
+        raise ValidationError(
+            veld.error_messages["invalid_choice"], code="invalid_choice", params={"value": waarde}
+        ) from None
+
+
 class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
     """The public complaint form (DESIGN.md section 11): no anonymous complaints. `label` is the
     label whose form it is: only its categorieën are offered and accepted."""
@@ -170,6 +185,7 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
 
     def __init__(self, *args, label: Label | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label = label
         # The public form answers by e-mail: the address is required here (staff may register a
         # customer with a postal address instead, KlachtRegistratieFormulier).
         self.fields["klant_email"].required = True
@@ -178,6 +194,18 @@ class KlachtFormulier(BijlagenFormMixin, forms.ModelForm):
             categorieen = categorieen.voor_label(label)
         self.fields["categorie"].queryset = categorieen
         self.fields["categorie"].empty_label = _("Maak een keuze")
+        if label is not None:
+            # The choice sent is looked up in the label's categorieën as this process read them
+            # (klachten.configuratie): no query per POST.
+            self.fields["categorie"].to_python = partial(_categorie_van_label, self, label)
+
+    def _get_validation_exclusions(self):
+        # The categorie was found among the label's active ones (_categorie_van_label), and the
+        # foreign key guards that it exists: no second look-up in the model's validation.
+        uitgezonderd = super()._get_validation_exclusions()
+        if self.label is not None:
+            uitgezonderd.add("categorie")
+        return uitgezonderd
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))

@@ -343,7 +343,18 @@ def _klacht_schrijven(
     # The fields as the forms and the API check them; the check constraints (state, number
     # format, "direct opgelost" is closed) guard what this code sets, and PostgreSQL enforces
     # them on save: validating them here would cost a query each.
-    niet_te_controleren = ["dossiernummer", "status_token", "antwoord_sleutel"]
+    # The foreign keys too: their constraints say the rows exist, and the callers found them.
+    niet_te_controleren = [
+        "dossiernummer",
+        "status_token",
+        "antwoord_sleutel",
+        "label",
+        "afdeling",
+        "categorie",
+        "ingediend_door",
+        "betreft_medewerker",
+        "vorige_klacht",
+    ]
     if categorie is None:  # nog te classificeren (an e-mail): the constraint guards the rule
         niet_te_controleren += ["categorie", "afdeling"]
     klacht.full_clean(exclude=niet_te_controleren, validate_constraints=False)
@@ -366,33 +377,85 @@ def _klacht_schrijven(
         for upload in bijlagen
     ]
     klacht.formulier_sleutel = formulier_sleutel
+    # Locks the year's numbering row until the commit: every registration of the year waits here
+    # for the one before it (which _ontvangstbevestigingen_tellen relies on).
     klacht.dossiernummer = dossiernummer_uitgeven(jaar=kalender.lokale_datum(ontvangen_op).year)
     if ingediend_door is not None:
         klacht._history_user = ingediend_door
+
+    # The public form, or an e-mail to the label's mailbox (klachten.berichten.inkomend), or a
+    # vervolgklacht the customer wrote for: acknowledged automatically; in the same transaction:
+    # no complaint without its acknowledgement in the outbox.
+    automatisch = not direct_opgelost and (
+        kanaal == Kanaal.WEBFORMULIER
+        or (kanaal == Kanaal.EMAIL and ingediend_door is None)
+        or vorige_klacht is not None
+    )
+    tijdlijn = [
+        Gebeurtenis(
+            klacht=klacht,
+            soort=GebeurtenisSoort.ONTVANGEN,
+            door=ingediend_door,
+            door_klant=ingediend_door is None,
+            naar_status=klacht.status,
+            op=ontvangen_op,
+        )
+    ]
+    bevestigen = lopend = None
+    if automatisch and not klacht.per_post:
+        # Acknowledged in the complaint's one INSERT (not written, then updated): the action
+        # ontvangst_bevestigen of the workflow table, as ontvangst_bevestigen applies it.
+        aantal = (
+            _ontvangstbevestigingen_tellen(klacht, jaar_op_slot=True)
+            if berichten.adres_onbewezen(klacht)
+            else 0
+        )
+        if aantal < ONTVANGSTBEVESTIGINGEN_PER_ADRES:
+            bevestigen = actie_controleren("ontvangst_bevestigen", klacht, SYSTEEM)
+            lopend = termijnen.termijnen_van(klacht)
+            klacht.status = bevestigen.naar
+            klacht.versie += 1
+            klacht.ontvangst_bevestigd_op = klacht.laatste_klantcontact_op = timezone.now()
+            termijnen_bijwerken(klacht, regels)
+        else:
+            tijdlijn.append(_bevestiging_niet_gemaild(klacht, aantal))
+        automatisch = False
     klacht.save()
 
-    gebeurtenis = Gebeurtenis.objects.create(
-        klacht=klacht,
-        soort=GebeurtenisSoort.ONTVANGEN,
-        door=ingediend_door,
-        door_klant=ingediend_door is None,
-        naar_status=klacht.status,
-        op=ontvangen_op,
-    )
+    if bevestigen is not None:
+        onderwerp, tekst = berichten.bericht_opstellen(
+            klacht=klacht, soort=bevestigen.bericht, vrije_tekst=""
+        )
+        bericht = berichten.bericht_versturen(
+            klacht=klacht,
+            soort=bevestigen.bericht,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
+            tijdlijn=tijdlijn,
+            # A complaint just filed on the form: no e-mail of the customer to answer in.
+            draad=kanaal != Kanaal.WEBFORMULIER or vorige_klacht is not None,
+        )
+        tijdlijn.append(
+            Gebeurtenis(
+                klacht=klacht,
+                soort=GebeurtenisSoort.STATUS,
+                van_status=tijdlijn[0].naar_status,
+                naar_status=klacht.status,
+                door_klant=False,
+            )
+        )
+    Gebeurtenis.objects.bulk_create(tijdlijn)
+    if bevestigen is not None:
+        _termijnaflopen_vastleggen(klacht, lopend, bevestigen.naam, bericht=bericht)
     for bijlage in nieuwe_bijlagen:
-        bijlage.gebeurtenis = gebeurtenis
+        bijlage.gebeurtenis = tijdlijn[0]
         bijlage.save()
 
     if direct_opgelost:
         _aankondigen(signals.klacht_afgesloten, klacht)
-    elif (
-        kanaal == Kanaal.WEBFORMULIER
-        or (kanaal == Kanaal.EMAIL and ingediend_door is None)
-        or vorige_klacht is not None
-    ):
-        # The public form, or an e-mail to the label's mailbox (klachten.berichten.inkomend), or
-        # a vervolgklacht the customer wrote for: acknowledged automatically; in the same
-        # transaction: no complaint without its acknowledgement in the outbox.
+    elif automatisch:
+        # A customer who gets post: the letter goes through the action as staff would send it.
         klacht = ontvangst_bevestigen(klacht=klacht, door=SYSTEEM)
     return klacht
 
@@ -501,7 +564,9 @@ def _actie(
 TERMIJN_VERSCHUIVEN = frozenset({"opschorten", "verlengen"})
 
 
-def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie: str) -> None:
+def _termijnaflopen_vastleggen(
+    klacht: Klacht, voor: termijnen.Termijnen, actie: str, bericht: Bericht | None = None
+) -> None:
     """Every deadline that ran before the action and stopped or moved with it was met: on time
     when today is not after its date (the reports' "op tijd" figures read these rows).
 
@@ -535,9 +600,10 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
             )
         )
     soort = ACTIES[actie].bericht
-    bericht = None
     if aflopen and soort is not None:
-        bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
+        # The action's message: given by the caller that just wrote it, else looked up.
+        if bericht is None:
+            bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
         for afloop in aflopen:
             afloop.bericht = bericht
     te_printen = bericht is not None and bericht.status == BerichtStatus.TE_PRINTEN
@@ -806,15 +872,31 @@ def _ontvangstbevestiging_mailen_mag(klacht: Klacht) -> bool:
     automatic acknowledgements in the past 24 hours; if not, the timeline says so. On PostgreSQL
     a lock per mailbox (until the caller's transaction ends) makes simultaneous complaints count
     one after the other; SQLite has one writer anyway."""
-    sleutel = selectors.adres_sleutel(klacht.klant_email)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ADRES_SLOT, sleutel])
-    aantal = selectors.ontvangstbevestigingen_naar_adres(
-        email=klacht.klant_email, sinds=timezone.now() - ONTVANGSTBEVESTIGINGEN_VENSTER
-    )
+    aantal = _ontvangstbevestigingen_tellen(klacht)
     if aantal < ONTVANGSTBEVESTIGINGEN_PER_ADRES:
         return True
+    _bevestiging_niet_gemaild(klacht, aantal).save()
+    return False
+
+
+def _ontvangstbevestigingen_tellen(klacht: Klacht, *, jaar_op_slot: bool = False) -> int:
+    """The automatic acknowledgements to the complaint's mailbox in the past 24 hours. On
+    PostgreSQL a lock per mailbox (until the caller's transaction ends) makes simultaneous
+    complaints count one after the other, unless the caller holds the lock on the year's
+    numbering row (`jaar_op_slot`, _klacht_schrijven: every registration waits for that one
+    already); SQLite has one writer anyway."""
+    if connection.vendor == "postgresql" and not jaar_op_slot:
+        sleutel = selectors.adres_sleutel(klacht.klant_email)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_ADRES_SLOT, sleutel])
+    return selectors.ontvangstbevestigingen_naar_adres(
+        email=klacht.klant_email, sinds=timezone.now() - ONTVANGSTBEVESTIGINGEN_VENSTER
+    )
+
+
+def _bevestiging_niet_gemaild(klacht: Klacht, aantal: int) -> Gebeurtenis:
+    """The timeline note (unsaved) that the acknowledgement was not mailed: the limit per
+    address was reached (no spam relay)."""
     with translation.override(settings.LANGUAGE_CODE):  # for staff, not in the customer's language
         tekst = _(
             "Geen ontvangstbevestiging gemaild: naar %(adres)s gingen in de afgelopen 24 uur al "
@@ -824,11 +906,10 @@ def _ontvangstbevestiging_mailen_mag(klacht: Klacht) -> bool:
             "bevestig de ontvangst vanuit het dossier; de termijn voor de ontvangstbevestiging "
             "loopt."
         ) % {"adres": klacht.klant_email, "aantal": aantal}
-    _notitie(klacht, GebeurtenisSoort.NOTITIE, tekst, SYSTEEM)
     logger.warning(
         "Ontvangstbevestiging van %s niet gemaild: grens per adres bereikt", klacht.dossiernummer
     )
-    return False
+    return Gebeurtenis(klacht=klacht, soort=GebeurtenisSoort.NOTITIE, tekst=tekst, door_klant=False)
 
 
 def toewijzen(

@@ -130,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out username before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with user and group permissions in one query.
+    "klachten.permissies.ModelBackendEenQuery",
 ]
 
 # Staff sign in with a password and a TOTP code (klachten.middleware.TweestapsMiddleware: a

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from klachten import configuratie
 from klachten.models import (
     EMAIL_OF_POSTADRES,
     OMSCHRIJVING_MAX,
@@ -58,6 +59,18 @@ class ZonderSurrogatenMixin:
         return super().to_internal_value(data)
 
 
+class CategorieCode(serializers.SlugRelatedField):
+    """An active categorie by its code, found among those this process read
+    (klachten.configuratie): no query per request."""
+
+    def to_internal_value(self, data):
+        code = str(data)
+        for categorie in configuratie.actieve_categorieen():
+            if categorie.code == code:
+                return categorie
+        self.fail("does_not_exist", slug_name=self.slug_field, value=code)
+
+
 class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer):
     """A complaint from another system; validated by the same model rules as the forms."""
 
@@ -70,9 +83,7 @@ class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer)
     afdeling = serializers.SlugRelatedField(
         slug_field="code", queryset=Afdeling.objects.all(), required=False
     )
-    categorie = serializers.SlugRelatedField(
-        slug_field="code", queryset=Categorie.objects.filter(actief=True)
-    )
+    categorie = CategorieCode(slug_field="code", queryset=Categorie.objects.filter(actief=True))
     kanaal = serializers.ChoiceField(choices=Kanaal.choices)
     ontvangen_op = serializers.DateTimeField(required=False)
 
@@ -114,7 +125,10 @@ class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer)
 
     def validate(self, attrs):
         if "label" not in attrs:
-            label = Label.objects.filter(is_standaard=True).first() or Label.objects.first()
+            labels = configuratie.labels()  # read once per process
+            label = next((label for label in labels if label.is_standaard), None) or next(
+                iter(labels), None
+            )
             if label is None:
                 raise serializers.ValidationError({"label": [_("Er is geen label ingericht.")]})
             attrs["label"] = label
@@ -124,7 +138,21 @@ class KlachtInvoerSerializer(ZonderSurrogatenMixin, serializers.ModelSerializer)
             # The status is the workflow's to set (services.klacht_registreren), as in the forms;
             # validating the default status would refuse every "direct opgelost" complaint.
             klacht.adres_controleren()  # before the check constraint says the same, less clearly
-            klacht.full_clean(exclude=["dossiernummer", "status_token", "status"])
+            # Not the foreign keys (found above; their constraints guard them) nor the generated
+            # secret; the table's constraints guard what the service sets, the address rule
+            # was checked just now (adres_controleren).
+            klacht.full_clean(
+                exclude=[
+                    "dossiernummer",
+                    "status_token",
+                    "status",
+                    "antwoord_sleutel",
+                    "label",
+                    "afdeling",
+                    "categorie",
+                ],
+                validate_constraints=False,
+            )
         except DjangoValidationError as exc:
             raise api_fout(exc) from exc
         return attrs

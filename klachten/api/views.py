@@ -40,6 +40,11 @@ class KlachtPermissie(permissions.DjangoModelPermissions):
         "GET": ["%(app_label)s.view_klacht"],
     }
 
+    def _queryset(self, view):
+        # Only its model counts here: not the caller's visible complaints (a query for
+        # nothing when registering); reading filters by them (klachten_voor).
+        return Klacht.objects.none()
+
     def has_permission(self, request, view):
         # Workflow actions on an existing complaint are checked by the workflow table itself.
         if getattr(view, "action", None) == "klantberichten":

@@ -27,7 +27,11 @@ from klachten.storingen import OPNIEUW_PROBEREN_NA_S, OpslagOnbereikbaar
 from klachten.uploads import bijlage_type_bepalen
 from klachten.workflow import KLANT, BerichtSoort, Status, WorkflowFout, weigering
 
-SESSIE_INGEDIENDE_KLACHT = "klachten:ingediende_klacht"
+# The complaint just filed, for the confirmation page: a signed cookie (no session row written
+# per complaint; never in the URL, where the page's status link would land in access logs).
+INGEDIENDE_KLACHT_COOKIE = "klacht_ingediend"
+INGEDIENDE_KLACHT_ZOUT = "klachten.ingediende_klacht"
+INGEDIENDE_KLACHT_MAX_S = 3600
 
 
 def formulier_limiet(group, request) -> str:
@@ -88,8 +92,17 @@ def klacht_indienen(request, label_slug=None):
                 # Stored: should saving the session fail now, the outage page still shows the
                 # dossiernummer (klachten.storingen).
                 request.opgeslagen_dossiernummer = klacht.dossiernummer
-                request.session[SESSIE_INGEDIENDE_KLACHT] = klacht.pk
-                return redirect("klachten:ontvangen")
+                response = redirect("klachten:ontvangen")
+                response.set_signed_cookie(
+                    INGEDIENDE_KLACHT_COOKIE,
+                    str(klacht.pk),
+                    salt=INGEDIENDE_KLACHT_ZOUT,
+                    max_age=INGEDIENDE_KLACHT_MAX_S,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
     else:
         form = KlachtFormulier(label=label)
     response = render(
@@ -106,8 +119,13 @@ def klacht_indienen(request, label_slug=None):
 def klacht_ontvangen(request):
     """Confirmation page: the dossiernummer, what happens next and when, and the status link."""
     klacht = None
-    pk = request.session.get(SESSIE_INGEDIENDE_KLACHT)
-    if pk is not None:
+    pk = request.get_signed_cookie(
+        INGEDIENDE_KLACHT_COOKIE,
+        default=None,
+        salt=INGEDIENDE_KLACHT_ZOUT,
+        max_age=INGEDIENDE_KLACHT_MAX_S,
+    )
+    if pk is not None and pk.isdigit():
         klacht = Klacht.objects.select_related("label").filter(pk=pk).first()
     label = klacht.label if klacht else selectors.label_voor_verzoek(request)
     context = {"klacht": klacht, "label": label, "termijnen": selectors.beloofde_termijnen()}

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from klachten import services
+from klachten import berichten
 from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, Gebeurtenis, Kanaal, Klacht
 from klachten.workflow import BerichtSoort, Status
@@ -249,12 +249,13 @@ def test_webklacht_zonder_ontvangstbevestiging_wordt_niet_half_opgeslagen(catego
     outbox are one transaction. When the acknowledgement cannot be written, nothing is stored:
     no complaint, no timeline, no message, and the dossiernummer is given back (the next
     complaint gets it). The error reaches the caller, whose customer still has the form."""
-    echte_bevestiging = services.ontvangst_bevestigen
+    # Writing the acknowledgement to the outbox fails (services writes it with the complaint).
+    echte_bevestiging = berichten.bericht_versturen
 
     def mislukt(**kwargs):
         raise RuntimeError("sjabloon kapot")
 
-    monkeypatch.setattr(services, "ontvangst_bevestigen", mislukt)
+    monkeypatch.setattr(berichten, "bericht_versturen", mislukt)
 
     with pytest.raises(RuntimeError, match="sjabloon kapot"):
         KlachtFactory(categorie=categorie, kanaal=Kanaal.WEBFORMULIER, privacy_akkoord=True)
@@ -262,7 +263,7 @@ def test_webklacht_zonder_ontvangstbevestiging_wordt_niet_half_opgeslagen(catego
     assert not Klacht.objects.exists()
     assert not Gebeurtenis.objects.exists()
     assert not Bericht.objects.exists()
-    monkeypatch.setattr(services, "ontvangst_bevestigen", echte_bevestiging)
+    monkeypatch.setattr(berichten, "bericht_versturen", echte_bevestiging)
     volgende = KlachtFactory(categorie=categorie, kanaal=Kanaal.WEBFORMULIER, privacy_akkoord=True)
     assert volgende.dossiernummer == "KL-2026-000001"
     assert volgende.status == Status.ONTVANGST_BEVESTIGD
