@@ -12,7 +12,7 @@ class KlachtenConfig(AppConfig):
     def ready(self):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from klachten import berichten, receivers
+        from klachten import berichten, configuratie, receivers
         from klachten.workflow import BerichtSoort
 
         # klachten's messages; the notices to staff are internal (never on the status page).
@@ -21,6 +21,7 @@ class KlachtenConfig(AppConfig):
             jablonen=Path(__file__).parent / "berichtsjablonen",
             intern={BerichtSoort.MELDING_BEHANDELAAR, BerichtSoort.TERMIJNSIGNAAL},
         )
+        configuratie.signalen_verbinden()
         post_migrate.connect(receivers.inrichten_na_migratie, sender=self)
         post_delete.connect(
             receivers.app_ontkoppeld, sender=TOTPDevice, dispatch_uid="klachten_app_weg"

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from klachten import berichten, kalender, rollen, termijnen
+from klachten import berichten, configuratie, kalender, rollen, termijnen
 from klachten.models import (
     Bericht,
     BerichtStatus,
@@ -160,15 +160,20 @@ def tweedelijnstoewijzers(afdeling_id: int | None) -> list[Medewerker]:
 
 def label_voor_verzoek(request: HttpRequest, slug: str | None = None) -> Label:
     """The label of a public page: from the URL (/<slug>/klacht/), the host name, or the default."""
+    alle = configuratie.labels()  # read once per process (klachten.configuratie)
     if slug is not None:
-        label = Label.objects.filter(slug=slug).first()
+        label = next((label for label in alle if label.slug == slug), None)
         if label is None:
             raise Http404
         return label
     host = request.get_host().split(":")[0].lower()
-    label = Label.objects.filter(hostnaam__iexact=host).first()
+    label = next(
+        (label for label in alle if label.hostnaam and label.hostnaam.lower() == host), None
+    )
     if label is None:
-        label = Label.objects.filter(is_standaard=True).first() or Label.objects.first()
+        label = next((label for label in alle if label.is_standaard), None) or next(
+            iter(alle), None
+        )
     if label is None:
         raise Http404("Er is nog geen label ingericht.")
     return label
@@ -965,6 +970,10 @@ def verbeterpunten_voor(gebruiker) -> QuerySet[Verbeterpunt]:
 
 def termijnregels() -> dict[str, termijnen.TermijnRegel]:
     """The deadline rules as the beheerder set them (admin: Termijnen); defaults where missing."""
+    return dict(configuratie.gelezen("termijnregels", _termijnregels_lezen))
+
+
+def _termijnregels_lezen() -> dict[str, termijnen.TermijnRegel]:
     regels = dict(termijnen.STANDAARD)
     regels.update({t.soort: t.regel for t in Termijn.objects.all()})
     return regels
