@@ -77,9 +77,16 @@ def _bij_wijziging(sender, **kwargs) -> None:
 
 def signalen_verbinden() -> None:
     """From KlachtenConfig.ready: the models whose rows are configuration."""
-    from klachten.models import Afdeling, Categorie, ExterneInstantie, Label, Termijn
+    from klachten.models import (
+        Afdeling,
+        Berichtsjabloon,
+        Categorie,
+        ExterneInstantie,
+        Label,
+        Termijn,
+    )
 
-    for model in (Label, Categorie, Afdeling, ExterneInstantie, Termijn):
+    for model in (Label, Categorie, Afdeling, ExterneInstantie, Termijn, Berichtsjabloon):
         for signaal in (post_save, post_delete):
             signaal.connect(_bij_wijziging, sender=model, dispatch_uid=f"configuratie_{model}")
     m2m_changed.connect(

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 
+from klachten import configuratie
 from klachten.berichten.soorten import EENVOUDIG, is_intern
 from klachten.models import Berichtsjabloon, Kanaal, Klacht, KwetsbaarheidSoort
 from klachten.workflow import BerichtSoort
@@ -32,8 +33,14 @@ def dossier_url(klacht: Klacht) -> str:
     )
 
 
+def _jablonen() -> list[Berichtsjabloon]:
+    """Every message template, read once per process and again when the beheerder edits one
+    (klachten.configuratie; issue 20: not re-read for every message)."""
+    return configuratie.gelezen("berichtsjablonen", lambda: list(Berichtsjabloon.objects.all()))
+
+
 def _jabloon(soort: str, taal: str, eenvoudig: bool) -> Berichtsjabloon:
-    kandidaten = Berichtsjabloon.objects.filter(soort=soort, taal__in=[taal, "nl"])
+    kandidaten = [j for j in _jablonen() if j.soort == soort and j.taal in (taal, "nl")]
     beste = sorted(kandidaten, key=lambda j: (j.taal != taal, j.eenvoudige_taal != eenvoudig))
     if not beste:
         raise Berichtsjabloon.DoesNotExist(f"Geen berichtsjabloon voor {soort}.")
