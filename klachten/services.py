@@ -458,15 +458,17 @@ def _versie_controleren(huidig: Klacht, versie: int | None) -> None:
 
 @contextmanager
 def _actie(
-    *, klacht: Klacht, naam: str, door, versie: int | None = None
+    *, klacht: Klacht, naam: str, door, versie: int | None = None, savepoint: bool = True
 ) -> Iterator[tuple[Klacht, Actie]]:
     """Apply one action of the workflow table to a locked, current copy of the complaint.
 
     The body changes fields; afterwards the state moves as the table says, the version goes up,
     the deadlines are recomputed, and a state change lands on the timeline. `versie`, when given,
     must be the version the user saw: otherwise someone changed the dossier meanwhile.
+    `savepoint=False` for a caller whose own transaction block holds this one and ends with it
+    (no SAVEPOINT of its own: one statement pair less).
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         huidig = (
             Klacht.objects.select_for_update(of=("self",))
             .select_related("label__externe_instantie", "categorie", "behandelaar")
@@ -792,10 +794,9 @@ def ontvangst_bevestigen(
             and not _ontvangstbevestiging_mailen_mag(klacht)
         ):
             return klacht
-        with _actie(klacht=klacht, naam="ontvangst_bevestigen", door=door, versie=versie) as (
-            k,
-            actie,
-        ):
+        with _actie(
+            klacht=klacht, naam="ontvangst_bevestigen", door=door, versie=versie, savepoint=False
+        ) as (k, actie):
             _bericht(k, actie, door, onderwerp, tekst)
             k.ontvangst_bevestigd_op = timezone.now()
     return k

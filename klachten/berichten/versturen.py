@@ -26,6 +26,7 @@ from klachten.models import (
     InkomendBericht,
     InkomendSoort,
     InkomendStatus,
+    Kanaal,
     Klacht,
     Medewerker,
 )
@@ -42,6 +43,10 @@ def draad_van(klacht: Klacht) -> tuple[str, str]:
     """In-Reply-To and References for a message to the customer (issue 17): the customer's last
     e-mail on the dossier (the complaint itself or a reply) and the thread it belongs to, so the
     customer's mail client shows one conversation. ("", "") when the customer never e-mailed."""
+    if klacht.kanaal != Kanaal.EMAIL and klacht.klantbericht_op is None:
+        # No query: an e-mail of the customer's is a complaint by e-mail or a customer's message
+        # on the dossier (services.klantbericht_toevoegen sets klantbericht_op).
+        return "", ""
     laatste = (
         InkomendBericht.objects.filter(
             klacht=klacht,

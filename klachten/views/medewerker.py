@@ -575,6 +575,11 @@ def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Fo
     return form
 
 
+# The actions after which the user may no longer see the complaint (what klachten_voor reads:
+# afdeling, behandelaar, classification): only after these is it asked again (issue 20).
+ZICHT_KAN_WIJZIGEN = frozenset({"toewijzen", "teruggeven", "classificeren"})
+
+
 @medewerker_vereist
 @require_http_methods(["GET", "POST"])
 def klacht_actie(request, dossiernummer, actie):
@@ -611,7 +616,9 @@ def klacht_actie(request, dossiernummer, actie):
                 fouten_toevoegen(form, exc)
             else:
                 messages.success(request, scherm.melding)
-                if not selectors.klachten_voor(request.user).filter(pk=klacht.pk).exists():
+                if actie in ZICHT_KAN_WIJZIGEN and not (
+                    selectors.klachten_voor(request.user).filter(pk=klacht.pk).exists()
+                ):
                     # Handed back by a partner, or assigned to an afdeling the user does not see.
                     return redirect("klachten:werkvoorraad")
                 return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)

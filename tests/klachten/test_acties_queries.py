@@ -164,12 +164,15 @@ def test_een_actie_kost_hoogstens_haar_aantal_queries(
         data["tekst"] = OPEN_PLEK.sub("Ingevuld door de behandelaar.", form.initial["tekst"])
     voor = stand(klacht)
 
-    with django_capture_on_commit_callbacks(execute=False):
-        with django_assert_max_num_queries(MAXIMUM[naam]) as queries:
-            response = client.post(actie_url(klacht, naam), formuliergegevens(data))
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        django_assert_max_num_queries(MAXIMUM[naam]) as queries,
+    ):
+        response = client.post(actie_url(klacht, naam), formuliergegevens(data))
 
     print(f"\nQUERIES {naam} {len(queries.captured_queries)}")
     import os
+
     if os.environ.get("TOON") == naam:
         for q in queries.captured_queries:
             print("SQL", q["sql"][:300])
