@@ -24,7 +24,16 @@ from django.db.models import F, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from klachten import berichten, kalender, rollen, selectors, signals, termijnen, workflow
+from klachten import (
+    berichten,
+    kalender,
+    rollen,
+    selectors,
+    signals,
+    termijnen,
+    tijdlijn,
+    workflow,
+)
 from klachten.berichten import samenstellen
 from klachten.berichten.opstellen import ZonderVrijeTekst
 from klachten.models import (
@@ -468,7 +477,7 @@ def _actie(
     `savepoint=False` for a caller whose own transaction block holds this one and ends with it
     (no SAVEPOINT of its own: one statement pair less).
     """
-    with transaction.atomic(savepoint=savepoint):
+    with transaction.atomic(savepoint=savepoint), tijdlijn.gebundeld():
         huidig = (
             Klacht.objects.select_for_update(of=("self",))
             .select_related("label__externe_instantie", "categorie", "behandelaar")
@@ -489,7 +498,7 @@ def _actie(
             huidig._history_user = door
         huidig.save()
         if huidig.status != van:
-            Gebeurtenis.objects.create(
+            tijdlijn.vastleggen(
                 klacht=huidig,
                 soort=GebeurtenisSoort.STATUS,
                 van_status=van,
@@ -539,7 +548,9 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
     soort = ACTIES[actie].bericht
     bericht = None
     if aflopen and soort is not None:
-        bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
+        bericht = getattr(klacht, "_actiebericht", None)
+        if bericht is None or bericht.soort != soort:
+            bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
         for afloop in aflopen:
             afloop.bericht = bericht
     te_printen = bericht is not None and bericht.status == BerichtStatus.TE_PRINTEN
@@ -752,7 +763,8 @@ def _bericht(
     standaard_onderwerp, volledig = berichten.bericht_opstellen(
         klacht=klacht, soort=actie.bericht, vrije_tekst=tekst, **feiten
     )
-    berichten.bericht_versturen(
+    # Remembered for the deadlines it meets (_termijnaflopen_vastleggen): not read back.
+    klacht._actiebericht = berichten.bericht_versturen(
         klacht=klacht,
         soort=actie.bericht,
         onderwerp=onderwerp or standaard_onderwerp,
@@ -763,7 +775,7 @@ def _bericht(
 
 
 def _notitie(klacht: Klacht, soort: GebeurtenisSoort, tekst: str, door) -> Gebeurtenis:
-    return Gebeurtenis.objects.create(
+    return tijdlijn.vastleggen(
         klacht=klacht, soort=soort, tekst=tekst, door=_medewerker(door), door_klant=door == KLANT
     )
 

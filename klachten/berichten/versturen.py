@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from klachten import berichten, broker
+from klachten import berichten, broker, tijdlijn
 from klachten.berichten.inkomend.lezen import MESSAGE_ID
 from klachten.berichten.opstellen import bericht_opstellen, dossier_url
 from klachten.berichten.soorten import is_intern
@@ -21,7 +21,6 @@ from klachten.berichten.tasks import bericht_afleveren
 from klachten.models import (
     Bericht,
     BerichtStatus,
-    Gebeurtenis,
     GebeurtenisSoort,
     InkomendBericht,
     InkomendSoort,
@@ -123,7 +122,7 @@ def bericht_versturen(
         bericht.in_reply_to, bericht.references = draad_van(klacht)
     bericht.save()
     if klacht is not None and not is_intern(soort):
-        Gebeurtenis.objects.create(
+        tijdlijn.vastleggen(
             klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
         )
     if per_post:
