@@ -887,7 +887,7 @@ def toewijzen(
                             )
                         }
                     )
-            elif not behandelaar.afdelingen.filter(pk=afdeling.pk).exists():
+            elif afdeling.pk not in {a.pk for a in rollen.afdelingen_van(behandelaar)}:
                 raise ValidationError(
                     {"behandelaar": _("Deze medewerker werkt niet bij de gekozen afdeling.")}
                 )
@@ -917,8 +917,8 @@ def toewijzen(
             tekst % {"afdeling": afdeling, "behandelaar": behandelaar or "-"},
             door,
         )
-    if behandelaar is not None and behandelaar != door:
-        with transaction.atomic():
+        if behandelaar is not None and behandelaar != door:
+            # In the action's transaction: the notice goes out with the assignment or not at all.
             berichten.behandelaar_melden(klacht=k, melding=_("Deze klacht is aan u toegewezen."))
     return k
 
