@@ -480,7 +480,7 @@ def _actie(
     with transaction.atomic(savepoint=savepoint), tijdlijn.gebundeld():
         huidig = (
             Klacht.objects.select_for_update(of=("self",))
-            .select_related("label__externe_instantie", "categorie", "behandelaar")
+            .select_related("label__externe_instantie", "categorie", "afdeling", "behandelaar")
             .get(pk=klacht.pk)
         )
         _versie_controleren(huidig, versie)
@@ -988,7 +988,7 @@ def _interne_behandelaar(klacht: Klacht) -> Medewerker | None:
         kandidaat.is_active
         and kandidaat.pk != klacht.betreft_medewerker_id
         and rollen.rollen_van(kandidaat) & {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER}
-        and kandidaat.afdelingen.filter(pk=klacht.afdeling_id).exists()
+        and klacht.afdeling_id in {a.pk for a in rollen.afdelingen_van(kandidaat)}
     ):
         return None
     return kandidaat
