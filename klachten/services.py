@@ -627,8 +627,7 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
             ontvangers = [behandelaar]
         else:
             ontvangers = selectors.teamleiders(klacht.afdeling_id)
-        for ontvanger in ontvangers:
-            berichten.medewerker_melden(klacht=klacht, ontvanger=ontvanger, melding=melding)
+        berichten.medewerkers_melden(klacht=klacht, ontvangers=ontvangers, melding=melding)
 
 
 def bericht_opnieuw_versturen(
@@ -1031,8 +1030,7 @@ def teruggeven(
             tekst % {"behandelaar": interne, "afdeling": k.afdeling or "-", "reden": reden.strip()},
             door,
         )
-        for ontvanger in ontvangers:
-            berichten.medewerker_melden(klacht=k, ontvanger=ontvanger, melding=melding)
+        berichten.medewerkers_melden(klacht=k, ontvangers=ontvangers, melding=melding)
     return k
 
 
@@ -1352,8 +1350,9 @@ def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None
         )
         with translation.override(settings.LANGUAGE_CODE):  # to staff, in the staff language
             melding = _("De klant vraagt om heroverweging. Wijs een tweedelijnsbehandelaar toe.")
-        for ontvanger in selectors.tweedelijnstoewijzers(k.afdeling_id):
-            berichten.medewerker_melden(klacht=k, ontvanger=ontvanger, melding=melding)
+        berichten.medewerkers_melden(
+            klacht=k, ontvangers=selectors.tweedelijnstoewijzers(k.afdeling_id), melding=melding
+        )
     return k
 
 

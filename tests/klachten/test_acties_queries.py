@@ -47,7 +47,7 @@ MAXIMUM = {
     "opschorten": 13,
     "verlengen": 13,
     "antwoord_sturen": 12,
-    "heroverweging_vragen": 14,
+    "heroverweging_vragen": 13,
     "heroverweging_beantwoorden": 12,
     "externe_procedure_vastleggen": 11,
     "afsluiten": 11,
@@ -96,7 +96,8 @@ BOVEN_DE_GRENS = {
     # The form's afdeling and behandelaar, the new behandelaar's roles, the notice to them, and
     # the check whether the user still sees the complaint after it moved.
     "toewijzen",
-    # The customer's wish recorded, the confirmation, and one notice per teamleider.
+    # The customer's wish recorded, the confirmation, and the notice to the teamleiders (one
+    # INSERT however many they are).
     "heroverweging_vragen",
     # Who assigned it (the timeline) and their roles, the notice, and the visibility check.
     "teruggeven",
