@@ -465,6 +465,20 @@ def _versie_controleren(huidig: Klacht, versie: int | None) -> None:
         )
 
 
+def vergrendeld(klacht: Klacht) -> Klacht:
+    """Mark a complaint the caller read with its row lock (select_for_update) in the transaction
+    block it is in now: an action on it in that block takes this copy as the current one, without
+    reading it again (the action page, issue 20). Its select_related must hold what _actie's
+    does (label with its externe instantie, categorie, afdeling, behandelaar)."""
+    klacht._vergrendeld_in = connection.atomic_blocks[-1]
+    return klacht
+
+
+def _vooraf_vergrendeld(klacht: Klacht) -> bool:
+    blok = getattr(klacht, "_vergrendeld_in", None)
+    return blok is not None and any(b is blok for b in connection.atomic_blocks)
+
+
 @contextmanager
 def _actie(
     *, klacht: Klacht, naam: str, door, versie: int | None = None, savepoint: bool = True
@@ -477,9 +491,13 @@ def _actie(
     `savepoint=False` for a caller whose own transaction block holds this one and ends with it
     (no SAVEPOINT of its own: one statement pair less).
     """
-    with transaction.atomic(savepoint=savepoint), tijdlijn.gebundeld():
+    vooraf = _vooraf_vergrendeld(klacht)
+    # Locked already by the caller's block (vergrendeld): that block is the action's transaction.
+    with transaction.atomic(savepoint=savepoint and not vooraf), tijdlijn.gebundeld():
         huidig = (
-            Klacht.objects.select_for_update(of=("self",))
+            klacht
+            if vooraf
+            else Klacht.objects.select_for_update(of=("self",))
             .select_related("label__externe_instantie", "categorie", "afdeling", "behandelaar")
             .get(pk=klacht.pk)
         )
@@ -798,7 +816,7 @@ def ontvangst_bevestigen(
     why, and the acknowledgement deadline keeps running, so the handler confirms it (the address
     checked, by phone or by sending it from the dossier) or finds it not admissible.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not _vooraf_vergrendeld(klacht)):
         if (
             door == SYSTEEM
             and berichten.adres_onbewezen(klacht)
