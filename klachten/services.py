@@ -31,7 +31,7 @@ from klachten import (
     selectors,
     signals,
     termijnen,
-    tijdlijn,
+    tijdlijnbundel,
     workflow,
 )
 from klachten.berichten import samenstellen
@@ -493,7 +493,7 @@ def _actie(
     """
     vooraf = _vooraf_vergrendeld(klacht)
     # Locked already by the caller's block (vergrendeld): that block is the action's transaction.
-    with transaction.atomic(savepoint=savepoint and not vooraf), tijdlijn.gebundeld():
+    with transaction.atomic(savepoint=savepoint and not vooraf), tijdlijnbundel.gebundeld():
         huidig = (
             klacht
             if vooraf
@@ -511,12 +511,14 @@ def _actie(
         huidig.versie += 1
         termijnen_bijwerken(huidig)
         # Before the save: a letter still to print leaves its deadlines running (bezorging).
-        _termijnaflopen_vastleggen(huidig, lopend, naam)
+        _termijnaflopen_vastleggen(
+            huidig, lopend, naam, bericht=getattr(huidig, "_actiebericht", None)
+        )
         if _medewerker(door) is not None:
             huidig._history_user = door
         huidig.save()
         if huidig.status != van:
-            tijdlijn.vastleggen(
+            tijdlijnbundel.vastleggen(
                 klacht=huidig,
                 soort=GebeurtenisSoort.STATUS,
                 van_status=van,
@@ -530,7 +532,9 @@ def _actie(
 TERMIJN_VERSCHUIVEN = frozenset({"opschorten", "verlengen"})
 
 
-def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie: str) -> None:
+def _termijnaflopen_vastleggen(
+    klacht: Klacht, voor: termijnen.Termijnen, actie: str, bericht: Bericht | None = None
+) -> None:
     """Every deadline that ran before the action and stopped or moved with it was met: on time
     when today is not after its date (the reports' "op tijd" figures read these rows).
 
@@ -564,10 +568,9 @@ def _termijnaflopen_vastleggen(klacht: Klacht, voor: termijnen.Termijnen, actie:
             )
         )
     soort = ACTIES[actie].bericht
-    bericht = None
     if aflopen and soort is not None:
-        bericht = getattr(klacht, "_actiebericht", None)
-        if bericht is None or bericht.soort != soort:
+        # The action's message: given by the caller that just wrote it, else looked up.
+        if bericht is None:
             bericht = Bericht.objects.filter(klacht=klacht, soort=soort).order_by("-pk").first()
         for afloop in aflopen:
             afloop.bericht = bericht
@@ -787,12 +790,13 @@ def _bericht(
         onderwerp=onderwerp or standaard_onderwerp,
         tekst=volledig,
         door=_medewerker(door),
+        tijdlijn=tijdlijnbundel.open_lijst(),
     )
     klacht.laatste_klantcontact_op = timezone.now()
 
 
 def _notitie(klacht: Klacht, soort: GebeurtenisSoort, tekst: str, door) -> Gebeurtenis:
-    return tijdlijn.vastleggen(
+    return tijdlijnbundel.vastleggen(
         klacht=klacht, soort=soort, tekst=tekst, door=_medewerker(door), door_klant=door == KLANT
     )
 

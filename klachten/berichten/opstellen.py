@@ -33,14 +33,15 @@ def dossier_url(klacht: Klacht) -> str:
     )
 
 
-def _jablonen() -> list[Berichtsjabloon]:
-    """Every message template, read once per process and again when the beheerder edits one
-    (klachten.configuratie; issue 20: not re-read for every message)."""
-    return configuratie.gelezen("berichtsjablonen", lambda: list(Berichtsjabloon.objects.all()))
-
-
 def _jabloon(soort: str, taal: str, eenvoudig: bool) -> Berichtsjabloon:
-    kandidaten = [j for j in _jablonen() if j.soort == soort and j.taal in (taal, "nl")]
+    # The beheerder's templates as this process read them (klachten.configuratie).
+    kandidaten = [
+        j
+        for j in configuratie.gelezen(
+            "berichtsjablonen", lambda: list(Berichtsjabloon.objects.all())
+        )
+        if j.soort == soort and j.taal in (taal, "nl")
+    ]
     beste = sorted(kandidaten, key=lambda j: (j.taal != taal, j.eenvoudige_taal != eenvoudig))
     if not beste:
         raise Berichtsjabloon.DoesNotExist(f"Geen berichtsjabloon voor {soort}.")

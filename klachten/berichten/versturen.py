@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from klachten import berichten, broker, tijdlijn
+from klachten import berichten, broker
 from klachten.berichten.inkomend.lezen import MESSAGE_ID
 from klachten.berichten.opstellen import bericht_opstellen, dossier_url
 from klachten.berichten.soorten import is_intern
@@ -22,6 +22,7 @@ from klachten.berichten.tasks import bericht_afleveren
 from klachten.models import (
     Bericht,
     BerichtStatus,
+    Gebeurtenis,
     GebeurtenisSoort,
     InkomendBericht,
     InkomendSoort,
@@ -107,12 +108,17 @@ def bericht_versturen(
     label=None,
     bijlage: tuple[str, str] | None = None,
     termijnsignaal=None,
+    tijdlijn: list[Gebeurtenis] | None = None,
+    draad: bool = True,
 ) -> Bericht:
     """Write the message of kind `soort` (any app's registered kind) to the outbox (and, about a
     complaint, to its timeline, unless the kind is internal); deliver it once the transaction
     commits. A message about no complaint (a survey invitation, a report) names its label;
     `bijlage` is an optional attachment stored with bijlage_bewaren: (name, path); a notice of
-    the deadline watch names its `termijnsignaal`.
+    the deadline watch names its `termijnsignaal`. With `tijdlijn` the timeline entry is added
+    to that list unsaved, for the caller to write with its own (one statement for all);
+    `draad=False` when the customer cannot have e-mailed about it yet (a complaint just filed
+    on the form: no In-Reply-To to look up).
 
     To a customer who gets post (Klacht.per_post) the message is a letter: it waits in the print
     tray (status te_printen, berichten.brieven) with the same subject and text, and is not
@@ -135,14 +141,19 @@ def bericht_versturen(
         and klacht is not None
         and not is_intern(soort)
         and bericht.aan == klacht.klant_email
+        and draad
     ):
         # In the customer's e-mail thread: the delivery sets In-Reply-To and References.
         bericht.in_reply_to, bericht.references = draad_van(klacht)
     bericht.save()
     if klacht is not None and not is_intern(soort):
-        tijdlijn.vastleggen(
+        gebeurtenis = Gebeurtenis(
             klacht=klacht, soort=GebeurtenisSoort.BERICHT, bericht=bericht, door=door
         )
+        if tijdlijn is not None:
+            tijdlijn.append(gebeurtenis)
+        else:
+            gebeurtenis.save()
     if per_post:
         return bericht  # it waits in the print tray (berichten.brieven), never for SMTP
     # Through the package: the demo replaces berichten.bericht_in_wachtrij while it writes history.

@@ -37,6 +37,13 @@ def gebundeld():
         Gebeurtenis.objects.bulk_create(rijen)
 
 
+def open_lijst() -> list[Gebeurtenis] | None:
+    """The entries of the innermost `gebundeld()` block, to add to (bericht_versturen's
+    `tijdlijn`); None outside one."""
+    stapel = _stapel()
+    return stapel[-1] if stapel else None
+
+
 def vastleggen(**velden) -> Gebeurtenis:
     """A timeline entry: written now, or with the others at the end of `gebundeld()` (then
     without a pk until then: do not point at it inside the block)."""
