@@ -30,6 +30,32 @@ VROEGSTE_ONTVANGST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 VERTAALTALEN = ("en", "fr")
 
 
+class ConfiguratieQuerySet(models.QuerySet):
+    """Rows of configuration (klachten.configuratie): a change in bulk, which sends no signal,
+    makes every process read them again too."""
+
+    def update(self, **kwargs):
+        from klachten import configuratie
+
+        aantal = super().update(**kwargs)
+        configuratie.gewijzigd()
+        return aantal
+
+    def bulk_create(self, *args, **kwargs):
+        from klachten import configuratie
+
+        rijen = super().bulk_create(*args, **kwargs)
+        configuratie.gewijzigd()
+        return rijen
+
+    def bulk_update(self, *args, **kwargs):
+        from klachten import configuratie
+
+        aantal = super().bulk_update(*args, **kwargs)
+        configuratie.gewijzigd()
+        return aantal
+
+
 class Vertaalbaar(models.Model):
     """Admin data that customers read, per language (issue 18): each field named in VERTAALD has
     a translation per VERTAALTALEN (`naam_en`, `naam_fr`). The field itself is the Dutch text: the
@@ -122,6 +148,8 @@ class ExterneInstantie(Vertaalbaar):
         blank=True,
         help_text=_("Leeg: klanten die Frans lezen, krijgen de Nederlandse paragraaf."),
     )
+
+    objects = ConfiguratieQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("externe instantie")
@@ -221,6 +249,8 @@ class Label(Vertaalbaar):
         help_text=_("Voor de klachtenuitvraag van de AFM; een categorie kan een andere hebben."),
     )
 
+    objects = ConfiguratieQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("label")
         verbose_name_plural = _("labels")
@@ -274,6 +304,8 @@ class Afdeling(models.Model):
     naam = models.CharField(_("naam"), max_length=100, unique=True)
     code = models.SlugField(_("code"), max_length=50, unique=True)
 
+    objects = ConfiguratieQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("afdeling")
         verbose_name_plural = _("afdelingen")
@@ -283,7 +315,7 @@ class Afdeling(models.Model):
         return self.naam
 
 
-class CategorieQuerySet(models.QuerySet):
+class CategorieQuerySet(ConfiguratieQuerySet):
     def voor_label(self, label: "Label | int") -> "CategorieQuerySet":
         """The categorieën a complaint of `label` may have: those linked to it, and those linked
         to no label (for every label)."""
@@ -722,7 +754,13 @@ class Klacht(models.Model):
 
     def categorie_past_bij_label(self) -> bool:
         """Whether the categorie is one of the label's (Categorie.labels)."""
-        return Categorie.objects.voor_label(self.label_id).filter(pk=self.categorie_id).exists()
+        from klachten import configuratie
+
+        # The label's active categorieën as this process read them; an inactive one is asked.
+        return (
+            self.categorie_id in configuratie.categorieen_voor_label(self.label_id)
+            or Categorie.objects.voor_label(self.label_id).filter(pk=self.categorie_id).exists()
+        )
 
     @property
     def is_geclassificeerd(self) -> bool:
@@ -1015,6 +1053,8 @@ class Berichtsjabloon(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ConfiguratieQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("berichtsjabloon")
         verbose_name_plural = _("berichtsjablonen")
@@ -1245,6 +1285,8 @@ class Termijn(models.Model):
             "behandelaar een waarschuwing. Leeg: geen grens."
         ),
     )
+
+    objects = ConfiguratieQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("termijn")
