@@ -103,6 +103,16 @@ class CategorieMetLabels(forms.ModelChoiceField):
     # The labels of every choice in one query, whatever queryset a form sets.
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
+    def to_python(self, value):
+        # The chosen categorie in one query, with its afdeling (the services' default afdeling):
+        # the labels are for the choices' names only (issue 20).
+        met_labels = self._queryset
+        self._queryset = met_labels.prefetch_related(None).select_related("afdeling")
+        try:
+            return super().to_python(value)
+        finally:
+            self._queryset = met_labels
+
     def label_from_instance(self, obj: Categorie) -> str:
         labels = ", ".join(label.naam for label in obj.labels.all())
         return f"{obj.naam} ({labels})" if labels else obj.naam
@@ -439,11 +449,19 @@ class ToewijzenFormulier(ActieFormulier):
             .order_by("first_name", "last_name")
         )
         groepen = [(_("Eigen medewerkers"), eigen), (_("Partnerbehandelaars"), partners)]
-        keuzes = [
-            (naam, [(m.pk, str(m)) for m in groep.distinct().order_by("first_name", "last_name")])
-            for naam, groep in groepen
-        ]
-        veld.widget.choices = [("", veld.empty_label)] + [(n, k) for n, k in keuzes if k]
+
+        def keuzes():
+            # Read when the form is rendered, not when a POST is only validated (issue 20).
+            per_groep = [
+                (
+                    naam,
+                    [(m.pk, str(m)) for m in groep.distinct().order_by("first_name", "last_name")],
+                )
+                for naam, groep in groepen
+            ]
+            return [("", veld.empty_label)] + [(n, k) for n, k in per_groep if k]
+
+        veld.widget.choices = keuzes
 
 
 class UrgentieFormulier(ActieFormulier):

@@ -31,9 +31,38 @@ def rollen_van(gebruiker) -> set[str]:
     if not gebruiker.is_authenticated:
         return set()
     if not hasattr(gebruiker, "_rollen_cache"):
-        namen = set(gebruiker.groups.values_list("name", flat=True))
-        gebruiker._rollen_cache = {PARTNERBEHANDELAAR} if PARTNERBEHANDELAAR in namen else namen
+        _rollen_en_afdelingen_lezen(gebruiker)
     return gebruiker._rollen_cache
+
+
+def _rollen_en_afdelingen_lezen(gebruiker) -> None:
+    """Roles and afdelingen of a user in one query (issue 20: every staff request reads both),
+    cached on the user object for the request."""
+    from django.db.models import CharField, IntegerField, Value
+
+    from klachten.models import Afdeling
+
+    tekst, getal = CharField(), IntegerField()
+    groepen = gebruiker.groups.through.objects.filter(
+        **{gebruiker.groups.source_field_name: gebruiker.pk}
+    ).values_list(
+        Value("g", output_field=tekst),
+        "group__name",
+        Value(0, output_field=getal),
+        Value("", output_field=tekst),
+    )
+    afdelingen = gebruiker.afdelingen.through.objects.filter(
+        **{gebruiker.afdelingen.source_field_name: gebruiker.pk}
+    ).values_list(Value("a", output_field=tekst), "afdeling__naam", "afdeling_id", "afdeling__code")
+    namen, eigen = set(), []
+    for soort, naam, pk, code in groepen.union(afdelingen, all=True):
+        if soort == "g":
+            namen.add(naam)
+        else:
+            eigen.append(Afdeling(pk=pk, naam=naam, code=code))
+    gebruiker._rollen_cache = {PARTNERBEHANDELAAR} if PARTNERBEHANDELAAR in namen else namen
+    if not hasattr(gebruiker, "_afdelingen_cache"):
+        gebruiker._afdelingen_cache = sorted(eigen, key=lambda afdeling: afdeling.naam)
 
 
 def afdelingen_van(gebruiker) -> list:

@@ -24,7 +24,16 @@ from django.db.models import F, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from klachten import berichten, kalender, rollen, selectors, signals, termijnen, workflow
+from klachten import (
+    berichten,
+    kalender,
+    rollen,
+    selectors,
+    signals,
+    termijnen,
+    tijdlijnbundel,
+    workflow,
+)
 from klachten.berichten import samenstellen
 from klachten.berichten.opstellen import ZonderVrijeTekst
 from klachten.models import (
@@ -519,20 +528,40 @@ def _versie_controleren(huidig: Klacht, versie: int | None) -> None:
         )
 
 
+def vergrendeld(klacht: Klacht) -> Klacht:
+    """Mark a complaint the caller read with its row lock (select_for_update) in the transaction
+    block it is in now: an action on it in that block takes this copy as the current one, without
+    reading it again (the action page, issue 20). Its select_related must hold what _actie's
+    does (label with its externe instantie, categorie, afdeling, behandelaar)."""
+    klacht._vergrendeld_in = connection.atomic_blocks[-1]
+    return klacht
+
+
+def _vooraf_vergrendeld(klacht: Klacht) -> bool:
+    blok = getattr(klacht, "_vergrendeld_in", None)
+    return blok is not None and any(b is blok for b in connection.atomic_blocks)
+
+
 @contextmanager
 def _actie(
-    *, klacht: Klacht, naam: str, door, versie: int | None = None
+    *, klacht: Klacht, naam: str, door, versie: int | None = None, savepoint: bool = True
 ) -> Iterator[tuple[Klacht, Actie]]:
     """Apply one action of the workflow table to a locked, current copy of the complaint.
 
     The body changes fields; afterwards the state moves as the table says, the version goes up,
     the deadlines are recomputed, and a state change lands on the timeline. `versie`, when given,
     must be the version the user saw: otherwise someone changed the dossier meanwhile.
+    `savepoint=False` for a caller whose own transaction block holds this one and ends with it
+    (no SAVEPOINT of its own: one statement pair less).
     """
-    with transaction.atomic():
+    vooraf = _vooraf_vergrendeld(klacht)
+    # Locked already by the caller's block (vergrendeld): that block is the action's transaction.
+    with transaction.atomic(savepoint=savepoint and not vooraf), tijdlijnbundel.gebundeld():
         huidig = (
-            Klacht.objects.select_for_update(of=("self",))
-            .select_related("label__externe_instantie", "categorie", "behandelaar")
+            klacht
+            if vooraf
+            else Klacht.objects.select_for_update(of=("self",))
+            .select_related("label__externe_instantie", "categorie", "afdeling", "behandelaar")
             .get(pk=klacht.pk)
         )
         _versie_controleren(huidig, versie)
@@ -545,12 +574,14 @@ def _actie(
         huidig.versie += 1
         termijnen_bijwerken(huidig)
         # Before the save: a letter still to print leaves its deadlines running (bezorging).
-        _termijnaflopen_vastleggen(huidig, lopend, naam)
+        _termijnaflopen_vastleggen(
+            huidig, lopend, naam, bericht=getattr(huidig, "_actiebericht", None)
+        )
         if _medewerker(door) is not None:
             huidig._history_user = door
         huidig.save()
         if huidig.status != van:
-            Gebeurtenis.objects.create(
+            tijdlijnbundel.vastleggen(
                 klacht=huidig,
                 soort=GebeurtenisSoort.STATUS,
                 van_status=van,
@@ -680,8 +711,7 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
             ontvangers = [behandelaar]
         else:
             ontvangers = selectors.teamleiders(klacht.afdeling_id)
-        for ontvanger in ontvangers:
-            berichten.medewerker_melden(klacht=klacht, ontvanger=ontvanger, melding=melding)
+        berichten.medewerkers_melden(klacht=klacht, ontvangers=ontvangers, melding=melding)
 
 
 def bericht_opnieuw_versturen(
@@ -816,18 +846,20 @@ def _bericht(
     standaard_onderwerp, volledig = berichten.bericht_opstellen(
         klacht=klacht, soort=actie.bericht, vrije_tekst=tekst, **feiten
     )
-    berichten.bericht_versturen(
+    # Remembered for the deadlines it meets (_termijnaflopen_vastleggen): not read back.
+    klacht._actiebericht = berichten.bericht_versturen(
         klacht=klacht,
         soort=actie.bericht,
         onderwerp=onderwerp or standaard_onderwerp,
         tekst=volledig,
         door=_medewerker(door),
+        tijdlijn=tijdlijnbundel.open_lijst(),
     )
     klacht.laatste_klantcontact_op = timezone.now()
 
 
 def _notitie(klacht: Klacht, soort: GebeurtenisSoort, tekst: str, door) -> Gebeurtenis:
-    return Gebeurtenis.objects.create(
+    return tijdlijnbundel.vastleggen(
         klacht=klacht, soort=soort, tekst=tekst, door=_medewerker(door), door_klant=door == KLANT
     )
 
@@ -851,17 +883,16 @@ def ontvangst_bevestigen(
     why, and the acknowledgement deadline keeps running, so the handler confirms it (the address
     checked, by phone or by sending it from the dossier) or finds it not admissible.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not _vooraf_vergrendeld(klacht)):
         if (
             door == SYSTEEM
             and berichten.adres_onbewezen(klacht)
             and not _ontvangstbevestiging_mailen_mag(klacht)
         ):
             return klacht
-        with _actie(klacht=klacht, naam="ontvangst_bevestigen", door=door, versie=versie) as (
-            k,
-            actie,
-        ):
+        with _actie(
+            klacht=klacht, naam="ontvangst_bevestigen", door=door, versie=versie, savepoint=False
+        ) as (k, actie):
             _bericht(k, actie, door, onderwerp, tekst)
             k.ontvangst_bevestigd_op = timezone.now()
     return k
@@ -955,7 +986,7 @@ def toewijzen(
                             )
                         }
                     )
-            elif not behandelaar.afdelingen.filter(pk=afdeling.pk).exists():
+            elif afdeling.pk not in {a.pk for a in rollen.afdelingen_van(behandelaar)}:
                 raise ValidationError(
                     {"behandelaar": _("Deze medewerker werkt niet bij de gekozen afdeling.")}
                 )
@@ -985,8 +1016,8 @@ def toewijzen(
             tekst % {"afdeling": afdeling, "behandelaar": behandelaar or "-"},
             door,
         )
-    if behandelaar is not None and behandelaar != door:
-        with transaction.atomic():
+        if behandelaar is not None and behandelaar != door:
+            # In the action's transaction: the notice goes out with the assignment or not at all.
             berichten.behandelaar_melden(klacht=k, melding=_("Deze klacht is aan u toegewezen."))
     return k
 
@@ -1056,7 +1087,7 @@ def _interne_behandelaar(klacht: Klacht) -> Medewerker | None:
         kandidaat.is_active
         and kandidaat.pk != klacht.betreft_medewerker_id
         and rollen.rollen_van(kandidaat) & {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER}
-        and kandidaat.afdelingen.filter(pk=klacht.afdeling_id).exists()
+        and klacht.afdeling_id in {a.pk for a in rollen.afdelingen_van(kandidaat)}
     ):
         return None
     return kandidaat
@@ -1099,8 +1130,7 @@ def teruggeven(
             tekst % {"behandelaar": interne, "afdeling": k.afdeling or "-", "reden": reden.strip()},
             door,
         )
-        for ontvanger in ontvangers:
-            berichten.medewerker_melden(klacht=k, ontvanger=ontvanger, melding=melding)
+        berichten.medewerkers_melden(klacht=k, ontvangers=ontvangers, melding=melding)
     return k
 
 
@@ -1420,8 +1450,9 @@ def heroverweging_vragen(*, klacht: Klacht, door, reden: str, versie: int | None
         )
         with translation.override(settings.LANGUAGE_CODE):  # to staff, in the staff language
             melding = _("De klant vraagt om heroverweging. Wijs een tweedelijnsbehandelaar toe.")
-        for ontvanger in selectors.tweedelijnstoewijzers(k.afdeling_id):
-            berichten.medewerker_melden(klacht=k, ontvanger=ontvanger, melding=melding)
+        berichten.medewerkers_melden(
+            klacht=k, ontvangers=selectors.tweedelijnstoewijzers(k.afdeling_id), melding=melding
+        )
     return k
 
 

@@ -84,6 +84,7 @@ from klachten.berichten.versturen import (
     bericht_versturen,
     bijlage_bewaren,
     medewerker_melden,
+    medewerkers_melden,
 )
 
 __all__ = [
@@ -116,6 +117,7 @@ __all__ = [
     "mailboxen_lezen",
     "map_lezen",
     "medewerker_melden",
+    "medewerkers_melden",
     "message_id",
     "ondertekening",
     "onze_berichten",

@@ -4,6 +4,7 @@ its delivery queued once that transaction commits (DESIGN.md section 5)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from email import policy
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -26,6 +27,7 @@ from klachten.models import (
     InkomendBericht,
     InkomendSoort,
     InkomendStatus,
+    Kanaal,
     Klacht,
     Medewerker,
 )
@@ -42,6 +44,10 @@ def draad_van(klacht: Klacht) -> tuple[str, str]:
     """In-Reply-To and References for a message to the customer (issue 17): the customer's last
     e-mail on the dossier (the complaint itself or a reply) and the thread it belongs to, so the
     customer's mail client shows one conversation. ("", "") when the customer never e-mailed."""
+    if klacht.kanaal != Kanaal.EMAIL and klacht.klantbericht_op is None:
+        # No query: an e-mail of the customer's is a complaint by e-mail or a customer's message
+        # on the dossier (services.klantbericht_toevoegen sets klantbericht_op).
+        return "", ""
     laatste = (
         InkomendBericht.objects.filter(
             klacht=klacht,
@@ -67,6 +73,28 @@ def draad_van(klacht: Klacht) -> tuple[str, str]:
         logger.warning("Inkomend bericht %s niet te lezen voor References.", laatste.pk)
     referenties = [m for m in eerdere if m != laatste.message_id] + [laatste.message_id]
     return laatste.message_id, " ".join(referenties[-REFERENTIES_MAXIMAAL:])
+
+
+def _nieuw_bericht(
+    *, klacht, soort, onderwerp, tekst, door, aan=None, label=None, termijnsignaal=None
+) -> Bericht:
+    """The outbox row of a message, not yet saved (bericht_versturen, medewerkers_melden)."""
+    # A letter (issue 18): to a customer who gets post, unless the caller names an e-mail address.
+    per_post = klacht is not None and aan is None and not is_intern(soort) and klacht.per_post
+    return Bericht(
+        termijnsignaal=termijnsignaal,
+        klacht=klacht,
+        label=label or klacht.label,
+        soort=soort,
+        aan="" if per_post else (aan or klacht.klant_email),
+        per_post=per_post,
+        status=BerichtStatus.TE_PRINTEN if per_post else BerichtStatus.WACHTEND,
+        # One line (no header injection), and within the column: a notice's subject repeats it.
+        # (A plain cut: Truncator would normalise the text, and what was typed is kept exactly.)
+        onderwerp=" ".join(onderwerp.split())[:255],
+        tekst=tekst,
+        verstuurd_door=door,
+    )
 
 
 def bericht_versturen(
@@ -95,22 +123,17 @@ def bericht_versturen(
     To a customer who gets post (Klacht.per_post) the message is a letter: it waits in the print
     tray (status te_printen, berichten.brieven) with the same subject and text, and is not
     queued for SMTP. An explicit `aan` is always e-mail."""
-    # A letter (issue 18): to a customer who gets post, unless the caller names an e-mail address.
-    per_post = klacht is not None and aan is None and not is_intern(soort) and klacht.per_post
-    bericht = Bericht(
-        termijnsignaal=termijnsignaal,
+    bericht = _nieuw_bericht(
         klacht=klacht,
-        label=label or klacht.label,
         soort=soort,
-        aan="" if per_post else (aan or klacht.klant_email),
-        per_post=per_post,
-        status=BerichtStatus.TE_PRINTEN if per_post else BerichtStatus.WACHTEND,
-        # One line (no header injection), and within the column: a notice's subject repeats it.
-        # (A plain cut: Truncator would normalise the text, and what was typed is kept exactly.)
-        onderwerp=" ".join(onderwerp.split())[:255],
+        onderwerp=onderwerp,
         tekst=tekst,
-        verstuurd_door=door,
+        door=door,
+        aan=aan,
+        label=label,
+        termijnsignaal=termijnsignaal,
     )
+    per_post = bericht.per_post
     if bijlage is not None:
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
     if (
@@ -149,22 +172,40 @@ def medewerker_melden(
 ) -> Bericht | None:
     """A notice about the complaint to one member of staff (none without an e-mail address),
     through the outbox like every message; never on the customer's status page."""
-    if ontvanger is None or not ontvanger.email:
-        return None
+    gemeld = medewerkers_melden(klacht=klacht, ontvangers=[ontvanger], melding=melding)
+    return gemeld[0] if gemeld else None
+
+
+def medewerkers_melden(
+    *, klacht: Klacht, ontvangers: Iterable[Medewerker | None], melding: str
+) -> list[Bericht]:
+    """The same notice to several members of staff (the teamleiders of an afdeling): composed
+    once and written in one INSERT however many they are (issue 20); each is delivered on its
+    own. Those without an e-mail address get none."""
+    adressen = [o.email for o in ontvangers if o is not None and o.email]
+    if not adressen:
+        return []
     onderwerp, tekst = bericht_opstellen(
         klacht=klacht,
         soort=BerichtSoort.MELDING_BEHANDELAAR,
         melding=melding,
         dossier_url=dossier_url(klacht),
     )
-    return bericht_versturen(
-        klacht=klacht,
-        soort=BerichtSoort.MELDING_BEHANDELAAR,
-        onderwerp=onderwerp,
-        tekst=tekst,
-        door=None,
-        aan=ontvanger.email,
+    gemeld = Bericht.objects.bulk_create(
+        _nieuw_bericht(
+            klacht=klacht,
+            soort=BerichtSoort.MELDING_BEHANDELAAR,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
+            aan=adres,
+        )
+        for adres in adressen
     )
+    for bericht in gemeld:
+        # Through the package, as bericht_versturen (the demo replaces it).
+        transaction.on_commit(lambda pk=bericht.pk: berichten.bericht_in_wachtrij(bericht_id=pk))
+    return gemeld
 
 
 def bijlage_bewaren(naam: str, inhoud: bytes) -> tuple[str, str]:

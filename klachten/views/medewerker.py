@@ -1,5 +1,6 @@
 """Staff pages: the work queue, intake, the dossier with its actions, improvement actions."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -101,10 +103,15 @@ def _geen_partner(gebruiker) -> None:
         raise PermissionDenied
 
 
-def _klacht_van(request, dossiernummer: str) -> Klacht:
-    """A complaint the user may see; others do not exist for them (404, not 403)."""
-    return get_object_or_404(
-        selectors.klachten_voor(request.user).select_related(
+def _klacht_van(request, dossiernummer: str, *, vergrendelen: bool = False) -> Klacht:
+    """A complaint the user may see; others do not exist for them (404, not 403).
+    `vergrendelen`: its row locked for the action the caller's transaction carries out
+    (services.vergrendeld)."""
+    klachten = selectors.klachten_voor(request.user)
+    if vergrendelen:
+        klachten = klachten.select_for_update(of=("self",))
+    klacht = get_object_or_404(
+        klachten.select_related(
             "label__externe_instantie",
             "afdeling",
             "categorie",
@@ -117,6 +124,7 @@ def _klacht_van(request, dossiernummer: str) -> Klacht:
         ),
         dossiernummer=dossiernummer,
     )
+    return services.vergrendeld(klacht) if vergrendelen else klacht
 
 
 @medewerker_vereist
@@ -277,6 +285,9 @@ def _met_versie(service):
         with taal:
             service(klacht=klacht, door=gebruiker, **data)
 
+    # The service applies the action through services._actie: the page locks the complaint as
+    # it reads it, and the service takes that copy (no second read; issue 20).
+    uitvoeren.vooraf_vergrendelen = True
     return uitvoeren
 
 
@@ -295,6 +306,7 @@ def _termijn(soort):
         with taal:
             services.termijn_wijzigen(klacht=klacht, door=gebruiker, soort=soort, **data)
 
+    uitvoeren.vooraf_vergrendelen = True  # as _met_versie
     return uitvoeren
 
 
@@ -575,6 +587,18 @@ def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Fo
     return form
 
 
+def _teruggedraaid(klacht: Klacht, gedeeld: bool) -> None:
+    """After a refused action whose service worked on the page's own copy (`gedeeld`, read
+    locked): the page shows the complaint as stored again, not as the action left it."""
+    if gedeeld:
+        klacht.refresh_from_db()
+
+
+# The actions after which the user may no longer see the complaint (what klachten_voor reads:
+# afdeling, behandelaar, classification): only after these is it asked again (issue 20).
+ZICHT_KAN_WIJZIGEN = frozenset({"toewijzen", "teruggeven", "classificeren"})
+
+
 @medewerker_vereist
 @require_http_methods(["GET", "POST"])
 def klacht_actie(request, dossiernummer, actie):
@@ -582,36 +606,56 @@ def klacht_actie(request, dossiernummer, actie):
     actie = actie.replace("-", "_")
     if actie not in SCHERMEN:
         raise Http404
-    klacht = _klacht_van(request, dossiernummer)
     scherm = SCHERMEN[actie]
+    voorbeeld_gevraagd = (
+        request.method == "POST" and "voorbeeld" in request.POST and _met_berichteditor(actie)
+    )
+    # The action's POST reads the complaint locked, in the action's transaction (below).
+    vooraf_vergrendelen = (
+        request.method == "POST"
+        and not voorbeeld_gevraagd
+        and getattr(scherm.uitvoeren, "vooraf_vergrendelen", False)
+    )
+    if not vooraf_vergrendelen:
+        klacht = _klacht_van(request, dossiernummer)
     status = 200
     eenvoudige_taal = None
     voorbeeld = None
-    if request.method == "POST" and "voorbeeld" in request.POST and _met_berichteditor(actie):
+    if voorbeeld_gevraagd:
         # Voorbeeld: what the customer will receive, built by the same assembly; nothing is
         # executed or stored, the form keeps its values.
         form = _formulier(scherm, klacht, request.POST, request.FILES)
         form.is_valid()
         voorbeeld = _voorbeeld(klacht, actie, form)
     elif request.method == "POST":
-        form = _formulier(scherm, klacht, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                scherm.uitvoeren(klacht, request.user, dict(form.cleaned_data))
-            except NietsGewijzigd:
-                messages.info(request, NIETS_GEWIJZIGD)
-                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
-            except GewijzigdIntussen as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except WorkflowFout as exc:
-                messages.error(request, str(exc))
-                return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
-            except ValidationError as exc:
-                fouten_toevoegen(form, exc)
-            else:
+        uitgevoerd = False
+        try:
+            with transaction.atomic() if vooraf_vergrendelen else nullcontext():
+                if vooraf_vergrendelen:
+                    klacht = _klacht_van(request, dossiernummer, vergrendelen=True)
+                form = _formulier(scherm, klacht, request.POST, request.FILES)
+                if form.is_valid():
+                    scherm.uitvoeren(klacht, request.user, dict(form.cleaned_data))
+                    uitgevoerd = True
+        except NietsGewijzigd:
+            messages.info(request, NIETS_GEWIJZIGD)
+            return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+        except GewijzigdIntussen as exc:
+            _teruggedraaid(klacht, vooraf_vergrendelen)
+            form.add_error(None, str(exc))
+            status = 409
+        except WorkflowFout as exc:
+            messages.error(request, str(exc))
+            return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
+        except ValidationError as exc:
+            _teruggedraaid(klacht, vooraf_vergrendelen)
+            fouten_toevoegen(form, exc)
+        else:
+            if uitgevoerd:
                 messages.success(request, scherm.melding)
-                if not selectors.klachten_voor(request.user).filter(pk=klacht.pk).exists():
+                if actie in ZICHT_KAN_WIJZIGEN and not (
+                    selectors.klachten_voor(request.user).filter(pk=klacht.pk).exists()
+                ):
                     # Handed back by a partner, or assigned to an afdeling the user does not see.
                     return redirect("klachten:werkvoorraad")
                 return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)
