@@ -111,6 +111,37 @@ class KlachtFactory(DjangoModelFactory):
         return services.klacht_registreren(**kwargs)
 
 
+# For each action on an existing complaint: a state from which it is allowed.
+VANUIT = {
+    "ontvangst_bevestigen": Status.ONTVANGEN,
+    "toewijzen": Status.ONTVANGEN,
+    "urgentie_wijzigen": Status.IN_ONDERZOEK,
+    "classificeren": Status.ONTVANGST_BEVESTIGD,
+    "teruggeven": Status.IN_ONDERZOEK,
+    "ontvankelijk_verklaren": Status.ONTVANGST_BEVESTIGD,
+    "niet_ontvankelijk_verklaren": Status.ONTVANGEN,
+    "telefooncontact_vastleggen": Status.IN_ONDERZOEK,
+    "notitie_toevoegen": Status.IN_ONDERZOEK,
+    "klantbericht_toevoegen": Status.IN_ONDERZOEK,
+    "statusupdate_sturen": Status.IN_ONDERZOEK,
+    "reactie_sturen": Status.BEANTWOORD,
+    "opschorten": Status.IN_ONDERZOEK,
+    "verlengen": Status.IN_ONDERZOEK,
+    "antwoord_sturen": Status.IN_ONDERZOEK,
+    "heroverweging_vragen": Status.BEANTWOORD,
+    "heroverweging_beantwoorden": Status.IN_HEROVERWEGING,
+    "externe_procedure_vastleggen": Status.BEANTWOORD,
+    "afsluiten": Status.BEANTWOORD,
+    "heropenen": Status.AFGESLOTEN,
+    "vervolgklacht_registreren": Status.AFGESLOTEN,
+    "leermoment_toevoegen": Status.AFGESLOTEN,
+    "verbeterpunt_toevoegen": Status.AFGESLOTEN,
+    "kwetsbaarheid_vastleggen": Status.IN_ONDERZOEK,
+    "kwetsbaarheid_intrekken": Status.IN_ONDERZOEK,
+    "doorverwijzing_vastleggen": Status.AFGESLOTEN,
+}
+
+
 def klacht_in_status(status: Status | str, *, door: Medewerker, **kwargs) -> Klacht:
     """A complaint driven to `status` through the services, the way the workflow gets there.
 

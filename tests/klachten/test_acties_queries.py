@@ -24,9 +24,9 @@ from django.urls import reverse
 from klachten import rollen, services
 from klachten.forms import OPEN_PLEK
 from klachten.models import Kanaal, Klacht, KwetsbaarheidSoort
-from klachten.workflow import ACTIES, AFSLUITENDE_ACTIES, KLANT, Status
+from klachten.workflow import ACTIES, AFSLUITENDE_ACTIES, KLANT
 from tests.conftest import actie_url, formuliergegevens, geldige_gegevens, stand
-from tests.factories import MedewerkerFactory, klacht_in_status, standaardlabel
+from tests.factories import VANUIT, MedewerkerFactory, klacht_in_status, standaardlabel
 
 pytestmark = pytest.mark.django_db
 
@@ -58,36 +58,6 @@ MAXIMUM = {
     "kwetsbaarheid_vastleggen": 11,
     "kwetsbaarheid_intrekken": 11,
     "doorverwijzing_vastleggen": 10,
-}
-
-# A state each action is allowed from.
-VANUIT = {
-    "ontvangst_bevestigen": Status.ONTVANGEN,
-    "toewijzen": Status.ONTVANGEN,
-    "urgentie_wijzigen": Status.IN_ONDERZOEK,
-    "classificeren": Status.ONTVANGST_BEVESTIGD,
-    "teruggeven": Status.IN_ONDERZOEK,
-    "ontvankelijk_verklaren": Status.ONTVANGST_BEVESTIGD,
-    "niet_ontvankelijk_verklaren": Status.ONTVANGEN,
-    "telefooncontact_vastleggen": Status.IN_ONDERZOEK,
-    "notitie_toevoegen": Status.IN_ONDERZOEK,
-    "klantbericht_toevoegen": Status.IN_ONDERZOEK,
-    "statusupdate_sturen": Status.IN_ONDERZOEK,
-    "reactie_sturen": Status.BEANTWOORD,
-    "opschorten": Status.IN_ONDERZOEK,
-    "verlengen": Status.IN_ONDERZOEK,
-    "antwoord_sturen": Status.IN_ONDERZOEK,
-    "heroverweging_vragen": Status.BEANTWOORD,
-    "heroverweging_beantwoorden": Status.IN_HEROVERWEGING,
-    "externe_procedure_vastleggen": Status.BEANTWOORD,
-    "afsluiten": Status.BEANTWOORD,
-    "heropenen": Status.AFGESLOTEN,
-    "vervolgklacht_registreren": Status.AFGESLOTEN,
-    "leermoment_toevoegen": Status.AFGESLOTEN,
-    "verbeterpunt_toevoegen": Status.AFGESLOTEN,
-    "kwetsbaarheid_vastleggen": Status.IN_ONDERZOEK,
-    "kwetsbaarheid_intrekken": Status.IN_ONDERZOEK,
-    "doorverwijzing_vastleggen": Status.AFGESLOTEN,
 }
 
 

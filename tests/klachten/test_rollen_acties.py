@@ -25,39 +25,10 @@ from klachten.workflow import (
     mag,
 )
 from tests.conftest import actie_url, geldige_gegevens, meldingen, stand
-from tests.factories import KlachtFactory, MedewerkerFactory, klacht_in_status
+from tests.factories import VANUIT, KlachtFactory, MedewerkerFactory, klacht_in_status
 
 pytestmark = pytest.mark.django_db
 
-# For each action on an existing complaint: a state from which it is allowed.
-VANUIT = {
-    "ontvangst_bevestigen": Status.ONTVANGEN,
-    "toewijzen": Status.ONTVANGEN,
-    "urgentie_wijzigen": Status.IN_ONDERZOEK,
-    "classificeren": Status.ONTVANGST_BEVESTIGD,
-    "teruggeven": Status.IN_ONDERZOEK,
-    "ontvankelijk_verklaren": Status.ONTVANGST_BEVESTIGD,
-    "niet_ontvankelijk_verklaren": Status.ONTVANGEN,
-    "telefooncontact_vastleggen": Status.IN_ONDERZOEK,
-    "notitie_toevoegen": Status.IN_ONDERZOEK,
-    "klantbericht_toevoegen": Status.IN_ONDERZOEK,
-    "statusupdate_sturen": Status.IN_ONDERZOEK,
-    "reactie_sturen": Status.BEANTWOORD,
-    "opschorten": Status.IN_ONDERZOEK,
-    "verlengen": Status.IN_ONDERZOEK,
-    "antwoord_sturen": Status.IN_ONDERZOEK,
-    "heroverweging_vragen": Status.BEANTWOORD,
-    "heroverweging_beantwoorden": Status.IN_HEROVERWEGING,
-    "externe_procedure_vastleggen": Status.BEANTWOORD,
-    "afsluiten": Status.BEANTWOORD,
-    "heropenen": Status.AFGESLOTEN,
-    "vervolgklacht_registreren": Status.AFGESLOTEN,
-    "leermoment_toevoegen": Status.AFGESLOTEN,
-    "verbeterpunt_toevoegen": Status.AFGESLOTEN,
-    "kwetsbaarheid_vastleggen": Status.IN_ONDERZOEK,
-    "kwetsbaarheid_intrekken": Status.IN_ONDERZOEK,
-    "doorverwijzing_vastleggen": Status.AFGESLOTEN,
-}
 ACTIES_OP_KLACHT = sorted(VANUIT)
 # Only a partnerbehandelaar hands a complaint back; the insurer's own staff assign.
 ALLEEN_PARTNER = {"teruggeven"}
