@@ -292,3 +292,19 @@ def respons(
         toelichting=toelichting,
         verbetertips=verbetertips,
     )
+
+
+def klacht_in_heroverweging(
+    *, teamleider: Medewerker, eerste: Medewerker, tweede: Medewerker, afdeling, **kwargs
+) -> Klacht:
+    """A reconsideration: `eerste` answered the first line (ongegrond), the customer asked for a
+    reconsideration and the teamleider assigned `tweede` to the second line."""
+    klacht = KlachtFactory(**kwargs)
+    klacht = services.toewijzen(
+        klacht=klacht, door=teamleider, afdeling=afdeling, behandelaar=eerste
+    )
+    klacht = services.ontvangst_bevestigen(klacht=klacht, door=eerste)
+    klacht = services.ontvankelijk_verklaren(klacht=klacht, door=eerste)
+    klacht = services.antwoord_sturen(klacht=klacht, door=eerste, oordeel=Oordeel.ONGEGROND)
+    klacht = services.heroverweging_vragen(klacht=klacht, door=KLANT, reden="Niet eens.")
+    return services.toewijzen(klacht=klacht, door=teamleider, afdeling=afdeling, behandelaar=tweede)

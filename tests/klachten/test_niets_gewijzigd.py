@@ -18,9 +18,9 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from klachten.workflow import KLANT, NietsGewijzigd, Oordeel, Status
+from klachten.workflow import NietsGewijzigd, Status
 from tests.conftest import actie_url, meldingen, stand
-from tests.factories import KlachtFactory, klacht_in_status
+from tests.factories import KlachtFactory, klacht_in_heroverweging, klacht_in_status
 
 NIETS_GEWIJZIGD = "Niets gewijzigd"
 
@@ -36,16 +36,12 @@ def toegewezen(teamleider, behandelaar, afdeling_a, categorie):
 @pytest.fixture
 def in_heroverweging(teamleider, behandelaar, collega, afdeling_a, categorie):
     """`behandelaar` answered the first line; `collega` is assigned the second line."""
-    klacht = KlachtFactory(categorie=categorie)
-    klacht = services.toewijzen(
-        klacht=klacht, door=teamleider, afdeling=afdeling_a, behandelaar=behandelaar
-    )
-    klacht = services.ontvangst_bevestigen(klacht=klacht, door=behandelaar)
-    klacht = services.ontvankelijk_verklaren(klacht=klacht, door=behandelaar)
-    klacht = services.antwoord_sturen(klacht=klacht, door=behandelaar, oordeel=Oordeel.ONGEGROND)
-    klacht = services.heroverweging_vragen(klacht=klacht, door=KLANT, reden="Niet eens.")
-    return services.toewijzen(
-        klacht=klacht, door=teamleider, afdeling=afdeling_a, behandelaar=collega
+    return klacht_in_heroverweging(
+        teamleider=teamleider,
+        eerste=behandelaar,
+        tweede=collega,
+        afdeling=afdeling_a,
+        categorie=categorie,
     )
 
 

@@ -18,14 +18,19 @@ from klachten.workflow import (
     ACTIES,
     KLANT,
     SYSTEEM,
-    Oordeel,
     Status,
     WorkflowFout,
     actie_controleren,
     mag,
 )
 from tests.conftest import actie_url, geldige_gegevens, meldingen, stand
-from tests.factories import VANUIT, KlachtFactory, MedewerkerFactory, klacht_in_status
+from tests.factories import (
+    VANUIT,
+    KlachtFactory,
+    MedewerkerFactory,
+    klacht_in_heroverweging,
+    klacht_in_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -397,16 +402,13 @@ def test_behandelaar_moet_bij_de_gekozen_afdeling_werken(
 @pytest.fixture
 def in_heroverweging(opzetter, behandelaar, collega, teamleider, afdeling_a, categorie):
     """A reconsideration: `behandelaar` answered first, `collega` is the second line."""
-    klacht = KlachtFactory(categorie=categorie, ingediend_door=opzetter)
-    klacht = services.toewijzen(
-        klacht=klacht, door=teamleider, afdeling=afdeling_a, behandelaar=behandelaar
-    )
-    klacht = services.ontvangst_bevestigen(klacht=klacht, door=behandelaar)
-    klacht = services.ontvankelijk_verklaren(klacht=klacht, door=behandelaar)
-    klacht = services.antwoord_sturen(klacht=klacht, door=behandelaar, oordeel=Oordeel.ONGEGROND)
-    klacht = services.heroverweging_vragen(klacht=klacht, door=KLANT, reden="Niet eens.")
-    return services.toewijzen(
-        klacht=klacht, door=teamleider, afdeling=afdeling_a, behandelaar=collega
+    return klacht_in_heroverweging(
+        teamleider=teamleider,
+        eerste=behandelaar,
+        tweede=collega,
+        afdeling=afdeling_a,
+        categorie=categorie,
+        ingediend_door=opzetter,
     )
 
 
