@@ -56,11 +56,17 @@ def dagen_geleden(dagen: int) -> dt.datetime:
     return NU - dt.timedelta(days=dagen)
 
 
+# The text of every complaint in `voorraad` (no word that a search term of the tests matches).
+TEKST = "De premie is twee keer afgeschreven."
+
+
 @pytest.fixture
 def voorraad(kijker, behandelaar, categorie, categorie_b, afdeling_a):
     """Complaints that differ in one thing each (ages chosen for the acknowledgement term of 8
-    days, so the next deadline is received + 8)."""
+    days, so the next deadline is received + 8). Their text is fixed: the search reads it too, and
+    the factory's random Dutch words could match a search term."""
     web = KlachtFactory(
+        omschrijving=TEKST,
         categorie=categorie,
         kanaal=Kanaal.WEBFORMULIER,
         klant_naam="Anna de Vries",
@@ -68,6 +74,7 @@ def voorraad(kijker, behandelaar, categorie, categorie_b, afdeling_a):
         ontvangen_op=dagen_geleden(1),
     )  # acknowledged at once: next deadline the answer, received + 42
     telefoon_b = KlachtFactory(
+        omschrijving=TEKST,
         categorie=categorie_b,
         klant_naam="Piet Jansen",
         klant_email="piet@example.nl",
@@ -75,19 +82,32 @@ def voorraad(kijker, behandelaar, categorie, categorie_b, afdeling_a):
         ontvangen_op=dagen_geleden(5),
     )  # deadline in 3 days: green
     bijna = KlachtFactory(
-        categorie=categorie, klant_naam="Karin Bos", ontvangen_op=dagen_geleden(6)
+        omschrijving=TEKST,
+        categorie=categorie,
+        klant_naam="Karin Bos",
+        ontvangen_op=dagen_geleden(6),
     )  # deadline in 2 days: amber
     te_laat = KlachtFactory(
-        categorie=categorie, klant_naam="Sanne Visser", ontvangen_op=dagen_geleden(9)
+        omschrijving=TEKST,
+        categorie=categorie,
+        klant_naam="Sanne Visser",
+        ontvangen_op=dagen_geleden(9),
     )  # deadline yesterday: red
     eigen = KlachtFactory(
-        categorie=categorie, klant_naam="Eigen Klant", ontvangen_op=dagen_geleden(1)
+        omschrijving=TEKST,
+        categorie=categorie,
+        klant_naam="Eigen Klant",
+        ontvangen_op=dagen_geleden(1),
     )
     eigen = services.toewijzen(
         klacht=eigen, door=behandelaar, afdeling=afdeling_a, behandelaar=kijker
     )
     afgesloten = klacht_in_status(
-        Status.AFGESLOTEN, door=behandelaar, categorie=categorie, klant_naam="Oud Dossier"
+        Status.AFGESLOTEN,
+        door=behandelaar,
+        categorie=categorie,
+        klant_naam="Oud Dossier",
+        omschrijving=TEKST,
     )
     return {
         "web": web,

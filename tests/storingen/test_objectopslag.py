@@ -20,7 +20,7 @@ from django.db import connection
 from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
-from klachten import services
+from klachten import berichten, services
 from klachten.models import Bijlage, Klacht, VerweesdBestand
 from tests.factories import pdf_bestand
 from tests.processen import (
@@ -153,7 +153,8 @@ def test_klacht_die_na_haar_bijlagen_mislukt_laat_geen_bestanden_achter(
     def mislukt(**kwargs):
         raise RuntimeError("bevestiging kapot")
 
-    monkeypatch.setattr(services, "ontvangst_bevestigen", mislukt)
+    # The acknowledgement is written to the outbox in the complaint's transaction.
+    monkeypatch.setattr(berichten, "bericht_versturen", mislukt)
     client.raise_request_exception = False
 
     response = client.post(
