@@ -64,11 +64,22 @@ def aan_partner(klacht: Klacht, *, door, partner) -> Klacht:
     )
 
 
+# The text of every complaint in `voorraad` (no word of a searched name).
+TEKST = "De premie is twee keer afgeschreven."
+
+
 @pytest.fixture
 def voorraad(partner, andere_partner, behandelaar, behandelaar_b, categorie, categorie_b):
-    """Complaints of both afdelingen: some assigned to the partner, others not."""
+    """Complaints of both afdelingen: some assigned to the partner, others not. Their text is
+    fixed: the search reads it too (Dutch full text), and the factory's random Dutch words could
+    match a searched name."""
     eigen_a = aan_partner(
-        KlachtFactory(categorie=categorie, klant_naam="Eigen Alfa", bijlagen=[pdf_bestand()]),
+        KlachtFactory(
+            categorie=categorie,
+            klant_naam="Eigen Alfa",
+            bijlagen=[pdf_bestand()],
+            omschrijving=TEKST,
+        ),
         door=behandelaar,
         partner=partner,
     )
@@ -78,33 +89,44 @@ def voorraad(partner, andere_partner, behandelaar, behandelaar_b, categorie, cat
             door=behandelaar_b,
             categorie=categorie_b,
             klant_naam="Eigen Beta",
+            omschrijving=TEKST,
         ),
         door=behandelaar_b,
         partner=partner,
     )
     eigen_dicht = aan_partner(
         klacht_in_status(
-            Status.BEANTWOORD, door=behandelaar, categorie=categorie, klant_naam="Eigen Dicht"
+            Status.BEANTWOORD,
+            door=behandelaar,
+            categorie=categorie,
+            klant_naam="Eigen Dicht",
+            omschrijving=TEKST,
         ),
         door=behandelaar,
         partner=partner,
     )
     eigen_dicht = services.afsluiten(klacht=eigen_dicht, door=behandelaar)
     vreemd = KlachtFactory(
-        categorie=categorie, klant_naam="Vreemde Klant", bijlagen=[pdf_bestand("v.pdf")]
+        categorie=categorie,
+        klant_naam="Vreemde Klant",
+        bijlagen=[pdf_bestand("v.pdf")],
+        omschrijving=TEKST,
     )
     services.toewijzen(
         klacht=vreemd, door=behandelaar, afdeling=vreemd.afdeling, behandelaar=behandelaar
     )
     andermans = aan_partner(
-        KlachtFactory(categorie=categorie_b, klant_naam="Andere Partner"),
+        KlachtFactory(categorie=categorie_b, klant_naam="Andere Partner", omschrijving=TEKST),
         door=behandelaar_b,
         partner=andere_partner,
     )
     # A complaint about the partner, with the partner recorded as its handler by hand (the
     # service refuses that): they still do not see it.
     over_partner = KlachtFactory(
-        categorie=categorie, klant_naam="Over Partner", betreft_medewerker=partner
+        categorie=categorie,
+        klant_naam="Over Partner",
+        betreft_medewerker=partner,
+        omschrijving=TEKST,
     )
     Klacht.objects.filter(pk=over_partner.pk).update(behandelaar=partner)
     return {
