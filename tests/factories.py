@@ -104,7 +104,14 @@ class KlachtFactory(DjangoModelFactory):
     klant_email = factory.Sequence(lambda n: f"klant{n}@example.nl")
     categorie = factory.SubFactory(CategorieFactory)
     afdeling = factory.LazyAttribute(lambda o: o.categorie.afdeling)
-    omschrijving = factory.Faker("paragraph", locale="nl_NL")
+    # A fixed text, not random words: the work queue's search reads the description (Dutch
+    # full text), and a random word could match what a test searches for.
+    omschrijving = factory.Sequence(
+        lambda n: (
+            f"Melding {n}: mijn declaratie is na zes weken nog niet verwerkt en niemand "
+            "heeft mij teruggebeld, hoewel dat wel was toegezegd."
+        )
+    )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
