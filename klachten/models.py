@@ -407,6 +407,10 @@ class Kanaal(models.TextChoices):
     EMAIL = "e-mail", _("E-mail")
     BRIEF = "brief", _("Brief")
     SOCIAL_MEDIA = "social media", _("Social media")
+    # Issue 21: the insurers' customers "bellen, mailen, chatten of bezoeken": staff register a
+    # chat conversation or an office visit (balie) like a phone call.
+    CHAT = "chat", _("Chat")
+    BALIE = "balie", _("Balie (bezoek aan een kantoor)")
     KTO = "kto", _("Klanttevredenheidsonderzoek (KTO)")
     MEDEWERKER = "medewerker", _("Via medewerker")
 

@@ -79,7 +79,8 @@ LABELS = [
 # health insurer's to SKGZ, a legal-aid insurer's to Kifid.
 EXTERNE_INSTANTIE_PER_LABEL = {"zorgzaam": "skgz", "rechtsbijstand": "kifid"}
 # The reaction terms each label publishes per channel (klachtenprocedure page, month report).
-# Rechtsbijstand Plus is not on social media: no term for that channel, so it is not measured.
+# Rechtsbijstand Plus is not on social media and has no chat or office desk: no term for those
+# channels, so they are not measured (and its procedure page does not name them).
 REACTIETERMIJNEN = {
     "zorgzaam": [
         (Kanaal.WEBFORMULIER, 1, TermijnEenheid.WERKDAGEN),
@@ -87,6 +88,8 @@ REACTIETERMIJNEN = {
         (Kanaal.EMAIL, 2, TermijnEenheid.WERKDAGEN),
         (Kanaal.BRIEF, 5, TermijnEenheid.WERKDAGEN),
         (Kanaal.SOCIAL_MEDIA, 4, TermijnEenheid.UREN),
+        (Kanaal.CHAT, 4, TermijnEenheid.UREN),
+        (Kanaal.BALIE, 1, TermijnEenheid.WERKDAGEN),
     ],
     "rechtsbijstand": [
         (Kanaal.WEBFORMULIER, 1, TermijnEenheid.WERKDAGEN),
