@@ -4,6 +4,8 @@ complaints and customer satisfaction, so management finds a product that has bee
 - the dossier reviews of the months before this one, offered on their 1st and read by the directie
   a few days later, with what they found;
 - last year's yearly report of every label, explained by the directie and published in March;
+- the working group's meetings of the last four quarters, linked to open improvement actions, and
+  the last half-year's analysis shared with all staff (issue 22);
 - this morning's run of beat's morning job (`services.dagelijks_bijwerken`, also the command
   `maandrapporten_vastleggen`): every finished month stored, the month before sent to the directie
   and this month's dossier review offered, waiting to be read.
