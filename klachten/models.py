@@ -240,6 +240,20 @@ class Label(Vertaalbaar):
         blank=True,
         help_text=_("Waar klanten van dit label na het definitieve standpunt terechtkunnen."),
     )
+    # Issue 21: ARAG names the Tuchtraad Financiële Dienstverlening beside Kifid.
+    ook_instantie = models.ForeignKey(
+        ExterneInstantie,
+        verbose_name=_("ook te noemen instantie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Naast de externe instantie, bv. de Tuchtraad Financiële Dienstverlening naast Kifid: "
+            "haar paragraaf volgt in het antwoord met het definitieve standpunt en op de "
+            "klachtenprocedure."
+        ),
+    )
     productgroep = models.ForeignKey(
         Productgroep,
         verbose_name=_("productgroep"),

@@ -507,6 +507,8 @@ def klachtenprocedure(request, label_slug=None):
             "balie": any(t.kanaal == Kanaal.BALIE for t in reactietermijnen),
             "instantie": instantie,
             "instantie_termijn": _externe_termijn(instantie) if instantie else "",
+            # A second body the label names beside it (issue 21: the Tuchtraad beside Kifid).
+            "ook_instantie": label.ook_instantie if instantie and label.ook_instantie_id else None,
             "bewaartermijn": _maanden_tekst(settings.KLACHT_BEWAARTERMIJN_MAANDEN),
         },
     )

@@ -302,3 +302,47 @@ def test_externe_procedure_bij_de_tuchtraad_naast_kifid(behandelaar, categorie, 
     assert set(
         ExterneProcedure.objects.filter(klacht=klacht).values_list("instantie__code", flat=True)
     ) == {"kifid", "tuchtraad-fd"}
+
+
+def test_naast_kifid_noemt_het_antwoord_ook_de_tuchtraad(label, behandelaar, categorie, kifid):
+    """ARAG: a label names the Tuchtraad beside Kifid (Label.ook_instantie): the answer with the
+    definitief standpunt gives Kifid's paragraph with its last date and contact details, then the
+    Tuchtraad's; each once."""
+    tuchtraad = ExterneInstantie.objects.get(code="tuchtraad-fd")
+    label.ook_instantie = tuchtraad
+    label.save(update_fields=["ook_instantie"])
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+
+    tekst = _definitief_antwoord(klacht, behandelaar)
+
+    assert tekst.count(kifid.naam) == 1
+    assert tekst.count(tuchtraad.naam) == 1
+    assert tekst.count(tuchtraad.website) == 1
+    assert "Postbus 93257" in tekst
+    assert (
+        tekst.index(kifid.naam)
+        < tekst.index("Postbus 93257")
+        < tekst.index(tuchtraad.naam)
+        < tekst.index("Met vriendelijke groet,")
+    )
+
+
+def test_zonder_tweede_instantie_blijft_het_antwoord_zoals_het_was(
+    label, behandelaar, categorie, kifid
+):
+    klacht = klacht_in_status(Status.IN_ONDERZOEK, door=behandelaar, categorie=categorie)
+
+    tekst = _definitief_antwoord(klacht, behandelaar)
+
+    assert "Tuchtraad" not in tekst
+
+
+def test_procedure_noemt_de_tweede_instantie(client, label, kifid):
+    label.ook_instantie = ExterneInstantie.objects.get(code="tuchtraad-fd")
+    label.save(update_fields=["ook_instantie"])
+
+    inhoud = client.get("/klachtenprocedure/").content.decode()
+
+    assert "Kifid" in inhoud
+    assert "Daarnaast kunt u gratis terecht bij Tuchtraad Financiële Dienstverlening." in inhoud
+    assert 'href="https://www.tuchtraadfd.nl"' in inhoud
