@@ -155,6 +155,8 @@ class DelenFormulier(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("jaar") and data["jaar"] > kalender.vandaag().year:
+            raise forms.ValidationError(_("Dat jaar is nog niet begonnen."))
         if data.get("soort") == GedeeldSoort.KLACHTANALYSE and not data.get("helft"):
             raise forms.ValidationError(_("Kies een halfjaar."))
         if data.get("soort") == GedeeldSoort.JAARRAPPORT and not data.get("label"):

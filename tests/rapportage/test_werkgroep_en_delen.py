@@ -281,3 +281,14 @@ def test_gedeeldlijst_kost_evenveel_queries_bij_meer_rapporten(
     with django_assert_max_num_queries(len(een.captured_queries)):
         inhoud = client.get(reverse("rapportage:gedeeld")).content.decode()
     assert inhoud.count("<tr>") == 4  # the head and three reports
+
+
+def test_een_jaar_dat_nog_niet_begon_wordt_niet_gedeeld(client, label, directie):
+    client.force_login(directie)
+
+    response = client.post(
+        reverse("rapportage:delen"), {"soort": "klachtanalyse", "jaar": "2027", "helft": "1"}
+    )
+
+    assert response.status_code == 404
+    assert not Gedeeld.objects.exists()
