@@ -240,6 +240,20 @@ class Label(Vertaalbaar):
         blank=True,
         help_text=_("Waar klanten van dit label na het definitieve standpunt terechtkunnen."),
     )
+    # Issue 21: ARAG names the Tuchtraad Financiële Dienstverlening beside Kifid.
+    ook_instantie = models.ForeignKey(
+        ExterneInstantie,
+        verbose_name=_("ook te noemen instantie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Naast de externe instantie, bv. de Tuchtraad Financiële Dienstverlening naast Kifid: "
+            "haar paragraaf volgt in het antwoord met het definitieve standpunt en op de "
+            "klachtenprocedure."
+        ),
+    )
     productgroep = models.ForeignKey(
         Productgroep,
         verbose_name=_("productgroep"),
@@ -407,6 +421,10 @@ class Kanaal(models.TextChoices):
     EMAIL = "e-mail", _("E-mail")
     BRIEF = "brief", _("Brief")
     SOCIAL_MEDIA = "social media", _("Social media")
+    # Issue 21: the insurers' customers "bellen, mailen, chatten of bezoeken": staff register a
+    # chat conversation or an office visit (balie) like a phone call.
+    CHAT = "chat", _("Chat")
+    BALIE = "balie", _("Balie (bezoek aan een kantoor)")
     KTO = "kto", _("Klanttevredenheidsonderzoek (KTO)")
     MEDEWERKER = "medewerker", _("Via medewerker")
 

@@ -217,7 +217,9 @@ SELECT
          WHEN r_kanaal < 0.90 THEN 'brief'
          WHEN r_kanaal < 0.93 THEN 'social media'
          WHEN r_kanaal < 0.95 THEN 'kto'
-         ELSE 'medewerker' END AS kanaal,
+         WHEN r_kanaal < 0.97 THEN 'medewerker'
+         WHEN r_kanaal < 0.985 THEN 'chat'
+         ELSE 'balie' END AS kanaal,
     CASE WHEN r_urg < 0.05 THEN 'hoog' ELSE 'normaal' END AS urgentie,
     CASE WHEN soort = 'normaal' AND t_antw IS NOT NULL THEN
         CASE WHEN r_oordeel < 0.25 THEN 'gegrond'

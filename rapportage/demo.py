@@ -4,6 +4,8 @@ complaints and customer satisfaction, so management finds a product that has bee
 - the dossier reviews of the months before this one, offered on their 1st and read by the directie
   a few days later, with what they found;
 - last year's yearly report of every label, explained by the directie and published in March;
+- the working group's meetings of the last four quarters, linked to open improvement actions, and
+  the last half-year's analysis shared with all staff (issue 22);
 - this morning's run of beat's morning job (`services.dagelijks_bijwerken`, also the command
   `maandrapporten_vastleggen`): every finished month stored, the month before sent to the directie
   and this month's dossier review offered, waiting to be read.
@@ -19,14 +21,23 @@ import random
 
 from klachten import kalender
 from klachten.demo import klok, verleden_verzonden, werkmoment
-from klachten.models import Bericht, Label, Medewerker
+from klachten.models import Bericht, Label, Medewerker, Verbeterpunt, VerbeterpuntStatus
 from rapportage import services
 from rapportage.berichtsoorten import RapportBerichtSoort
-from rapportage.models import Dossierreview, Jaarrapport, JaarrapportStatus, Maandrapport
+from rapportage.models import (
+    Dossierreview,
+    GedeeldSoort,
+    Jaarrapport,
+    JaarrapportStatus,
+    Maandrapport,
+    Werkgroepoverleg,
+)
 
 ADRESSEN = [
     ("Maandrapportage", "/medewerker/rapportage/"),
     ("Dossierreview", "/medewerker/rapportage/dossierreview/"),
+    ("Werkgroepoverleg", "/medewerker/rapportage/werkgroep/"),
+    ("Gedeelde rapporten", "/medewerker/rapportage/gedeeld/"),
     ("Klachtenjaarverslag (publiek)", "/klachtenjaarverslag/"),
 ]
 
@@ -104,8 +115,68 @@ def demo_vullen(
     ochtend = min(kalender.lokaal_moment(vandaag, OCHTEND), grens)
     with klok(ochtend):
         services.dagelijks_bijwerken(op=ochtend, rng=rng)
+    werkgroep_vullen(gebruikers=gebruikers, vandaag=vandaag, grens=grens, seed=seed)
     verleden_verzonden(Bericht.objects.filter(klacht=None, soort=RapportBerichtSoort.RAPPORT), nu)
     return samenvatting()
+
+
+WERKGROEP_PRIORITEITEN = [
+    "Wachttijden bij declaraties: het aantal klachten over de duur blijft hoog.",
+    "Bejegening aan de telefoon: twee klachten over toon en onderbreken.",
+    "Duidelijke brieven: klanten begrijpen de afwijzing van een machtiging niet.",
+    "Bereikbaarheid in de piekweken rond de jaarwisseling.",
+]
+WERKGROEP_ACTIEPUNTEN = [
+    "Teamleiders bespreken de termijnen wekelijks in het teamoverleg.",
+    "Voorbeeldbrieven herschrijven op B1-niveau en laten testen door het klantenpanel.",
+    "Terugbelverzoek in de wachtrij aanbieden na vijf minuten.",
+    "Klachten over bejegening bespreken met de betrokken medewerker.",
+]
+
+
+def werkgroep_vullen(
+    *, gebruikers: dict[str, Medewerker], vandaag: dt.date, grens: dt.datetime, seed: int
+) -> None:
+    """The working group's meetings of the last four quarters (mid-quarter), each linked to open
+    improvement actions, and the last half-year's analysis shared with all staff a week after it
+    ended (issue 22). Its own random stream: the draws above stay as they were."""
+    rng = random.Random(seed + 22)
+    teamleider, directie = gebruikers["teamleider"], gebruikers["directie"]
+    deelnemers = [teamleider, directie, gebruikers["behandelaar"], gebruikers["behandelaar2"]]
+    open_punten = list(
+        Verbeterpunt.objects.filter(
+            status__in=[VerbeterpuntStatus.OPEN, VerbeterpuntStatus.IN_UITVOERING]
+        ).order_by("pk")
+    )
+    kwartaal_begin = dt.date(vandaag.year, 3 * ((vandaag.month - 1) // 3) + 1, 1)
+    for terug in range(4, 0, -1):
+        begin = kalender.maanden_later(kwartaal_begin, -3 * terug)
+        datum = begin + dt.timedelta(days=40 + rng.randint(0, 10))
+        moment = min(werkmoment(rng, datum), grens)
+        with klok(moment):
+            services.werkgroepoverleg_vastleggen(
+                door=teamleider,
+                datum=kalender.lokale_datum(moment),
+                deelnemers=deelnemers[: rng.randint(2, 4)],
+                prioriteiten="\n".join(rng.sample(WERKGROEP_PRIORITEITEN, 2)),
+                actiepunten="\n".join(rng.sample(WERKGROEP_ACTIEPUNTEN, 2)),
+                verbeterpunten=rng.sample(open_punten, min(2, len(open_punten))),
+            )
+    jaar, helft = kalender.vorige_helft(*kalender.helft_van(vandaag))
+    gedeeld = min(
+        kalender.lokaal_moment(kalender.helft_grenzen(jaar, helft).tot.date(), dt.time(10))
+        + dt.timedelta(days=7),
+        grens,
+    )
+    with klok(gedeeld):
+        services.rapport_delen(
+            door=directie,
+            soort=GedeeldSoort.KLACHTANALYSE,
+            jaar=jaar,
+            helft=helft,
+            toelichting="De werkgroep heeft de analyse besproken. Lees vooral de verbeteracties.",
+            op=gedeeld,
+        )
 
 
 def samenvatting() -> str:
@@ -114,5 +185,6 @@ def samenvatting() -> str:
     return (
         f"Rapportage: {Maandrapport.objects.count()} maandrapporten vastgelegd, "
         f"{reviews.count()} dossierreviews ({reviews.filter(beoordeeld_op__isnull=True).count()} "
-        f"te lezen), {jaarrapporten.count()} jaarverslagen gepubliceerd."
+        f"te lezen), {jaarrapporten.count()} jaarverslagen gepubliceerd, "
+        f"{Werkgroepoverleg.objects.count()} werkgroepoverleggen."
     )

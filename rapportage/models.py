@@ -139,3 +139,85 @@ class Klachtanalyse(models.Model):
 
     def __str__(self):
         return f"{self.jaar}-H{self.helft}"
+
+
+class Werkgroepoverleg(models.Model):
+    """The quarterly meeting of the complaints working group (ARAG: four times a year): who was
+    there, the priorities set and the action points, linked to the improvement actions
+    (Verbeterpunt) that follow them up. The half-yearly analysis lists the meetings of its
+    half-year (issue 22, smaller practices)."""
+
+    datum = models.DateField(_("datum"))
+    deelnemers = models.ManyToManyField(
+        "klachten.Medewerker", verbose_name=_("deelnemers"), related_name="+"
+    )
+    prioriteiten = models.TextField(_("prioriteiten"))
+    actiepunten = models.TextField(_("actiepunten"), blank=True)
+    verbeterpunten = models.ManyToManyField(
+        "klachten.Verbeterpunt",
+        verbose_name=_("verbeterpunten"),
+        related_name="werkgroepoverleggen",
+        blank=True,
+    )
+    vastgelegd_door = models.ForeignKey(
+        "klachten.Medewerker", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("werkgroepoverleg")
+        verbose_name_plural = _("werkgroepoverleggen")
+        ordering = ["-datum", "-id"]
+        indexes = [models.Index(fields=["datum"])]
+
+    def __str__(self):
+        return f"{_('Werkgroepoverleg')} {self.datum:%Y-%m-%d}"
+
+
+class GedeeldSoort(models.TextChoices):
+    KLACHTANALYSE = "klachtanalyse", _("Halfjaarlijkse klachtanalyse")
+    JAARRAPPORT = "jaarrapport", _("Jaarrapportage")
+
+
+class Gedeeld(models.Model):
+    """A report the directie or a teamleider shared with all staff: the half-yearly analysis
+    (jaar, helft) or a label's yearly report (jaar, label). Staff read it on the page "Gedeelde
+    rapporten" and got a notice when it was shared; each report is shared once (issue 22)."""
+
+    soort = models.CharField(_("soort"), max_length=20, choices=GedeeldSoort.choices)
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    helft = models.PositiveSmallIntegerField(_("halfjaar"), null=True, blank=True)
+    label = models.ForeignKey(
+        "klachten.Label", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    gedeeld_door = models.ForeignKey(
+        "klachten.Medewerker", on_delete=models.PROTECT, related_name="+"
+    )
+    gedeeld_op = models.DateTimeField(_("gedeeld op"))
+
+    class Meta:
+        verbose_name = _("gedeeld rapport")
+        verbose_name_plural = _("gedeelde rapporten")
+        ordering = ["-gedeeld_op", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jaar", "helft"],
+                condition=Q(soort="klachtanalyse"),
+                name="gedeeld_klachtanalyse_eenmaal",
+            ),
+            models.UniqueConstraint(
+                fields=["jaar", "label"],
+                condition=Q(soort="jaarrapport"),
+                name="gedeeld_jaarrapport_eenmaal",
+            ),
+            models.CheckConstraint(
+                condition=(Q(soort="klachtanalyse", helft__in=[1, 2], label__isnull=True))
+                | (Q(soort="jaarrapport", helft__isnull=True, label__isnull=False)),
+                name="gedeeld_soort_past",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} {self.jaar}"

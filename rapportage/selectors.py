@@ -59,18 +59,20 @@ def mag_rapportage_zien(gebruiker) -> bool:
     return rollen.ziet_alle_klachten(gebruiker) or rollen.TEAMLEIDER in rollen.rollen_van(gebruiker)
 
 
+def label_uit_adres(label_slug: str | None) -> Label | None:
+    """?label= comes from the address: only a slug can be a label's (a NUL byte would break the
+    query); anything else means all labels, like an unknown slug."""
+    if label_slug and slug_re.match(label_slug):
+        return Label.objects.filter(slug=label_slug).first()
+    return None
+
+
 def selectie_voor(gebruiker, label_slug: str | None = None) -> Selectie:
     """Directie (and beheerder) see every afdeling; a teamleider only their own. Anyone else may
     not see management reports (PermissionDenied)."""
     if not gebruiker.is_authenticated or not mag_rapportage_zien(gebruiker):
         raise PermissionDenied
-    # ?label= comes from the address: only a slug can be a label's (a NUL byte would break the
-    # query); anything else means all labels, like an unknown slug.
-    label = (
-        Label.objects.filter(slug=label_slug).first()
-        if label_slug and slug_re.match(label_slug)
-        else None
-    )
+    label = label_uit_adres(label_slug)
     if rollen.ziet_alle_klachten(gebruiker):
         return Selectie(label=label, afdelingen=None)
     return Selectie(

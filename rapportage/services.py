@@ -19,7 +19,15 @@ from klachten.models import Klacht, Label, Medewerker
 from klachten.workflow import Status
 from rapportage import maandrapport
 from rapportage.berichtsoorten import RapportBerichtSoort
-from rapportage.models import Dossierreview, Jaarrapport, JaarrapportStatus, Maandrapport
+from rapportage.models import (
+    Dossierreview,
+    Gedeeld,
+    GedeeldSoort,
+    Jaarrapport,
+    JaarrapportStatus,
+    Maandrapport,
+    Werkgroepoverleg,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -351,3 +359,142 @@ def dagelijks_bijwerken(
         "dossierreview": int(dossierreview_aanbieden(op=op, rng=rng) is not None),
         "jaarrapport_herinneringen": jaarrapporten_herinneren(op=op),
     }
+
+
+# Werkgroepoverleg and shared reports (issue 22, smaller practices) --------------------------------
+
+
+def werkgroepoverleg_vastleggen(
+    *,
+    door: Medewerker,
+    datum: dt.date,
+    deelnemers,
+    prioriteiten: str,
+    actiepunten: str = "",
+    verbeterpunten=(),
+    overleg: Werkgroepoverleg | None = None,
+) -> Werkgroepoverleg:
+    """Record (or correct) the quarterly working-group meeting: date, participants, priorities
+    and action points with the improvement actions that follow them up (ARAG: the working group
+    meets four times a year; the half-yearly analysis lists its meetings)."""
+    with transaction.atomic():
+        if overleg is not None:
+            overleg = Werkgroepoverleg.objects.select_for_update().get(pk=overleg.pk)
+        else:
+            overleg = Werkgroepoverleg(vastgelegd_door=door)
+        overleg.datum = datum
+        overleg.prioriteiten = prioriteiten.strip()
+        overleg.actiepunten = actiepunten.strip()
+        overleg.save()
+        overleg.deelnemers.set(deelnemers)
+        overleg.verbeterpunten.set(verbeterpunten)
+    return overleg
+
+
+class DelenFout(Exception):
+    """A report that cannot be shared (again)."""
+
+
+def rapport_delen(
+    *,
+    door: Medewerker,
+    soort: GedeeldSoort | str,
+    jaar: int,
+    helft: int | None = None,
+    label: Label | None = None,
+    toelichting: str = "",
+    op: dt.datetime | None = None,
+) -> Gedeeld:
+    """Share the half-yearly analysis or a label's yearly report with all staff: it is listed on
+    the page "Gedeelde rapporten" and every member of staff gets a notice (an internal e-mail
+    through the outbox, like the other staff notices), once (issue 22: analyses and the yearly
+    report can be shared with all staff)."""
+    op = op or timezone.now()
+    with transaction.atomic():
+        gedeeld, nieuw = Gedeeld.objects.get_or_create(
+            soort=soort,
+            jaar=jaar,
+            helft=helft if soort == GedeeldSoort.KLACHTANALYSE else None,
+            label=label if soort == GedeeldSoort.JAARRAPPORT else None,
+            defaults={"gedeeld_door": door, "gedeeld_op": op, "toelichting": toelichting.strip()},
+        )
+        if not nieuw:
+            raise DelenFout(_("Dit rapport is al met alle medewerkers gedeeld."))
+        # The notices are written to the outbox in the same transaction (delivered after commit):
+        # a share without its notices cannot be stored.
+        _gedeeld_melden(gedeeld)
+    return gedeeld
+
+
+def gedeeld_url(gedeeld: Gedeeld) -> str:
+    """Where staff read a shared report."""
+    if gedeeld.soort == GedeeldSoort.KLACHTANALYSE:
+        return reverse("rapportage:analyse", kwargs={"jaar": gedeeld.jaar, "helft": gedeeld.helft})
+    return (
+        reverse("rapportage:jaar", kwargs={"jaar": gedeeld.jaar}) + f"?label={gedeeld.label.slug}"
+    )
+
+
+def gedeeld_titel(gedeeld: Gedeeld) -> str:
+    if gedeeld.soort == GedeeldSoort.KLACHTANALYSE:
+        return _("Halfjaarlijkse klachtanalyse %(jaar)s, %(helft)se halfjaar") % {
+            "jaar": gedeeld.jaar,
+            "helft": gedeeld.helft,
+        }
+    return _("Klachtenjaarverslag %(jaar)s van %(label)s") % {
+        "jaar": gedeeld.jaar,
+        "label": gedeeld.label.naam,
+    }
+
+
+def _gedeeld_melden(gedeeld: Gedeeld) -> int:
+    """The notice to every active member of staff with an address (not the outside firm's
+    partner handlers, not the API accounts)."""
+    label = (
+        gedeeld.label or Label.objects.filter(is_standaard=True).first() or Label.objects.first()
+    )
+    if label is None:
+        return 0
+    ontvangers = list(
+        Medewerker.objects.filter(
+            is_active=True,
+            groups__name__in=[
+                rollen.KLACHTBEHANDELAAR,
+                rollen.TEAMLEIDER,
+                rollen.DIRECTIE,
+                rollen.BEHEERDER,
+            ],
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    with translation.override("nl"):
+        titel = gedeeld_titel(gedeeld)
+        inleiding = _("%(door)s deelt dit rapport met alle medewerkers.") % {
+            "door": gedeeld.gedeeld_door
+        }
+        if gedeeld.toelichting:
+            inleiding += "\n\n" + gedeeld.toelichting
+        onderwerp, tekst = berichten.tekst_opstellen(
+            soort=RapportBerichtSoort.RAPPORT,
+            taal="nl",
+            label=label,
+            context={
+                "titel": titel,
+                "inleiding": inleiding + "\n\n" + _("U leest het op:"),
+                "url": settings.SITE_URL.rstrip("/") + gedeeld_url(gedeeld),
+                "bijlage": False,
+            },
+        )
+    for ontvanger in ontvangers:
+        berichten.bericht_versturen(
+            klacht=None,
+            label=label,
+            soort=RapportBerichtSoort.RAPPORT,
+            onderwerp=onderwerp,
+            tekst=tekst,
+            door=None,
+            aan=ontvanger.email,
+        )
+    return len(ontvangers)

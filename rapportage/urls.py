@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rapportage import afm, exports
-from rapportage.views import analyse, dossierreview, jaarrapport, maand
+from rapportage.views import analyse, dossierreview, jaarrapport, maand, werkgroep
 
 app_name = "rapportage"
 
@@ -36,6 +36,13 @@ urlpatterns = [
         analyse.analyse,
         name="analyse",
     ),
+    path("medewerker/rapportage/werkgroep/", werkgroep.lijst, name="werkgroep"),
+    path("medewerker/rapportage/werkgroep/nieuw/", werkgroep.bewerken, name="werkgroep-nieuw"),
+    path(
+        "medewerker/rapportage/werkgroep/<int:pk>/", werkgroep.bewerken, name="werkgroep-bewerken"
+    ),
+    path("medewerker/rapportage/gedeeld/", werkgroep.gedeeld, name="gedeeld"),
+    path("medewerker/rapportage/delen/", werkgroep.delen, name="delen"),
     path("medewerker/rapportage/dossierreview/", dossierreview.lijst, name="dossierreviews"),
     path(
         "medewerker/rapportage/dossierreview/<int:pk>/",

@@ -160,12 +160,28 @@ def externe_paragraaf(klacht: Klacht, standpunt_op: dt.datetime) -> str:
     (with the last date; free of charge and the court as its text says), followed by the body's
     contact details from the data (postal address, phone, website). Each detail is read once: what
     the text already says (its name, as a rule, and its website) the block below leaves out; a
-    text that does not name the body gets its name above the address."""
+    text that does not name the body gets its name above the address. A label that names a second
+    body beside it (`Label.ook_instantie`, e.g. the Tuchtraad Financiële Dienstverlening beside
+    Kifid; issue 21) gets that body's paragraph after it, built the same way."""
     instantie = klacht.label.externe_instantie
     if instantie is None:
         return ""
+    delen = [_instantie_paragraaf(klacht, instantie, externe_uiterste_datum(klacht, standpunt_op))]
+    # No query for a label without a second body (the foreign key's id is None).
+    ook = klacht.label.ook_instantie if klacht.label.ook_instantie_id else None
+    if ook is not None and ook.pk != instantie.pk:
+        uiterste = termijnen.externe_uiterste_datum(
+            maanden_na_standpunt=ook.maanden_na_standpunt,
+            maanden_na_klacht=ook.maanden_na_klacht,
+            standpunt_op=standpunt_op,
+            ontvangen_op=klacht.ontvangen_op,
+        )
+        delen.append(_instantie_paragraaf(klacht, ook, uiterste))
+    return "\n\n".join(delen)
+
+
+def _instantie_paragraaf(klacht: Klacht, instantie, uiterste: dt.date | None) -> str:
     taal = klacht.taal
-    uiterste = externe_uiterste_datum(klacht, standpunt_op)
     naam = instantie.vertaald("naam", taal)
     with translation.override(taal):
         tekst = (

@@ -78,8 +78,12 @@ LABELS = [
 # Where each label's customers go after the definitief standpunt (seeded by migration 0003): a
 # health insurer's to SKGZ, a legal-aid insurer's to Kifid.
 EXTERNE_INSTANTIE_PER_LABEL = {"zorgzaam": "skgz", "rechtsbijstand": "kifid"}
+# The body a label names beside it (migration 0037; issue 21): the legal-aid label, like ARAG, the
+# Tuchtraad Financiële Dienstverlening beside Kifid.
+OOK_INSTANTIE_PER_LABEL = {"rechtsbijstand": "tuchtraad-fd"}
 # The reaction terms each label publishes per channel (klachtenprocedure page, month report).
-# Rechtsbijstand Plus is not on social media: no term for that channel, so it is not measured.
+# Rechtsbijstand Plus is not on social media and has no chat or office desk: no term for those
+# channels, so they are not measured (and its procedure page does not name them).
 REACTIETERMIJNEN = {
     "zorgzaam": [
         (Kanaal.WEBFORMULIER, 1, TermijnEenheid.WERKDAGEN),
@@ -87,6 +91,8 @@ REACTIETERMIJNEN = {
         (Kanaal.EMAIL, 2, TermijnEenheid.WERKDAGEN),
         (Kanaal.BRIEF, 5, TermijnEenheid.WERKDAGEN),
         (Kanaal.SOCIAL_MEDIA, 4, TermijnEenheid.UREN),
+        (Kanaal.CHAT, 4, TermijnEenheid.UREN),
+        (Kanaal.BALIE, 1, TermijnEenheid.WERKDAGEN),
     ],
     "rechtsbijstand": [
         (Kanaal.WEBFORMULIER, 1, TermijnEenheid.WERKDAGEN),
@@ -219,6 +225,9 @@ def stamgegevens_aanmaken() -> dict[str, Medewerker]:
             defaults={
                 **gegevens,
                 "externe_instantie": instantie,
+                "ook_instantie": ExterneInstantie.objects.filter(
+                    code=OOK_INSTANTIE_PER_LABEL.get(gegevens["slug"], "")
+                ).first(),
                 "productgroep": Productgroep.objects.filter(
                     code=PRODUCTGROEP_PER_LABEL[gegevens["slug"]]
                 ).first(),

@@ -236,7 +236,11 @@ KANAAL_GEWICHTEN = {
     Kanaal.BRIEF: 7,
     Kanaal.SOCIAL_MEDIA: 5,
     Kanaal.KTO: 4,
-    Kanaal.MEDEWERKER: 4,
+    # chat and balie (issue 21) take half of the last weight, so the draws of the channels before
+    # them, and with them the rest of the demo, stay as they were
+    Kanaal.MEDEWERKER: 2,
+    Kanaal.CHAT: 1,
+    Kanaal.BALIE: 1,
 }
 # The share of complaints per channel solved at first contact.
 DIRECT_OPGELOST_KANS = {
@@ -244,6 +248,8 @@ DIRECT_OPGELOST_KANS = {
     Kanaal.EMAIL: 0.15,
     Kanaal.SOCIAL_MEDIA: 0.3,
     Kanaal.MEDEWERKER: 0.25,
+    Kanaal.CHAT: 0.5,
+    Kanaal.BALIE: 0.5,
 }
 
 

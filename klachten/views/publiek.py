@@ -500,9 +500,15 @@ def klachtenprocedure(request, label_slug=None):
                 }
                 for t in reactietermijnen
             ],
+            # A channel the label publishes no term for is not offered (issue 21: social media,
+            # chat and the office desk are not every label's).
             "social_media": any(t.kanaal == Kanaal.SOCIAL_MEDIA for t in reactietermijnen),
+            "chat": any(t.kanaal == Kanaal.CHAT for t in reactietermijnen),
+            "balie": any(t.kanaal == Kanaal.BALIE for t in reactietermijnen),
             "instantie": instantie,
             "instantie_termijn": _externe_termijn(instantie) if instantie else "",
+            # A second body the label names beside it (issue 21: the Tuchtraad beside Kifid).
+            "ook_instantie": label.ook_instantie if instantie and label.ook_instantie_id else None,
             "bewaartermijn": _maanden_tekst(settings.KLACHT_BEWAARTERMIJN_MAANDEN),
         },
     )

@@ -23,7 +23,8 @@ from klachten import selectors as klachtselectors
 from klachten.models import Label
 from klachten.workflow import Oordeel
 from rapportage import maandrapport, selectors, services
-from rapportage.models import Jaarrapport, JaarrapportStatus
+from rapportage.models import Gedeeld, GedeeldSoort, Jaarrapport, JaarrapportStatus
+from rapportage.views import werkgroep
 
 
 class ToelichtingFormulier(forms.Form):
@@ -113,10 +114,21 @@ def _labels_en_label(request) -> tuple[list[Label], Label]:
     return labels, label or next((lbl for lbl in labels if lbl.is_standaard), labels[0])
 
 
-def _rapport_van_verzoek(request, jaar: int) -> tuple[list[Label], Label, Jaarrapport]:
-    if not rollen.ziet_alle_klachten(request.user):
-        raise PermissionDenied
+def _rapport_van_verzoek(
+    request, jaar: int, *, gedeeld_mag: bool = False
+) -> tuple[list[Label], Label, Jaarrapport]:
+    """`gedeeld_mag`: a member of staff may read the year's report of a label the directie shared
+    with all staff (issue 22), without the other labels in the switch."""
     _jaar_geldig(jaar)
+    if not rollen.ziet_alle_klachten(request.user):
+        if not gedeeld_mag or not werkgroep.is_personeel(request.user):
+            raise PermissionDenied
+        _labels, label = _labels_en_label(request)
+        if not Gedeeld.objects.filter(
+            soort=GedeeldSoort.JAARRAPPORT, jaar=jaar, label=label
+        ).exists():
+            raise PermissionDenied
+        return [label], label, services.jaarrapport_voor(jaar=jaar, label=label)
     labels, label = _labels_en_label(request)
     return labels, label, services.jaarrapport_voor(jaar=jaar, label=label)
 
@@ -134,7 +146,7 @@ def jaar(request, jaar: int, pdf: bool = False):
     """The directie's page of a year's report for one label: the figures (live until it is
     published) and the explanation. Publishing is three steps: save, look at the preview
     (`voorbeeld`), confirm (`publiceren`); this page never publishes."""
-    labels, label, rapport = _rapport_van_verzoek(request, jaar)
+    labels, label, rapport = _rapport_van_verzoek(request, jaar, gedeeld_mag=True)
     mag_publiceren = _mag_publiceren(request.user)
     form = ToelichtingFormulier(request.POST or None, initial={"toelichting": rapport.toelichting})
     if request.method == "POST":
@@ -171,6 +183,12 @@ def jaar(request, jaar: int, pdf: bool = False):
             "rapport": rapport,
             "form": form,
             "mag_publiceren": mag_publiceren,
+            "ziet_alles": rollen.ziet_alle_klachten(request.user),
+            "gedeeld": Gedeeld.objects.filter(
+                soort=GedeeldSoort.JAARRAPPORT, jaar=jaar, label=label
+            )
+            .select_related("gedeeld_door")
+            .first(),
             "jaar_voorbij": kalender.vandaag().year > jaar,
             "publieke_url": reverse(
                 "rapportage:publiek-jaar", kwargs={"label_slug": label.slug, "jaar": jaar}

@@ -361,6 +361,18 @@ def test_medewerkerspaginas_zonder_ernstige_axe_schendingen(
     helft = 1 if vandaag.month <= 6 else 2
     openen(page, f"{url}/medewerker/rapportage/analyse/{vandaag.year}/{helft}/")
     axe_controleren(page, "klachtanalyse met grafieken", bevindingen)
+    # The working group's meetings and the shared reports (issue 22).
+    openen(page, f"{url}/medewerker/rapportage/werkgroep/nieuw/")
+    axe_controleren(page, "werkgroepoverleg vastleggen", bevindingen)
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#foutsamenvatting")).to_be_visible()
+    axe_controleren(page, "werkgroepoverleg met fouten", bevindingen)
+    page.locator("#id_prioriteiten").fill("Wachttijden declaraties")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Werkgroepoverleg", exact=True)).to_be_visible()
+    axe_controleren(page, "werkgroepoverleggen", bevindingen)
+    openen(page, f"{url}/medewerker/rapportage/gedeeld/")
+    axe_controleren(page, "gedeelde rapporten", bevindingen)
 
     # The error pages inside the staff layout (issue 19): a page of another role, a dead link.
     assert page.goto(f"{url}/medewerker/privacy/").status == 403  # not a beheerder yet
