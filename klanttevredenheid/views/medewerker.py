@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from klachten import kalender, rollen
 from klachten import selectors as klacht_selectors
 from klachten.grafieken import geen_gegevens
+from klachten.models import Medewerker
 from klanttevredenheid import cijfers, grafieken, selectors, services
 from klanttevredenheid.models import OpvolgingStatus, RedenOvergeslagen
 
@@ -268,6 +270,73 @@ def dashboard(request):
             "aantal_open": aantal_open,
             "kto_open_opvolgingen": aantal_open,
             "bereik_tekst": _bereik_tekst(gebruiker, ziet_team, ziet_alles),
+            # The handler's own results page (issue 22): for those who handle complaints; a
+            # teamleider reaches their team's from the breakdown per behandelaar.
+            "heeft_eigen_resultaten": bool(
+                rollen.rollen_van(gebruiker) & {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER}
+            ),
+            "is_teamleider": rollen.TEAMLEIDER in rollen.rollen_van(gebruiker),
+            **DREMPELS,
+        },
+    )
+
+
+EIGEN_KWARTALEN = 4  # the handler's page: this quarter and the three before it
+
+
+@kto_medewerker_vereist
+def behandelaar_resultaten(request, pk):
+    """A handler's own survey results (issue 22; ARAG: the outcome of satisfaction surveys is fed
+    back to the employee individually): grade, NPS and response per quarter for the complaints
+    they handled, with their team's figures beside them, and the customers' comments. Only for
+    the handler and their teamleider (selectors.mag_resultaten_zien_van); anyone else gets 404,
+    so that the page does not even tell whether the person exists."""
+    behandelaar = get_object_or_404(Medewerker, pk=pk, is_active=True)
+    if not selectors.mag_resultaten_zien_van(request.user, behandelaar):
+        raise Http404
+    kwartalen = [kalender.kwartaal_van(kalender.vandaag())]
+    while len(kwartalen) < EIGEN_KWARTALEN:
+        kwartalen.insert(0, kalender.vorig_kwartaal(*kwartalen[0]))
+    van = kalender.kwartaal_grenzen(*kwartalen[0]).van
+    tot = kalender.kwartaal_grenzen(*kwartalen[-1]).tot
+    eigen = {
+        rij.groep["kwartaal"]: rij
+        for rij in cijfers.cijfers(
+            van=van, tot=tot, per=("kwartaal",), **selectors.eigen_resultaten(behandelaar)
+        )
+    }
+    team = {
+        rij.groep["kwartaal"]: rij
+        for rij in cijfers.cijfers(
+            van=van, tot=tot, per=("kwartaal",), **selectors.teamresultaten(behandelaar)
+        )
+    }
+
+    def leeg(eerste):
+        return cijfers.Cijfers({"kwartaal": eerste}, 0, None, None, 0, 0)
+
+    rijen = []
+    for kwartaal in reversed(kwartalen):
+        eerste = kalender.kwartaal_grenzen(*kwartaal).van.date()
+        rijen.append(
+            {
+                "naam": _kwartaal_naam(kwartaal),
+                "eigen": eigen.get(eerste) or leeg(eerste),
+                "team": team.get(eerste) or leeg(eerste),
+            }
+        )
+    reacties = selectors.eigen_reacties(behandelaar, van=van, tot=tot)
+    pagina = Paginator(reacties, PER_PAGINA).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "klanttevredenheid/behandelaar_resultaten.html",
+        {
+            "behandelaar": behandelaar,
+            "is_eigen": behandelaar.pk == request.user.pk,
+            "team": ", ".join(a.naam for a in behandelaar.afdelingen.all()),
+            "rijen": rijen,
+            "pagina": pagina,
+            "definities": DEFINITIES,
             **DREMPELS,
         },
     )
