@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from klachten import rollen
 from klachten.models import Afdeling, Label, Medewerker
 from klanttevredenheid.models import (
+    Campagne,
     Contactmoment,
     ContactmomentSoort,
     Enquetegroep,
@@ -233,4 +234,13 @@ def eigen_reacties(behandelaar: Medewerker, *, van, tot) -> QuerySet[Respons]:
         .exclude(toelichting="", verbetertips="")
         .select_related("contactmoment__klacht", "opvolging")
         .order_by("-ontvangen_op", "-pk")
+    )
+
+
+def campagnes_met_respons() -> QuerySet:
+    """The campaigns, newest first, with their label and number of responses (one query)."""
+    return (
+        Campagne.objects.select_related("label")
+        .annotate(aantal_respons=Count("contactmomenten__respons"))
+        .order_by("-created_at", "-pk")
     )

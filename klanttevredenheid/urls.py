@@ -17,6 +17,12 @@ urlpatterns = [
         medewerker.behandelaar_resultaten,
         name="behandelaar",
     ),
+    path("medewerker/klanttevredenheid/campagnes/", medewerker.campagnes, name="campagnes"),
+    path(
+        "medewerker/klanttevredenheid/campagnes/<int:pk>/",
+        medewerker.campagne_rapport,
+        name="campagne",
+    ),
     # Customers (a token is a slug: anything else is a plain 404 and never reaches a query)
     path("enquete/<slug:token>/", publiek.enquete, name="enquete"),
     path("enquete/<slug:token>/bedankt/", publiek.bedankt, name="bedankt"),

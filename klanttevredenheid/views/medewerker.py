@@ -20,7 +20,7 @@ from klachten import selectors as klacht_selectors
 from klachten.grafieken import geen_gegevens
 from klachten.models import Medewerker
 from klanttevredenheid import cijfers, grafieken, selectors, services
-from klanttevredenheid.models import OpvolgingStatus, RedenOvergeslagen
+from klanttevredenheid.models import Campagne, Enquetegroep, OpvolgingStatus, RedenOvergeslagen
 
 PER_PAGINA = 25
 OPEN_OPVOLGINGEN_MAX = 50
@@ -276,6 +276,7 @@ def dashboard(request):
                 rollen.rollen_van(gebruiker) & {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER}
             ),
             "is_teamleider": rollen.TEAMLEIDER in rollen.rollen_van(gebruiker),
+            "ziet_campagnes": ziet_team,
             **DREMPELS,
         },
     )
@@ -338,6 +339,89 @@ def behandelaar_resultaten(request, pk):
             "pagina": pagina,
             "definities": DEFINITIES,
             **DREMPELS,
+        },
+    )
+
+
+def _campagne_vereist(view):
+    """The campaign reports: for those who see results beyond their own (teamleider, directie,
+    beheerder); a yearly survey's answers belong to no handler."""
+
+    @kto_medewerker_vereist
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not selectors.ziet_andermans_resultaten(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_campagne_vereist
+def campagnes(request):
+    """The yearly surveys (Campagne), newest first, each with its number of responses."""
+    return render(
+        request,
+        "klanttevredenheid/campagne_lijst.html",
+        {"campagnes": selectors.campagnes_met_respons()},
+    )
+
+
+DRIJFVEER_DEFINITIES = {
+    "gemiddelde": gettext_lazy(
+        "Het gemiddelde van de antwoorden op de vraag (1-10), afgerond op 1 decimaal."
+    ),
+    "correlatie": gettext_lazy(
+        "De samenhang (Pearson-correlatie, van -1 tot +1) tussen het antwoord op de vraag en het "
+        "rapportcijfer van dezelfde klant. Hoe hoger, hoe meer het rapportcijfer meebeweegt met "
+        "deze drijfveer; samenhang is geen bewijs van oorzaak."
+    ),
+    "te_weinig": gettext_lazy(
+        "Bij minder dan %(minimum)d antwoorden noemen we geen samenhang: dan bepalen een paar "
+        "klanten de uitkomst."
+    ),
+}
+
+
+@_campagne_vereist
+def campagne_rapport(request, pk):
+    """A campaign's report (issue 22; ARAG asks its customer groups about the drivers): per
+    Enquetegroep the grade, NPS and response, the average of each driver question, its
+    correlation with the grade and which driver goes with the grade most."""
+    campagne = get_object_or_404(Campagne.objects.select_related("label"), pk=pk)
+    groepen = cijfers.drijfveren(campagne)
+    vragen = list(campagne.vragen.all())
+    return render(
+        request,
+        "klanttevredenheid/campagne_rapport.html",
+        {
+            "campagne": campagne,
+            "groepen": [
+                {
+                    "naam": (
+                        Enquetegroep(g.groep).label
+                        if g.groep in Enquetegroep.values
+                        else _("Alle groepen")
+                        if g.groep is None
+                        else g.groep
+                    ),
+                    "rapport": g,
+                    "open": [
+                        (vraag, g.open_antwoorden.get(vraag.pk, 0))
+                        for vraag in vragen
+                        if not vraag.is_beoordeling
+                    ],
+                }
+                for g in groepen
+            ],
+            "open_vragen": [v for v in vragen if not v.is_beoordeling],
+            "heeft_drijfveren": any(v.is_beoordeling for v in vragen),
+            "minimum": cijfers.MINIMUM_PAREN,
+            "definities": DEFINITIES,
+            "drijfveer_definities": {
+                **DRIJFVEER_DEFINITIES,
+                "te_weinig": DRIJFVEER_DEFINITIES["te_weinig"] % {"minimum": cijfers.MINIMUM_PAREN},
+            },
         },
     )
 
