@@ -51,7 +51,7 @@ MAXIMUM = {
     "heroverweging_beantwoorden": 11,
     "externe_procedure_vastleggen": 11,
     "afsluiten": 10,
-    "medewerker_besproken": 12,
+    "medewerker_besproken": 9,
     "heropenen": 9,
     "vervolgklacht_registreren": 33,
     "leermoment_toevoegen": 9,
