@@ -875,8 +875,10 @@ def avg_verzamelen(email: str) -> list:
     from klachten.avg import Onderdeel, Tabel, tekst
 
     onderdelen = []
-    momenten = _contactmomenten_van(email).select_related(
-        "label", "klacht", "uitnodiging", "respons__opvolging"
+    momenten = (
+        _contactmomenten_van(email)
+        .select_related("label", "klacht", "uitnodiging", "respons__opvolging")
+        .prefetch_related("respons__antwoorden__vraag")
     )
     for moment in momenten.order_by("moment", "pk"):
         onderdeel = Onderdeel(
@@ -927,6 +929,18 @@ def avg_verzamelen(email: str) -> list:
                     ],
                 )
             )
+            antwoorden = list(respons.antwoorden.all())
+            if antwoorden:  # a campaign's own questions (issue 22)
+                onderdeel.tabellen.append(
+                    Tabel(
+                        _("Antwoorden op de vragen van de campagne"),
+                        [_("Vraag"), _("Antwoord")],
+                        [
+                            [a.vraag.tekst, str(a.cijfer) if a.cijfer is not None else a.tekst]
+                            for a in sorted(antwoorden, key=lambda a: (a.vraag.volgorde, a.pk))
+                        ],
+                    )
+                )
             opvolging = getattr(respons, "opvolging", None)
             if opvolging is not None:
                 onderdeel.tabellen.append(

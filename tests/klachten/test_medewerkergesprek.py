@@ -152,3 +152,27 @@ def test_de_medewerker_over_wie_het_gaat_ziet_het_dossier_niet(client, over_coll
     response = client.get(reverse("klachten:dossier", args=[over_collega.dossiernummer]))
 
     assert response.status_code == 404
+
+
+def test_de_samenvatting_gaat_mee_als_de_klacht_wordt_geanonimiseerd(over_collega, teamleider):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from klachten import avg
+
+    services.medewerker_besproken(
+        klacht=over_collega,
+        door=teamleider,
+        datum=dt.date(2025, 1, 6),
+        samenvatting="Mevrouw De Vries was boos over het telefoontje.",
+    )
+
+    with transaction.atomic():
+        avg._anonimiseren([over_collega.pk], op=timezone.now(), reden="test")
+
+    klacht = Klacht.objects.get(pk=over_collega.pk)
+    assert klacht.medewerker_gesprek_samenvatting == avg.GEANONIMISEERD
+    assert klacht.medewerker_besproken_datum == dt.date(2025, 1, 6)
+    assert all(
+        v.medewerker_gesprek_samenvatting in ("", avg.GEANONIMISEERD) for v in klacht.history.all()
+    )

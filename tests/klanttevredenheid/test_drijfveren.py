@@ -280,3 +280,20 @@ def test_een_enquete_buiten_een_campagne_heeft_geen_extra_vragen(client):
     response = client.get(reverse("klanttevredenheid:enquete", args=[uitnodiging.token]))
 
     assert response.context["form"].vragen == []
+
+
+def test_een_inzageverzoek_toont_de_antwoorden_op_de_campagnevragen(client, campagne, uitnodiging):
+    from klanttevredenheid import services
+
+    product = vraag(campagne, "Product")
+    client.post(
+        reverse("klanttevredenheid:enquete", args=[uitnodiging.token]),
+        {"rapportcijfer": "8", "nps_score": "9", f"vraag_{product.pk}": "6"},
+    )
+
+    onderdelen = services.avg_verzamelen(uitnodiging.contactmoment.klant_email)
+
+    tabellen = {str(t.titel): t for o in onderdelen for t in o.tabellen}
+    assert tabellen["Antwoorden op de vragen van de campagne"].rijen == [
+        ["Hoe beoordeelt u uw verzekering?", "6"]
+    ]
