@@ -193,7 +193,7 @@ def test_het_rapport_toont_het_per_groep_en_zegt_wanneer_het_te_weinig_is(
     assert response.status_code == 200
     assert "Het rapportcijfer hangt het sterkst samen met <strong>Product</strong>" in pagina
     assert "-0.50" in pagina or "-0,50" in pagina
-    assert "Te weinig antwoorden om te zeggen welke drijfveer" in pagina
+    assert "Te weinig antwoorden om te zeggen met welke drijfveer" in pagina
     assert "Nieuwe klant" in pagina
     assert "Claimende klant" in pagina
 
