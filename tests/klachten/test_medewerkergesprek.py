@@ -55,6 +55,10 @@ def test_teamleider_legt_het_gesprek_vast_en_daarna_kan_de_klacht_dicht(
     client, over_collega, teamleider, behandelaar, collega
 ):
     client.force_login(teamleider)
+    dossier = client.get(reverse("klachten:dossier", args=[over_collega.dossiernummer]))
+    # The notice of what is missing links the teamleider to the action.
+    assert ONTBREEKT in dossier.content.decode()
+    assert actie_url(over_collega, "medewerker_besproken") in dossier.content.decode()
     formulier = client.get(actie_url(over_collega, "medewerker_besproken"))
     assert formulier.status_code == 200
     assert formulier.context["form"].initial["datum"] == dt.date(2026, 3, 10)
