@@ -97,7 +97,14 @@ NIET_VERZONDEN = "niet verzonden: gegevens gewist"
 
 # The customer's data on a complaint: removed (empty) or replaced by GEANONIMISEERD when filled.
 LEEG_VELDEN = ("klant_email", "klant_postadres", "klant_telefoon", "polisnummer")
-TEKST_VELDEN = ("klant_naam", "omschrijving", "gewenste_oplossing", "oplossing")
+# The summary of the talk with the employee (issue 22) may quote the customer: it goes too.
+TEKST_VELDEN = (
+    "klant_naam",
+    "omschrijving",
+    "gewenste_oplossing",
+    "oplossing",
+    "medewerker_gesprek_samenvatting",
+)
 
 
 # --- sources ------------------------------------------------------------------------------------

@@ -680,6 +680,22 @@ class LeermomentFormulier(ActieFormulier):
     )
 
 
+class MedewerkerBesprokenFormulier(ActieFormulier):
+    """The talk with the employee the complaint is about (issue 22): when, and what came out of
+    it; who held it is the teamleider who records it."""
+
+    datum = forms.DateField(label=_("Datum van het gesprek"), widget=Datumkiezer())
+    samenvatting = forms.CharField(
+        label=_("Korte samenvatting"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_(
+            "Intern: de klant leest dit niet, en de medewerker over wie de klacht gaat ziet het "
+            "dossier niet."
+        ),
+    )
+
+
 class KwetsbaarheidFormulier(ActieFormulier):
     """A sign that the customer is vulnerable; the signals already on the dossier are not
     offered again."""

@@ -566,6 +566,23 @@ class Klacht(models.Model):
         related_name="+",
         help_text=_("Deze medewerker mag de klacht niet behandelen."),
     )
+    # A complaint about an employee is discussed with them before it is closed (issue 22, ARAG):
+    # when, by whom, and a short internal summary (services.medewerker_besproken). Internal: the
+    # customer never reads it, and the employee never sees the complaint (selectors.klachten_voor).
+    medewerker_besproken_datum = models.DateField(
+        _("besproken met de medewerker op"), null=True, blank=True
+    )
+    medewerker_besproken_door = models.ForeignKey(
+        Medewerker,
+        verbose_name=_("besproken door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    medewerker_gesprek_samenvatting = models.TextField(
+        _("samenvatting van het gesprek met de medewerker"), blank=True
+    )
     # A complaint registered from a closed one the customer wrote to again about something new
     # (services.vervolgklacht_registreren, issue 17); the old one stays closed.
     vorige_klacht = models.ForeignKey(
@@ -847,6 +864,8 @@ class GebeurtenisSoort(models.TextChoices):
     # A new complaint registered from a closed one: on both dossiers
     # (services.vervolgklacht_registreren).
     VERVOLGKLACHT = "vervolgklacht", _("Vervolgklacht")
+    # The complaint was discussed with the employee it is about (services.medewerker_besproken).
+    MEDEWERKERGESPREK = "medewerkergesprek", _("Besproken met de medewerker")
 
 
 class Gebeurtenis(models.Model):

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min, Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from klachten import (
@@ -1537,6 +1537,58 @@ def afsluiten(
         k.afgesloten_op = timezone.now()
         _bericht(k, actie, door, onderwerp, tekst)
     _aankondigen(signals.klacht_afgesloten, k)
+    return k
+
+
+SAMENVATTING_MAX = 2000
+"""The most characters of the summary of the talk with the employee: a short internal note."""
+
+
+def medewerker_besproken(
+    *,
+    klacht: Klacht,
+    door: Medewerker,
+    datum: dt.date,
+    samenvatting: str,
+    versie: int | None = None,
+) -> Klacht:
+    """Record that the complaint was discussed with the employee it is about (ARAG: "a complaint
+    about an employee is always discussed with that employee"; issue 22): the date of the talk,
+    who held it (the teamleider recording it) and a short internal summary, on the timeline.
+    Closing waits for it (workflow.medewerkergesprek_ontbreekt)."""
+    samenvatting = samenvatting.strip()
+    errors = {}
+    if not samenvatting:
+        errors["samenvatting"] = _("Vat het gesprek met de medewerker kort samen.")
+    elif len(samenvatting) > SAMENVATTING_MAX:
+        errors["samenvatting"] = _("De samenvatting is te lang: ten hoogste %(max)d tekens.") % {
+            "max": SAMENVATTING_MAX
+        }
+    if datum > kalender.vandaag():
+        errors["datum"] = _("De datum van het gesprek kan niet in de toekomst liggen.")
+    if errors:
+        raise ValidationError(errors)
+    with _actie(klacht=klacht, naam="medewerker_besproken", door=door, versie=versie) as (k, _a):
+        if (
+            k.medewerker_besproken_datum,
+            k.medewerker_besproken_door_id,
+            k.medewerker_gesprek_samenvatting,
+        ) == (datum, door.pk, samenvatting):
+            raise NietsGewijzigd
+        k.medewerker_besproken_datum = datum
+        k.medewerker_besproken_door = door
+        k.medewerker_gesprek_samenvatting = samenvatting
+        _notitie(
+            k,
+            GebeurtenisSoort.MEDEWERKERGESPREK,
+            _("Besproken met %(medewerker)s op %(datum)s: %(samenvatting)s")
+            % {
+                "medewerker": k.betreft_medewerker,
+                "datum": formats.date_format(datum),
+                "samenvatting": samenvatting,
+            },
+            door,
+        )
     return k
 
 

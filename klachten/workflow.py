@@ -179,6 +179,25 @@ def _schreef_na_afsluiting(klacht: Klacht, actor) -> str | None:
     return None
 
 
+def _betreft_medewerker(klacht: Klacht, actor) -> str | None:
+    """The talk with the employee is recorded only on a complaint about one (no query)."""
+    if klacht.betreft_medewerker_id is None:
+        return _("Deze klacht gaat niet over een medewerker.")
+    return _niet_geanonimiseerd(klacht, actor)
+
+
+def medewerkergesprek_ontbreekt(klacht: Klacht, actor=None) -> str | None:
+    """A complaint about an employee is always discussed with that employee (ARAG; issue 22):
+    closing waits until a teamleider recorded it (date, by whom, summary). On the row: no query."""
+    if klacht.betreft_medewerker_id is not None and klacht.medewerker_besproken_datum is None:
+        return _(
+            "Deze klacht gaat over een medewerker. Een teamleider legt eerst vast dat de klacht "
+            "met de medewerker is besproken (datum, door wie en een korte samenvatting); daarna "
+            "kan de klacht worden afgesloten."
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Actie:
     naam: str
@@ -364,6 +383,18 @@ ACTIES: dict[str, Actie] = _acties(
         None,
         BEHANDELAARS,
     ),
+    # A complaint about an employee is discussed with them before closing (ARAG; issue 22): the
+    # teamleider (or the beheerder) records it, in any state, also after a direct opgeloste or
+    # not admissible complaint was closed; recorded again, it replaces the earlier record (the
+    # timeline keeps both).
+    Actie(
+        "medewerker_besproken",
+        _("Besproken met de medewerker"),
+        ALLE,
+        None,
+        frozenset({rollen.TEAMLEIDER, rollen.BEHEERDER}),
+        voorwaarde=_betreft_medewerker,
+    ),
     # 7. Afsluiting
     Actie(
         "afsluiten",
@@ -372,6 +403,7 @@ ACTIES: dict[str, Actie] = _acties(
         Status.AFGESLOTEN,
         BEHANDELAARS,
         BerichtSoort.AFSLUITING,
+        voorwaarde=medewerkergesprek_ontbreekt,
         afsluitend=True,
     ),
     Actie(

@@ -3,6 +3,7 @@ from django.contrib import admin
 from klachten.admin import ZonderVerwijderen
 from klanttevredenheid.models import (
     Campagne,
+    Campagnevraag,
     Contactmoment,
     Enquete,
     Kwartaalcijfer,
@@ -18,9 +19,20 @@ class EnqueteAdmin(admin.ModelAdmin):
     list_editable = ["uitnodigen", "nps_vragen", "vertraging_dagen", "verzendtijd"]
 
 
+class CampagnevraagInline(admin.TabularInline):
+    """The campaign's own questions (issue 22): the beheerder defines the drivers (a rating 1-10
+    each, e.g. product, service, communication) and open questions; the survey asks them after
+    the rapportcijfer and the NPS question."""
+
+    model = Campagnevraag
+    fields = ["volgorde", "soort", "drijfveer", "tekst", "tekst_en", "tekst_fr", "verplicht"]
+    extra = 0
+
+
 @admin.register(Campagne)
 class CampagneAdmin(admin.ModelAdmin):
     list_display = ["naam", "label", "created_at"]
+    inlines = [CampagnevraagInline]
 
 
 class UitnodigingInline(admin.StackedInline):

@@ -34,6 +34,7 @@ from klanttevredenheid import cijfers, services
 from klanttevredenheid.models import (
     Bron,
     Campagne,
+    Campagnevraag,
     Contactmoment,
     ContactmomentSoort,
     Enquetegroep,
@@ -43,6 +44,7 @@ from klanttevredenheid.models import (
     Respons,
     Uitnodiging,
     UitnodigingStatus,
+    VraagSoort,
 )
 from klanttevredenheid.services import NieuwContactmoment
 
@@ -99,6 +101,19 @@ LATE_IMPORT = (8, 210, 24)  # this many contact moments, so many days ago, passe
 # surveyed between so many days ago, imported (manage.py enquete_extern_importeren) on the last.
 EXTERN_ONDERZOEK = (30, 55, 25)
 EXTERN_BUREAU = "Panelbureau Meridiaan"
+
+# The yearly survey's own questions (issue 22; ARAG's drivers): (drijfveer, question, type,
+# how closely the answer follows the grade: the spread of the noise around it, None for an open
+# question). The product follows the grade closely, the communication hardly: the report names
+# the product. Drawn with a random generator of their own, so the rest of the demo stays.
+CAMPAGNEVRAGEN = [
+    ("Product", "Hoe beoordeelt u uw verzekering zelf (dekking en voorwaarden)?", 0.8),
+    ("Service", "Hoe beoordeelt u de hulp die u van ons kreeg?", 1.6),
+    ("Communicatie", "Hoe beoordeelt u onze brieven, e-mails en website?", 3.0),
+    ("Verbeteridee", "Wat zou u als eerste aan uw verzekering veranderen?", None),
+]
+CAMPAGNE_OPEN_KANS = 0.3
+DRIJFVEREN_ZAAD = "drijfveren"
 
 RESPONS_KANS = {S.JAARONDERZOEK: 0.5}
 RESPONS_KANS_STANDAARD = 0.45
@@ -484,6 +499,17 @@ class _Vulling:
                 Campagne.objects.filter(pk=campagne.pk).update(
                     created_at=moment - dt.timedelta(days=7)
                 )
+                Campagnevraag.objects.bulk_create(
+                    Campagnevraag(
+                        campagne=campagne,
+                        volgorde=volgorde,
+                        drijfveer=drijfveer,
+                        tekst=tekst,
+                        soort=VraagSoort.OPEN if spreiding is None else VraagSoort.BEOORDELING,
+                        verplicht=False,
+                    )
+                    for volgorde, (drijfveer, tekst, spreiding) in enumerate(CAMPAGNEVRAGEN)
+                )
                 rijen = []
                 for _ in range(CAMPAGNE_OMVANG.get(label.slug, 10)):
                     groep = klachtendemo.kiezen(self.rng, GROEP_GEWICHTEN)
@@ -620,6 +646,22 @@ class _Vulling:
                 ),
             )
 
+    def campagneantwoorden(self, token: str, cijfer: int) -> dict[int, int | str]:
+        """Answers to the campaign's driver questions, around the grade (CAMPAGNEVRAGEN)."""
+        if not hasattr(self, "_drijfveren_rng"):
+            self._drijfveren_rng = random.Random(DRIJFVEREN_ZAAD)
+        rng = self._drijfveren_rng
+        spreiding = {drijfveer: s for drijfveer, _t, s in CAMPAGNEVRAGEN}
+        moment = Uitnodiging.objects.select_related("contactmoment").get(token=token).contactmoment
+        antwoorden = {}
+        for vraag in services.campagnevragen(moment):
+            if vraag.is_beoordeling:
+                waarde = round(cijfer + rng.gauss(0, spreiding.get(vraag.drijfveer) or 1.5))
+                antwoorden[vraag.pk] = min(10, max(1, waarde))
+            elif rng.random() < CAMPAGNE_OPEN_KANS:
+                antwoorden[vraag.pk] = rng.choice(VERBETERTIPS)
+        return antwoorden
+
     def beantwoorden(self, op: dt.datetime, token: str, soort: str, behandelaar: str | None):
         cijfer = self.cijfer_trekken(op, soort, behandelaar)
         nps = None
@@ -637,6 +679,9 @@ class _Vulling:
             nps_score=nps,
             toelichting=toelichting,
             verbetertips=verbetertips,
+            campagneantwoorden=(
+                self.campagneantwoorden(token, cijfer) if soort == S.JAARONDERZOEK else None
+            ),
             op=op,
         )
         if not cijfers.is_laag(respons.rapportcijfer, respons.nps_score):

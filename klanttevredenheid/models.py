@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from klachten import kalender
-from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
+from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker, Vertaalbaar
 
 
 class ContactmomentSoort(models.TextChoices):
@@ -88,6 +88,58 @@ class Campagne(models.Model):
 
     def __str__(self):
         return self.naam
+
+
+class VraagSoort(models.TextChoices):
+    BEOORDELING = "beoordeling", _("Beoordeling (1-10)")
+    OPEN = "open", _("Open vraag")
+
+
+class Campagnevraag(Vertaalbaar):
+    """A question of a campaign's own set (issue 22; ARAG asks the three customer groups about the
+    drivers: the product, the service, the communication), asked after the rapportcijfer and the
+    NPS question that every survey asks: a rating 1-10 (a driver, e.g. "Product") or an open
+    question. The beheerder defines them per campaign; the campaign report correlates each rating
+    with the rapportcijfer (klanttevredenheid.cijfers.drijfveren)."""
+
+    VERTAALD = ("tekst",)
+
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.CASCADE, related_name="vragen", verbose_name=_("campagne")
+    )
+    volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    soort = models.CharField(
+        _("soort"), max_length=20, choices=VraagSoort.choices, default=VraagSoort.BEOORDELING
+    )
+    drijfveer = models.CharField(
+        _("drijfveer"),
+        max_length=60,
+        help_text=_("Korte naam in het rapport, bijvoorbeeld Product, Service of Communicatie."),
+    )
+    tekst = models.CharField(_("vraag"), max_length=300)
+    tekst_en = models.CharField(_("vraag (Engels)"), max_length=300, blank=True)
+    tekst_fr = models.CharField(_("vraag (Frans)"), max_length=300, blank=True)
+    verplicht = models.BooleanField(_("verplicht"), default=False)
+
+    class Meta:
+        verbose_name = _("campagnevraag")
+        verbose_name_plural = _("campagnevragen")
+        ordering = ["campagne", "volgorde", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(soort__in=VraagSoort.values), name="campagnevraag_soort_geldig"
+            ),
+            models.UniqueConstraint(
+                fields=["campagne", "drijfveer"], name="campagnevraag_drijfveer_eenmaal"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campagne}: {self.drijfveer}"
+
+    @property
+    def is_beoordeling(self) -> bool:
+        return self.soort == VraagSoort.BEOORDELING
 
 
 class Contactmoment(models.Model):
@@ -309,6 +361,35 @@ class Respons(models.Model):
 
     def __str__(self):
         return f"{self.rapportcijfer} ({self.ontvangen_op:%Y-%m-%d})"
+
+
+class Antwoord(models.Model):
+    """A response's answer to one question of its campaign's own set (Campagnevraag): a rating
+    1-10 or a text. Anonymous with its response."""
+
+    respons = models.ForeignKey(Respons, on_delete=models.CASCADE, related_name="antwoorden")
+    vraag = models.ForeignKey(Campagnevraag, on_delete=models.PROTECT, related_name="antwoorden")
+    cijfer = models.PositiveSmallIntegerField(
+        _("cijfer"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    tekst = models.TextField(_("antwoord"), blank=True)
+
+    class Meta:
+        verbose_name = _("antwoord")
+        verbose_name_plural = _("antwoorden")
+        constraints = [
+            models.UniqueConstraint(fields=["respons", "vraag"], name="antwoord_eenmaal_per_vraag"),
+            models.CheckConstraint(
+                condition=Q(cijfer__isnull=True) | Q(cijfer__gte=1, cijfer__lte=10),
+                name="antwoord_cijfer_1_10",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vraag}: {self.cijfer if self.cijfer is not None else self.tekst[:40]}"
 
 
 class OpvolgingStatus(models.TextChoices):

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from klachten import rollen
 from klachten.models import Afdeling, Label, Medewerker
 from klanttevredenheid.models import (
+    Campagne,
     Contactmoment,
     ContactmomentSoort,
     Enquetegroep,
@@ -174,3 +175,72 @@ def groepnamen(dimensie: str, waarden) -> dict:
 def aantal_open_opvolgingen(gebruiker) -> int:
     """How many follow-ups this user may see are still open (the badge in the menu): one query."""
     return opvolgingen_voor(gebruiker).filter(status=OpvolgingStatus.OPEN).order_by().count()
+
+
+# The handler's own results (issue 22) --------------------------------------------------------
+
+
+def mag_resultaten_zien_van(gebruiker, behandelaar: Medewerker) -> bool:
+    """Who sees a handler's own results page (ARAG: survey outcomes are fed back to the employee
+    individually; issue 22: "visible to them and their teamleider only"): the handler themselves,
+    and a teamleider of one of the handler's afdelingen. Not another handler, not a teamleider
+    of another team, and not directie or beheerder either: they have the dashboard's figures per
+    afdeling and behandelaar; this page is the conversation between a handler and their
+    teamleider. A partnerbehandelaar has no satisfaction pages (ziet_klanttevredenheid)."""
+    if not ziet_klanttevredenheid(gebruiker):
+        return False
+    if gebruiker.pk == behandelaar.pk:
+        return True
+    if rollen.TEAMLEIDER not in rollen.rollen_van(gebruiker):
+        return False
+    eigen = {afdeling.pk for afdeling in rollen.afdelingen_van(gebruiker)}
+    return behandelaar.afdelingen.filter(pk__in=eigen).exists()
+
+
+def _over_klachten(qs: QuerySet, **filters) -> QuerySet:
+    """Responses or invitations of contact moments about a complaint (handled or rejected)."""
+    return qs.filter(contactmoment__klacht__isnull=False, **filters)
+
+
+def eigen_resultaten(behandelaar: Medewerker) -> dict[str, QuerySet]:
+    """The surveys about the complaints this handler handled: the contact moments of their
+    complaints that name them as behandelaar (services.contactmoment_van_klacht)."""
+    return {
+        "responsen": _over_klachten(Respons.objects.all(), contactmoment__behandelaar=behandelaar),
+        "uitnodigingen": _over_klachten(
+            Uitnodiging.objects.all(), contactmoment__behandelaar=behandelaar
+        ),
+    }
+
+
+def teamresultaten(behandelaar: Medewerker) -> dict[str, QuerySet]:
+    """The surveys about the complaints of the handler's team: every complaint of the
+    afdelingen the handler belongs to, the handler's own included."""
+    afdelingen = behandelaar.afdelingen.values("pk")
+    return {
+        "responsen": _over_klachten(Respons.objects.all(), contactmoment__afdeling__in=afdelingen),
+        "uitnodigingen": _over_klachten(
+            Uitnodiging.objects.all(), contactmoment__afdeling__in=afdelingen
+        ),
+    }
+
+
+def eigen_reacties(behandelaar: Medewerker, *, van, tot) -> QuerySet[Respons]:
+    """The handler's responses of [van, tot) with a toelichting or verbetertips, newest first,
+    with their complaint joined (no query per row)."""
+    return (
+        eigen_resultaten(behandelaar)["responsen"]
+        .filter(ontvangen_op__gte=van, ontvangen_op__lt=tot)
+        .exclude(toelichting="", verbetertips="")
+        .select_related("contactmoment__klacht", "opvolging")
+        .order_by("-ontvangen_op", "-pk")
+    )
+
+
+def campagnes_met_respons() -> QuerySet:
+    """The campaigns, newest first, with their label and number of responses (one query)."""
+    return (
+        Campagne.objects.select_related("label")
+        .annotate(aantal_respons=Count("contactmomenten__respons"))
+        .order_by("-created_at", "-pk")
+    )

@@ -24,8 +24,10 @@ from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
 from klanttevredenheid import cijfers
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import (
+    Antwoord,
     Bron,
     Campagne,
+    Campagnevraag,
     Contactmoment,
     ContactmomentSoort,
     Enquete,
@@ -389,11 +391,15 @@ def enquete_beantwoorden(
     nps_score: int | None = None,
     toelichting: str = "",
     verbetertips: str = "",
+    campagneantwoorden: dict[int, int | str | None] | None = None,
     op: dt.datetime | None = None,
 ) -> Respons:
     """Store the customer's answer, once: the invitation row is locked, so a second submission
     (another tab, a double click) finds it answered. A low score (grade 5 or lower, or an NPS
-    detractor) alerts the behandelaar and their teamleider and opens a follow-up."""
+    detractor) alerts the behandelaar and their teamleider and opens a follow-up.
+
+    `campagneantwoorden`: the answers to the campaign's own questions (issue 22), by question id:
+    a rating 1-10 or a text; an empty one is not stored, a question of another campaign refused."""
     op = op or timezone.now()
     if not 1 <= rapportcijfer <= 10:
         raise ValueError("rapportcijfer moet 1 tot en met 10 zijn")
@@ -418,11 +424,41 @@ def enquete_beantwoorden(
             verbetertips=verbetertips.strip(),
             ontvangen_op=op,
         )
+        _campagneantwoorden_opslaan(respons, campagneantwoorden or {})
         uitnodiging.status = UitnodigingStatus.BEANTWOORD
         uitnodiging.save(update_fields=["status"])
         if cijfers.is_laag(respons.rapportcijfer, respons.nps_score):
             _opvolgen(respons)
     return respons
+
+
+def campagnevragen(moment: Contactmoment) -> list[Campagnevraag]:
+    """The questions of the contact moment's campaign, in order (none outside a campaign)."""
+    if moment.campagne_id is None:
+        return []
+    return list(Campagnevraag.objects.filter(campagne_id=moment.campagne_id))
+
+
+def _campagneantwoorden_opslaan(respons: Respons, antwoorden: dict) -> None:
+    ingevuld = {pk: w for pk, w in antwoorden.items() if w is not None and str(w).strip() != ""}
+    if not ingevuld:
+        return
+    vragen = {v.pk: v for v in campagnevragen(respons.contactmoment)}
+    rijen = []
+    for pk, waarde in ingevuld.items():
+        vraag = vragen.get(pk)
+        if vraag is None:
+            raise ValueError(f"vraag {pk} hoort niet bij de campagne van deze enquête")
+        if vraag.is_beoordeling:
+            if not isinstance(waarde, int) or not 1 <= waarde <= 10:
+                raise ValueError(f"het cijfer bij vraag {pk} moet 1 tot en met 10 zijn")
+            rijen.append(Antwoord(respons=respons, vraag=vraag, cijfer=waarde))
+        else:
+            tekst = str(waarde).strip()
+            if len(tekst) > MAX_TEKST:
+                raise ValueError(f"het antwoord op vraag {pk} is hooguit {MAX_TEKST} tekens")
+            rijen.append(Antwoord(respons=respons, vraag=vraag, tekst=tekst))
+    Antwoord.objects.bulk_create(rijen)
 
 
 def _opvolgen(respons: Respons) -> Opvolging:
@@ -839,8 +875,10 @@ def avg_verzamelen(email: str) -> list:
     from klachten.avg import Onderdeel, Tabel, tekst
 
     onderdelen = []
-    momenten = _contactmomenten_van(email).select_related(
-        "label", "klacht", "uitnodiging", "respons__opvolging"
+    momenten = (
+        _contactmomenten_van(email)
+        .select_related("label", "klacht", "uitnodiging", "respons__opvolging")
+        .prefetch_related("respons__antwoorden__vraag")
     )
     for moment in momenten.order_by("moment", "pk"):
         onderdeel = Onderdeel(
@@ -891,6 +929,18 @@ def avg_verzamelen(email: str) -> list:
                     ],
                 )
             )
+            antwoorden = list(respons.antwoorden.all())
+            if antwoorden:  # a campaign's own questions (issue 22)
+                onderdeel.tabellen.append(
+                    Tabel(
+                        _("Antwoorden op de vragen van de campagne"),
+                        [_("Vraag"), _("Antwoord")],
+                        [
+                            [a.vraag.tekst, str(a.cijfer) if a.cijfer is not None else a.tekst]
+                            for a in sorted(antwoorden, key=lambda a: (a.vraag.volgorde, a.pk))
+                        ],
+                    )
+                )
             opvolging = getattr(respons, "opvolging", None)
             if opvolging is not None:
                 onderdeel.tabellen.append(
@@ -983,10 +1033,18 @@ ROL_PERMISSIES = {
     rollen.SYSTEEMKOPPELING: ["add_contactmoment"],
     rollen.BEHEERDER: [
         f"{actie}_{model}"
-        for model in ("enquete", "campagne", "contactmoment", "uitnodiging", "respons", "opvolging")
+        for model in (
+            "enquete",
+            "campagne",
+            "campagnevraag",
+            "contactmoment",
+            "uitnodiging",
+            "respons",
+            "opvolging",
+        )
         for actie in ("view", "add", "change", "delete")
     ]
-    + ["view_kwartaalcijfer"],
+    + ["view_kwartaalcijfer", "view_antwoord"],
 }
 
 

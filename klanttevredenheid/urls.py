@@ -12,6 +12,17 @@ urlpatterns = [
         medewerker.opvolging,
         name="opvolging",
     ),
+    path(
+        "medewerker/klanttevredenheid/behandelaars/<int:pk>/",
+        medewerker.behandelaar_resultaten,
+        name="behandelaar",
+    ),
+    path("medewerker/klanttevredenheid/campagnes/", medewerker.campagnes, name="campagnes"),
+    path(
+        "medewerker/klanttevredenheid/campagnes/<int:pk>/",
+        medewerker.campagne_rapport,
+        name="campagne",
+    ),
     # Customers (a token is a slug: anything else is a plain 404 and never reaches a query)
     path("enquete/<slug:token>/", publiek.enquete, name="enquete"),
     path("enquete/<slug:token>/bedankt/", publiek.bedankt, name="bedankt"),

@@ -381,6 +381,10 @@ def geldige_gegevens(naam: str, klacht: Klacht, behandelaar) -> dict:
             "toelichting": "",
         },
         "afsluiten": bericht,
+        "medewerker_besproken": {
+            "datum": dt.date(2025, 1, 6),
+            "samenvatting": "Besproken; de medewerker herkent het en belt de klant voortaan terug.",
+        },
         "heropenen": {"reden": "Klant belde opnieuw."},
         "vervolgklacht_registreren": {
             "omschrijving": "Nu gaat het om de premie.",

@@ -139,6 +139,7 @@ VANUIT = {
     "heroverweging_beantwoorden": Status.IN_HEROVERWEGING,
     "externe_procedure_vastleggen": Status.BEANTWOORD,
     "afsluiten": Status.BEANTWOORD,
+    "medewerker_besproken": Status.BEANTWOORD,
     "heropenen": Status.AFGESLOTEN,
     "vervolgklacht_registreren": Status.AFGESLOTEN,
     "leermoment_toevoegen": Status.AFGESLOTEN,

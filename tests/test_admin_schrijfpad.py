@@ -53,6 +53,9 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
         "ontvangstbevestiging_uiterlijk_datum": "klacht_registreren",
         "ontvangst_bevestigd_op": "ontvangst_bevestigen",
         "betreft_medewerker": "klacht_registreren",
+        "medewerker_besproken_datum": "medewerker_besproken",
+        "medewerker_besproken_door": "medewerker_besproken",
+        "medewerker_gesprek_samenvatting": "medewerker_besproken",
         "vorige_klacht": "vervolgklacht_registreren",
         "is_ontvankelijk": "ontvankelijk_verklaren, niet_ontvankelijk_verklaren",
         "oordeel": "antwoord_sturen, heroverweging_beantwoorden",
@@ -275,6 +278,7 @@ BEHEER = {
     "klachten.Productgroep",
     "klanttevredenheid.Enquete",
     "klanttevredenheid.Campagne",
+    "klanttevredenheid.Campagnevraag",
 }
 
 # Admins whose save calls the service, and the trace that shows it did (its rules applied).

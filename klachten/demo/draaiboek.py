@@ -329,6 +329,16 @@ class Draaiboek:
             dag, lambda klacht: services.notitie_toevoegen(klacht=klacht, door=door, tekst=tekst)
         )
 
+    def medewerker_besproken(self, dag: int, samenvatting: str) -> None:
+        """The teamleider discussed the complaint with the employee it is about (issue 22)."""
+        door = self.dossier.teamleider
+        self.stap(
+            dag,
+            lambda klacht: services.medewerker_besproken(
+                klacht=klacht, door=door, datum=kalender.vandaag(), samenvatting=samenvatting
+            ),
+        )
+
     def telefoon(self, dag: int, tekst: str = "", *, door: Medewerker | None = None) -> None:
         door = door or self.dossier.eerste
         tekst = tekst or self.tekst(TELEFOONGESPREKKEN)

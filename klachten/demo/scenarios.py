@@ -463,8 +463,10 @@ def _over_medewerker(b: Draaiboek) -> None:  # about Sanne: the teamleider handl
     b.bevestigen(0)
     b.ontvankelijk(1)
     b.telefoon(3)
-    b.notitie(
-        5, "Gesprek gevoerd met de medewerker over wie de klacht gaat; zij herkent het beeld."
+    b.medewerker_besproken(
+        5,
+        "Klacht besproken met de medewerker; zij herkent het beeld en belt klanten voortaan "
+        "terug op het toegezegde moment.",
     )
     b.statusupdate(15)
     b.antwoord(22, Oordeel.GEGROND)

@@ -44,6 +44,7 @@ from klachten.forms import (
     KwetsbaarheidFormulier,
     KwetsbaarheidIntrekkenFormulier,
     LeermomentFormulier,
+    MedewerkerBesprokenFormulier,
     OntvankelijkFormulier,
     RedenFormulier,
     TekstFormulier,
@@ -77,6 +78,8 @@ from klachten.workflow import (
     NietsGewijzigd,
     Status,
     WorkflowFout,
+    mag,
+    medewerkergesprek_ontbreekt,
     opnieuw_versturen_weigering,
     toegestane_acties,
     weigering,
@@ -228,6 +231,14 @@ def klacht_dossier(request, dossiernummer):
             ),
             "termijnen": selectors.termijn_badges(klacht),
             "acties": acties,
+            # Why the close button is missing where the user could close but for the talk with
+            # the employee the complaint is about (issue 22): the page says what is missing.
+            "afsluiten_ontbreekt": (
+                medewerkergesprek_ontbreekt(klacht)
+                if klacht.status in ACTIES["afsluiten"].van
+                and mag(request.user, ACTIES["afsluiten"])
+                else None
+            ),
             # The buttons in two rows: steps of the procedure (a state change or a message to
             # the customer) and things to record on the dossier.
             "acties_procedure": [a for a in acties if a.naar or a.bericht],
@@ -408,6 +419,11 @@ SCHERMEN: dict[str, ActieScherm] = {
         _met_versie(services.afsluiten),
         gettext_lazy("De klacht is afgesloten."),
     ),
+    "medewerker_besproken": ActieScherm(
+        MedewerkerBesprokenFormulier,
+        _met_versie(services.medewerker_besproken),
+        gettext_lazy("Het gesprek met de medewerker is vastgelegd."),
+    ),
     "heropenen": ActieScherm(
         RedenFormulier, _met_versie(services.heropenen), gettext_lazy("De klacht is heropend.")
     ),
@@ -510,6 +526,11 @@ def _begintekst(klacht: Klacht, naam: str, query=None, *, eenvoudig: bool = Fals
         initial.update(afdeling=klacht.afdeling_id, behandelaar=behandelaar)
     if naam == "urgentie_wijzigen":
         initial["urgentie"] = klacht.urgentie
+    if naam == "medewerker_besproken":
+        initial.update(
+            datum=klacht.medewerker_besproken_datum or kalender.vandaag(),
+            samenvatting=klacht.medewerker_gesprek_samenvatting,
+        )
     if naam == "doorverwijzing_vastleggen":
         # ?doorverwijzing=<id> (its "uitkomst bijwerken" link) pre-fills a recorded referral.
         verwijzing_id = _query_id(query, "doorverwijzing")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_http_methods
 from klachten import kalender, rollen
 from klachten import selectors as klacht_selectors
 from klachten.grafieken import geen_gegevens
+from klachten.models import Medewerker
 from klanttevredenheid import cijfers, grafieken, selectors, services
-from klanttevredenheid.models import OpvolgingStatus, RedenOvergeslagen
+from klanttevredenheid.models import Campagne, Enquetegroep, OpvolgingStatus, RedenOvergeslagen
 
 PER_PAGINA = 25
 OPEN_OPVOLGINGEN_MAX = 50
@@ -268,7 +270,158 @@ def dashboard(request):
             "aantal_open": aantal_open,
             "kto_open_opvolgingen": aantal_open,
             "bereik_tekst": _bereik_tekst(gebruiker, ziet_team, ziet_alles),
+            # The handler's own results page (issue 22): for those who handle complaints; a
+            # teamleider reaches their team's from the breakdown per behandelaar.
+            "heeft_eigen_resultaten": bool(
+                rollen.rollen_van(gebruiker) & {rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER}
+            ),
+            "is_teamleider": rollen.TEAMLEIDER in rollen.rollen_van(gebruiker),
+            "ziet_campagnes": ziet_team,
             **DREMPELS,
+        },
+    )
+
+
+EIGEN_KWARTALEN = 4  # the handler's page: this quarter and the three before it
+
+
+@kto_medewerker_vereist
+def behandelaar_resultaten(request, pk):
+    """A handler's own survey results (issue 22; ARAG: the outcome of satisfaction surveys is fed
+    back to the employee individually): grade, NPS and response per quarter for the complaints
+    they handled, with their team's figures beside them, and the customers' comments. Only for
+    the handler and their teamleider (selectors.mag_resultaten_zien_van); anyone else gets 404,
+    so that the page does not even tell whether the person exists."""
+    behandelaar = get_object_or_404(Medewerker, pk=pk, is_active=True)
+    if not selectors.mag_resultaten_zien_van(request.user, behandelaar):
+        raise Http404
+    kwartalen = [kalender.kwartaal_van(kalender.vandaag())]
+    while len(kwartalen) < EIGEN_KWARTALEN:
+        kwartalen.insert(0, kalender.vorig_kwartaal(*kwartalen[0]))
+    van = kalender.kwartaal_grenzen(*kwartalen[0]).van
+    tot = kalender.kwartaal_grenzen(*kwartalen[-1]).tot
+    eigen = {
+        rij.groep["kwartaal"]: rij
+        for rij in cijfers.cijfers(
+            van=van, tot=tot, per=("kwartaal",), **selectors.eigen_resultaten(behandelaar)
+        )
+    }
+    team = {
+        rij.groep["kwartaal"]: rij
+        for rij in cijfers.cijfers(
+            van=van, tot=tot, per=("kwartaal",), **selectors.teamresultaten(behandelaar)
+        )
+    }
+
+    def leeg(eerste):
+        return cijfers.Cijfers({"kwartaal": eerste}, 0, None, None, 0, 0)
+
+    rijen = []
+    for kwartaal in reversed(kwartalen):
+        eerste = kalender.kwartaal_grenzen(*kwartaal).van.date()
+        rijen.append(
+            {
+                "naam": _kwartaal_naam(kwartaal),
+                "eigen": eigen.get(eerste) or leeg(eerste),
+                "team": team.get(eerste) or leeg(eerste),
+            }
+        )
+    reacties = selectors.eigen_reacties(behandelaar, van=van, tot=tot)
+    pagina = Paginator(reacties, PER_PAGINA).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "klanttevredenheid/behandelaar_resultaten.html",
+        {
+            "behandelaar": behandelaar,
+            "is_eigen": behandelaar.pk == request.user.pk,
+            "team": ", ".join(a.naam for a in behandelaar.afdelingen.all()),
+            "rijen": rijen,
+            "pagina": pagina,
+            "definities": DEFINITIES,
+            **DREMPELS,
+        },
+    )
+
+
+def _campagne_vereist(view):
+    """The campaign reports: for those who see results beyond their own (teamleider, directie,
+    beheerder); a yearly survey's answers belong to no handler."""
+
+    @kto_medewerker_vereist
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not selectors.ziet_andermans_resultaten(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_campagne_vereist
+def campagnes(request):
+    """The yearly surveys (Campagne), newest first, each with its number of responses."""
+    return render(
+        request,
+        "klanttevredenheid/campagne_lijst.html",
+        {"campagnes": selectors.campagnes_met_respons()},
+    )
+
+
+DRIJFVEER_DEFINITIES = {
+    "gemiddelde": gettext_lazy(
+        "Het gemiddelde van de antwoorden op de vraag (1-10), afgerond op 1 decimaal."
+    ),
+    "correlatie": gettext_lazy(
+        "De samenhang (Pearson-correlatie, van -1 tot +1) tussen het antwoord op de vraag en het "
+        "rapportcijfer van dezelfde klant. Hoe hoger, hoe meer het rapportcijfer meebeweegt met "
+        "deze drijfveer; samenhang is geen bewijs van oorzaak."
+    ),
+    "te_weinig": gettext_lazy(
+        "Bij minder dan %(minimum)d antwoorden noemen we geen samenhang: dan bepalen een paar "
+        "klanten de uitkomst."
+    ),
+}
+
+
+@_campagne_vereist
+def campagne_rapport(request, pk):
+    """A campaign's report (issue 22; ARAG asks its customer groups about the drivers): per
+    Enquetegroep the grade, NPS and response, the average of each driver question, its
+    correlation with the grade and which driver goes with the grade most."""
+    campagne = get_object_or_404(Campagne.objects.select_related("label"), pk=pk)
+    groepen = cijfers.drijfveren(campagne)
+    vragen = list(campagne.vragen.all())
+    return render(
+        request,
+        "klanttevredenheid/campagne_rapport.html",
+        {
+            "campagne": campagne,
+            "groepen": [
+                {
+                    "naam": (
+                        Enquetegroep(g.groep).label
+                        if g.groep in Enquetegroep.values
+                        else _("Alle groepen")
+                        if g.groep is None
+                        else g.groep
+                    ),
+                    "rapport": g,
+                    "open": [
+                        (vraag, g.open_antwoorden.get(vraag.pk, 0))
+                        for vraag in vragen
+                        if not vraag.is_beoordeling
+                    ],
+                }
+                for g in groepen
+            ],
+            "open_vragen": [v for v in vragen if not v.is_beoordeling],
+            "heeft_drijfveren": any(v.is_beoordeling for v in vragen),
+            "minimum": cijfers.MINIMUM_PAREN,
+            "definities": DEFINITIES,
+            "drijfveer_definities": {
+                **DRIJFVEER_DEFINITIES,
+                "te_weinig": DRIJFVEER_DEFINITIES["te_weinig"] % {"minimum": cijfers.MINIMUM_PAREN},
+            },
         },
     )
 

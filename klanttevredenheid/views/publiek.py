@@ -74,8 +74,10 @@ def enquete(request, token):
     except services.EnqueteNietBeschikbaar as exc:
         return _niet_beschikbaar(request, token, exc.reden)
     talen.klanttaal_activeren(request, uitnodiging.contactmoment.taal)
+    # A campaign's own questions (issue 22), after the grade and the NPS question.
+    vragen = services.campagnevragen(uitnodiging.contactmoment)
     if request.method == "POST":
-        form = EnqueteFormulier(request.POST, nps_vragen=uitnodiging.nps_vragen)
+        form = EnqueteFormulier(request.POST, nps_vragen=uitnodiging.nps_vragen, vragen=vragen)
         if form.is_valid():
             try:
                 services.enquete_beantwoorden(token=token, **form.antwoorden())
@@ -84,7 +86,7 @@ def enquete(request, token):
                 return _niet_beschikbaar(request, token, exc.reden)
             return redirect("klanttevredenheid:bedankt", token=token)
     else:
-        form = EnqueteFormulier(nps_vragen=uitnodiging.nps_vragen)
+        form = EnqueteFormulier(nps_vragen=uitnodiging.nps_vragen, vragen=vragen)
     moment = uitnodiging.contactmoment
     return render(
         request,

@@ -45,6 +45,7 @@ from klachten.forms import (
     KwetsbaarheidFormulier,
     LeermomentFormulier,
     LinkKwijtFormulier,
+    MedewerkerBesprokenFormulier,
     OntvankelijkFormulier,
     RedenFormulier,
     TekstFormulier,
@@ -493,6 +494,12 @@ def _aan_partner_toewijzen(o: Omgeving, klacht: Klacht) -> Klacht:
     )
 
 
+def _over_collega(o: Omgeving, klacht: Klacht) -> Klacht:
+    """The complaint is about the collega: the teamleider records the talk with them (issue 22)."""
+    Klacht.objects.filter(pk=klacht.pk).update(betreft_medewerker=o.collega)
+    return Klacht.objects.get(pk=klacht.pk)
+
+
 ACTIES_MET_TEKST: dict[str, Scherm] = {
     "teruggeven": Scherm(
         TeruggevenFormulier,
@@ -639,6 +646,17 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
             paginas=lambda o, k, url: _klachtpaginas(
                 o, Klacht.objects.latest("pk"), werkvoorraad=True
             ),
+        ),
+    ),
+    "medewerker_besproken": Scherm(
+        MedewerkerBesprokenFormulier,
+        _actie(
+            "medewerker_besproken",
+            Status.BEANTWOORD,
+            lambda: {"samenvatting": Klacht.objects.latest("pk").medewerker_gesprek_samenvatting},
+            door="teamleider",
+            extra=lambda o, k: {"datum": "2026-01-05"},
+            voorbereiden=_over_collega,
         ),
     ),
     "leermoment_toevoegen": Scherm(

@@ -51,6 +51,7 @@ MAXIMUM = {
     "heroverweging_beantwoorden": 11,
     "externe_procedure_vastleggen": 11,
     "afsluiten": 10,
+    "medewerker_besproken": 9,
     "heropenen": 9,
     "vervolgklacht_registreren": 33,
     "leermoment_toevoegen": 9,
@@ -104,6 +105,9 @@ def _klacht_voor(naam: str, *, opzetter, categorie, teamleider, partner) -> tupl
             klacht=klacht, door=opzetter, afdeling=klacht.afdeling, behandelaar=partner
         )
         gebruiker = partner
+    if naam == "medewerker_besproken":  # about an employee; a teamleider records the talk
+        Klacht.objects.filter(pk=klacht.pk).update(betreft_medewerker=opzetter)
+        gebruiker = teamleider
     if naam == "kwetsbaarheid_intrekken":  # a signal to withdraw
         services.kwetsbaarheid_vastleggen(
             klacht=klacht, door=opzetter, soort=KwetsbaarheidSoort.LAAGGELETTERDHEID

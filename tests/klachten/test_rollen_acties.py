@@ -40,6 +40,9 @@ ALLEEN_PARTNER = {"teruggeven"}
 # Only a complaint that came in by e-mail without categorie and afdeling is classified, by a
 # teamleider or beheerder (tests/klachten/test_classificeren.py).
 ALLEEN_ONGECLASSIFICEERD = {"classificeren"}
+# Only a teamleider or beheerder records that a complaint about an employee was discussed with
+# them (tests/klachten/test_medewerkergesprek.py).
+ALLEEN_TEAMLEIDER = {"medewerker_besproken"}
 
 BEHANDELENDE_ROLLEN = [rollen.KLACHTBEHANDELAAR, rollen.TEAMLEIDER, rollen.BEHEERDER]
 KLANT_MAG = {"registreren", "klantbericht_toevoegen", "heroverweging_vragen"}
@@ -92,7 +95,8 @@ def test_de_tabel_geeft_klant_systeem_en_koppeling_alleen_hun_eigen_acties():
 
 @pytest.mark.parametrize("rol", BEHANDELENDE_ROLLEN)
 @pytest.mark.parametrize(
-    "naam", sorted(set(ACTIES_OP_KLACHT) - ALLEEN_PARTNER - ALLEEN_ONGECLASSIFICEERD)
+    "naam",
+    sorted(set(ACTIES_OP_KLACHT) - ALLEEN_PARTNER - ALLEEN_ONGECLASSIFICEERD - ALLEEN_TEAMLEIDER),
 )
 def test_behandelaar_teamleider_en_beheerder_mogen_elke_actie(
     via_pagina, opzetter, behandelaar, afdeling_a, categorie, naam, rol
