@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('klachten', '0036_werkvoorraad_zoeken'),
+        ('klachten', '0038_label_ook_instantie'),
     ]
 
     operations = [
