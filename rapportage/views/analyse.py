@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from klachten import kalender, rollen
 from rapportage import analyse as analyse_
-from rapportage import grafieken, selectors
+from rapportage import effect, grafieken, selectors
 from rapportage.models import Klachtanalyse
 
 
@@ -71,6 +71,7 @@ def analyse(request, jaar: int, helft: int):
         {
             "a": a,
             "grafieken": grafieken.analyse_grafieken(a),
+            "effect_definitie": effect.DEFINITIE,
             "geen_gegevens": grafieken.geen_gegevens(),
             "selectie": selectie,
             "verslag": verslag,
