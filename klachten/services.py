@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Case, F, Min, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,7 @@ from klachten.models import (
     Termijnafloop,
     Termijnwijziging,
     TermijnwijzigingSoort,
+    Triagesuggestie,
     Uitkomst,
     Urgentie,
     Verbeterpunt,
@@ -1057,6 +1058,15 @@ def klacht_classificeren(
         if not k.categorie_past_bij_label():
             raise ValidationError({"categorie": categorie_hoort_niet_bij(k.label)})
         k.afdeling = afdeling or categorie.afdeling
+        # The triage suggestion the handler saw (klachten.triage): what they chose counts; the
+        # suggestion only records whether it was taken.
+        Triagesuggestie.objects.filter(klacht=k, overgenomen__isnull=True).update(
+            overgenomen=Case(
+                When(categorie=k.categorie, afdeling=k.afdeling, then=Value(True)),
+                default=Value(False),
+            ),
+            beslist_op=timezone.now(),
+        )
         _notitie(
             k,
             GebeurtenisSoort.TOEWIJZING,
