@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from klachten import avg, berichten, kalender, rollen, selectors, termijnen
-from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
+from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker, Productgroep
 from klanttevredenheid import cijfers
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import (
@@ -114,6 +114,7 @@ class NieuwContactmoment:
     afdeling: Afdeling | None = None
     behandelaar: Medewerker | None = None
     klacht: Klacht | None = None
+    productgroep: Productgroep | None = None
     campagne: Campagne | None = None
     groep: str = Enquetegroep.CONTACTMOMENT
     taal: str = "nl"
@@ -149,6 +150,7 @@ def contactmomenten_registreren(
                     afdeling=rij.afdeling,
                     behandelaar=rij.behandelaar,
                     klacht=rij.klacht,
+                    productgroep=rij.productgroep,
                     campagne=rij.campagne,
                     taal=rij.taal,
                     klant_email=rij.klant_email.strip(),
@@ -957,6 +959,12 @@ def contactmoment_van_klacht(klacht: Klacht) -> NieuwContactmoment:
         afdeling=klacht.afdeling,
         behandelaar=klacht.behandelaar,
         klacht=klacht,
+        # The complaint's product group, as the AFM export counts it (rapportage.afm).
+        productgroep=(
+            klacht.categorie.productgroep
+            if klacht.categorie is not None and klacht.categorie.productgroep_id
+            else klacht.label.productgroep
+        ),
         taal=klacht.taal,
     )
 
@@ -965,7 +973,9 @@ def contactmoment_uit_klacht(*, klacht_id: int) -> Contactmoment | None:
     """Record the contact moment of a complaint that was closed (once per closing: a reopened
     complaint that closes again is a new contact moment)."""
     klacht = (
-        Klacht.objects.select_related("label", "afdeling", "behandelaar")
+        Klacht.objects.select_related(
+            "label__productgroep", "afdeling", "behandelaar", "categorie__productgroep"
+        )
         .filter(pk=klacht_id)
         .first()
     )

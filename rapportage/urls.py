@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rapportage import afm, exports
-from rapportage.views import analyse, dossierreview, jaarrapport, maand
+from rapportage.views import analyse, dossierreview, jaarrapport, maand, product
 
 app_name = "rapportage"
 
@@ -35,6 +35,22 @@ urlpatterns = [
         "medewerker/rapportage/analyse/<int:jaar>/<int:helft>/",
         analyse.analyse,
         name="analyse",
+    ),
+    path("medewerker/rapportage/product/", product.index, name="productreviews"),
+    path(
+        "medewerker/rapportage/product/afgewezen-claims/",
+        product.afgewezen_claims,
+        name="afgewezen-claims",
+    ),
+    path(
+        "medewerker/rapportage/product/<slug:code>/<int:jaar>/<int:helft>/",
+        product.review,
+        name="productreview",
+    ),
+    path(
+        "medewerker/rapportage/product/<slug:code>/<int:jaar>/<int:helft>/pdf/",
+        product.review_pdf,
+        name="productreview-pdf",
     ),
     path("medewerker/rapportage/dossierreview/", dossierreview.lijst, name="dossierreviews"),
     path(
