@@ -81,7 +81,8 @@ def dataset(time_machine, zorg, behandelaar, afdeling_a, categorie):
         inhoud=b"productgroep;maand;afgewezen\nzorg;2026-01;40\nzorg;2026-02;35\n",
         door=None,
     )
-    assert verslag.fouten == [] and verslag.opgeslagen == 2
+    assert verslag.fouten == []
+    assert verslag.opgeslagen == 2
     time_machine.move_to(om(D(2026, 7, 15)), tick=False)
     return {"eerste": eerste}
 
