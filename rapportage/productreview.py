@@ -306,7 +306,7 @@ class AfgewezenClaimsRij(serializers.Serializer):
     def validate_maand(self, waarde: str) -> tuple[int, int]:
         gevonden = MAAND.match(waarde.strip())
         if not gevonden or not 1 <= int(gevonden[2]) <= 12:
-            raise serializers.ValidationError("Geen maand als 2026-03.")
+            raise serializers.ValidationError("Geen geldige maand; schrijf die als 2026-03.")
         jaar, maand = int(gevonden[1]), int(gevonden[2])
         vandaag = kalender.vandaag()
         if (jaar, maand) > (vandaag.year, vandaag.month) or jaar < 2000:
