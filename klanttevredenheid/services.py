@@ -609,6 +609,7 @@ class NieuweExterneRespons:
     toelichting: str = ""
     verbetertips: str = ""
     klant_email: str = ""
+    productgroep: Productgroep | None = None
 
 
 EXTERN_SLOT = 0x4B5445
@@ -683,6 +684,7 @@ def externe_responsen_importeren(
                 email_genormaliseerd=email_normaliseren(rij.klant_email),
                 bureau=bureau.strip(),
                 externe_sleutel=sleutel,
+                productgroep=rij.productgroep,
             )
             nieuw.append((index, rij, moment))
         Contactmoment.objects.bulk_create([moment for _index, _rij, moment in nieuw])

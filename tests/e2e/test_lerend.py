@@ -27,7 +27,9 @@ def test_productreview_upload_en_triagevoorstel(
 ):
     page: Page = request.getfixturevalue("axe_pagina")
     url, bevindingen = live_server.url, []
-    zorg = Productgroep.objects.get(code="zorg")
+    zorg, _nieuw = Productgroep.objects.get_or_create(
+        code="zorg", defaults={"naam": "Zorgverzekeringen"}
+    )
     e2e_categorie.productgroep = zorg
     e2e_categorie.save()
     tweede = e2e_categorie.__class__.objects.create(

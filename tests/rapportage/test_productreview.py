@@ -35,7 +35,11 @@ def csv_bestand(tekst: str) -> SimpleUploadedFile:
 
 @pytest.fixture
 def zorg(db):
-    return Productgroep.objects.get(code="zorg")  # from the data migration
+    # From the data migration (get_or_create: a browser test before may have emptied the tables).
+    zorg, _nieuw = Productgroep.objects.get_or_create(
+        code="zorg", defaults={"naam": "Zorgverzekeringen"}
+    )
+    return zorg
 
 
 @pytest.fixture
@@ -236,3 +240,41 @@ def test_index(zorg, directie, client):
     pagina = client.get(reverse("rapportage:productreviews")).content.decode()
     assert "Zorgverzekering" in pagina
     assert reverse("rapportage:afgewezen-claims") in pagina
+
+
+def test_de_csv_imports_dragen_de_productgroep(zorg, tmp_path, time_machine, label):
+    """Contact moments (and an external bureau's responses) say which product group they were
+    about: the product review counts their survey results."""
+    from django.core.management import call_command
+
+    from klanttevredenheid.models import Contactmoment, Respons
+
+    time_machine.move_to(om(D(2026, 6, 15)), tick=False)
+    momenten = tmp_path / "contactmomenten.csv"
+    momenten.write_text(
+        "soort;moment;klant_email;productgroep\n"
+        "vraag_klantenservice;2026-06-14T10:00;a@example.nl;zorg\n"
+        "vraag_klantenservice;2026-06-14T11:00;b@example.nl;bestaat-niet\n",
+        encoding="utf-8",
+    )
+    fout = io.StringIO()
+    call_command("contactmomenten_importeren", str(momenten), stdout=io.StringIO(), stderr=fout)
+    assert Contactmoment.objects.get().productgroep == zorg
+    assert "Regel 3: productgroep: Onbekende productgroep: bestaat-niet." in fout.getvalue()
+
+    extern = tmp_path / "extern.csv"
+    extern.write_text(
+        "klantreferentie;datum;soort;cijfer;product\nA;2026-05-01;schade;4;zorg\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "enquete_extern_importeren",
+        str(extern),
+        "--label",
+        label.slug,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    respons = Respons.objects.get(contactmoment__bron="extern")
+    assert respons.contactmoment.productgroep == zorg
+    assert productreview.cijfers(zorg, 2026, 1)["kto"]["gemiddelde"] == "4.0"
