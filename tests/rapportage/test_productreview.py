@@ -278,3 +278,26 @@ def test_de_csv_imports_dragen_de_productgroep(zorg, tmp_path, time_machine, lab
     respons = Respons.objects.get(contactmoment__bron="extern")
     assert respons.contactmoment.productgroep == zorg
     assert productreview.cijfers(zorg, 2026, 1)["kto"]["gemiddelde"] == "4.0"
+
+
+def test_de_pagina_telt_in_een_vast_aantal_queries(
+    dataset, zorg, directie, client, categorie, behandelaar, time_machine
+):
+    """The figures are grouped queries: more complaints, responses or actions, the same count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(directie)
+    url = reverse("rapportage:productreview", args=["zorg", 2026, 1])
+    client.get(url)
+    with CaptureQueriesContext(connection) as eerst:
+        assert client.get(url).status_code == 200
+    time_machine.move_to(om(D(2026, 3, 3)), tick=False)
+    for _i in range(3):
+        klacht_in_status(Status.AFGESLOTEN, door=behandelaar, categorie=categorie)
+    time_machine.move_to(om(D(2026, 7, 15)), tick=False)
+    with CaptureQueriesContext(connection) as daarna:
+        assert client.get(url).status_code == 200
+    assert client.get(url).context["c"]["afgesloten"] == 6
+    assert len(daarna) == len(eerst)
+    assert len(eerst) <= 40
