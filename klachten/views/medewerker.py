@@ -684,7 +684,9 @@ def klacht_actie(request, dossiernummer, actie):
             if triagevoorstel is not None:
                 triage.voorstel_vastleggen(klacht=klacht, voorstel=triagevoorstel)
                 begin.update(
-                    categorie=triagevoorstel.categorie.pk, afdeling=triagevoorstel.afdeling.pk
+                    categorie=triagevoorstel.categorie.pk,
+                    afdeling=triagevoorstel.afdeling.pk,
+                    triagevoorstel=True,
                 )
         form = _formulier(scherm, klacht, initial=begin)
     if actie == "classificeren" and request.method == "POST":

@@ -35,7 +35,7 @@ MAXIMUM = {
     "ontvangst_bevestigen": 11,
     "toewijzen": 15,
     "urgentie_wijzigen": 9,
-    "classificeren": 13,  # + recording whether the triage suggestion was taken (issue 22)
+    "classificeren": 12,
     "teruggeven": 13,
     "ontvankelijk_verklaren": 9,
     "niet_ontvankelijk_verklaren": 11,

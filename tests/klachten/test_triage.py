@@ -207,7 +207,13 @@ def test_de_behandelaar_bevestigt_of_wijzigt(geschiedenis, label, client, teamle
         assert "75,0%" in inhoud or "75.0%" in inhoud
         antwoord = client.post(
             actie,
-            {"versie": klacht.versie, "categorie": gekozen.pk, "afdeling": gekozen.afdeling.pk},
+            {
+                "versie": klacht.versie,
+                "categorie": gekozen.pk,
+                "afdeling": gekozen.afdeling.pk,
+                # The hidden field the page carries: a suggestion was shown.
+                "triagevoorstel": pagina.context["form"].initial["triagevoorstel"],
+            },
         )
         assert antwoord.status_code == 302
         klacht.refresh_from_db()
