@@ -123,7 +123,7 @@ def index(request):
     )
 
 
-def _context(request, weergave: productreview.Weergave) -> dict:
+def _context(weergave: productreview.Weergave) -> dict:
     c = weergave.cijfers
     kto = dict(c["kto"])
     # Stored as text in the JSON ("7.3"): shown as the page's language writes numbers.
@@ -203,7 +203,7 @@ def review(request, code: str, jaar: int, helft: int):
         request,
         "rapportage/productreview.html",
         {
-            **_context(request, weergave),
+            **_context(weergave),
             "productgroep": productgroep,
             "jaar": jaar,
             "helft": helft,
@@ -227,7 +227,7 @@ def review_pdf(request, code: str, jaar: int, helft: int):
     html = render_to_string(
         "rapportage/productreview_pdf.html",
         {
-            **_context(request, weergave),
+            **_context(weergave),
             "productgroep": productgroep,
             "jaar": jaar,
             "helft": helft,
@@ -266,7 +266,6 @@ def afgewezen_claims(request):
         {
             "form": form,
             "verslag": verslag,
-            "status": 400 if verslag and verslag.fouten else 200,
             "laatste": AfgewezenClaims.objects.select_related("productgroep")[:24],
         },
         status=400 if verslag and verslag.fouten else 200,
