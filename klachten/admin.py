@@ -50,6 +50,9 @@ from klachten.models import (
     Reactietermijn,
     Termijn,
     Termijnsignaal,
+    Triage,
+    Triagemodel,
+    Triagesuggestie,
     Verbeterpunt,
 )
 from klachten.workflow import NietsGewijzigd, WorkflowFout
@@ -589,6 +592,66 @@ class ProductgroepAdmin(admin.ModelAdmin):
     list_display = ["naam", "code", "volgorde"]
     list_editable = ["volgorde"]
     prepopulated_fields = {"code": ["naam"]}
+
+
+@admin.register(Triage)
+class TriageAdmin(admin.ModelAdmin):
+    """The triage suggestion (klachten.triage): the beheerder sets the threshold below which it
+    stays off, and reads the latest model's accuracy on held-out complaints beside it."""
+
+    fields = ["actief", "drempel", "huidig_model", "overgenomen"]
+    readonly_fields = ["huidig_model", "overgenomen"]
+    list_display = ["__str__", "actief", "drempel", "huidig_model"]
+
+    def has_add_permission(self, request):
+        return not Triage.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("model van vannacht"))
+    def huidig_model(self, obj):
+        from klachten import triage
+
+        model = triage.actueel_model()
+        if model is None:
+            laatste = Triagemodel.objects.first()
+            return laatste.opmerking if laatste else _("Nog geen model getraind.")
+        aan = model.nauwkeurigheid >= obj.drempel
+        return format_html(
+            "{}: {} ({} {}; {}: {}%, {}: {}%) — {}",
+            date_format(model.datum),
+            _("nauwkeurigheid op achtergehouden klachten"),
+            model.aantal_toets,
+            _("klachten"),
+            _("categorie"),
+            model.nauwkeurigheid_categorie,
+            _("afdeling"),
+            model.nauwkeurigheid_afdeling,
+            _("voorstel aan") if aan and obj.actief else _("voorstel uit"),
+        )
+
+    @admin.display(description=_("voorstel overgenomen"))
+    def overgenomen(self, obj):
+        tellingen = Triagesuggestie.objects.filter(overgenomen__isnull=False).aggregate(
+            beslist=Count("pk"), overgenomen=Count("pk", filter=Q(overgenomen=True))
+        )
+        if not tellingen["beslist"]:
+            return _("nog geen")
+        return f"{tellingen['overgenomen']} / {tellingen['beslist']}"
+
+
+@admin.register(Triagemodel)
+class TriagemodelAdmin(AlleenLezen):
+    list_display = [
+        "datum",
+        "aantal_training",
+        "aantal_toets",
+        "nauwkeurigheid_categorie",
+        "nauwkeurigheid_afdeling",
+        "opmerking",
+    ]
+    exclude = ["model"]
 
 
 @admin.register(Inzage)

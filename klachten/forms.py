@@ -491,6 +491,9 @@ class ClassificerenFormulier(ActieFormulier):
     of its label's categorieën."""
 
     categorie, afdeling = classificatievelden()
+    # Whether the page showed a triage suggestion (klachten.triage): then the action records
+    # whether it was taken.
+    triagevoorstel = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, klacht=None, **kwargs):
         super().__init__(*args, **kwargs)

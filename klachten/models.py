@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
@@ -1868,3 +1868,91 @@ class Weergave(models.Model):
 
     def __str__(self):
         return self.naam
+
+
+class Triage(models.Model):
+    """The beheerder's settings of the triage suggestion (issue 22): one row. Below `drempel`
+    (the accuracy on held-out complaints, in %) the handler sees no suggestion."""
+
+    drempel = models.PositiveSmallIntegerField(
+        _("minimale nauwkeurigheid (%)"),
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Het voorstel verschijnt alleen als het model van vannacht op achtergehouden "
+            "klachten minstens zo vaak de juiste categorie en afdeling koos."
+        ),
+    )
+    actief = models.BooleanField(
+        _("voorstel tonen"),
+        default=True,
+        help_text=_("Uit: geen voorstel, ook niet boven de drempel (het model traint wel)."),
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("triage-instelling")
+        verbose_name_plural = _("triage-instellingen")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="triage_een_rij")]
+
+    def __str__(self):
+        return str(_("Triagevoorstel"))
+
+    @classmethod
+    def huidige(cls) -> "Triage":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class Triagemodel(models.Model):
+    """The text classifier of one night (klachten.triage): trained on this installation's own
+    closed, not anonymised complaints; its accuracy measured on the newest fifth held out."""
+
+    datum = models.DateField(_("nacht van"), unique=True)
+    getraind_op = models.DateTimeField(_("getraind op"))
+    # The fitted pipelines (pickled), empty when there were too few complaints to train on.
+    model = models.BinaryField(_("model"), null=True, editable=False)
+    aantal_training = models.PositiveIntegerField(_("klachten getraind"), default=0)
+    aantal_toets = models.PositiveIntegerField(_("klachten achtergehouden"), default=0)
+    nauwkeurigheid_categorie = models.DecimalField(
+        _("nauwkeurigheid categorie (%)"), max_digits=4, decimal_places=1, null=True
+    )
+    nauwkeurigheid_afdeling = models.DecimalField(
+        _("nauwkeurigheid afdeling (%)"), max_digits=4, decimal_places=1, null=True
+    )
+    opmerking = models.TextField(_("opmerking"), blank=True)
+
+    class Meta:
+        verbose_name = _("triagemodel")
+        verbose_name_plural = _("triagemodellen")
+        ordering = ["-datum"]
+
+    def __str__(self):
+        return f"{self.datum:%Y-%m-%d}"
+
+    @property
+    def nauwkeurigheid(self):
+        """The lower of the two accuracies: the suggestion is as good as its weaker half."""
+        waarden = [self.nauwkeurigheid_categorie, self.nauwkeurigheid_afdeling]
+        return None if None in waarden else min(waarden)
+
+
+class Triagesuggestie(models.Model):
+    """The suggestion the handler saw on the classify action, and whether they took it (what
+    they chose is the complaint's categorie and afdeling). No words of the text are kept."""
+
+    klacht = models.OneToOneField(Klacht, on_delete=models.CASCADE, related_name="triagesuggestie")
+    triagemodel = models.ForeignKey(
+        Triagemodel, on_delete=models.SET_NULL, null=True, related_name="suggesties"
+    )
+    categorie = models.ForeignKey(Categorie, on_delete=models.PROTECT, related_name="+")
+    afdeling = models.ForeignKey(Afdeling, on_delete=models.PROTECT, related_name="+")
+    getoond_op = models.DateTimeField(_("getoond op"), default=timezone.now)
+    overgenomen = models.BooleanField(_("overgenomen"), null=True)
+    beslist_op = models.DateTimeField(_("beslist op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("triagesuggestie")
+        verbose_name_plural = _("triagesuggesties")
+
+    def __str__(self):
+        return f"{self.klacht_id}: {self.categorie_id}/{self.afdeling_id}"

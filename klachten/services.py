@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Case, F, Min, Q, Value, When
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -61,6 +61,7 @@ from klachten.models import (
     Termijnafloop,
     Termijnwijziging,
     TermijnwijzigingSoort,
+    Triagesuggestie,
     Uitkomst,
     Urgentie,
     Verbeterpunt,
@@ -1048,15 +1049,27 @@ def klacht_classificeren(
     categorie: Categorie,
     afdeling: Afdeling | None = None,
     versie: int | None = None,
+    triagevoorstel: bool = False,
 ) -> Klacht:
     """Give a complaint that came in by e-mail its categorie and afdeling (the categorie's
     afdeling when none is chosen); from then on it goes on like any other. Only a categorie of
-    the complaint's label (Categorie.labels)."""
+    the complaint's label (Categorie.labels). `triagevoorstel`: the handler was shown the
+    triage suggestion (klachten.triage); whether they took it is recorded."""
     with _actie(klacht=klacht, naam="classificeren", door=door, versie=versie) as (k, _a):
         k.categorie = categorie
         if not k.categorie_past_bij_label():
             raise ValidationError({"categorie": categorie_hoort_niet_bij(k.label)})
         k.afdeling = afdeling or categorie.afdeling
+        if triagevoorstel:
+            # The triage suggestion the handler saw (klachten.triage): what they chose counts;
+            # the suggestion only records whether it was taken.
+            Triagesuggestie.objects.filter(klacht=k, overgenomen__isnull=True).update(
+                overgenomen=Case(
+                    When(categorie=k.categorie, afdeling=k.afdeling, then=Value(True)),
+                    default=Value(False),
+                ),
+                beslist_op=timezone.now(),
+            )
         _notitie(
             k,
             GebeurtenisSoort.TOEWIJZING,

@@ -49,3 +49,12 @@ def verweesde_bestanden_opruimen() -> int:
     from klachten import services
 
     return services.verweesde_bestanden_opruimen()
+
+
+@shared_task
+def triage_trainen() -> int | None:
+    """The night's triage classifier (klachten.triage); once per night, whatever runs it."""
+    from klachten import triage
+
+    model = triage.nachtelijk_trainen()
+    return model.pk if model is not None else None

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from klachten.api.permissies import BestaandeMethode
 from klachten.api.serializers import ZonderSurrogatenMixin
-from klachten.models import VROEGSTE_ONTVANGST, Afdeling, Label, Medewerker
+from klachten.models import VROEGSTE_ONTVANGST, Afdeling, Label, Medewerker, Productgroep
 from klanttevredenheid import services
 from klanttevredenheid.models import (
     Bron,
@@ -113,6 +113,14 @@ class ContactmomentInvoerSerializer(ZonderSurrogatenMixin, serializers.Serialize
         allow_null=True,
         help_text=_("Gebruikersnaam van de medewerker die de klant sprak."),
         error_messages={"does_not_exist": _("Onbekende of inactieve medewerker: {value}.")},
+    )
+    productgroep = OpzoekVeld(
+        slug_field="code",
+        queryset=Productgroep.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Code van de productgroep waarover het contact ging (productreview)."),
+        error_messages={"does_not_exist": _("Onbekende productgroep: {value}.")},
     )
     label = OpzoekVeld(
         slug_field="slug",

@@ -50,6 +50,7 @@ DIMENSIES = {
     "behandelaar": "contactmoment__behandelaar",
     "soort": "contactmoment__soort",
     "groep": "contactmoment__groep",
+    "productgroep": "contactmoment__productgroep",
 }
 PERIODES = {"maand": TruncMonth, "kwartaal": TruncQuarter}
 

@@ -18,7 +18,8 @@ from rest_framework import serializers
 
 from klachten.api.serializers import ZonderSurrogatenMixin
 from klachten.kalender import AMSTERDAM
-from klanttevredenheid.api import moment_controleren
+from klachten.models import Productgroep
+from klanttevredenheid.api import OpzoekVeld, moment_controleren
 from klanttevredenheid.csv_import import Kolommen
 from klanttevredenheid.models import ContactmomentSoort
 from klanttevredenheid.services import MAX_TEKST
@@ -35,6 +36,7 @@ KOLOMMEN = Kolommen(
         "toelichting",
         "verbetertips",
         "klant_email",
+        "productgroep",
     ],
     verplicht=["klantreferentie", "datum", "soort", "cijfer"],
     aliassen={
@@ -53,6 +55,7 @@ KOLOMMEN = Kolommen(
         "email": "klant_email",
         "e-mail": "klant_email",
         "e-mailadres": "klant_email",
+        "product": "productgroep",
     },
 )
 """The export's columns by our name, and the other names a bureau's header may use for them."""
@@ -219,6 +222,14 @@ class ExterneResponsInvoerSerializer(ZonderSurrogatenMixin, serializers.Serializ
     toelichting = serializers.CharField(max_length=MAX_TEKST, required=False)
     verbetertips = serializers.CharField(max_length=MAX_TEKST, required=False)
     klant_email = serializers.EmailField(max_length=254, required=False)
+    # The product the survey asked about (issue 22, the product review): its code.
+    productgroep = OpzoekVeld(
+        slug_field="code",
+        queryset=Productgroep.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Onbekende productgroep: {value}.")},
+    )
 
     def validate_datum(self, moment: dt.datetime) -> dt.datetime:
         return moment_controleren(moment, op=self.context.get("op"))

@@ -9,7 +9,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from klachten import kalender
-from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker, Vertaalbaar
+from klachten.models import (
+    Afdeling,
+    Bericht,
+    Klacht,
+    Label,
+    Medewerker,
+    Productgroep,
+    Vertaalbaar,
+)
 
 
 class ContactmomentSoort(models.TextChoices):
@@ -181,6 +189,16 @@ class Contactmoment(models.Model):
         blank=True,
         related_name="contactmomenten",
         verbose_name=_("klacht"),
+    )
+    # The product the contact was about (issue 22, the product review): from the complaint's
+    # categorie or label, or given by the other system or the CSV import.
+    productgroep = models.ForeignKey(
+        Productgroep,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("productgroep"),
     )
     campagne = models.ForeignKey(
         Campagne,

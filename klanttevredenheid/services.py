@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from klachten import avg, berichten, kalender, rollen, selectors, termijnen
-from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker
+from klachten.models import Afdeling, Bericht, Klacht, Label, Medewerker, Productgroep
 from klanttevredenheid import cijfers
 from klanttevredenheid.berichtsoorten import KtoBerichtSoort
 from klanttevredenheid.models import (
@@ -116,6 +116,7 @@ class NieuwContactmoment:
     afdeling: Afdeling | None = None
     behandelaar: Medewerker | None = None
     klacht: Klacht | None = None
+    productgroep: Productgroep | None = None
     campagne: Campagne | None = None
     groep: str = Enquetegroep.CONTACTMOMENT
     taal: str = "nl"
@@ -151,6 +152,7 @@ def contactmomenten_registreren(
                     afdeling=rij.afdeling,
                     behandelaar=rij.behandelaar,
                     klacht=rij.klacht,
+                    productgroep=rij.productgroep,
                     campagne=rij.campagne,
                     taal=rij.taal,
                     klant_email=rij.klant_email.strip(),
@@ -643,6 +645,7 @@ class NieuweExterneRespons:
     toelichting: str = ""
     verbetertips: str = ""
     klant_email: str = ""
+    productgroep: Productgroep | None = None
 
 
 EXTERN_SLOT = 0x4B5445
@@ -717,6 +720,7 @@ def externe_responsen_importeren(
                 email_genormaliseerd=email_normaliseren(rij.klant_email),
                 bureau=bureau.strip(),
                 externe_sleutel=sleutel,
+                productgroep=rij.productgroep,
             )
             nieuw.append((index, rij, moment))
         Contactmoment.objects.bulk_create([moment for _index, _rij, moment in nieuw])
@@ -1007,6 +1011,12 @@ def contactmoment_van_klacht(klacht: Klacht) -> NieuwContactmoment:
         afdeling=klacht.afdeling,
         behandelaar=klacht.behandelaar,
         klacht=klacht,
+        # The complaint's product group, as the AFM export counts it (rapportage.afm).
+        productgroep=(
+            klacht.categorie.productgroep
+            if klacht.categorie is not None and klacht.categorie.productgroep_id
+            else klacht.label.productgroep
+        ),
         taal=klacht.taal,
     )
 
@@ -1015,7 +1025,9 @@ def contactmoment_uit_klacht(*, klacht_id: int) -> Contactmoment | None:
     """Record the contact moment of a complaint that was closed (once per closing: a reopened
     complaint that closes again is a new contact moment)."""
     klacht = (
-        Klacht.objects.select_related("label", "afdeling", "behandelaar")
+        Klacht.objects.select_related(
+            "label__productgroep", "afdeling", "behandelaar", "categorie__productgroep"
+        )
         .filter(pk=klacht_id)
         .first()
     )

@@ -28,7 +28,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
 )
-from rapportage import maandrapport
+from rapportage import effect, maandrapport
 from rapportage.selectors import Selectie, uitkomstnaam
 
 
@@ -65,6 +65,9 @@ class Analyse:
     kwetsbare_klachten: Rij
     signalen: list[Rij]
     doorverwijzingen: list[Rij]
+    # Did the improvement help? The actions done in this half-year or the one before, each with
+    # the complaints of its cause before and after (rapportage/effect.py).
+    effecten: list[effect.Effect]
 
 
 def _per_keuze(rijen: QuerySet, veld: str, keuzes, nu: Q) -> list[Rij]:
@@ -264,4 +267,9 @@ def analyse(jaar: int, helft: int, *, selectie: Selectie, vandaag: dt.date) -> A
         kwetsbare_klachten=kwetsbare_klachten,
         signalen=signalen,
         doorverwijzingen=doorverwijzingen,
+        effecten=effect.effecten(
+            Verbeterpunt.objects.filter(betrokken, gereed_op__gte=vorig_van, gereed_op__lt=tot),
+            klachten=klachten,
+            vandaag=vandaag,
+        ),
     )

@@ -221,3 +221,104 @@ class Gedeeld(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} {self.jaar}"
+
+
+class AfgewezenClaims(models.Model):
+    """The number of rejected claims of a product group in a month, imported from the claims
+    system's CSV (issue 22, the product review; Keurmerk: analyses of rejected claims as input).
+    A second import of the same month replaces the number."""
+
+    productgroep = models.ForeignKey(
+        "klachten.Productgroep",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("productgroep"),
+    )
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    maand = models.PositiveSmallIntegerField(_("maand"))
+    aantal = models.PositiveIntegerField(_("afgewezen claims"))
+    geimporteerd_op = models.DateTimeField(_("geïmporteerd op"))
+    geimporteerd_door = models.ForeignKey(
+        "klachten.Medewerker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("afgewezen claims")
+        verbose_name_plural = _("afgewezen claims")
+        ordering = ["-jaar", "-maand", "productgroep"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["productgroep", "jaar", "maand"], name="afgewezen_claims_per_maand"
+            ),
+            models.CheckConstraint(
+                condition=Q(maand__gte=1, maand__lte=12), name="afgewezen_claims_maand_1_12"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.productgroep_id} {self.jaar}-{self.maand:02d}: {self.aantal}"
+
+
+class ProductreviewStatus(models.TextChoices):
+    CONCEPT = "concept", _("Concept")
+    VASTGESTELD = "vastgesteld", _("Vastgesteld")
+
+
+class Productreview(models.Model):
+    """The half-yearly review of a product group (issue 22; Keurmerk Klantgericht Verzekeren:
+    every active product is reviewed regularly): the reviewers' conclusion and improvement
+    actions; its figures are frozen in `cijfers` when it is signed off (vastgesteld), as the
+    yearly report is on publication, so late data does not change it."""
+
+    productgroep = models.ForeignKey(
+        "klachten.Productgroep",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("productgroep"),
+    )
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    helft = models.PositiveSmallIntegerField(_("halfjaar"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProductreviewStatus.choices,
+        default=ProductreviewStatus.CONCEPT,
+    )
+    conclusie = models.TextField(_("conclusie van de reviewers"), blank=True)
+    verbeterpunten = models.ManyToManyField(
+        "klachten.Verbeterpunt",
+        blank=True,
+        related_name="+",
+        verbose_name=_("verbeteracties"),
+    )
+    cijfers = models.JSONField(_("cijfers bij vaststelling"), null=True, blank=True)
+    vastgesteld_op = models.DateTimeField(_("vastgesteld op"), null=True, blank=True)
+    vastgesteld_door = models.ForeignKey(
+        "klachten.Medewerker", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("productreview")
+        verbose_name_plural = _("productreviews")
+        ordering = ["-jaar", "-helft", "productgroep"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["productgroep", "jaar", "helft"], name="productreview_eenmaal"
+            ),
+            models.CheckConstraint(
+                condition=Q(helft__in=[1, 2]), name="productreview_helft_1_of_2"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="concept")
+                | Q(cijfers__isnull=False, vastgesteld_op__isnull=False),
+                name="productreview_vastgesteld_met_cijfers",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.productgroep_id} {self.jaar}-H{self.helft}"
+
+    @property
+    def is_vastgesteld(self) -> bool:
+        return self.status == ProductreviewStatus.VASTGESTELD

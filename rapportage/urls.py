@@ -1,7 +1,7 @@
 from django.urls import path
 
 from rapportage import afm, exports
-from rapportage.views import analyse, dossierreview, jaarrapport, maand, werkgroep
+from rapportage.views import analyse, dossierreview, jaarrapport, maand, product, werkgroep
 
 app_name = "rapportage"
 
@@ -43,6 +43,22 @@ urlpatterns = [
     ),
     path("medewerker/rapportage/gedeeld/", werkgroep.gedeeld, name="gedeeld"),
     path("medewerker/rapportage/delen/", werkgroep.delen, name="delen"),
+    path("medewerker/rapportage/product/", product.index, name="productreviews"),
+    path(
+        "medewerker/rapportage/product/afgewezen-claims/",
+        product.afgewezen_claims,
+        name="afgewezen-claims",
+    ),
+    path(
+        "medewerker/rapportage/product/<slug:code>/<int:jaar>/<int:helft>/",
+        product.review,
+        name="productreview",
+    ),
+    path(
+        "medewerker/rapportage/product/<slug:code>/<int:jaar>/<int:helft>/pdf/",
+        product.review_pdf,
+        name="productreview-pdf",
+    ),
     path("medewerker/rapportage/dossierreview/", dossierreview.lijst, name="dossierreviews"),
     path(
         "medewerker/rapportage/dossierreview/<int:pk>/",

@@ -169,6 +169,18 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
     "klachten.DossiernummerReeks": dict.fromkeys(
         ("jaar", "laatste_nummer"), "dossiernummer_uitgeven"
     ),
+    "klachten.Triagemodel": dict.fromkeys(
+        (
+            "datum",
+            "getraind_op",
+            "aantal_training",
+            "aantal_toets",
+            "nauwkeurigheid_categorie",
+            "nauwkeurigheid_afdeling",
+            "opmerking",
+        ),
+        "triage.nachtelijk_trainen",
+    ),
     "klanttevredenheid.Contactmoment": dict.fromkeys(
         (
             "label",
@@ -179,6 +191,7 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
             "afdeling",
             "behandelaar",
             "klacht",
+            "productgroep",
             "campagne",
             "taal",
             "klant_email",
@@ -276,6 +289,7 @@ BEHEER = {
     "klachten.Termijn",
     "klachten.Oorzaak",
     "klachten.Productgroep",
+    "klachten.Triage",  # the triage suggestion's threshold (issue 22)
     "klanttevredenheid.Enquete",
     "klanttevredenheid.Campagne",
     "klanttevredenheid.Campagnevraag",

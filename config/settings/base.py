@@ -357,6 +357,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klachten.tasks.verlopen_klachten_anonimiseren",
         "schedule": crontab(minute=45, hour=2),
     },
+    # The triage suggestion's classifier trained on the closed complaints (klachten.triage);
+    # nightly at 04:00, after the anonymisation at 02:45 so that a text anonymised tonight is
+    # already out; one model per night, so a retry or a second beat changes nothing.
+    "triage-trainen": {
+        "task": "klachten.tasks.triage_trainen",
+        "schedule": crontab(minute=0, hour=4),
+    },
     # The e-mail channel: every active mailbox read over IMAP (klachten.berichten.inkomend.imap);
     # every minute, incremental (only new messages are fetched); a mailbox that cannot be reached
     # is recorded on it and tried again the next minute.

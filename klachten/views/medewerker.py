@@ -28,6 +28,7 @@ from klachten import (
     selectors,
     services,
     termijnen,
+    triage,
 )
 from klachten.berichten.inkomend import beheer as inkomend_beheer
 from klachten.forms import (
@@ -642,6 +643,7 @@ def klacht_actie(request, dossiernummer, actie):
     status = 200
     eenvoudige_taal = None
     voorbeeld = None
+    triagevoorstel = None
     if voorbeeld_gevraagd:
         # Voorbeeld: what the customer will receive, built by the same assembly; nothing is
         # executed or stored, the form keeps its values.
@@ -696,12 +698,26 @@ def klacht_actie(request, dossiernummer, actie):
         begin = _begintekst(
             klacht, actie, request.GET, eenvoudig=bool(eenvoudige_taal and eenvoudige_taal.gebruikt)
         )
+        if actie == "classificeren":
+            # The triage suggestion (klachten.triage) pre-fills the form; the handler confirms
+            # or changes it, and the action records whether it was taken.
+            triagevoorstel = triage.voorstel(klacht)
+            if triagevoorstel is not None:
+                triage.voorstel_vastleggen(klacht=klacht, voorstel=triagevoorstel)
+                begin.update(
+                    categorie=triagevoorstel.categorie.pk,
+                    afdeling=triagevoorstel.afdeling.pk,
+                    triagevoorstel=True,
+                )
         form = _formulier(scherm, klacht, initial=begin)
+    if actie == "classificeren" and request.method == "POST":
+        triagevoorstel = triage.voorstel(klacht)  # the form came back with an error
     return render(
         request,
         "klachten/klacht_actie.html",
         {
             "klacht": klacht,
+            "triagevoorstel": triagevoorstel,
             "form": form,
             "actie": ACTIES[actie],
             # A message form offers the plain-language (B1) template (klachten.berichten).

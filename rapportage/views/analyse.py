@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from klachten import kalender, rollen
 from klachten.models import Medewerker
 from rapportage import analyse as analyse_
-from rapportage import grafieken, selectors
+from rapportage import effect, grafieken, selectors
 from rapportage.models import Gedeeld, GedeeldSoort, Klachtanalyse, Werkgroepoverleg
 from rapportage.views import werkgroep
 
@@ -86,6 +86,7 @@ def analyse(request, jaar: int, helft: int):
         {
             "a": a,
             "grafieken": grafieken.analyse_grafieken(a),
+            "effect_definitie": effect.DEFINITIE,
             "geen_gegevens": grafieken.geen_gegevens(),
             "selectie": selectie,
             "verslag": verslag,

@@ -5,7 +5,7 @@ or the list of customers of the yearly survey (a campagne, one group per custome
     python manage.py contactmomenten_importeren kto.csv --campagne "KTO 2026" --groep nieuwe_klant
 
 The first row names the columns: soort, moment, klant_email, klant_naam, klantnummer, afdeling,
-behandelaar, and optionally label, groep and taal; `;` or `,` as delimiter, UTF-8 with or without
+behandelaar, and optionally productgroep (its code; the product review), label, groep and taal; `;` or `,` as delimiter, UTF-8 with or without
 BOM (read by klanttevredenheid.csv_import, like the external survey import). Each row is checked
 as the API checks a contact moment (klanttevredenheid.api.ContactmomentInvoerSerializer); the
 good rows are recorded in chunks, one transaction each, through
@@ -42,6 +42,7 @@ KOLOMMEN = [
     "klantnummer",
     "afdeling",
     "behandelaar",
+    "productgroep",
     "label",
     "groep",
     "taal",

@@ -5,7 +5,7 @@
         [--fouten fouten.csv] [--proef]
 
 The columns (klanttevredenheid.extern.KOLOMMEN): klantreferentie, datum, soort and cijfer, and
-optionally nps, toelichting, verbetertips and klant_email; other names the bureau may use are
+optionally nps, toelichting, verbetertips, klant_email and productgroep (its code); other names the bureau may use are
 accepted (e.g. klantnummer, rapportcijfer, aanbeveling, e-mail). `;` or `,` as delimiter, UTF-8
 with or without BOM: the file is read by klanttevredenheid.csv_import, like the import of contact
 moments. Each row is checked by klanttevredenheid.extern.ExterneResponsInvoerSerializer; the good
