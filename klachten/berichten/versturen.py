@@ -31,6 +31,7 @@ from klachten.models import (
     Klacht,
     Medewerker,
 )
+from klachten.sociaal import uitgaand as sociaal_uitgaand
 from klachten.workflow import BerichtSoort
 
 # The outbox logs as one logger (klachten.berichten): filters and settings for it see it all.
@@ -81,7 +82,7 @@ def _nieuw_bericht(
     """The outbox row of a message, not yet saved (bericht_versturen, medewerkers_melden)."""
     # A letter (issue 18): to a customer who gets post, unless the caller names an e-mail address.
     per_post = klacht is not None and aan is None and not is_intern(soort) and klacht.per_post
-    return Bericht(
+    bericht = Bericht(
         termijnsignaal=termijnsignaal,
         klacht=klacht,
         label=label or klacht.label,
@@ -95,6 +96,11 @@ def _nieuw_bericht(
         tekst=tekst,
         verstuurd_door=door,
     )
+    if klacht is not None and aan is None and not is_intern(soort) and klacht.per_sociaal:
+        # To the customer on social media (issue 21): through the tool's outgoing webhook, and
+        # in public only the label's invitation to continue privately.
+        sociaal_uitgaand.adresseren(bericht, klacht)
+    return bericht
 
 
 def bericht_versturen(
