@@ -1,0 +1,324 @@
+"""Social media as a channel (issue 21, acceptance 2): the signed webhook, threading by author
+handle, refusals that store nothing, and the reply through the tool's outgoing webhook."""
+
+import json
+import time
+
+import pytest
+
+from klachten import services
+from klachten.berichten import afleveren
+from klachten.models import (
+    Bericht,
+    BerichtStatus,
+    Gebeurtenis,
+    GebeurtenisSoort,
+    Kanaal,
+    Klacht,
+    SociaalBericht,
+)
+from klachten.sociaal import handtekening, uitgaand
+from klachten.sociaal.uitgaand import WebhookFout
+from klachten.workflow import Status
+from tests.sociaal import GEHEIM, UITGAAND_GEHEIM, koppeling_maken, monitoringtool, payload, posten
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def koppeling(label):
+    return koppeling_maken(label)
+
+
+def rijen() -> tuple[int, int, int, int]:
+    return (
+        Klacht.objects.count(),
+        SociaalBericht.objects.count(),
+        Gebeurtenis.objects.count(),
+        Bericht.objects.count(),
+    )
+
+
+def test_geldig_ondertekend_bericht_wordt_een_klacht_via_social_media(client, koppeling):
+    antwoord = posten(client, koppeling, payload(text="Mijn declaratie is kwijt."))
+
+    assert antwoord.status_code == 201, antwoord.content
+    klacht = Klacht.objects.get(dossiernummer=antwoord.json()["dossiernummer"])
+    assert klacht.kanaal == Kanaal.SOCIAL_MEDIA
+    assert klacht.label == koppeling.label
+    assert klacht.klant_naam == "Anna de Vries"
+    assert klacht.status == Status.ONTVANGEN
+    assert not klacht.is_geclassificeerd  # nog te classificeren, as from e-mail
+    assert klacht.per_sociaal and not klacht.per_post
+    assert klacht.omschrijving.startswith("Mijn declaratie is kwijt.")
+    sociaal = SociaalBericht.objects.get(klacht=klacht)
+    assert (sociaal.platform, sociaal.auteur, sociaal.openbaar) == ("x", "annadevries", True)
+    assert json.loads(sociaal.ruw)["text"] == "Mijn declaratie is kwijt."
+
+
+def test_zelfde_auteur_opnieuw_is_een_bericht_op_de_open_klacht(client, koppeling):
+    eerste = posten(client, koppeling, payload())
+    # The handle in another case and without "@": the same author.
+    tweede = posten(
+        client, koppeling, payload(author_handle="annadevries", text="Nog steeds niets!")
+    )
+
+    assert tweede.status_code == 201
+    assert tweede.json() == {"dossiernummer": eerste.json()["dossiernummer"], "soort": "antwoord"}
+    klacht = Klacht.objects.get()
+    bericht = Gebeurtenis.objects.get(klacht=klacht, soort=GebeurtenisSoort.KLANTBERICHT)
+    assert bericht.door_klant and bericht.tekst.startswith("Nog steeds niets!")
+    assert klacht.klantbericht_op is not None  # the queue's marker "nieuw bericht"
+
+
+def test_andere_auteur_of_ander_platform_is_een_nieuwe_klacht(client, koppeling):
+    posten(client, koppeling, payload())
+    posten(client, koppeling, payload(author_handle="@iemandanders"))
+    posten(client, koppeling, payload(platform="facebook"))
+
+    assert Klacht.objects.count() == 3
+
+
+def test_na_afsluiting_wordt_het_een_nieuwe_klacht(client, koppeling, behandelaar, categorie):
+    posten(client, koppeling, payload())
+    Klacht.objects.update(status=Status.AFGESLOTEN, categorie=categorie, afdeling=categorie.afdeling)
+
+    antwoord = posten(client, koppeling, payload())
+
+    assert antwoord.json()["soort"] == "nieuwe_klacht"
+    assert Klacht.objects.count() == 2
+
+
+def test_in_reply_to_vindt_de_klacht_van_dat_bericht(client, koppeling):
+    eerste = payload()
+    posten(client, koppeling, eerste)
+    antwoord = posten(client, koppeling, payload(in_reply_to=eerste["id"], public=False))
+    assert antwoord.json()["soort"] == "antwoord"
+
+
+@pytest.mark.parametrize(
+    ("geval", "status", "fout"),
+    [
+        ("verkeerd_geheim", 401, "handtekening"),
+        ("zonder_handtekening", 401, "handtekening"),
+        ("body_gewijzigd", 401, "handtekening"),
+        ("oud_tijdstip", 401, "tijdstip"),
+        ("tijdstip_in_de_toekomst", 401, "tijdstip"),
+        ("geen_json", 400, "ongeldig"),
+        ("json_lijst", 400, "ongeldig"),
+        ("geen_utf8", 400, "ongeldig"),
+    ],
+)
+def test_geweigerd_met_status_en_niets_opgeslagen(client, koppeling, caplog, geval, status, fout):
+    voor = rijen()
+    nu = int(time.time())
+    if geval == "verkeerd_geheim":
+        antwoord = posten(client, koppeling, payload(), geheim="fout")
+    elif geval == "zonder_handtekening":
+        antwoord = posten(client, koppeling, payload(), HTTP_X_KLACHTEN_SIGNATURE="")
+    elif geval == "body_gewijzigd":
+        body = json.dumps(payload()).encode()
+        tijd = str(nu)
+        antwoord = client.post(
+            f"/api/v1/sociaal/{koppeling.sleutel}/",
+            data=body.replace(b"Anna", b"Bert"),
+            content_type="application/json",
+            HTTP_X_KLACHTEN_TIMESTAMP=tijd,
+            HTTP_X_KLACHTEN_SIGNATURE=handtekening.ondertekenen(GEHEIM, tijd, body),
+        )
+    elif geval == "oud_tijdstip":
+        antwoord = posten(client, koppeling, payload(), tijd=nu - 301)
+    elif geval == "tijdstip_in_de_toekomst":
+        antwoord = posten(client, koppeling, payload(), tijd=nu + 301)
+    elif geval == "geen_json":
+        antwoord = posten(client, koppeling, b'{"platform": "x", ')
+    elif geval == "json_lijst":
+        antwoord = posten(client, koppeling, b"[1, 2]")
+    else:
+        antwoord = posten(client, koppeling, b'{"text": "\xff\xfe"}')
+
+    assert antwoord.status_code == status
+    assert antwoord.json()["fout"] == fout
+    assert rijen() == voor
+    assert any("Sociale-mediawebhook geweigerd" in r.getMessage() for r in caplog.records)
+
+
+def test_herhaald_id_wordt_geweigerd_en_niets_opgeslagen(client, koppeling):
+    gegevens = payload()
+    assert posten(client, koppeling, gegevens).status_code == 201
+    voor = rijen()
+
+    # The same event again (a replay), also with another text and a fresh signature.
+    antwoord = posten(client, koppeling, {**gegevens, "text": "Andere tekst"})
+
+    assert antwoord.status_code == 409
+    assert antwoord.json()["fout"] == "herhaald"
+    assert rijen() == voor
+
+
+def test_onbekende_of_inactieve_koppeling(client, koppeling):
+    koppeling.actief = False
+    koppeling.save()
+    assert posten(client, koppeling, payload()).status_code == 404
+    assert Klacht.objects.count() == 0
+
+
+def test_alleen_post(client, koppeling):
+    assert client.get(f"/api/v1/sociaal/{koppeling.sleutel}/").status_code == 405
+
+
+def test_mislukte_registratie_laat_niets_half_staan(client, koppeling, monkeypatch):
+    """The event's row fails after the complaint was written: the complaint goes too."""
+
+    def kapot(*args, **kwargs):
+        raise RuntimeError("database weg")
+
+    monkeypatch.setattr(SociaalBericht.objects, "create", kapot)
+    client.raise_request_exception = False
+    voor = rijen()
+    antwoord = posten(client, koppeling, payload())
+    assert antwoord.status_code == 500
+    assert rijen() == voor
+
+
+def test_geheimen_versleuteld_bewaard(koppeling):
+    assert GEHEIM not in koppeling.geheim
+    assert handtekening.ontsleutelen(koppeling.geheim) == GEHEIM
+
+
+# The reply -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sociale_klacht(client, label, koppeling, teamleider, behandelaar, categorie):
+    """A private message (DM) that became a complaint, classified and assigned."""
+
+    def maken(*, openbaar: bool, url: str):
+        koppeling.uitgaand_url = url
+        koppeling.uitgaand_geheim = handtekening.versleutelen(UITGAAND_GEHEIM)
+        koppeling.save()
+        gegevens = payload(public=openbaar)
+        antwoord = posten(client, koppeling, gegevens)
+        klacht = Klacht.objects.get(dossiernummer=antwoord.json()["dossiernummer"])
+        klacht = services.klacht_classificeren(klacht=klacht, door=teamleider, categorie=categorie)
+        klacht = services.toewijzen(klacht=klacht, door=teamleider, behandelaar=behandelaar)
+        return klacht, gegevens
+
+    return maken
+
+
+def afleveren_alles(django_capture_on_commit_callbacks, actie):
+    """Run `actie`, then the worker's delivery of what it queued (without a broker)."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actie()
+    return callbacks
+
+
+def test_reactie_gaat_via_de_uitgaande_webhook_ondertekend(
+    sociale_klacht, behandelaar, django_capture_on_commit_callbacks
+):
+    with monitoringtool() as tool:
+        klacht, gegevens = sociale_klacht(openbaar=False, url="")
+        klacht.refresh_from_db()
+        tool_url = tool.url
+        from klachten.models import Socialekoppeling
+
+        Socialekoppeling.objects.update(uitgaand_url=tool_url)
+        services.reactie_sturen(
+            klacht=klacht, door=behandelaar, tekst="Wij bellen u morgen over uw declaratie."
+        )
+        bericht = Bericht.objects.get(klacht=klacht, soort="reactie")
+        assert bericht.socialekoppeling_id is not None
+        assert afleveren.bericht_afleveren(bericht_id=bericht.pk) is True
+
+    bericht.refresh_from_db()
+    assert bericht.status == BerichtStatus.VERZONDEN
+    [(koppen, body)] = tool.ontvangen
+    inhoud = json.loads(body)
+    assert inhoud["in_reply_to"] == gegevens["id"]
+    assert inhoud["author_handle"] == "annadevries"
+    assert inhoud["public"] is False
+    assert "Wij bellen u morgen over uw declaratie." in inhoud["text"]
+    assert handtekening.handtekening_klopt(
+        UITGAAND_GEHEIM, koppen["X-Klachten-Timestamp"], body, koppen["X-Klachten-Signature"]
+    )
+    # On the dossier's timeline as a message to the customer.
+    assert Gebeurtenis.objects.filter(klacht=klacht, bericht=bericht).exists()
+
+
+def test_reactie_wordt_eenmaal_opnieuw_geprobeerd_als_de_tool_faalt(sociale_klacht, behandelaar):
+    with monitoringtool(antwoorden=[503]) as tool:
+        klacht, _gegevens = sociale_klacht(openbaar=False, url=tool.url)
+        services.reactie_sturen(klacht=klacht, door=behandelaar, tekst="We zoeken het uit.")
+        bericht = Bericht.objects.get(klacht=klacht, soort="reactie")
+
+        with pytest.raises(WebhookFout):
+            afleveren.bericht_afleveren(bericht_id=bericht.pk)
+        bericht.refresh_from_db()
+        assert (bericht.status, bericht.pogingen) == (BerichtStatus.WACHTEND, 1)
+        assert "503" in bericht.laatste_fout
+        assert bericht.volgende_poging_op is not None  # the outbox's back-off
+
+        assert afleveren.bericht_afleveren(bericht_id=bericht.pk) is True
+
+    bericht.refresh_from_db()
+    assert (bericht.status, bericht.pogingen) == (BerichtStatus.VERZONDEN, 2)
+    assert len(tool.ontvangen) == 2
+    # The same message both times (the tool can recognise the retry).
+    assert tool.ontvangen[0][1] == tool.ontvangen[1][1]
+    assert tool.ontvangen[1][0]["Idempotency-Key"] == f"bericht-{bericht.pk}"
+
+
+def test_reactie_faalt_tweemaal_dan_zichtbaar_niet_bezorgd(sociale_klacht, behandelaar):
+    with monitoringtool(antwoorden=[500, 500, 500]) as tool:
+        klacht, _gegevens = sociale_klacht(openbaar=False, url=tool.url)
+        services.reactie_sturen(klacht=klacht, door=behandelaar, tekst="We zoeken het uit.")
+        bericht = Bericht.objects.get(klacht=klacht, soort="reactie")
+        with pytest.raises(WebhookFout):
+            afleveren.bericht_afleveren(bericht_id=bericht.pk)
+        assert afleveren.bericht_afleveren(bericht_id=bericht.pk) is False
+        # Not tried a third time.
+        assert afleveren.bericht_afleveren(bericht_id=bericht.pk) is False
+
+    bericht.refresh_from_db()
+    assert bericht.status == BerichtStatus.ONBESTELBAAR
+    assert len(tool.ontvangen) == uitgaand.POGINGEN_MAXIMAAL == 2
+    assert Gebeurtenis.objects.filter(klacht=klacht, soort=GebeurtenisSoort.BEZORGING).exists()
+
+
+def test_openbaar_bericht_krijgt_openbaar_alleen_de_uitnodiging(sociale_klacht, behandelaar):
+    with monitoringtool() as tool:
+        klacht, _gegevens = sociale_klacht(openbaar=True, url=tool.url)
+        services.reactie_sturen(
+            klacht=klacht,
+            door=behandelaar,
+            tekst="Uw declaratie voor de fysiotherapeut van 12 maart is afgewezen.",
+        )
+        bericht = Bericht.objects.get(klacht=klacht, soort="reactie")
+        afleveren.bericht_afleveren(bericht_id=bericht.pk)
+
+    uitnodiging = klacht.sociale_berichten.get().koppeling.publieke_uitnodiging
+    inhoud = json.loads(tool.ontvangen[0][1])
+    assert inhoud["public"] is True
+    assert inhoud["text"] == uitnodiging
+    assert "fysiotherapeut" not in tool.ontvangen[0][1].decode()
+    assert klacht.klant_naam not in inhoud["text"]
+    assert klacht.dossiernummer not in inhoud["text"]
+    bericht.refresh_from_db()
+    assert bericht.tekst == uitnodiging  # the dossier shows what went out
+
+
+def test_privebericht_na_openbaar_bericht_krijgt_de_volle_reactie(
+    client, sociale_klacht, behandelaar, koppeling
+):
+    with monitoringtool() as tool:
+        klacht, gegevens = sociale_klacht(openbaar=True, url=tool.url)
+        dm = payload(public=False, in_reply_to=gegevens["id"], text="Hier mijn polisnummer.")
+        assert posten(client, koppeling, dm).json()["soort"] == "antwoord"
+        services.reactie_sturen(klacht=klacht, door=behandelaar, tekst="Dank, we bellen u.")
+        bericht = Bericht.objects.get(klacht=klacht, soort="reactie")
+        afleveren.bericht_afleveren(bericht_id=bericht.pk)
+
+    inhoud = json.loads(tool.ontvangen[0][1])
+    assert (inhoud["public"], inhoud["in_reply_to"]) == (False, dm["id"])
+    assert "Dank, we bellen u." in inhoud["text"]
