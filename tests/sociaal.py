@@ -64,7 +64,7 @@ def posten(client, koppeling, body: bytes | dict, *, geheim: str = GEHEIM, tijd=
 
 
 class _Tool(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         lengte = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(lengte)
         server = self.server

@@ -144,6 +144,7 @@ def bericht_versturen(
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
     if (
         not per_post
+        and bericht.socialekoppeling is None  # social media: in_reply_to is the post answered
         and klacht is not None
         and not is_intern(soort)
         and bericht.aan == klacht.klant_email
