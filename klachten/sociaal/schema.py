@@ -21,11 +21,12 @@ import datetime as dt
 import re
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from klachten.api.serializers import ZonderSurrogatenMixin
-from klachten.models import OMSCHRIJVING_MAX
+from klachten.models import OMSCHRIJVING_MAX, VROEGSTE_ONTVANGST
 
 PLATFORM = re.compile(r"^[a-z0-9._-]{1,30}$")
 # Printable, no whitespace: an id or handle is one token (Unicode letters allowed in a handle).
@@ -58,6 +59,21 @@ class Eenregelig(serializers.CharField):
         return waarde
 
 
+class TijdMetZone(serializers.DateTimeField):
+    """An ISO 8601 moment with its time zone (Z or an offset): a moment without one is
+    ambiguous, and a clock's local time is not guessed."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                gelezen = parse_datetime(value.strip())
+            except ValueError:
+                gelezen = None
+            if gelezen is not None and timezone.is_naive(gelezen):
+                raise serializers.ValidationError(_("Geef de tijd met tijdzone (ISO 8601)."))
+        return super().to_internal_value(value)
+
+
 class StrikteBoolean(serializers.BooleanField):
     """Only JSON true or false: "yes", 1 or "false" as a string are no answer to "public?"."""
 
@@ -76,7 +92,7 @@ class SociaalBerichtSerializer(ZonderSurrogatenMixin, serializers.Serializer):
     link = serializers.URLField(
         max_length=500, required=False, allow_blank=True, default="", trim_whitespace=False
     )
-    time = serializers.DateTimeField(default_timezone=None)
+    time = TijdMetZone()
     public = StrikteBoolean()
     in_reply_to = Kenmerk(required=False, allow_blank=True, default="")
 
@@ -87,6 +103,17 @@ class SociaalBerichtSerializer(ZonderSurrogatenMixin, serializers.Serializer):
                 raise serializers.ValidationError(
                     {veld[:50]: [_("Onbekend veld.")] for veld in onbekend[:10]}
                 )
+            # A number or a list where text belongs is an error, not text (DRF would take 5).
+            geen_tekst = {
+                naam: [_("Verwacht tekst (een JSON-string).")]
+                for naam, veld in self.fields.items()
+                if isinstance(veld, serializers.CharField)
+                and naam in data
+                and data[naam] is not None
+                and not isinstance(data[naam], str)
+            }
+            if geen_tekst:
+                raise serializers.ValidationError(geen_tekst)
         return super().to_internal_value(data)
 
     def validate_platform(self, waarde: str) -> str:
@@ -115,10 +142,8 @@ class SociaalBerichtSerializer(ZonderSurrogatenMixin, serializers.Serializer):
         return waarde
 
     def validate_time(self, waarde: dt.datetime) -> dt.datetime:
-        if timezone.is_naive(waarde):
-            raise serializers.ValidationError(_("Geef de tijd met tijdzone (ISO 8601)."))
         if waarde > timezone.now() + TOEKOMST_MARGE:
             raise serializers.ValidationError(_("De tijd ligt in de toekomst."))
-        if waarde.year < 2000:
+        if waarde < VROEGSTE_ONTVANGST:
             raise serializers.ValidationError(_("De tijd ligt voor 2000."))
         return waarde
