@@ -838,7 +838,13 @@ def brieven_geprint(
 
 
 def _bericht(
-    klacht: Klacht, actie: Actie, door, onderwerp: str = "", tekst: str = "", **feiten
+    klacht: Klacht,
+    actie: Actie,
+    door,
+    onderwerp: str = "",
+    tekst: str = "",
+    al_verzonden: bool = False,
+    **feiten,
 ) -> None:
     """Send the action's message, assembled from its parts (berichten.samenstellen): `tekst` is
     the handler's free part, `feiten` what the template fills in from the data; `onderwerp` the
@@ -854,6 +860,7 @@ def _bericht(
         tekst=volledig,
         door=_medewerker(door),
         tijdlijn=tijdlijnbundel.open_lijst(),
+        al_verzonden=al_verzonden,
     )
     klacht.laatste_klantcontact_op = timezone.now()
 
@@ -1248,11 +1255,22 @@ def geweigerde_bijlagen_vastleggen(*, klacht: Klacht, geweigerd: Iterable[tuple[
 
 
 def _bericht_sturen(
-    *, naam: str, klacht: Klacht, door, onderwerp: str, tekst: str, versie: int | None
+    *,
+    naam: str,
+    klacht: Klacht,
+    door,
+    onderwerp: str,
+    tekst: str,
+    versie: int | None,
+    al_verzonden: bool = False,
 ) -> Klacht:
     """An action whose only effect is its message to the customer (statusupdate, reactie)."""
     with _actie(klacht=klacht, naam=naam, door=door, versie=versie) as (k, actie):
-        _bericht(k, actie, door, onderwerp, tekst)
+        if al_verzonden and not k.per_sociaal:
+            raise WorkflowFout(
+                _("Alleen een antwoord op social media kan als al beantwoord worden vastgelegd.")
+            )
+        _bericht(k, actie, door, onderwerp, tekst, al_verzonden=al_verzonden)
     return k
 
 
@@ -1271,13 +1289,23 @@ def statusupdate_sturen(
 
 
 def reactie_sturen(
-    *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
+    *,
+    klacht: Klacht,
+    door,
+    onderwerp: str = "",
+    tekst: str = "",
+    versie: int | None = None,
+    op_platform: bool = False,
 ) -> Klacht:
     """Answer what the customer wrote, in any state (issue 17: the dossier's inline reply, in the
     customer's e-mail thread). The state stays; it meets no acknowledgement or answer deadline,
     but as a message to the customer the statusupdate term counts from it (workflow.ACTIES,
     "reactie_sturen"). After the closing it is the handler's choice "no new complaint, just
-    answer" (selectors.na_afsluiting)."""
+    answer" (selectors.na_afsluiting).
+
+    `op_platform` (a customer on social media only, issue 21): the handler answered on the
+    platform itself; the reply is recorded on the dossier as sent and not sent through the tool.
+    In a public conversation it is recorded as the label's invitation, like one sent."""
     return _bericht_sturen(
         naam="reactie_sturen",
         klacht=klacht,
@@ -1285,6 +1313,7 @@ def reactie_sturen(
         onderwerp=onderwerp,
         tekst=tekst,
         versie=versie,
+        al_verzonden=op_platform,
     )
 
 

@@ -116,6 +116,7 @@ def bericht_versturen(
     termijnsignaal=None,
     tijdlijn: list[Gebeurtenis] | None = None,
     draad: bool = True,
+    al_verzonden: bool = False,
 ) -> Bericht:
     """Write the message of kind `soort` (any app's registered kind) to the outbox (and, about a
     complaint, to its timeline, unless the kind is internal); deliver it once the transaction
@@ -128,7 +129,10 @@ def bericht_versturen(
 
     To a customer who gets post (Klacht.per_post) the message is a letter: it waits in the print
     tray (status te_printen, berichten.brieven) with the same subject and text, and is not
-    queued for SMTP. An explicit `aan` is always e-mail."""
+    queued for SMTP. An explicit `aan` is always e-mail.
+
+    `al_verzonden`: the handler already answered outside the system (on the social media
+    platform, issue 21): the message is recorded as sent now and not delivered."""
     bericht = _nieuw_bericht(
         klacht=klacht,
         soort=soort,
@@ -142,6 +146,9 @@ def bericht_versturen(
     per_post = bericht.per_post
     if bijlage is not None:
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
+    if al_verzonden:
+        bericht.status = BerichtStatus.VERZONDEN
+        bericht.verzonden_op = timezone.now()
     if (
         not per_post
         and bericht.socialekoppeling is None  # social media: in_reply_to is the post answered
@@ -161,8 +168,8 @@ def bericht_versturen(
             tijdlijn.append(gebeurtenis)
         else:
             gebeurtenis.save()
-    if per_post:
-        return bericht  # it waits in the print tray (berichten.brieven), never for SMTP
+    if per_post or al_verzonden:
+        return bericht  # in the print tray (berichten.brieven), or sent already: never for SMTP
     # Through the package: the demo replaces berichten.bericht_in_wachtrij while it writes history.
     transaction.on_commit(lambda: berichten.bericht_in_wachtrij(bericht_id=bericht.pk))
     return bericht

@@ -45,6 +45,7 @@ from klachten.forms import (
     KwetsbaarheidIntrekkenFormulier,
     LeermomentFormulier,
     OntvankelijkFormulier,
+    ReactieFormulier,
     RedenFormulier,
     TekstFormulier,
     TermijnFormulier,
@@ -369,7 +370,7 @@ SCHERMEN: dict[str, ActieScherm] = {
         gettext_lazy("De statusupdate is verstuurd."),
     ),
     "reactie_sturen": ActieScherm(
-        BerichtFormulier,
+        ReactieFormulier,
         _met_versie(services.reactie_sturen),
         gettext_lazy("De reactie is verstuurd."),
     ),
@@ -579,6 +580,8 @@ def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Fo
     ):
         kwargs["klacht"] = klacht
     form = scherm.formulier(*args, **kwargs)
+    if isinstance(form, ReactieFormulier) and not klacht.per_sociaal:
+        del form.fields["op_platform"]
     if "tekst" in form.fields and isinstance(form, BerichtFormulier):
         # A message that answers the customer says nothing without the handler's own part.
         form.fields["tekst"].required = form.fields["tekst"].required or (

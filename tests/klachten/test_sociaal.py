@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+from django.urls import reverse
 
 from klachten import services
 from klachten.berichten import afleveren
@@ -19,7 +20,8 @@ from klachten.models import (
 )
 from klachten.sociaal import handtekening, uitgaand
 from klachten.sociaal.uitgaand import WebhookFout
-from klachten.workflow import Status
+from klachten.workflow import Status, WorkflowFout
+from tests.factories import KlachtFactory
 from tests.sociaal import GEHEIM, UITGAAND_GEHEIM, koppeling_maken, monitoringtool, payload, posten
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +316,57 @@ def test_privebericht_na_openbaar_bericht_krijgt_de_volle_reactie(
     inhoud = json.loads(tool.ontvangen[0][1])
     assert (inhoud["public"], inhoud["in_reply_to"]) == (False, dm["id"])
     assert "Dank, we bellen u." in inhoud["text"]
+
+
+def test_op_het_platform_beantwoord_wordt_vastgelegd_en_niet_verstuurd(
+    sociale_klacht, behandelaar, client, django_capture_on_commit_callbacks
+):
+    with monitoringtool() as tool:
+        klacht, _gegevens = sociale_klacht(openbaar=False, url=tool.url)
+        client.force_login(behandelaar)
+        url = reverse("klachten:actie", args=[klacht.dossiernummer, "reactie_sturen"])
+        assert "op_platform" in client.get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            antwoord = client.post(
+                url,
+                {
+                    "versie": Klacht.objects.get(pk=klacht.pk).versie,
+                    "onderwerp": "Reactie",
+                    "tekst": "Per DM gebeld en opgelost.",
+                    "op_platform": "on",
+                },
+            )
+        assert antwoord.status_code == 302, antwoord.content.decode()[:2000]
+
+    bericht = Bericht.objects.get(klacht=klacht, soort="reactie")
+    assert bericht.status == BerichtStatus.VERZONDEN
+    assert bericht.pogingen == 0
+    assert tool.ontvangen == []  # nothing went through the tool
+    assert Gebeurtenis.objects.filter(klacht=klacht, bericht=bericht).exists()
+
+
+def test_op_het_platform_beantwoord_alleen_bij_social_media(behandelaar, client):
+    klacht = KlachtFactory()
+    with pytest.raises(WorkflowFout):
+        services.reactie_sturen(klacht=klacht, door=behandelaar, tekst="x", op_platform=True)
+    client.force_login(behandelaar)
+    url = reverse("klachten:actie", args=[klacht.dossiernummer, "reactie_sturen"])
+    assert "op_platform" not in client.get(url).content.decode()
+
+
+def test_anonimiseren_wist_het_sociale_bericht_maar_onthoudt_het_id(client, koppeling):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from klachten import avg
+
+    gegevens = payload()
+    posten(client, koppeling, gegevens)
+    klacht = Klacht.objects.get()
+    with transaction.atomic():
+        avg._anonimiseren([klacht.pk], op=timezone.now(), reden="test")
+
+    sociaal = SociaalBericht.objects.get()
+    assert (sociaal.auteur, sociaal.auteur_naam, sociaal.ruw, sociaal.link) == ("", "", "", "")
+    assert "Anna" not in sociaal.tekst
+    assert posten(client, koppeling, gegevens).status_code == 409
