@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from klachten import services
@@ -62,10 +62,6 @@ def sociaal_bericht_ontvangen(
 
     Two events of one author at the same moment wait for each other (an advisory lock per
     platform and handle), so they make one complaint and a message, never two complaints."""
-    if SociaalBericht.objects.filter(koppeling=koppeling, extern_id=gegevens["id"]).exists():
-        raise AlOntvangen(gegevens["id"])
-    from django.db import IntegrityError
-
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -78,6 +74,11 @@ def sociaal_bericht_ontvangen(
                             f"{gegevens['author_handle']}",
                         ],
                     )
+            # After the lock: the same event sent twice at once waits here for the first.
+            if SociaalBericht.objects.filter(
+                koppeling=koppeling, extern_id=gegevens["id"]
+            ).exists():
+                raise AlOntvangen(gegevens["id"])
             return _landen(koppeling=koppeling, gegevens=gegevens, ruw=ruw)
     except IntegrityError as exc:
         if SociaalBericht.objects.filter(koppeling=koppeling, extern_id=gegevens["id"]).exists():
