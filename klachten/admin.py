@@ -1134,3 +1134,7 @@ class SociaalBerichtAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The customer's data: it goes with the complaint (retention, erasure), never by hand.
+        return False
