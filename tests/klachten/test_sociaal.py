@@ -17,6 +17,7 @@ from klachten.models import (
     Kanaal,
     Klacht,
     SociaalBericht,
+    Socialekoppeling,
 )
 from klachten.sociaal import handtekening, uitgaand
 from klachten.sociaal.uitgaand import WebhookFout
@@ -370,3 +371,43 @@ def test_anonimiseren_wist_het_sociale_bericht_maar_onthoudt_het_id(client, kopp
     assert (sociaal.auteur, sociaal.auteur_naam, sociaal.ruw, sociaal.link) == ("", "", "", "")
     assert "Anna" not in sociaal.tekst
     assert posten(client, koppeling, gegevens).status_code == 409
+
+
+def test_beheerder_maakt_een_koppeling_en_ziet_het_geheim_eenmaal(client, beheerder, label):
+    beheerder.is_staff = True  # the admin's door
+    beheerder.save(update_fields=["is_staff"])
+    client.force_login(beheerder)
+    antwoord = client.post(
+        reverse("admin:klachten_socialekoppeling_add"),
+        {
+            "naam": "Webcare",
+            "label": label.pk,
+            "uitgaand_url": "https://tool.example/antwoord",
+            "uitgaand_geheim_invoer": "geheim-van-de-tool",
+            "publieke_uitnodiging": "Stuur ons een DM, dan helpen we u verder.",
+            "actief": "on",
+        },
+        follow=True,
+    )
+    assert antwoord.status_code == 200
+    koppeling = Socialekoppeling.objects.get(naam="Webcare")
+    geheim = handtekening.ontsleutelen(koppeling.geheim)
+    meldingen = [str(m) for m in antwoord.context["messages"]]
+    assert any(geheim in m and str(koppeling.sleutel) in m for m in meldingen)
+    assert handtekening.ontsleutelen(koppeling.uitgaand_geheim) == "geheim-van-de-tool"
+    assert "geheim-van-de-tool" not in koppeling.uitgaand_geheim
+
+    # Never shown again: not on the change page, not in the list.
+    for url in (
+        reverse("admin:klachten_socialekoppeling_change", args=[koppeling.pk]),
+        reverse("admin:klachten_socialekoppeling_changelist"),
+    ):
+        pagina = client.get(url).content.decode()
+        assert geheim not in pagina
+        assert "geheim-van-de-tool" not in pagina
+
+    # The secret works: a signed event lands.
+    from tests import sociaal as hulp
+
+    antwoord = hulp.posten(client, koppeling, payload(), geheim=geheim)
+    assert antwoord.status_code == 201
