@@ -1035,6 +1035,14 @@ class SocialekoppelingFormulier(forms.ModelForm):
     """The outgoing webhook's secret is typed in once and never shown back (write-only); left
     empty, the stored one stays."""
 
+    uitgaand_url = forms.URLField(
+        label=_("uitgaande webhook"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Het adres waar de monitoringtool onze antwoorden ontvangt (https)."),
+    )
+
     uitgaand_geheim_invoer = forms.CharField(
         label=_("geheim van de uitgaande webhook"),
         required=False,
