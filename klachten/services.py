@@ -688,6 +688,12 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
         _bezorging_bijwerken(klacht)
         termijnen_bijwerken(klacht)
         klacht.save()
+        # A reply to a customer on social media (issue 21) has no address: its connection.
+        aan = bericht.aan or (
+            _("social media via %(koppeling)s") % {"koppeling": bericht.socialekoppeling}
+            if bericht.socialekoppeling_id is not None
+            else ""
+        )
         Gebeurtenis.objects.create(
             klacht=klacht,
             soort=GebeurtenisSoort.BEZORGING,
@@ -697,7 +703,7 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
             )
             % {
                 "onderwerp": bericht.onderwerp,
-                "aan": bericht.aan,
+                "aan": aan,
                 "antwoord": bericht.laatste_fout,
             },
         )
@@ -705,7 +711,7 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
             "Het bericht '%(onderwerp)s' aan %(aan)s is niet bezorgd: de mailserver weigerde het "
             "(%(antwoord)s). De klant heeft het niet gekregen; een termijn kan in gevaar zijn. "
             "Controleer het e-mailadres en verstuur het bericht opnieuw vanuit het dossier."
-        ) % {"onderwerp": bericht.onderwerp, "aan": bericht.aan, "antwoord": bericht.laatste_fout}
+        ) % {"onderwerp": bericht.onderwerp, "aan": aan, "antwoord": bericht.laatste_fout}
         behandelaar = klacht.heroverweging_behandelaar or klacht.behandelaar
         if behandelaar is not None and behandelaar.email and behandelaar.is_active:
             ontvangers = [behandelaar]

@@ -278,7 +278,9 @@ def test_reactie_faalt_tweemaal_dan_zichtbaar_niet_bezorgd(sociale_klacht, behan
     bericht.refresh_from_db()
     assert bericht.status == BerichtStatus.ONBESTELBAAR
     assert len(tool.ontvangen) == uitgaand.POGINGEN_MAXIMAAL == 2
-    assert Gebeurtenis.objects.filter(klacht=klacht, soort=GebeurtenisSoort.BEZORGING).exists()
+    melding = Gebeurtenis.objects.get(klacht=klacht, soort=GebeurtenisSoort.BEZORGING)
+    assert "social media via Monitor" in melding.tekst
+    assert "HTTP 500" in melding.tekst
 
 
 def test_openbaar_bericht_krijgt_openbaar_alleen_de_uitnodiging(sociale_klacht, behandelaar):
