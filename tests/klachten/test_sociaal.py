@@ -413,3 +413,12 @@ def test_beheerder_maakt_een_koppeling_en_ziet_het_geheim_eenmaal(client, beheer
 
     antwoord = hulp.posten(client, koppeling, payload(), geheim=geheim)
     assert antwoord.status_code == 201
+
+
+def test_dossier_toont_handle_en_platform(client, koppeling, beheerder):
+    posten(client, koppeling, payload(public=False))
+    klacht = Klacht.objects.get()
+    client.force_login(beheerder)
+    pagina = client.get(reverse("klachten:dossier", args=[klacht.dossiernummer])).content.decode()
+    assert "@annadevries" in pagina
+    assert "laatste bericht privé" in pagina
