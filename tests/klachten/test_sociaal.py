@@ -422,3 +422,67 @@ def test_dossier_toont_handle_en_platform(client, koppeling, beheerder):
     pagina = client.get(reverse("klachten:dossier", args=[klacht.dossiernummer])).content.decode()
     assert "@annadevries" in pagina
     assert "laatste bericht privé" in pagina
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twee_berichten_van_een_auteur_tegelijk_zijn_een_klacht_en_een_bericht(label):
+    """Two events of one author at the same moment (two web processes): the advisory lock per
+    author makes the second wait for the first, so one complaint and a message on it."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    koppeling = koppeling_maken(label)
+    start = threading.Barrier(2)
+    antwoorden = []
+
+    def sturen(tekst):
+        try:
+            start.wait()
+            antwoorden.append(posten(Client(), koppeling, payload(text=tekst)).status_code)
+        finally:
+            connection.close()
+
+    draden = [threading.Thread(target=sturen, args=(t,)) for t in ("Eerste", "Tweede")]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join()
+
+    assert antwoorden == [201, 201]
+    assert Klacht.objects.count() == 1
+    assert sorted(SociaalBericht.objects.values_list("soort", flat=True)) == [
+        "antwoord",
+        "nieuwe_klacht",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hetzelfde_bericht_tweemaal_tegelijk_wordt_eenmaal_opgeslagen(label):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    koppeling = koppeling_maken(label)
+    gegevens = payload()
+    start = threading.Barrier(2)
+    antwoorden = []
+
+    def sturen():
+        try:
+            start.wait()
+            antwoorden.append(posten(Client(), koppeling, gegevens).status_code)
+        finally:
+            connection.close()
+
+    draden = [threading.Thread(target=sturen) for _ in range(2)]
+    for draad in draden:
+        draad.start()
+    for draad in draden:
+        draad.join()
+
+    assert sorted(antwoorden) == [201, 409]
+    assert Klacht.objects.count() == 1
+    assert SociaalBericht.objects.count() == 1
