@@ -1136,6 +1136,7 @@ class SociaalBerichtAdmin(admin.ModelAdmin):
     list_filter = ["koppeling", "platform", "soort", "openbaar"]
     search_fields = ["auteur", "extern_id", "klacht__dossiernummer"]
     list_select_related = ["koppeling__label", "klacht"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False
@@ -1146,3 +1147,10 @@ class SociaalBerichtAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # The customer's data: it goes with the complaint (retention, erasure), never by hand.
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An event holds what the customer wrote: reading it opens their dossier (access log)."""
+        sociaal = self.get_object(request, object_id)
+        if sociaal is not None:
+            inzage_loggen(request, sociaal.klacht, InzageSoort.BEHEER)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -486,3 +486,18 @@ def test_hetzelfde_bericht_tweemaal_tegelijk_wordt_eenmaal_opgeslagen(label):
     assert sorted(antwoorden) == [201, 409]
     assert Klacht.objects.count() == 1
     assert SociaalBericht.objects.count() == 1
+
+
+def test_sociaal_bericht_in_beheer_lezen_staat_in_het_inzagelog(client, koppeling, beheerder):
+    from klachten.models import Inzage
+
+    posten(client, koppeling, payload())
+    sociaal = SociaalBericht.objects.get()
+    beheerder.is_staff = True
+    beheerder.save(update_fields=["is_staff"])
+    client.force_login(beheerder)
+
+    pagina = client.get(reverse("admin:klachten_sociaalbericht_change", args=[sociaal.pk]))
+
+    assert pagina.status_code == 200
+    assert Inzage.objects.filter(klacht=sociaal.klacht, medewerker=beheerder).exists()
