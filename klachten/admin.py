@@ -48,6 +48,8 @@ from klachten.models import (
     Oorzaak,
     Productgroep,
     Reactietermijn,
+    SociaalBericht,
+    Socialekoppeling,
     Termijn,
     Termijnsignaal,
     Triage,
@@ -55,6 +57,7 @@ from klachten.models import (
     Triagesuggestie,
     Verbeterpunt,
 )
+from klachten.sociaal import handtekening as sociaal_handtekening
 from klachten.workflow import NietsGewijzigd, WorkflowFout
 
 
@@ -1092,3 +1095,128 @@ class InkomendBerichtAdmin(admin.ModelAdmin):
             messages.success(
                 request, _("%(aantal)d bericht(en) verwijderd.") % {"aantal": verwijderd}
             )
+
+
+class SocialekoppelingFormulier(forms.ModelForm):
+    """The outgoing webhook's secret is typed in once and never shown back (write-only); left
+    empty, the stored one stays."""
+
+    uitgaand_url = forms.URLField(
+        label=_("uitgaande webhook"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Het adres waar de monitoringtool onze antwoorden ontvangt (https)."),
+    )
+
+    uitgaand_geheim_invoer = forms.CharField(
+        label=_("geheim van de uitgaande webhook"),
+        required=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Het geheim waarmee de monitoringtool onze antwoorden controleert. Wordt versleuteld "
+            "bewaard en niet meer getoond; leeg laten houdt het bestaande."
+        ),
+    )
+
+    class Meta:
+        model = Socialekoppeling
+        fields = ["naam", "label", "uitgaand_url", "publieke_uitnodiging", "actief"]
+
+    def clean_uitgaand_url(self):
+        url = self.cleaned_data["uitgaand_url"]
+        if url and not url.lower().startswith(("https://", "http://")):
+            raise forms.ValidationError(_("Alleen een http- of https-adres."))
+        return url
+
+
+def _koppelingsgeheim_melden(request, koppeling: Socialekoppeling, geheim: str) -> None:
+    messages.warning(
+        request,
+        _(
+            "Het gedeelde geheim van %(koppeling)s is: %(geheim)s — geef het aan de "
+            "monitoringtool en bewaar het veilig, het wordt niet opnieuw getoond. Webhook: "
+            "%(url)s"
+        )
+        % {
+            "koppeling": koppeling,
+            "geheim": geheim,
+            "url": request.build_absolute_uri(
+                reverse("sociaal-webhook", kwargs={"sleutel": koppeling.sleutel})
+            ),
+        },
+    )
+
+
+@admin.register(Socialekoppeling)
+class SocialekoppelingAdmin(admin.ModelAdmin):
+    """A label's monitoring tool for social media (issue 21): the webhook it posts to, the shared
+    secret it signs with (made here, shown once, stored encrypted; the action makes a new one),
+    the outgoing webhook for our replies, and the invitation to continue privately that is the
+    only public answer."""
+
+    form = SocialekoppelingFormulier
+    list_display = ["naam", "label", "sleutel", "uitgaand_url", "uitgaand_ingesteld", "actief"]
+    list_filter = ["actief", "label"]
+    list_select_related = ["label"]
+    readonly_fields = ["sleutel", "webhook", "uitgaand_ingesteld", "created_at"]
+    actions = ["geheim_vernieuwen"]
+
+    @admin.display(description=_("webhook"))
+    def webhook(self, obj):
+        if obj.pk is None:
+            return "-"
+        return reverse("sociaal-webhook", kwargs={"sleutel": obj.sleutel})
+
+    @admin.display(description=_("uitgaand geheim ingesteld"), boolean=True)
+    def uitgaand_ingesteld(self, obj):
+        return bool(obj.uitgaand_geheim)
+
+    def save_model(self, request, obj, form, change):
+        invoer = form.cleaned_data.get("uitgaand_geheim_invoer")
+        if invoer:
+            obj.uitgaand_geheim = sociaal_handtekening.versleutelen(invoer)
+        nieuw = None
+        if not change:
+            nieuw = sociaal_handtekening.nieuw_geheim()
+            obj.geheim = sociaal_handtekening.versleutelen(nieuw)
+        super().save_model(request, obj, form, change)
+        if nieuw is not None:
+            _koppelingsgeheim_melden(request, obj, nieuw)
+
+    @admin.action(description=_("Nieuw gedeeld geheim maken (het oude werkt direct niet meer)"))
+    def geheim_vernieuwen(self, request, queryset):
+        for koppeling in queryset:
+            nieuw = sociaal_handtekening.nieuw_geheim()
+            koppeling.geheim = sociaal_handtekening.versleutelen(nieuw)
+            koppeling.save(update_fields=["geheim"])
+            _koppelingsgeheim_melden(request, koppeling, nieuw)
+
+
+@admin.register(SociaalBericht)
+class SociaalBerichtAdmin(admin.ModelAdmin):
+    """Every event from a monitoring tool as it was received, read only: what it became."""
+
+    list_display = ["created_at", "koppeling", "platform", "auteur", "openbaar", "soort", "klacht"]
+    list_filter = ["koppeling", "platform", "soort", "openbaar"]
+    search_fields = ["auteur", "extern_id", "klacht__dossiernummer"]
+    list_select_related = ["koppeling__label", "klacht"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The customer's data: it goes with the complaint (retention, erasure), never by hand.
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An event holds what the customer wrote: reading it opens their dossier (access log)."""
+        sociaal = self.get_object(request, object_id)
+        if sociaal is not None:
+            inzage_loggen(request, sociaal.klacht, InzageSoort.BEHEER)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -80,6 +80,7 @@ from klachten.models import (
     Kwetsbaarheidssignaal,
     Leermoment,
     Medewerker,
+    SociaalBericht,
     Termijnwijziging,
     Uitkomst,
     Verbeterpunt,
@@ -382,6 +383,11 @@ def _anonimiseren(ids: list[int], *, op, reden: str) -> int:
     )
     Bijlage.objects.filter(klacht__in=ids).delete()
     bestanden += inkomend_wissen(InkomendBericht.objects.filter(klacht__in=ids))
+    # Social media events (issue 21): the handle, name, text and body go; the id stays (a
+    # replay of it is still refused) with the platform and the moment.
+    SociaalBericht.objects.filter(klacht__in=ids).update(
+        auteur="", auteur_naam="", tekst=GEANONIMISEERD, link="", ruw="", antwoord_op=""
+    )
     transaction.on_commit(partial(_bestanden_verwijderen, bestanden))
     Termijnwijziging.objects.filter(klacht__in=ids).update(reden=GEANONIMISEERD)
     ExterneProcedure.objects.filter(klacht__in=ids).update(**_gevuld_wordt("toelichting"))

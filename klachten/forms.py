@@ -395,6 +395,17 @@ class BerichtFormulier(ActieFormulier):
         return tekst
 
 
+class ReactieFormulier(BerichtFormulier):
+    """The inline reply (reactie_sturen). For a customer on social media (Klacht.per_sociaal,
+    issue 21) the handler may also record a reply they gave on the platform itself: it stands on
+    the dossier as sent and is not sent again through the tool (the box shows only then)."""
+
+    op_platform = forms.BooleanField(
+        label=_("Al beantwoord op het platform (alleen vastleggen, niet via de koppeling sturen)"),
+        required=False,
+    )
+
+
 class AfsluitenFormulier(BerichtFormulier):
     """The message of an action that closes the complaint (workflow.AFSLUITENDE_ACTIES): the
     handler confirms, with a box they tick, that it closes; the service never sees the box."""

@@ -449,7 +449,7 @@ NOG_TE_CLASSIFICEREN = _("nog te classificeren")
 # Where a complaint may still lack categorie and afdeling: it came in by e-mail and nobody has
 # handled it yet (no behandelaar, not yet found admissible: still ontvangen or acknowledged).
 ONGECLASSIFICEERD_TOEGESTAAN = (
-    Q(kanaal="e-mail")
+    Q(kanaal__in=["e-mail", "social media"])
     & Q(status__in=["ontvangen", "ontvangst_bevestigd"])
     & Q(behandelaar__isnull=True)
     & Q(is_ontvankelijk__isnull=True)
@@ -696,7 +696,10 @@ class Klacht(models.Model):
             models.CheckConstraint(
                 condition=~Q(klant_email="")
                 | ~Q(klant_postadres="")
-                | Q(geanonimiseerd_op__isnull=False),
+                | Q(geanonimiseerd_op__isnull=False)
+                # A post or message from social media (klachten.sociaal): answered through the
+                # monitoring tool's webhook, to the author's handle on that platform.
+                | Q(kanaal="social media"),
                 name="klacht_email_of_postadres",
             ),
         ]
@@ -806,14 +809,31 @@ class Klacht(models.Model):
         """Whether the customer's messages go by post, as PDF letters through the print tray
         (berichten.brieven): they have no e-mail address, or they complained by letter and gave
         their postal address. A letter without an address to answer goes by e-mail."""
+        if self.per_sociaal:
+            return False
         return not self.klant_email or (
             self.kanaal == Kanaal.BRIEF and bool(self.klant_postadres.strip())
+        )
+
+    @property
+    def per_sociaal(self) -> bool:
+        """Whether the customer's messages go back through the monitoring tool's webhook
+        (klachten.sociaal, issue 21): a complaint from social media whose customer gave neither
+        an e-mail nor a postal address (once they do, messages go there)."""
+        return (
+            self.kanaal == Kanaal.SOCIAL_MEDIA
+            and not self.klant_email
+            and not self.klant_postadres.strip()
         )
 
     def adres_controleren(self) -> None:
         """An e-mail address or a postal address, to answer the customer (the check constraint
         klacht_email_of_postadres): for staff intake and the API; the public form requires the
         e-mail address itself. Not in clean(): a form would show the error twice."""
+        if self.kanaal == Kanaal.SOCIAL_MEDIA and self.ingediend_door_id is None:
+            # From the monitoring tool's webhook (klachten.sociaal): answered through the tool,
+            # to the author's handle. Staff registering a social media complaint give an address.
+            return
         if not self.klant_email.strip() and not self.klant_postadres.strip():
             raise ValidationError({"klant_email": EMAIL_OF_POSTADRES})
 
@@ -1022,6 +1042,17 @@ class Bericht(models.Model):
     verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     verstuurd_door = models.ForeignKey(
         Medewerker, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A message to a customer on social media (Klacht.per_sociaal, issue 21): delivered by a
+    # signed POST to this connection's outgoing webhook instead of SMTP (klachten.sociaal);
+    # in_reply_to then holds the id of the post it answers.
+    socialekoppeling = models.ForeignKey(
+        "Socialekoppeling",
+        verbose_name=_("sociale-mediakoppeling"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # One attachment that goes with the e-mail (a report's PDF); stored outside the web root.
     bijlage = models.FileField(_("bijlage"), upload_to="berichten/%Y/%m/", blank=True)
@@ -1956,3 +1987,111 @@ class Triagesuggestie(models.Model):
 
     def __str__(self):
         return f"{self.klacht_id}: {self.categorie_id}/{self.afdeling_id}"
+
+
+PUBLIEKE_UITNODIGING = _(
+    "Vervelend dat u niet tevreden bent. We helpen u graag verder: stuurt u ons een privébericht? "
+    "Dan bekijken we het samen."
+)
+
+
+class Socialekoppeling(models.Model):
+    """A label's monitoring tool for social media (issue 21, "Social media as a channel"): it
+    posts what it finds to our webhook (/api/v1/sociaal/<sleutel>/), signed with HMAC-SHA256 and
+    the shared secret, and takes our replies on its outgoing webhook, signed with that one's
+    secret (klachten.sociaal). Both secrets are stored encrypted (Fernet, a key derived from
+    SECRET_KEY: a copy of the database alone does not give them); the shared secret is shown once,
+    when the connection is made, and never again (like an API key)."""
+
+    naam = models.CharField(_("naam"), max_length=100)
+    label = models.ForeignKey(
+        Label, verbose_name=_("label"), on_delete=models.PROTECT, related_name="socialekoppelingen"
+    )
+    # The webhook's address names the connection by this, never by its row id.
+    sleutel = models.UUIDField(_("kenmerk"), default=uuid.uuid4, unique=True, editable=False)
+    geheim = models.TextField(_("gedeeld geheim (versleuteld)"), editable=False)
+    uitgaand_url = models.URLField(
+        _("uitgaande webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_("Het adres waar de monitoringtool onze antwoorden ontvangt (https)."),
+    )
+    uitgaand_geheim = models.TextField(
+        _("geheim van de uitgaande webhook (versleuteld)"), blank=True, editable=False
+    )
+    publieke_uitnodiging = models.TextField(
+        _("uitnodiging bij een openbaar bericht"),
+        max_length=1000,
+        default=PUBLIEKE_UITNODIGING,
+        help_text=_(
+            "Op een openbaar bericht antwoorden we openbaar alleen met deze tekst: een uitnodiging "
+            "om privé verder te gaan. Nooit persoonsgegevens of gezondheidsgegevens."
+        ),
+    )
+    actief = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sociale-mediakoppeling")
+        verbose_name_plural = _("sociale-mediakoppelingen")
+        ordering = ["label", "naam"]
+
+    def __str__(self):
+        return f"{self.naam} ({self.label})"
+
+
+class SociaalBericht(models.Model):
+    """One event from the monitoring tool (a post, a mention, a direct message), stored with the
+    body as it came in the same transaction as the complaint or customer message it became
+    (klachten.sociaal: all or nothing). Its id is remembered per connection (the unique
+    constraint): the same event sent again is refused as a replay."""
+
+    koppeling = models.ForeignKey(
+        Socialekoppeling,
+        verbose_name=_("koppeling"),
+        on_delete=models.PROTECT,
+        related_name="berichten",
+    )
+    extern_id = models.CharField(_("kenmerk bij de tool"), max_length=200)
+    platform = models.CharField(_("platform"), max_length=30)
+    # The handle without "@", in lower case: the same author on the same platform threads.
+    auteur = models.CharField(_("auteur"), max_length=100)
+    auteur_naam = models.CharField(_("weergavenaam"), max_length=200, blank=True)
+    tekst = models.TextField(_("tekst"))
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    geplaatst_op = models.DateTimeField(_("geplaatst op"))
+    openbaar = models.BooleanField(_("openbaar"))
+    antwoord_op = models.CharField(_("antwoord op (kenmerk)"), max_length=200, blank=True)
+    ruw = models.TextField(_("ontvangen bericht (JSON)"))
+    soort = models.CharField(_("soort"), max_length=20, choices=InkomendSoort.choices)
+    klacht = models.ForeignKey(
+        Klacht,
+        verbose_name=_("klacht"),
+        on_delete=models.CASCADE,
+        related_name="sociale_berichten",
+    )
+    gebeurtenis = models.ForeignKey(
+        Gebeurtenis,
+        verbose_name=_("gebeurtenis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sociaal bericht")
+        verbose_name_plural = _("sociale berichten")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["koppeling", "extern_id"], name="sociaal_bericht_eenmaal"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["platform", "auteur", "created_at"], name="sociaal_auteur_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform}:@{self.auteur} ({self.extern_id})"

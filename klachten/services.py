@@ -689,6 +689,12 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
         _bezorging_bijwerken(klacht)
         termijnen_bijwerken(klacht)
         klacht.save()
+        # A reply to a customer on social media (issue 21) has no address: its connection.
+        aan = bericht.aan or (
+            _("social media via %(koppeling)s") % {"koppeling": bericht.socialekoppeling}
+            if bericht.socialekoppeling_id is not None
+            else ""
+        )
         Gebeurtenis.objects.create(
             klacht=klacht,
             soort=GebeurtenisSoort.BEZORGING,
@@ -698,7 +704,7 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
             )
             % {
                 "onderwerp": bericht.onderwerp,
-                "aan": bericht.aan,
+                "aan": aan,
                 "antwoord": bericht.laatste_fout,
             },
         )
@@ -706,7 +712,7 @@ def bericht_onbestelbaar_verwerken(*, bericht: Bericht) -> None:
             "Het bericht '%(onderwerp)s' aan %(aan)s is niet bezorgd: de mailserver weigerde het "
             "(%(antwoord)s). De klant heeft het niet gekregen; een termijn kan in gevaar zijn. "
             "Controleer het e-mailadres en verstuur het bericht opnieuw vanuit het dossier."
-        ) % {"onderwerp": bericht.onderwerp, "aan": bericht.aan, "antwoord": bericht.laatste_fout}
+        ) % {"onderwerp": bericht.onderwerp, "aan": aan, "antwoord": bericht.laatste_fout}
         behandelaar = klacht.heroverweging_behandelaar or klacht.behandelaar
         if behandelaar is not None and behandelaar.email and behandelaar.is_active:
             ontvangers = [behandelaar]
@@ -839,7 +845,13 @@ def brieven_geprint(
 
 
 def _bericht(
-    klacht: Klacht, actie: Actie, door, onderwerp: str = "", tekst: str = "", **feiten
+    klacht: Klacht,
+    actie: Actie,
+    door,
+    onderwerp: str = "",
+    tekst: str = "",
+    al_verzonden: bool = False,
+    **feiten,
 ) -> None:
     """Send the action's message, assembled from its parts (berichten.samenstellen): `tekst` is
     the handler's free part, `feiten` what the template fills in from the data; `onderwerp` the
@@ -855,6 +867,7 @@ def _bericht(
         tekst=volledig,
         door=_medewerker(door),
         tijdlijn=tijdlijnbundel.open_lijst(),
+        al_verzonden=al_verzonden,
     )
     klacht.laatste_klantcontact_op = timezone.now()
 
@@ -1261,11 +1274,22 @@ def geweigerde_bijlagen_vastleggen(*, klacht: Klacht, geweigerd: Iterable[tuple[
 
 
 def _bericht_sturen(
-    *, naam: str, klacht: Klacht, door, onderwerp: str, tekst: str, versie: int | None
+    *,
+    naam: str,
+    klacht: Klacht,
+    door,
+    onderwerp: str,
+    tekst: str,
+    versie: int | None,
+    al_verzonden: bool = False,
 ) -> Klacht:
     """An action whose only effect is its message to the customer (statusupdate, reactie)."""
     with _actie(klacht=klacht, naam=naam, door=door, versie=versie) as (k, actie):
-        _bericht(k, actie, door, onderwerp, tekst)
+        if al_verzonden and not k.per_sociaal:
+            raise WorkflowFout(
+                _("Alleen een antwoord op social media kan als al beantwoord worden vastgelegd.")
+            )
+        _bericht(k, actie, door, onderwerp, tekst, al_verzonden=al_verzonden)
     return k
 
 
@@ -1284,13 +1308,23 @@ def statusupdate_sturen(
 
 
 def reactie_sturen(
-    *, klacht: Klacht, door, onderwerp: str = "", tekst: str = "", versie: int | None = None
+    *,
+    klacht: Klacht,
+    door,
+    onderwerp: str = "",
+    tekst: str = "",
+    versie: int | None = None,
+    op_platform: bool = False,
 ) -> Klacht:
     """Answer what the customer wrote, in any state (issue 17: the dossier's inline reply, in the
     customer's e-mail thread). The state stays; it meets no acknowledgement or answer deadline,
     but as a message to the customer the statusupdate term counts from it (workflow.ACTIES,
     "reactie_sturen"). After the closing it is the handler's choice "no new complaint, just
-    answer" (selectors.na_afsluiting)."""
+    answer" (selectors.na_afsluiting).
+
+    `op_platform` (a customer on social media only, issue 21): the handler answered on the
+    platform itself; the reply is recorded on the dossier as sent and not sent through the tool.
+    In a public conversation it is recorded as the label's invitation, like one sent."""
     return _bericht_sturen(
         naam="reactie_sturen",
         klacht=klacht,
@@ -1298,6 +1332,7 @@ def reactie_sturen(
         onderwerp=onderwerp,
         tekst=tekst,
         versie=versie,
+        al_verzonden=op_platform,
     )
 
 

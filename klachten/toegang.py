@@ -198,6 +198,7 @@ ROL_PERMISSIES = {
             "productgroep",
             "apisleutel",
             "mailbox",
+            "socialekoppeling",
         )
         for actie in ("view", "add", "change", "delete")
     ]
@@ -207,7 +208,9 @@ ROL_PERMISSIES = {
     + ["view_totpdevice", "delete_totpdevice", "view_koppellink"]
     + ["view_accessattempt", "delete_accessattempt", "view_accesslog"]
     # The inbound mail: read, and released from or deleted in quarantine (never edited).
-    + ["view_inkomendbericht", "change_inkomendbericht"],
+    + ["view_inkomendbericht", "change_inkomendbericht"]
+    # The social media events (issue 21): read only.
+    + ["view_sociaalbericht"],
 }
 
 

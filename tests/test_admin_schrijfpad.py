@@ -105,8 +105,28 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
             "in_reply_to",
             "references",
             "per_post",
+            "socialekoppeling",
         ),
         "the outbox (berichten)",
+    ),
+    "klachten.SociaalBericht": dict.fromkeys(
+        (
+            "koppeling",
+            "extern_id",
+            "platform",
+            "auteur",
+            "auteur_naam",
+            "tekst",
+            "link",
+            "geplaatst_op",
+            "openbaar",
+            "antwoord_op",
+            "ruw",
+            "soort",
+            "klacht",
+            "gebeurtenis",
+        ),
+        "sociaal.ontvangen.sociaal_bericht_ontvangen",
     ),
     "klachten.ExterneProcedure": dict.fromkeys(
         ("klacht", "instantie", "ingediend_datum", "uitkomst", "beslist_datum", "toelichting"),
@@ -290,6 +310,8 @@ BEHEER = {
     "klachten.Oorzaak",
     "klachten.Productgroep",
     "klachten.Triage",  # the triage suggestion's threshold (issue 22)
+    # A monitoring tool's connection (issue 21); its secrets are made in SocialekoppelingAdmin.
+    "klachten.Socialekoppeling",
     "klanttevredenheid.Enquete",
     "klanttevredenheid.Campagne",
     "klanttevredenheid.Campagnevraag",

@@ -176,7 +176,7 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
             # are locked too, and as every message of a label shares that row, a worker would
             # skip a message whenever another message of the same label is being delivered.
             Bericht.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("label")
+            .select_related("label", "socialekoppeling")
             .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
             .first()
         )
@@ -189,44 +189,10 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
                     "SELECT set_config('idle_in_transaction_session_timeout', %s, true)",
                     [str(int(VERGRENDELING_MAXIMAAL.total_seconds() * 1000))],
                 )
-        label = bericht.label
-        mail = EmailMessage(
-            subject=bericht.onderwerp,
-            body=bericht.tekst,
-            to=[bericht.aan],
-            reply_to=[antwoordadres(bericht)] if label.email else None,
-            headers=koppen(bericht),
-        )
-        if bericht.bijlage:
-            with bericht.bijlage.open("rb") as bestand:
-                mail.attach(bericht.bijlage_naam or Path(bericht.bijlage.name).name, bestand.read())
-        # Counted in the same transaction: an attempt cut off by a killed worker is not counted.
-        bericht.pogingen += 1
-        try:
-            mail.send()
-        except Exception as exc:
-            indeling = afleverfout_indelen(exc)
-            bericht.laatste_fout = indeling.antwoord[:2000]
-            if indeling.blijvend:
-                bericht.status = BerichtStatus.ONBESTELBAAR
-                bericht.volgende_poging_op = None
-            else:
-                bericht.volgende_poging_op = timezone.now() + terugval(bericht.pogingen)
-                fout = exc
+        if bericht.socialekoppeling_id is not None:
+            fout = _via_webhook(bericht)
         else:
-            bericht.status = BerichtStatus.VERZONDEN
-            bericht.verzonden_op = timezone.now()
-            bericht.laatste_fout = ""
-            bericht.volgende_poging_op = None
-        bericht.save(
-            update_fields=[
-                "status",
-                "verzonden_op",
-                "pogingen",
-                "laatste_fout",
-                "volgende_poging_op",
-            ]
-        )
+            fout = _per_email(bericht)
         if bericht.status == BerichtStatus.ONBESTELBAAR:
             from klachten import services
 
@@ -234,6 +200,72 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
     if fout is not None:
         raise fout
     return bericht.status == BerichtStatus.VERZONDEN
+
+
+_VELDEN = ["status", "verzonden_op", "pogingen", "laatste_fout", "volgende_poging_op"]
+
+
+def _via_webhook(bericht: Bericht) -> Exception | None:
+    """A message to a customer on social media (klachten.sociaal.uitgaand): a signed POST to the
+    tool's outgoing webhook, inside the claim's transaction like an SMTP send. A failure is
+    retried once after the first back-off; failing again it is onbestelbaar."""
+    from klachten.sociaal import uitgaand
+
+    bericht.pogingen += 1
+    fout = None
+    try:
+        uitgaand.versturen(bericht)
+    except uitgaand.WebhookFout as exc:
+        bericht.laatste_fout = str(exc)[:2000]
+        if uitgaand.na_fout_blijvend(bericht):
+            bericht.status = BerichtStatus.ONBESTELBAAR
+            bericht.volgende_poging_op = None
+        else:
+            bericht.volgende_poging_op = timezone.now() + terugval(bericht.pogingen)
+            fout = exc
+    else:
+        bericht.status = BerichtStatus.VERZONDEN
+        bericht.verzonden_op = timezone.now()
+        bericht.laatste_fout = ""
+        bericht.volgende_poging_op = None
+    bericht.save(update_fields=_VELDEN)
+    return fout
+
+
+def _per_email(bericht: Bericht) -> Exception | None:
+    """An e-mail over SMTP; a failure sorted by afleverfout_indelen."""
+    fout = None
+    label = bericht.label
+    mail = EmailMessage(
+        subject=bericht.onderwerp,
+        body=bericht.tekst,
+        to=[bericht.aan],
+        reply_to=[antwoordadres(bericht)] if label.email else None,
+        headers=koppen(bericht),
+    )
+    if bericht.bijlage:
+        with bericht.bijlage.open("rb") as bestand:
+            mail.attach(bericht.bijlage_naam or Path(bericht.bijlage.name).name, bestand.read())
+    # Counted in the same transaction: an attempt cut off by a killed worker is not counted.
+    bericht.pogingen += 1
+    try:
+        mail.send()
+    except Exception as exc:
+        indeling = afleverfout_indelen(exc)
+        bericht.laatste_fout = indeling.antwoord[:2000]
+        if indeling.blijvend:
+            bericht.status = BerichtStatus.ONBESTELBAAR
+            bericht.volgende_poging_op = None
+        else:
+            bericht.volgende_poging_op = timezone.now() + terugval(bericht.pogingen)
+            fout = exc
+    else:
+        bericht.status = BerichtStatus.VERZONDEN
+        bericht.verzonden_op = timezone.now()
+        bericht.laatste_fout = ""
+        bericht.volgende_poging_op = None
+    bericht.save(update_fields=_VELDEN)
+    return fout
 
 
 def wachttijd_tot_volgende_poging(*, bericht_id: int) -> float:

@@ -31,6 +31,7 @@ from klachten.models import (
     Klacht,
     Medewerker,
 )
+from klachten.sociaal import uitgaand as sociaal_uitgaand
 from klachten.workflow import BerichtSoort
 
 # The outbox logs as one logger (klachten.berichten): filters and settings for it see it all.
@@ -81,7 +82,7 @@ def _nieuw_bericht(
     """The outbox row of a message, not yet saved (bericht_versturen, medewerkers_melden)."""
     # A letter (issue 18): to a customer who gets post, unless the caller names an e-mail address.
     per_post = klacht is not None and aan is None and not is_intern(soort) and klacht.per_post
-    return Bericht(
+    bericht = Bericht(
         termijnsignaal=termijnsignaal,
         klacht=klacht,
         label=label or klacht.label,
@@ -95,6 +96,11 @@ def _nieuw_bericht(
         tekst=tekst,
         verstuurd_door=door,
     )
+    if klacht is not None and aan is None and not is_intern(soort) and klacht.per_sociaal:
+        # To the customer on social media (issue 21): through the tool's outgoing webhook, and
+        # in public only the label's invitation to continue privately.
+        sociaal_uitgaand.adresseren(bericht, klacht)
+    return bericht
 
 
 def bericht_versturen(
@@ -110,6 +116,7 @@ def bericht_versturen(
     termijnsignaal=None,
     tijdlijn: list[Gebeurtenis] | None = None,
     draad: bool = True,
+    al_verzonden: bool = False,
 ) -> Bericht:
     """Write the message of kind `soort` (any app's registered kind) to the outbox (and, about a
     complaint, to its timeline, unless the kind is internal); deliver it once the transaction
@@ -122,7 +129,10 @@ def bericht_versturen(
 
     To a customer who gets post (Klacht.per_post) the message is a letter: it waits in the print
     tray (status te_printen, berichten.brieven) with the same subject and text, and is not
-    queued for SMTP. An explicit `aan` is always e-mail."""
+    queued for SMTP. An explicit `aan` is always e-mail.
+
+    `al_verzonden`: the handler already answered outside the system (on the social media
+    platform, issue 21): the message is recorded as sent now and not delivered."""
     bericht = _nieuw_bericht(
         klacht=klacht,
         soort=soort,
@@ -136,8 +146,12 @@ def bericht_versturen(
     per_post = bericht.per_post
     if bijlage is not None:
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
+    if al_verzonden:
+        bericht.status = BerichtStatus.VERZONDEN
+        bericht.verzonden_op = timezone.now()
     if (
         not per_post
+        and bericht.socialekoppeling is None  # social media: in_reply_to is the post answered
         and klacht is not None
         and not is_intern(soort)
         and bericht.aan == klacht.klant_email
@@ -154,8 +168,8 @@ def bericht_versturen(
             tijdlijn.append(gebeurtenis)
         else:
             gebeurtenis.save()
-    if per_post:
-        return bericht  # it waits in the print tray (berichten.brieven), never for SMTP
+    if per_post or al_verzonden:
+        return bericht  # in the print tray (berichten.brieven), or sent already: never for SMTP
     # Through the package: the demo replaces berichten.bericht_in_wachtrij while it writes history.
     transaction.on_commit(lambda: berichten.bericht_in_wachtrij(bericht_id=bericht.pk))
     return bericht

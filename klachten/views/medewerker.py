@@ -47,6 +47,7 @@ from klachten.forms import (
     LeermomentFormulier,
     MedewerkerBesprokenFormulier,
     OntvankelijkFormulier,
+    ReactieFormulier,
     RedenFormulier,
     TekstFormulier,
     TermijnFormulier,
@@ -381,7 +382,7 @@ SCHERMEN: dict[str, ActieScherm] = {
         gettext_lazy("De statusupdate is verstuurd."),
     ),
     "reactie_sturen": ActieScherm(
-        BerichtFormulier,
+        ReactieFormulier,
         _met_versie(services.reactie_sturen),
         gettext_lazy("De reactie is verstuurd."),
     ),
@@ -601,6 +602,8 @@ def _formulier(scherm: ActieScherm, klacht: Klacht, *args, **kwargs) -> forms.Fo
     ):
         kwargs["klacht"] = klacht
     form = scherm.formulier(*args, **kwargs)
+    if isinstance(form, ReactieFormulier) and not klacht.per_sociaal:
+        del form.fields["op_platform"]
     if "tekst" in form.fields and isinstance(form, BerichtFormulier):
         # A message that answers the customer says nothing without the handler's own part.
         form.fields["tekst"].required = form.fields["tekst"].required or (
