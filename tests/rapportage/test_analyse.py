@@ -149,7 +149,8 @@ def test_aantal_queries_groeit_niet_met_de_klachten(
     assert all(f"Nieuwe categorie {i}" in na for i in range(4))
     assert all(f"Les {i}." in na for i in range(8))
     assert meer == weinig
-    assert weinig <= 25
+    # 25, plus the working group's meetings of the half-year (issue 22).
+    assert weinig <= 26
 
 
 # Vulnerable customers (issue 9): counts only --------------------------------------------------
