@@ -149,7 +149,7 @@ def test_aantal_queries_groeit_niet_met_de_klachten(
     assert all(f"Nieuwe categorie {i}" in na for i in range(4))
     assert all(f"Les {i}." in na for i in range(8))
     assert meer == weinig
-    # 25, plus the working group's meetings of the half-year (issue 22).
+    # With the working group's meetings and the improvement actions' effect (issue 22).
     assert weinig <= 26
 
 
