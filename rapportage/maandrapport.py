@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -302,6 +303,13 @@ def bouwstenen(
     # A deadline whose message was undeliverable (Termijnafloop.onbestelbaar_op) was not met: it
     # runs again, so it counts like a running one, as not on time once its date is past.
     verstreken_tot = min(laatste_dag, vandaag - dt.timedelta(days=1))
+    # Per label and afdeling from the rows themselves (kept by triggers: models.Termijnafloop),
+    # read from one index; SQLite has no such triggers and reads the complaint.
+    label, afdeling = (
+        ("label_sleutel", "afdeling_sleutel")
+        if connection.vendor == "postgresql"
+        else ("klacht__label", "klacht__afdeling")
+    )
     for rij in _rijen(
         Termijnafloop.objects.filter(
             Q(onbestelbaar_op__isnull=True, te_printen_sinds__isnull=True)
@@ -310,13 +318,13 @@ def bouwstenen(
             uiterlijk_datum__gte=eerste_dag,
             uiterlijk_datum__lte=laatste_dag,
         ),
-        "klacht__label",
-        "klacht__afdeling",
+        label,
+        afdeling,
         "termijn",
         "op_tijd",
-        n=Count("pk"),
+        n=Count("*"),
     ):
-        b = blok(rij["klacht__label"], rij["klacht__afdeling"])
+        b = blok(rij[label], rij[afdeling])
         b.tellers[f"{rij['termijn']}_totaal"] += rij["n"]
         if rij["op_tijd"]:
             b.tellers[f"{rij['termijn']}_op_tijd"] += rij["n"]
