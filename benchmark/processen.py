@@ -104,6 +104,9 @@ class Webserver(Proces):
                 str(werkers),
                 "--log-level",
                 "warning",
+                # gunicorn 27's control socket is one per user: another instance (a test's
+                # server) would take it over.
+                "--no-control-socket",
             ],
             omgeving,
         )
