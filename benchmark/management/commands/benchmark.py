@@ -66,11 +66,12 @@ SCENARIOS = [
     "jaarrapport",
 ]
 # The targets of issue 20 (Snelheid II): throughput as a share of the baseline of the same kind of
-# request in the same run, and the statements of a registration (BEGIN and COMMIT included:
-# the X-Queries header counts what django_assert_max_num_queries counts).
+# request in the same run, and the statements of a registration: at most 10 with BEGIN and COMMIT
+# (as PostgreSQL gets them). The X-Queries header counts what Django sends, without the BEGIN and
+# COMMIT the driver adds: at most 8 for a registration in one transaction.
 DOELEN = {
-    "formulier": {"basislijn": "basislijn_insert", "verhouding": 0.25, "queries": 10},
-    "api_registratie": {"basislijn": "basislijn_insert", "verhouding": 0.25, "queries": 10},
+    "formulier": {"basislijn": "basislijn_insert", "verhouding": 0.25, "queries": 8},
+    "api_registratie": {"basislijn": "basislijn_insert", "verhouding": 0.25, "queries": 8},
     "werkvoorraad": {"basislijn": "basislijn_select", "verhouding": 0.25},
     "dossier": {"basislijn": "basislijn_select", "verhouding": 0.25},
 }
@@ -216,20 +217,34 @@ class Command(BaseCommand):
                 contactmoment__klantnummer=gegevens.ENQUETE_KLANTNUMMER, status="verzonden"
             ).values_list("token", flat=True)
         )
-        return {**self.data, "enquete_tokens": tokens}
+        # A run stopped at its deadline with answers in flight: the links an earlier run may
+        # have used count as used, answered yet or not.
+        uitgedeeld = getattr(self, "uitgedeeld", set())
+        return {**self.data, "enquete_tokens": [t for t in tokens if t not in uitgedeeld]}
 
     def draaien(
         self, verbindingen: dict[str, int], web: Webserver, *, duur: float
     ) -> dict[str, Uitslag]:
         """wrk against `web`: each scenario with its number of connections, all at once."""
-        scenarios = Scenarios(web.url, self.met_verse_enquetes())
-        return wrk(
+        data = self.met_verse_enquetes()
+        scenarios = Scenarios(web.url, data)
+        uitslagen = wrk(
             {naam: scenarios.belasting(naam) for naam in verbindingen},
             url=web.url,
             verbindingen=verbindingen,
             duur=duur,
             draden=self.opties["draden"],
         )
+        if "enquete" in uitslagen:
+            # Each wrk thread takes every n-th link (benchmark/wrk.lua): with at most `draden`
+            # threads, the links used lie within the first draden x (answers + connections).
+            bereik = self.opties["draden"] * (
+                uitslagen["enquete"].aanvragen + verbindingen["enquete"]
+            )
+            self.uitgedeeld = getattr(self, "uitgedeeld", set()) | set(
+                data["enquete_tokens"][:bereik]
+            )
+        return uitslagen
 
     def scenario(self, scenario: str, web: Webserver, *, stil: bool = False) -> Uitslag:
         gebruikers = self.opties["verbindingen"]
@@ -483,7 +498,7 @@ class Command(BaseCommand):
             gemeten = doelen.get(scenario)
             tekst = f"{scenario} >= {doel['verhouding']:.0%} van {doel['basislijn']}"
             if "queries" in doel:
-                tekst += f", <= {doel['queries']} queries"
+                tekst += f", <= {doel['queries']} q (+BEGIN/COMMIT)"
             if gemeten is None or "verhouding" not in gemeten:
                 regel(tekst, None, "")
                 continue
