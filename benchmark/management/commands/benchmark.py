@@ -492,7 +492,7 @@ class Command(BaseCommand):
 
         def regel(tekst: str, gehaald: bool | None, meting: str) -> None:
             oordeel = "niet gemeten" if gehaald is None else ("ja" if gehaald else "NEE")
-            self.stdout.write(f"  {tekst:<52} {meting:<28} {oordeel}")
+            self.stdout.write(f"  {tekst:<66} {meting:<32} {oordeel}")
 
         for scenario, doel in DOELEN.items():
             gemeten = doelen.get(scenario)
