@@ -12,12 +12,20 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
 from benchmark import gegevens, processen, scenarios, views
 from klachten import bewaking, selectors, toegang
-from klachten.models import Bericht, Gebeurtenis, Klacht, Medewerker, Statusaantal
+from klachten.models import (
+    Bericht,
+    Gebeurtenis,
+    Klacht,
+    Medewerker,
+    Statusaantal,
+    Termijnafloop,
+)
 from klanttevredenheid.models import Contactmoment, Respons, Uitnodiging
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,6 +62,11 @@ def test_vulling_heeft_klachten_met_tijdlijn_berichten_en_historie(gevuld):
         assert cursor.fetchone()[0] > 0
     # the counts the trigger keeps were counted afresh after the load (trigger off during it)
     assert sum(Statusaantal.objects.values_list("aantal", flat=True)) == 3000
+    # the deadline outcomes carry their complaint's label and afdeling (trigger on during it)
+    assert Termijnafloop.objects.exists()
+    assert not Termijnafloop.objects.exclude(
+        label_sleutel=F("klacht__label"), afdeling_sleutel=F("klacht__afdeling")
+    ).exists()
 
 
 def test_voorbereiden_laat_niets_verschuldigd_en_geeft_werkende_sessies(gevuld, client):
