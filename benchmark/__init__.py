@@ -1,3 +1,4 @@
 """The benchmark suite (`manage.py benchmark`, docs/benchmarks.md): the dataset, the baseline views,
-the load scenarios (locust) and the runner. Not part of the application: production never loads it.
+the load scenarios (scenarios.py, driven by wrk through wrk.lua) and the runner. Not part of the
+application: production never loads it.
 """

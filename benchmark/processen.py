@@ -1,10 +1,11 @@
-"""The real processes a benchmark run measures: gunicorn, a Celery worker and locust."""
+"""The real processes a benchmark run measures: gunicorn, a Celery worker and wrk (the load
+generator, written in C: it leaves the two cores to the server it measures)."""
 
 from __future__ import annotations
 
-import csv
-import json
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BASIS = Path(__file__).resolve().parent.parent
-LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
-VOORBEREIDING = "voorbereiding"
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk.lua"
 
 
 def kinderen(pid: int) -> list[int]:
@@ -104,6 +104,9 @@ class Webserver(Proces):
                 str(werkers),
                 "--log-level",
                 "warning",
+                # gunicorn 27's control socket is one per user: another instance (a test's
+                # server) would take it over.
+                "--no-control-socket",
             ],
             omgeving,
         )
@@ -164,8 +167,21 @@ class Worker(Proces):
 
 
 @dataclass
+class Belasting:
+    """What wrk sends for one scenario (benchmark/wrk.lua reads it as a Lua table)."""
+
+    paden: list[str]
+    methode: str = "GET"
+    koppen: dict[str, str] = field(default_factory=dict)
+    lichaam: str | None = None  # POST body with placeholders (__GETAL__, __CIJFER__, ...)
+    categorieen: list[str] = field(default_factory=list)
+    eenmalig: bool = False  # every path once (survey links)
+    verwacht: int = 200
+
+
+@dataclass
 class Uitslag:
-    """One scenario under load: locust's figures for its requests."""
+    """One scenario under load: wrk's figures for its requests."""
 
     scenario: str
     gebruikers: int
@@ -182,90 +198,148 @@ class Uitslag:
     foutmeldingen: list[str] = field(default_factory=list)
 
 
-def locust(
-    klassen: list[str],
+def lua(waarde) -> str:
+    """A Python value (str, int, bool, None, list, dict) as a Lua literal. Strings are written
+    byte by byte: printable ASCII as is, everything else as a decimal escape."""
+    if waarde is None:
+        return "nil"
+    if isinstance(waarde, bool):
+        return "true" if waarde else "false"
+    if isinstance(waarde, int | float):
+        return repr(waarde)
+    if isinstance(waarde, str):
+        tekens = []
+        for byte in waarde.encode():
+            if 32 <= byte < 127 and byte not in (34, 92):
+                tekens.append(chr(byte))
+            else:
+                tekens.append(f"\\{byte:03d}")
+        return '"' + "".join(tekens) + '"'
+    if isinstance(waarde, list | tuple):
+        return "{" + ", ".join(lua(w) for w in waarde) + "}"
+    if isinstance(waarde, dict):
+        return "{" + ", ".join(f"[{lua(str(k))}] = {lua(v)}" for k, v in waarde.items()) + "}"
+    raise TypeError(f"Geen Lua-waarde: {waarde!r}")
+
+
+def wrk_pad() -> str:
+    """The wrk binary (scripts/benchmark installs Debian's package)."""
+    pad = shutil.which("wrk")
+    if pad is None:
+        raise RuntimeError("wrk ontbreekt: apt-get install -y wrk (scripts/benchmark doet dat).")
+    return pad
+
+
+def wrk(
+    belastingen: dict[str, Belasting],
     *,
     url: str,
-    gebruikers: int,
+    verbindingen: dict[str, int],
     duur: float,
-    omgeving: dict[str, str],
-    data: dict,
+    draden: int = 2,
 ) -> dict[str, Uitslag]:
-    """Run locust headless with these user classes; returns the figures per request name."""
-    with tempfile.TemporaryDirectory(prefix="benchmark-locust-") as map_:
-        map_pad = Path(map_)
-        (map_pad / "data.json").write_text(json.dumps(data))
-        opdracht = [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(LOCUSTFILE),
-            "--headless",
-            "--users",
-            str(gebruikers),
-            "--spawn-rate",
-            str(gebruikers),
-            "--run-time",
-            f"{duur:g}s",
-            "--stop-timeout",
-            "10",
-            "--host",
-            url,
-            "--csv",
-            str(map_pad / "uitslag"),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            *klassen,
-        ]
-        klaar = subprocess.run(
-            opdracht,
-            cwd=BASIS,
-            env={
-                **omgeving,
-                "BENCHMARK_DATA": str(map_pad / "data.json"),
-                "BENCHMARK_QUERIES": str(map_pad / "queries.json"),
-            },
-            capture_output=True,
-            text=True,
-            timeout=duur + 120,
-        )
-        statistiek = map_pad / "uitslag_stats.csv"
-        if not statistiek.exists():
-            raise RuntimeError(f"locust gaf geen uitslag:\n{klaar.stderr[-3000:]}")
-        queries = {}
-        if (map_pad / "queries.json").exists():
-            queries = json.loads((map_pad / "queries.json").read_text())
-        meldingen: dict[str, list[str]] = {}
-        fouten_csv = map_pad / "uitslag_failures.csv"
-        if fouten_csv.exists():
-            with fouten_csv.open() as bestand:
-                for rij in csv.DictReader(bestand):
-                    meldingen.setdefault(rij["Name"], []).append(
-                        f"{rij['Occurrences']}x {rij['Error']}"
-                    )
-        uitslagen = {}
-        with statistiek.open() as bestand:
-            for rij in csv.DictReader(bestand):
-                naam = rij["Name"]
-                if naam in ("Aggregated", VOORBEREIDING):
-                    continue
-                uitslagen[naam] = Uitslag(
-                    scenario=naam,
-                    gebruikers=gebruikers,
-                    duur_s=duur,
-                    aanvragen=int(rij["Request Count"]),
-                    fouten=int(rij["Failure Count"]),
-                    per_seconde=round(float(rij["Requests/s"]), 1),
-                    p50_ms=float(rij["50%"]),
-                    p95_ms=float(rij["95%"]),
-                    p99_ms=float(rij["99%"]),
-                    gemiddeld_ms=round(float(rij["Average Response Time"]), 1),
-                    queries=(round(queries[naam]["gemiddeld"], 1) if naam in queries else None),
-                    foutmeldingen=meldingen.get(naam, []),
+    """Load the server with wrk for `duur` seconds: one wrk process per scenario, all at once
+    (a single scenario for a measurement, several for the mixed soak), each with `draden`
+    threads (at most its connections) and its number of connections, closed-loop. Returns the
+    figures per scenario."""
+    programma = wrk_pad()
+    seconden = max(1, round(duur))
+    with tempfile.TemporaryDirectory(prefix="benchmark-wrk-") as map_:
+        processen = {}
+        for naam, belasting in belastingen.items():
+            aantal = verbindingen[naam]
+            threads = max(1, min(draden, aantal))
+            configuratie = Path(map_) / f"{naam}.lua"
+            configuratie.write_text(
+                "return "
+                + lua(
+                    {
+                        "methode": belasting.methode,
+                        "paden": belasting.paden,
+                        "koppen": belasting.koppen,
+                        "lichaam": belasting.lichaam,
+                        "categorieen": belasting.categorieen,
+                        "eenmalig": belasting.eenmalig,
+                        "verwacht": belasting.verwacht,
+                    }
                 )
-        voorbereiding_fouten = meldingen.get(VOORBEREIDING)
-        if voorbereiding_fouten:
-            raise RuntimeError(f"Voorbereiding mislukte: {voorbereiding_fouten}")
+                + "\n"
+            )
+            processen[naam] = subprocess.Popen(
+                [
+                    programma,
+                    "--threads",
+                    str(threads),
+                    "--connections",
+                    str(aantal),
+                    "--duration",
+                    f"{seconden}s",
+                    "--timeout",
+                    "10s",
+                    "--script",
+                    str(WRK_SCRIPT),
+                    url,
+                    "--",
+                    str(configuratie),
+                    str(threads),
+                    str(secrets.randbelow(2**31)),
+                ],
+                cwd=BASIS,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        uitslagen = {}
+        for naam, proces in processen.items():
+            try:
+                uit, fout = proces.communicate(timeout=seconden + 60)
+            except subprocess.TimeoutExpired:
+                proces.kill()
+                uit, fout = proces.communicate()
+            uitslagen[naam] = wrk_uitslag(
+                naam, uit, fout, gebruikers=verbindingen[naam], duur=seconden
+            )
         return uitslagen
+
+
+def wrk_uitslag(naam: str, uit: str, fout: str, *, gebruikers: int, duur: float) -> Uitslag:
+    """The figures wrk.lua's done() printed ("uitslag <name> <value>" lines)."""
+    waarden: dict[str, float] = {}
+    for regel in uit.splitlines():
+        delen = regel.split()
+        if len(delen) == 3 and delen[0] == "uitslag":
+            try:
+                waarden[delen[1]] = float(delen[2])
+            except ValueError:
+                continue
+    if "aanvragen" not in waarden:
+        raise RuntimeError(f"wrk gaf geen uitslag voor {naam}:\n{(fout or uit)[-3000:]}")
+    aanvragen = int(waarden["aanvragen"])
+    seconden = waarden.get("duur_us", duur * 1e6) / 1e6 or duur
+    socketfouten = int(waarden.get("socketfouten", 0))
+    meldingen = [
+        f"{int(aantal)}x status {sleutel.removeprefix('status_')}"
+        for sleutel, aantal in sorted(waarden.items())
+        if sleutel.startswith("status_")
+    ]
+    if socketfouten:
+        meldingen.append(f"{socketfouten}x verbinding (connect/read/write/timeout)")
+    if waarden.get("uitgeput"):
+        meldingen.append("alle eenmalige paden gebruikt: verhoog het aantal")
+    queries = None
+    if waarden.get("queries_aantal"):
+        queries = round(waarden["queries_som"] / waarden["queries_aantal"], 1)
+    return Uitslag(
+        scenario=naam,
+        gebruikers=gebruikers,
+        duur_s=round(seconden, 1),
+        aanvragen=aanvragen,
+        fouten=int(waarden.get("statusfouten", 0)) + socketfouten,
+        per_seconde=round(aanvragen / seconden, 1),
+        p50_ms=round(waarden.get("p50_us", 0) / 1000, 1),
+        p95_ms=round(waarden.get("p95_us", 0) / 1000, 1),
+        p99_ms=round(waarden.get("p99_us", 0) / 1000, 1),
+        gemiddeld_ms=round(waarden.get("gemiddeld_us", 0) / 1000, 1),
+        queries=queries,
+        foutmeldingen=meldingen,
+    )

@@ -1238,13 +1238,32 @@ class Termijnafloop(models.Model):
             "Het bericht kwam niet aan: de termijn loopt weer tot het opnieuw is verstuurd."
         ),
     )
+    # The complaint's label and afdeling (ids; afdeling None while it has none), kept by database
+    # triggers (TERMIJNAFLOOP_GROEP_TRIGGERS, migration 0037) on every write of this row and every
+    # change of the complaint's label or afdeling, whatever writes them: the month report counts
+    # the deadlines of a month per label and afdeling from one index, without looking up each
+    # complaint (issue 20). Not for the application to write.
+    label_sleutel = models.BigIntegerField(_("label"), null=True, editable=False)
+    afdeling_sleutel = models.BigIntegerField(_("afdeling"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("afgeronde termijn")
         verbose_name_plural = _("afgeronde termijnen")
         ordering = ["uiterlijk_datum", "id"]
         indexes = [
-            models.Index(fields=["termijn", "uiterlijk_datum"], name="termijnafloop_per_datum")
+            # The month report: the deadlines that fell due in a month, per label and afdeling,
+            # read from the index alone.
+            models.Index(
+                fields=["termijn", "uiterlijk_datum"],
+                include=[
+                    "label_sleutel",
+                    "afdeling_sleutel",
+                    "op_tijd",
+                    "onbestelbaar_op",
+                    "te_printen_sinds",
+                ],
+                name="termijnafloop_per_datum_groep",
+            )
         ]
 
     def __str__(self):

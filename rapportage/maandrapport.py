@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -302,6 +303,13 @@ def bouwstenen(
     # A deadline whose message was undeliverable (Termijnafloop.onbestelbaar_op) was not met: it
     # runs again, so it counts like a running one, as not on time once its date is past.
     verstreken_tot = min(laatste_dag, vandaag - dt.timedelta(days=1))
+    # Per label and afdeling from the rows themselves (kept by triggers: models.Termijnafloop),
+    # read from one index; SQLite has no such triggers and reads the complaint.
+    label, afdeling = (
+        ("label_sleutel", "afdeling_sleutel")
+        if connection.vendor == "postgresql"
+        else ("klacht__label", "klacht__afdeling")
+    )
     for rij in _rijen(
         Termijnafloop.objects.filter(
             Q(onbestelbaar_op__isnull=True, te_printen_sinds__isnull=True)
@@ -310,13 +318,13 @@ def bouwstenen(
             uiterlijk_datum__gte=eerste_dag,
             uiterlijk_datum__lte=laatste_dag,
         ),
-        "klacht__label",
-        "klacht__afdeling",
+        label,
+        afdeling,
         "termijn",
         "op_tijd",
-        n=Count("pk"),
+        n=Count("*"),
     ):
-        b = blok(rij["klacht__label"], rij["klacht__afdeling"])
+        b = blok(rij[label], rij[afdeling])
         b.tellers[f"{rij['termijn']}_totaal"] += rij["n"]
         if rij["op_tijd"]:
             b.tellers[f"{rij['termijn']}_op_tijd"] += rij["n"]
@@ -409,28 +417,42 @@ def percentage(deel: int, geheel: int) -> Decimal | None:
 
 def mediaan(histogram: Counter) -> Decimal | None:
     """The middle value (the mean of the two middle ones for an even number), 1 decimal."""
-    waarden = _gesorteerd(histogram)
-    n = len(waarden)
+    n = _aantal(histogram)
     if not n:
         return None
-    midden = (Decimal(waarden[(n - 1) // 2]) + Decimal(waarden[n // 2])) / 2
+    laag, hoog = _op_rang(histogram, (n - 1) // 2, n // 2)
+    midden = (Decimal(laag) + Decimal(hoog)) / 2
     return midden.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def percentiel_90(histogram: Counter) -> int | None:
     """Nearest rank: the smallest value with at least 90% of the values at or below it."""
-    waarden = _gesorteerd(histogram)
-    if not waarden:
+    n = _aantal(histogram)
+    if not n:
         return None
-    return waarden[math.ceil(0.9 * len(waarden)) - 1]
+    return _op_rang(histogram, math.ceil(0.9 * n) - 1)[0]
 
 
-def _gesorteerd(histogram: Counter) -> list[int]:
-    return [
-        dagen
-        for dagen, aantal in sorted((int(d), a) for d, a in histogram.items())
-        for _i in range(aantal)
-    ]
+def _aantal(histogram: Counter) -> int:
+    return sum(a for a in histogram.values() if a > 0)
+
+
+def _op_rang(histogram: Counter, *rangen: int) -> list[int]:
+    """The values at these ranks (0-based) of the histogram's values in ascending order, read
+    from the running count (without writing out every value: a year's lead times are
+    hundreds of thousands)."""
+    uitkomst = []
+    gezien = 0
+    gevraagd = iter(sorted(rangen))
+    rang = next(gevraagd)
+    for dagen, aantal in sorted((int(d), a) for d, a in histogram.items() if a > 0):
+        gezien += aantal
+        while rang is not None and rang < gezien:
+            uitkomst.append(dagen)
+            rang = next(gevraagd, None)
+        if rang is None:
+            break
+    return uitkomst
 
 
 @dataclass(frozen=True)

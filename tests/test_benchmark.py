@@ -4,18 +4,28 @@ scenarios rely on holds (the numbers are measured by `manage.py benchmark`, not 
 import datetime as dt
 import io
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
-from benchmark import gegevens, views
-from klachten import bewaking, selectors
-from klachten.models import Bericht, Gebeurtenis, Klacht, Medewerker, Statusaantal
+from benchmark import gegevens, processen, scenarios, views
+from klachten import bewaking, selectors, toegang
+from klachten.models import (
+    Bericht,
+    Gebeurtenis,
+    Klacht,
+    Medewerker,
+    Statusaantal,
+    Termijnafloop,
+)
 from klanttevredenheid.models import Contactmoment, Respons, Uitnodiging
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,6 +62,11 @@ def test_vulling_heeft_klachten_met_tijdlijn_berichten_en_historie(gevuld):
         assert cursor.fetchone()[0] > 0
     # the counts the trigger keeps were counted afresh after the load (trigger off during it)
     assert sum(Statusaantal.objects.values_list("aantal", flat=True)) == 3000
+    # the deadline outcomes carry their complaint's label and afdeling (trigger on during it)
+    assert Termijnafloop.objects.exists()
+    assert not Termijnafloop.objects.exclude(
+        label_sleutel=F("klacht__label"), afdeling_sleutel=F("klacht__afdeling")
+    ).exists()
 
 
 def test_voorbereiden_laat_niets_verschuldigd_en_geeft_werkende_sessies(gevuld, client):
@@ -129,3 +144,125 @@ def test_benchmarkcommando_hoort_bij_de_benchmarkinstellingen():
 
     assert uitvoer.returncode == 0, uitvoer.stderr
     assert "--hergebruik" in uitvoer.stdout
+
+
+# The load generator: wrk driven by benchmark/wrk.lua (issue 20) ---------------------------------
+
+
+def test_lua_schrijft_waarden_die_lua_leest():
+    tekst = processen.lua(
+        {"methode": "POST", "paden": ["/a/", 'b"\\é'], "eenmalig": True, "x": None, "n": 302}
+    )
+
+    assert tekst == (
+        '{["methode"] = "POST", ["paden"] = {"/a/", "b\\034\\092\\195\\169"}, '
+        '["eenmalig"] = true, ["x"] = nil, ["n"] = 302}'
+    )
+
+
+def test_verdeling_geeft_elk_scenario_een_verbinding_en_de_rest_naar_gewicht():
+    verdeeld = scenarios.verdeling(scenarios.SOAK_GEWICHTEN, 16)
+
+    assert sum(verdeeld.values()) == 16
+    assert set(verdeeld) == set(scenarios.SOAK_GEWICHTEN)
+    assert min(verdeeld.values()) == 1
+    assert verdeeld["dossier"] == max(verdeeld.values())
+
+
+@pytest.fixture
+def wrk_aanwezig():
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk ontbreekt (apt-get install -y wrk; scripts/benchmark installeert het)")
+
+
+def test_wrk_dient_het_formulier_in_met_csrf_en_telt_fouten(
+    wrk_aanwezig, live_server, label, categorie, systeemkoppeling, settings
+):
+    """The form POST (CSRF token and cookie fetched once, random names per request) and the API
+    registration (an API key) under wrk against a real server: complaints are made, every
+    answer is the expected one; a POST without a token counts as an error per status code."""
+    settings.KLACHT_FORMULIER_LIMIET = "1000000/m"  # as the benchmark's server has it
+    _sleutel, sleutel = toegang.api_sleutel_maken(medewerker=systeemkoppeling, naam="benchmark")
+    data = {
+        "categorieen": [categorie.pk],
+        "categorie_codes": [categorie.code],
+        "api_sleutel": sleutel,
+        "status_tokens": [],
+    }
+    bouwer = scenarios.Scenarios(live_server.url, data)
+    zonder_token = bouwer.formulier()
+    zonder_token.lichaam = zonder_token.lichaam.split("&csrfmiddlewaretoken=")[0]
+    zonder_token.koppen = {k: v for k, v in zonder_token.koppen.items() if k != "Cookie"}
+
+    uitslagen = processen.wrk(
+        {
+            "formulier": bouwer.formulier(),
+            "api_registratie": bouwer.api_registratie(),
+            "zonder_token": zonder_token,
+        },
+        url=live_server.url,
+        verbindingen={"formulier": 2, "api_registratie": 1, "zonder_token": 1},
+        duur=3,
+    )
+    _tot_de_server_stil_is()
+
+    formulier, api, geweigerd = (
+        uitslagen[n] for n in ("formulier", "api_registratie", "zonder_token")
+    )
+    assert formulier.aanvragen > 0
+    assert formulier.fouten == 0, formulier.foutmeldingen
+    assert api.aanvragen > 0
+    assert api.fouten == 0, api.foutmeldingen
+    assert formulier.p50_ms > 0
+    assert formulier.p99_ms >= formulier.p95_ms >= formulier.p50_ms
+    assert geweigerd.fouten == geweigerd.aanvragen > 0
+    assert geweigerd.foutmeldingen == [f"{geweigerd.aanvragen}x status 403"]
+    # Each request a complaint of its own (random names), the API's by the system account.
+    namen = set(Klacht.objects.values_list("klant_naam", flat=True))
+    assert len(namen) == Klacht.objects.count() >= formulier.aanvragen + api.aanvragen
+    assert Klacht.objects.filter(ingediend_door=systeemkoppeling).count() >= api.aanvragen
+
+
+def _tot_de_server_stil_is(tijd: float = 60) -> None:
+    """wrk stops at its deadline with requests in flight: wait until the live server finished
+    them (no other session on this database in a query or a transaction), or the flush after
+    the test deadlocks with them."""
+    einde = time.monotonic() + tijd
+    while time.monotonic() < einde:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.2)
+
+
+def test_wrk_uitslag_leest_de_regels_van_wrk_lua():
+    uit = "\n".join(
+        [
+            "Running 1s test @ http://127.0.0.1:1",
+            "uitslag aanvragen 200",
+            "uitslag duur_us 2000000",
+            "uitslag socketfouten 1",
+            "uitslag statusfouten 3",
+            "uitslag status_500 3",
+            "uitslag p50_us 1500",
+            "uitslag p95_us 4000",
+            "uitslag p99_us 9000",
+            "uitslag gemiddeld_us 2000.5",
+            "uitslag queries_som 300",
+            "uitslag queries_aantal 100",
+            "uitslag uitgeput 0",
+        ]
+    )
+
+    uitslag = processen.wrk_uitslag("dossier", uit, "", gebruikers=8, duur=2)
+
+    assert (uitslag.aanvragen, uitslag.per_seconde, uitslag.fouten) == (200, 100.0, 4)
+    assert (uitslag.p50_ms, uitslag.p95_ms, uitslag.p99_ms) == (1.5, 4.0, 9.0)
+    assert uitslag.queries == 3.0
+    assert uitslag.foutmeldingen == ["3x status 500", "1x verbinding (connect/read/write/timeout)"]
+    with pytest.raises(RuntimeError, match="geen uitslag"):
+        processen.wrk_uitslag("dossier", "", "wrk: kapot", gebruikers=8, duur=2)

@@ -103,6 +103,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # so its next task connects afresh.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it starts above a plan cost that our report queries reach at a large
+    # insurer's size, and compiling then took longer (120 ms) than the query itself (the running
+    # month report, issue 20; docs/benchmarks.md). Nothing here runs long enough to gain from it.
+    _opties = DATABASES["default"].setdefault("OPTIONS", {})
+    _opties["options"] = f"{_opties.get('options', '')} -c jit=off".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default (scripts/run without PostgreSQL): every transaction takes SQLite's one
     # write lock when it begins (BEGIN IMMEDIATE), so the services that lock rows or take advisory
