@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("klachten", "0037_termijnafloop_label_en_afdeling"),
-        ("klanttevredenheid", "0004_opvolging_escalatie_en_afsluitreden"),
+        ("klachten", "0042_termijnafloop_label_en_afdeling"),
+        ("klanttevredenheid", "0006_contactmoment_productgroep"),
     ]
 
     operations = [

@@ -65,7 +65,7 @@ def triggers_weg(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("klachten", "0036_werkvoorraad_zoeken"),
+        ("klachten", "0041_sociale_media"),
     ]
 
     operations = [
