@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,7 +97,8 @@ def _nog_niet(soort: str, termijn: str, kolom: str) -> Exists:
     deadline held as a moment (termijnen.MOMENTEN) is signalled under its day in Amsterdam."""
     datum = OuterRef(kolom)
     if termijn in termijnen.MOMENTEN:
-        datum = TruncDate(datum, tzinfo=kalender.AMSTERDAM)
+        moment = ExpressionWrapper(datum, output_field=DateTimeField())
+        datum = TruncDate(moment, tzinfo=kalender.AMSTERDAM)
     return ~Exists(
         Termijnsignaal.objects.filter(
             klacht=OuterRef("pk"), soort=soort, termijn=termijn, datum=datum
