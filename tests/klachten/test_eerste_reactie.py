@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from klachten import bewaking, services
+from klachten import bewaking, services, termijnen
 from klachten.kalender import AMSTERDAM
 from klachten.models import (
     Kanaal,
@@ -371,3 +371,39 @@ def test_gegevensmigratie_vult_de_open_klachten_zonder_reactie(
     assert standen[dag.pk] == (einde_van(D(2026, 5, 11)), om(D(2026, 5, 11), 0), D(2026, 5, 11))
     assert standen[gebeld.pk][:2] == (None, None)
     assert standen[brief.pk][:2] == (None, None)
+
+
+# One rule: the month report measures with the label's office hours too ------------------------
+
+
+@pytest.mark.parametrize(("kantooruren", "op_tijd"), [(False, 0), (True, 1)])
+def test_maandrapport_meet_met_dezelfde_kantooruren(
+    time_machine, label, sociale_media, behandelaar, categorie, kantooruren, op_tijd
+):
+    """Friday 16:00, a phone call on Monday 11:00: late around the clock (due Friday 20:00), on
+    time in office hours (due Monday 12:00)."""
+    from rapportage.maandrapport import bouwstenen
+
+    label.uurtermijnen_binnen_kantooruren = kantooruren
+    label.save()
+    klacht = registreren(time_machine, om(D(2026, 5, 8), 16), behandelaar, categorie)
+    time_machine.move_to(om(D(2026, 5, 11), 11), tick=False)
+    services.telefooncontact_vastleggen(klacht=klacht, door=behandelaar, tekst="Gebeld.")
+
+    blokken = bouwstenen(2026, 5, nu=om(D(2026, 6, 15))).values()
+    sleutel = Kanaal.SOCIAL_MEDIA.value
+    assert sum(b.reactie[f"{sleutel}|gemeten"] for b in blokken) == 1
+    assert sum(b.reactie[f"{sleutel}|op_tijd"] for b in blokken) == op_tijd
+
+
+def test_de_bewaking_draait_vaak_genoeg_voor_een_termijn_van_4_uur(settings):
+    """Every 15 minutes: the reminder (1 hour before) comes at least 45 minutes before a 4-hour
+    term ends, and a missed term escalates within 15 minutes."""
+    schema = settings.CELERY_BEAT_SCHEDULE["termijnen-bewaken"]["schedule"]
+    assert schema.hour == set(range(24))
+    minuten = sorted(schema.minute)
+    grootste_gat = max(
+        (b - a) % 60 or 60 for a, b in zip(minuten, [*minuten[1:], minuten[0]], strict=True)
+    )
+    assert grootste_gat <= 15
+    assert termijnen.REACTIE_HERINNERING_UREN * 60 - grootste_gat >= 45
