@@ -517,18 +517,17 @@ class TermijnBadge:
     naam: str
     datum: dt.date
     dagen: int
-    # A deadline held as a moment (termijnen.MOMENTEN: the first reaction), and the time left
-    # (negative: overdue) where it ends today: the badge counts hours then, not days.
+    # A deadline held as a moment (termijnen.MOMENTEN: the first reaction) and the time left
+    # (negative: overdue): within a day of its moment the badge counts hours, not days.
     moment: dt.datetime | None = None
     resterend: dt.timedelta | None = None
 
     @property
     def uren(self) -> int | None:
-        """Whole hours left (at least 1 while it runs), or late; None: counted in days."""
-        if self.resterend is None or self.dagen != 0:
+        """Whole hours left or late (at least 1: "within the hour"); None: counted in days."""
+        if self.resterend is None or abs(self.resterend) >= dt.timedelta(days=1):
             return None
-        uren = abs(self.resterend) // dt.timedelta(hours=1)
-        return uren if self.resterend < dt.timedelta(0) else max(uren, 1)
+        return max(abs(self.resterend) // dt.timedelta(hours=1), 1)
 
     @property
     def te_laat(self) -> bool:
@@ -1025,9 +1024,10 @@ def reactieregel(label_id: int, kanaal: str) -> termijnen.Reactieregel | None:
     termijn = configuratie.reactietermijnen().get((label_id, kanaal))
     if termijn is None:
         return None
-    label = next(lbl for lbl in configuratie.labels() if lbl.pk == label_id)
+    label = next((lbl for lbl in configuratie.labels() if lbl.pk == label_id), None)
     land = termijnregels()[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING].land
-    return termijnen.Reactieregel(termijn.aantal, termijn.eenheid, land, label.kantooruren)
+    kantooruren = label.kantooruren if label is not None else None
+    return termijnen.Reactieregel(termijn.aantal, termijn.eenheid, land, kantooruren)
 
 
 def _termijnregels_lezen() -> dict[str, termijnen.TermijnRegel]:

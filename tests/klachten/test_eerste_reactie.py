@@ -407,3 +407,27 @@ def test_de_bewaking_draait_vaak_genoeg_voor_een_termijn_van_4_uur(settings):
     )
     assert grootste_gat <= 15
     assert termijnen.REACTIE_HERINNERING_UREN * 60 - grootste_gat >= 45
+
+
+@pytest.mark.parametrize(
+    ("dagen", "resterend", "uren", "kleur"),
+    [
+        # Due tomorrow 01:00, seen today 23:00: hours, not "1 day".
+        (1, dt.timedelta(hours=2), 2, "oranje"),
+        # Less than an hour left still reads "1 hour".
+        (0, dt.timedelta(minutes=20), 1, "oranje"),
+        # Just over: late, in hours.
+        (0, -dt.timedelta(minutes=20), 1, "rood"),
+        # More than a day away or late: days.
+        (3, dt.timedelta(days=2, hours=20), None, "groen"),
+        (-2, -dt.timedelta(days=2), None, "rood"),
+    ],
+)
+def test_badge_telt_uren_binnen_een_dag_van_het_moment(dagen, resterend, uren, kleur):
+    from klachten.selectors import TermijnBadge
+
+    moment = om(D(2026, 5, 9), 1)
+    badge = TermijnBadge(
+        naam="Eerste reactie", datum=moment.date(), dagen=dagen, moment=moment, resterend=resterend
+    )
+    assert (badge.uren, badge.kleur) == (uren, kleur)
