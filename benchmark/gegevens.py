@@ -228,6 +228,15 @@ def stabiele_bewaking(nu: dt.datetime) -> int:
                 # The reminder window is at most 30 days in the settings.
                 (SignaalSoort.HERINNERING, f"{kolom} <= %(vandaag)s::date + 30"),
             ]
+            datum = kolom
+            if termijn in termijnen.MOMENTEN:
+                # A moment (the first reaction): due against now, signalled under its day.
+                herinnering = termijnen.MOMENTEN[termijn]
+                delen = [
+                    (SignaalSoort.ESCALATIE, f"{kolom} < %(nu)s"),
+                    (SignaalSoort.HERINNERING, f"{herinnering} <= %(nu)s"),
+                ]
+                datum = f"({kolom} AT TIME ZONE 'Europe/Amsterdam')::date"
             if termijn == TermijnSoort.STATUSUPDATE:
                 delen.append((SignaalSoort.STATUSUPDATE, f"{kolom} <= %(vandaag)s"))
             for soort, voorwaarde in delen:
@@ -235,7 +244,7 @@ def stabiele_bewaking(nu: dt.datetime) -> int:
                     f"""
                     INSERT INTO klachten_termijnsignaal (klacht_id, soort, termijn, datum,
                         created_at)
-                    SELECT id, %(soort)s, %(termijn)s, {kolom}, now() FROM klachten_klacht
+                    SELECT id, %(soort)s, %(termijn)s, {datum}, now() FROM klachten_klacht
                     WHERE status = ANY(%(statussen)s) AND {voorwaarde}
                     ON CONFLICT DO NOTHING
                     """,
@@ -244,6 +253,7 @@ def stabiele_bewaking(nu: dt.datetime) -> int:
                         "termijn": termijn,
                         "statussen": list(statussen),
                         "vandaag": vandaag,
+                        "nu": nu,
                     },
                 )
                 toegevoegd += cursor.rowcount

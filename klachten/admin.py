@@ -294,6 +294,8 @@ class KlachtAdmin(ZonderVerwijderen, GeschiedenisAlleenLezen):
         "behandeling_hervat_op",
         "kifid_alarm_datum",
         "bezorging_uiterlijk_datum",
+        "eerste_reactie_uiterlijk_op",
+        "eerste_reactie_herinnering_op",
         "geanonimiseerd_op",
         "status",
         "is_ontvankelijk",

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,12 +93,26 @@ def _melden(
 
 
 def _nog_niet(soort: str, termijn: str, kolom: str) -> Exists:
-    """Not signalled before for this due date (so a rerun does not even look at them)."""
+    """Not signalled before for this due date (so a rerun does not even look at them). A
+    deadline held as a moment (termijnen.MOMENTEN) is signalled under its day in Amsterdam."""
+    datum = OuterRef(kolom)
+    if termijn in termijnen.MOMENTEN:
+        moment = ExpressionWrapper(datum, output_field=DateTimeField())
+        datum = TruncDate(moment, tzinfo=kalender.AMSTERDAM)
     return ~Exists(
         Termijnsignaal.objects.filter(
-            klacht=OuterRef("pk"), soort=soort, termijn=termijn, datum=OuterRef(kolom)
+            klacht=OuterRef("pk"), soort=soort, termijn=termijn, datum=datum
         )
     )
+
+
+def _uiterste(klacht: Klacht, termijn: str, kolom: str) -> tuple[dt.date, str]:
+    """A deadline's day (the signal's key) and how a notice names it: a moment with its time."""
+    waarde = getattr(klacht, kolom)
+    if termijn in termijnen.MOMENTEN:
+        lokaal = waarde.astimezone(kalender.AMSTERDAM)
+        return lokaal.date(), f"{berichten.datum_tekst(lokaal.date(), 'nl')} {lokaal:%H:%M}"
+    return waarde, berichten.datum_tekst(waarde, "nl")
 
 
 def _lopend(termijn: str, soort: str, filter_: Q):
@@ -112,21 +127,29 @@ def _lopend(termijn: str, soort: str, filter_: Q):
 
 
 def _herinneringen(op: dt.datetime) -> Plan:
-    """Remind the behandelaar a configured number of days (default 2) before each deadline."""
+    """Remind the behandelaar a configured number of days (default 2) before each deadline; a
+    deadline held as a moment (the first reaction) from its stored reminder moment on
+    (termijnen.MOMENTEN, Reactieregel.herinnering_op) until it runs out."""
     vandaag = _vandaag(op)
     instellingen = _instellingen()
     _teamleiders = _teamleiders_per_afdeling()
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
-        vooraf = instellingen[termijn].herinnering_dagen_vooraf if termijn in instellingen else 2
-        tot = vandaag + dt.timedelta(days=vooraf)
+        if termijn in termijnen.MOMENTEN:
+            binnen = Q(**{f"{kolom}__gte": op, f"{termijnen.MOMENTEN[termijn]}__lte": op})
+        else:
+            vooraf = (
+                instellingen[termijn].herinnering_dagen_vooraf if termijn in instellingen else 2
+            )
+            tot = vandaag + dt.timedelta(days=vooraf)
+            binnen = Q(**{f"{kolom}__gte": vandaag, f"{kolom}__lte": tot})
 
         def herinneren(klacht: Klacht, termijn=termijn, kolom=kolom) -> bool:
-            datum = getattr(klacht, kolom)
+            datum, tekst = _uiterste(klacht, termijn, kolom)
             ontvanger = klacht.heroverweging_behandelaar or klacht.behandelaar
             ontvangers = [ontvanger] if ontvanger and ontvanger.email else _teamleiders(klacht)
             melding = _("Herinnering: de termijn '%(termijn)s' verloopt op %(datum)s.") % {
                 "termijn": TermijnSoort(termijn).label,
-                "datum": berichten.datum_tekst(datum, "nl"),
+                "datum": tekst,
             }
             return _signaal(
                 klacht,
@@ -136,31 +159,26 @@ def _herinneringen(op: dt.datetime) -> Plan:
                 lambda signaal: _melden(klacht, ontvangers, melding, signaal),
             )
 
-        yield (
-            _lopend(
-                termijn,
-                SignaalSoort.HERINNERING,
-                Q(**{f"{kolom}__gte": vandaag, f"{kolom}__lte": tot}),
-            ),
-            herinneren,
-        )
+        yield _lopend(termijn, SignaalSoort.HERINNERING, binnen), herinneren
 
 
 def _escalaties(op: dt.datetime) -> Plan:
-    """Tell the teamleider on the first day a deadline is missed (and any missed while down)."""
+    """Tell the teamleider on the first day a deadline is missed (and any missed while down); a
+    deadline held as a moment (the first reaction) from the first run after it."""
     vandaag = _vandaag(op)
     _teamleiders = _teamleiders_per_afdeling()
     for termijn, (kolom, _statussen) in termijnen.LOPEND_BIJ.items():
+        grens = op if termijn in termijnen.MOMENTEN else vandaag
 
         def escaleren(klacht: Klacht, termijn=termijn, kolom=kolom) -> bool:
-            datum = getattr(klacht, kolom)
+            datum, tekst = _uiterste(klacht, termijn, kolom)
             ontvangers = _teamleiders(klacht)
             behandelaar = klacht.heroverweging_behandelaar or klacht.behandelaar
             if behandelaar and behandelaar.email and behandelaar not in ontvangers:
                 ontvangers.append(behandelaar)
             melding = _("Termijn verstreken: '%(termijn)s' verliep op %(datum)s.") % {
                 "termijn": TermijnSoort(termijn).label,
-                "datum": berichten.datum_tekst(datum, "nl"),
+                "datum": tekst,
             }
             return _signaal(
                 klacht,
@@ -170,7 +188,7 @@ def _escalaties(op: dt.datetime) -> Plan:
                 lambda signaal: _melden(klacht, ontvangers, melding, signaal),
             )
 
-        yield _lopend(termijn, SignaalSoort.ESCALATIE, Q(**{f"{kolom}__lt": vandaag})), escaleren
+        yield _lopend(termijn, SignaalSoort.ESCALATIE, Q(**{f"{kolom}__lt": grens})), escaleren
 
 
 def _statusupdates(op: dt.datetime) -> Plan:

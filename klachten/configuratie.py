@@ -84,10 +84,19 @@ def signalen_verbinden() -> None:
         Categorie,
         ExterneInstantie,
         Label,
+        Reactietermijn,
         Termijn,
     )
 
-    for model in (Label, Categorie, Afdeling, ExterneInstantie, Termijn, Berichtsjabloon):
+    for model in (
+        Label,
+        Categorie,
+        Afdeling,
+        ExterneInstantie,
+        Termijn,
+        Berichtsjabloon,
+        Reactietermijn,
+    ):
         for signaal in (post_save, post_delete):
             signaal.connect(_bij_wijziging, sender=model, dispatch_uid=f"configuratie_{model}")
     m2m_changed.connect(
@@ -102,6 +111,17 @@ def labels() -> list:
     return gelezen(
         "labels",
         lambda: list(Label.objects.select_related("externe_instantie")),
+    )
+
+
+def reactietermijnen() -> dict:
+    """Every label's published reaction terms (models.Reactietermijn), by (label id, kanaal):
+    what registering a complaint computes its first-reaction deadline from."""
+    from klachten.models import Reactietermijn
+
+    return gelezen(
+        "reactietermijnen",
+        lambda: {(t.label_id, t.kanaal): t for t in Reactietermijn.objects.all()},
     )
 
 

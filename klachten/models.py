@@ -15,7 +15,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from klachten import kalender
-from klachten.termijnen import LOPEND_BIJ, Land, TermijnRegel, TermijnSoort
+from klachten.termijnen import LOPEND_BIJ, MOMENTEN, Kantooruren, Land, TermijnRegel, TermijnSoort
 from klachten.workflow import Oordeel, Status
 
 OMSCHRIJVING_MAX = 5000
@@ -262,6 +262,19 @@ class Label(Vertaalbaar):
         blank=True,
         help_text=_("Voor de klachtenuitvraag van de AFM; een categorie kan een andere hebben."),
     )
+    # Whether an hour reaction term (social media: 4 hours) runs at night and in weekends
+    # (default: around the clock, as the monitoring of social media is) or only in the office
+    # hours below, on working days (termijnen.Kantooruren; issue 21).
+    uurtermijnen_binnen_kantooruren = models.BooleanField(
+        _("uurtermijnen alleen binnen kantooruren"),
+        default=False,
+        help_text=_(
+            "Aan: een reactietermijn in uren telt alleen de uren tussen opening en sluiting op "
+            "werkdagen. Uit: de uren lopen ook 's nachts en in het weekend door."
+        ),
+    )
+    kantoor_open = models.TimeField(_("kantoor open om"), default=dt.time(9, 0))
+    kantoor_dicht = models.TimeField(_("kantoor dicht om"), default=dt.time(17, 0))
 
     objects = ConfiguratieQuerySet.as_manager()
 
@@ -279,10 +292,22 @@ class Label(Vertaalbaar):
             models.UniqueConstraint(
                 fields=["hostnaam"], condition=~Q(hostnaam=""), name="label_hostnaam_uniek"
             ),
+            models.CheckConstraint(
+                condition=Q(kantoor_open__lt=F("kantoor_dicht")),
+                name="label_kantoor_open_voor_dicht",
+                violation_error_message=_("Het kantoor gaat open voordat het dichtgaat."),
+            ),
         ]
 
     def __str__(self):
         return self.naam
+
+    @property
+    def kantooruren(self) -> Kantooruren | None:
+        """The office hours its hour terms count in; None: they run around the clock."""
+        if not self.uurtermijnen_binnen_kantooruren:
+            return None
+        return Kantooruren(self.kantoor_open, self.kantoor_dicht)
 
     def clean(self):
         """The colour carries white text (header, buttons) and is the link colour on white: it
@@ -648,6 +673,15 @@ class Klacht(models.Model):
     # The earliest date of a deadline whose message was undeliverable (Termijnafloop): it runs
     # again until the message is sent again (termijnen.LOPEND_BIJ, "bezorging").
     bezorging_uiterlijk_datum = models.DateField(_("bezorging uiterlijk"), null=True, blank=True)
+    # The label's reaction term for the kanaal (Reactietermijn, issue 21): a moment, as hour terms
+    # end within a day; cleared by the first reaction (termijnen.eerste_reactie_gegeven). The
+    # reminder's moment beside it (termijnen.Reactieregel.herinnering_op).
+    eerste_reactie_uiterlijk_op = models.DateTimeField(
+        _("eerste reactie uiterlijk"), null=True, blank=True
+    )
+    eerste_reactie_herinnering_op = models.DateTimeField(
+        _("herinnering eerste reactie"), null=True, blank=True
+    )
     volgende_termijn_datum = models.DateField(
         _("eerstvolgende termijn"), null=True, blank=True, db_index=True
     )
@@ -768,11 +802,17 @@ class Klacht(models.Model):
                 condition=Q(status=Status.AFGESLOTEN, geanonimiseerd_op__isnull=True),
                 name="klacht_te_anonimiseren",
             ),
-            # One partial index per deadline, over the complaints in which it runs.
+            # One partial index per deadline, over the complaints in which it runs (the first
+            # reaction runs in every state until met, when its column is cleared: the index
+            # holds only the complaints still waiting for it).
             *(
                 models.Index(
                     fields=[kolom],
-                    condition=Q(status__in=sorted(statussen)),
+                    condition=(
+                        Q(**{f"{kolom}__isnull": False})
+                        if soort in MOMENTEN
+                        else Q(status__in=sorted(statussen))
+                    ),
                     name=f"klacht_{soort}_lopend"[:30],
                 )
                 for soort, (kolom, statussen) in LOPEND_BIJ.items()

@@ -517,6 +517,21 @@ class TermijnBadge:
     naam: str
     datum: dt.date
     dagen: int
+    # A deadline held as a moment (termijnen.MOMENTEN: the first reaction) and the time left
+    # (negative: overdue): within a day of its moment the badge counts hours, not days.
+    moment: dt.datetime | None = None
+    resterend: dt.timedelta | None = None
+
+    @property
+    def uren(self) -> int | None:
+        """Whole hours left or late (at least 1: "within the hour"); None: counted in days."""
+        if self.resterend is None or abs(self.resterend) >= dt.timedelta(days=1):
+            return None
+        return max(abs(self.resterend) // dt.timedelta(hours=1), 1)
+
+    @property
+    def te_laat(self) -> bool:
+        return self.dagen < 0 or (self.resterend is not None and self.resterend < dt.timedelta(0))
 
     @property
     def dagen_te_laat(self) -> int:
@@ -525,7 +540,7 @@ class TermijnBadge:
     @property
     def kleur(self) -> str:
         """Green more than 2 days left, amber 2 or fewer, red overdue (DESIGN.md section 11)."""
-        if self.dagen < 0:
+        if self.te_laat:
             return "rood"
         return "oranje" if self.dagen <= 2 else "groen"
 
@@ -538,11 +553,27 @@ def termijn_badges(klacht: Klacht, vandaag: dt.date | None = None) -> list[Termi
     # The Kifid limit: stored only while the complaint is open and unanswered (the watch's alarm).
     datums[termijnen.TermijnSoort.KIFID_ALARM] = klacht.kifid_alarm_datum
     badges = [
-        TermijnBadge(naam=soort.label, datum=datum, dagen=(datum - vandaag).days)
+        _badge(klacht, soort, soort.label, datum, vandaag)
         for soort, datum in datums.items()
         if datum is not None
     ]
-    return sorted(badges, key=lambda b: b.datum)
+    return sorted(badges, key=lambda b: (b.datum, b.moment is None))
+
+
+def _badge(klacht: Klacht, soort: str, naam: str, datum: dt.date, vandaag: dt.date) -> TermijnBadge:
+    """A deadline's badge; a deadline held as a moment (termijnen.MOMENTEN) counts hours on
+    its last day."""
+    kolom = termijnen.LOPEND_BIJ[soort][0] if soort in termijnen.MOMENTEN else None
+    moment = getattr(klacht, kolom) if kolom else None
+    if moment is None:
+        return TermijnBadge(naam=naam, datum=datum, dagen=(datum - vandaag).days)
+    return TermijnBadge(
+        naam=naam,
+        datum=datum,
+        dagen=(datum - vandaag).days,
+        moment=moment,
+        resterend=moment - timezone.now(),
+    )
 
 
 def antwoord_belofte(klacht: Klacht) -> dt.date | None:
@@ -556,6 +587,19 @@ def volgende_termijn_badge(klacht: Klacht, vandaag: dt.date | None = None) -> Te
     if klacht.volgende_termijn_datum is None:
         return None
     vandaag = vandaag or kalender.vandaag()
+    # The first reaction due that day: its hours count (a 4-hour term ends within the day).
+    eerste_reactie = klacht.eerste_reactie_uiterlijk_op
+    if (
+        eerste_reactie is not None
+        and kalender.lokale_datum(eerste_reactie) == klacht.volgende_termijn_datum
+    ):
+        return _badge(
+            klacht,
+            termijnen.TermijnSoort.EERSTE_REACTIE,
+            _("Eerste reactie"),
+            klacht.volgende_termijn_datum,
+            vandaag,
+        )
     return TermijnBadge(
         naam=_("Termijn"),
         datum=klacht.volgende_termijn_datum,
@@ -971,6 +1015,19 @@ def verbeterpunten_voor(gebruiker) -> QuerySet[Verbeterpunt]:
 def termijnregels() -> dict[str, termijnen.TermijnRegel]:
     """The deadline rules as the beheerder set them (admin: Termijnen); defaults where missing."""
     return dict(configuratie.gelezen("termijnregels", _termijnregels_lezen))
+
+
+def reactieregel(label_id: int, kanaal: str) -> termijnen.Reactieregel | None:
+    """The label's reaction term for `kanaal` as a rule (None: it publishes none), with its
+    office hours when its hour terms count only those (Label.kantooruren) and the working days
+    of the acknowledgement rule's country. From the cached configuration: no query."""
+    termijn = configuratie.reactietermijnen().get((label_id, kanaal))
+    if termijn is None:
+        return None
+    label = next((lbl for lbl in configuratie.labels() if lbl.pk == label_id), None)
+    land = termijnregels()[termijnen.TermijnSoort.ONTVANGSTBEVESTIGING].land
+    kantooruren = label.kantooruren if label is not None else None
+    return termijnen.Reactieregel(termijn.aantal, termijn.eenheid, land, kantooruren)
 
 
 def _termijnregels_lezen() -> dict[str, termijnen.TermijnRegel]:

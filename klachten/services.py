@@ -146,6 +146,8 @@ def termijnen_bijwerken(klacht: Klacht, regels: dict | None = None) -> None:
         )
     else:
         klacht.statusupdate_uiterlijk_datum = None
+    if termijnen.eerste_reactie_gegeven(klacht):
+        klacht.eerste_reactie_uiterlijk_op = klacht.eerste_reactie_herinnering_op = None
     onbeantwoord = klacht.beantwoord_op is None and klacht.status != Status.AFGESLOTEN
     klacht.kifid_alarm_datum = (
         termijnen.kifid_alarm_datum(klacht.ontvangen_op, regels[termijnen.TermijnSoort.KIFID_ALARM])
@@ -153,6 +155,20 @@ def termijnen_bijwerken(klacht: Klacht, regels: dict | None = None) -> None:
         else None
     )
     klacht.volgende_termijn_datum = termijnen.termijnen_van(klacht).eerstvolgende
+
+
+def eerste_reactie_vastleggen(klacht: Klacht) -> None:
+    """The first-reaction deadline of a new complaint: the label's published reaction term for
+    its kanaal (Reactietermijn; Keurmerk Klantgericht Verzekeren, issue 21), from the receipt,
+    computed once (termijnen.Reactieregel.uiterlijk_op; a term changed later does not move it).
+    None when the label publishes no term for the kanaal. From the cached configuration: no
+    query. Met by the first reaction (termijnen_bijwerken clears it)."""
+    regel = selectors.reactieregel(klacht.label_id, klacht.kanaal)
+    if regel is None:
+        klacht.eerste_reactie_uiterlijk_op = klacht.eerste_reactie_herinnering_op = None
+        return
+    klacht.eerste_reactie_uiterlijk_op = regel.uiterlijk_op(klacht.ontvangen_op)
+    klacht.eerste_reactie_herinnering_op = regel.herinnering_op(klacht.ontvangen_op)
 
 
 def klacht_registreren(
@@ -379,6 +395,7 @@ def _klacht_schrijven(
         klacht.antwoord_uiterlijk_datum = termijnen.antwoord_uiterlijk(
             ontvangen_op, regels[termijnen.TermijnSoort.ANTWOORD]
         )
+        eerste_reactie_vastleggen(klacht)
     termijnen_bijwerken(klacht, regels)
     # The files first, before the numbering row is locked: an upload to an object store takes
     # longer than everything after it.
@@ -614,7 +631,8 @@ def _termijnaflopen_vastleggen(
     for termijn, datum in asdict(voor).items():
         if datum is None or getattr(na, termijn) == datum:
             continue
-        if termijn == termijnen.TermijnSoort.BEZORGING:
+        if termijn in (termijnen.TermijnSoort.BEZORGING, termijnen.TermijnSoort.EERSTE_REACTIE):
+            # The first reaction is measured by the month report from the timeline.
             continue
         if (
             actie in TERMIJN_VERSCHUIVEN
@@ -1201,6 +1219,12 @@ def telefooncontact_vastleggen(*, klacht: Klacht, door: Medewerker, tekst: str) 
     with transaction.atomic():
         k = Klacht.objects.select_for_update(of=("self",)).get(pk=klacht.pk)
         actie_controleren("telefooncontact_vastleggen", k, door)
+        if k.eerste_reactie_uiterlijk_op is not None:
+            # A phone call is a first reaction (rapportage.maandrapport.EERSTE_REACTIE).
+            k.eerste_reactie_uiterlijk_op = k.eerste_reactie_herinnering_op = None
+            termijnen_bijwerken(k)
+            k._history_user = door
+            k.save()
         return _notitie(k, GebeurtenisSoort.TELEFOON, tekst.strip(), door)
 
 

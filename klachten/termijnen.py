@@ -30,6 +30,9 @@ class TermijnSoort(models.TextChoices):
     KIFID_ALARM = "kifid_alarm", _("Kifid-alarm (geen definitief antwoord)")
     # A message that met a deadline was undeliverable: that deadline runs again, with its date.
     BEZORGING = "bezorging", _("Bezorging (bericht niet aangekomen)")
+    # The label's published reaction term for the complaint's kanaal (Reactietermijn, issue 21):
+    # a moment, not a date (hour terms), in Klacht.eerste_reactie_uiterlijk_op.
+    EERSTE_REACTIE = "eerste_reactie", _("Eerste reactie")
 
 
 class Land(models.TextChoices):
@@ -198,33 +201,90 @@ def nieuwe_datum_waarschuwingen(klacht, nieuwe_datum: dt.date) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Kantooruren:
+    """A label's office hours (Label.kantoor_open, kantoor_dicht) on the working days of `land`:
+    the hours an hour term counts when the label lets hour terms run only in office hours
+    (Label.uurtermijnen_binnen_kantooruren)."""
+
+    open: dt.time
+    dicht: dt.time
+
+    def uren_later(self, start: dt.datetime, uren: int, land: str) -> dt.datetime:
+        """The moment `uren` office hours after `start`: the hours outside the office hours of a
+        working day (nights, weekends, public holidays) do not count."""
+        resterend = dt.timedelta(hours=uren)
+        moment = start.astimezone(kalender.AMSTERDAM)
+        dag = moment.date()
+        while True:
+            if is_werkdag(dag, land):
+                open_ = kalender.lokaal_moment(dag, self.open)
+                dicht = kalender.lokaal_moment(dag, self.dicht)
+                van = max(moment, open_)
+                if van < dicht:
+                    if resterend <= dicht - van:
+                        return van + resterend
+                    resterend -= dicht - van
+            dag += dt.timedelta(days=1)
+            moment = kalender.lokaal_moment(dag)
+
+
+# How long before an hour term runs out the behandelaar is reminded (a day term: on its last day).
+REACTIE_HERINNERING_UREN = 1
+
+
+@dataclass(frozen=True)
 class Reactieregel:
     """A label's published reaction term for a channel (models.Reactietermijn; Keurmerk
     Klantgericht Verzekeren: reaction terms per channel, published and measured).
 
-    Hours are clock hours after the moment of receipt, night and weekend included. Working days
-    and calendar days count like the other terms (TermijnRegel): from the day of receipt in
-    Amsterdam, the reaction due at the latest on the last day; working days skip weekends and
-    the public holidays of `land`.
+    Hours are clock hours after the moment of receipt, night and weekend included, unless the
+    label lets hour terms run only in office hours (`kantooruren`, Label.
+    uurtermijnen_binnen_kantooruren): then only the hours between opening and closing on a
+    working day count. Working days and calendar days count like the other terms (TermijnRegel):
+    from the day of receipt in Amsterdam, the reaction due at the latest on the last day; working
+    days skip weekends and the public holidays of `land`.
+
+    One function computes the due moment (`uiterlijk_op`): the deadline stored on the complaint
+    (Klacht.eerste_reactie_uiterlijk_op) and the month report's measurement both read it.
     """
 
     aantal: int
     eenheid: str  # "uren", "werkdagen" or "kalenderdagen" (models.TermijnEenheid)
     land: str = Land.NL
+    kantooruren: Kantooruren | None = None
+
+    def uiterlijk_op(self, ontvangen_op: dt.datetime) -> dt.datetime:
+        """The last moment of the term: a reaction at that moment is still on time. For a day
+        term the end of its last day in Amsterdam."""
+        if self.eenheid == "uren":
+            if self.kantooruren is not None:
+                return self.kantooruren.uren_later(ontvangen_op, self.aantal, self.land)
+            return ontvangen_op + dt.timedelta(hours=self.aantal)
+        regel = TermijnRegel(self.aantal, werkdagen=self.eenheid == "werkdagen", land=self.land)
+        laatste_dag = regel.einde(kalender.lokale_datum(ontvangen_op))
+        return kalender.lokaal_moment(laatste_dag + dt.timedelta(days=1)) - dt.timedelta(
+            microseconds=1
+        )
+
+    def herinnering_op(self, ontvangen_op: dt.datetime) -> dt.datetime:
+        """When the behandelaar is reminded: REACTIE_HERINNERING_UREN before an hour term runs
+        out, at the start of the last day of a day term; never before the receipt."""
+        uiterlijk = self.uiterlijk_op(ontvangen_op)
+        if self.eenheid == "uren":
+            moment = uiterlijk - dt.timedelta(hours=REACTIE_HERINNERING_UREN)
+        else:
+            moment = kalender.lokaal_moment(kalender.lokale_datum(uiterlijk))
+        return max(moment, ontvangen_op)
 
     def uiterlijk(self, ontvangen_op: dt.datetime) -> dt.datetime | dt.date:
         """The last moment (hours) or the last day (days) of the term."""
         if self.eenheid == "uren":
-            return ontvangen_op + dt.timedelta(hours=self.aantal)
-        regel = TermijnRegel(self.aantal, werkdagen=self.eenheid == "werkdagen", land=self.land)
-        return regel.einde(kalender.lokale_datum(ontvangen_op))
+            return self.uiterlijk_op(ontvangen_op)
+        return kalender.lokale_datum(self.uiterlijk_op(ontvangen_op))
 
     def op_tijd(self, ontvangen_op: dt.datetime, reactie_op: dt.datetime) -> bool:
         """Whether a reaction at `reactie_op` came within the term."""
-        uiterlijk = self.uiterlijk(ontvangen_op)
-        if isinstance(uiterlijk, dt.datetime):
-            return reactie_op <= uiterlijk
-        return kalender.lokale_datum(reactie_op) <= uiterlijk
+        return reactie_op <= self.uiterlijk_op(ontvangen_op)
 
     def verstreken(self, ontvangen_op: dt.datetime, nu: dt.datetime) -> bool:
         """Whether the term is over at `nu` (a reaction now would be late)."""
@@ -263,6 +323,8 @@ class Termijnen:
     antwoord: dt.date | None
     heroverweging: dt.date | None
     bezorging: dt.date | None = None
+    # The day of the first reaction's moment (Klacht.eerste_reactie_uiterlijk_op).
+    eerste_reactie: dt.date | None = None
 
     @property
     def eerstvolgende(self) -> dt.date | None:
@@ -290,7 +352,15 @@ LOPEND_BIJ: dict[str, tuple[str, frozenset[Status]]] = {
     ),
     # In every state: an answer that never arrived is still owed after the complaint is closed.
     TermijnSoort.BEZORGING: ("bezorging_uiterlijk_datum", frozenset(Status)),
+    # Until the first reaction (EERSTE_REACTIE_GEGEVEN), whatever the state: a reaction to the
+    # customer (reactie_sturen, a phone call) leaves the state as it is. The only deadline held
+    # as a moment (an hour term): MOMENTEN.
+    TermijnSoort.EERSTE_REACTIE: ("eerste_reactie_uiterlijk_op", frozenset(Status)),
 }
+
+# The deadlines whose column holds a moment rather than a date, with the column holding the
+# moment their reminder is due (the watch compares them with the moment of its run).
+MOMENTEN: dict[str, str] = {TermijnSoort.EERSTE_REACTIE: "eerste_reactie_herinnering_op"}
 
 
 def geldende_termijnen(
@@ -301,13 +371,15 @@ def geldende_termijnen(
     antwoord: dt.date | None,
     heroverweging: dt.date | None,
     bezorging: dt.date | None = None,
+    eerste_reactie: dt.date | None = None,
 ) -> Termijnen:
     """Which deadlines run in which state (LOPEND_BIJ).
 
     Acknowledgement: until acknowledged. Answer: until answered. Statusupdate: while investigated or
     reconsidered. Reconsideration: while it runs. Nothing else runs for an answered or closed
     complaint. Bezorging: in any state, while a message that met a deadline is undeliverable and
-    not sent again (models.Termijnafloop); its date is that deadline's.
+    not sent again (models.Termijnafloop); its date is that deadline's. Eerste reactie: until
+    the first reaction (the stored moment is cleared then: eerste_reactie_gegeven).
     """
     datums = {
         TermijnSoort.ONTVANGSTBEVESTIGING: ontvangstbevestiging,
@@ -315,6 +387,7 @@ def geldende_termijnen(
         TermijnSoort.ANTWOORD: antwoord,
         TermijnSoort.HEROVERWEGING: heroverweging,
         TermijnSoort.BEZORGING: bezorging,
+        TermijnSoort.EERSTE_REACTIE: eerste_reactie,
     }
     return Termijnen(
         **{
@@ -341,4 +414,22 @@ def termijnen_van(klacht) -> Termijnen:
         antwoord=klacht.antwoord_uiterlijk_datum,
         heroverweging=klacht.heroverweging_uiterlijk_datum,
         bezorging=klacht.bezorging_uiterlijk_datum,
+        eerste_reactie=(
+            kalender.lokale_datum(klacht.eerste_reactie_uiterlijk_op)
+            if klacht.eerste_reactie_uiterlijk_op is not None
+            else None
+        ),
+    )
+
+
+def eerste_reactie_gegeven(klacht) -> bool:
+    """Whether the complaint had its first reaction, from its own fields (no query): the rule
+    of the month report (rapportage.maandrapport.EERSTE_REACTIE: the acknowledgement, any
+    message to the customer, a recorded phone call, or a complaint solved at once), as the
+    workflow records it on the complaint: ontvangst_bevestigd_op, laatste_klantcontact_op (every
+    message to the customer), direct_opgelost; a phone call clears the deadline itself
+    (services.telefooncontact_vastleggen). One difference: a letter stops the watch when it is
+    written, the month report counts it from its print date."""
+    return bool(
+        klacht.direct_opgelost or klacht.ontvangst_bevestigd_op or klacht.laatste_klantcontact_op
     )

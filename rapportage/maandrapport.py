@@ -209,11 +209,16 @@ def _reacties_tellen(
     within it (termijnen.Reactieregel; working days with the holidays of the acknowledgement's
     rule). One still waiting for its first reaction counts once its term is over, as late;
     while the term runs it is not counted yet."""
-    regels = {(t.label_id, t.kanaal): t for t in Reactietermijn.objects.all()}
+    regels = {(t.label_id, t.kanaal): t for t in Reactietermijn.objects.select_related("label")}
     if not regels:
         return
     land = klachtselectors.termijnregels()[TermijnSoort.ONTVANGSTBEVESTIGING].land
-    regels = {sleutel: Reactieregel(t.aantal, t.eenheid, land) for sleutel, t in regels.items()}
+    # The label's office hours for hour terms, as the deadline watch counts them
+    # (klachten.selectors.reactieregel: the same rule).
+    regels = {
+        sleutel: Reactieregel(t.aantal, t.eenheid, land, t.label.kantooruren)
+        for sleutel, t in regels.items()
+    }
     met_termijn = Q(*[Q(label=lbl, kanaal=k) for lbl, k in regels], _connector=Q.OR)
     for label, afdeling, kanaal, ontvangen_op, reactie_op in met_eerste_reactie(
         Klacht.objects.filter(met_termijn, ontvangen_op__gte=van, ontvangen_op__lt=tot)

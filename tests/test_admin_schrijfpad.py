@@ -74,6 +74,8 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
         "heroverweging_uiterlijk_datum": "heroverweging_vragen, termijn_wijzigen",
         "kifid_alarm_datum": "termijnen_bijwerken",
         "bezorging_uiterlijk_datum": "bericht_onbestelbaar_verwerken",
+        "eerste_reactie_uiterlijk_op": "eerste_reactie_vastleggen, termijnen_bijwerken",
+        "eerste_reactie_herinnering_op": "eerste_reactie_vastleggen, termijnen_bijwerken",
         "volgende_termijn_datum": "termijnen_bijwerken",
         "afgesloten_op": "afsluiten, heropenen",
         "geanonimiseerd_op": "avg (retention and erasure)",

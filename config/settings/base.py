@@ -330,12 +330,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "klachten.tasks.openstaande_berichten_verzenden",
         "schedule": 60.0,
     },
-    # The deadline watch: every hour, at five past. Deadlines are dates, so hourly is enough to
-    # remind, escalate and send the standard statusupdate on the right day; the jobs are
-    # idempotent, so an extra or a missed run changes nothing (the next one catches up).
+    # The deadline watch: every 15 minutes (at :05, :20, :35, :50). Most deadlines are dates, for
+    # which hourly would do, but the first reaction can be an hour term (social media: 4 hours,
+    # reminder 1 hour before it runs out: termijnen.REACTIE_HERINNERING_UREN): every 15 minutes the
+    # reminder reaches the handler at least 45 minutes before the term ends and a missed term
+    # escalates within 15 minutes (hourly, the reminder could come as the term ends and the
+    # escalation a quarter of a 4-hour term late). A run that finds nothing due is a handful of
+    # index range scans. The jobs are idempotent, so an extra or a missed run changes nothing
+    # (the next one catches up).
     "termijnen-bewaken": {
         "task": "klachten.tasks.termijnen_bewaken",
-        "schedule": crontab(minute=5),
+        "schedule": crontab(minute="5,20,35,50"),
     },
     # Survey invitations whose moment has come (default: the morning after the contact moment).
     # Every 5 minutes: an invitation planned for 9:00 goes out by 9:05; catches up after an outage.

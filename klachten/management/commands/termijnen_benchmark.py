@@ -283,7 +283,9 @@ class Command(BaseCommand):
     def plannen(self, vandaag: dt.date) -> None:
         self.stdout.write("\nQueryplannen van de due-queries (escalaties, per termijn):")
         for soort, (kolom, statussen) in termijnen.LOPEND_BIJ.items():
-            qs = Klacht.objects.filter(**{f"{kolom}__lt": vandaag}, status__in=statussen)
+            # A deadline held as a moment (the first reaction) is compared with a moment.
+            grens = kalender.lokaal_moment(vandaag) if soort in termijnen.MOMENTEN else vandaag
+            qs = Klacht.objects.filter(**{f"{kolom}__lt": grens}, status__in=statussen)
             plan = qs.explain()
             eerste = next((r for r in plan.splitlines() if "Index" in r), plan.splitlines()[0])
             self.stdout.write(f"  {soort:<22} {eerste.strip()}")
