@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('klachten', '0036_werkvoorraad_zoeken'),
+        ('klachten', '0042_termijnafloop_label_en_afdeling'),
     ]
 
     operations = [

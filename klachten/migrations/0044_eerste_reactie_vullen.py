@@ -97,6 +97,6 @@ def vullen(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("klachten", "0037_eerste_reactie_termijn")]
+    dependencies = [("klachten", "0043_eerste_reactie_termijn")]
 
     operations = [migrations.RunPython(vullen, migrations.RunPython.noop)]
