@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from klachten import berichten, broker
+from klachten.berichten import uitgesteld
 from klachten.berichten.inkomend.lezen import MESSAGE_ID
 from klachten.berichten.opstellen import bericht_opstellen, dossier_url
 from klachten.berichten.soorten import is_intern
@@ -110,6 +111,7 @@ def bericht_versturen(
     termijnsignaal=None,
     tijdlijn: list[Gebeurtenis] | None = None,
     draad: bool = True,
+    samenstellen_in: str = "",
 ) -> Bericht:
     """Write the message of kind `soort` (any app's registered kind) to the outbox (and, about a
     complaint, to its timeline, unless the kind is internal); deliver it once the transaction
@@ -122,7 +124,11 @@ def bericht_versturen(
 
     To a customer who gets post (Klacht.per_post) the message is a letter: it waits in the print
     tray (status te_printen, berichten.brieven) with the same subject and text, and is not
-    queued for SMTP. An explicit `aan` is always e-mail."""
+    queued for SMTP. An explicit `aan` is always e-mail.
+
+    `samenstellen_in` (a language): `onderwerp` and `tekst` are empty and the worker composes
+    them just before it sends the e-mail (berichten.uitgesteld; issue 20). A letter is composed
+    now: the print tray prints what is stored."""
     bericht = _nieuw_bericht(
         klacht=klacht,
         soort=soort,
@@ -134,6 +140,10 @@ def bericht_versturen(
         termijnsignaal=termijnsignaal,
     )
     per_post = bericht.per_post
+    if samenstellen_in:
+        bericht.samenstellen_in = samenstellen_in
+        if per_post or klacht is None:
+            uitgesteld.samenstellen(bericht)
     if bijlage is not None:
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
     if (
