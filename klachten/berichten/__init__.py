@@ -17,7 +17,7 @@ What the apps may call (`from klachten import berichten`; the submodules are the
   `volgende_stap`, `termijn_tekst`, `tekst_opstellen` (any message),
   `ondertekening`, `datum_tekst`, `klacht_status_url`, `dossier_url`, `eenvoudige_taal` (the
   plain-language version for a message form), `adres_onbewezen`;
-- reading a message's subject and text: `onderwerp_van`, `tekst_van` (the automatic
+- reading a message's subject and text: `onderwerp_van`, `tekst_van`, `samengesteld` (the automatic
   acknowledgement is composed by the worker just before it is sent: until then these compose
   it on reading; uitgesteld), `alle_samenstellen` (store them, for the demo);
 - sending: `bericht_versturen`, `behandelaar_melden`, `medewerker_melden`, `bijlage_bewaren`;
@@ -81,7 +81,7 @@ from klachten.berichten.soorten import (
     standaardjablonen,
 )
 from klachten.berichten.sweep import SweepResult, openstaande_berichten_verzenden, wachttijd_sweep
-from klachten.berichten.uitgesteld import alle_samenstellen, onderwerp_van, tekst_van
+from klachten.berichten.uitgesteld import alle_samenstellen, onderwerp_van, samengesteld, tekst_van
 from klachten.berichten.versturen import (
     behandelaar_melden,
     bericht_in_wachtrij,
@@ -129,6 +129,7 @@ __all__ = [
     "onze_berichten",
     "openstaande_berichten_verzenden",
     "openstaande_inkomende_verwerken",
+    "samengesteld",
     "soort_keuzes",
     "soorten_registreren",
     "standaardjablonen",

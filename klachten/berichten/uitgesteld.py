@@ -35,7 +35,9 @@ def samenstellen(bericht: Bericht) -> None:
     bericht.samenstellen_in = ""
 
 
-def _samengesteld(bericht: Bericht) -> Bericht:
+def samengesteld(bericht: Bericht) -> Bericht:
+    """`bericht` with its subject and text: itself, or, not yet composed, a copy composed now
+    (not stored)."""
     if not bericht.samenstellen_in:
         return bericht
     kopie = copy.copy(bericht)
@@ -45,12 +47,12 @@ def _samengesteld(bericht: Bericht) -> Bericht:
 
 def tekst_van(bericht: Bericht) -> str:
     """The message's text: as stored, or, not yet composed, as the worker will compose it."""
-    return _samengesteld(bericht).tekst
+    return samengesteld(bericht).tekst
 
 
 def onderwerp_van(bericht: Bericht) -> str:
     """The message's subject: as stored, or, not yet composed, as the worker will compose it."""
-    return _samengesteld(bericht).onderwerp
+    return samengesteld(bericht).onderwerp
 
 
 def alle_samenstellen(berichten) -> int:

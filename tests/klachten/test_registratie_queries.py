@@ -61,7 +61,7 @@ def test_formulier_post_in_ten_hoogste_tien_statements(
     assert klacht.status == Status.ONTVANGST_BEVESTIGD
     bericht = Bericht.objects.get(pk=wachtrij[-1])
     assert bericht.klacht == klacht
-    assert klacht.dossiernummer in bericht.tekst
+    assert klacht.dossiernummer in berichten.tekst_van(bericht)
     # One history row: the complaint is written once, acknowledged.
     assert klacht.history.count() == 1
     # The confirmation page's complaint travels in a signed cookie, not in a session row.
