@@ -1,4 +1,4 @@
-"""What the beheerder configures and every public request reads (labels, categorieën, termijnregels,
+"""What the beheerder configures and every public request reads (labels, categorieën, afdelingen, termijnregels,
 berichtsjablonen),
 read once per process and read again when it changes (issue 20: not re-read per request).
 
