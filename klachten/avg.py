@@ -303,7 +303,7 @@ def berichten_wissen(berichten: QuerySet, **velden) -> None:
     """Set `velden` of these messages (the customer's address and texts go) and empty their last
     error (it may quote the address); one still waiting in the outbox or in the print tray is not
     sent any more (mislukt, NIET_VERZONDEN): the sender only takes waiting messages."""
-    berichten.update(laatste_fout="", **velden)
+    berichten.update(laatste_fout="", samenstellen_in="", **velden)
     berichten.filter(status__in=[BerichtStatus.WACHTEND, BerichtStatus.TE_PRINTEN]).update(
         status=BerichtStatus.MISLUKT, laatste_fout=NIET_VERZONDEN
     )
@@ -541,9 +541,9 @@ def _klachten_verzamelen(email: Klantsleutel) -> list[Onderdeel]:
                         tekst(b.created_at),
                         b.get_soort_display(),
                         b.aan,
-                        b.onderwerp,
+                        berichten.onderwerp_van(b),
                         b.get_status_display(),
-                        b.tekst,
+                        berichten.tekst_van(b),
                     ]
                     # To the customer only: notices to staff are no data of the customer's.
                     for b in klacht.berichten.exclude(

@@ -4,7 +4,8 @@
   database, table klachten_limietteller: a limit has to keep limiting when Redis is down, and a
   counter that fails must neither break the form (500) nor open it without limit. Each call is
   one atomic SQL statement (`INSERT ... ON CONFLICT ... RETURNING`, `UPDATE ... RETURNING`), on
-  PostgreSQL and on SQLite (3.35 or newer), so simultaneous requests never lose a count.
+  PostgreSQL and on SQLite (3.35 or newer), so simultaneous requests never lose a count; one
+  request that django-ratelimit counts is one statement (`add` counts a running window).
 - `FailSoftRedisCache` is Django's Redis cache for what is only an optimisation (the month
   report's live figures): when Redis refuses or does not answer, a read is a miss and a write is
   skipped, after a short timeout, and Redis is left alone for a while before it is tried again.
@@ -26,14 +27,25 @@ logger = logging.getLogger(__name__)
 class TellerCache(BaseCache):
     """A cache of integers (counters) in the database; nothing else is stored in it.
 
-    django-ratelimit counts one request with `add(key, 1, period)` (a new window) and, when the
-    key is there already, `incr(key)`. Both are single statements: `add` inserts, or replaces a
-    counter whose time has run out, but never a running one; `incr` adds to a running counter and
-    returns the new count. Expired rows count as absent; the nightly clean-up deletes them
+    django-ratelimit counts one request with `add(key, 1, period)` (a new window) and, when that
+    returns False, `incr(key)`. Here one request is one statement (issue 20): `add` is an upsert
+    that starts the counter at `value` when there is none or its time has run out, and otherwise
+    adds `value` to the running counter (its expiry unchanged); it returns True when the counter
+    now holds `value` (a new window). The count it reached is kept for this thread, and the
+    `incr(key, value)` that django-ratelimit sends next returns it without a statement; any other
+    call forgets it. So, unlike Django's caches, `add` on a running counter counts: nothing but
+    counters is stored here. Expired rows count as absent; the nightly clean-up deletes them
     (toegang.sessies_en_inlogpogingen_opruimen)."""
 
     def __init__(self, location, params):
         super().__init__(params)
+        self._lokaal = threading.local()
+
+    def _geteld_vergeten(self):
+        """The count `add` reached, for the `incr` that follows it; None otherwise."""
+        geteld = getattr(self._lokaal, "geteld", None)
+        self._lokaal.geteld = None
+        return geteld
 
     @staticmethod
     def _tabel() -> str:
@@ -67,40 +79,55 @@ class TellerCache(BaseCache):
             raise TypeError(f"TellerCache keeps counters (int), not {type(value).__name__}.")
         return value
 
-    def _schrijven(self, key, value, timeout, version, *, alleen_verlopen: bool) -> bool:
+    def _schrijven(self, key, value, timeout, version) -> None:
         key = self.make_and_validate_key(key, version=version)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self._tabel()} (sleutel, aantal, verloopt_op) VALUES (%s, %s, %s) "
+                "ON CONFLICT (sleutel) DO UPDATE "
+                "SET aantal = excluded.aantal, verloopt_op = excluded.verloopt_op",
+                [key, self._geheel(value), self._verloopt_op(timeout)],
+            )
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        """Start the counter at `value` (True), or add `value` to a running one (False: the
+        following `incr(key, value)` returns the count reached, without a statement). One
+        statement, atomic: simultaneous requests each see a count of their own."""
+        self._geteld_vergeten()
+        if self._seconden(timeout) == 0:
+            return False
+        value = self._geheel(value)
+        sleutel = self.make_and_validate_key(key, version=version)
         tabel = self._tabel()
-        voorwaarde = (
-            f"WHERE {tabel}.verloopt_op IS NOT NULL AND {tabel}.verloopt_op <= %s"
-            if alleen_verlopen
-            else ""
-        )
-        parameters = [key, self._geheel(value), self._verloopt_op(timeout)]
-        if alleen_verlopen:
-            parameters.append(self._nu())
+        verlopen = f"{tabel}.verloopt_op IS NOT NULL AND {tabel}.verloopt_op <= %s"
+        nu = self._nu()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {tabel} (sleutel, aantal, verloopt_op) VALUES (%s, %s, %s) "
-                "ON CONFLICT (sleutel) DO UPDATE "
-                "SET aantal = excluded.aantal, verloopt_op = excluded.verloopt_op "
-                f"{voorwaarde} RETURNING sleutel",
-                parameters,
+                "ON CONFLICT (sleutel) DO UPDATE SET "
+                f"aantal = CASE WHEN {verlopen} THEN excluded.aantal "
+                f"ELSE {tabel}.aantal + excluded.aantal END, "
+                f"verloopt_op = CASE WHEN {verlopen} THEN excluded.verloopt_op "
+                f"ELSE {tabel}.verloopt_op END "
+                "RETURNING aantal",
+                [sleutel, value, self._verloopt_op(timeout), nu, nu],
             )
-            return cursor.fetchone() is not None
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
-        """Store `value` unless a running counter has the key; True when stored."""
-        if self._seconden(timeout) == 0:
-            return False
-        return self._schrijven(key, value, timeout, version, alleen_verlopen=True)
+            aantal = cursor.fetchone()[0]
+        if aantal == value:
+            # A new window (or a running counter at 0 that holds `value` now: the same count).
+            return True
+        self._lokaal.geteld = (sleutel, value, aantal)
+        return False
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        self._geteld_vergeten()
         if self._seconden(timeout) == 0:
             self.delete(key, version=version)
             return
-        self._schrijven(key, value, timeout, version, alleen_verlopen=False)
+        self._schrijven(key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
+        self._geteld_vergeten()
         key = self.make_and_validate_key(key, version=version)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -114,7 +141,11 @@ class TellerCache(BaseCache):
     def incr(self, key, delta=1, version=None) -> int:
         """Add `delta` to a running counter and return the new value; ValueError when there is
         none (as Django's caches do)."""
+        geteld = self._geteld_vergeten()
         key = self.make_and_validate_key(key, version=version)
+        if geteld is not None and geteld[:2] == (key, delta):
+            # Counted by the `add` just before (django-ratelimit's second call).
+            return geteld[2]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {self._tabel()} SET aantal = aantal + %s "
@@ -128,6 +159,7 @@ class TellerCache(BaseCache):
         return rij[0]
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        self._geteld_vergeten()
         key = self.make_and_validate_key(key, version=version)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -138,12 +170,14 @@ class TellerCache(BaseCache):
             return cursor.rowcount == 1
 
     def delete(self, key, version=None) -> bool:
+        self._geteld_vergeten()
         key = self.make_and_validate_key(key, version=version)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self._tabel()} WHERE sleutel = %s", [key])
             return cursor.rowcount == 1
 
     def clear(self) -> None:
+        self._geteld_vergeten()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self._tabel()}")
 

@@ -1,4 +1,4 @@
-"""What the beheerder configures and every public request reads (labels, categorieën, termijnregels,
+"""What the beheerder configures and every public request reads (labels, categorieën, afdelingen, termijnregels,
 berichtsjablonen),
 read once per process and read again when it changes (issue 20: not re-read per request).
 
@@ -149,3 +149,30 @@ def actieve_categorieen() -> list:
         "categorieen",
         lambda: list(Categorie.objects.filter(actief=True).select_related("afdeling")),
     )
+
+
+def afdelingen() -> dict:
+    """Every afdeling, by pk."""
+    from klachten.models import Afdeling
+
+    return gelezen("afdelingen", lambda: {a.pk: a for a in Afdeling.objects.all()})
+
+
+def berichtsjablonen() -> list:
+    """Every message template (klachten.berichten.opstellen chooses among them)."""
+    from klachten.models import Berichtsjabloon
+
+    return gelezen("berichtsjablonen", lambda: list(Berichtsjabloon.objects.all()))
+
+
+def inlezen() -> None:
+    """Read every part a request may need now, as a process that has served a few requests has
+    it (the query-count tests count a request of a running process; issue 20)."""
+    from klachten import selectors
+
+    for label in labels():
+        categorieen_voor_label(label.pk)
+    actieve_categorieen()
+    afdelingen()
+    berichtsjablonen()
+    selectors.termijnregels()

@@ -103,7 +103,18 @@ class CategorieMetLabels(forms.ModelChoiceField):
     # The labels of every choice in one query, whatever queryset a form sets.
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
+    # The choices as klachten.configuratie read them (a callable giving {pk: categorie}, the
+    # same set as the queryset): the chosen one without a query (issue 20). None: one query.
+    gelezen = None
+
     def to_python(self, value):
+        if self.gelezen is not None and value not in self.empty_values:
+            try:
+                return self.gelezen()[int(value)]
+            except (KeyError, TypeError, ValueError):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from None
         # The chosen categorie in one query, with its afdeling (the services' default afdeling):
         # the labels are for the choices' names only (issue 20).
         met_labels = self._queryset
@@ -428,8 +439,24 @@ class AfsluitenFormulier(BerichtFormulier):
         return cleaned
 
 
+class AfdelingKeuze(forms.ModelChoiceField):
+    """An afdeling, the chosen one taken from the configuration read once per process
+    (klachten.configuratie; issue 20), not from a query per POST."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            afdeling = configuratie.afdelingen().get(int(value))
+        except (TypeError, ValueError):
+            afdeling = None
+        if afdeling is not None and self.queryset.model is Afdeling:
+            return afdeling
+        return super().to_python(value)
+
+
 class ToewijzenFormulier(ActieFormulier):
-    afdeling = forms.ModelChoiceField(label=_("Afdeling"), queryset=Afdeling.objects.all())
+    afdeling = AfdelingKeuze(label=_("Afdeling"), queryset=Afdeling.objects.all())
     behandelaar = forms.ModelChoiceField(
         label=_("Behandelaar"),
         queryset=Medewerker.objects.none(),
@@ -454,7 +481,8 @@ class ToewijzenFormulier(ActieFormulier):
         if getattr(klacht, "status", None) != Status.IN_HEROVERWEGING:
             partners = kandidaten.filter(groups__name=rollen.PARTNERBEHANDELAAR)
         veld = self.fields["behandelaar"]
-        veld.queryset = (
+        # The chosen one with their roles and afdelingen, which the service checks (issue 20).
+        veld.queryset = rollen.met_rollen(
             kandidaten.filter(Q(pk__in=eigen.values("pk")) | Q(pk__in=partners.values("pk")))
             .distinct()
             .order_by("first_name", "last_name")
@@ -474,6 +502,9 @@ class ToewijzenFormulier(ActieFormulier):
 
         veld.widget.choices = keuzes
 
+    def clean_behandelaar(self):
+        return rollen.rollen_overnemen(self.cleaned_data.get("behandelaar"))
+
 
 class UrgentieFormulier(ActieFormulier):
     urgentie = forms.ChoiceField(
@@ -486,9 +517,13 @@ class UrgentieFormulier(ActieFormulier):
 def classificatievelden() -> tuple[forms.ModelChoiceField, forms.ModelChoiceField]:
     """The categorie and afdeling a teamleider gives a complaint that came in by e-mail (one by
     one and several at once)."""
+    categorie = CategorieMetLabels(
+        label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)
+    )
+    categorie.gelezen = lambda: {c.pk: c for c in configuratie.actieve_categorieen()}
     return (
-        CategorieMetLabels(label=_("Categorie"), queryset=Categorie.objects.filter(actief=True)),
-        forms.ModelChoiceField(
+        categorie,
+        AfdelingKeuze(
             label=_("Afdeling"),
             queryset=Afdeling.objects.all(),
             required=False,
@@ -511,6 +546,7 @@ class ClassificerenFormulier(ActieFormulier):
         if klacht is not None:
             veld = self.fields["categorie"]
             veld.queryset = veld.queryset.voor_label(klacht.label_id)
+            veld.gelezen = lambda: configuratie.categorieen_voor_label(klacht.label_id)
 
 
 class ClassificerenMeerFormulier(forms.Form):

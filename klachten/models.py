@@ -1047,6 +1047,10 @@ class Bericht(models.Model):
     aan = models.EmailField(_("aan"), max_length=254, blank=True)
     onderwerp = models.CharField(_("onderwerp"), max_length=255)
     tekst = models.TextField(_("tekst"))
+    # Set while subject and text are still to be composed, in this language: the automatic
+    # acknowledgement is composed by the worker just before it is sent, not in the request that
+    # filed the complaint (issue 20; klachten.berichten.uitgesteld). Empty once composed.
+    samenstellen_in = models.CharField(_("samen te stellen in"), max_length=10, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=BerichtStatus.choices, default=BerichtStatus.WACHTEND
     )

@@ -65,6 +65,44 @@ def _rollen_en_afdelingen_lezen(gebruiker) -> None:
         gebruiker._afdelingen_cache = sorted(eigen, key=lambda afdeling: afdeling.naam)
 
 
+def met_rollen(medewerkers):
+    """`medewerkers` (a queryset) with each one's roles and afdelingen read in the same query
+    (issue 20: the behandelaar an action checks, without a query of their own); rollen_van and
+    afdelingen_van of an employee read this way need none (`rollen_overnemen`)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+    from django.db.models.functions import JSONObject
+
+    model = medewerkers.model
+    groepen = model.groups.through.objects.filter(
+        **{model.groups.field.m2m_field_name(): OuterRef("pk")}
+    ).values("group__name")
+    afdelingen = (
+        model.afdelingen.through.objects.filter(
+            **{model.afdelingen.field.m2m_field_name(): OuterRef("pk")}
+        )
+        .order_by("afdeling__naam")
+        .values(json=JSONObject(id="afdeling_id", naam="afdeling__naam", code="afdeling__code"))
+    )
+    return medewerkers.annotate(
+        rollen_gelezen=ArraySubquery(groepen), afdelingen_gelezen=ArraySubquery(afdelingen)
+    )
+
+
+def rollen_overnemen(gebruiker):
+    """Fill the caches of rollen_van and afdelingen_van from what met_rollen read."""
+    from klachten.models import Afdeling
+
+    if gebruiker is None or not hasattr(gebruiker, "rollen_gelezen"):
+        return gebruiker
+    namen = set(gebruiker.rollen_gelezen)
+    gebruiker._rollen_cache = {PARTNERBEHANDELAAR} if PARTNERBEHANDELAAR in namen else namen
+    gebruiker._afdelingen_cache = [
+        Afdeling(pk=a["id"], naam=a["naam"], code=a["code"]) for a in gebruiker.afdelingen_gelezen
+    ]
+    return gebruiker
+
+
 def afdelingen_van(gebruiker) -> list:
     """The afdelingen of a user (by name), cached on the user object for the request: the staff
     header and the visibility rules (klachten.selectors) read them once."""

@@ -91,6 +91,25 @@ def klachten_voor(gebruiker) -> QuerySet[Klacht]:
     )
 
 
+def ziet_klacht(gebruiker, klacht: Klacht) -> bool:
+    """Whether `klacht` (as loaded) is among klachten_voor(gebruiker): the same rule read on the
+    complaint's own fields, without a query, for a complaint an action just changed (issue 20:
+    after toewijzen, teruggeven or classificeren the page asks whether the user still sees it).
+    tests/klachten/test_toegang.py holds both to the same answers."""
+    zicht, afdelingen = _zicht(gebruiker)
+    if zicht == ALLES:
+        return True
+    if zicht == NIETS or klacht.betreft_medewerker_id == gebruiker.pk:
+        return False
+    if zicht == EIGEN:
+        return gebruiker.pk in (klacht.behandelaar_id, klacht.heroverweging_behandelaar_id)
+    return (
+        klacht.afdeling_id in afdelingen
+        or klacht.ingediend_door_id == gebruiker.pk
+        or (klacht.afdeling_id is None and ziet_te_classificeren(gebruiker))
+    )
+
+
 def ziet_te_classificeren(gebruiker) -> bool:
     """Whether this user sees (and a teamleider classifies) the complaints that came in by e-mail
     without an afdeling: every teamleider, and directie and beheerder, who see everything; a
@@ -775,6 +794,9 @@ def tijdlijn(
         if alleen is None or GebeurtenisSoort.STATUS in alleen
         else set()
     )
+    # A message the worker has yet to compose shows the text it will have (issue 20).
+    from klachten.berichten import uitgesteld
+
     items = []
     for g in gebeurtenissen:
         titel = g.get_soort_display()
@@ -789,14 +811,14 @@ def tijdlijn(
             # Said at display time, in the reader's language.
             titel = _("Ontvangen via %(kanaal)s") % {"kanaal": klacht.get_kanaal_display()}
         elif g.bericht is not None:
-            titel = g.bericht.onderwerp
+            titel = uitgesteld.onderwerp_van(g.bericht)
         door = str(g.door) if g.door else (_("klant") if g.door_klant else _("systeem"))
         items.append(
             TijdlijnItem(
                 op=g.op,
                 soort=g.soort,
                 titel=titel,
-                tekst=g.bericht.tekst if g.bericht is not None else g.tekst,
+                tekst=uitgesteld.tekst_van(g.bericht) if g.bericht is not None else g.tekst,
                 door=door,
                 bericht=g.bericht,
                 bijlagen=list(g.bijlagen.all()),

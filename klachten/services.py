@@ -450,14 +450,14 @@ def _klacht_schrijven(
     klacht.save()
 
     if bevestigen is not None:
-        onderwerp, tekst = berichten.bericht_opstellen(
-            klacht=klacht, soort=bevestigen.bericht, vrije_tekst=""
-        )
+        # Composed by the worker just before it sends it (berichten.uitgesteld, issue 20): the
+        # request stores kind, complaint and language.
         bericht = berichten.bericht_versturen(
             klacht=klacht,
             soort=bevestigen.bericht,
-            onderwerp=onderwerp,
-            tekst=tekst,
+            onderwerp="",
+            tekst="",
+            samenstellen_in=klacht.taal,
             door=None,
             tijdlijn=tijdlijn,
             # A complaint just filed on the form: no e-mail of the customer to answer in.
@@ -1705,7 +1705,9 @@ def vervolgklacht_registreren(
         # The customer's latest message after the closing (also when the handler chose before:
         # one e-mail may raise two matters).
         bericht = selectors.bericht_na_afsluiting(oud, ook_gekozen=True)
-        nieuw = klacht_registreren(
+        # klacht_registreren's body in this action's transaction (no savepoint of its own, issue
+        # 20): no attachments or form key to clean up after, and a failure undoes both.
+        nieuw = _klacht_schrijven(
             label=oud.label,
             kanaal=Kanaal.EMAIL if bericht is not None and bericht.inkomend else oud.kanaal,
             ontvangen_op=bericht.op if bericht is not None else None,
@@ -1718,8 +1720,17 @@ def vervolgklacht_registreren(
             categorie=categorie,
             afdeling=afdeling,
             omschrijving=omschrijving,
+            gewenste_oplossing="",
+            urgentie=Urgentie.NORMAAL,
+            bijlagen=(),
             ingediend_door=door,
+            direct_opgelost=False,
+            oplossing="",
+            privacy_akkoord=False,
+            betreft_medewerker=None,
+            formulier_sleutel=None,
             vorige_klacht=oud,
+            geschreven=[],
         )
         _notitie(
             oud,

@@ -17,6 +17,9 @@ What the apps may call (`from klachten import berichten`; the submodules are the
   `volgende_stap`, `termijn_tekst`, `tekst_opstellen` (any message),
   `ondertekening`, `datum_tekst`, `klacht_status_url`, `dossier_url`, `eenvoudige_taal` (the
   plain-language version for a message form), `adres_onbewezen`;
+- reading a message's subject and text: `onderwerp_van`, `tekst_van`, `samengesteld` (the automatic
+  acknowledgement is composed by the worker just before it is sent: until then these compose
+  it on reading; uitgesteld), `alle_samenstellen` (store them, for the demo);
 - sending: `bericht_versturen`, `behandelaar_melden`, `medewerker_melden`, `bijlage_bewaren`;
   `bericht_in_wachtrij` is the one place a written message is handed to the broker (the demo
   holds it back for messages it marks as sent);
@@ -29,8 +32,8 @@ What the apps may call (`from klachten import berichten`; the submodules are the
   messages by Message-ID), and the sources `map_lezen`, `bestand_importeren`,
   `mailbox_lezen`, `mailboxen_lezen`.
 
-Modules: soorten (the registry of kinds), opstellen (composing), versturen (writing and
-queueing), afleveren (delivering, sorting failures, back-off), sweep, tasks (Celery), brieven
+Modules: soorten (the registry of kinds), opstellen (composing), uitgesteld (composed by the
+worker), versturen (writing and queueing), afleveren (delivering, sorting failures, back-off), sweep, tasks (Celery), brieven
 (letters by post: a message to a customer who gets post waits in the print tray, te_printen,
 and is printed as a PDF letter; issue 18).
 """
@@ -78,6 +81,7 @@ from klachten.berichten.soorten import (
     standaardjablonen,
 )
 from klachten.berichten.sweep import SweepResult, openstaande_berichten_verzenden, wachttijd_sweep
+from klachten.berichten.uitgesteld import alle_samenstellen, onderwerp_van, samengesteld, tekst_van
 from klachten.berichten.versturen import (
     behandelaar_melden,
     bericht_in_wachtrij,
@@ -93,6 +97,7 @@ __all__ = [
     "SweepResult",
     "adres_onbewezen",
     "afleverfout_indelen",
+    "alle_samenstellen",
     "antwoordadres",
     "behandelaar_melden",
     "bericht_afleveren",
@@ -120,13 +125,16 @@ __all__ = [
     "medewerkers_melden",
     "message_id",
     "ondertekening",
+    "onderwerp_van",
     "onze_berichten",
     "openstaande_berichten_verzenden",
     "openstaande_inkomende_verwerken",
+    "samengesteld",
     "soort_keuzes",
     "soorten_registreren",
     "standaardjablonen",
     "tekst_opstellen",
+    "tekst_van",
     "termijn_tekst",
     "terugval",
     "volgende_stap",

@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from klachten.berichten import uitgesteld
 from klachten.berichten.soorten import is_intern
 from klachten.models import Bericht, BerichtStatus, Klacht, nieuw_antwoord_sleutel
 
@@ -189,10 +190,18 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
                     "SELECT set_config('idle_in_transaction_session_timeout', %s, true)",
                     [str(int(VERGRENDELING_MAXIMAAL.total_seconds() * 1000))],
                 )
+        # Counted in the same transaction: an attempt cut off by a killed worker is not counted.
+        bericht.pogingen += 1
+        samen_te_stellen = bool(bericht.samenstellen_in)
         if bericht.socialekoppeling_id is not None:
             fout = _via_webhook(bericht)
         else:
             fout = _per_email(bericht)
+        velden = ["status", "verzonden_op", "pogingen", "laatste_fout", "volgende_poging_op"]
+        if samen_te_stellen and not bericht.samenstellen_in:
+            # The text as it was sent (or offered to the server), kept on the dossier.
+            velden += ["onderwerp", "tekst", "samenstellen_in"]
+        bericht.save(update_fields=velden)
         if bericht.status == BerichtStatus.ONBESTELBAAR:
             from klachten import services
 
@@ -202,22 +211,20 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
     return bericht.status == BerichtStatus.VERZONDEN
 
 
-_VELDEN = ["status", "verzonden_op", "pogingen", "laatste_fout", "volgende_poging_op"]
-
-
 def _via_webhook(bericht: Bericht) -> Exception | None:
     """A message to a customer on social media (klachten.sociaal.uitgaand): a signed POST to the
     tool's outgoing webhook, inside the claim's transaction like an SMTP send. A failure is
     retried once after the first back-off; failing again it is onbestelbaar."""
     from klachten.sociaal import uitgaand
 
-    bericht.pogingen += 1
     fout = None
     try:
+        uitgesteld.samenstellen(bericht)
         uitgaand.versturen(bericht)
-    except uitgaand.WebhookFout as exc:
+    except Exception as exc:
         bericht.laatste_fout = str(exc)[:2000]
-        if uitgaand.na_fout_blijvend(bericht):
+        # Failing to compose is temporary, as on the e-mail path; the webhook once more.
+        if isinstance(exc, uitgaand.WebhookFout) and uitgaand.na_fout_blijvend(bericht):
             bericht.status = BerichtStatus.ONBESTELBAAR
             bericht.volgende_poging_op = None
         else:
@@ -228,28 +235,18 @@ def _via_webhook(bericht: Bericht) -> Exception | None:
         bericht.verzonden_op = timezone.now()
         bericht.laatste_fout = ""
         bericht.volgende_poging_op = None
-    bericht.save(update_fields=_VELDEN)
     return fout
 
 
 def _per_email(bericht: Bericht) -> Exception | None:
     """An e-mail over SMTP; a failure sorted by afleverfout_indelen."""
     fout = None
-    label = bericht.label
-    mail = EmailMessage(
-        subject=bericht.onderwerp,
-        body=bericht.tekst,
-        to=[bericht.aan],
-        reply_to=[antwoordadres(bericht)] if label.email else None,
-        headers=koppen(bericht),
-    )
-    if bericht.bijlage:
-        with bericht.bijlage.open("rb") as bestand:
-            mail.attach(bericht.bijlage_naam or Path(bericht.bijlage.name).name, bestand.read())
-    # Counted in the same transaction: an attempt cut off by a killed worker is not counted.
-    bericht.pogingen += 1
     try:
-        mail.send()
+        # A message the request wrote without its text (the automatic acknowledgement) is
+        # composed now; failing to compose is a temporary failure like any other: it stays
+        # in the outbox, its error on the dossier, and is tried again (berichten.uitgesteld).
+        uitgesteld.samenstellen(bericht)
+        _mail(bericht).send()
     except Exception as exc:
         indeling = afleverfout_indelen(exc)
         bericht.laatste_fout = indeling.antwoord[:2000]
@@ -264,8 +261,21 @@ def _per_email(bericht: Bericht) -> Exception | None:
         bericht.verzonden_op = timezone.now()
         bericht.laatste_fout = ""
         bericht.volgende_poging_op = None
-    bericht.save(update_fields=_VELDEN)
     return fout
+
+
+def _mail(bericht: Bericht) -> EmailMessage:
+    mail = EmailMessage(
+        subject=bericht.onderwerp,
+        body=bericht.tekst,
+        to=[bericht.aan],
+        reply_to=[antwoordadres(bericht)] if bericht.label.email else None,
+        headers=koppen(bericht),
+    )
+    if bericht.bijlage:
+        with bericht.bijlage.open("rb") as bestand:
+            mail.attach(bericht.bijlage_naam or Path(bericht.bijlage.name).name, bestand.read())
+    return mail
 
 
 def wachttijd_tot_volgende_poging(*, bericht_id: int) -> float:

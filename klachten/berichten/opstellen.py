@@ -36,11 +36,7 @@ def dossier_url(klacht: Klacht) -> str:
 def _jabloon(soort: str, taal: str, eenvoudig: bool) -> Berichtsjabloon:
     # The beheerder's templates as this process read them (klachten.configuratie).
     kandidaten = [
-        j
-        for j in configuratie.gelezen(
-            "berichtsjablonen", lambda: list(Berichtsjabloon.objects.all())
-        )
-        if j.soort == soort and j.taal in (taal, "nl")
+        j for j in configuratie.berichtsjablonen() if j.soort == soort and j.taal in (taal, "nl")
     ]
     beste = sorted(kandidaten, key=lambda j: (j.taal != taal, j.eenvoudige_taal != eenvoudig))
     if not beste:

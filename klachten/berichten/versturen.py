@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from klachten import berichten, broker
+from klachten.berichten import uitgesteld
 from klachten.berichten.inkomend.lezen import MESSAGE_ID
 from klachten.berichten.opstellen import bericht_opstellen, dossier_url
 from klachten.berichten.soorten import is_intern
@@ -117,6 +118,7 @@ def bericht_versturen(
     tijdlijn: list[Gebeurtenis] | None = None,
     draad: bool = True,
     al_verzonden: bool = False,
+    samenstellen_in: str = "",
 ) -> Bericht:
     """Write the message of kind `soort` (any app's registered kind) to the outbox (and, about a
     complaint, to its timeline, unless the kind is internal); deliver it once the transaction
@@ -132,7 +134,12 @@ def bericht_versturen(
     queued for SMTP. An explicit `aan` is always e-mail.
 
     `al_verzonden`: the handler already answered outside the system (on the social media
-    platform, issue 21): the message is recorded as sent now and not delivered."""
+    platform, issue 21): the message is recorded as sent now and not delivered.
+
+    `samenstellen_in` (a language): `onderwerp` and `tekst` are empty and the worker composes
+    them just before it sends the e-mail (berichten.uitgesteld; issue 20). A letter is composed
+    now: the print tray prints what is stored; so is a message to a customer on social media
+    (in a public conversation its text is the label's invitation instead)."""
     bericht = _nieuw_bericht(
         klacht=klacht,
         soort=soort,
@@ -144,6 +151,13 @@ def bericht_versturen(
         termijnsignaal=termijnsignaal,
     )
     per_post = bericht.per_post
+    if samenstellen_in:
+        bericht.samenstellen_in = samenstellen_in
+        if bericht.socialekoppeling is not None and bericht.tekst:
+            # A public post is answered with the invitation only (sociaal.uitgaand.adresseren).
+            bericht.samenstellen_in = ""
+        elif per_post or klacht is None or bericht.socialekoppeling is not None:
+            uitgesteld.samenstellen(bericht)
     if bijlage is not None:
         bericht.bijlage_naam, bericht.bijlage.name = bijlage
     if al_verzonden:

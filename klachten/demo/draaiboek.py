@@ -81,7 +81,12 @@ def oorzaak_van(klacht: Klacht, oordeel: str) -> Oorzaak | None:
 
 def verleden_verzonden(berichten, nu: dt.datetime) -> None:
     """Demo messages of the past went out when they were written (the worker finds nothing left
-    to send); those of the last two days stay in the outbox for the worker (dev: var/mail/)."""
+    to send); those of the last two days stay in the outbox for the worker (dev: var/mail/).
+    Those the worker would have composed (the automatic acknowledgement) get their text now."""
+    from klachten.berichten import alle_samenstellen
+
+    oud = berichten.filter(status=BerichtStatus.WACHTEND, created_at__lt=nu - dt.timedelta(days=2))
+    alle_samenstellen(oud)
     berichten.filter(
         status=BerichtStatus.WACHTEND, created_at__lt=nu - dt.timedelta(days=2)
     ).update(

@@ -89,7 +89,7 @@ def _mail(
 
 def _citaat(bericht: Bericht) -> str:
     """Our message quoted as a mail client does below a reply."""
-    regels = "\n".join(f"> {regel}" for regel in bericht.tekst.splitlines()[:12])
+    regels = "\n".join(f"> {regel}" for regel in berichten.tekst_van(bericht).splitlines()[:12])
     datum = bericht.created_at.strftime("%d-%m-%Y %H:%M")
     return f"\nOp {datum} schreef {bericht.label.naam} <{bericht.label.email}>:\n{regels}\n"
 

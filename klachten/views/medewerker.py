@@ -679,9 +679,7 @@ def klacht_actie(request, dossiernummer, actie):
         else:
             if uitgevoerd:
                 messages.success(request, scherm.melding)
-                if actie in ZICHT_KAN_WIJZIGEN and not (
-                    selectors.klachten_voor(request.user).filter(pk=klacht.pk).exists()
-                ):
+                if actie in ZICHT_KAN_WIJZIGEN and not selectors.ziet_klacht(request.user, klacht):
                     # Handed back by a partner, or assigned to an afdeling the user does not see.
                     return redirect("klachten:werkvoorraad")
                 return redirect("klachten:dossier", dossiernummer=klacht.dossiernummer)

@@ -21,7 +21,7 @@ the staff intake).
 import pytest
 from django.urls import reverse
 
-from klachten import rollen, services
+from klachten import configuratie, rollen, services
 from klachten.forms import OPEN_PLEK
 from klachten.models import Kanaal, Klacht, KwetsbaarheidSoort
 from klachten.workflow import ACTIES, AFSLUITENDE_ACTIES, KLANT
@@ -33,10 +33,10 @@ pytestmark = pytest.mark.django_db
 # The most statements the POST of each action's page may send: the lowest reached (issue 20).
 MAXIMUM = {
     "ontvangst_bevestigen": 11,
-    "toewijzen": 15,
+    "toewijzen": 11,
     "urgentie_wijzigen": 9,
-    "classificeren": 12,
-    "teruggeven": 13,
+    "classificeren": 9,
+    "teruggeven": 12,
     "ontvankelijk_verklaren": 9,
     "niet_ontvankelijk_verklaren": 11,
     "telefooncontact_vastleggen": 8,
@@ -53,7 +53,7 @@ MAXIMUM = {
     "afsluiten": 10,
     "medewerker_besproken": 9,
     "heropenen": 9,
-    "vervolgklacht_registreren": 33,
+    "vervolgklacht_registreren": 18,
     "leermoment_toevoegen": 9,
     "verbeterpunt_toevoegen": 11,
     "kwetsbaarheid_vastleggen": 11,
@@ -64,12 +64,10 @@ MAXIMUM = {
 
 # Still above the target of 12 (issue 20): what they cost beyond the others is written here.
 BOVEN_DE_GRENS = {
-    # The form's afdeling and behandelaar, the new behandelaar's roles, the notice to them, and
-    # the check whether the user still sees the complaint after it moved.
-    "toewijzen",
-    # Who assigned it (the timeline) and their roles, the notice, and the visibility check.
-    "teruggeven",
-    # A whole registration (klacht_registreren, with its acknowledgement) inside the action.
+    # A whole registration inside the action (klacht_registreren's body, in the action's
+    # transaction): the dossiernummer, the new complaint, its history row, its acknowledgement and
+    # that deadline's outcome, besides the closed complaint's version, history row and timeline;
+    # and the customer's message after the closing (its time and channel: three queries).
     "vervolgklacht_registreren",
 }
 GRENS = 12
@@ -151,6 +149,9 @@ def test_een_actie_kost_hoogstens_haar_aantal_queries(
         data["onderwerp"] = form.initial["onderwerp"]
         data["tekst"] = OPEN_PLEK.sub("Ingevuld door de behandelaar.", form.initial["tekst"])
     voor = stand(klacht)
+    # A running process has read the configuration (klachten.configuratie); the first request
+    # after a change of it reads it again, once.
+    configuratie.inlezen()
 
     with (
         django_capture_on_commit_callbacks(execute=False),

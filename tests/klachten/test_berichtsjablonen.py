@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from klachten import services
+from klachten import berichten, services
 from klachten.berichten import berichtsjablonen_inrichten, soort_keuzes, standaardjablonen
 from klachten.kalender import AMSTERDAM
 from klachten.models import Berichtsjabloon, ExterneInstantie, Kanaal
@@ -60,7 +60,9 @@ def test_engels_sjabloon_voor_een_klacht_in_het_engels(label, categorie):
             categorie=categorie, kanaal=Kanaal.WEBFORMULIER, klant_naam="John Smith"
         )
 
-    bevestiging = klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    bevestiging = berichten.samengesteld(
+        klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    )
     assert klacht.taal == "en"
     assert bevestiging.onderwerp == (
         f"Your complaint has been received ({klacht.dossiernummer}) - {label.naam}"

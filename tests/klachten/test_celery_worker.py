@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery_app import app
-from klachten import broker
+from klachten import berichten, broker
 from klachten.berichten.tasks import bericht_afleveren, openstaande_berichten_verzenden
 from klachten.models import Bericht, BerichtStatus, Kanaal, Klacht, Termijnsignaal
 from klachten.tasks import termijnen_bewaken
@@ -371,7 +371,7 @@ def test_berichten_verzenden_haalt_in_wat_op_het_moment_wachtte(
         BerichtStatus.WACHTEND,
     ]
     assert sorted(m.subject for m in mailoutbox) == sorted(
-        b.onderwerp for b in wachtende_berichten[:2]
+        berichten.onderwerp_van(b) for b in wachtende_berichten[:2]
     )
 
     # Without --op: now. What was sent is not sent again.

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from klachten import services
+from klachten import berichten, services
 from klachten.kalender import AMSTERDAM
 from klachten.models import Bericht, Berichtsjabloon, Gebeurtenis, GebeurtenisSoort, Kanaal, Klacht
 from klachten.workflow import BerichtSoort, Status
@@ -72,7 +72,7 @@ def test_ontvangstbevestiging_van_een_webklacht_bevat_geen_getypte_tekst(
     klacht = Klacht.objects.get()
     assert klacht.omschrijving == OMSCHRIJVING  # stored as typed: the status page shows it
     assert klacht.status == Status.ONTVANGST_BEVESTIGD
-    bericht = klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    bericht = berichten.samengesteld(klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING))
     (mail,) = mailoutbox
     for tekst in (bericht.onderwerp, bericht.tekst, mail.subject, mail.body):
         assert zonder_vrije_tekst(tekst), tekst
@@ -110,7 +110,7 @@ def test_ontvangstbevestiging_in_het_engels_en_frans_ook_zonder_getypte_tekst(
             privacy_akkoord=True,
         )
 
-    bericht = klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    bericht = berichten.samengesteld(klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING))
     assert klacht.taal == taal
     assert zonder_vrije_tekst(bericht.onderwerp + bericht.tekst)
     assert bericht.tekst.startswith(aanhef)
@@ -132,7 +132,7 @@ def test_een_bewerkt_sjabloon_in_de_database_toont_de_getypte_tekst_evenmin(spam
 
     indienen(spam_formulier, "slachtoffer@example.nl")
 
-    bericht = Bericht.objects.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    bericht = berichten.samengesteld(Bericht.objects.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING))
     klacht = bericht.klacht
     assert zonder_vrije_tekst(bericht.onderwerp + bericht.tekst)
     assert "slachtoffer@example.nl" not in bericht.tekst
@@ -168,7 +168,9 @@ def test_een_telefonische_klacht_krijgt_naam_en_samenvatting_wel(behandelaar, la
 
     klacht = services.ontvangst_bevestigen(klacht=klacht, door=behandelaar)
 
-    tekst = klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING).tekst
+    tekst = berichten.samengesteld(
+        klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    ).tekst
     assert tekst.startswith("Beste Anna de Vries,\n")
     assert "Mijn declaratie is niet betaald." in tekst
     assert "Alsnog vergoeden." in tekst

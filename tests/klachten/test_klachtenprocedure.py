@@ -326,7 +326,9 @@ def test_ontvangstbevestiging_en_antwoord_linken_naar_de_procedure(client, klach
     client.post(reverse("klachten:indienen"), klacht_formulier_data)
     klacht = Klacht.objects.get()
 
-    bevestiging = klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING).tekst
+    bevestiging = berichten.samengesteld(
+        klacht.berichten.get(soort=BerichtSoort.ONTVANGSTBEVESTIGING)
+    ).tekst
 
     assert f"{settings.SITE_URL.rstrip('/')}/klachtenprocedure/" in bevestiging
     assert LINKTEKST in bevestiging

@@ -71,19 +71,46 @@ def test_teller_mist_geen_verzoek_als_vele_tegelijk_tellen():
 
 
 @pytest.mark.django_db
-def test_add_laat_een_lopende_teller_staan_en_vervangt_een_verlopen():
+def test_add_telt_een_lopende_teller_en_vervangt_een_verlopen():
+    """django-ratelimit's add-then-incr is one statement: add counts a running window, and the
+    incr right after it returns that count without changing it again (issue 20)."""
     teller = caches["limieten"]
     with time_machine.travel(NU, tick=False):
         assert teller.add("rl:a", 1, 60) is True
-        assert teller.incr("rl:a") == 2
         assert teller.add("rl:a", 1, 60) is False
+        assert teller.incr("rl:a") == 2
         assert teller.get("rl:a") == 2
+        # An incr that follows no add (or another call) adds as before.
+        assert teller.incr("rl:a") == 3
+        assert teller.add("rl:a", 1, 60) is False
+        assert teller.get("rl:a") == 4
+        assert teller.incr("rl:a") == 5
     with time_machine.travel(NU + dt.timedelta(seconds=61), tick=False):
         assert teller.get("rl:a", "weg") == "weg"
         with pytest.raises(ValueError, match="not found"):
             teller.incr("rl:a")
         assert teller.add("rl:a", 1, 60) is True
         assert teller.get("rl:a") == 1
+
+
+@pytest.mark.django_db
+def test_add_laat_de_looptijd_van_een_lopende_teller_staan():
+    teller = caches["limieten"]
+    with time_machine.travel(NU, tick=False):
+        teller.add("rl:venster", 1, 60)
+    with time_machine.travel(NU + dt.timedelta(seconds=50), tick=False):
+        assert teller.add("rl:venster", 1, 60) is False
+    with time_machine.travel(NU + dt.timedelta(seconds=61), tick=False):
+        # The window of the first hit ended; the second did not extend it.
+        assert teller.get("rl:venster", "weg") == "weg"
+
+
+@pytest.mark.django_db
+def test_een_verzoek_telt_in_een_statement(django_assert_num_queries):
+    tellen("rl:een")
+    with django_assert_num_queries(2):
+        assert tellen("rl:een") == 2
+        assert tellen("rl:een") == 3
 
 
 @pytest.mark.django_db

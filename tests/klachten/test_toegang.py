@@ -4,8 +4,8 @@ others nothing (issue 2, acceptance 6; DESIGN.md section 10)."""
 import pytest
 from django.urls import reverse
 
-from klachten import rollen
-from klachten.models import Bericht
+from klachten import rollen, selectors
+from klachten.models import Bericht, Kanaal, Klacht
 from tests.api import api_sleutel_kop, api_toegang
 from tests.factories import KlachtFactory, MedewerkerFactory, pdf_bestand
 
@@ -190,3 +190,33 @@ def test_startpagina_stuurt_klant_naar_het_formulier_en_medewerker_naar_het_over
     assert client.get("/").url == reverse("klachten:indienen")
     client.force_login(behandelaar)
     assert client.get("/").url == reverse("klachten:werkvoorraad")
+
+
+def test_ziet_klacht_zegt_hetzelfde_als_klachten_voor(
+    afdeling_a, afdeling_b, klacht_a, klacht_b, behandelaar
+):
+    """selectors.ziet_klacht reads klachten_voor's rule on a loaded complaint (no query, issue
+    20): for every kind of user and complaint both give the same answer."""
+    partner = MedewerkerFactory(rollen=[rollen.PARTNERBEHANDELAAR])
+    over_zichzelf = MedewerkerFactory(rollen=[rollen.KLACHTBEHANDELAAR], afdelingen=[afdeling_a])
+    Klacht.objects.filter(pk=klacht_b.pk).update(behandelaar=partner)
+    Klacht.objects.filter(pk=klacht_a.pk).update(betreft_medewerker=over_zichzelf)
+    zonder_afdeling = KlachtFactory(kanaal=Kanaal.EMAIL, categorie=None, afdeling=None)
+    geregistreerd = KlachtFactory(categorie=klacht_b.categorie, ingediend_door=behandelaar)
+    gebruikers = [
+        behandelaar,
+        partner,
+        over_zichzelf,
+        MedewerkerFactory(rollen=[rollen.TEAMLEIDER], afdelingen=[afdeling_b]),
+        MedewerkerFactory(rollen=[rollen.DIRECTIE]),
+        MedewerkerFactory(rollen=[]),
+    ]
+    klachten = list(Klacht.objects.filter(pk__in=[k.pk for k in (klacht_a, klacht_b)]))
+    klachten += [zonder_afdeling, geregistreerd]
+    for gebruiker in gebruikers:
+        zichtbaar = set(selectors.klachten_voor(gebruiker).values_list("pk", flat=True))
+        for klacht in klachten:
+            assert selectors.ziet_klacht(gebruiker, klacht) == (klacht.pk in zichtbaar), (
+                gebruiker,
+                klacht,
+            )
