@@ -1,0 +1,49 @@
+"""The Jinja2 environment for the few hot fragments rendered with Jinja2 instead of Django's
+template language (issue 20: the work queue's rows; docs/benchmarks.md). The rest of every page
+is Django's; a fragment is rendered by the view and placed in the page as safe HTML.
+
+The fragments use the same msgids as the Django templates, written `{{ _("…") }}` (a constant,
+so `makemessages` finds them in the .html file as it does in a Django template), and Django's
+own filters for dates and truncation, so what they print is what the Django template printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from django.template import defaultfilters
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from jinja2 import Environment
+
+# A placeholder a slug converter accepts, replaced by the real value (see url_sjabloon).
+_PLEK = "x0plek0x"
+
+
+def omgeving(**options) -> Environment:
+    env = Environment(**options)
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    env.filters.update(datum=datum, truncatechars=defaultfilters.truncatechars)
+    return env
+
+
+def datum(waarde, formaat: str) -> str:
+    """Django's `date` filter, in the current time zone as a Django template shows a moment."""
+    if isinstance(waarde, dt.datetime) and timezone.is_aware(waarde):
+        waarde = timezone.localtime(waarde)
+    return defaultfilters.date(waarde, formaat)
+
+
+def url_sjabloon(naam: str):
+    """`reverse(naam, args=[slug])` for many slugs at the cost of one reverse: a function that
+    puts the slug into the URL reversed once (per URL name and script prefix)."""
+    voor, na = _gesplitst(naam, get_script_prefix())
+    return lambda slug: f"{voor}{slug}{na}"
+
+
+@lru_cache(maxsize=64)
+def _gesplitst(naam: str, _prefix: str) -> tuple[str, str]:
+    voor, na = reverse(naam, args=[_PLEK]).split(_PLEK)
+    return voor, na
