@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from klachten import kalender, rollen, selectors, services
 from klachten.filters import WerkvoorraadFilter
 from klachten.forms import ClassificerenMeerFormulier, WeergaveFormulier, WerkvoorraadBulkFormulier
-from klachten.models import Medewerker, Weergave
 from klachten.jinja import url_sjabloon
+from klachten.models import Medewerker, Weergave
 from klachten.paginering import BekendAantalPaginator
 from klachten.views.medewerker import medewerker_vereist
 from klachten.workflow import ACTIES, NietsGewijzigd, Status, WorkflowFout, mag
