@@ -19,6 +19,8 @@ REL = 'rel="noopener nofollow noreferrer"'
 # A word's trailing punctuation: Django's urlize drops a full stop after a closing bracket
 # ("(https://www.kifid.nl)." lost its "."), so it is split off before and put back after.
 WOORD_EN_LEESTEKENS = re.compile(r"(\S*?)([.,:;!?]*)(\s+|$)")
+# Django's urlize looks at a word only when it has one of these (django.utils.html.Urlizer).
+MOGELIJK_ADRES = re.compile(r"[.@:]")
 
 
 def links_maken(tekst: str) -> str:
@@ -27,7 +29,12 @@ def links_maken(tekst: str) -> str:
     # rel="nofollow" on every link it makes and nowhere else.
     delen = []
     for woord, leestekens, wit in WOORD_EN_LEESTEKENS.findall(str(tekst)):
-        delen.append(urlize(woord, nofollow=True, autoescape=True) if woord else "")
+        if MOGELIJK_ADRES.search(woord):
+            delen.append(urlize(woord, nofollow=True, autoescape=True))
+        else:
+            # What urlize returns for a word without ".", "@" or ":" (it makes no link of it),
+            # without its cost: most words of a letter (issue 20: the dossier's timeline).
+            delen.append(escape(woord))
         delen.append(escape(leestekens) + wit)
     return "".join(delen).replace('rel="nofollow"', REL)
 

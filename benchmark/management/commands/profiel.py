@@ -27,7 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--scenario", action="append", help="Alleen deze (herhaalbaar).")
         parser.add_argument("--zoek", help="Zoekterm (standaard: de achternaam van een klant).")
         parser.add_argument(
-            "--profiel", type=int, default=0, metavar="N", help="cProfile: de N duurste regels."
+            "--profiel",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Bemonsterd profiel (CPU-tijd): per pakket en de N vaakst geziene functies.",
         )
 
     def handle(self, *args, aantal, gebruiker, scenario, zoek, profiel: int, **options):
@@ -58,5 +62,5 @@ class Command(BaseCommand):
             self.stdout.write(meting.regel(basis if meting is not basis else None))
         for meting in metingen:
             if meting.profiel:
-                self.stdout.write(f"\n=== {meting.naam} ({meting.url}), 10 requests ===")
+                self.stdout.write(f"\n=== {meting.naam} ({meting.url}) ===")
                 self.stdout.write(meting.profiel)
