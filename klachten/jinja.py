@@ -1,10 +1,12 @@
 """The Jinja2 environment for the few hot fragments rendered with Jinja2 instead of Django's
-template language (issue 20: the work queue's rows; docs/benchmarks.md). The rest of every page
-is Django's; a fragment is rendered by the view and placed in the page as safe HTML.
+template language (issue 20: the work queue's rows, a complaint's timeline; docs/benchmarks.md).
+The rest of every page is Django's; a fragment is rendered by its view (or a template tag) and
+placed in the page as safe HTML.
 
 The fragments use the same msgids as the Django templates, written `{{ _("…") }}` (a constant,
 so `makemessages` finds them in the .html file as it does in a Django template), and Django's
-own filters for dates and truncation, so what they print is what the Django template printed.
+own filters for dates and truncation, so what they print is what the Django template printed. A plural (`ngettext`) is not found
+there by `makemessages`: its msgids are listed in MEERVOUDEN below.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from functools import lru_cache
 from django.template import defaultfilters
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from jinja2 import Environment
+
+from klachten.templatetags.berichttekst import met_links
 
 # A placeholder a slug converter accepts, replaced by the real value (see url_sjabloon).
 _PLEK = "x0plek0x"
@@ -24,9 +28,27 @@ _PLEK = "x0plek0x"
 
 def omgeving(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
-    env.filters.update(datum=datum, truncatechars=defaultfilters.truncatechars)
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, url=url)
+    env.filters.update(
+        datum=datum,
+        truncatechars=defaultfilters.truncatechars,
+        bestandsgrootte=defaultfilters.filesizeformat,
+        met_links=met_links,
+    )
     return env
+
+
+# The fragments' plurals, for makemessages (the Jinja2 templates call ngettext with these).
+MEERVOUDEN = [
+    ngettext_lazy("%(dagen)s dag te laat", "%(dagen)s dagen te laat", "dagen"),
+    ngettext_lazy("nog %(dagen)s dag", "nog %(dagen)s dagen", "dagen"),
+    ngettext_lazy("%(pogingen)s poging", "%(pogingen)s pogingen", "pogingen"),
+]
+
+
+def url(naam: str, *args) -> str:
+    """`{% url naam arg … %}`."""
+    return reverse(naam, args=args)
 
 
 def datum(waarde, formaat: str) -> str:
