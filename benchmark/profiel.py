@@ -194,6 +194,8 @@ def bemonsteren(client: Client, url: str, *, aantal: int, top: int, interval_s=0
         signal.setitimer(signal.ITIMER_PROF, 0, 0)
         signal.signal(signal.SIGPROF, vorige)
     cpu_ms = (time.process_time() - begin) * 1000 / aantal
+    if not monsters:
+        return f"no samples over {aantal} requests ({cpu_ms:.1f} ms CPU per request): ask more"
     regels = [f"{monsters} samples over {aantal} requests, {cpu_ms:.1f} ms CPU per request", ""]
     regels.append("where it runs (the sampled frame's package):")
     for groep, n in per_groep.most_common():
