@@ -17,7 +17,7 @@ from functools import lru_cache
 from django.template import defaultfilters
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
 from jinja2 import Environment
 
 from klachten.templatetags.berichttekst import met_links
@@ -52,10 +52,24 @@ def url(naam: str, *args) -> str:
 
 
 def datum(waarde, formaat: str) -> str:
-    """Django's `date` filter, in the current time zone as a Django template shows a moment."""
+    """Django's `date` filter, in the current time zone as a Django template shows a moment. A
+    format of the date alone (the queue's "j N Y") is formatted once per day, format and
+    language: Django's date formatting costs more than the rest of a row."""
     if isinstance(waarde, dt.datetime) and timezone.is_aware(waarde):
         waarde = timezone.localtime(waarde)
+    if isinstance(waarde, dt.date) and _ALLEEN_DATUM.issuperset(formaat):
+        dag = waarde.date() if isinstance(waarde, dt.datetime) else waarde
+        return _datum_opgemaakt(dag, formaat, get_language())
     return defaultfilters.date(waarde, formaat)
+
+
+# Format characters of the date alone (django.utils.dateformat.DateFormat), and what is not one.
+_ALLEEN_DATUM = frozenset("dDjlNnMmFyYSwzWtL .,-/")
+
+
+@lru_cache(maxsize=4096)
+def _datum_opgemaakt(dag: dt.date, formaat: str, _taal: str) -> str:
+    return defaultfilters.date(dag, formaat)
 
 
 def url_sjabloon(naam: str):
