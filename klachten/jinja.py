@@ -5,8 +5,8 @@ placed in the page as safe HTML.
 
 The fragments use the same msgids as the Django templates, written `{{ _("…") }}` (a constant,
 so `makemessages` finds them in the .html file as it does in a Django template), and Django's
-own filters for dates and truncation, so what they print is what the Django template printed. A plural (`ngettext`) is not found
-there by `makemessages`: its msgids are listed in MEERVOUDEN below.
+own filters for dates and truncation, so what they print is what the Django template printed.
+A plural (`ngettext`) is not found there by `makemessages`: its msgids are listed in MEERVOUDEN.
 """
 
 from __future__ import annotations
