@@ -17,6 +17,7 @@ from functools import lru_cache
 from django.template import defaultfilters
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
 from jinja2 import Environment
 
@@ -27,6 +28,10 @@ _PLEK = "x0plek0x"
 
 
 def omgeving(**options) -> Environment:
+    # Every printed value escaped by Django's escape, not markupsafe's: the same entities as a
+    # Django template writes (&#x27; and &quot;, where markupsafe writes &#39; and &#34;).
+    # A value that is safe already (Markup, SafeString) passes unchanged.
+    options.setdefault("finalize", conditional_escape)
     env = Environment(**options)
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, url=url)
     env.filters.update(
