@@ -31,7 +31,7 @@ from klachten.models import (
     VerbeterpuntStatus,
 )
 from klachten.uploads import TOEGESTAAN_TEKST, bijlagen_controleren
-from klachten.widgets import Datumkiezer
+from klachten.widgets import Datumkiezer, SnelleSelect
 from klachten.workflow import Oordeel, Status
 
 
@@ -902,12 +902,20 @@ class WerkvoorraadBulkFormulier(forms.Form):
             (NEMEN, _("Zelf in behandeling nemen")),
             (URGENTIE, _("Urgentie zetten")),
         ],
+        # On the work queue's every page: <select>s written without a template per option.
+        widget=SnelleSelect,
     )
     behandelaar = forms.ModelChoiceField(
-        label=_("Behandelaar"), queryset=Medewerker.objects.none(), required=False
+        label=_("Behandelaar"),
+        queryset=Medewerker.objects.none(),
+        required=False,
+        widget=SnelleSelect,
     )
     urgentie = forms.ChoiceField(
-        label=_("Urgentie"), choices=[("", "---------"), *Urgentie.choices], required=False
+        label=_("Urgentie"),
+        choices=[("", "---------"), *Urgentie.choices],
+        required=False,
+        widget=SnelleSelect,
     )
 
     def __init__(self, *args, afdelingen=None, **kwargs):
@@ -945,7 +953,9 @@ class WeergaveFormulier(forms.Form):
     """A saved view of the queue: its name, and for a teamleider the team it is shared with."""
 
     naam = forms.CharField(label=_("Naam van de weergave"), max_length=80)
-    afdeling = forms.TypedChoiceField(label=_("Delen met team"), coerce=int, required=False)
+    afdeling = forms.TypedChoiceField(
+        label=_("Delen met team"), coerce=int, required=False, widget=SnelleSelect
+    )
 
     def __init__(self, *args, afdelingen=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -87,6 +87,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The hot fragments (issue 20: the work queue's rows, klachten/jinja.py), rendered by their
+    # view and placed in a Django template; every page itself is Django's.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "klachten.jinja.omgeving"},
+    },
 ]
 
 # PostgreSQL is the database of record. With no DATABASE_URL the run script decides (it falls back
