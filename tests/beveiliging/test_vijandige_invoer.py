@@ -47,6 +47,7 @@ from klachten.forms import (
     LinkKwijtFormulier,
     MedewerkerBesprokenFormulier,
     OntvankelijkFormulier,
+    ReactieFormulier,
     RedenFormulier,
     TekstFormulier,
     TermijnFormulier,
@@ -556,7 +557,7 @@ ACTIES_MET_TEKST: dict[str, Scherm] = {
         BerichtFormulier, _bericht_actie("statusupdate_sturen", Status.IN_ONDERZOEK)
     ),
     "reactie_sturen": Scherm(
-        BerichtFormulier,
+        ReactieFormulier,
         _bericht_actie(
             "reactie_sturen", Status.AFGESLOTEN, voorbereiden=_klant_schreef_na_afsluiting
         ),

@@ -354,7 +354,7 @@ def test_gegevensmigratie_vult_de_open_klachten_zonder_reactie(
     Klacht.objects.update(eerste_reactie_uiterlijk_op=None, eerste_reactie_herinnering_op=None)
     Klacht.objects.filter(pk__in=[wacht.pk, dag.pk]).update(volgende_termijn_datum=D(2026, 5, 16))
 
-    migratie = importlib.import_module("klachten.migrations.0038_eerste_reactie_vullen")
+    migratie = importlib.import_module("klachten.migrations.0044_eerste_reactie_vullen")
     from django.apps import apps
 
     migratie.vullen(apps, types.SimpleNamespace(connection=connection))
