@@ -932,6 +932,30 @@ def bericht_na_afsluiting(klacht: Klacht, *, ook_gekozen: bool = False) -> Tijdl
     return na_afsluiting(klacht, items)
 
 
+@dataclass(frozen=True)
+class Klantbericht:
+    op: dt.datetime
+    per_email: bool
+
+
+def laatste_klantbericht_na_afsluiting(klacht: Klacht) -> Klantbericht | None:
+    """The moment and channel of the customer's latest message on a closed complaint, when it
+    came after the closing (klantbericht_na_afsluiting's rule, in one query: what a vervolgklacht
+    takes from it, issue 20)."""
+    if klacht.status != Status.AFGESLOTEN or klacht.afgesloten_op is None:
+        return None
+    rij = (
+        klacht.gebeurtenissen.filter(soort=GebeurtenisSoort.KLANTBERICHT)
+        .order_by("-op", "-pk")
+        .annotate(per_email=Exists(InkomendBericht.objects.filter(gebeurtenis=OuterRef("pk"))))
+        .values("op", "per_email")
+        .first()
+    )
+    if rij is None or rij["op"] <= klacht.afgesloten_op:
+        return None
+    return Klantbericht(op=rij["op"], per_email=rij["per_email"])
+
+
 def klanttekst(item: TijdlijnItem) -> str:
     """The customer's own words of a message, without the quoted history of an e-mail: what a
     form proposes (the request for reconsideration, a vervolgklacht's description)."""

@@ -472,7 +472,12 @@ def _klacht_schrijven(
                 door_klant=False,
             )
         )
-    Gebeurtenis.objects.bulk_create(tijdlijn)
+    bundel = tijdlijnbundel.open_lijst()
+    if bundel is not None and not nieuwe_bijlagen:
+        # Inside an action (a vervolgklacht): with the action's own entries, in one INSERT.
+        bundel.extend(tijdlijn)
+    else:
+        Gebeurtenis.objects.bulk_create(tijdlijn)
     if bevestigen is not None:
         _termijnaflopen_vastleggen(klacht, lopend, bevestigen.naam, bericht=bericht)
     for bijlage in nieuwe_bijlagen:
@@ -1704,12 +1709,12 @@ def vervolgklacht_registreren(
     ):
         # The customer's latest message after the closing (also when the handler chose before:
         # one e-mail may raise two matters).
-        bericht = selectors.bericht_na_afsluiting(oud, ook_gekozen=True)
+        bericht = selectors.laatste_klantbericht_na_afsluiting(oud)
         # klacht_registreren's body in this action's transaction (no savepoint of its own, issue
         # 20): no attachments or form key to clean up after, and a failure undoes both.
         nieuw = _klacht_schrijven(
             label=oud.label,
-            kanaal=Kanaal.EMAIL if bericht is not None and bericht.inkomend else oud.kanaal,
+            kanaal=Kanaal.EMAIL if bericht is not None and bericht.per_email else oud.kanaal,
             ontvangen_op=bericht.op if bericht is not None else None,
             klant_naam=oud.klant_naam,
             klant_email=oud.klant_email,

@@ -53,7 +53,7 @@ MAXIMUM = {
     "afsluiten": 10,
     "medewerker_besproken": 9,
     "heropenen": 9,
-    "vervolgklacht_registreren": 18,
+    "vervolgklacht_registreren": 15,
     "leermoment_toevoegen": 9,
     "verbeterpunt_toevoegen": 11,
     "kwetsbaarheid_vastleggen": 11,
@@ -66,8 +66,9 @@ MAXIMUM = {
 BOVEN_DE_GRENS = {
     # A whole registration inside the action (klacht_registreren's body, in the action's
     # transaction): the dossiernummer, the new complaint, its history row, its acknowledgement and
-    # that deadline's outcome, besides the closed complaint's version, history row and timeline;
-    # and the customer's message after the closing (its time and channel: three queries).
+    # that deadline's outcome, besides the closed complaint's version and history row; the
+    # customer's message after the closing (its time and channel, one query); both complaints'
+    # timeline rows in one INSERT.
     "vervolgklacht_registreren",
 }
 GRENS = 12
