@@ -65,15 +65,23 @@ from klachten.models import (
     Label,
     Leermoment,
     Medewerker,
+    SociaalBericht,
     Termijnafloop,
     Termijnsignaal,
     Termijnwijziging,
+    Triagesuggestie,
     Verbeterpunt,
 )
 from klanttevredenheid.benchmark import KlanttevredenheidBenchmark
 from klanttevredenheid.models import Respons
 from rapportage import maandrapport, services
-from rapportage.models import Dossierreview, Jaarrapport, Maandrapport
+from rapportage.models import (
+    Dossierreview,
+    Jaarrapport,
+    Maandrapport,
+    Productreview,
+    Werkgroepoverleg,
+)
 
 GRENS = 1.0  # seconds (acceptance 5)
 LABELS = (("bm-zorg", "Benchmark Zorg"), ("bm-schade", "Benchmark Schade"))  # as the KTO benchmark
@@ -246,7 +254,8 @@ INSERT INTO klachten_klacht (
     categorie_id, label_id, antwoord_uiterlijk_datum, beantwoord_op, definitief_standpunt_op,
     heroverweging_gevraagd_op, heroverweging_uiterlijk_datum, is_ontvankelijk,
     laatste_klantcontact_op, oordeel, statusupdate_uiterlijk_datum, versie,
-    volgende_termijn_datum, behandeling_hervat_op, kifid_alarm_datum, klant_postadres
+    volgende_termijn_datum, behandeling_hervat_op, kifid_alarm_datum, klant_postadres,
+    medewerker_gesprek_samenvatting
 )
 SELECT
     p.id, p.dossiernummer, p.status, p.kanaal, p.ontvangen_op, 'nl', 'Klant ' || p.id,
@@ -274,7 +283,7 @@ SELECT
       + (p.t_heropen IS NOT NULL)::int + (p.t_antw2 IS NOT NULL)::int
       + (p.t_sluit2 IS NOT NULL)::int,
     least(l.ontvangstbevestiging, l.antwoord, l.statusupdate, l.heroverweging, l.kifid),
-    coalesce(p.t_heropen, p.t_herov), l.kifid, ''
+    coalesce(p.t_heropen, p.t_herov), l.kifid, '', ''
 FROM bm_plan p
 CROSS JOIN LATERAL (
     SELECT
@@ -347,12 +356,12 @@ BERICHT_SQL = """
 INSERT INTO klachten_bericht (
     klacht_id, label_id, soort, aan, onderwerp, tekst, status, pogingen, laatste_fout,
     verzonden_op, verstuurd_door_id, bijlage, bijlage_naam, in_reply_to, "references", created_at,
-    per_post
+    per_post, samenstellen_in
 )
 SELECT b.klacht_id, p.label_id, b.soort, 'klant' || mod(p.id * 7919, 600000) || '@example.nl',
     'Uw klacht ' || p.dossiernummer, %(berichttekst)s || p.dossiernummer || '.', 'verzonden', 1, '',
     b.op, CASE WHEN b.soort <> 'statusupdate' THEN p.behandelaar_id END, '', '', '', '', b.op,
-    false
+    false, ''
 FROM (
     SELECT id AS klacht_id, 'ontvangstbevestiging' AS soort, t_ack AS op
     FROM bm_plan WHERE t_ack IS NOT NULL
@@ -815,6 +824,12 @@ class RapportageBenchmark(BaseCommand):
             Dossierreview._meta.db_table,
             Maandrapport._meta.db_table,
             Jaarrapport._meta.db_table,
+            Triagesuggestie._meta.db_table,
+            SociaalBericht._meta.db_table,
+            # The links of meetings and product reviews to improvement actions; the meetings
+            # and reviews themselves name no complaint and stay.
+            Werkgroepoverleg.verbeterpunten.through._meta.db_table,
+            Productreview.verbeterpunten.through._meta.db_table,
         ]
         gevuld = [
             Klacht._meta.db_table,

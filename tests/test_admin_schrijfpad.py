@@ -108,6 +108,7 @@ DOOR_SERVICE: dict[str, dict[str, str]] = {
             "references",
             "per_post",
             "socialekoppeling",
+            "samenstellen_in",
         ),
         "the outbox (berichten)",
     ),
