@@ -504,6 +504,8 @@ def klachtenprocedure(request, label_slug=None):
             # chat and the office desk are not every label's).
             "social_media": any(t.kanaal == Kanaal.SOCIAL_MEDIA for t in reactietermijnen),
             "chat": any(t.kanaal == Kanaal.CHAT for t in reactietermijnen),
+            # Whether a term in hours runs at night and at weekends (issue 21: decided per label).
+            "uurtermijn": any(t.eenheid == TermijnEenheid.UREN for t in reactietermijnen),
             "balie": any(t.kanaal == Kanaal.BALIE for t in reactietermijnen),
             "instantie": instantie,
             "instantie_termijn": _externe_termijn(instantie) if instantie else "",

@@ -3,6 +3,7 @@ weekends and holidays, calendar days), the table on the klachtenprocedure page, 
 inline on the label, and a changed term that the page follows at once (acceptance 2)."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -134,6 +135,28 @@ def test_een_gewijzigde_reactietermijn_staat_meteen_op_de_pagina(client, label):
     termijn.save()
 
     assert tabel(client.get("/klachtenprocedure/")) == {"social media": "1 werkdag"}
+
+
+def test_procedure_zegt_of_een_uurtermijn_ook_s_nachts_loopt(client, label):
+    """Issue 21: whether an hour term runs at night and at weekends is the label's choice, and
+    the page says which; a label without hour terms says nothing about it."""
+    termijn = Reactietermijn.objects.create(
+        label=label, kanaal=Kanaal.EMAIL, aantal=2, eenheid=TermijnEenheid.WERKDAGEN
+    )
+    assert 'id="uurtermijnen"' not in client.get("/klachtenprocedure/").content.decode()
+
+    termijn.kanaal, termijn.aantal, termijn.eenheid = Kanaal.SOCIAL_MEDIA, 4, TermijnEenheid.UREN
+    termijn.save()
+    assert "ook 's avonds, 's nachts en in het weekend door" in html.unescape(
+        client.get("/klachtenprocedure/").content.decode()
+    )
+
+    label.uurtermijnen_binnen_kantooruren = True
+    label.kantoor_open, label.kantoor_dicht = dt.time(8, 30), dt.time(17, 30)
+    label.save()
+    inhoud = html.unescape(client.get("/klachtenprocedure/").content.decode())
+    assert "alleen de uren op werkdagen tussen 08:30 en 17:30" in inhoud
+    assert "ook 's avonds" not in inhoud
 
 
 def test_beheerder_zet_reactietermijnen_bij_het_label(admin_client, label):
