@@ -780,6 +780,19 @@ class Klacht(models.Model):
                 condition=~Q(status=Status.AFGESLOTEN) & Q(urgentie=Urgentie.HOOG),
                 name="klacht_open_urgent",
             ),
+            # The queue's "own first" part (urgent, own, nearest deadline; issue 19): a handler's
+            # open complaints on an index of their own, not all they ever had (at 1,000,000
+            # complaints 21,000 rows of which 2,900 open: 130 ms became 32 ms, issue 20).
+            models.Index(
+                fields=["behandelaar", "volgende_termijn_datum", "ontvangen_op", "id"],
+                condition=~Q(status=Status.AFGESLOTEN),
+                name="klacht_open_eigen",
+            ),
+            models.Index(
+                fields=["heroverweging_behandelaar"],
+                condition=~Q(status=Status.AFGESLOTEN) & Q(heroverweging_behandelaar__isnull=False),
+                name="klacht_open_tweede_lijn",
+            ),
             models.Index(
                 fields=["-afgesloten_op"],
                 condition=Q(status=Status.AFGESLOTEN),
