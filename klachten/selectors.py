@@ -921,15 +921,11 @@ def na_afsluiting(klacht: Klacht, items: list[TijdlijnItem]) -> TijdlijnItem | N
     return bericht
 
 
-def bericht_na_afsluiting(klacht: Klacht, *, ook_gekozen: bool = False) -> TijdlijnItem | None:
-    """na_afsluiting for the action forms, reading the customer's messages; `ook_gekozen`: the
-    message also when the handler has chosen already."""
+def bericht_na_afsluiting(klacht: Klacht) -> TijdlijnItem | None:
+    """na_afsluiting for the action forms, reading the customer's messages."""
     if klacht.status != Status.AFGESLOTEN:
         return None
-    items = tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT])
-    if ook_gekozen:
-        return klantbericht_na_afsluiting(klacht, items)
-    return na_afsluiting(klacht, items)
+    return na_afsluiting(klacht, tijdlijn(klacht, alleen=[GebeurtenisSoort.KLANTBERICHT]))
 
 
 @dataclass(frozen=True)
@@ -940,8 +936,9 @@ class Klantbericht:
 
 def laatste_klantbericht_na_afsluiting(klacht: Klacht) -> Klantbericht | None:
     """The moment and channel of the customer's latest message on a closed complaint, when it
-    came after the closing (klantbericht_na_afsluiting's rule, in one query: what a vervolgklacht
-    takes from it, issue 20)."""
+    came after the closing (klantbericht_na_afsluiting's rule on the timeline, here in one query:
+    what a vervolgklacht takes from it, issue 20; tests/klachten/test_acties_queries.py and
+    test_reactie_en_na_afsluiting.py hold the vervolgklacht to it)."""
     if klacht.status != Status.AFGESLOTEN or klacht.afgesloten_op is None:
         return None
     rij = (
