@@ -39,6 +39,71 @@ def geheugen_mb(pid: int, veld: str = "VmRSS") -> float:
     return 0.0
 
 
+KLOKTIKKEN = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (which may hold spaces)."""
+    try:
+        tekst = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    return tekst[tekst.rindex(")") + 2 :].split()
+
+
+def cpu_s(pid: int, *, kinderen_ook: bool = False) -> float:
+    """CPU seconds (user + system) a process used so far; with `kinderen_ook` also what its
+    children that ended used (PostgreSQL's postmaster: the backends that closed)."""
+    velden = _stat(pid)
+    if not velden:
+        return 0.0
+    # After the name: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (man 5 proc).
+    tikken = int(velden[11]) + int(velden[12])
+    if kinderen_ook:
+        tikken += int(velden[13]) + int(velden[14])
+    return tikken / KLOKTIKKEN
+
+
+def _postgres_pids() -> tuple[list[int], int | None]:
+    """Every PostgreSQL process on this machine, and the postmaster among them."""
+    pids, postmaster = [], None
+    for item in Path("/proc").iterdir():
+        if not item.name.isdigit():
+            continue
+        try:
+            naam = (item / "comm").read_text().strip()
+        except OSError:
+            continue
+        if naam == "postgres":
+            pid = int(item.name)
+            pids.append(pid)
+            velden = _stat(pid)
+            if velden and _naam_van(int(velden[1])) != "postgres":
+                postmaster = pid
+    return pids, postmaster
+
+
+def _naam_van(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def cpu_stand(processen: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each named group of processes, by PostgreSQL (every backend,
+    and through the postmaster those that ended), and by the whole machine ("totaal", from
+    /proc/stat): what a scenario cost each part of the stack is the difference of two."""
+    stand = {naam: sum(cpu_s(pid) for pid in pids) for naam, pids in processen.items()}
+    pids, postmaster = _postgres_pids()
+    stand["postgresql"] = sum(cpu_s(pid, kinderen_ook=pid == postmaster) for pid in pids)
+    velden = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    # user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+    waarden = [int(v) for v in velden[:8]]
+    stand["totaal"] = (sum(waarden) - waarden[3] - waarden[4]) / KLOKTIKKEN
+    return stand
+
+
 class Proces:
     """A subprocess with its own process group, stopped with everything it started."""
 
@@ -60,6 +125,11 @@ class Proces:
     @property
     def werkers(self) -> list[int]:
         return kinderen(self.proces.pid)
+
+    @property
+    def pids(self) -> list[int]:
+        """The process and its workers (whose CPU a scenario costs)."""
+        return [self.proces.pid, *self.werkers]
 
     def geheugen(self, veld: str = "VmRSS") -> list[float]:
         return [geheugen_mb(pid, veld) for pid in self.werkers]
@@ -195,6 +265,9 @@ class Uitslag:
     gemiddeld_ms: float = 0.0
     queries: float | None = None
     geheugen_mb: float = 0.0
+    # CPU milliseconds per request by part of the stack: web (gunicorn), worker (Celery),
+    # postgresql, rest (wrk, Redis, the rest of the machine), totaal.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
     foutmeldingen: list[str] = field(default_factory=list)
 
 

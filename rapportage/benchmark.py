@@ -242,6 +242,39 @@ SELECT
 FROM stand
 """
 
+# Customers' names as a search meets them (issue 20): first names and surnames drawn apart, so
+# that a whole name matches a few dozen of 1,000,000 complaints, a common surname a few thousand
+# and no word all of them (the earlier "Klant <number>" made "klant" match every row).
+_VOORNAMEN = (
+    "Jan Piet Kees Henk Bram Daan Sem Lucas Milan Levi Noah Finn Luuk Jesse Thijs Ruben Tim "
+    "Lars Anna Emma Julia Sophie Tess Sara Fenna Lotte Eva Lisa Noor Mila Saar Zoë Fleur Maud "
+    "Ilse Mohamed Ahmed Youssef Fatima Aisha Yasmina Ayoub Bilal Imane Salma Kevin Mark Sandra "
+    "Linda Monique Petra Marieke Wouter Joris Sven Gijs Koen Willem Hendrik Johanna Cornelia "
+    "Maria Ria Wei Li Chen Mei Ling Raj Priya Arjun Deepa Kwame Ama Kofi Esi Marco Giulia "
+    "Tomasz Agnieszka"
+)
+_ACHTERNAMEN = (
+    "de Jong|Jansen|de Vries|van den Berg|van Dijk|Bakker|Janssen|Visser|Smit|Meijer|de Boer|"
+    "Mulder|de Groot|Bos|Vos|Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|"
+    "de Graaf|van der Meer|van der Linden|Kok|Jacobs|de Haan|Vermeulen|van den Heuvel|"
+    "van der Veen|van den Broek|de Bruijn|de Bruin|van der Heijden|Schouten|van Beek|Willems|"
+    "van Vliet|van de Ven|Hoekstra|Maas|Verhoeven|Koster|van Dam|van der Wal|Prins|Blom|"
+    "Huisman|Peeters|Maes|Claes|Goossens|Wouters|De Smet|Dubois|Lambert|Mertens|Willaert|"
+    "Vandenberghe|El Amrani|Bouzid|Yilmaz|Kaya|Demir|Öztürk|Şahin|Çelik|Nguyen|Tran|Wang|Zhang|"
+    "Liu|Wu|Li|Singh|Patel|Kumar|Mensah|Boateng|Kowalski|Nowak|Rossi|Ferrari|Santos|Pereira|"
+    "Silva|Rahman|Hossain|Aydin|Arslan|Ramdin|Soekhlal|Pinas|Wijngaarde|Kromodimedjo|Sastro|"
+    "van Rijn|Kuipers|Veenstra|Post|Kramer|van Wijk|Kuijpers|Schipper|Postma|Bosch|Evers|"
+    "Martens|van Dongen|Timmermans|van Loon|Boersma|Groen|Gerritsen|Koning|Sanders|Hermans|"
+    "Wijnen|Hoogland|Zwart|Molenaar|Mol|Stam|Kuiper|Bosman|Wolters|Scholten|Lammers|Ververs|"
+    "Heemskerk|Oosterhuis|Roelofs|Span|Terpstra|Westra|Zijlstra|Haaksma|Bakkum|Rietveld"
+)
+VOORNAMEN = _VOORNAMEN.split()
+ACHTERNAMEN = _ACHTERNAMEN.split("|")
+NAAM_SQL = (
+    f"(%(voornamen)s::text[])[1 + mod(p.id * 7919, {len(VOORNAMEN)})] || ' ' || "
+    f"(%(achternamen)s::text[])[1 + mod(p.id * 104729, {len(ACHTERNAMEN)})]"
+)
+
 OPEN_WAAR_ANTWOORD_LOOPT = "('ontvangen', 'ontvangst_bevestigd', 'in_onderzoek')"
 
 # The complaints with their running deadlines stored as the workflow stores them.
@@ -258,8 +291,8 @@ INSERT INTO klachten_klacht (
     medewerker_gesprek_samenvatting
 )
 SELECT
-    p.id, p.dossiernummer, p.status, p.kanaal, p.ontvangen_op, 'nl', 'Klant ' || p.id,
-    'klant' || mod(p.id * 7919, 600000) || '@example.nl', '', '', p.urgentie,
+    p.id, p.dossiernummer, p.status, p.kanaal, p.ontvangen_op, 'nl', n.naam,
+    lower(replace(n.naam, ' ', '.')) || mod(p.id * 7919, 1000) || '@example.nl', '', '', p.urgentie,
     'Benchmarkklacht', '', p.soort = 'direct',
     CASE WHEN p.soort = 'direct' THEN 'Aan de telefoon opgelost.' ELSE '' END,
     md5(p.id::text) || md5((p.id * 7)::text),
@@ -285,6 +318,9 @@ SELECT
     least(l.ontvangstbevestiging, l.antwoord, l.statusupdate, l.heroverweging, l.kifid),
     coalesce(p.t_heropen, p.t_herov), l.kifid, '', ''
 FROM bm_plan p
+CROSS JOIN LATERAL (
+    SELECT {NAAM_SQL} AS naam
+) n
 CROSS JOIN LATERAL (
     SELECT
         CASE WHEN p.status = 'ontvangen' THEN p.ont_datum + 8 END AS ontvangstbevestiging,
@@ -803,6 +839,8 @@ class RapportageBenchmark(BaseCommand):
             "behandelaars": stam["behandelaars"],
             "n_beh": len(stam["behandelaars"]),
             "zorg": stam["labels"][0].pk,
+            "voornamen": list(VOORNAMEN),
+            "achternamen": list(ACHTERNAMEN),
             **{code: instantie.pk for code, instantie in stam["instanties"].items()},
         }
         tabellen = [

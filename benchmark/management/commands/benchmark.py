@@ -40,7 +40,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from benchmark import gegevens
-from benchmark.processen import Uitslag, Webserver, Worker, geheugen_mb, wrk
+from benchmark.processen import Uitslag, Webserver, Worker, cpu_stand, geheugen_mb, wrk
 from benchmark.scenarios import SOAK_GEWICHTEN, Scenarios, verdeling
 from config.celery_app import app
 from klachten import kalender
@@ -156,6 +156,7 @@ class Command(BaseCommand):
         if "maandrapport" in scenarios:
             self.uitkomst["maandrapport_ongecached"] = self.maandrapport_meten()
         with Worker(self.omgeving, processen=2) as worker:
+            self.worker = worker
             with Webserver(self.omgeving, werkers=opties["web"], poort=opties["poort"]) as web:
                 self.stdout.write(
                     f"\nScenario's ({opties['web']} gunicorn-processen, {opties['opwarmen']:g} s "
@@ -252,14 +253,21 @@ class Command(BaseCommand):
             # Enough connections that every web process serves the page before it is measured.
             opwarmers = max(gebruikers, 2 * web.aantal)
             self.draaien({scenario: opwarmers}, web, duur=self.opties["opwarmen"])
+        processen = {"web": web.pids, "worker": self.worker.pids}
+        voor = cpu_stand(processen)
         uitslag = self.draaien({scenario: gebruikers}, web, duur=self.opties["duur"])[scenario]
+        uitslag.cpu_ms = cpu_per_aanvraag(voor, cpu_stand(processen), uitslag.aanvragen)
         uitslag.geheugen_mb = round(max(web.geheugen() or [0]), 1)
         if not stil:
             queries = "" if uitslag.queries is None else f"{uitslag.queries:g}"
+            cpu = uitslag.cpu_ms
             self.stdout.write(
                 f"  {scenario:<24} {uitslag.per_seconde:7.1f}/s  p50 {uitslag.p50_ms:5.0f}  p95 "
                 f"{uitslag.p95_ms:5.0f}  p99 {uitslag.p99_ms:5.0f} ms  {uitslag.fouten} fouten  "
-                f"{queries} queries  {uitslag.geheugen_mb:.0f} MB"
+                f"{queries} queries  {uitslag.geheugen_mb:.0f} MB  CPU per aanvraag "
+                f"{cpu.get('totaal', 0):.1f} ms (web {cpu.get('web', 0):.1f}, worker "
+                f"{cpu.get('worker', 0):.1f}, PostgreSQL {cpu.get('postgresql', 0):.1f}, rest "
+                f"{cpu.get('rest', 0):.1f})"
             )
             for melding in uitslag.foutmeldingen[:3]:
                 self.stdout.write(f"      {melding}")
@@ -527,6 +535,18 @@ class Command(BaseCommand):
                 f"fouten, geheugengroei web {soak['web_groei_mb']:+.1f} MB, worker "
                 f"{soak['worker_groei_mb']:+.1f} MB"
             )
+
+
+def cpu_per_aanvraag(voor: dict, na: dict, aanvragen: int) -> dict[str, float]:
+    """The CPU milliseconds per request each part of the stack spent between two cpu_stand
+    readings; "rest" is the machine's busy time the parts do not account for (wrk, Redis)."""
+    if not aanvragen:
+        return {}
+    verschil = {naam: max(0.0, na[naam] - voor[naam]) for naam in na}
+    verschil["rest"] = max(
+        0.0, verschil["totaal"] - sum(v for k, v in verschil.items() if k != "totaal")
+    )
+    return {naam: round(s * 1000 / aanvragen, 1) for naam, s in verschil.items()}
 
 
 def _machine() -> dict:
