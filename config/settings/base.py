@@ -106,9 +106,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Seconds a connection is kept open between requests (production: 60; docs/benchmarks.md). A kept
 # connection is checked before its first use in a request or task (CONN_HEALTH_CHECKS): after a
 # PostgreSQL restart or failover each web process and worker opens a new one by itself, where it
-# would otherwise fail once on the dead one. A Celery worker never keeps one across tasks: Celery's
-# Django fixup closes every connection before and after each task (CELERY_DB_REUSE_MAX is unset),
-# so its next task connects afresh.
+# would otherwise fail once on the dead one. A Celery worker keeps its connection across tasks
+# like a web process across requests (config/celery_app.py; issue 20: a new connection per
+# task, the acknowledgement of every web complaint, cost PostgreSQL more CPU than the complaint).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -309,6 +309,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connections before and after every task unless this
+# is set; it then closes them every this many tasks, and config/celery_app.py checks them before
+# each task as Django does before each request (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down: the outbox sweep catches up.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}

@@ -327,3 +327,51 @@ def test_gelijktijdige_webklachten_naar_een_adres_krijgen_samen_hooguit_3_mails(
         .count()
         == 3
     )
+
+
+def test_de_telling_per_adres_leest_de_index_en_niet_de_klachten_van_de_dag(label, categorie):
+    """The count runs on every registration: it reads the acknowledgements to one mailbox through
+    their own index (migration 0047), not every complaint of the past 24 hours and their
+    messages, whose number grows with exactly the storm the limit is for (issue 20)."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from klachten import selectors
+    from tests.factories import KlachtFactory
+
+    klachten = KlachtFactory.create_batch(
+        40, label=label, categorie=categorie, kanaal=Kanaal.WEBFORMULIER, ontvangen_op=NU
+    )
+    Bericht.objects.bulk_create(
+        Bericht(
+            klacht=klacht,
+            label=label,
+            soort=BerichtSoort.ONTVANGSTBEVESTIGING,
+            aan=f"postvak{i}@example.nl",
+            onderwerp="Ontvangstbevestiging",
+            tekst="-",
+        )
+        for i, klacht in enumerate(klachten)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE klachten_bericht")
+        cursor.execute("ANALYZE klachten_klacht")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # At this size a sequential scan would be cheapest; priced out, the plan shows
+            # whether an index matches the query's expressions at all.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        with CaptureQueriesContext(connection) as vastgelegd:
+            aantal = selectors.ontvangstbevestigingen_naar_adres(
+                email="Postvak3+test@Example.nl", sinds=timezone.now() - dt.timedelta(hours=24)
+            )
+        (query,) = vastgelegd.captured_queries
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plan = "\n".join(regel[0] for regel in cursor.fetchall())
+    assert (
+        aantal == 1
+    )  # postvak3@ only: not postvak30@ to postvak39@, whose address starts the same
+    assert "bericht_bevestiging_adres" in plan, plan
+    assert "klacht_ontvangen_op" not in plan, plan
