@@ -631,14 +631,14 @@ def _actie(
         )
         if _medewerker(door) is not None:
             huidig._history_user = door
-        historie = getattr(huidig, "_historie_mee", None)
+        historie = vars(huidig).pop("_historie_mee", None)
         if historie is None:
             huidig.save()
         else:
             # The history rows of a complaint the body registered (a vervolgklacht): written
-            # with this one's, in one INSERT.
+            # with this one's, in the statement of the action's timeline entries.
             _opslaan_historie_later(huidig, historie)
-            Klacht.history.model.objects.bulk_create(historie)
+            tijdlijnbundel.meeschrijven(historie)
         if huidig.status != van:
             tijdlijnbundel.vastleggen(
                 klacht=huidig,
