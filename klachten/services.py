@@ -548,8 +548,10 @@ def _aankondigen(signaal, klacht: Klacht) -> None:
 
 def _opslaan_historie_later(klacht: Klacht, historie: list) -> None:
     """Save `klacht` without the history row django-simple-history would write on it; that row,
-    built now from the complaint as saved, goes to `historie`, for the caller to write with the
-    other complaint's in one INSERT (a vervolgklacht, issue 20)."""
+    built now from the complaint as saved (as simple-history builds it; no receiver here listens
+    to its pre/post_create_historical_record signals), goes to `historie`, for the caller to write
+    with other rows (a vervolgklacht: both complaints' rows with the action's timeline entries,
+    one statement, issue 20)."""
     soort = "+" if klacht._state.adding else "~"
     klacht.skip_history_when_saving = True  # simple-history's post_save writes no row
     try:
@@ -559,7 +561,7 @@ def _opslaan_historie_later(klacht: Klacht, historie: list) -> None:
     model = Klacht.history.model
     historie.append(
         model(
-            history_date=timezone.now(),
+            history_date=getattr(klacht, "_history_date", timezone.now()),
             history_type=soort,
             history_user=model.get_default_history_user(klacht),
             history_change_reason=get_change_reason_from_object(klacht),
