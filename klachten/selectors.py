@@ -16,6 +16,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -934,23 +935,50 @@ class Klantbericht:
     per_email: bool
 
 
+def _klantberichten_van_buiten() -> QuerySet[Gebeurtenis]:
+    """The customer's messages on the complaint of the outer query, newest first."""
+    return Gebeurtenis.objects.filter(
+        klacht=OuterRef("pk"), soort=GebeurtenisSoort.KLANTBERICHT
+    ).order_by("-op", "-pk")
+
+
+def met_laatste_klantbericht(klachten: QuerySet[Klacht]) -> QuerySet[Klacht]:
+    """`klachten` with the moment and channel of each one's latest customer message, read in
+    their own query: for laatste_klantbericht_na_afsluiting on the complaint an action page reads
+    locked (the vervolgklacht, issue 20)."""
+    return klachten.annotate(
+        laatste_klantbericht_op=Subquery(_klantberichten_van_buiten().values("op")[:1]),
+        laatste_klantbericht_per_email=Subquery(
+            _klantberichten_van_buiten()
+            .annotate(per_email=Exists(InkomendBericht.objects.filter(gebeurtenis=OuterRef("pk"))))
+            .values("per_email")[:1],
+            output_field=BooleanField(),
+        ),
+    )
+
+
 def laatste_klantbericht_na_afsluiting(klacht: Klacht) -> Klantbericht | None:
     """The moment and channel of the customer's latest message on a closed complaint, when it
     came after the closing (klantbericht_na_afsluiting's rule on the timeline, here in one query:
     what a vervolgklacht takes from it, issue 20; tests/klachten/test_acties_queries.py and
-    test_reactie_en_na_afsluiting.py hold the vervolgklacht to it)."""
+    test_reactie_en_na_afsluiting.py hold the vervolgklacht to it). A complaint read with
+    met_laatste_klantbericht has them already: no query."""
     if klacht.status != Status.AFGESLOTEN or klacht.afgesloten_op is None:
         return None
-    rij = (
-        klacht.gebeurtenissen.filter(soort=GebeurtenisSoort.KLANTBERICHT)
-        .order_by("-op", "-pk")
-        .annotate(per_email=Exists(InkomendBericht.objects.filter(gebeurtenis=OuterRef("pk"))))
-        .values("op", "per_email")
-        .first()
-    )
-    if rij is None or rij["op"] <= klacht.afgesloten_op:
+    if hasattr(klacht, "laatste_klantbericht_op"):  # read with met_laatste_klantbericht
+        op, per_email = klacht.laatste_klantbericht_op, klacht.laatste_klantbericht_per_email
+    else:
+        rij = (
+            klacht.gebeurtenissen.filter(soort=GebeurtenisSoort.KLANTBERICHT)
+            .order_by("-op", "-pk")
+            .annotate(per_email=Exists(InkomendBericht.objects.filter(gebeurtenis=OuterRef("pk"))))
+            .values("op", "per_email")
+            .first()
+        ) or {"op": None, "per_email": False}
+        op, per_email = rij["op"], rij["per_email"]
+    if op is None or op <= klacht.afgesloten_op:
         return None
-    return Klantbericht(op=rij["op"], per_email=rij["per_email"])
+    return Klantbericht(op=op, per_email=per_email)
 
 
 def klanttekst(item: TijdlijnItem) -> str:

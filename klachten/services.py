@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Min, Q, Value, When
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import get_change_reason_from_object
 
 from klachten import (
     berichten,
@@ -337,8 +338,11 @@ def _klacht_schrijven(
     formulier_sleutel: uuid.UUID | None,
     vorige_klacht: Klacht | None,
     geschreven: list[str],
+    historie: list | None = None,
 ) -> Klacht:
-    """The body of klacht_registreren's transaction (its caller holds it)."""
+    """The body of klacht_registreren's transaction (its caller holds it). `historie`: a list for
+    the complaint's history row, which the caller writes (_opslaan_historie_later); without it
+    the save writes the row."""
     actor = ingediend_door if ingediend_door is not None else KLANT
     actie = actie_controleren("direct_oplossen" if direct_opgelost else "registreren", None, actor)
     nu = timezone.now()
@@ -447,7 +451,10 @@ def _klacht_schrijven(
         else:
             tijdlijn.append(_bevestiging_niet_gemaild(klacht, aantal))
         automatisch = False
-    klacht.save()
+    if historie is None:
+        klacht.save()
+    else:
+        _opslaan_historie_later(klacht, historie)
 
     if bevestigen is not None:
         # Composed by the worker just before it sends it (berichten.uitgesteld, issue 20): the
@@ -539,6 +546,30 @@ def _aankondigen(signaal, klacht: Klacht) -> None:
     transaction.on_commit(lambda: signaal.send(sender=Klacht, klacht_id=klacht_id))
 
 
+def _opslaan_historie_later(klacht: Klacht, historie: list) -> None:
+    """Save `klacht` without the history row django-simple-history would write on it; that row,
+    built now from the complaint as saved (as simple-history builds it; no receiver here listens
+    to its pre/post_create_historical_record signals), goes to `historie`, for the caller to write
+    with other rows (a vervolgklacht: both complaints' rows with the action's timeline entries,
+    one statement, issue 20)."""
+    soort = "+" if klacht._state.adding else "~"
+    klacht.skip_history_when_saving = True  # simple-history's post_save writes no row
+    try:
+        klacht.save()
+    finally:
+        del klacht.skip_history_when_saving
+    model = Klacht.history.model
+    historie.append(
+        model(
+            history_date=getattr(klacht, "_history_date", timezone.now()),
+            history_type=soort,
+            history_user=model.get_default_history_user(klacht),
+            history_change_reason=get_change_reason_from_object(klacht),
+            **{veld.attname: getattr(klacht, veld.attname) for veld in model.tracked_fields},
+        )
+    )
+
+
 def _versie_controleren(huidig: Klacht, versie: int | None) -> None:
     """`versie`, when given, is the version the user saw: otherwise someone changed the dossier
     meanwhile (checked on the locked row)."""
@@ -602,7 +633,14 @@ def _actie(
         )
         if _medewerker(door) is not None:
             huidig._history_user = door
-        huidig.save()
+        historie = vars(huidig).pop("_historie_mee", None)
+        if historie is None:
+            huidig.save()
+        else:
+            # The history rows of a complaint the body registered (a vervolgklacht): written
+            # with this one's, in the statement of the action's timeline entries.
+            _opslaan_historie_later(huidig, historie)
+            tijdlijnbundel.meeschrijven(historie)
         if huidig.status != van:
             tijdlijnbundel.vastleggen(
                 klacht=huidig,
@@ -1712,6 +1750,7 @@ def vervolgklacht_registreren(
         bericht = selectors.laatste_klantbericht_na_afsluiting(oud)
         # klacht_registreren's body in this action's transaction (no savepoint of its own, issue
         # 20): no attachments or form key to clean up after, and a failure undoes both.
+        historie = []
         nieuw = _klacht_schrijven(
             label=oud.label,
             kanaal=Kanaal.EMAIL if bericht is not None and bericht.per_email else oud.kanaal,
@@ -1736,7 +1775,9 @@ def vervolgklacht_registreren(
             formulier_sleutel=None,
             vorige_klacht=oud,
             geschreven=[],
+            historie=historie,
         )
+        oud._historie_mee = historie  # _actie writes both complaints' history rows at once
         _notitie(
             oud,
             GebeurtenisSoort.VERVOLGKLACHT,

@@ -108,13 +108,18 @@ def _geen_partner(gebruiker) -> None:
         raise PermissionDenied
 
 
-def _klacht_van(request, dossiernummer: str, *, vergrendelen: bool = False) -> Klacht:
+def _klacht_van(
+    request, dossiernummer: str, *, vergrendelen: bool = False, klantbericht: bool = False
+) -> Klacht:
     """A complaint the user may see; others do not exist for them (404, not 403).
     `vergrendelen`: its row locked for the action the caller's transaction carries out
-    (services.vergrendeld)."""
+    (services.vergrendeld). `klantbericht`: with its latest customer message's moment and channel
+    (selectors.met_laatste_klantbericht), read in the same query."""
     klachten = selectors.klachten_voor(request.user)
     if vergrendelen:
         klachten = klachten.select_for_update(of=("self",))
+    if klantbericht:
+        klachten = selectors.met_laatste_klantbericht(klachten)
     klacht = get_object_or_404(
         klachten.select_related(
             "label__externe_instantie",
@@ -624,6 +629,11 @@ def _teruggedraaid(klacht: Klacht, gedeeld: bool) -> None:
 ZICHT_KAN_WIJZIGEN = frozenset({"toewijzen", "teruggeven", "classificeren"})
 
 
+# The actions whose service reads the customer's latest message (selectors.
+# laatste_klantbericht_na_afsluiting): the page's locked read brings it along (issue 20).
+MET_LAATSTE_KLANTBERICHT = frozenset({"vervolgklacht_registreren"})
+
+
 @medewerker_vereist
 @require_http_methods(["GET", "POST"])
 def klacht_actie(request, dossiernummer, actie):
@@ -658,7 +668,12 @@ def klacht_actie(request, dossiernummer, actie):
         try:
             with transaction.atomic() if vooraf_vergrendelen else nullcontext():
                 if vooraf_vergrendelen:
-                    klacht = _klacht_van(request, dossiernummer, vergrendelen=True)
+                    klacht = _klacht_van(
+                        request,
+                        dossiernummer,
+                        vergrendelen=True,
+                        klantbericht=actie in MET_LAATSTE_KLANTBERICHT,
+                    )
                 form = _formulier(scherm, klacht, request.POST, request.FILES)
                 if form.is_valid():
                     scherm.uitvoeren(klacht, request.user, dict(form.cleaned_data))

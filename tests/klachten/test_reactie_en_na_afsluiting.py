@@ -334,6 +334,25 @@ def test_vervolgklacht_vanuit_het_paneel_gekoppeld_en_eenmaal_bevestigd(
     # The old one stays closed; both timelines and both dossiers name the other.
     afgesloten.refresh_from_db()
     assert afgesloten.status == Status.AFGESLOTEN
+    # Each has its history row of the action (both written in one INSERT), by the handler, as
+    # stored: the new one created acknowledged, the old one a version further.
+    gemaakt = nieuw.history.get()
+    assert (gemaakt.history_type, gemaakt.history_user, gemaakt.status, gemaakt.versie) == (
+        "+",
+        behandelaar,
+        Status.ONTVANGST_BEVESTIGD,
+        nieuw.versie,
+    )
+    assert gemaakt.dossiernummer == nieuw.dossiernummer
+    assert gemaakt.vorige_klacht_id == afgesloten.pk
+    gewijzigd = afgesloten.history.latest()
+    assert (gewijzigd.history_type, gewijzigd.history_user, gewijzigd.status) == (
+        "~",
+        behandelaar,
+        Status.AFGESLOTEN,
+    )
+    assert gewijzigd.versie == afgesloten.versie == formulier.initial["versie"] + 1
+    assert gewijzigd.history_date >= gemaakt.history_date
     assert afgesloten.gebeurtenissen.filter(
         soort=GebeurtenisSoort.VERVOLGKLACHT, tekst__contains=nieuw.dossiernummer
     ).exists()
