@@ -114,6 +114,19 @@ def test_een_verzoek_telt_in_een_statement(django_assert_num_queries):
 
 
 @pytest.mark.django_db
+def test_de_tellers_schrijven_geen_wal():
+    """Written on every form POST in a transaction of their own: an UNLOGGED table (migration
+    0048) commits without waiting for the WAL to reach the disk (issue 20). After a crash of
+    PostgreSQL the counters start again, which a window of minutes can bear."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE oid = %s::regclass",
+            [Limietteller._meta.db_table],
+        )
+        assert cursor.fetchone() == ("u",)
+
+
+@pytest.mark.django_db
 def test_teller_kent_set_touch_delete_en_clear():
     teller = caches["limieten"]
     with time_machine.travel(NU, tick=False):
