@@ -176,12 +176,15 @@ def bericht_afleveren(*, bericht_id: int) -> bool:
             # of=("self",): lock only the message. Without it the joined klacht and label rows
             # are locked too, and as every message of a label shares that row, a worker would
             # skip a message whenever another message of the same label is being delivered.
+            # By its key alone, the status checked here under the lock: with the status in the
+            # query PostgreSQL may read the index of waiting messages instead and filter it for
+            # this one, which in a storm's backlog costs every delivery the whole backlog.
             Bericht.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("label", "socialekoppeling")
-            .filter(pk=bericht_id, status=BerichtStatus.WACHTEND)
+            .filter(pk=bericht_id)
             .first()
         )
-        if bericht is None:
+        if bericht is None or bericht.status != BerichtStatus.WACHTEND:
             return False
         if connection.vendor == "postgresql":
             # For this transaction only (set_config's true: SET LOCAL): see VERGRENDELING_MAXIMAAL.
