@@ -260,14 +260,11 @@ class Command(BaseCommand):
         uitslag.geheugen_mb = round(max(web.geheugen() or [0]), 1)
         if not stil:
             queries = "" if uitslag.queries is None else f"{uitslag.queries:g}"
-            cpu = uitslag.cpu_ms
             self.stdout.write(
                 f"  {scenario:<24} {uitslag.per_seconde:7.1f}/s  p50 {uitslag.p50_ms:5.0f}  p95 "
                 f"{uitslag.p95_ms:5.0f}  p99 {uitslag.p99_ms:5.0f} ms  {uitslag.fouten} fouten  "
                 f"{queries} queries  {uitslag.geheugen_mb:.0f} MB  CPU per aanvraag "
-                f"{cpu.get('totaal', 0):.1f} ms (web {cpu.get('web', 0):.1f}, worker "
-                f"{cpu.get('worker', 0):.1f}, PostgreSQL {cpu.get('postgresql', 0):.1f}, rest "
-                f"{cpu.get('rest', 0):.1f})"
+                f"{cpu_tekst(uitslag.cpu_ms)}"
             )
             for melding in uitslag.foutmeldingen[:3]:
                 self.stdout.write(f"      {melding}")
@@ -481,7 +478,7 @@ class Command(BaseCommand):
         doelen = self.uitkomst.get("doelen", {})
         self.stdout.write(
             f"\n{'scenario':<24} {'verb':>4} {'per s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
-            f" {'fout':>5} {'queries':>7} {'MB':>5} {'t.o.v. basis':>12}"
+            f" {'fout':>5} {'queries':>7} {'MB':>5} {'t.o.v. basis':>12}  CPU ms per aanvraag"
         )
         for scenario, u in uitslagen.items():
             doel = doelen.get(scenario, {})
@@ -490,11 +487,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{scenario:<24} {u.gebruikers:>4} {u.per_seconde:7.1f} {u.p50_ms:6.0f}"
                 f" {u.p95_ms:6.0f} {u.p99_ms:6.0f} {u.fouten:>5} {queries:>7}"
-                f" {u.geheugen_mb:5.0f} {verhouding:>12}"
+                f" {u.geheugen_mb:5.0f} {verhouding:>12}  {cpu_tekst(u.cpu_ms)}"
             )
         self.stdout.write(
             "(tijden in ms; verb: gelijktijdige verbindingen; per s: doorvoer; MB: grootste "
-            "web-proces na de meting)"
+            "web-proces na de meting; CPU: van de hele machine per aanvraag, naar onderdeel; "
+            "rest: wrk, Redis en de rest van de machine)"
         )
         self.stdout.write("\nDoelen (issue 20):")
 
@@ -535,6 +533,16 @@ class Command(BaseCommand):
                 f"fouten, geheugengroei web {soak['web_groei_mb']:+.1f} MB, worker "
                 f"{soak['worker_groei_mb']:+.1f} MB"
             )
+
+
+def cpu_tekst(cpu: dict[str, float]) -> str:
+    """CPU ms per request and its parts, as the table prints them."""
+    if not cpu:
+        return ""
+    return (
+        f"{cpu['totaal']:.1f} ms (web {cpu['web']:.1f}, worker {cpu['worker']:.1f}, "
+        f"PostgreSQL {cpu['postgresql']:.1f}, rest {cpu['rest']:.1f})"
+    )
 
 
 def cpu_per_aanvraag(voor: dict, na: dict, aanvragen: int) -> dict[str, float]:
