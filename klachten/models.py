@@ -30,6 +30,16 @@ VROEGSTE_ONTVANGST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 VERTAALTALEN = ("en", "fr")
 
 
+def keuzenaam(keuzes: type[models.Choices], waarde) -> str:
+    """The name of `waarde` among `keuzes`, translated, as get_FOO_display gives it (the value
+    itself when it is not one of them), without building the field's whole list of choices on
+    every call as get_FOO_display does (issue 20: 4.6 ms of a dossier's timeline of 40 entries)."""
+    try:
+        return str(keuzes(waarde).label)
+    except ValueError:
+        return waarde
+
+
 class ConfiguratieQuerySet(models.QuerySet):
     """Rows of configuration (klachten.configuratie): a change in bulk, which sends no signal,
     makes every process read them again too."""

@@ -48,6 +48,7 @@ from klachten.models import (
     Verbeterpunt,
     VerbeterpuntStatus,
     Weergave,
+    keuzenaam,
 )
 from klachten.workflow import ACTIES, BerichtSoort, Status, mag
 
@@ -800,7 +801,7 @@ def tijdlijn(
 
     items = []
     for g in gebeurtenissen:
-        titel = g.get_soort_display()
+        titel = keuzenaam(GebeurtenisSoort, g.soort)
         if g.pk in tweede_lijn:
             titel = _("Toewijzing tweede lijn")
         elif g.soort == GebeurtenisSoort.STATUS:
@@ -810,7 +811,7 @@ def tijdlijn(
             }
         elif g.soort == GebeurtenisSoort.ONTVANGEN:
             # Said at display time, in the reader's language.
-            titel = _("Ontvangen via %(kanaal)s") % {"kanaal": klacht.get_kanaal_display()}
+            titel = _("Ontvangen via %(kanaal)s") % {"kanaal": keuzenaam(Kanaal, klacht.kanaal)}
         elif g.bericht is not None:
             titel = uitgesteld.onderwerp_van(g.bericht)
         door = str(g.door) if g.door else (_("klant") if g.door_klant else _("systeem"))

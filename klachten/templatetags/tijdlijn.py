@@ -5,6 +5,9 @@ from django import template
 from django.template import engines
 from django.utils.safestring import mark_safe
 
+from klachten.models import BerichtStatus
+from klachten.workflow import BerichtSoort
+
 register = template.Library()
 
 
@@ -23,6 +26,10 @@ def tijdlijn(context, items, *, bijlage_links=False, toon_berichtstatus=False):
                 "toon_berichtstatus": toon_berichtstatus,
                 "klacht": context.get("klacht"),
                 "mag_opnieuw_versturen": context.get("mag_opnieuw_versturen"),
+                # The names of a message's kind and state, translated once for the timeline
+                # (get_FOO_display builds a field's whole list of choices on every call).
+                "berichtsoorten": {code: str(naam) for code, naam in BerichtSoort.choices},
+                "berichtstatussen": {code: str(naam) for code, naam in BerichtStatus.choices},
             }
         )
     )
