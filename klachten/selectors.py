@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from klachten import berichten, configuratie, kalender, rollen, termijnen
 from klachten.models import (
+    KLANTBERICHT_NA_AFSLUITING,
     Bericht,
     BerichtStatus,
     Bijlage,
@@ -417,17 +418,11 @@ def wacht_op_keuze() -> Q:
     answer). Chosen: reopened or reconsidered (no longer closed, or closed again after the
     message), answered (a message to the customer after theirs: laatste_klantcontact_op), or a
     vervolgklacht registered after it. The one definition of the queue's list and the dossier's
-    panel; the partial index klacht_wacht_op_keuze holds the rows of its first two lines."""
-    return (
-        Q(status=Status.AFGESLOTEN, klantbericht_op__gt=F("afgesloten_op"))
-        & (
-            Q(laatste_klantcontact_op__isnull=True)
-            | Q(laatste_klantcontact_op__lt=F("klantbericht_op"))
-        )
-        & ~Exists(
-            Klacht.objects.filter(
-                vorige_klacht=OuterRef("pk"), created_at__gt=OuterRef("klantbericht_op")
-            )
+    panel; the partial index klacht_wacht_op_keuze holds the rows of its first part
+    (KLANTBERICHT_NA_AFSLUITING)."""
+    return Q(KLANTBERICHT_NA_AFSLUITING) & ~Exists(
+        Klacht.objects.filter(
+            vorige_klacht=OuterRef("pk"), created_at__gt=OuterRef("klantbericht_op")
         )
     )
 
