@@ -70,10 +70,11 @@ def vullen(
     return time.perf_counter() - start
 
 
-def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
+def voorbereiden(uit: TextIO, *, enquetes: int, zoekklachten: int = 100) -> dict:
     """What every run needs, on a filled database: accounts, the steady state beat leaves behind
     (deadline signals sent, personal data erased and complaints anonymised, months stored), fresh survey links, the
-    baseline's table; returns the scenarios' data (benchmark.scenarios)."""
+    baseline's table; returns the scenarios' data (benchmark.scenarios). The search scenario's
+    terms come from `zoekklachten` complaints (zoekopdrachten)."""
     nu = timezone.now()
     stam = RapportageBenchmark(stdout=uit).stamgegevens()
     Label.objects.filter(slug="bm-zorg").update(is_standaard=True)
@@ -146,7 +147,7 @@ def voorbereiden(uit: TextIO, *, enquetes: int) -> dict:
             "/medewerker/?over_termijn=on",
             "/medewerker/?eigen=on",
         ],
-        "werkvoorraad_zoeken": zoekopdrachten(afdelingen),
+        "werkvoorraad_zoeken": zoekopdrachten(afdelingen, zoekklachten),
         "api_lijsten": ["/api/v1/klachten/", "/api/v1/klachten/?status=in_onderzoek"],
         "maandrapport": reverse("rapportage:maand", kwargs={"jaar": lopend[0], "maand": lopend[1]}),
         "maandrapport_vastgelegd": reverse(

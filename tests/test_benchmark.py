@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from benchmark import gegevens, processen, scenarios, views
 from klachten import bewaking, selectors, toegang
+from klachten.demo.draaiboek import demo_pdf
 from klachten.models import (
     Bericht,
     Gebeurtenis,
@@ -70,7 +72,11 @@ def test_vulling_heeft_klachten_met_tijdlijn_berichten_en_historie(gevuld):
 
 
 def test_voorbereiden_laat_niets_verschuldigd_en_geeft_werkende_sessies(gevuld, client):
-    data = gegevens.voorbereiden(io.StringIO(), enquetes=50)
+    # The search terms of 10 complaints (44 pages, each kind of term ten times), not the run's
+    # 100: every page is requested below. The month report's PDF (seconds of WeasyPrint; rendered
+    # and read in tests/rapportage) is a small one here.
+    with mock.patch("rapportage.exports.maandrapport_pdf", return_value=demo_pdf("Maandrapport")):
+        data = gegevens.voorbereiden(io.StringIO(), enquetes=50, zoekklachten=10)
 
     nu = timezone.now() + dt.timedelta(minutes=1)
     assert all(not bewaking.verschuldigd(job, op=nu) for job in bewaking.PLANNEN)
