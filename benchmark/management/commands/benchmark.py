@@ -363,7 +363,7 @@ class Command(BaseCommand):
     def workers_schalen(self, aantal: int) -> dict:
         """The outbox drained by 1 and 2 worker processes: `aantal` messages queued at once."""
         self.stdout.write("\nSchalen, worker (berichten uit de outbox):")
-        from klachten import tasks
+        from klachten.berichten import tasks
 
         label = Label.objects.get(slug="bm-zorg")
         uitkomst = {}
