@@ -961,17 +961,11 @@ def laatste_klantbericht_na_afsluiting(klacht: Klacht) -> Klantbericht | None:
     met_laatste_klantbericht has them already: no query."""
     if klacht.status != Status.AFGESLOTEN or klacht.afgesloten_op is None:
         return None
-    if hasattr(klacht, "laatste_klantbericht_op"):  # read with met_laatste_klantbericht
-        op, per_email = klacht.laatste_klantbericht_op, klacht.laatste_klantbericht_per_email
-    else:
-        rij = (
-            klacht.gebeurtenissen.filter(soort=GebeurtenisSoort.KLANTBERICHT)
-            .order_by("-op", "-pk")
-            .annotate(per_email=Exists(InkomendBericht.objects.filter(gebeurtenis=OuterRef("pk"))))
-            .values("op", "per_email")
-            .first()
-        ) or {"op": None, "per_email": False}
-        op, per_email = rij["op"], rij["per_email"]
+    if not hasattr(klacht, "laatste_klantbericht_op"):  # not read with met_laatste_klantbericht
+        klacht = met_laatste_klantbericht(Klacht.objects.filter(pk=klacht.pk)).only(
+            "pk", "status", "afgesloten_op"
+        )[0]
+    op, per_email = klacht.laatste_klantbericht_op, klacht.laatste_klantbericht_per_email
     if op is None or op <= klacht.afgesloten_op:
         return None
     return Klantbericht(op=op, per_email=per_email)
