@@ -63,6 +63,12 @@ def keuzenaam(keuzes: type[models.Choices], waarde) -> str:
         return waarde
 
 
+def keuzenamen(keuzes: type[models.Choices]) -> dict[str, str]:
+    """Every value of `keuzes` with its name, translated once (for a fragment that names many
+    rows' values: the queue's rows, a timeline)."""
+    return {code: str(naam) for code, naam in keuzes.choices}
+
+
 class ConfiguratieQuerySet(models.QuerySet):
     """Rows of configuration (klachten.configuratie): a change in bulk, which sends no signal,
     makes every process read them again too."""

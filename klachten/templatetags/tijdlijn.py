@@ -5,7 +5,7 @@ from django import template
 from django.template import engines
 from django.utils.safestring import mark_safe
 
-from klachten.models import BerichtStatus
+from klachten.models import BerichtStatus, keuzenamen
 from klachten.workflow import BerichtSoort
 
 register = template.Library()
@@ -28,8 +28,8 @@ def tijdlijn(context, items, *, bijlage_links=False, toon_berichtstatus=False):
                 "mag_opnieuw_versturen": context.get("mag_opnieuw_versturen"),
                 # The names of a message's kind and state, translated once for the timeline
                 # (get_FOO_display builds a field's whole list of choices on every call).
-                "berichtsoorten": {code: str(naam) for code, naam in BerichtSoort.choices},
-                "berichtstatussen": {code: str(naam) for code, naam in BerichtStatus.choices},
+                "berichtsoorten": keuzenamen(BerichtSoort),
+                "berichtstatussen": keuzenamen(BerichtStatus),
             }
         )
     )

@@ -17,7 +17,7 @@ from klachten import kalender, rollen, selectors, services
 from klachten.filters import WerkvoorraadFilter
 from klachten.forms import ClassificerenMeerFormulier, WeergaveFormulier, WerkvoorraadBulkFormulier
 from klachten.jinja import url_sjabloon
-from klachten.models import Kanaal, Medewerker, Weergave
+from klachten.models import Kanaal, Medewerker, Weergave, keuzenamen
 from klachten.paginering import BekendAantalPaginator
 from klachten.views.medewerker import medewerker_vereist
 from klachten.workflow import ACTIES, NietsGewijzigd, Status, WorkflowFout, mag
@@ -216,8 +216,8 @@ def _rijen(request, pagina, *, bulk: bool, classificeren_form, query_volledig: s
                     classificeren_form["klachten"].html_name if classificeren_form else ""
                 ),
                 "query_volledig": query_volledig,
-                "kanalen": {code: str(naam) for code, naam in Kanaal.choices},
-                "statussen": {code: str(naam) for code, naam in Status.choices},
+                "kanalen": keuzenamen(Kanaal),
+                "statussen": keuzenamen(Status),
                 "dossier_url": url_sjabloon("klachten:dossier"),
                 "nemen_url": url_sjabloon("klachten:nemen"),
             },
